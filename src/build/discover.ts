@@ -1,0 +1,159 @@
+/**
+ * Discovery: every direct sub-folder of `<install-dir>/plugins` and `<data-dir>/plugins` is one
+ * plugin. Manifests are read, parsed and validated; every problem becomes data on its plugin, and
+ * discovery never throws.
+ *
+ * @module
+ */
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import { join, resolve } from "node:path";
+import {
+  type Manifest,
+  MANIFEST_FILE,
+  parseManifest,
+  type Problem,
+  problem,
+} from "../manifest/mod.ts";
+import type { PluginSource } from "../runtime/registry.ts";
+
+/** Where to look for plugins. */
+export interface PluginRoots {
+  /** The install directory; its `plugins/` folder holds bundled plugins. */
+  readonly installDir: string;
+  /** The data directory; its `plugins/` folder holds customer plugins. */
+  readonly dataDir: string;
+}
+
+/** A plugin folder as discovery found it. */
+export interface DiscoveredPlugin {
+  /** The folder name; the plugin's name when its manifest is valid. */
+  readonly name: string;
+  /** The absolute path of the plugin folder. */
+  readonly dir: string;
+  /** Which root it is in. */
+  readonly source: PluginSource;
+  /** The raw manifest bytes, when the file could be read (part of the fingerprint). */
+  readonly manifestBytes?: Uint8Array;
+  /** The valid manifest; absent when the manifest has errors. */
+  readonly manifest?: Manifest;
+  /** True when an install plugin of the same name wins over this data plugin. */
+  readonly shadowed: boolean;
+  /** Problems that keep the plugin from being mounted. */
+  readonly errors: Problem[];
+  /** Problems that do not. */
+  readonly warnings: Problem[];
+}
+
+/**
+ * Lists the plugin roots' sub-folders and reads their manifests. Missing roots are not an error.
+ * The result is sorted by name, install before data.
+ *
+ * @param roots The install and data directories.
+ * @returns Every plugin folder found, with its problems.
+ * @example
+ * ```ts
+ * const plugins = discover({ installDir: ".", dataDir: "./data" });
+ * ```
+ */
+export function discover(roots: PluginRoots): DiscoveredPlugin[] {
+  const found = [
+    ...pluginFolders(resolve(roots.installDir, "plugins")).map((dir) => readPlugin(dir, "install")),
+    ...pluginFolders(resolve(roots.dataDir, "plugins")).map((dir) => readPlugin(dir, "data")),
+  ];
+  found.sort((a, b) => compare(a.name, b.name) || compare(a.source, b.source) * -1);
+  return markShadowed(found);
+}
+
+function pluginFolders(root: string): string[] {
+  let names: string[];
+  try {
+    names = readdirSync(root);
+  } catch {
+    return [];
+  }
+  return names
+    .filter((name) => !name.startsWith(".") && isDirectory(join(root, name)))
+    .map((name) => join(root, name));
+}
+
+function readPlugin(dir: string, source: PluginSource): DiscoveredPlugin {
+  const name = dir.slice(dir.lastIndexOf("/") + 1);
+  const base = { name, dir, source, shadowed: false };
+  let manifestBytes: Uint8Array;
+  try {
+    manifestBytes = readFileSync(join(dir, MANIFEST_FILE));
+  } catch (error) {
+    const missing = (error as NodeJS.ErrnoException).code === "ENOENT";
+    const record = missing
+      ? problem("plugin.no_manifest", `the folder has no ${MANIFEST_FILE}`, { file: MANIFEST_FILE })
+      : problem("manifest.unreadable", `cannot read ${MANIFEST_FILE}: ${errorCode(error)}`, {
+        file: MANIFEST_FILE,
+      });
+    return { ...base, errors: [record], warnings: [] };
+  }
+  const { manifest, errors, warnings } = parseManifest(manifestBytes, MANIFEST_FILE);
+  if (manifest && manifest.name !== name) {
+    errors.push(problem(
+      "manifest.name_mismatch",
+      `\`${manifest.name}\` must equal the folder name \`${name}\``,
+      { file: MANIFEST_FILE, path: "name" },
+    ));
+  }
+  return {
+    ...base,
+    manifestBytes,
+    ...(manifest && errors.length === 0 ? { manifest } : {}),
+    errors,
+    warnings,
+  };
+}
+
+/** Same name in both roots: the install plugin wins, the data one is kept as shadowed. */
+function markShadowed(plugins: DiscoveredPlugin[]): DiscoveredPlugin[] {
+  return plugins.map((plugin, index) => {
+    const installTwin = plugins[index - 1];
+    const dataTwin = plugins[index + 1];
+    if (plugin.source === "data" && installTwin?.name === plugin.name) {
+      return {
+        ...plugin,
+        shadowed: true,
+        warnings: [
+          ...plugin.warnings,
+          shadowWarning("is shadowed by the bundled plugin of the same name and is not mounted"),
+        ],
+      };
+    }
+    if (
+      plugin.source === "install" && dataTwin?.name === plugin.name && dataTwin.source === "data"
+    ) {
+      return {
+        ...plugin,
+        warnings: [
+          ...plugin.warnings,
+          shadowWarning("shadows a customer plugin of the same name in the data directory"),
+        ],
+      };
+    }
+    return plugin;
+  });
+}
+
+function shadowWarning(message: string): Problem {
+  return problem("plugin.shadowed", message);
+}
+
+function isDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+function errorCode(error: unknown): string {
+  return (error as NodeJS.ErrnoException).code ?? "unknown error";
+}
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

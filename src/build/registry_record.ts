@@ -1,0 +1,41 @@
+/**
+ * The registry's view of one verified plugin: the plain data the runtime needs.
+ *
+ * @module
+ */
+import type { RegistryPlugin } from "../runtime/registry.ts";
+import type { VerifiedPlugin } from "./verify.ts";
+
+/** A registry record without its imported routers (plain data only). */
+export type RegistryRecord = Omit<RegistryPlugin, "routers">;
+
+/**
+ * Turns a verified plugin into registry data. Plugins whose manifest is invalid are shown with
+ * their folder name and empty defaults.
+ *
+ * @param plugin The verified plugin.
+ * @returns The record the registry stores for it (routers excluded).
+ * @example
+ * ```ts
+ * const record = registryRecord(plugin);
+ * record.status; // "mounted"
+ * ```
+ */
+export function registryRecord(plugin: VerifiedPlugin): RegistryRecord {
+  const manifest = plugin.manifest;
+  return {
+    name: plugin.name,
+    display_name: manifest?.display_name ?? plugin.name,
+    version: manifest?.version ?? null,
+    source: plugin.source,
+    status: plugin.status,
+    router_specs: manifest?.routers.map((router) => router.spec) ?? [],
+    dbt_workspace: manifest?.dbt_workspace ?? null,
+    frontend_entry: manifest?.frontend_entry ?? null,
+    nav: manifest?.nav ?? [],
+    permissions: manifest?.permissions ?? [],
+    seed_groups: manifest?.seed_groups ?? [],
+    errors: plugin.errors,
+    warnings: plugin.warnings,
+  };
+}

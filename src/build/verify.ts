@@ -1,0 +1,190 @@
+/**
+ * Verification: everything a manifest points at is checked on disk (inside the plugin, symlinks
+ * followed) and every router module is imported to check its export is a Hono app. Problems
+ * become data on their plugin; nothing here throws for a plugin's sake.
+ *
+ * @module
+ */
+import { existsSync, realpathSync } from "node:fs";
+import { join } from "node:path";
+import { MANIFEST_FILE, type Problem, problem, type RouterSpec } from "../manifest/mod.ts";
+import type { PluginStatus } from "../runtime/registry.ts";
+import type { DiscoveredPlugin } from "./discover.ts";
+import { ImportTimeoutError, importWithTimeout, redactPaths } from "./import_module.ts";
+import { resolveInsidePlugin } from "./inside_plugin.ts";
+
+/** A router that passed verification. */
+export interface VerifiedRouter extends RouterSpec {
+  /** The absolute path of the module (the registry imports it from here). */
+  readonly file: string;
+}
+
+/** A discovered plugin after verification, with its final status. */
+export interface VerifiedPlugin extends DiscoveredPlugin {
+  /** `mounted` when it has no errors and is not shadowed. */
+  readonly status: PluginStatus;
+  /** The routers to mount; empty unless mounted. */
+  readonly routers: readonly VerifiedRouter[];
+}
+
+/** Options of {@link verify}. */
+export interface VerifyOptions {
+  /** Time limit for one module import, in milliseconds (default 10 s). */
+  readonly importTimeoutMs?: number;
+  /** The host project folder; shown as `<host>` in messages instead of its path. */
+  readonly hostDir?: string;
+}
+
+/**
+ * Verifies discovered plugins. Shadowed and already-invalid plugins are passed through unchecked
+ * (their code is never imported).
+ *
+ * @param plugins The output of `discover()`.
+ * @param options Import timeout and host folder.
+ * @returns The plugins with verification problems added and their status decided.
+ * @example
+ * ```ts
+ * const plugins = await verify(discover({ installDir: ".", dataDir: "./data" }));
+ * ```
+ */
+export async function verify(
+  plugins: readonly DiscoveredPlugin[],
+  options: VerifyOptions = {},
+): Promise<VerifiedPlugin[]> {
+  const verified: VerifiedPlugin[] = [];
+  for (const plugin of plugins) verified.push(await verifyPlugin(plugin, options));
+  return verified;
+}
+
+async function verifyPlugin(
+  plugin: DiscoveredPlugin,
+  options: VerifyOptions,
+): Promise<VerifiedPlugin> {
+  const { manifest } = plugin;
+  if (plugin.shadowed) return { ...plugin, status: "shadowed", routers: [] };
+  if (!manifest) return { ...plugin, status: "error", routers: [] };
+
+  const errors = [...plugin.errors];
+  if (manifest.dbt_workspace !== undefined) {
+    errors.push(...checkDbtWorkspace(plugin.dir, manifest.dbt_workspace));
+  }
+  if (manifest.frontend_entry !== undefined) {
+    errors.push(...checkModuleFile(plugin.dir, manifest.frontend_entry, "frontend_entry"));
+  }
+  const routers: VerifiedRouter[] = [];
+  for (const [index, spec] of manifest.routers.entries()) {
+    const result = await checkRouter(plugin.dir, spec, `routers[${index}]`, options);
+    if ("code" in result) errors.push(result);
+    else routers.push(result);
+  }
+  return errors.length > 0
+    ? { ...plugin, errors, status: "error", routers: [] }
+    : { ...plugin, status: "mounted", routers };
+}
+
+function checkDbtWorkspace(dir: string, workspace: string): Problem[] {
+  const at = { file: MANIFEST_FILE, path: "dbt_workspace" };
+  const where = resolveInsidePlugin(dir, workspace);
+  if (where.kind === "outside") {
+    return [
+      problem(
+        "dbt_workspace.outside_plugin",
+        `\`${workspace}\` resolves outside the plugin folder`,
+        at,
+      ),
+    ];
+  }
+  if (where.kind === "not_found" || !where.isDirectory) {
+    return [
+      problem("dbt_workspace.not_found", `\`${workspace}\` is not a folder in the plugin`, at),
+    ];
+  }
+  if (!existsSync(join(where.realPath, "dbt_project.yml"))) {
+    return [problem("dbt_workspace.no_project", `\`${workspace}\` has no dbt_project.yml`, at)];
+  }
+  return [];
+}
+
+function checkModuleFile(
+  dir: string,
+  module: string,
+  field: "frontend_entry" | "router",
+  path: string = field,
+): Problem[] {
+  const at = { file: MANIFEST_FILE, path };
+  const where = resolveInsidePlugin(dir, module);
+  if (where.kind === "outside") {
+    return [
+      problem(`${field}.outside_plugin`, `\`${module}\` resolves outside the plugin folder`, at),
+    ];
+  }
+  if (where.kind === "not_found" || where.isDirectory) {
+    return [problem(`${field}.not_found`, `\`${module}\` is not a file in the plugin`, at)];
+  }
+  return [];
+}
+
+async function checkRouter(
+  dir: string,
+  parsed: RouterSpec,
+  path: string,
+  options: VerifyOptions,
+): Promise<VerifiedRouter | Problem> {
+  const at = { file: MANIFEST_FILE, path };
+  const [fileProblem] = checkModuleFile(dir, parsed.module, "router", path);
+  if (fileProblem) return fileProblem;
+
+  const file = join(dir, parsed.module);
+  let namespace: Record<string, unknown>;
+  try {
+    namespace = await importWithTimeout(realpathSync(file), options.importTimeoutMs);
+  } catch (error) {
+    const reason = error instanceof ImportTimeoutError ? error.message : redactPaths(
+      errorMessage(error),
+      [dir, realpathSync(dir)],
+      options.hostDir ?? process.cwd(),
+    );
+    return problem("router.import_failed", `importing \`${parsed.module}\` failed: ${reason}`, at);
+  }
+  if (!(parsed.exportName in namespace)) {
+    const exports = Object.keys(namespace).sort().map((name) => `\`${name}\``).join(", ") || "none";
+    return problem(
+      "router.export_not_found",
+      `\`${parsed.module}\` has no export \`${parsed.exportName}\` (it exports: ${exports})`,
+      at,
+    );
+  }
+  const value = namespace[parsed.exportName];
+  if (!isHonoApp(value)) {
+    return problem(
+      "router.not_hono_app",
+      `export \`${parsed.exportName}\` of \`${parsed.module}\` is ${
+        describe(value)
+      }, not a Hono app (an object with \`fetch\` and \`routes\`)`,
+      at,
+    );
+  }
+  return { ...parsed, file };
+}
+
+/** Duck-typed like the runtime: a Hono app has a `fetch` function and a `routes` array. */
+function isHonoApp(value: unknown): boolean {
+  if ((typeof value !== "object" && typeof value !== "function") || value === null) return false;
+  const candidate = value as { fetch?: unknown; routes?: unknown };
+  return typeof candidate.fetch === "function" && Array.isArray(candidate.routes);
+}
+
+function describe(value: unknown): string {
+  if (value === null) return "null";
+  if (value === undefined) return "undefined";
+  if (Array.isArray(value)) return "an array";
+  if (typeof value === "function") return "a function";
+  if (typeof value === "object") return "an object";
+  return `a ${typeof value}`;
+}
+
+function errorMessage(error: unknown): string {
+  return error instanceof Error
+    ? `${error.name}: ${error.message}`
+    : `thrown value ${String(error)}`;
+}

@@ -1,0 +1,109 @@
+/**
+ * The verbs that run the build pipeline: `build`, `verify` and `list`.
+ *
+ * @module
+ */
+import { buildRegistry, type BuildResult, registryState, writeRegistry } from "../build/mod.ts";
+import type { CliArgs } from "./args.ts";
+import { displayPath, formatProblems, formatTable, pluginListing } from "./format.ts";
+import type { CliIo } from "./io.ts";
+
+/**
+ * `build`: writes the registry; exits 1 under `--strict` when any plugin has errors.
+ *
+ * @param args The parsed command line.
+ * @param io Where to write.
+ * @returns The exit code.
+ */
+export async function buildVerb(args: CliArgs, io: CliIo): Promise<number> {
+  const result = await runBuild(args);
+  writeRegistry(args.outFile, result.source);
+  const failed = args.strict && hasErrors(result);
+  if (args.json) {
+    io.out(
+      JSON.stringify(
+        { out: args.outFile, ...pluginListing(result.plugins, result.fingerprint) },
+        null,
+        2,
+      ),
+    );
+  } else {
+    for (const line of formatProblems(result.plugins)) io.err(line);
+    io.out(
+      `wrote ${displayPath(args.outFile)}: ${summary(result)} (${
+        result.fingerprint.slice(0, 19)
+      }…)`,
+    );
+  }
+  return failed ? 1 : 0;
+}
+
+/**
+ * `verify`: the build's checks without writing; exits 1 on any error or a stale registry.
+ *
+ * @param args The parsed command line.
+ * @param io Where to write.
+ * @returns The exit code.
+ */
+export async function verifyVerb(args: CliArgs, io: CliIo): Promise<number> {
+  const result = await runBuild(args);
+  const state = registryState(args.outFile, result.source);
+  const ok = !hasErrors(result) && state !== "stale";
+  if (args.json) {
+    io.out(
+      JSON.stringify(
+        { ok, registry_state: state, ...pluginListing(result.plugins, result.fingerprint) },
+        null,
+        2,
+      ),
+    );
+    return ok ? 0 : 1;
+  }
+  for (const line of formatProblems(result.plugins)) io.out(line);
+  const where = displayPath(args.outFile);
+  if (state === "stale") {
+    io.out(`error   ${where} is stale: run \`deno task build\` [registry.stale]`);
+  }
+  if (state === "missing") {
+    io.out(`note    ${where} does not exist yet: \`deno task build\` writes it`);
+  }
+  io.out(`${ok ? "ok" : "FAILED"}: ${summary(result)}`);
+  return ok ? 0 : 1;
+}
+
+/**
+ * `list`: a table of every plugin (or `--json`).
+ *
+ * @param args The parsed command line.
+ * @param io Where to write.
+ * @returns Always 0.
+ */
+export async function listVerb(args: CliArgs, io: CliIo): Promise<number> {
+  const result = await runBuild(args);
+  const listing = pluginListing(result.plugins, result.fingerprint);
+  if (args.json) io.out(JSON.stringify(listing, null, 2));
+  else for (const line of formatTable(listing.plugins)) io.out(line);
+  return 0;
+}
+
+function runBuild(args: CliArgs): Promise<BuildResult> {
+  return buildRegistry({
+    installDir: args.installDir,
+    dataDir: args.dataDir,
+    outFile: args.outFile,
+    importTimeoutMs: args.importTimeoutMs,
+  });
+}
+
+function hasErrors(result: BuildResult): boolean {
+  return result.plugins.some((plugin) => plugin.errors.length > 0);
+}
+
+function summary(result: BuildResult): string {
+  const count = (status: string) =>
+    result.plugins.filter((plugin) => plugin.status === status).length;
+  return `${result.plugins.length} plugins, ${count("mounted")} mounted, ${
+    count("error")
+  } with errors, ` +
+    `${count("shadowed")} shadowed`;
+}

@@ -1,0 +1,54 @@
+/**
+ * The plugins CLI: `build`, `verify`, `list` and `new`, with exit codes 0 (success), 1 (problems)
+ * and 2 (usage).
+ *
+ * @module
+ */
+import { parseCliArgs, USAGE, UsageError } from "./args.ts";
+import { buildVerb, listVerb, verifyVerb } from "./build_verbs.ts";
+import { type CliIo, consoleIo } from "./io.ts";
+import { newVerb } from "./new_verb.ts";
+
+export type { CliIo };
+
+/**
+ * Runs the CLI.
+ *
+ * @param argv The arguments after the program name.
+ * @param env Environment variables (`INSTALL_DIR`, `DATA_DIR`).
+ * @param io Where to write (the console by default).
+ * @returns The exit code.
+ * @example
+ * ```ts
+ * Deno.exit(await runCli(Deno.args, Deno.env.toObject()));
+ * ```
+ */
+export async function runCli(
+  argv: readonly string[],
+  env: Readonly<Record<string, string | undefined>>,
+  io: CliIo = consoleIo,
+): Promise<number> {
+  let args;
+  try {
+    args = parseCliArgs(argv, env);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    io.err(`error: ${error.message}`);
+    io.err(USAGE);
+    return 2;
+  }
+  if (args === "help") {
+    io.out(USAGE);
+    return 0;
+  }
+  switch (args.verb) {
+    case "build":
+      return await buildVerb(args, io);
+    case "verify":
+      return await verifyVerb(args, io);
+    case "list":
+      return await listVerb(args, io);
+    case "new":
+      return newVerb(args, io);
+  }
+}

@@ -1,0 +1,90 @@
+/**
+ * `new <slug>`: scaffolds a plugin with the `_demo` shape (manifest, one router, a nav entry,
+ * a permission and a seed group), written atomically.
+ *
+ * @module
+ */
+import { existsSync, mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { MAX_NAME_LENGTH, PLUGIN_NAME } from "../manifest/schema.ts";
+import type { CliArgs } from "./args.ts";
+import { displayPath } from "./format.ts";
+import type { CliIo } from "./io.ts";
+
+/**
+ * The files of a new plugin, by path relative to its folder.
+ *
+ * @param slug The plugin name.
+ * @returns File contents keyed by relative path.
+ * @example
+ * ```ts
+ * Object.keys(scaffoldFiles("crm")); // ["plugin.yaml", "backend/routers/crm.ts"]
+ * ```
+ */
+export function scaffoldFiles(slug: string): Record<string, string> {
+  const resource = slug.replace(/^_/, "").replaceAll("-", "_").replace(/^(\d)/, "p$1");
+  return {
+    "plugin.yaml": `name: ${slug}
+version: 0.1.0
+display_name: ${slug}
+routers:
+  - backend/routers/${slug}.ts:router
+nav:
+  - label: ${slug}
+    path: /${slug}
+permissions:
+  - ${resource}.read
+seed_groups:
+  - name: ${resource}_viewer
+    permissions: [${resource}.read]
+`,
+    [`backend/routers/${slug}.ts`]: `/**
+ * The \`${slug}\` plugin's router, mounted by the host under \`/api/${slug}\`.
+ *
+ * @module
+ */
+import { Hono } from "hono";
+
+/** \`GET /ping\` answers \`{ "ok": true, "plugin": "${slug}" }\`. */
+export const router = new Hono().get("/ping", (c) => c.json({ ok: true, plugin: "${slug}" }));
+`,
+  };
+}
+
+/**
+ * Runs `new <slug>`: refuses an invalid slug or an existing folder (exit 1), otherwise writes the
+ * plugin into `<install-dir>/plugins/` (or `<data-dir>/plugins/` with `--data`).
+ *
+ * @param args The parsed command line.
+ * @param io Where to write.
+ * @returns The exit code.
+ */
+export function newVerb(args: CliArgs, io: CliIo): number {
+  const slug = args.positionals[0]!;
+  if (!PLUGIN_NAME.test(slug) || slug.length > MAX_NAME_LENGTH) {
+    io.err(
+      `error: \`${slug}\` is not a plugin name: lowercase letters, digits and single hyphens, ` +
+        `at most ${MAX_NAME_LENGTH} characters, optionally one leading \`_\``,
+    );
+    return 1;
+  }
+  const target = resolve(args.data ? args.dataDir : args.installDir, "plugins", slug);
+  if (existsSync(target)) {
+    io.err(`error: ${displayPath(target)} already exists; choose another name or remove it first`);
+    return 1;
+  }
+  mkdirSync(dirname(target), { recursive: true });
+  const staging = mkdtempSync(join(dirname(target), `.${slug}.new-`));
+  try {
+    for (const [file, content] of Object.entries(scaffoldFiles(slug))) {
+      mkdirSync(dirname(join(staging, file)), { recursive: true });
+      writeFileSync(join(staging, file), content);
+    }
+    renameSync(staging, target);
+  } finally {
+    rmSync(staging, { recursive: true, force: true });
+  }
+  io.out(`created ${displayPath(target)}`);
+  io.out(`next: edit its plugin.yaml, then \`deno task build\` and GET /api/${slug}/ping`);
+  return 0;
+}

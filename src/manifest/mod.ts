@@ -1,0 +1,37 @@
+/**
+ * The manifest contract: reading `plugin.yaml` bytes into a validated {@link Manifest}, with every
+ * problem returned as data.
+ *
+ * @module
+ */
+import { parseYamlSafely } from "./safe_yaml.ts";
+import { validateManifest, type ValidationResult } from "./validate.ts";
+
+export { MAX_MANIFEST_BYTES } from "./safe_yaml.ts";
+export { type Manifest, ManifestSchema, PLUGIN_NAME } from "./schema.ts";
+export { type Problem, problem, PROBLEM_CODES, type ProblemCode } from "./problems.ts";
+export { parseRouterSpec, type RouterSpec } from "./router_spec.ts";
+export type { ValidationResult };
+
+/** The manifest file name inside a plugin folder. */
+export const MANIFEST_FILE = "plugin.yaml";
+
+/**
+ * Parses and validates the bytes of a `plugin.yaml`. Never throws.
+ *
+ * @param bytes The raw file content.
+ * @param file The file name used in problem records.
+ * @returns The manifest when valid, the errors otherwise, and warnings either way.
+ * @example
+ * ```ts
+ * const { manifest, errors, warnings } = parseManifest(
+ *   new TextEncoder().encode("name: crm\nversion: 0.1.0\n"),
+ * );
+ * ```
+ */
+export function parseManifest(bytes: Uint8Array, file: string = MANIFEST_FILE): ValidationResult {
+  const parsed = parseYamlSafely(bytes, file);
+  if (!parsed.ok) return { errors: parsed.errors, warnings: [] };
+  const result = validateManifest(parsed.value, file);
+  return { ...result, warnings: [...parsed.warnings, ...result.warnings] };
+}

@@ -1,0 +1,75 @@
+/**
+ * Problem codes: the stable vocabulary of everything that can be wrong with a plugin.
+ * Tools, tests and operators rely on these strings; never rename one.
+ *
+ * @module
+ */
+import type { Problem } from "../runtime/registry.ts";
+
+export type { Problem };
+
+/** Every problem code the build can report, with what it means. */
+export const PROBLEM_CODES = {
+  "plugin.no_manifest": "the plugin folder has no plugin.yaml",
+  "plugin.shadowed": "an install plugin and a data plugin have the same name; the install one wins",
+  "manifest.unreadable": "plugin.yaml could not be read",
+  "manifest.too_large": "plugin.yaml is larger than the size cap",
+  "manifest.invalid_encoding": "plugin.yaml is not valid UTF-8",
+  "manifest.byte_order_mark": "plugin.yaml starts with a byte-order mark (accepted)",
+  "manifest.empty": "plugin.yaml holds no document",
+  "manifest.not_mapping": "the root of plugin.yaml is not a mapping",
+  "manifest.missing_field": "a required field is missing",
+  "manifest.invalid_type": "a field has the wrong type",
+  "manifest.invalid_value": "a field has a value outside its rule",
+  "manifest.invalid_name": "the name is not a valid slug",
+  "manifest.name_mismatch": "the name differs from the folder name",
+  "manifest.invalid_version": "the version is not semver 2.0",
+  "manifest.invalid_router_spec": "a router spec is not `<path inside the plugin>[:<export>]`",
+  "manifest.invalid_path": "a path field is absolute, leaves the plugin or is malformed",
+  "manifest.invalid_permission": "a permission is not `resource.action`",
+  "manifest.duplicate_permission": "a permission is declared twice",
+  "manifest.undeclared_permission": "a seed group uses a permission the plugin does not declare",
+  "manifest.unknown_field": "a top-level field the contract does not know (a warning)",
+  "yaml.syntax": "plugin.yaml is not well-formed YAML",
+  "yaml.duplicate_key": "a mapping has the same key twice",
+  "yaml.alias_limit": "plugin.yaml uses more aliases than allowed",
+  "yaml.unsupported_tag": "plugin.yaml uses a tag outside the YAML core schema",
+  "router.not_found": "a router module does not exist",
+  "router.outside_plugin": "a router module resolves outside the plugin folder",
+  "router.import_failed": "importing a router module threw",
+  "router.export_not_found": "a router module lacks the named export",
+  "router.not_hono_app": "a router export is not a Hono app",
+  "dbt_workspace.not_found": "the dbt workspace folder does not exist",
+  "dbt_workspace.outside_plugin": "the dbt workspace resolves outside the plugin folder",
+  "dbt_workspace.no_project": "the dbt workspace has no dbt_project.yml",
+  "frontend_entry.not_found": "the frontend entry module does not exist",
+  "frontend_entry.outside_plugin": "the frontend entry resolves outside the plugin folder",
+} as const;
+
+/** A stable problem code. */
+export type ProblemCode = keyof typeof PROBLEM_CODES;
+
+/**
+ * Builds a problem record, leaving out the location fields that are not known.
+ *
+ * @param code The stable code.
+ * @param message A sentence for humans.
+ * @param location The file (relative to the plugin) and the field path, when known.
+ * @returns The problem record.
+ * @example
+ * ```ts
+ * problem("manifest.missing_field", "`version` is required", { file: "plugin.yaml", path: "version" });
+ * ```
+ */
+export function problem(
+  code: ProblemCode,
+  message: string,
+  location: { file?: string; path?: string } = {},
+): Problem {
+  return {
+    code,
+    message,
+    ...(location.file === undefined ? {} : { file: location.file }),
+    ...(location.path === undefined ? {} : { path: location.path }),
+  };
+}

@@ -1,0 +1,138 @@
+/**
+ * Safe YAML parsing for manifests: a size cap, an alias cap, duplicate keys rejected, only the
+ * YAML core schema's tags, and every failure returned as a problem instead of thrown.
+ *
+ * @module
+ */
+import { isAlias, isNode, parseDocument, visit } from "yaml";
+import { type Problem, problem } from "./problems.ts";
+
+/** The largest manifest accepted, in bytes. */
+export const MAX_MANIFEST_BYTES = 256 * 1024;
+
+/** The most alias nodes, and alias expansions, a manifest may use. */
+export const MAX_ALIASES = 50;
+
+const CORE_TAGS = new Set(
+  ["str", "int", "float", "bool", "null", "map", "seq"].map((name) => `tag:yaml.org,2002:${name}`),
+);
+
+const BOM = [0xef, 0xbb, 0xbf];
+
+/** What parsing a manifest's bytes gives: the plain value, or the problems that stopped it. */
+export type YamlResult =
+  | { ok: true; value: unknown; warnings: Problem[] }
+  | { ok: false; errors: Problem[] };
+
+/**
+ * Parses the bytes of a YAML file safely. Never throws.
+ *
+ * @param bytes The raw file content.
+ * @param file The file name used in problem records (relative to the plugin).
+ * @returns The parsed value with warnings, or the errors.
+ * @example
+ * ```ts
+ * const result = parseYamlSafely(new TextEncoder().encode("name: crm\n"), "plugin.yaml");
+ * if (result.ok) console.log(result.value); // { name: "crm" }
+ * ```
+ */
+export function parseYamlSafely(bytes: Uint8Array, file: string): YamlResult {
+  const at = { file };
+  if (bytes.byteLength > MAX_MANIFEST_BYTES) {
+    return fail(problem(
+      "manifest.too_large",
+      `${file} is ${bytes.byteLength} bytes; the limit is ${MAX_MANIFEST_BYTES}`,
+      at,
+    ));
+  }
+  const warnings: Problem[] = [];
+  let text: string;
+  try {
+    text = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(bytes);
+  } catch {
+    return fail(problem("manifest.invalid_encoding", `${file} is not valid UTF-8`, at));
+  }
+  if (BOM.every((byte, index) => bytes[index] === byte)) {
+    text = text.slice(1);
+    warnings.push(problem(
+      "manifest.byte_order_mark",
+      `${file} starts with a UTF-8 byte-order mark; it was ignored`,
+      at,
+    ));
+  }
+  if (text.trim() === "") return fail(problem("manifest.empty", `${file} is empty`, at));
+
+  try {
+    const doc = parseDocument(text, {
+      schema: "core",
+      uniqueKeys: true,
+      merge: false,
+      strict: true,
+      prettyErrors: true,
+    });
+    const [first] = doc.errors;
+    if (first) {
+      const code = first.code === "DUPLICATE_KEY" ? "yaml.duplicate_key" : "yaml.syntax";
+      return fail(problem(code, `${file}: ${firstLine(first.message)}`, at));
+    }
+    const shapeProblem = checkNodes(doc, file);
+    if (shapeProblem) return fail(shapeProblem);
+
+    const value: unknown = doc.toJS({ maxAliasCount: MAX_ALIASES });
+    if (value === null || value === undefined) {
+      return fail(problem("manifest.empty", `${file} holds no document`, at));
+    }
+    if (typeof value !== "object" || Array.isArray(value)) {
+      const kind = Array.isArray(value) ? "a list" : `a ${typeof value}`;
+      return fail(problem("manifest.not_mapping", `${file} must be a mapping, not ${kind}`, at));
+    }
+    return { ok: true, value, warnings };
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    const code = /alias/i.test(message) ? "yaml.alias_limit" : "yaml.syntax";
+    return fail(problem(code, `${file}: ${firstLine(message)}`, at));
+  }
+}
+
+/** Finds the first node that uses a tag outside the core schema, or too many aliases. */
+function checkNodes(doc: ReturnType<typeof parseDocument>, file: string): Problem | undefined {
+  let aliases = 0;
+  let found: Problem | undefined;
+  visit(doc, {
+    Node(_key, node) {
+      if (isAlias(node)) aliases++;
+      const tag = isNode(node) ? node.tag : undefined;
+      if (tag !== undefined && !CORE_TAGS.has(tag)) {
+        found = problem(
+          "yaml.unsupported_tag",
+          `${file}: the tag ${shortTag(tag)} is not allowed; only plain YAML values are`,
+          { file },
+        );
+        return visit.BREAK;
+      }
+      if (aliases > MAX_ALIASES) {
+        found = problem(
+          "yaml.alias_limit",
+          `${file} uses more than ${MAX_ALIASES} aliases`,
+          { file },
+        );
+        return visit.BREAK;
+      }
+      return undefined;
+    },
+  });
+  return found;
+}
+
+function shortTag(tag: string): string {
+  return tag.replace(/^tag:yaml\.org,2002:/, "!!");
+}
+
+/** The first line of a YAML error: the sentence and its position, without the source excerpt. */
+function firstLine(message: string): string {
+  return message.split("\n", 1)[0]?.replace(/:$/, "").trim() ?? "";
+}
+
+function fail(error: Problem): YamlResult {
+  return { ok: false, errors: [error] };
+}

@@ -1,0 +1,254 @@
+/**
+ * The manifest contract: the valibot schema of `plugin.yaml`. It is the single source of truth;
+ * the `Manifest` type is inferred from it, and every message carries its stable problem code
+ * (see {@link codedMessage}).
+ *
+ * @module
+ */
+import * as v from "valibot";
+import { modulePathProblem, pathProblem } from "./plugin_path.ts";
+import type { ProblemCode } from "./problems.ts";
+import { parseRouterSpec } from "./router_spec.ts";
+
+/** A plugin name: lowercase, hyphenated, optionally one leading `_` (reserved for host plugins). */
+export const PLUGIN_NAME = /^_?[a-z0-9]+(-[a-z0-9]+)*$/;
+
+/** The longest plugin name. */
+export const MAX_NAME_LENGTH = 64;
+
+/** Semantic Versioning 2.0.0 (the expression published with the specification). */
+export const SEMVER =
+  /^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-((?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\.(?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?(?:\+([0-9a-zA-Z-]+(?:\.[0-9a-zA-Z-]+)*))?$/;
+
+/** A permission: `resource.action`, lowercase, at least two dotted parts. */
+export const PERMISSION = /^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+$/;
+
+const CODE_PREFIX = /^\[([a-z_]+\.[a-z_]+)\] /;
+
+/**
+ * Joins a problem code and a sentence into a valibot message; {@link splitCodedMessage} takes them
+ * apart again when issues become problems.
+ *
+ * @param code The stable problem code.
+ * @param text The sentence for humans.
+ * @returns The message for valibot.
+ * @example
+ * ```ts
+ * codedMessage("manifest.invalid_name", "must be a slug"); // "[manifest.invalid_name] must be a slug"
+ * ```
+ */
+export function codedMessage(code: ProblemCode, text: string): string {
+  return `[${code}] ${text}`;
+}
+
+/**
+ * Splits a message made by {@link codedMessage}. Messages without a code get `fallback`.
+ *
+ * @param message A valibot issue message.
+ * @param fallback The code for messages that carry none.
+ * @returns The code and the sentence.
+ * @example
+ * ```ts
+ * splitCodedMessage("[manifest.invalid_name] must be a slug", "manifest.invalid_value");
+ * // { code: "manifest.invalid_name", text: "must be a slug" }
+ * ```
+ */
+export function splitCodedMessage(
+  message: string,
+  fallback: ProblemCode,
+): { code: ProblemCode; text: string } {
+  const match = CODE_PREFIX.exec(message);
+  if (!match) return { code: fallback, text: message };
+  return { code: match[1] as ProblemCode, text: message.slice(match[0].length) };
+}
+
+const typeMessage = (expected: string) => (issue: v.BaseIssue<unknown>) =>
+  codedMessage("manifest.invalid_type", `must be ${expected}, not ${describe(issue.input)}`);
+
+const text = () => v.string(typeMessage("a string"));
+const list = <T extends v.GenericSchema>(item: T) => v.array(item, typeMessage("a list"));
+const nonBlank = () =>
+  v.check(
+    (value: string) => value.trim() !== "",
+    codedMessage("manifest.invalid_value", "must not be empty"),
+  );
+const relativePath = () =>
+  v.check(
+    (value: string) => pathProblem(value) === undefined,
+    (issue) =>
+      codedMessage(
+        "manifest.invalid_path",
+        `\`${issue.input}\` ${pathProblem(String(issue.input))}`,
+      ),
+  );
+
+const NameSchema = v.pipe(
+  text(),
+  v.maxLength(
+    MAX_NAME_LENGTH,
+    codedMessage("manifest.invalid_name", `must be at most ${MAX_NAME_LENGTH} characters`),
+  ),
+  v.regex(
+    PLUGIN_NAME,
+    (issue) =>
+      codedMessage(
+        "manifest.invalid_name",
+        `\`${issue.input}\` is not a slug: lowercase letters, digits and single hyphens, ` +
+          "optionally one leading `_`",
+      ),
+  ),
+);
+
+const VersionSchema = v.pipe(
+  text(),
+  v.regex(
+    SEMVER,
+    (issue) =>
+      codedMessage("manifest.invalid_version", `\`${issue.input}\` is not semver (e.g. 1.2.3)`),
+  ),
+);
+
+const RouterSpecSchema = v.pipe(
+  text(),
+  v.rawTransform(({ dataset, addIssue, NEVER }) => {
+    const parsed = parseRouterSpec(dataset.value);
+    if (typeof parsed !== "string") return parsed;
+    addIssue({
+      message: codedMessage("manifest.invalid_router_spec", `\`${dataset.value}\`: ${parsed}`),
+    });
+    return NEVER;
+  }),
+);
+
+const ModulePathSchema = v.pipe(
+  text(),
+  v.check(
+    (value: string) => modulePathProblem(value) === undefined,
+    (issue) =>
+      codedMessage(
+        "manifest.invalid_path",
+        `\`${issue.input}\` ${modulePathProblem(String(issue.input))}`,
+      ),
+  ),
+);
+
+const NavEntrySchema = v.object(
+  {
+    label: v.pipe(
+      text(),
+      nonBlank(),
+      v.maxLength(100, codedMessage("manifest.invalid_value", "must be at most 100 characters")),
+    ),
+    path: v.pipe(
+      text(),
+      v.startsWith(
+        "/",
+        (issue) =>
+          codedMessage("manifest.invalid_value", `\`${issue.input}\` must start with \`/\``),
+      ),
+    ),
+    icon: v.optional(v.pipe(text(), nonBlank())),
+  },
+  typeMessage("a mapping with `label` and `path`"),
+);
+
+const PermissionSchema = v.pipe(
+  text(),
+  v.regex(
+    PERMISSION,
+    (issue) =>
+      codedMessage(
+        "manifest.invalid_permission",
+        `\`${issue.input}\` is not \`resource.action\` (lowercase, dotted)`,
+      ),
+  ),
+);
+
+const SeedGroupSchema = v.object(
+  {
+    name: v.pipe(text(), nonBlank()),
+    permissions: list(text()),
+  },
+  typeMessage("a mapping with `name` and `permissions`"),
+);
+
+/** The top-level fields of `plugin.yaml`, each with its rule. */
+export const MANIFEST_FIELDS = {
+  name: NameSchema,
+  version: VersionSchema,
+  display_name: v.optional(
+    v.pipe(
+      text(),
+      nonBlank(),
+      v.maxLength(100, codedMessage("manifest.invalid_value", "must be at most 100 characters")),
+    ),
+  ),
+  routers: v.optional(list(RouterSpecSchema), []),
+  dbt_workspace: v.optional(v.pipe(text(), relativePath())),
+  frontend_entry: v.optional(ModulePathSchema),
+  nav: v.optional(list(NavEntrySchema), []),
+  permissions: v.optional(
+    v.pipe(
+      list(PermissionSchema),
+      v.check(
+        (permissions: string[]) => firstDuplicate(permissions) === undefined,
+        (issue) =>
+          codedMessage(
+            "manifest.duplicate_permission",
+            `\`${firstDuplicate(issue.input as string[])}\` is declared more than once`,
+          ),
+      ),
+    ),
+    [],
+  ),
+  seed_groups: v.optional(list(SeedGroupSchema), []),
+};
+
+/** The schema of a whole manifest, cross-field rules included. */
+export const ManifestSchema = v.pipe(
+  v.object(MANIFEST_FIELDS, typeMessage("a mapping")),
+  v.forward(
+    v.partialCheck(
+      [["permissions"], ["seed_groups"]],
+      (input) => undeclaredSeedPermissions(input).length === 0,
+      (issue) =>
+        codedMessage(
+          "manifest.undeclared_permission",
+          `${undeclaredSeedPermissions(issue.input).join("; ")}; seed groups may only use the ` +
+            "plugin's own `permissions`",
+        ),
+    ),
+    ["seed_groups"],
+  ),
+);
+
+/** A valid manifest, with defaults applied (`routers`, `nav`, `permissions`, `seed_groups`). */
+export type Manifest = v.InferOutput<typeof ManifestSchema>;
+
+function undeclaredSeedPermissions(
+  input: { permissions?: string[]; seed_groups?: { name: string; permissions: string[] }[] },
+): string[] {
+  const declared = new Set(input.permissions ?? []);
+  return (input.seed_groups ?? []).flatMap((group) =>
+    group.permissions
+      .filter((permission) => !declared.has(permission))
+      .map((permission) => `group \`${group.name}\` uses undeclared \`${permission}\``)
+  );
+}
+
+function firstDuplicate(values: readonly string[]): string | undefined {
+  const seen = new Set<string>();
+  for (const value of values) {
+    if (seen.has(value)) return value;
+    seen.add(value);
+  }
+  return undefined;
+}
+
+function describe(value: unknown): string {
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "a list";
+  if (typeof value === "object") return "a mapping";
+  if (typeof value === "string") return `the string ${JSON.stringify(value)}`;
+  return `the ${typeof value} ${String(value)}`;
+}

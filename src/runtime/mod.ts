@@ -1,0 +1,21 @@
+/**
+ * The runtime side: Web standards and Hono only. Nothing here reads the file system, parses YAML or
+ * imports build-side code, so the same app runs on Deno, Node, Bun and Workers.
+ *
+ * @module
+ */
+export { type AppOptions, createApp } from "./app.ts";
+export { DEFAULT_PORT, type HostConfig, readConfig } from "./config.ts";
+export { type PluginsReport, pluginsReport, type PluginSummary } from "./plugins_report.ts";
+export {
+  defineRegistry,
+  type NavEntry,
+  type PluginRouter,
+  type PluginSource,
+  type PluginStatus,
+  type Problem,
+  type Registry,
+  type RegistryPlugin,
+  type RegistryRouter,
+  type SeedGroup,
+} from "./registry.ts";

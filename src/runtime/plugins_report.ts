@@ -1,0 +1,63 @@
+/**
+ * The body of `GET /api/plugins`: what every discovered plugin is and why it is (not) mounted.
+ *
+ * @module
+ */
+import type { Problem, Registry, RegistryPlugin } from "./registry.ts";
+
+/** One plugin as the admin API shows it. */
+export interface PluginSummary {
+  /** The plugin name. */
+  readonly name: string;
+  /** Human label. */
+  readonly display_name: string;
+  /** Semver, or `null` when the manifest could not be read. */
+  readonly version: string | null;
+  /** `install` (bundled) or `data` (customer). */
+  readonly source: RegistryPlugin["source"];
+  /** `mounted`, `error` or `shadowed`. */
+  readonly status: RegistryPlugin["status"];
+  /** How many routers the manifest declares. */
+  readonly router_count: number;
+  /** The dbt workspace folder, or `null`. */
+  readonly dbt_workspace: string | null;
+  /** Problems that keep the plugin from being mounted. */
+  readonly errors: readonly Problem[];
+  /** Problems that do not. */
+  readonly warnings: readonly Problem[];
+}
+
+/** The whole `GET /api/plugins` body. */
+export interface PluginsReport {
+  /** Every discovered plugin, sorted by name. */
+  readonly plugins: readonly PluginSummary[];
+  /** Facts about the registry itself. */
+  readonly registry: { readonly fingerprint: string };
+}
+
+/**
+ * Summarises a registry for the admin API.
+ *
+ * @param registry The generated registry.
+ * @returns The response body.
+ * @example
+ * ```ts
+ * app.get("/api/plugins", (c) => c.json(pluginsReport(registry)));
+ * ```
+ */
+export function pluginsReport(registry: Registry): PluginsReport {
+  return {
+    plugins: registry.plugins.map((plugin) => ({
+      name: plugin.name,
+      display_name: plugin.display_name,
+      version: plugin.version,
+      source: plugin.source,
+      status: plugin.status,
+      router_count: plugin.router_specs.length,
+      dbt_workspace: plugin.dbt_workspace,
+      errors: plugin.errors,
+      warnings: plugin.warnings,
+    })),
+    registry: { fingerprint: registry.fingerprint },
+  };
+}

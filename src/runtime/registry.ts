@@ -1,0 +1,124 @@
+/**
+ * The registry contract: the plain data the build writes into `.gen/registry.ts` and the runtime
+ * mounts. The generated module imports these types; build-side code imports them too, never the
+ * other way round.
+ *
+ * @module
+ */
+import type { Hono } from "hono";
+
+/** Where a plugin was found: the install root (shown as "bundled") or the data root ("customer"). */
+export type PluginSource = "install" | "data";
+
+/** What the host does with a plugin. Only `mounted` plugins have their routers served. */
+export type PluginStatus = "mounted" | "error" | "shadowed";
+
+/** One problem found in a plugin, as data. `code` is stable; tools and tests rely on it. */
+export interface Problem {
+  /** Stable, dotted identifier such as `manifest.missing_field` or `router.export_not_found`. */
+  readonly code: string;
+  /** A sentence for humans. Never contains a server file-system path outside the plugin. */
+  readonly message: string;
+  /** The file the problem is in, relative to the plugin folder (e.g. `plugin.yaml`). */
+  readonly file?: string;
+  /** The field inside that file, as a path such as `routers[0]` or `seed_groups[1].permissions[0]`. */
+  readonly path?: string;
+}
+
+/** A sidebar entry contributed by a plugin's frontend. */
+export interface NavEntry {
+  /** The label shown in the sidebar. */
+  readonly label: string;
+  /** The route the entry links to; starts with `/`. */
+  readonly path: string;
+  /** An optional icon name. */
+  readonly icon?: string;
+}
+
+/** A group of permissions a plugin seeds into an organisation on install. */
+export interface SeedGroup {
+  /** The group name. */
+  readonly name: string;
+  /** Permissions of the group; each is declared by the same plugin. */
+  readonly permissions: readonly string[];
+}
+
+/** Anything mountable with `app.route()`: duck-typed like the build-time check (`fetch` + `routes`). */
+export type PluginRouter = Pick<Hono, "fetch" | "routes">;
+
+/** One router of a mounted plugin: its manifest spec and the imported Hono app. */
+export interface RegistryRouter {
+  /** The spec as written in `plugin.yaml`, e.g. `backend/routers/customers.ts:router`. */
+  readonly spec: string;
+  /** The imported router. */
+  readonly app: PluginRouter;
+}
+
+/** Everything the runtime knows about one discovered plugin, mounted or not. */
+export interface RegistryPlugin {
+  /** The plugin name (the folder name when the manifest could not be read). */
+  readonly name: string;
+  /** Human label; the name when the manifest gives none or could not be read. */
+  readonly display_name: string;
+  /** Semver of the plugin, or `null` when the manifest could not be read. */
+  readonly version: string | null;
+  /** Which root the plugin was found in. */
+  readonly source: PluginSource;
+  /** Whether it is mounted, and if not, why. */
+  readonly status: PluginStatus;
+  /** The router specs declared by the manifest (also for plugins that are not mounted). */
+  readonly router_specs: readonly string[];
+  /** The folder of the dbt workspace, relative to the plugin, or `null`. */
+  readonly dbt_workspace: string | null;
+  /** The frontend entry module, relative to the plugin, or `null`. */
+  readonly frontend_entry: string | null;
+  /** Sidebar entries. */
+  readonly nav: readonly NavEntry[];
+  /** Permissions the plugin declares. */
+  readonly permissions: readonly string[];
+  /** Groups seeded on install. */
+  readonly seed_groups: readonly SeedGroup[];
+  /** Problems that keep the plugin from being mounted. */
+  readonly errors: readonly Problem[];
+  /** Problems that do not. */
+  readonly warnings: readonly Problem[];
+  /** The imported routers; empty unless `status` is `mounted`. */
+  readonly routers: readonly RegistryRouter[];
+}
+
+/** The generated registry: every discovered plugin, sorted by name, and a fingerprint of the inputs. */
+export interface Registry {
+  /** A hash of every input of the build (manifests, router modules, locations). */
+  readonly fingerprint: string;
+  /** Every discovered plugin, sorted by name then source. */
+  readonly plugins: readonly RegistryPlugin[];
+}
+
+/**
+ * Deep-freezes registry data so that nothing at run time can change what the build decided.
+ * Router apps are left as they are (Hono mutates its own router state while it serves).
+ *
+ * @param registry The registry literal written by the build.
+ * @returns The same object, frozen.
+ * @example
+ * ```ts
+ * export const registry = defineRegistry({ fingerprint: "sha256-…", plugins: [] });
+ * ```
+ */
+export function defineRegistry(registry: Registry): Registry {
+  for (const plugin of registry.plugins) {
+    const { routers, ...data } = plugin;
+    for (const router of routers) Object.freeze(router);
+    Object.freeze(routers);
+    deepFreeze(data);
+    Object.freeze(plugin);
+  }
+  Object.freeze(registry.plugins);
+  return Object.freeze(registry);
+}
+
+function deepFreeze(value: unknown): void {
+  if (typeof value !== "object" || value === null) return;
+  for (const item of Object.values(value)) deepFreeze(item);
+  Object.freeze(value);
+}
