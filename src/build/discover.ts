@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { readdirSync, readFileSync, statSync } from "node:fs";
+import { readdirSync, readFileSync, realpathSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
 import {
   type Manifest,
@@ -56,9 +56,13 @@ export interface DiscoveredPlugin {
  * ```
  */
 export function discover(roots: PluginRoots): DiscoveredPlugin[] {
+  const installRoot = resolve(roots.installDir, "plugins");
+  const dataRoot = resolve(roots.dataDir, "plugins");
   const found = [
-    ...pluginFolders(resolve(roots.installDir, "plugins")).map((dir) => readPlugin(dir, "install")),
-    ...pluginFolders(resolve(roots.dataDir, "plugins")).map((dir) => readPlugin(dir, "data")),
+    ...pluginFolders(installRoot).map((dir) => readPlugin(dir, "install")),
+    ...(sameFolder(installRoot, dataRoot)
+      ? []
+      : pluginFolders(dataRoot).map((dir) => readPlugin(dir, "data"))),
   ];
   found.sort((a, b) => compare(a.name, b.name) || compare(a.source, b.source) * -1);
   return markShadowed(found);
@@ -140,6 +144,14 @@ function markShadowed(plugins: DiscoveredPlugin[]): DiscoveredPlugin[] {
 
 function shadowWarning(message: string): Problem {
   return problem("plugin.shadowed", message);
+}
+
+function sameFolder(a: string, b: string): boolean {
+  try {
+    return realpathSync(a) === realpathSync(b);
+  } catch {
+    return a === b;
+  }
 }
 
 function isDirectory(path: string): boolean {

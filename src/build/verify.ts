@@ -10,7 +10,9 @@ import { join } from "node:path";
 import { MANIFEST_FILE, type Problem, problem, type RouterSpec } from "../manifest/mod.ts";
 import type { PluginStatus } from "../runtime/registry.ts";
 import type { DiscoveredPlugin } from "./discover.ts";
-import { ImportTimeoutError, importWithTimeout, redactPaths } from "./import_module.ts";
+import { HONO_APP } from "./export_kind.ts";
+import { ModuleInspector } from "./module_inspector.ts";
+import { redactPaths } from "./redact_paths.ts";
 import { resolveInsidePlugin } from "./inside_plugin.ts";
 
 /** A router that passed verification. */
@@ -51,14 +53,21 @@ export async function verify(
   plugins: readonly DiscoveredPlugin[],
   options: VerifyOptions = {},
 ): Promise<VerifiedPlugin[]> {
+  using inspector = new ModuleInspector(options.importTimeoutMs);
+  const context = { inspector, hostDir: options.hostDir ?? process.cwd() };
   const verified: VerifiedPlugin[] = [];
-  for (const plugin of plugins) verified.push(await verifyPlugin(plugin, options));
+  for (const plugin of plugins) verified.push(await verifyPlugin(plugin, context));
   return verified;
+}
+
+interface VerifyContext {
+  readonly inspector: ModuleInspector;
+  readonly hostDir: string;
 }
 
 async function verifyPlugin(
   plugin: DiscoveredPlugin,
-  options: VerifyOptions,
+  context: VerifyContext,
 ): Promise<VerifiedPlugin> {
   const { manifest } = plugin;
   if (plugin.shadowed) return { ...plugin, status: "shadowed", routers: [] };
@@ -73,7 +82,7 @@ async function verifyPlugin(
   }
   const routers: VerifiedRouter[] = [];
   for (const [index, spec] of manifest.routers.entries()) {
-    const result = await checkRouter(plugin.dir, spec, `routers[${index}]`, options);
+    const result = await checkRouter(plugin.dir, spec, `routers[${index}]`, context);
     if ("code" in result) errors.push(result);
     else routers.push(result);
   }
@@ -128,63 +137,34 @@ async function checkRouter(
   dir: string,
   parsed: RouterSpec,
   path: string,
-  options: VerifyOptions,
+  context: VerifyContext,
 ): Promise<VerifiedRouter | Problem> {
   const at = { file: MANIFEST_FILE, path };
   const [fileProblem] = checkModuleFile(dir, parsed.module, "router", path);
   if (fileProblem) return fileProblem;
 
   const file = join(dir, parsed.module);
-  let namespace: Record<string, unknown>;
-  try {
-    namespace = await importWithTimeout(realpathSync(file), options.importTimeoutMs);
-  } catch (error) {
-    const reason = error instanceof ImportTimeoutError ? error.message : redactPaths(
-      errorMessage(error),
-      [dir, realpathSync(dir)],
-      options.hostDir ?? process.cwd(),
-    );
+  const report = await context.inspector.inspect(realpathSync(file));
+  if (!report.ok) {
+    const reason = redactPaths(report.message, [dir, realpathSync(dir)], context.hostDir);
     return problem("router.import_failed", `importing \`${parsed.module}\` failed: ${reason}`, at);
   }
-  if (!(parsed.exportName in namespace)) {
-    const exports = Object.keys(namespace).sort().map((name) => `\`${name}\``).join(", ") || "none";
+  const kind = report.exports[parsed.exportName];
+  if (kind === undefined) {
+    const names = Object.keys(report.exports).sort().map((name) => `\`${name}\``).join(", ") ||
+      "none";
     return problem(
       "router.export_not_found",
-      `\`${parsed.module}\` has no export \`${parsed.exportName}\` (it exports: ${exports})`,
+      `\`${parsed.module}\` has no export \`${parsed.exportName}\` (it exports: ${names})`,
       at,
     );
   }
-  const value = namespace[parsed.exportName];
-  if (!isHonoApp(value)) {
+  if (kind !== HONO_APP) {
     return problem(
       "router.not_hono_app",
-      `export \`${parsed.exportName}\` of \`${parsed.module}\` is ${
-        describe(value)
-      }, not a Hono app (an object with \`fetch\` and \`routes\`)`,
+      `export \`${parsed.exportName}\` of \`${parsed.module}\` is ${kind}, not a Hono app (an object with \`fetch\` and \`routes\`)`,
       at,
     );
   }
   return { ...parsed, file };
-}
-
-/** Duck-typed like the runtime: a Hono app has a `fetch` function and a `routes` array. */
-function isHonoApp(value: unknown): boolean {
-  if ((typeof value !== "object" && typeof value !== "function") || value === null) return false;
-  const candidate = value as { fetch?: unknown; routes?: unknown };
-  return typeof candidate.fetch === "function" && Array.isArray(candidate.routes);
-}
-
-function describe(value: unknown): string {
-  if (value === null) return "null";
-  if (value === undefined) return "undefined";
-  if (Array.isArray(value)) return "an array";
-  if (typeof value === "function") return "a function";
-  if (typeof value === "object") return "an object";
-  return `a ${typeof value}`;
-}
-
-function errorMessage(error: unknown): string {
-  return error instanceof Error
-    ? `${error.name}: ${error.message}`
-    : `thrown value ${String(error)}`;
 }

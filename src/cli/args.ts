@@ -5,7 +5,7 @@
  */
 import { parseArgs } from "node:util";
 import { DEFAULT_REGISTRY_FILE } from "../build/mod.ts";
-import { DEFAULT_IMPORT_TIMEOUT_MS } from "../build/import_module.ts";
+import { DEFAULT_IMPORT_TIMEOUT_MS } from "../build/module_inspector.ts";
 
 /** The verbs the CLI knows. */
 export const VERBS = ["build", "verify", "list", "new"] as const;

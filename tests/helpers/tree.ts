@@ -58,7 +58,11 @@ export const router = new Hono().get("/ping", (c) => c.json({ pong: ${JSON.strin
  */
 export function healthyPlugin(name: string, prefix = "plugins"): Record<string, string> {
   return {
-    [`${prefix}/${name}/plugin.yaml`]: manifest(name, "routers:", "  - backend/routers/main.ts:router"),
+    [`${prefix}/${name}/plugin.yaml`]: manifest(
+      name,
+      "routers:",
+      "  - backend/routers/main.ts:router",
+    ),
     [`${prefix}/${name}/backend/routers/main.ts`]: pingRouter(name),
   };
 }

@@ -9,8 +9,15 @@ function errorCode(text: string | Uint8Array): string | undefined {
 }
 
 Deno.test("parseYamlSafely() returns the mapping of a well-formed file", () => {
-  const result = parseYamlSafely(encode("name: crm\nversion: 0.1.0\nlist: [a, b]\n"), "plugin.yaml");
-  assert.deepEqual(result, { ok: true, value: { name: "crm", version: "0.1.0", list: ["a", "b"] }, warnings: [] });
+  const result = parseYamlSafely(
+    encode("name: crm\nversion: 0.1.0\nlist: [a, b]\n"),
+    "plugin.yaml",
+  );
+  assert.deepEqual(result, {
+    ok: true,
+    value: { name: "crm", version: "0.1.0", list: ["a", "b"] },
+    warnings: [],
+  });
 });
 
 Deno.test("parseYamlSafely() rejects a file over the size cap before parsing it", () => {
@@ -58,7 +65,9 @@ Deno.test("parseYamlSafely() stops an alias bomb that stays under the alias-node
 Deno.test("parseYamlSafely() allows a few aliases and refuses more than the cap", () => {
   const few = "a: &x 1\nb: *x\nc: *x\n";
   assert.equal(parseYamlSafely(encode(few), "plugin.yaml").ok, true);
-  const many = ["a: &x 1", ...Array.from({ length: MAX_ALIASES + 1 }, (_, i) => `k${i}: *x`)].join("\n");
+  const many = ["a: &x 1", ...Array.from({ length: MAX_ALIASES + 1 }, (_, i) => `k${i}: *x`)].join(
+    "\n",
+  );
   assert.equal(errorCode(many + "\n"), "yaml.alias_limit");
 });
 
@@ -97,7 +106,10 @@ Deno.test("parseYamlSafely() accepts a byte-order mark with a warning", () => {
 });
 
 Deno.test("parseYamlSafely() rejects bytes that are not UTF-8", () => {
-  assert.equal(errorCode(new Uint8Array([0x6e, 0x3a, 0x20, 0xff, 0xfe, 0x0a])), "manifest.invalid_encoding");
+  assert.equal(
+    errorCode(new Uint8Array([0x6e, 0x3a, 0x20, 0xff, 0xfe, 0x0a])),
+    "manifest.invalid_encoding",
+  );
 });
 
 Deno.test("parseYamlSafely() does not apply merge keys", () => {

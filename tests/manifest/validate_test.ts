@@ -40,8 +40,16 @@ seed_groups:
   assert.deepEqual(errors, []);
   assert.deepEqual(warnings, []);
   assert.deepEqual(manifest?.routers, [
-    { spec: "backend/routers/customers.ts:router", module: "backend/routers/customers.ts", exportName: "router" },
-    { spec: "backend/routers/accounts.ts", module: "backend/routers/accounts.ts", exportName: "default" },
+    {
+      spec: "backend/routers/customers.ts:router",
+      module: "backend/routers/customers.ts",
+      exportName: "router",
+    },
+    {
+      spec: "backend/routers/accounts.ts",
+      module: "backend/routers/accounts.ts",
+      exportName: "default",
+    },
   ]);
   assert.equal(manifest?.display_name, "CRM");
   assert.equal(manifest?.seed_groups.length, 2);
@@ -49,19 +57,43 @@ seed_groups:
 
 Deno.test("parseManifest() applies defaults to optional lists", () => {
   const { manifest } = parse(base);
-  assert.deepEqual(manifest, { name: "crm", version: "0.1.0", routers: [], nav: [], permissions: [], seed_groups: [] });
+  assert.deepEqual(manifest, {
+    name: "crm",
+    version: "0.1.0",
+    routers: [],
+    nav: [],
+    permissions: [],
+    seed_groups: [],
+  });
 });
 
 Deno.test("parseManifest() reports each missing required field with its path", () => {
   const { errors } = parse("display_name: CRM\n");
   assert.deepEqual(
     errors.map((e) => [e.code, e.path, e.file]),
-    [["manifest.missing_field", "name", "plugin.yaml"], ["manifest.missing_field", "version", "plugin.yaml"]],
+    [["manifest.missing_field", "name", "plugin.yaml"], [
+      "manifest.missing_field",
+      "version",
+      "plugin.yaml",
+    ]],
   );
 });
 
 Deno.test("parseManifest() rejects names that are not slugs", () => {
-  for (const name of ["CRM", "my plugin", "crm_", "crm--x", "-crm", "crm-", "ünï", ".crm", "__x", "a".repeat(65)]) {
+  for (
+    const name of [
+      "CRM",
+      "my plugin",
+      "crm_",
+      "crm--x",
+      "-crm",
+      "crm-",
+      "ünï",
+      ".crm",
+      "__x",
+      "a".repeat(65),
+    ]
+  ) {
     const error = onlyError("", `name: ${JSON.stringify(name)}\nversion: 0.1.0\n`);
     assert.equal(error.code, "manifest.invalid_name", name);
     assert.equal(error.path, "name");
@@ -138,9 +170,15 @@ Deno.test("parseManifest() requires nav paths to start with a slash and labels t
 });
 
 Deno.test("parseManifest() rejects invalid and duplicate permissions", () => {
-  for (const permission of ["customer", "Customer.read", "customer.", "1x.read", "customer.read-all"]) {
+  for (
+    const permission of ["customer", "Customer.read", "customer.", "1x.read", "customer.read-all"]
+  ) {
     const error = onlyError(`permissions: [${JSON.stringify(permission)}]\n`);
-    assert.deepEqual([error.code, error.path], ["manifest.invalid_permission", "permissions[0]"], permission);
+    assert.deepEqual(
+      [error.code, error.path],
+      ["manifest.invalid_permission", "permissions[0]"],
+      permission,
+    );
   }
   const duplicate = onlyError("permissions: [customer.read, customer.edit, customer.read]\n");
   assert.equal(duplicate.code, "manifest.duplicate_permission");
@@ -166,7 +204,9 @@ Deno.test("parseManifest() warns about unknown top-level fields and still accept
 });
 
 Deno.test("parseManifest() reports every independent error at once", () => {
-  const { errors } = parse('name: CRM\nversion: "1"\nnav: [{label: x, path: y}]\npermissions: [bad]\n');
+  const { errors } = parse(
+    'name: CRM\nversion: "1"\nnav: [{label: x, path: y}]\npermissions: [bad]\n',
+  );
   assert.deepEqual(errors.map((e) => e.code).sort(), [
     "manifest.invalid_name",
     "manifest.invalid_permission",
