@@ -7,6 +7,7 @@ import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node
 import { dirname, resolve } from "node:path";
 import { discover, type PluginRoots } from "./discover.ts";
 import { fingerprintInputs } from "./fingerprint.ts";
+import { formatTypeScript } from "./format_source.ts";
 import { generateRegistry } from "./generate.ts";
 import { type VerifiedPlugin, verify, type VerifyOptions } from "./verify.ts";
 
@@ -47,7 +48,11 @@ export interface BuildResult {
 export async function buildRegistry(options: BuildOptions): Promise<BuildResult> {
   const plugins = await verify(discover(options), options);
   const fingerprint = fingerprintInputs(plugins);
-  const source = generateRegistry(plugins, fingerprint, resolve(options.outFile));
+  const outFile = resolve(options.outFile);
+  const source = formatTypeScript(
+    generateRegistry(plugins, fingerprint, outFile),
+    dirname(outFile),
+  );
   return { plugins, fingerprint, source };
 }
 

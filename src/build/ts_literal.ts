@@ -1,7 +1,6 @@
 /**
- * Writes plain data as a TypeScript literal already in `deno fmt` style (two-space indent,
- * double quotes, trailing commas on multi-line literals), so generated code passes `deno fmt --check`
- * without running the formatter.
+ * Writes plain data as a TypeScript literal in `deno fmt`'s house style (two-space indent, double
+ * quotes, trailing commas on multi-line literals); the build then runs the formatter for line width.
  *
  * @module
  */

@@ -1,0 +1,192 @@
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import { Hono } from "hono";
+import { buildRegistry, writeRegistry } from "../../src/build/mod.ts";
+import { createApp, defineRegistry, type Registry } from "../../src/runtime/mod.ts";
+import { loadRegistry } from "../helpers/build.ts";
+import { healthyPlugin, makeTree, manifest } from "../helpers/tree.ts";
+
+const TOKEN = "correct-horse-battery-staple";
+const bearer = (token: string) => ({ headers: { Authorization: `Bearer ${token}` } });
+
+/** A registry built for real from a tree with healthy, broken and shadowed plugins. */
+async function mixedRegistry(): Promise<{ registry: Registry; dispose: () => void }> {
+  const tree = makeTree({
+    ...healthyPlugin("crm"),
+    ...healthyPlugin("finance", "data/plugins"),
+    ...healthyPlugin("crm", "data/plugins"),
+    "plugins/broken/plugin.yaml": manifest(
+      "broken",
+      "routers:",
+      "  - backend/routers/main.ts:router",
+      "colour: red",
+    ),
+    "plugins/broken/backend/routers/main.ts": "export const router = 42;\n",
+  });
+  const registry = await loadRegistry(tree.root);
+  return { registry, dispose: () => tree[Symbol.dispose]() };
+}
+
+Deno.test("createApp() serves the bundled _demo plugin's ping", async () => {
+  using out = makeTree();
+  const outFile = join(out.root, "registry.ts");
+  const result = await buildRegistry({
+    installDir: Deno.cwd(),
+    dataDir: join(out.root, "data"),
+    outFile,
+  });
+  writeRegistry(outFile, result.source);
+  const { registry } = await import(pathToFileURL(outFile).href);
+  const response = await createApp(registry).request("/api/_demo/ping");
+  assert.equal(response.status, 200);
+  assert.deepEqual(await response.json(), { ok: true, plugin: "_demo" });
+});
+
+Deno.test("createApp() mounts healthy plugins under /api/<name> and nothing else", async () => {
+  const { registry, dispose } = await mixedRegistry();
+  try {
+    const app = createApp(registry, { adminToken: TOKEN });
+    const crm = await app.request("/api/crm/ping");
+    assert.equal(crm.status, 200);
+    assert.deepEqual(
+      await crm.json(),
+      { pong: "crm" },
+      "the install copy answers, not the shadowed data copy",
+    );
+    assert.deepEqual(await (await app.request("/api/finance/ping")).json(), { pong: "finance" });
+    const broken = await app.request("/api/broken/ping");
+    assert.equal(broken.status, 404);
+    assert.equal(broken.headers.get("content-type"), "application/json");
+    assert.equal((await broken.json()).error, "not_found");
+  } finally {
+    dispose();
+  }
+});
+
+Deno.test("GET /healthz answers 200 without auth", async () => {
+  const response = await createApp(defineRegistry({ fingerprint: "f", plugins: [] })).request(
+    "/healthz",
+  );
+  assert.equal(response.status, 200);
+  assert.deepEqual(await response.json(), { status: "ok" });
+});
+
+Deno.test("GET /api/plugins is closed without a token, with a wrong one, and when none is configured", async () => {
+  const { registry, dispose } = await mixedRegistry();
+  try {
+    const app = createApp(registry, { adminToken: TOKEN });
+    for (
+      const init of [{}, bearer("wrong"), bearer(`${TOKEN}x`), {
+        headers: { Authorization: TOKEN },
+      }]
+    ) {
+      const response = await app.request("/api/plugins", init);
+      assert.equal(response.status, 401, JSON.stringify(init));
+      assert.match(response.headers.get("WWW-Authenticate") ?? "", /^Bearer/);
+      assert.equal((await response.json()).error, "unauthorized");
+    }
+    const closed = await createApp(registry).request("/api/plugins", bearer(""));
+    assert.equal(closed.status, 401);
+    assert.match((await closed.json()).message, /no admin token is configured/);
+  } finally {
+    dispose();
+  }
+});
+
+Deno.test("GET /api/plugins lists every plugin with the documented fields", async () => {
+  const { registry, dispose } = await mixedRegistry();
+  try {
+    const response = await createApp(registry, { adminToken: TOKEN }).request(
+      "/api/plugins",
+      bearer(TOKEN),
+    );
+    assert.equal(response.status, 200);
+    const body = await response.json();
+    assert.deepEqual(Object.keys(body), ["plugins", "registry"]);
+    assert.equal(body.registry.fingerprint, registry.fingerprint);
+    assert.deepEqual(
+      body.plugins.map((p: Record<string, unknown>) => [p.name, p.source, p.status]),
+      [["broken", "install", "error"], ["crm", "install", "mounted"], ["crm", "data", "shadowed"], [
+        "finance",
+        "data",
+        "mounted",
+      ]],
+    );
+    const [broken, crm] = body.plugins;
+    assert.deepEqual(Object.keys(crm).sort(), [
+      "dbt_workspace",
+      "display_name",
+      "errors",
+      "name",
+      "router_count",
+      "source",
+      "status",
+      "version",
+      "warnings",
+    ]);
+    assert.deepEqual(
+      { ...crm, warnings: crm.warnings.map((w: { code: string }) => w.code) },
+      {
+        name: "crm",
+        display_name: "crm",
+        version: "1.0.0",
+        source: "install",
+        status: "mounted",
+        router_count: 1,
+        dbt_workspace: null,
+        errors: [],
+        warnings: ["plugin.shadowed"],
+      },
+    );
+    assert.deepEqual(broken.errors.map((e: { code: string }) => e.code), ["router.not_hono_app"]);
+    assert.deepEqual(broken.errors[0].path, "routers[0]");
+    assert.deepEqual(broken.warnings.map((w: { path: string }) => w.path), ["colour"]);
+    assert.doesNotMatch(JSON.stringify(body), /honeyframe-test-|\/tmp\//, "no server paths");
+  } finally {
+    dispose();
+  }
+});
+
+Deno.test("unknown routes get a JSON 404 and handler failures a JSON 500 without details", async () => {
+  const router = new Hono().get("/explode", () => {
+    throw new Error("secret detail at /srv/app/x.ts");
+  });
+  const registry = defineRegistry({
+    fingerprint: "f",
+    plugins: [{
+      name: "bomb",
+      display_name: "bomb",
+      version: "1.0.0",
+      source: "data",
+      status: "mounted",
+      router_specs: ["r.ts:router"],
+      dbt_workspace: null,
+      frontend_entry: null,
+      nav: [],
+      permissions: [],
+      seed_groups: [],
+      errors: [],
+      warnings: [],
+      routers: [{ spec: "r.ts:router", app: router }],
+    }],
+  });
+  const app = createApp(registry);
+  const missing = await app.request("/nowhere");
+  assert.equal(missing.status, 404);
+  assert.deepEqual(await missing.json(), {
+    error: "not_found",
+    message: "no route for GET /nowhere",
+  });
+  const originalError = console.error;
+  console.error = () => {};
+  try {
+    const failed = await app.request("/api/bomb/explode");
+    assert.equal(failed.status, 500);
+    const text = await failed.text();
+    assert.doesNotMatch(text, /secret|\/srv|at /);
+    assert.equal(JSON.parse(text).error, "internal_error");
+  } finally {
+    console.error = originalError;
+  }
+});
