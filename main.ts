@@ -4,23 +4,6 @@
  * @module
  */
 import { registry } from "./.gen/registry.ts";
-import { createApp, readConfig } from "./src/runtime/mod.ts";
+import { serveWithDeno } from "./src/runtime/adapters/deno.ts";
 
-const config = readConfig(Deno.env.toObject());
-const app = createApp(registry, config);
-
-Deno.serve({
-  port: config.port,
-  hostname: config.hostname,
-  onListen({ port }) {
-    const mounted = registry.plugins.filter((plugin) => plugin.status === "mounted").length;
-    console.log(
-      `Honeyframe Edge listening on http://localhost:${port}/ (${mounted} of ${registry.plugins.length} plugins mounted)`,
-    );
-    if (!config.adminToken) {
-      console.log(
-        "Admin API closed: set HONEYFRAME_ADMIN_TOKEN=<secret> to open GET /api/plugins.",
-      );
-    }
-  },
-}, app.fetch);
+serveWithDeno(registry, Deno.env.toObject());

@@ -1,0 +1,186 @@
+import assert from "node:assert/strict";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { parseManifest } from "../../src/manifest/mod.ts";
+import { cli } from "../helpers/cli.ts";
+import { healthyPlugin, makeTree, manifest } from "../helpers/tree.ts";
+
+/** Flags pointing the CLI at a test tree. */
+const at = (
+  root: string,
+) => [
+  "--install-dir",
+  root,
+  "--data-dir",
+  join(root, "data"),
+  "--out",
+  join(root, ".gen/registry.ts"),
+];
+
+const brokenCustomer = {
+  "data/plugins/broken/plugin.yaml": manifest(
+    "broken",
+    "routers:",
+    "  - backend/routers/missing.ts:router",
+  ),
+};
+
+Deno.test("build writes the registry and exits 0 even with a broken plugin", async () => {
+  using tree = makeTree({ ...healthyPlugin("crm"), ...brokenCustomer });
+  const run = await cli(["build", ...at(tree.root)]);
+  assert.equal(run.code, 0);
+  assert.ok(existsSync(join(tree.root, ".gen/registry.ts")));
+  assert.match(run.out.join("\n"), /2 plugins, 1 mounted, 1 with errors/);
+  assert.match(
+    run.err.join("\n"),
+    /^error +broken .*data\/plugins\/broken\/plugin\.yaml: routers\[0\]: .*\[router\.not_found\]$/m,
+  );
+  assert.deepEqual(
+    readdirSync(join(tree.root, ".gen")),
+    ["registry.ts"],
+    "no temporary files left behind",
+  );
+});
+
+Deno.test("build --strict exits 1 when any plugin has errors", async () => {
+  using tree = makeTree({ ...healthyPlugin("crm"), ...brokenCustomer });
+  assert.equal((await cli(["build", "--strict", ...at(tree.root)])).code, 1);
+  using clean = makeTree(healthyPlugin("crm"));
+  assert.equal((await cli(["build", "--strict", ...at(clean.root)])).code, 0);
+});
+
+Deno.test("build --json reports every plugin for machines", async () => {
+  using tree = makeTree({ ...healthyPlugin("crm"), ...brokenCustomer });
+  const run = await cli(["build", "--json", ...at(tree.root)]);
+  const report = JSON.parse(run.out.join("\n"));
+  assert.deepEqual(
+    report.plugins.map((p: { name: string; status: string }) => [p.name, p.status]),
+    [
+      ["broken", "error"],
+      ["crm", "mounted"],
+    ],
+  );
+  assert.match(report.registry.fingerprint, /^sha256-/);
+});
+
+Deno.test("verify names the plugin, file and field of each problem and exits 1", async () => {
+  using tree = makeTree({ ...healthyPlugin("crm"), ...brokenCustomer });
+  assert.equal((await cli(["build", ...at(tree.root)])).code, 0);
+  const run = await cli(["verify", ...at(tree.root)]);
+  assert.equal(run.code, 1);
+  const problem = run.out.find((line) => line.startsWith("error"));
+  assert.match(
+    problem ?? "",
+    /^error +broken \S*data\/plugins\/broken\/plugin\.yaml: routers\[0\]: `backend\/routers\/missing\.ts` is not a file in the plugin \[router\.not_found\]$/,
+  );
+  assert.match(run.out.at(-1) ?? "", /^FAILED/);
+});
+
+Deno.test("verify exits 0 for clean plugins and a fresh registry, and writes nothing", async () => {
+  using tree = makeTree(healthyPlugin("crm"));
+  const missing = await cli(["verify", ...at(tree.root)]);
+  assert.equal(missing.code, 0);
+  assert.ok(!existsSync(join(tree.root, ".gen")), "verify wrote nothing");
+  assert.match(missing.out.join("\n"), /does not exist yet/);
+  await cli(["build", ...at(tree.root)]);
+  const fresh = await cli(["verify", ...at(tree.root)]);
+  assert.equal(fresh.code, 0);
+  assert.match(fresh.out.at(-1) ?? "", /^ok: 1 plugins, 1 mounted/);
+});
+
+Deno.test("verify fails when the registry on disk is stale", async () => {
+  using tree = makeTree(healthyPlugin("crm"));
+  await cli(["build", ...at(tree.root)]);
+  tree.write(healthyPlugin("finance"));
+  const run = await cli(["verify", ...at(tree.root)]);
+  assert.equal(run.code, 1);
+  assert.match(
+    run.out.join("\n"),
+    /registry\.ts is stale: run `deno task build` \[registry\.stale\]/,
+  );
+  const json = JSON.parse((await cli(["verify", "--json", ...at(tree.root)])).out.join("\n"));
+  assert.deepEqual([json.ok, json.registry_state], [false, "stale"]);
+});
+
+Deno.test("list prints a table and --json the records of GET /api/plugins plus the folder", async () => {
+  using tree = makeTree({ ...healthyPlugin("crm"), ...brokenCustomer });
+  const table = await cli(["list", ...at(tree.root)]);
+  assert.equal(table.code, 0);
+  assert.match(
+    table.out[0]!,
+    /^NAME +VERSION +SOURCE +STATUS +ROUTERS +ERRORS +WARNINGS +DISPLAY NAME$/,
+  );
+  assert.match(table.out[1]!, /^broken +1\.0\.0 +customer +error +1 +1 +0 +broken$/);
+  assert.match(table.out[2]!, /^crm +1\.0\.0 +bundled +mounted +1 +0 +0 +crm$/);
+  const json = JSON.parse((await cli(["list", "--json", ...at(tree.root)])).out.join("\n"));
+  assert.equal(json.plugins[1].dir, join(tree.root, "plugins/crm"));
+  assert.equal(json.plugins[1].router_count, 1);
+});
+
+Deno.test("the CLI reads INSTALL_DIR and DATA_DIR from the environment", async () => {
+  using tree = makeTree({
+    ...healthyPlugin("crm"),
+    ...healthyPlugin("finance", "customer/plugins"),
+  });
+  const run = await cli(["list", "--json"], {
+    INSTALL_DIR: tree.root,
+    DATA_DIR: join(tree.root, "customer"),
+  });
+  assert.deepEqual(
+    JSON.parse(run.out.join("\n")).plugins.map((p: { source: string }) => p.source),
+    ["install", "data"],
+  );
+});
+
+Deno.test("new scaffolds a plugin that builds and mounts", async () => {
+  using tree = makeTree();
+  const run = await cli(["new", "crm", ...at(tree.root)]);
+  assert.equal(run.code, 0, run.err.join("\n"));
+  const manifestBytes = readFileSync(join(tree.root, "plugins/crm/plugin.yaml"));
+  assert.deepEqual(parseManifest(manifestBytes).errors, []);
+  const build = await cli(["build", "--strict", "--json", ...at(tree.root)]);
+  assert.equal(build.code, 0);
+  assert.equal(JSON.parse(build.out.join("\n")).plugins[0].status, "mounted");
+  const again = await cli(["new", "crm", ...at(tree.root)]);
+  assert.equal(again.code, 1);
+  assert.match(again.err.join("\n"), /already exists/);
+});
+
+Deno.test("new --data scaffolds into the data directory and refuses invalid names", async () => {
+  using tree = makeTree();
+  assert.equal((await cli(["new", "sales-eu", "--data", ...at(tree.root)])).code, 0);
+  assert.ok(existsSync(join(tree.root, "data/plugins/sales-eu/plugin.yaml")));
+  for (const slug of ["Sales", "sales_eu", "../x", "a".repeat(65)]) {
+    const run = await cli(["new", slug, ...at(tree.root)]);
+    assert.equal(run.code, 1, slug);
+    assert.match(run.err.join("\n"), /is not a plugin name/);
+  }
+  assert.deepEqual(
+    readdirSync(join(tree.root, "data/plugins")),
+    ["sales-eu"],
+    "nothing half-written",
+  );
+});
+
+Deno.test("usage errors exit 2 with the usage text", async () => {
+  for (
+    const argv of [
+      [],
+      ["deploy"],
+      ["build", "--bogus"],
+      ["new"],
+      ["new", "a", "b"],
+      ["list", "extra"],
+      ["build", "--out"],
+      ["build", "--import-timeout", "soon"],
+    ]
+  ) {
+    const run = await cli(argv);
+    assert.equal(run.code, 2, argv.join(" "));
+    assert.match(run.err.join("\n"), /^error: /);
+    assert.match(run.err.join("\n"), /Usage: deno task plugins/);
+  }
+  const help = await cli(["--help"]);
+  assert.equal(help.code, 0);
+  assert.match(help.out.join("\n"), /Verbs:/);
+});

@@ -1,0 +1,27 @@
+/**
+ * Test helper: running the CLI in-process and capturing what it prints.
+ *
+ * @module
+ */
+import { runCli } from "../../src/cli/mod.ts";
+
+/** What one CLI run printed and returned. */
+export interface CliRun {
+  /** The exit code. */
+  readonly code: number;
+  /** Standard output lines. */
+  readonly out: string[];
+  /** Standard error lines. */
+  readonly err: string[];
+}
+
+/** Runs the CLI with `argv` and an environment (no `INSTALL_DIR`/`DATA_DIR` unless given). */
+export async function cli(argv: string[], env: Record<string, string> = {}): Promise<CliRun> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await runCli(argv, env, {
+    out: (line) => out.push(line),
+    err: (line) => err.push(line),
+  });
+  return { code, out, err };
+}

@@ -1,0 +1,59 @@
+/**
+ * Test helper: starting a server process and waiting for the line that says where it listens.
+ *
+ * @module
+ */
+
+/** A running child process with the port it listens on. */
+export interface RunningServer extends AsyncDisposable {
+  /** The base URL on 127.0.0.1. */
+  readonly url: string;
+  /** Everything the process printed so far. */
+  readonly output: () => string;
+}
+
+/**
+ * Spawns `command` and resolves once it prints `listening on http://…:<port>/`.
+ *
+ * @param command The command to spawn (its output is piped).
+ * @param timeoutMs How long to wait for the listening line before failing.
+ */
+export async function startServer(
+  command: Deno.Command,
+  timeoutMs = 30_000,
+): Promise<RunningServer> {
+  const child = command.spawn();
+  let output = "";
+  const decoder = new TextDecoder();
+  const collect = async (stream: ReadableStream<Uint8Array>) => {
+    for await (const chunk of stream) output += decoder.decode(chunk, { stream: true });
+  };
+  const drained = Promise.all([collect(child.stdout), collect(child.stderr)]);
+  const dispose = async () => {
+    try {
+      child.kill("SIGTERM");
+    } catch {
+      // already exited
+    }
+    await child.status;
+    await drained;
+  };
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const port = /listening on http:\/\/[^:]+:(\d+)\//.exec(output)?.[1];
+    if (port) {
+      return {
+        url: `http://127.0.0.1:${port}`,
+        output: () => output,
+        [Symbol.asyncDispose]: dispose,
+      };
+    }
+    const exited = await Promise.race([
+      child.status,
+      new Promise((resolve) => setTimeout(resolve, 50, null)),
+    ]);
+    if (exited) break;
+  }
+  await dispose();
+  throw new Error(`the server did not start:\n${output}`);
+}

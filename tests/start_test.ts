@@ -1,0 +1,84 @@
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { startServer } from "./helpers/process.ts";
+import { makeTree, manifest, pingRouter } from "./helpers/tree.ts";
+
+const deno = Deno.execPath();
+
+/** Rebuilds the project's own registry from the defaults, as `deno task build` would. */
+async function rebuildDefaults(): Promise<void> {
+  const env = { ...Deno.env.toObject() };
+  delete env.DATA_DIR;
+  delete env.INSTALL_DIR;
+  const output = await new Deno.Command(deno, {
+    args: ["task", "build"],
+    env,
+    clearEnv: true,
+    stdout: "null",
+    stderr: "piped",
+  }).output();
+  assert.equal(output.code, 0, new TextDecoder().decode(output.stderr));
+}
+
+Deno.test("deno task start builds from DATA_DIR, mounts customer plugins and lists broken ones", async () => {
+  using data = makeTree({
+    "plugins/crm/plugin.yaml": manifest("crm", "routers:", "  - backend/routers/main.ts:router"),
+    "plugins/crm/backend/routers/main.ts": pingRouter("crm"),
+    "plugins/broken/plugin.yaml": "name: broken\n",
+  });
+  try {
+    const command = new Deno.Command(deno, {
+      args: ["task", "start"],
+      env: {
+        DATA_DIR: data.root,
+        PORT: "0",
+        HOST: "127.0.0.1",
+        HONEYFRAME_ADMIN_TOKEN: "start-test-token",
+      },
+      stdout: "piped",
+      stderr: "piped",
+    });
+    await using server = await startServer(command, 60_000);
+    assert.equal((await fetch(`${server.url}/api/_demo/ping`)).status, 200);
+    assert.deepEqual(await (await fetch(`${server.url}/api/crm/ping`)).json(), { pong: "crm" });
+    const response = await fetch(`${server.url}/api/plugins`, {
+      headers: { Authorization: "Bearer start-test-token" },
+    });
+    const plugins = (await response.json()).plugins as {
+      name: string;
+      status: string;
+      errors: { code: string }[];
+    }[];
+    const broken = plugins.find((plugin) => plugin.name === "broken");
+    assert.equal(broken?.status, "error");
+    assert.deepEqual(broken?.errors.map((error) => error.code), ["manifest.missing_field"]);
+    assert.doesNotMatch(server.output(), /Admin API closed/);
+    assert.match(
+      server.output(),
+      /error +broken .*plugin\.yaml: version: is required \[manifest\.missing_field\]/,
+    );
+  } finally {
+    await rebuildDefaults();
+  }
+});
+
+Deno.test("deno task start says how to open the admin API when no token is set", async () => {
+  const env = {
+    ...Deno.env.toObject(),
+    PORT: "0",
+    HOST: "127.0.0.1",
+    DATA_DIR: join(Deno.cwd(), "data"),
+  };
+  delete (env as Record<string, string | undefined>).HONEYFRAME_ADMIN_TOKEN;
+  const command = new Deno.Command(deno, {
+    args: ["task", "start"],
+    env,
+    clearEnv: true,
+    stdout: "piped",
+    stderr: "piped",
+  });
+  await using server = await startServer(command, 60_000);
+  assert.match(server.output(), /listening on http:\/\/localhost:\d+\//);
+  assert.match(server.output(), /set HONEYFRAME_ADMIN_TOKEN=<secret> to open GET \/api\/plugins/);
+  assert.equal((await fetch(`${server.url}/api/plugins`)).status, 401);
+});
