@@ -72,14 +72,16 @@ const nonBlank = () =>
     (value: string) => value.trim() !== "",
     codedMessage("manifest.invalid_value", "must not be empty"),
   );
-const relativePath = () =>
+const maxChars = (limit: number) =>
+  v.maxLength<string, number, string>(
+    limit,
+    codedMessage("manifest.invalid_value", `must be at most ${limit} characters`),
+  );
+const pathRule = (reason: (path: string) => string | undefined) =>
   v.check(
-    (value: string) => pathProblem(value) === undefined,
+    (value: string) => reason(value) === undefined,
     (issue) =>
-      codedMessage(
-        "manifest.invalid_path",
-        `\`${issue.input}\` ${pathProblem(String(issue.input))}`,
-      ),
+      codedMessage("manifest.invalid_path", `\`${issue.input}\` ${reason(String(issue.input))}`),
   );
 
 const NameSchema = v.pipe(
@@ -120,24 +122,12 @@ const RouterSpecSchema = v.pipe(
   }),
 );
 
-const ModulePathSchema = v.pipe(
-  text(),
-  v.check(
-    (value: string) => modulePathProblem(value) === undefined,
-    (issue) =>
-      codedMessage(
-        "manifest.invalid_path",
-        `\`${issue.input}\` ${modulePathProblem(String(issue.input))}`,
-      ),
-  ),
-);
-
 const NavEntrySchema = v.object(
   {
     label: v.pipe(
       text(),
       nonBlank(),
-      v.maxLength(100, codedMessage("manifest.invalid_value", "must be at most 100 characters")),
+      maxChars(100),
     ),
     path: v.pipe(
       text(),
@@ -180,12 +170,12 @@ export const MANIFEST_FIELDS = {
     v.pipe(
       text(),
       nonBlank(),
-      v.maxLength(100, codedMessage("manifest.invalid_value", "must be at most 100 characters")),
+      maxChars(100),
     ),
   ),
   routers: v.optional(list(RouterSpecSchema), []),
-  dbt_workspace: v.optional(v.pipe(text(), relativePath())),
-  frontend_entry: v.optional(ModulePathSchema),
+  dbt_workspace: v.optional(v.pipe(text(), pathRule(pathProblem))),
+  frontend_entry: v.optional(v.pipe(text(), pathRule(modulePathProblem))),
   nav: v.optional(list(NavEntrySchema), []),
   permissions: v.optional(
     v.pipe(

@@ -8,17 +8,35 @@ import { pathToFileURL } from "node:url";
 import { buildRegistry, type BuildResult, writeRegistry } from "../../src/build/mod.ts";
 import type { Registry } from "../../src/runtime/mod.ts";
 
-/** Builds the plugins of `root` (install dir `root`, data dir `root/data`) into `root/.gen/registry.ts`. */
-export async function buildTree(root: string): Promise<BuildResult & { outFile: string }> {
-  const outFile = join(root, ".gen/registry.ts");
-  const result = await buildRegistry({ installDir: root, dataDir: join(root, "data"), outFile });
+/** Where a test build looks and writes; every field defaults to a place inside the tree. */
+export interface TreeBuildOptions {
+  /** Default: the tree itself. */
+  readonly installDir?: string;
+  /** Default: `<tree>/.gen/registry.ts`. */
+  readonly outFile?: string;
+}
+
+/** Builds the plugins of `root` (data dir `root/data`) and writes the registry. */
+export async function buildTree(
+  root: string,
+  options: TreeBuildOptions = {},
+): Promise<BuildResult & { outFile: string }> {
+  const outFile = options.outFile ?? join(root, ".gen/registry.ts");
+  const result = await buildRegistry({
+    installDir: options.installDir ?? root,
+    dataDir: join(root, "data"),
+    outFile,
+  });
   writeRegistry(outFile, result.source);
   return { ...result, outFile };
 }
 
 /** Builds `root` and imports the registry it wrote. */
-export async function loadRegistry(root: string): Promise<Registry> {
-  const { outFile } = await buildTree(root);
+export async function loadRegistry(
+  root: string,
+  options: TreeBuildOptions = {},
+): Promise<Registry> {
+  const { outFile } = await buildTree(root, options);
   const module = await import(pathToFileURL(outFile).href);
   return module.registry as Registry;
 }

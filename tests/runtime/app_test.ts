@@ -1,8 +1,5 @@
 import assert from "node:assert/strict";
-import { join } from "node:path";
-import { pathToFileURL } from "node:url";
 import { Hono } from "hono";
-import { buildRegistry, writeRegistry } from "../../src/build/mod.ts";
 import { createApp, defineRegistry, type Registry } from "../../src/runtime/mod.ts";
 import { loadRegistry } from "../helpers/build.ts";
 import { healthyPlugin, makeTree, manifest } from "../helpers/tree.ts";
@@ -30,14 +27,7 @@ async function mixedRegistry(): Promise<{ registry: Registry; dispose: () => voi
 
 Deno.test("createApp() serves the bundled _demo plugin's ping", async () => {
   using out = makeTree();
-  const outFile = join(out.root, "registry.ts");
-  const result = await buildRegistry({
-    installDir: Deno.cwd(),
-    dataDir: join(out.root, "data"),
-    outFile,
-  });
-  writeRegistry(outFile, result.source);
-  const { registry } = await import(pathToFileURL(outFile).href);
+  const registry = await loadRegistry(out.root, { installDir: Deno.cwd() });
   const response = await createApp(registry).request("/api/_demo/ping");
   assert.equal(response.status, 200);
   assert.deepEqual(await response.json(), { ok: true, plugin: "_demo" });

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { buildRegistry, writeRegistry } from "../../src/build/mod.ts";
+import { buildTree } from "../helpers/build.ts";
 import { startServer } from "../helpers/process.ts";
 import { makeTree, manifest, pingRouter } from "../helpers/tree.ts";
 
@@ -19,13 +19,10 @@ Deno.test("the built app serves in a child process that may not read or write fi
 export const router = new Hono().get("/read", (c) => c.text(Deno.readTextFileSync(import.meta.filename!)));
 `,
   });
-  const outFile = join(tree.root, "gen/registry.ts");
-  const result = await buildRegistry({
+  await buildTree(tree.root, {
     installDir: Deno.cwd(),
-    dataDir: join(tree.root, "data"),
-    outFile,
+    outFile: join(tree.root, "gen/registry.ts"),
   });
-  writeRegistry(outFile, result.source);
   const entry = join(tree.root, "gen/server.ts");
   writeFileSync(
     entry,
