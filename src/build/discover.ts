@@ -6,7 +6,7 @@
  * @module
  */
 import { readdirSync, readFileSync, realpathSync, statSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { basename, join, resolve } from "node:path";
 import {
   type Manifest,
   MANIFEST_FILE,
@@ -15,6 +15,9 @@ import {
   problem,
 } from "../manifest/mod.ts";
 import type { PluginSource } from "../runtime/registry.ts";
+
+/** Plugins of the same name sort install first: the install one wins. */
+const SOURCE_ORDER: Record<PluginSource, number> = { install: 0, data: 1 };
 
 /** Where to look for plugins. */
 export interface PluginRoots {
@@ -64,7 +67,7 @@ export function discover(roots: PluginRoots): DiscoveredPlugin[] {
       ? []
       : pluginFolders(dataRoot).map((dir) => readPlugin(dir, "data"))),
   ];
-  found.sort((a, b) => compare(a.name, b.name) || compare(a.source, b.source) * -1);
+  found.sort((a, b) => compare(a.name, b.name) || SOURCE_ORDER[a.source] - SOURCE_ORDER[b.source]);
   return markShadowed(found);
 }
 
@@ -81,7 +84,7 @@ function pluginFolders(root: string): string[] {
 }
 
 function readPlugin(dir: string, source: PluginSource): DiscoveredPlugin {
-  const name = dir.slice(dir.lastIndexOf("/") + 1);
+  const name = basename(dir);
   const base = { name, dir, source, shadowed: false };
   let manifestBytes: Uint8Array;
   try {
