@@ -12,8 +12,11 @@ export interface RunningServer extends AsyncDisposable {
   readonly output: () => string;
 }
 
+/** The line our servers print once they listen; Bun prints its own. */
+const LISTENING = /(?:listening on|Started development server:) http:\/\/[^:\s]+:(\d+)/;
+
 /**
- * Spawns `command` and resolves once it prints `listening on http://…:<port>/`.
+ * Spawns `command` and resolves once it prints that it listens (`listening on http://…:<port>/`).
  *
  * @param command The command to spawn (its output is piped).
  * @param timeoutMs How long to wait for the listening line before failing.
@@ -40,7 +43,7 @@ export async function startServer(
   };
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    const port = /listening on http:\/\/[^:]+:(\d+)\//.exec(output)?.[1];
+    const port = LISTENING.exec(output)?.[1];
     if (port) {
       return {
         url: `http://127.0.0.1:${port}`,

@@ -1,0 +1,55 @@
+/**
+ * Bundling: each server entry becomes one self-contained JavaScript file with `deno bundle`
+ * (esbuild inside), so a runtime needs nothing but that file.
+ *
+ * @module
+ */
+import { spawnSync } from "node:child_process";
+import process from "node:process";
+
+/** One bundle to write: an entry module and the file it becomes. */
+export interface BundleTarget {
+  /** The entry module, e.g. `main_node.ts`. */
+  readonly entry: string;
+  /** The output file, e.g. `dist/server.mjs`. */
+  readonly output: string;
+}
+
+/** The three bundles of `deno task bundle`. */
+export const BUNDLE_TARGETS: readonly BundleTarget[] = [
+  { entry: "main.ts", output: "dist/server.js" },
+  { entry: "main_node.ts", output: "dist/server.mjs" },
+  { entry: "main_worker.ts", output: "dist/worker.js" },
+];
+
+/**
+ * Bundles one entry with the running Deno binary (every dependency inlined, `node:` built-ins kept
+ * as imports, minified).
+ *
+ * @param target The entry and output file.
+ * @param cwd The project folder whose `deno.json` resolves the imports.
+ * @throws {Error} With `deno bundle`'s output when bundling fails.
+ * @example
+ * ```ts
+ * bundle({ entry: "main_node.ts", output: "dist/server.mjs" });
+ * ```
+ */
+export function bundle(target: BundleTarget, cwd: string = process.cwd()): void {
+  const result = spawnSync(
+    process.execPath,
+    [
+      "bundle",
+      "--quiet",
+      "--platform",
+      "deno",
+      "--minify",
+      "--output",
+      target.output,
+      target.entry,
+    ],
+    { cwd, encoding: "utf8" },
+  );
+  if (result.status !== 0) {
+    throw new Error(`deno bundle ${target.entry} failed:\n${result.stderr || result.error}`);
+  }
+}
