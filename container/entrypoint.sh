@@ -1,0 +1,16 @@
+#!/bin/sh
+# Container entry point. By default it serves the bundle built into the image. With
+# HONEYFRAME_BUILD_ON_START=1 it first rebuilds the registry and bundles from /app/plugins and a
+# mounted /data/plugins volume, then serves them. The server itself runs with reads and writes
+# denied and sees only the variables it needs.
+set -eu
+cd /app
+deno=/app/node_modules/deno/deno
+
+if [ "${HONEYFRAME_BUILD_ON_START:-0}" = "1" ]; then
+  "$deno" task bundle
+fi
+
+exec "$deno" run --no-prompt --no-config --deny-read --deny-write \
+  --allow-net --allow-env=PORT,HOST,HONEYFRAME_ADMIN_TOKEN \
+  dist/server.js
