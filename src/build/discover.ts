@@ -15,6 +15,7 @@ import {
   problem,
 } from "../manifest/mod.ts";
 import type { PluginSource } from "../runtime/registry.ts";
+import { RESERVED_PLUGIN_NAMES } from "../runtime/reserved_names.ts";
 
 /** Plugins of the same name sort install first: the install one wins. */
 const SOURCE_ORDER: Record<PluginSource, number> = { install: 0, data: 1 };
@@ -99,6 +100,14 @@ function readPlugin(dir: string, source: PluginSource): DiscoveredPlugin {
     return { ...base, errors: [record], warnings: [] };
   }
   const { manifest, errors, warnings } = parseManifest(manifestBytes, MANIFEST_FILE);
+  if (manifest && RESERVED_PLUGIN_NAMES.includes(manifest.name)) {
+    errors.push(problem(
+      "plugin.reserved_name",
+      `\`${manifest.name}\` is reserved for the host's own /api/${manifest.name} routes; ` +
+        `reserved: ${RESERVED_PLUGIN_NAMES.join(", ")}`,
+      { file: MANIFEST_FILE, path: "name" },
+    ));
+  }
   if (manifest && manifest.name !== name) {
     errors.push(problem(
       "manifest.name_mismatch",

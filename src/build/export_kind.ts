@@ -1,6 +1,6 @@
 /**
- * What kind of value a module export is, as the build reports it. A Hono app is duck-typed like the
- * runtime expects it: an object with a `fetch` function and a `routes` array.
+ * What a module export is, as the build reports it. A Hono app is duck-typed like the runtime
+ * expects it (an object with a `fetch` function and a `routes` array) and reported with its routes.
  *
  * @module
  */
@@ -8,25 +8,54 @@
 /** The kind of a Hono app; any other kind is a phrase such as "a function" or "null". */
 export const HONO_APP = "a Hono app";
 
+/** A route as a Hono app lists it, relative to the app. */
+export interface AppRoute {
+  /** The HTTP method, or `ALL`. */
+  readonly method: string;
+  /** The path pattern, e.g. `/customers/:id`. */
+  readonly path: string;
+}
+
+/** What one export is; `routes` only for Hono apps. */
+export interface ExportInfo {
+  /** {@link HONO_APP}, or a phrase naming the value's kind. */
+  readonly kind: string;
+  /** The app's routes, one per method and path. */
+  readonly routes?: readonly AppRoute[];
+}
+
 /**
  * Describes an exported value.
  *
  * @param value The export.
- * @returns {@link HONO_APP} for a Hono app, otherwise a phrase naming the value's kind.
+ * @returns Its kind, and its routes when it is a Hono app.
  * @example
  * ```ts
- * exportKind(new Hono()); // "a Hono app"
- * exportKind(() => 1); // "a function"
+ * describeExport(new Hono().get("/x", (c) => c.text("x"))); // { kind: "a Hono app", routes: [{ method: "GET", path: "/x" }] }
+ * describeExport(() => 1); // { kind: "a function" }
  * ```
  */
-export function exportKind(value: unknown): string {
-  if (value === null) return "null";
-  if (value === undefined) return "undefined";
+export function describeExport(value: unknown): ExportInfo {
+  if (value === null) return { kind: "null" };
+  if (value === undefined) return { kind: "undefined" };
   if (typeof value === "object" || typeof value === "function") {
     const candidate = value as { fetch?: unknown; routes?: unknown };
-    if (typeof candidate.fetch === "function" && Array.isArray(candidate.routes)) return HONO_APP;
-    if (Array.isArray(value)) return "an array";
-    return typeof value === "function" ? "a function" : "an object";
+    if (typeof candidate.fetch === "function" && Array.isArray(candidate.routes)) {
+      return { kind: HONO_APP, routes: uniqueRoutes(candidate.routes) };
+    }
+    if (Array.isArray(value)) return { kind: "an array" };
+    return { kind: typeof value === "function" ? "a function" : "an object" };
   }
-  return `a ${typeof value}`;
+  return { kind: `a ${typeof value}` };
+}
+
+/** Hono lists a route once per handler; a method and path counts once. */
+function uniqueRoutes(routes: readonly unknown[]): AppRoute[] {
+  const seen = new Map<string, AppRoute>();
+  for (const route of routes) {
+    const { method, path } = route as { method?: unknown; path?: unknown };
+    if (typeof method !== "string" || typeof path !== "string") continue;
+    seen.set(`${method} ${path}`, { method, path });
+  }
+  return [...seen.values()];
 }

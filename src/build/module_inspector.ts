@@ -6,13 +6,14 @@
  * @module
  */
 import { pathToFileURL } from "node:url";
+import type { ExportInfo } from "./export_kind.ts";
 
 /** How long one module import may take before it is reported as hanging, in milliseconds. */
 export const DEFAULT_IMPORT_TIMEOUT_MS = 10_000;
 
-/** What importing a module gave: its exports by kind, or why it failed. */
+/** What importing a module gave: what each export is, or why the import failed. */
 export type ModuleReport =
-  | { readonly ok: true; readonly exports: Readonly<Record<string, string>> }
+  | { readonly ok: true; readonly exports: Readonly<Record<string, ExportInfo>> }
   | { readonly ok: false; readonly message: string };
 
 type WorkerReply = { id: number } & ModuleReport;

@@ -37,5 +37,6 @@ export function registryRecord(plugin: VerifiedPlugin): RegistryRecord {
     seed_groups: manifest?.seed_groups ?? [],
     errors: plugin.errors,
     warnings: plugin.warnings,
+    routes: plugin.routes,
   };
 }

@@ -8,17 +8,20 @@
 import { existsSync, realpathSync } from "node:fs";
 import { join } from "node:path";
 import { MANIFEST_FILE, type Problem, problem, type RouterSpec } from "../manifest/mod.ts";
-import type { PluginStatus } from "../runtime/registry.ts";
+import type { PluginStatus, RouteEntry } from "../runtime/registry.ts";
 import type { DiscoveredPlugin } from "./discover.ts";
-import { HONO_APP } from "./export_kind.ts";
+import { type AppRoute, HONO_APP } from "./export_kind.ts";
 import { ModuleInspector } from "./module_inspector.ts";
 import { redactPaths } from "./redact_paths.ts";
 import { resolveInsidePlugin } from "./inside_plugin.ts";
+import { pluginRoutes, routeConflicts } from "./route_table.ts";
 
 /** A router that passed verification. */
 export interface VerifiedRouter extends RouterSpec {
   /** The absolute path of the module (the registry imports it from here). */
   readonly file: string;
+  /** The routes the app lists, relative to it. */
+  readonly routes: readonly AppRoute[];
 }
 
 /** A discovered plugin after verification, with its final status. */
@@ -27,6 +30,8 @@ export interface VerifiedPlugin extends DiscoveredPlugin {
   readonly status: PluginStatus;
   /** The routers to mount; empty unless mounted. */
   readonly routers: readonly VerifiedRouter[];
+  /** The route table of the routers that verified (kept when other problems stop the plugin). */
+  readonly routes: readonly RouteEntry[];
 }
 
 /** Options of {@link verify}. */
@@ -57,7 +62,26 @@ export async function verify(
   const context = { inspector, hostDir: options.hostDir ?? process.cwd() };
   const verified: VerifiedPlugin[] = [];
   for (const plugin of plugins) verified.push(await verifyPlugin(plugin, context));
-  return verified;
+  return withoutRouteConflicts(verified);
+}
+
+/** Plugins whose routes collide with another router's are errors, not mounted. */
+function withoutRouteConflicts(plugins: VerifiedPlugin[]): VerifiedPlugin[] {
+  const conflicts = routeConflicts(
+    plugins
+      .filter((plugin) => plugin.status === "mounted")
+      .map((plugin) => ({
+        name: plugin.name,
+        routerSpecs: plugin.manifest?.routers.map((router) => router.spec) ?? [],
+        routes: plugin.routes,
+      })),
+  );
+  return plugins.map((plugin) => {
+    const found = plugin.status === "mounted" ? conflicts.get(plugin.name) : undefined;
+    return found
+      ? { ...plugin, errors: [...plugin.errors, ...found], status: "error", routers: [] }
+      : plugin;
+  });
 }
 
 interface VerifyContext {
@@ -70,8 +94,8 @@ async function verifyPlugin(
   context: VerifyContext,
 ): Promise<VerifiedPlugin> {
   const { manifest } = plugin;
-  if (plugin.shadowed) return { ...plugin, status: "shadowed", routers: [] };
-  if (!manifest) return { ...plugin, status: "error", routers: [] };
+  if (plugin.shadowed) return { ...plugin, status: "shadowed", routers: [], routes: [] };
+  if (!manifest) return { ...plugin, status: "error", routers: [], routes: [] };
 
   const errors = [...plugin.errors];
   if (manifest.dbt_workspace !== undefined) {
@@ -86,9 +110,10 @@ async function verifyPlugin(
     if ("code" in result) errors.push(result);
     else routers.push(result);
   }
+  const routes = pluginRoutes(plugin.name, routers);
   return errors.length > 0
-    ? { ...plugin, errors, status: "error", routers: [] }
-    : { ...plugin, status: "mounted", routers };
+    ? { ...plugin, errors, status: "error", routers: [], routes }
+    : { ...plugin, status: "mounted", routers, routes };
 }
 
 function checkDbtWorkspace(dir: string, workspace: string): Problem[] {
@@ -149,8 +174,8 @@ async function checkRouter(
     const reason = redactPaths(report.message, [dir, realpathSync(dir)], context.hostDir);
     return problem("router.import_failed", `importing \`${parsed.module}\` failed: ${reason}`, at);
   }
-  const kind = report.exports[parsed.exportName];
-  if (kind === undefined) {
+  const found = report.exports[parsed.exportName];
+  if (found === undefined) {
     const names = Object.keys(report.exports).sort().map((name) => `\`${name}\``).join(", ") ||
       "none";
     return problem(
@@ -159,12 +184,12 @@ async function checkRouter(
       at,
     );
   }
-  if (kind !== HONO_APP) {
+  if (found.kind !== HONO_APP) {
     return problem(
       "router.not_hono_app",
-      `export \`${parsed.exportName}\` of \`${parsed.module}\` is ${kind}, not a Hono app (an object with \`fetch\` and \`routes\`)`,
+      `export \`${parsed.exportName}\` of \`${parsed.module}\` is ${found.kind}, not a Hono app (an object with \`fetch\` and \`routes\`)`,
       at,
     );
   }
-  return { ...parsed, file };
+  return { ...parsed, file, routes: found.routes ?? [] };
 }

@@ -12,6 +12,7 @@ export type { Problem };
 export const PROBLEM_CODES = {
   "plugin.no_manifest": "the plugin folder has no plugin.yaml",
   "plugin.shadowed": "an install plugin and a data plugin have the same name; the install one wins",
+  "plugin.reserved_name": "the name is one of the host's own API segments (e.g. `plugins`)",
   "manifest.unreadable": "plugin.yaml could not be read",
   "manifest.too_large": "plugin.yaml is larger than the size cap",
   "manifest.invalid_encoding": "plugin.yaml is not valid UTF-8",
@@ -44,6 +45,8 @@ export const PROBLEM_CODES = {
   "dbt_workspace.no_project": "the dbt workspace has no dbt_project.yml",
   "frontend_entry.not_found": "the frontend entry module does not exist",
   "frontend_entry.outside_plugin": "the frontend entry resolves outside the plugin folder",
+  "route.conflict": "two routers declare the same method and path",
+  "registry.stale": "the registry on disk differs from what a build would write now",
 } as const;
 
 /** A stable problem code. */

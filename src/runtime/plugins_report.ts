@@ -3,7 +3,7 @@
  *
  * @module
  */
-import type { Problem, Registry, RegistryPlugin } from "./registry.ts";
+import type { Problem, Registry, RegistryPlugin, RouteEntry } from "./registry.ts";
 
 /** One plugin as the admin API shows it. */
 export interface PluginSummary {
@@ -19,6 +19,10 @@ export interface PluginSummary {
   readonly status: RegistryPlugin["status"];
   /** How many routers the manifest declares. */
   readonly router_count: number;
+  /** How many routes its routers declare. */
+  readonly route_count: number;
+  /** Its route table: method, full path and the router that declares it. */
+  readonly routes: readonly RouteEntry[];
   /** The dbt workspace folder, or `null`. */
   readonly dbt_workspace: string | null;
   /** Problems that keep the plugin from being mounted. */
@@ -54,6 +58,8 @@ export function pluginsReport(registry: Registry): PluginsReport {
       source: plugin.source,
       status: plugin.status,
       router_count: plugin.router_specs.length,
+      route_count: plugin.routes.length,
+      routes: plugin.routes,
       dbt_workspace: plugin.dbt_workspace,
       errors: plugin.errors,
       warnings: plugin.warnings,

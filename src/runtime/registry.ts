@@ -46,6 +46,16 @@ export interface SeedGroup {
 /** Anything mountable with `app.route()`: duck-typed like the build-time check (`fetch` + `routes`). */
 export type PluginRouter = Pick<Hono, "fetch" | "routes">;
 
+/** One route a plugin serves, as the build found it in its routers. */
+export interface RouteEntry {
+  /** The HTTP method (`GET`, `POST`, … or `ALL`). */
+  readonly method: string;
+  /** The full path, under `/api/<name>`. */
+  readonly path: string;
+  /** The router spec that declares it. */
+  readonly router: string;
+}
+
 /** One router of a mounted plugin: its manifest spec and the imported Hono app. */
 export interface RegistryRouter {
   /** The spec as written in `plugin.yaml`, e.g. `backend/routers/customers.ts:router`. */
@@ -82,6 +92,8 @@ export interface RegistryPlugin {
   readonly errors: readonly Problem[];
   /** Problems that do not. */
   readonly warnings: readonly Problem[];
+  /** Every route of the plugin's routers (middleware excluded), sorted by path then method. */
+  readonly routes: readonly RouteEntry[];
   /** The imported routers; empty unless `status` is `mounted`. */
   readonly routers: readonly RegistryRouter[];
 }

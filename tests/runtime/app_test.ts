@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { Hono } from "hono";
 import { createApp, defineRegistry, type Registry } from "../../src/runtime/mod.ts";
+import { registryOf } from "../helpers/registry.ts";
 import { loadRegistry } from "../helpers/build.ts";
 import { healthyPlugin, makeTree, manifest } from "../helpers/tree.ts";
 
@@ -109,7 +110,9 @@ Deno.test("GET /api/plugins lists every plugin with the documented fields", asyn
       "display_name",
       "errors",
       "name",
+      "route_count",
       "router_count",
+      "routes",
       "source",
       "status",
       "version",
@@ -124,6 +127,12 @@ Deno.test("GET /api/plugins lists every plugin with the documented fields", asyn
         source: "install",
         status: "mounted",
         router_count: 1,
+        route_count: 1,
+        routes: [{
+          method: "GET",
+          path: "/api/crm/ping",
+          router: "backend/routers/main.ts:router",
+        }],
         dbt_workspace: null,
         errors: [],
         warnings: ["plugin.shadowed"],
@@ -142,25 +151,7 @@ Deno.test("unknown routes get a JSON 404 and handler failures a JSON 500 without
   const router = new Hono().get("/explode", () => {
     throw new Error("secret detail at /srv/app/x.ts");
   });
-  const registry = defineRegistry({
-    fingerprint: "f",
-    plugins: [{
-      name: "bomb",
-      display_name: "bomb",
-      version: "1.0.0",
-      source: "data",
-      status: "mounted",
-      router_specs: ["r.ts:router"],
-      dbt_workspace: null,
-      frontend_entry: null,
-      nav: [],
-      permissions: [],
-      seed_groups: [],
-      errors: [],
-      warnings: [],
-      routers: [{ spec: "r.ts:router", app: router }],
-    }],
-  });
+  const registry = registryOf({ bomb: router });
   const app = createApp(registry);
   const missing = await app.request("/nowhere");
   assert.equal(missing.status, 404);
