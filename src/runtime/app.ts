@@ -9,10 +9,14 @@ import { HTTPException } from "hono/http-exception";
 import { requireAdmin } from "./admin_auth.ts";
 import type { HostConfig } from "./config.ts";
 import { pluginsReport } from "./plugins_report.ts";
-import type { Registry } from "./registry.ts";
+import { errorLogger, type LogSink, ThrownValue } from "./error_log.ts";
+import type { Registry, RegistryPlugin } from "./registry.ts";
 
-/** Options of {@link createApp}: the parts of the configuration the app itself needs. */
-export type AppOptions = Pick<HostConfig, "adminToken">;
+/** Options of {@link createApp}. */
+export interface AppOptions extends Pick<HostConfig, "adminToken"> {
+  /** Where failures are logged with their stacks (default: `console.error`). */
+  readonly log?: LogSink;
+}
 
 /**
  * Creates the host app from a registry. Only plugins with status `mounted` are served, each under
@@ -28,13 +32,15 @@ export type AppOptions = Pick<HostConfig, "adminToken">;
  * ```
  */
 export function createApp(registry: Registry, options: AppOptions = {}): Hono {
+  const logFailure = errorLogger(options.log ?? console.error, options.adminToken);
   const app = new Hono();
   app.get("/healthz", (c) => c.json({ status: "ok" }));
   app.get("/api/plugins", requireAdmin(options.adminToken), (c) => c.json(pluginsReport(registry)));
 
   for (const plugin of registry.plugins) {
-    if (plugin.status !== "mounted") continue;
-    for (const router of plugin.routers) app.route(`/api/${plugin.name}`, router.app as Hono);
+    if (plugin.status === "mounted") {
+      app.route(`/api/${plugin.name}`, pluginScope(plugin, logFailure));
+    }
   }
 
   app.notFound((c) =>
@@ -42,11 +48,37 @@ export function createApp(registry: Registry, options: AppOptions = {}): Hono {
   );
   app.onError((error, c) => {
     if (error instanceof HTTPException) return error.getResponse();
-    console.error(error);
+    logFailure(`host failed on ${c.req.method} ${c.req.path}`, error);
     return c.json(
       { error: "internal_error", message: "the server failed to handle the request" },
       500,
     );
   });
   return app;
+}
+
+/**
+ * One plugin's routers behind an error boundary: a failure becomes a 500 that names the plugin
+ * (nothing else), and is logged with its stack. The plugin's middleware stays inside its prefix.
+ */
+function pluginScope(plugin: RegistryPlugin, logFailure: ReturnType<typeof errorLogger>): Hono {
+  const scope = new Hono();
+  scope.use("*", async (_c, next) => {
+    try {
+      await next();
+    } catch (thrown) {
+      throw thrown instanceof Error ? thrown : new ThrownValue(thrown);
+    }
+  });
+  for (const router of plugin.routers) scope.route("/", router.app as Hono);
+  scope.onError((error, c) => {
+    if (error instanceof HTTPException) return error.getResponse();
+    logFailure(`plugin ${plugin.name} failed on ${c.req.method} ${c.req.path}`, error);
+    return c.json({
+      error: "plugin_error",
+      plugin: plugin.name,
+      message: `the plugin ${plugin.name} failed to handle the request`,
+    }, 500);
+  });
+  return scope;
 }

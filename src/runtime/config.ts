@@ -26,6 +26,14 @@ export type EnvSource =
 /** The port used when `PORT` is not set. */
 export const DEFAULT_PORT = 8000;
 
+/** The shortest admin token accepted: shorter ones are guessable. */
+export const MIN_ADMIN_TOKEN_LENGTH = 16;
+
+/** A configuration the host refuses to start with. The message never contains a secret. */
+export class ConfigError extends Error {
+  override name = "ConfigError";
+}
+
 /**
  * Reads one variable from an environment source.
  *
@@ -50,7 +58,8 @@ export function readEnv(env: EnvSource, name: string): string | undefined {
  *
  * @param env `Deno.env`, `process.env` or Worker bindings.
  * @returns The configuration.
- * @throws {Error} When `PORT` is not an integer between 0 and 65535.
+ * @throws {ConfigError} When `PORT` is not an integer from 0 to 65535, or the admin token is
+ * shorter than {@link MIN_ADMIN_TOKEN_LENGTH} characters.
  * @example
  * ```ts
  * const config = readConfig({ PORT: "8080" });
@@ -61,12 +70,42 @@ export function readConfig(env: EnvSource): HostConfig {
   const portText = readEnv(env, "PORT");
   const port = portText === undefined ? DEFAULT_PORT : Number(portText);
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    throw new Error(`PORT must be an integer from 0 to 65535, not ${JSON.stringify(portText)}`);
+    throw new ConfigError(
+      `PORT must be an integer from 0 to 65535, not ${JSON.stringify(portText)}`,
+    );
   }
   const adminToken = readEnv(env, "HONEYFRAME_ADMIN_TOKEN");
+  if (adminToken !== undefined && adminToken.length < MIN_ADMIN_TOKEN_LENGTH) {
+    throw new ConfigError(
+      `HONEYFRAME_ADMIN_TOKEN is ${adminToken.length} characters long; use at least ` +
+        `${MIN_ADMIN_TOKEN_LENGTH} (for example: openssl rand -hex 32)`,
+    );
+  }
   return {
     port,
     hostname: readEnv(env, "HOST") ?? "0.0.0.0",
     ...(adminToken === undefined ? {} : { adminToken }),
   };
+}
+
+/**
+ * Reads the configuration for a server that is starting: a {@link ConfigError} is printed as one
+ * clear line and the process exits with status 1.
+ *
+ * @param env The environment source.
+ * @param exit The runtime's exit function (`Deno.exit`, `process.exit`).
+ * @returns The configuration.
+ * @example
+ * ```ts
+ * const config = readConfigOrExit(Deno.env, Deno.exit);
+ * ```
+ */
+export function readConfigOrExit(env: EnvSource, exit: (code: number) => never): HostConfig {
+  try {
+    return readConfig(env);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    console.error(`Honeyframe Edge cannot start: ${error.message}`);
+    return exit(1);
+  }
 }

@@ -5,7 +5,18 @@
  * @module
  */
 export { type AppOptions, createApp } from "./app.ts";
-export { DEFAULT_PORT, type HostConfig, readConfig } from "./config.ts";
+export {
+  ConfigError,
+  DEFAULT_PORT,
+  type EnvSource,
+  type HostConfig,
+  MIN_ADMIN_TOKEN_LENGTH,
+  readConfig,
+  readConfigOrExit,
+  readEnv,
+} from "./config.ts";
+export { errorLogger, type LogSink } from "./error_log.ts";
+export { RESERVED_PLUGIN_NAMES } from "./reserved_names.ts";
 export { type PluginsReport, pluginsReport, type PluginSummary } from "./plugins_report.ts";
 export {
   defineRegistry,

@@ -147,27 +147,15 @@ Deno.test("GET /api/plugins lists every plugin with the documented fields", asyn
   }
 });
 
-Deno.test("unknown routes get a JSON 404 and handler failures a JSON 500 without details", async () => {
-  const router = new Hono().get("/explode", () => {
-    throw new Error("secret detail at /srv/app/x.ts");
-  });
-  const registry = registryOf({ bomb: router });
-  const app = createApp(registry);
-  const missing = await app.request("/nowhere");
-  assert.equal(missing.status, 404);
-  assert.deepEqual(await missing.json(), {
-    error: "not_found",
-    message: "no route for GET /nowhere",
-  });
-  const originalError = console.error;
-  console.error = () => {};
-  try {
-    const failed = await app.request("/api/bomb/explode");
-    assert.equal(failed.status, 500);
-    const text = await failed.text();
-    assert.doesNotMatch(text, /secret|\/srv|at /);
-    assert.equal(JSON.parse(text).error, "internal_error");
-  } finally {
-    console.error = originalError;
+Deno.test("unknown routes get a JSON 404", async () => {
+  const app = createApp(registryOf({ crm: new Hono().get("/ping", (c) => c.text("pong")) }));
+  for (const path of ["/nowhere", "/api/crm/nope", "/api/other/ping"]) {
+    const response = await app.request(path);
+    assert.equal(response.status, 404);
+    assert.deepEqual(await response.json(), {
+      error: "not_found",
+      message: `no route for GET ${path}`,
+    });
   }
+  assert.equal((await app.request("/api/crm/ping", { method: "POST" })).status, 404);
 });

@@ -4,12 +4,13 @@
  * @module
  */
 import { createApp } from "../app.ts";
-import { type EnvSource, readConfig } from "../config.ts";
+import { type EnvSource, readConfigOrExit } from "../config.ts";
 import type { Registry } from "../registry.ts";
 import { startupMessage } from "../startup_message.ts";
 
 /**
- * Starts the host on Deno and prints where it listens.
+ * Starts the host on Deno and prints where it listens; exits with a clear message when the
+ * configuration is invalid.
  *
  * @param registry The generated registry.
  * @param env Environment variables (`PORT`, `HOST`, `HONEYFRAME_ADMIN_TOKEN`); `Deno.env` by default.
@@ -21,7 +22,7 @@ import { startupMessage } from "../startup_message.ts";
  * ```
  */
 export function serveWithDeno(registry: Registry, env: EnvSource = Deno.env): Deno.HttpServer {
-  const config = readConfig(env);
+  const config = readConfigOrExit(env, Deno.exit);
   return Deno.serve({
     port: config.port,
     hostname: config.hostname,

@@ -6,12 +6,13 @@
 import { serve, type ServerType } from "@hono/node-server";
 import process from "node:process";
 import { createApp } from "../app.ts";
-import { type EnvSource, readConfig } from "../config.ts";
+import { type EnvSource, readConfigOrExit } from "../config.ts";
 import type { Registry } from "../registry.ts";
 import { startupMessage } from "../startup_message.ts";
 
 /**
- * Starts the host on Node and prints where it listens.
+ * Starts the host on Node and prints where it listens; exits with a clear message when the
+ * configuration is invalid.
  *
  * @param registry The generated registry.
  * @param env Environment variables; `process.env` by default.
@@ -23,7 +24,7 @@ import { startupMessage } from "../startup_message.ts";
  * ```
  */
 export function serveWithNode(registry: Registry, env: EnvSource = process.env): ServerType {
-  const config = readConfig(env);
+  const config = readConfigOrExit(env, process.exit);
   const app = createApp(registry, config);
   return serve(
     { fetch: app.fetch, port: config.port, hostname: config.hostname },

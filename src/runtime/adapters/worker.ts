@@ -7,7 +7,7 @@
  */
 import type { Hono } from "hono";
 import { createApp } from "../app.ts";
-import { type EnvSource, readConfig } from "../config.ts";
+import { ConfigError, type EnvSource, readConfig } from "../config.ts";
 import type { Registry } from "../registry.ts";
 
 /** A module-worker style handler. */
@@ -18,7 +18,7 @@ export interface FetchHandler {
 
 /**
  * Creates the handler to `export default` from a worker entry. The app is created on the first
- * request, from that request's bindings.
+ * request, from that request's bindings; an invalid configuration answers 500 and is logged.
  *
  * @param registry The generated registry.
  * @returns The handler.
@@ -32,7 +32,16 @@ export function workerHandler(registry: Registry): FetchHandler {
   let app: Hono | undefined;
   return {
     fetch(request, env, context) {
-      app ??= createApp(registry, readConfig(layered(env)));
+      try {
+        app ??= createApp(registry, readConfig(layered(env)));
+      } catch (error) {
+        if (!(error instanceof ConfigError)) throw error;
+        console.error(`Honeyframe Edge is misconfigured: ${error.message}`);
+        return Response.json(
+          { error: "misconfigured", message: "the server is misconfigured; see its log" },
+          { status: 500 },
+        );
+      }
       return app.fetch(request, env, context as never);
     },
   };

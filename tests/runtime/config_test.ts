@@ -1,0 +1,88 @@
+import assert from "node:assert/strict";
+import {
+  ConfigError,
+  DEFAULT_PORT,
+  MIN_ADMIN_TOKEN_LENGTH,
+  readConfig,
+} from "../../src/runtime/mod.ts";
+import { workerHandler } from "../../src/runtime/adapters/worker.ts";
+import { registryOf } from "../helpers/registry.ts";
+
+Deno.test("readConfig() applies defaults and reads records, get() sources and bindings alike", () => {
+  assert.deepEqual(readConfig({}), { port: DEFAULT_PORT, hostname: "0.0.0.0" });
+  const token = "x".repeat(MIN_ADMIN_TOKEN_LENGTH);
+  const expected = { port: 9000, hostname: "127.0.0.1", adminToken: token };
+  const values: Record<string, string> = {
+    PORT: "9000",
+    HOST: "127.0.0.1",
+    HONEYFRAME_ADMIN_TOKEN: token,
+  };
+  assert.deepEqual(readConfig(values), expected);
+  assert.deepEqual(readConfig({ get: (name: string) => values[name] }), expected);
+  assert.deepEqual(readConfig({ ...values, KV: { binding: true } }), expected);
+  assert.deepEqual(readConfig({ PORT: "  ", HONEYFRAME_ADMIN_TOKEN: "" }), {
+    port: DEFAULT_PORT,
+    hostname: "0.0.0.0",
+  });
+});
+
+Deno.test("readConfig() refuses a bad port and a short admin token without echoing it", () => {
+  for (const port of ["http", "-1", "70000", "80.5"]) {
+    assert.throws(() => readConfig({ PORT: port }), ConfigError);
+  }
+  const short = "hunter2hunter2";
+  assert.throws(
+    () => readConfig({ HONEYFRAME_ADMIN_TOKEN: short }),
+    (error: Error) =>
+      error instanceof ConfigError && /at least 16/.test(error.message) &&
+      !error.message.includes(short),
+  );
+});
+
+Deno.test("a server refuses to start with a short admin token and says why", async () => {
+  const output = await new Deno.Command(Deno.execPath(), {
+    args: [
+      "eval",
+      `import { readConfigOrExit } from "${new URL(
+        "../../src/runtime/config.ts",
+        import.meta.url,
+      )}"; readConfigOrExit(Deno.env, Deno.exit); console.log("started");`,
+    ],
+    env: { HONEYFRAME_ADMIN_TOKEN: "too-short" },
+  }).output();
+  assert.equal(output.code, 1);
+  const stderr = new TextDecoder().decode(output.stderr);
+  assert.match(
+    stderr,
+    /^Honeyframe Edge cannot start: HONEYFRAME_ADMIN_TOKEN is 9 characters long; use at least 16/,
+  );
+  assert.ok(!stderr.includes("too-short"));
+  assert.doesNotMatch(new TextDecoder().decode(output.stdout), /started/);
+});
+
+Deno.test("the worker handler answers 500 without details when its bindings are invalid", async () => {
+  const handler = workerHandler(registryOf({}));
+  const originalError = console.error;
+  const logged: string[] = [];
+  console.error = (line: string) => logged.push(line);
+  try {
+    const response = await handler.fetch(new Request("http://x/healthz"), {
+      HONEYFRAME_ADMIN_TOKEN: "short",
+    });
+    assert.equal(response.status, 500);
+    assert.deepEqual(await response.json(), {
+      error: "misconfigured",
+      message: "the server is misconfigured; see its log",
+    });
+    assert.match(logged[0] ?? "", /HONEYFRAME_ADMIN_TOKEN is 5 characters long/);
+  } finally {
+    console.error = originalError;
+  }
+  const healthy = workerHandler(registryOf({}));
+  assert.equal(
+    (await healthy.fetch(new Request("http://x/healthz"), {
+      HONEYFRAME_ADMIN_TOKEN: "a".repeat(16),
+    })).status,
+    200,
+  );
+});
