@@ -7,7 +7,8 @@ import { pathToFileURL } from "node:url";
 
 /**
  * Rewrites a message so that it names files relative to the plugin and never shows the server's
- * absolute paths: the plugin folders become relative, the host folder becomes `<host>`.
+ * absolute paths: the plugin folders become relative, the host folder becomes `<host>`; terminal
+ * colour codes and line breaks go.
  *
  * @param message The original message.
  * @param pluginDirs The plugin folder, as discovered and as its real path.
@@ -24,7 +25,8 @@ export function redactPaths(
   pluginDirs: readonly string[],
   hostDir: string,
 ): string {
-  let text = message.replace(/\s*\n\s*/g, " ").trim();
+  // deno-lint-ignore no-control-regex
+  let text = message.replace(/\u001b\[[0-9;]*m/g, "").replace(/\s*\n\s*/g, " ").trim();
   const replacements: [string, string][] = [
     ...pluginDirs.map((dir): [string, string] => [dir, ""]),
     [hostDir, "<host>"],

@@ -71,6 +71,13 @@ export function parseYamlSafely(bytes: Uint8Array, file: string): YamlResult {
       prettyErrors: true,
     });
     const [first] = doc.errors;
+    if (first?.code === "MULTIPLE_DOCS") {
+      return fail(problem(
+        "yaml.syntax",
+        `${file} holds more than one YAML document (\`---\`); a manifest is one mapping`,
+        at,
+      ));
+    }
     if (first) {
       const code = first.code === "DUPLICATE_KEY" ? "yaml.duplicate_key" : "yaml.syntax";
       return fail(problem(code, `${file}: ${firstLine(first.message)}`, at));

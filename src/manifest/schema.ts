@@ -62,8 +62,15 @@ export function splitCodedMessage(
   return { code: match[1] as ProblemCode, text: message.slice(match[0].length) };
 }
 
-const typeMessage = (expected: string) => (issue: v.BaseIssue<unknown>) =>
-  codedMessage("manifest.invalid_type", `must be ${expected}, not ${describe(issue.input)}`);
+const typeMessage = (expected: string) => (issue: v.BaseIssue<unknown>) => {
+  const hint = expected === "a string" && ["number", "boolean"].includes(typeof issue.input)
+    ? " (YAML read it as one: put the value in quotes)"
+    : "";
+  return codedMessage(
+    "manifest.invalid_type",
+    `must be ${expected}, not ${describe(issue.input)}${hint}`,
+  );
+};
 
 const text = () => v.string(typeMessage("a string"));
 const list = <T extends v.GenericSchema>(item: T) => v.array(item, typeMessage("a list"));
