@@ -16,19 +16,24 @@ export interface AppRoute {
   readonly path: string;
 }
 
-/** What one export is; `routes` only for Hono apps. */
+/** The kind of a map of page components (an object whose values are all functions). */
+export const PAGE_MAP = "a map of pages";
+
+/** What one export is; `routes` only for Hono apps, `pages` only for page maps. */
 export interface ExportInfo {
-  /** {@link HONO_APP}, or a phrase naming the value's kind. */
+  /** {@link HONO_APP}, {@link PAGE_MAP}, or a phrase naming the value's kind. */
   readonly kind: string;
   /** The app's routes, one per method and path. */
   readonly routes?: readonly AppRoute[];
+  /** The page map's paths. */
+  readonly pages?: readonly string[];
 }
 
 /**
  * Describes an exported value.
  *
  * @param value The export.
- * @returns Its kind, and its routes when it is a Hono app.
+ * @returns Its kind, its routes when it is a Hono app, its paths when it is a page map.
  * @example
  * ```ts
  * describeExport(new Hono().get("/x", (c) => c.text("x"))); // { kind: "a Hono app", routes: [{ method: "GET", path: "/x" }] }
@@ -44,7 +49,12 @@ export function describeExport(value: unknown): ExportInfo {
       return { kind: HONO_APP, routes: uniqueRoutes(candidate.routes) };
     }
     if (Array.isArray(value)) return { kind: "an array" };
-    return { kind: typeof value === "function" ? "a function" : "an object" };
+    if (typeof value === "function") return { kind: "a function" };
+    const entries = Object.entries(value);
+    if (entries.length > 0 && entries.every(([, item]) => typeof item === "function")) {
+      return { kind: PAGE_MAP, pages: entries.map(([path]) => path) };
+    }
+    return { kind: "an object" };
   }
   return { kind: `a ${typeof value}` };
 }

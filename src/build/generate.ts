@@ -1,7 +1,7 @@
 /**
  * Registry generation: the verified plugins become one TypeScript module with a static import per
- * mounted router module and frozen plain data for every plugin. Output is deterministic: the same
- * inputs give byte-identical text.
+ * mounted router or frontend module and frozen plain data for every plugin. Output is
+ * deterministic: the same inputs give byte-identical text.
  *
  * @module
  */
@@ -34,11 +34,12 @@ export function generateRegistry(
   const outDir = dirname(outFile);
   const imports: string[] = [];
   const data = plugins.map((plugin) => {
-    const ids = moduleIdentifiers(plugin.name, plugin.routers.map((router) => router.module));
-    for (const router of uniqueByModule(plugin.routers)) {
+    const modules = [...plugin.routers, ...(plugin.frontend ? [plugin.frontend] : [])];
+    const ids = moduleIdentifiers(plugin.name, modules.map((module) => module.module));
+    for (const module of uniqueByModule(modules)) {
       imports.push(
-        `import * as ${ids.get(router.module)} from ${
-          JSON.stringify(specifier(outDir, router.file))
+        `import * as ${ids.get(module.module)} from ${
+          JSON.stringify(specifier(outDir, module.file))
         };`,
       );
     }
@@ -46,7 +47,8 @@ export function generateRegistry(
       spec: router.spec,
       app: new Code(`${ids.get(router.module)}.${router.exportName}`),
     }));
-    return { ...registryRecord(plugin), routers } as LiteralValue;
+    const pages = plugin.frontend ? new Code(`${ids.get(plugin.frontend.module)}.pages`) : {};
+    return { ...registryRecord(plugin), routers, pages } as LiteralValue;
   });
 
   return [

@@ -6,15 +6,15 @@
 import type { RegistryPlugin } from "../runtime/registry.ts";
 import type { VerifiedPlugin } from "./verify.ts";
 
-/** A registry record without its imported routers (plain data only). */
-export type RegistryRecord = Omit<RegistryPlugin, "routers">;
+/** A registry record without its imported routers and pages (plain data only). */
+export type RegistryRecord = Omit<RegistryPlugin, "routers" | "pages">;
 
 /**
  * Turns a verified plugin into registry data. Plugins whose manifest is invalid are shown with
  * their folder name and empty defaults.
  *
  * @param plugin The verified plugin.
- * @returns The record the registry stores for it (routers excluded).
+ * @returns The record the registry stores for it (routers and pages excluded).
  * @example
  * ```ts
  * const record = registryRecord(plugin);

@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { MANIFEST_FILE, type Problem, problem, type RouterSpec } from "../manifest/mod.ts";
 import type { PluginStatus, RouteEntry } from "../runtime/registry.ts";
 import type { DiscoveredPlugin } from "./discover.ts";
-import { type AppRoute, HONO_APP } from "./export_kind.ts";
+import { type AppRoute, type ExportInfo, HONO_APP, PAGE_MAP } from "./export_kind.ts";
 import { ModuleInspector } from "./module_inspector.ts";
 import { redactPaths } from "./redact_paths.ts";
 import { resolveInsidePlugin } from "./inside_plugin.ts";
@@ -24,6 +24,16 @@ export interface VerifiedRouter extends RouterSpec {
   readonly routes: readonly AppRoute[];
 }
 
+/** A frontend entry that passed verification. */
+export interface VerifiedFrontend {
+  /** The module path relative to the plugin folder. */
+  readonly module: string;
+  /** The absolute path of the module (the registry imports it from here). */
+  readonly file: string;
+  /** The page paths its `pages` export maps. */
+  readonly pages: readonly string[];
+}
+
 /** A discovered plugin after verification, with its final status. */
 export interface VerifiedPlugin extends DiscoveredPlugin {
   /** `mounted` when it has no errors and is not shadowed. */
@@ -32,6 +42,8 @@ export interface VerifiedPlugin extends DiscoveredPlugin {
   readonly routers: readonly VerifiedRouter[];
   /** The route table of the routers that verified (kept when other problems stop the plugin). */
   readonly routes: readonly RouteEntry[];
+  /** The verified frontend entry; only on mounted plugins that declare one. */
+  readonly frontend?: VerifiedFrontend;
 }
 
 /** Options of {@link verify}. */
@@ -78,9 +90,9 @@ function withoutRouteConflicts(plugins: VerifiedPlugin[]): VerifiedPlugin[] {
   );
   return plugins.map((plugin) => {
     const found = plugin.status === "mounted" ? conflicts.get(plugin.name) : undefined;
-    return found
-      ? { ...plugin, errors: [...plugin.errors, ...found], status: "error", routers: [] }
-      : plugin;
+    if (!found) return plugin;
+    const { frontend: _unmounted, ...rest } = plugin;
+    return { ...rest, errors: [...plugin.errors, ...found], status: "error", routers: [] };
   });
 }
 
@@ -101,9 +113,13 @@ async function verifyPlugin(
   if (manifest.dbt_workspace !== undefined) {
     errors.push(...checkDbtWorkspace(plugin.dir, manifest.dbt_workspace));
   }
+  let frontend: VerifiedFrontend | undefined;
   if (manifest.frontend_entry !== undefined) {
-    errors.push(...checkModuleFile(plugin.dir, manifest.frontend_entry, "frontend_entry"));
+    const result = await checkFrontend(plugin.dir, manifest.frontend_entry, context);
+    if ("code" in result) errors.push(result);
+    else frontend = result;
   }
+  const warnings = [...plugin.warnings, ...navWarnings(manifest.nav, frontend?.pages ?? [])];
   const routers: VerifiedRouter[] = [];
   for (const [index, spec] of manifest.routers.entries()) {
     const result = await checkRouter(plugin.dir, spec, `routers[${index}]`, context);
@@ -112,8 +128,15 @@ async function verifyPlugin(
   }
   const routes = pluginRoutes(plugin.name, routers);
   return errors.length > 0
-    ? { ...plugin, errors, status: "error", routers: [], routes }
-    : { ...plugin, status: "mounted", routers, routes };
+    ? { ...plugin, errors, warnings, status: "error", routers: [], routes }
+    : {
+      ...plugin,
+      warnings,
+      status: "mounted",
+      routers,
+      routes,
+      ...(frontend ? { frontend } : {}),
+    };
 }
 
 function checkDbtWorkspace(dir: string, workspace: string): Problem[] {
@@ -139,12 +162,23 @@ function checkDbtWorkspace(dir: string, workspace: string): Problem[] {
   return [];
 }
 
-function checkModuleFile(
-  dir: string,
-  module: string,
-  field: "frontend_entry" | "router",
-  path: string = field,
-): Problem[] {
+/** What each kind of module reference is checked for, and the codes of its problems. */
+const MODULE_REFERENCES = {
+  router: {
+    kind: HONO_APP,
+    expected: "a Hono app (an object with `fetch` and `routes`)",
+    wrongKind: "router.not_hono_app",
+  },
+  frontend_entry: {
+    kind: PAGE_MAP,
+    expected: 'a map of pages (`{ "/": Home, "/customers": Customers }`)',
+    wrongKind: "frontend_entry.invalid_pages",
+  },
+} as const;
+
+type ModuleField = keyof typeof MODULE_REFERENCES;
+
+function checkModuleFile(dir: string, module: string, field: ModuleField, path: string): Problem[] {
   const at = { file: MANIFEST_FILE, path };
   const where = resolveInsidePlugin(dir, module);
   if (where.kind === "outside") {
@@ -158,38 +192,104 @@ function checkModuleFile(
   return [];
 }
 
+/**
+ * Checks that `module` is a file inside the plugin, imports it, and checks that `exportName` is
+ * of the kind the field needs.
+ */
+async function checkModuleExport(
+  dir: string,
+  module: string,
+  exportName: string,
+  field: ModuleField,
+  path: string,
+  context: VerifyContext,
+): Promise<{ file: string; found: ExportInfo } | Problem> {
+  const at = { file: MANIFEST_FILE, path };
+  const [fileProblem] = checkModuleFile(dir, module, field, path);
+  if (fileProblem) return fileProblem;
+
+  const file = join(dir, module);
+  const report = await context.inspector.inspect(realpathSync(file));
+  if (!report.ok) {
+    const reason = redactPaths(report.message, [dir, realpathSync(dir)], context.hostDir);
+    return problem(`${field}.import_failed`, `importing \`${module}\` failed: ${reason}`, at);
+  }
+  const found = report.exports[exportName];
+  if (found === undefined) {
+    const names = Object.keys(report.exports).sort().map((name) => `\`${name}\``).join(", ") ||
+      "none";
+    return problem(
+      `${field}.export_not_found`,
+      `\`${module}\` has no export \`${exportName}\` (it exports: ${names})`,
+      at,
+    );
+  }
+  const reference = MODULE_REFERENCES[field];
+  if (found.kind !== reference.kind) {
+    return problem(
+      reference.wrongKind,
+      `export \`${exportName}\` of \`${module}\` is ${found.kind}, not ${reference.expected}`,
+      at,
+    );
+  }
+  return { file, found };
+}
+
 async function checkRouter(
   dir: string,
   parsed: RouterSpec,
   path: string,
   context: VerifyContext,
 ): Promise<VerifiedRouter | Problem> {
-  const at = { file: MANIFEST_FILE, path };
-  const [fileProblem] = checkModuleFile(dir, parsed.module, "router", path);
-  if (fileProblem) return fileProblem;
+  const result = await checkModuleExport(
+    dir,
+    parsed.module,
+    parsed.exportName,
+    "router",
+    path,
+    context,
+  );
+  if ("code" in result) return result;
+  return { ...parsed, file: result.file, routes: result.found.routes ?? [] };
+}
 
-  const file = join(dir, parsed.module);
-  const report = await context.inspector.inspect(realpathSync(file));
-  if (!report.ok) {
-    const reason = redactPaths(report.message, [dir, realpathSync(dir)], context.hostDir);
-    return problem("router.import_failed", `importing \`${parsed.module}\` failed: ${reason}`, at);
-  }
-  const found = report.exports[parsed.exportName];
-  if (found === undefined) {
-    const names = Object.keys(report.exports).sort().map((name) => `\`${name}\``).join(", ") ||
-      "none";
+async function checkFrontend(
+  dir: string,
+  entry: string,
+  context: VerifyContext,
+): Promise<VerifiedFrontend | Problem> {
+  const result = await checkModuleExport(
+    dir,
+    entry,
+    "pages",
+    "frontend_entry",
+    "frontend_entry",
+    context,
+  );
+  if ("code" in result) return result;
+  const pages = result.found.pages ?? [];
+  const bad = pages.filter((page) => !page.startsWith("/"));
+  if (bad.length > 0) {
     return problem(
-      "router.export_not_found",
-      `\`${parsed.module}\` has no export \`${parsed.exportName}\` (it exports: ${names})`,
-      at,
+      "frontend_entry.invalid_pages",
+      `page paths must start with \`/\`: ${bad.map((page) => `\`${page}\``).join(", ")}`,
+      { file: MANIFEST_FILE, path: "frontend_entry" },
     );
   }
-  if (found.kind !== HONO_APP) {
-    return problem(
-      "router.not_hono_app",
-      `export \`${parsed.exportName}\` of \`${parsed.module}\` is ${found.kind}, not a Hono app (an object with \`fetch\` and \`routes\`)`,
-      at,
-    );
-  }
-  return { ...parsed, file, routes: found.routes ?? [] };
+  return { module: entry, file: result.file, pages };
+}
+
+/** Nav entries are links to the plugin's pages; one without a page is a warning. */
+function navWarnings(nav: readonly { path: string }[], pages: readonly string[]): Problem[] {
+  return nav.flatMap((entry, index) =>
+    pages.includes(entry.path) ? [] : [
+      problem(
+        "nav.no_page",
+        `\`${entry.path}\` has no page${
+          pages.length ? ` (pages: ${pages.join(", ")})` : " (no frontend_entry)"
+        }`,
+        { file: MANIFEST_FILE, path: `nav[${index}].path` },
+      ),
+    ]
+  );
 }

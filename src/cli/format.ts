@@ -61,7 +61,7 @@ export function pluginListing(
 ): { plugins: PluginListing[]; registry: { fingerprint: string } } {
   const report = pluginsReport({
     fingerprint,
-    plugins: plugins.map((plugin) => ({ ...registryRecord(plugin), routers: [] })),
+    plugins: plugins.map((plugin) => ({ ...registryRecord(plugin), routers: [], pages: {} })),
   });
   return {
     plugins: report.plugins.map((summary, index) => ({ ...summary, dir: plugins[index]!.dir })),

@@ -45,6 +45,10 @@ export const PROBLEM_CODES = {
   "dbt_workspace.no_project": "the dbt workspace has no dbt_project.yml",
   "frontend_entry.not_found": "the frontend entry module does not exist",
   "frontend_entry.outside_plugin": "the frontend entry resolves outside the plugin folder",
+  "frontend_entry.import_failed": "importing the frontend entry threw",
+  "frontend_entry.export_not_found": "the frontend entry has no `pages` export",
+  "frontend_entry.invalid_pages": "`pages` is not a map from paths (`/…`) to components",
+  "nav.no_page": "a nav entry points at a path the plugin has no page for (a warning)",
   "route.conflict": "two routers declare the same method and path",
   "registry.stale": "the registry on disk differs from what a build would write now",
 } as const;

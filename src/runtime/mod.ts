@@ -4,7 +4,7 @@
  *
  * @module
  */
-export { type AppOptions, createApp } from "./app.ts";
+export { type AppOptions, createApp } from "./app.tsx";
 export {
   ConfigError,
   DEFAULT_PORT,

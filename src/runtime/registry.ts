@@ -6,6 +6,7 @@
  * @module
  */
 import type { Hono } from "hono";
+import type { FC } from "hono/jsx";
 
 /** Where a plugin was found: the install root (shown as "bundled") or the data root ("customer"). */
 export type PluginSource = "install" | "data";
@@ -45,6 +46,19 @@ export interface SeedGroup {
 
 /** Anything mountable with `app.route()`: duck-typed like the build-time check (`fetch` + `routes`). */
 export type PluginRouter = Pick<Hono, "fetch" | "routes">;
+
+/** What the host passes to a plugin page component. */
+export interface PluginPageProps {
+  /** The plugin the page belongs to. */
+  readonly plugin: { readonly name: string; readonly display_name: string };
+  /** The page path inside the plugin, e.g. `/` or `/customers`. */
+  readonly path: string;
+  /** The request URL (query parameters included). */
+  readonly url: URL;
+}
+
+/** A plugin page: a hono/jsx component rendered inside the host's layout. */
+export type PluginPage = FC<PluginPageProps>;
 
 /** One route a plugin serves, as the build found it in its routers. */
 export interface RouteEntry {
@@ -96,6 +110,8 @@ export interface RegistryPlugin {
   readonly routes: readonly RouteEntry[];
   /** The imported routers; empty unless `status` is `mounted`. */
   readonly routers: readonly RegistryRouter[];
+  /** The frontend pages by path (from `frontend_entry`'s `pages` export); empty unless mounted. */
+  readonly pages: Readonly<Record<string, PluginPage>>;
 }
 
 /** The generated registry: every discovered plugin, sorted by name, and a fingerprint of the inputs. */
@@ -108,7 +124,8 @@ export interface Registry {
 
 /**
  * Deep-freezes registry data so that nothing at run time can change what the build decided.
- * Router apps are left as they are (Hono mutates its own router state while it serves).
+ * Router apps and page components are left as they are (Hono mutates its own router state while
+ * it serves).
  *
  * @param registry The registry literal written by the build.
  * @returns The same object, frozen.
@@ -119,9 +136,10 @@ export interface Registry {
  */
 export function defineRegistry(registry: Registry): Registry {
   for (const plugin of registry.plugins) {
-    const { routers, ...data } = plugin;
+    const { routers, pages, ...data } = plugin;
     for (const router of routers) Object.freeze(router);
     Object.freeze(routers);
+    Object.freeze(pages);
     deepFreeze(data);
     Object.freeze(plugin);
   }

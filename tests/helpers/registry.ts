@@ -30,6 +30,7 @@ export function registryOf(routers: Record<string, PluginRouter>): Registry {
         router: "router.ts:router",
       })),
       routers: [{ spec: "router.ts:router", app }],
+      pages: {},
     })),
   });
 }

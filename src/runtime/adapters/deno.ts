@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { createApp } from "../app.ts";
+import { createApp } from "../app.tsx";
 import { type EnvSource, readConfigOrExit } from "../config.ts";
 import type { Registry } from "../registry.ts";
 import { startupMessage } from "../startup_message.ts";

@@ -5,7 +5,7 @@
  */
 import { serve, type ServerType } from "@hono/node-server";
 import process from "node:process";
-import { createApp } from "../app.ts";
+import { createApp } from "../app.tsx";
 import { type EnvSource, readConfigOrExit } from "../config.ts";
 import type { Registry } from "../registry.ts";
 import { startupMessage } from "../startup_message.ts";

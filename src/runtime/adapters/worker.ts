@@ -6,7 +6,7 @@
  * @module
  */
 import type { Hono } from "hono";
-import { createApp } from "../app.ts";
+import { createApp } from "../app.tsx";
 import { ConfigError, type EnvSource, readConfig } from "../config.ts";
 import type { Registry } from "../registry.ts";
 
@@ -34,6 +34,7 @@ export function workerHandler(registry: Registry): FetchHandler {
     fetch(request, env, context) {
       try {
         app ??= createApp(registry, readConfig(layered(env)));
+        return app.fetch(request, env, context as never);
       } catch (error) {
         if (!(error instanceof ConfigError)) throw error;
         console.error(`Honeyframe Edge is misconfigured: ${error.message}`);
@@ -42,7 +43,6 @@ export function workerHandler(registry: Registry): FetchHandler {
           { status: 500 },
         );
       }
-      return app.fetch(request, env, context as never);
     },
   };
 }

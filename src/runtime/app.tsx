@@ -9,13 +9,22 @@ import { HTTPException } from "hono/http-exception";
 import { requireAdmin } from "./admin_auth.ts";
 import type { HostConfig } from "./config.ts";
 import { pluginsReport } from "./plugins_report.ts";
+import { type AuditStore, MemoryAuditStore } from "./admin/audit_store.ts";
+import { pluginNavigation } from "./admin/layout.tsx";
+import { adminApp } from "./admin/routes.tsx";
+import { STYLESHEET, STYLESHEET_PATH } from "./admin/stylesheet.ts";
 import { errorLogger, type LogSink, ThrownValue } from "./error_log.ts";
+import { pluginPagesApp } from "./plugin_pages.tsx";
 import type { Registry, RegistryPlugin } from "./registry.ts";
 
 /** Options of {@link createApp}. */
-export interface AppOptions extends Pick<HostConfig, "adminToken"> {
+export interface AppOptions extends Partial<HostConfig> {
   /** Where failures are logged with their stacks (default: `console.error`). */
   readonly log?: LogSink;
+  /** Where admin events are recorded (default: in memory). */
+  readonly audit?: AuditStore;
+  /** The clock, in milliseconds (sessions, audit times); injectable for tests. */
+  readonly now?: () => number;
 }
 
 /**
@@ -34,8 +43,26 @@ export interface AppOptions extends Pick<HostConfig, "adminToken"> {
 export function createApp(registry: Registry, options: AppOptions = {}): Hono {
   const logFailure = errorLogger(options.log ?? console.error, options.adminToken);
   const app = new Hono();
+  const pluginLinks = pluginNavigation(registry);
   app.get("/healthz", (c) => c.json({ status: "ok" }));
+  app.get(STYLESHEET_PATH, (c) => {
+    c.header("Cache-Control", "public, max-age=3600");
+    return c.body(STYLESHEET, 200, { "Content-Type": "text/css; charset=utf-8" });
+  });
+  app.get("/", (c) => c.redirect("/admin/plugins", 303));
   app.get("/api/plugins", requireAdmin(options.adminToken), (c) => c.json(pluginsReport(registry)));
+  app.route(
+    "/admin",
+    adminApp({
+      registry,
+      pluginLinks,
+      audit: options.audit ?? new MemoryAuditStore(),
+      settings: settingsFacts(registry, options),
+      ...(options.adminToken === undefined ? {} : { adminToken: options.adminToken }),
+      ...(options.now === undefined ? {} : { now: options.now }),
+    }),
+  );
+  app.route("/plugins", pluginPagesApp(registry, pluginLinks));
 
   for (const plugin of registry.plugins) {
     if (plugin.status === "mounted") {
@@ -55,6 +82,32 @@ export function createApp(registry: Registry, options: AppOptions = {}): Hono {
     );
   });
   return app;
+}
+
+/** The non-secret facts the Settings page shows. */
+function settingsFacts(registry: Registry, options: AppOptions): [string, string][] {
+  const count = (status: string) =>
+    registry.plugins.filter((plugin) => plugin.status === status).length;
+  return [
+    ["Runtime", globalThis.navigator?.userAgent ?? "unknown"],
+    [
+      "Listening on",
+      options.port === undefined
+        ? "set by the runtime"
+        : `${options.hostname ?? "0.0.0.0"}:${options.port}`,
+    ],
+    [
+      "Admin token",
+      options.adminToken ? "configured (value hidden)" : "not configured: admin is closed",
+    ],
+    ["Registry fingerprint", registry.fingerprint],
+    [
+      "Plugins",
+      `${registry.plugins.length} discovered: ${count("mounted")} mounted, ${
+        count("error")
+      } with errors, ${count("shadowed")} shadowed`,
+    ],
+  ];
 }
 
 /**

@@ -1,0 +1,42 @@
+/**
+ * The few sidebar icons the host draws itself (inline SVG, no icon font or CDN). Unknown names get
+ * a neutral dot.
+ *
+ * @module
+ */
+
+const PATHS: Record<string, string> = {
+  audit: "M4 3h12l4 4v14H4zM8 9h8M8 13h8M8 17h5",
+  plugins: "M9 3v4M15 3v4M6 7h12v5a6 6 0 0 1-12 0zM12 18v3",
+  settings:
+    "M12 8a4 4 0 1 0 0 8 4 4 0 0 0 0-8zM12 2v3M12 19v3M2 12h3M19 12h3M5 5l2 2M17 17l2 2M5 19l2-2M17 7l2-2",
+  users:
+    "M9 11a4 4 0 1 0 0-8 4 4 0 0 0 0 8zM2 21a7 7 0 0 1 14 0M17 11a3 3 0 1 0 0-6M22 21a6 6 0 0 0-4-5.6",
+  briefcase: "M3 7h18v13H3zM8 7V4h8v3M3 13h18",
+  sparkles: "M12 3l2 5 5 2-5 2-2 5-2-5-5-2 5-2zM19 15l1 2 2 1-2 1-1 2-1-2-2-1 2-1z",
+  chart: "M4 20V4M4 20h16M8 16v-5M12 16V8M16 16v-3",
+};
+
+/**
+ * An icon by name.
+ *
+ * @param props `name`: the icon name from a nav entry or the host menu.
+ * @returns The SVG, hidden from assistive technology (the link text says it all).
+ */
+export function Icon(props: { name?: string }) {
+  const path = props.name ? PATHS[props.name] : undefined;
+  return (
+    <svg
+      viewBox="0 0 24 24"
+      aria-hidden="true"
+      focusable="false"
+      fill="none"
+      stroke="currentColor"
+      stroke-width="2"
+      stroke-linecap="round"
+      stroke-linejoin="round"
+    >
+      {path ? <path d={path} /> : <circle cx="12" cy="12" r="4" />}
+    </svg>
+  );
+}

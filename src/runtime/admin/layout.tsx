@@ -1,0 +1,139 @@
+/**
+ * The shared page layout: a sidebar with the plugins' navigation and the Administration menu
+ * (Audit Log, Plugins, Settings), and the page in a landmark `main`.
+ *
+ * @module
+ */
+import type { Child } from "hono/jsx";
+import type { Registry } from "../registry.ts";
+import { Icon } from "./icons.tsx";
+import type { Session } from "./session.ts";
+import { STYLESHEET_PATH } from "./stylesheet.ts";
+
+/** One link in the sidebar. */
+export interface NavLink {
+  /** The link text. */
+  readonly label: string;
+  /** Where it goes. */
+  readonly href: string;
+  /** An icon name. */
+  readonly icon?: string;
+}
+
+/** The Administration menu, in its order. */
+export const ADMIN_MENU: readonly NavLink[] = [
+  { label: "Audit Log", href: "/admin/audit", icon: "audit" },
+  { label: "Plugins", href: "/admin/plugins", icon: "plugins" },
+  { label: "Settings", href: "/admin/settings", icon: "settings" },
+];
+
+/**
+ * The sidebar links contributed by mounted plugins' `nav` entries, in registry order.
+ *
+ * @param registry The registry.
+ * @returns One link per nav entry, pointing at `/plugins/<name><path>`.
+ */
+export function pluginNavigation(registry: Registry): NavLink[] {
+  return registry.plugins
+    .filter((plugin) => plugin.status === "mounted")
+    .flatMap((plugin) =>
+      plugin.nav.map((entry) => ({
+        label: entry.label,
+        href: pageUrl(plugin.name, entry.path),
+        ...(entry.icon === undefined ? {} : { icon: entry.icon }),
+      }))
+    );
+}
+
+/**
+ * Where a plugin page is served.
+ *
+ * @param pluginName The plugin.
+ * @param path The page path inside the plugin (`/`, `/customers`).
+ * @returns The URL path, e.g. `/plugins/crm/customers`.
+ */
+export function pageUrl(pluginName: string, path: string): string {
+  return `/plugins/${pluginName}${path === "/" ? "/" : path}`;
+}
+
+/** What every page passes to the layout. */
+export interface LayoutProps {
+  /** The page title (also the `<h1>` of most pages). */
+  readonly title: string;
+  /** The URL path of the page, to mark the current link. */
+  readonly current: string;
+  /** The plugins' sidebar links. */
+  readonly pluginLinks: readonly NavLink[];
+  /** The admin session, when signed in (shows the sign-out button). */
+  readonly session?: Session;
+  /** The page content. */
+  readonly children?: Child;
+}
+
+/**
+ * The page shell.
+ *
+ * @param props Title, current path, links, session and content.
+ * @returns The whole HTML document.
+ */
+export function Layout(props: LayoutProps) {
+  return (
+    <html lang="en">
+      <head>
+        <meta charset="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <title>{props.title} · Honeyframe Edge</title>
+        <link rel="stylesheet" href={STYLESHEET_PATH} />
+      </head>
+      <body>
+        <a class="skip" href="#main">Skip to content</a>
+        <div class="shell">
+          <aside class="sidebar">
+            <a class="brand" href="/admin/plugins">Honeyframe Edge</a>
+            <nav aria-label="Main">
+              {props.pluginLinks.length > 0 && (
+                <section aria-labelledby="menu-plugins">
+                  <h2 id="menu-plugins">Plugin pages</h2>
+                  <Links links={props.pluginLinks} current={props.current} />
+                </section>
+              )}
+              <section aria-labelledby="menu-admin">
+                <h2 id="menu-admin">Administration</h2>
+                <Links links={ADMIN_MENU} current={props.current} />
+              </section>
+            </nav>
+            {props.session && (
+              <form method="post" action="/admin/sign-out">
+                <input type="hidden" name="csrf" value={props.session.csrfToken} />
+                <button type="submit">Sign out</button>
+              </form>
+            )}
+          </aside>
+          <main id="main" tabindex={-1}>{props.children}</main>
+        </div>
+      </body>
+    </html>
+  );
+}
+
+function Links(props: { links: readonly NavLink[]; current: string }) {
+  return (
+    <ul>
+      {props.links.map((link) => (
+        <li>
+          <a
+            href={link.href}
+            aria-current={isCurrent(link.href, props.current) ? "page" : undefined}
+          >
+            <Icon name={link.icon} />
+            <span>{link.label}</span>
+          </a>
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+function isCurrent(href: string, current: string): boolean {
+  return current === href || (href.startsWith("/admin/") && current.startsWith(`${href}/`));
+}

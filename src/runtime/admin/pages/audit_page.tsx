@@ -1,0 +1,57 @@
+/**
+ * `/admin/audit`: the most recent admin events.
+ *
+ * @module
+ */
+import type { AuditEvent } from "../audit_store.ts";
+
+const ACTIONS: Record<AuditEvent["action"], string> = { sign_in: "Sign-in", sign_out: "Sign-out" };
+
+/**
+ * The audit table, newest first.
+ *
+ * @param props `events`: the events to show.
+ * @returns The page content.
+ */
+export function AuditPage(props: { events: readonly AuditEvent[] }) {
+  return (
+    <>
+      <h1>Audit Log</h1>
+      {props.events.length === 0 ? <p class="meta">No events yet.</p> : (
+        <div class="table-wrap">
+          <table>
+            <caption>The {props.events.length} most recent admin events, newest first</caption>
+            <thead>
+              <tr>
+                <th scope="col">Time (UTC)</th>
+                <th scope="col">Actor</th>
+                <th scope="col">Action</th>
+                <th scope="col">Outcome</th>
+                <th scope="col">Detail</th>
+              </tr>
+            </thead>
+            <tbody>
+              {props.events.map((event) => (
+                <tr>
+                  <td>
+                    <time datetime={event.time}>{event.time.replace("T", " ").slice(0, 19)}</time>
+                  </td>
+                  <td>{event.actor}</td>
+                  <td>{ACTIONS[event.action]}</td>
+                  <td>
+                    <span
+                      class={`badge status-${event.outcome === "success" ? "mounted" : "error"}`}
+                    >
+                      {event.outcome}
+                    </span>
+                  </td>
+                  <td>{event.detail ?? ""}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </>
+  );
+}

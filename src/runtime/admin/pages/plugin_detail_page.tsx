@@ -1,0 +1,128 @@
+/**
+ * `/admin/plugins/<name>`: everything the registry knows about a plugin (both copies when a
+ * customer plugin is shadowed): manifest fields, route table, permissions, seed groups, nav and
+ * problems.
+ *
+ * @module
+ */
+import type { RegistryPlugin } from "../../registry.ts";
+import { pageUrl } from "../layout.tsx";
+import { ProblemList, sourceLabel, StatusBadge } from "./problem_list.tsx";
+
+/**
+ * The detail page of every registry entry with one name.
+ *
+ * @param props `plugins`: the entries (install first).
+ * @returns The page content.
+ */
+export function PluginDetailPage(props: { plugins: readonly RegistryPlugin[] }) {
+  const [first] = props.plugins;
+  return (
+    <>
+      <p>
+        <a href="/admin/plugins">← All plugins</a>
+      </p>
+      <h1>{first?.display_name ?? "Plugin"}</h1>
+      {props.plugins.map((plugin) => <PluginCard plugin={plugin} />)}
+    </>
+  );
+}
+
+function PluginCard(props: { plugin: RegistryPlugin }) {
+  const { plugin } = props;
+  const id = `${plugin.name}-${plugin.source}`;
+  return (
+    <section class="card" aria-labelledby={id}>
+      <h2 id={id}>
+        {plugin.name} <span class="meta">({sourceLabel(plugin.source)})</span>{" "}
+        <StatusBadge status={plugin.status} />
+      </h2>
+      <ProblemList plugin={plugin} />
+      <h3>Manifest</h3>
+      <dl class="facts">
+        <dt>Name</dt>
+        <dd>{plugin.name}</dd>
+        <dt>Display name</dt>
+        <dd>{plugin.display_name}</dd>
+        <dt>Version</dt>
+        <dd>{plugin.version ?? "—"}</dd>
+        <dt>Source</dt>
+        <dd>{sourceLabel(plugin.source)} ({plugin.source})</dd>
+        <dt>Routers</dt>
+        <dd>
+          {plugin.router_specs.length
+            ? plugin.router_specs.map((spec) => (
+              <div>
+                <code>{spec}</code>
+              </div>
+            ))
+            : "—"}
+        </dd>
+        <dt>dbt workspace</dt>
+        <dd>{plugin.dbt_workspace ? <code>{plugin.dbt_workspace}</code> : "—"}</dd>
+        <dt>Frontend entry</dt>
+        <dd>{plugin.frontend_entry ? <code>{plugin.frontend_entry}</code> : "—"}</dd>
+      </dl>
+      <h3>Routes</h3>
+      {plugin.routes.length === 0 ? <p class="meta">No routes.</p> : (
+        <div class="table-wrap">
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">Method</th>
+                <th scope="col">Path</th>
+                <th scope="col">Router</th>
+              </tr>
+            </thead>
+            <tbody>
+              {plugin.routes.map((route) => (
+                <tr>
+                  <td>{route.method}</td>
+                  <td>
+                    <code>{route.path}</code>
+                  </td>
+                  <td>
+                    <code>{route.router}</code>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      <h3>Permissions</h3>
+      {plugin.permissions.length === 0 ? <p class="meta">None declared.</p> : (
+        <ul>
+          {plugin.permissions.map((permission) => (
+            <li>
+              <code>{permission}</code>
+            </li>
+          ))}
+        </ul>
+      )}
+      <h3>Seed groups</h3>
+      {plugin.seed_groups.length === 0 ? <p class="meta">None.</p> : (
+        <ul>
+          {plugin.seed_groups.map((group) => (
+            <li>
+              <strong>{group.name}</strong>:{" "}
+              {group.permissions.map((permission) => <code>{permission}</code>)}
+            </li>
+          ))}
+        </ul>
+      )}
+      <h3>Navigation</h3>
+      {plugin.nav.length === 0 ? <p class="meta">No entries.</p> : (
+        <ul>
+          {plugin.nav.map((entry) => (
+            <li>
+              {plugin.status === "mounted"
+                ? <a href={pageUrl(plugin.name, entry.path)}>{entry.label}</a>
+                : entry.label} <code>{entry.path}</code>
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,55 @@
+/**
+ * A plugin's errors and warnings as a readable list.
+ *
+ * @module
+ */
+import type { Problem, RegistryPlugin } from "../../registry.ts";
+
+/**
+ * The errors, then the warnings, each with its field and code.
+ *
+ * @param props `plugin`: whose problems to list.
+ * @returns A list, or nothing when there are no problems.
+ */
+export function ProblemList(props: { plugin: RegistryPlugin }) {
+  const items = [
+    ...props.plugin.errors.map((problem) => ({ problem, level: "error" as const })),
+    ...props.plugin.warnings.map((problem) => ({ problem, level: "warning" as const })),
+  ];
+  if (items.length === 0) return null;
+  return (
+    <ul class="problems">
+      {items.map(({ problem, level }) => (
+        <li class={level}>
+          <ProblemText problem={problem} level={level} />
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+function ProblemText(props: { problem: Problem; level: "error" | "warning" }) {
+  const { problem } = props;
+  const where = [problem.file, problem.path].filter(Boolean).join(" › ");
+  return (
+    <>
+      <strong>{props.level === "error" ? "Error" : "Warning"}:</strong> {where && `${where}: `}
+      {problem.message} <code>{problem.code}</code>
+    </>
+  );
+}
+
+/** How a source is shown to people. */
+export function sourceLabel(source: RegistryPlugin["source"]): string {
+  return source === "install" ? "bundled" : "customer";
+}
+
+/**
+ * A status badge.
+ *
+ * @param props `status`: the plugin's status.
+ * @returns The badge.
+ */
+export function StatusBadge(props: { status: RegistryPlugin["status"] }) {
+  return <span class={`badge status-${props.status}`}>{props.status}</span>;
+}

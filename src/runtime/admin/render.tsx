@@ -1,0 +1,73 @@
+/**
+ * Rendering a page inside the shared layout, with the security headers every HTML page gets.
+ *
+ * @module
+ */
+import type { Context, MiddlewareHandler } from "hono";
+import type { Child } from "hono/jsx";
+import { html } from "hono/html";
+import { secureHeaders } from "hono/secure-headers";
+import { Layout, type NavLink } from "./layout.tsx";
+import type { Session } from "./session.ts";
+
+/**
+ * Security headers for HTML pages: a strict Content-Security-Policy (only this origin's
+ * stylesheet, no scripts), no framing, no referrer leaks.
+ */
+export const pageSecurityHeaders: MiddlewareHandler = secureHeaders({
+  contentSecurityPolicy: {
+    defaultSrc: ["'none'"],
+    styleSrc: ["'self'"],
+    imgSrc: ["'self'", "data:"],
+    formAction: ["'self'"],
+    frameAncestors: ["'none'"],
+    baseUri: ["'none'"],
+  },
+  referrerPolicy: "same-origin",
+});
+
+/** What a page render needs besides its content. */
+export interface PageContext {
+  /** The page title. */
+  readonly title: string;
+  /** The plugins' sidebar links. */
+  readonly pluginLinks: readonly NavLink[];
+  /** The admin session, when signed in. */
+  readonly session?: Session;
+}
+
+/**
+ * Answers with a page in the layout.
+ *
+ * @param c The request context.
+ * @param page Title, links and session.
+ * @param content The page content.
+ * @param status The HTTP status (200 by default).
+ * @returns The HTML response.
+ */
+export function renderPage(c: Context, page: PageContext, content: Child, status: 200 | 404 = 200) {
+  return htmlDocument(
+    c,
+    <Layout
+      title={page.title}
+      current={c.req.path}
+      pluginLinks={page.pluginLinks}
+      session={page.session}
+    >
+      {content}
+    </Layout>,
+    status,
+  );
+}
+
+/**
+ * Answers with a whole HTML document (`<!DOCTYPE html>` first, so browsers use standards mode).
+ *
+ * @param c The request context.
+ * @param document The `<html>` element.
+ * @param status The HTTP status.
+ * @returns The HTML response.
+ */
+export function htmlDocument(c: Context, document: Child, status: 200 | 401 | 403 | 404 = 200) {
+  return c.html(html`<!DOCTYPE html>${document}`, status);
+}

@@ -1,0 +1,162 @@
+/**
+ * The admin UI under `/admin`: sign-in and sign-out, and the Plugins, Audit Log and Settings pages
+ * behind a session. Unauthenticated visits are redirected to the sign-in page; every form POST is
+ * checked for its origin and, once signed in, for the session's CSRF token.
+ *
+ * @module
+ */
+import { type Context, Hono } from "hono";
+import { csrf } from "hono/csrf";
+import type { PluginStatus, Registry } from "../registry.ts";
+import { sameSecret } from "../secrets.ts";
+import type { AuditEvent, AuditStore } from "./audit_store.ts";
+import type { NavLink } from "./layout.tsx";
+import { AuditPage } from "./pages/audit_page.tsx";
+import { PluginDetailPage } from "./pages/plugin_detail_page.tsx";
+import { PluginsPage, STATUS_FILTERS } from "./pages/plugins_page.tsx";
+import { SettingsPage } from "./pages/settings_page.tsx";
+import { SignInPage } from "./pages/sign_in_page.tsx";
+import { htmlDocument, pageSecurityHeaders, renderPage } from "./render.tsx";
+import { type Session, sessionManager } from "./session.ts";
+
+/** What the admin UI needs. */
+export interface AdminOptions {
+  /** The served registry. */
+  readonly registry: Registry;
+  /** The plugins' sidebar links. */
+  readonly pluginLinks: readonly NavLink[];
+  /** The admin token; without one, nobody can sign in. */
+  readonly adminToken?: string;
+  /** Where admin events are recorded. */
+  readonly audit: AuditStore;
+  /** Non-secret facts for the Settings page. */
+  readonly settings: readonly (readonly [string, string])[];
+  /** The clock, in milliseconds (injectable for tests). */
+  readonly now?: () => number;
+}
+
+type AdminEnv = { Variables: { session: Session } };
+
+/**
+ * Creates the admin app, to be mounted at `/admin`.
+ *
+ * @param options Registry, token, audit store, settings and clock.
+ * @returns The admin app.
+ * @example
+ * ```ts
+ * app.route("/admin", adminApp({ registry, pluginLinks: [], audit: new MemoryAuditStore(), settings: [] }));
+ * ```
+ */
+export function adminApp(options: AdminOptions): Hono<AdminEnv> {
+  const { registry, audit, pluginLinks } = options;
+  const now = options.now ?? Date.now;
+  const sessions = options.adminToken ? sessionManager(options.adminToken, now) : undefined;
+  const record = (event: Omit<AuditEvent, "time">) =>
+    audit.append({ ...event, time: new Date(now()).toISOString() });
+
+  const app = new Hono<AdminEnv>();
+  app.use("*", pageSecurityHeaders, csrf());
+
+  app.get("/sign-in", async (c) => {
+    if (await sessions?.read(c)) return c.redirect(safeNext(c.req.query("next")), 303);
+    return htmlDocument(c, <SignInPage next={safeNext(c.req.query("next"))} closed={!sessions} />);
+  });
+
+  app.post("/sign-in", async (c) => {
+    const form = await c.req.parseBody();
+    const next = safeNext(String(form.next ?? ""));
+    if (!sessions || !options.adminToken) {
+      return htmlDocument(
+        c,
+        <SignInPage next={next} closed error="Sign-in is not possible." />,
+        403,
+      );
+    }
+    const token = typeof form.token === "string" ? form.token : "";
+    if (!token || !await sameSecret(token, options.adminToken)) {
+      await record({
+        actor: "anonymous",
+        action: "sign_in",
+        outcome: "failure",
+        detail: "wrong admin token",
+      });
+      return htmlDocument(
+        c,
+        <SignInPage next={next} closed={false} error="That token is not the admin token." />,
+        401,
+      );
+    }
+    await sessions.start(c);
+    await record({ actor: "admin", action: "sign_in", outcome: "success" });
+    return c.redirect(next, 303);
+  });
+
+  app.use("*", async (c, next) => {
+    const session = await sessions?.read(c);
+    if (!session) {
+      const url = new URL(c.req.url);
+      return c.redirect(
+        `/admin/sign-in?next=${encodeURIComponent(url.pathname + url.search)}`,
+        303,
+      );
+    }
+    c.set("session", session);
+    await next();
+    c.header("Cache-Control", "no-store");
+    return undefined;
+  });
+
+  app.post("/sign-out", async (c) => {
+    if (!await hasCsrfToken(c)) return c.text("Invalid or missing CSRF token.", 403);
+    sessions!.end(c);
+    await record({ actor: "admin", action: "sign_out", outcome: "success" });
+    return c.redirect("/admin/sign-in", 303);
+  });
+
+  const page = (c: Context<AdminEnv>, title: string) => ({
+    title,
+    pluginLinks,
+    session: c.get("session"),
+  });
+
+  app.get("/", (c) => c.redirect("/admin/plugins", 303));
+  app.get("/plugins", (c) => {
+    const wanted = c.req.query("status");
+    const status = STATUS_FILTERS.find((option) => option === wanted) as PluginStatus | undefined;
+    return renderPage(c, page(c, "Plugins"), <PluginsPage registry={registry} status={status} />);
+  });
+  app.get("/plugins/:name", (c) => {
+    const plugins = registry.plugins.filter((plugin) => plugin.name === c.req.param("name"));
+    if (plugins.length === 0) {
+      return renderPage(
+        c,
+        page(c, "Not found"),
+        <p>No plugin is called {c.req.param("name")}.</p>,
+        404,
+      );
+    }
+    return renderPage(c, page(c, plugins[0]!.display_name), <PluginDetailPage plugins={plugins} />);
+  });
+  app.get(
+    "/audit",
+    async (c) =>
+      renderPage(c, page(c, "Audit Log"), <AuditPage events={await audit.recent(200)} />),
+  );
+  app.get(
+    "/settings",
+    (c) => renderPage(c, page(c, "Settings"), <SettingsPage facts={options.settings} />),
+  );
+  return app;
+}
+
+async function hasCsrfToken(c: Context<AdminEnv>): Promise<boolean> {
+  const form = await c.req.parseBody();
+  return typeof form.csrf === "string" && await sameSecret(form.csrf, c.get("session").csrfToken);
+}
+
+/** Only paths inside this host: never an absolute or protocol-relative URL. */
+function safeNext(next: string | undefined): string {
+  return next && /^\/(admin|plugins)(\/|$)/.test(next) && !next.startsWith("//")
+    ? next
+    : "/admin/plugins";
+}

@@ -1,0 +1,97 @@
+/**
+ * Secret handling with Web Crypto only: constant-time comparison and HMAC signatures.
+ *
+ * @module
+ */
+
+const encoder = new TextEncoder();
+
+/**
+ * Compares two secrets in time that depends on neither their content nor their length: both are
+ * hashed first, then every byte of the digests is compared.
+ *
+ * @param presented The value a client sent.
+ * @param expected The configured secret.
+ * @returns Whether they are equal.
+ * @example
+ * ```ts
+ * if (await sameSecret(token, config.adminToken)) grantAccess();
+ * ```
+ */
+export async function sameSecret(presented: string, expected: string): Promise<boolean> {
+  const [a, b] = await Promise.all([digest(presented), digest(expected)]);
+  let difference = 0;
+  for (let index = 0; index < a.length; index++) difference |= a[index]! ^ b[index]!;
+  return difference === 0;
+}
+
+/**
+ * Signs `message` with HMAC-SHA-256.
+ *
+ * @param key A key made by {@link hmacKey}.
+ * @param message The text to sign.
+ * @returns The signature, base64url-encoded.
+ * @example
+ * ```ts
+ * const signature = await sign(await hmacKey("secret", "session"), "payload");
+ * ```
+ */
+export async function sign(key: CryptoKey, message: string): Promise<string> {
+  return base64url(new Uint8Array(await crypto.subtle.sign("HMAC", key, encoder.encode(message))));
+}
+
+/**
+ * Checks an HMAC-SHA-256 signature made by {@link sign}.
+ *
+ * @param key The same key.
+ * @param message The signed text.
+ * @param signature The base64url signature.
+ * @returns Whether the signature is valid.
+ */
+export async function verifySignature(
+  key: CryptoKey,
+  message: string,
+  signature: string,
+): Promise<boolean> {
+  const bytes = fromBase64url(signature);
+  if (!bytes) return false;
+  return await crypto.subtle.verify("HMAC", key, bytes, encoder.encode(message));
+}
+
+/**
+ * Derives an HMAC key for one purpose from a secret, so that one secret can serve several
+ * purposes (session cookies, CSRF tokens) without one signature being valid for another.
+ *
+ * @param secret The secret (the admin token).
+ * @param purpose A label such as `"session"`.
+ * @returns The key.
+ */
+export async function hmacKey(secret: string, purpose: string): Promise<CryptoKey> {
+  const material = await digest(`honeyframe:${purpose}:${secret}`);
+  return await crypto.subtle.importKey("raw", material, { name: "HMAC", hash: "SHA-256" }, false, [
+    "sign",
+    "verify",
+  ]);
+}
+
+/**
+ * Encodes bytes as base64url without padding.
+ *
+ * @param bytes The bytes.
+ * @returns The text.
+ */
+export function base64url(bytes: Uint8Array): string {
+  let binary = "";
+  for (const byte of bytes) binary += String.fromCharCode(byte);
+  return btoa(binary).replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "");
+}
+
+function fromBase64url(text: string): Uint8Array<ArrayBuffer> | undefined {
+  if (!/^[A-Za-z0-9_-]*$/.test(text)) return undefined;
+  const binary = atob(text.replaceAll("-", "+").replaceAll("_", "/"));
+  return Uint8Array.from(binary, (char) => char.charCodeAt(0));
+}
+
+async function digest(text: string): Promise<Uint8Array<ArrayBuffer>> {
+  return new Uint8Array(await crypto.subtle.digest("SHA-256", encoder.encode(text)));
+}

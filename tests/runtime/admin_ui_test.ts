@@ -1,0 +1,280 @@
+import assert from "node:assert/strict";
+import { Hono } from "hono";
+import { MemoryAuditStore } from "../../src/runtime/admin/audit_store.ts";
+import { SESSION_TTL_SECONDS } from "../../src/runtime/admin/session.ts";
+import { createApp, type Registry } from "../../src/runtime/mod.ts";
+import { loadRegistry } from "../helpers/build.ts";
+import { registryOf } from "../helpers/registry.ts";
+import { healthyPlugin, makeTree, manifest } from "../helpers/tree.ts";
+
+const TOKEN = "admin-ui-test-token-0123";
+const ORIGIN = "http://localhost";
+
+/** An admin UI over a hand-written registry, with its audit store and a movable clock. */
+function adminHost(
+  registry: Registry = registryOf({ crm: new Hono().get("/x", (c) => c.text("x")) }),
+) {
+  const audit = new MemoryAuditStore();
+  let clock = Date.parse("2026-11-26T10:00:00Z");
+  const app = createApp(registry, {
+    adminToken: TOKEN,
+    audit,
+    now: () => clock,
+    port: 8000,
+    hostname: "0.0.0.0",
+  });
+  return { app, audit, advance: (ms: number) => (clock += ms) };
+}
+
+function form(fields: Record<string, string>, cookie?: string, origin = ORIGIN): RequestInit {
+  return {
+    method: "POST",
+    body: new URLSearchParams(fields),
+    headers: {
+      "content-type": "application/x-www-form-urlencoded",
+      origin,
+      ...(cookie ? { cookie } : {}),
+    },
+  };
+}
+
+/** Signs in and returns the session cookie (`name=value`). */
+async function signIn(app: Hono, url = `${ORIGIN}/admin/sign-in`): Promise<string> {
+  const response = await app.request(
+    url,
+    form({ token: TOKEN, next: "/admin/plugins" }, undefined, new URL(url).origin),
+  );
+  assert.equal(response.status, 303);
+  return response.headers.get("set-cookie")!.split(";")[0]!;
+}
+
+async function csrfOf(app: Hono, cookie: string): Promise<string> {
+  const page = await (await app.request(`${ORIGIN}/admin/plugins`, { headers: { cookie } })).text();
+  return /name="csrf" value="([^"]+)"/.exec(page)![1]!;
+}
+
+Deno.test("unauthenticated visits to /admin/* redirect to the sign-in page", async () => {
+  const { app } = adminHost();
+  for (
+    const path of [
+      "/admin",
+      "/admin/plugins?status=error",
+      "/admin/plugins/crm",
+      "/admin/audit",
+      "/admin/settings",
+    ]
+  ) {
+    const response = await app.request(`${ORIGIN}${path}`);
+    assert.equal(response.status, 303, path);
+    assert.equal(
+      response.headers.get("location"),
+      `/admin/sign-in?next=${encodeURIComponent(path)}`,
+    );
+  }
+  const page = await app.request(`${ORIGIN}/admin/sign-in`);
+  assert.equal(page.status, 200);
+  const html = await page.text();
+  assert.match(html, /<label for="token">Admin token<\/label>/);
+  assert.match(html, /<input id="token" name="token" type="password"/);
+});
+
+Deno.test("signing in sets a signed, expiring, HttpOnly, SameSite=Strict cookie and records the event", async () => {
+  const { app, audit } = adminHost();
+  const wrong = await app.request(
+    `${ORIGIN}/admin/sign-in`,
+    form({ token: "not-the-token", next: "/admin/audit" }),
+  );
+  assert.equal(wrong.status, 401);
+  assert.equal(wrong.headers.get("set-cookie"), null);
+  assert.match(await wrong.text(), /role="alert">That token is not the admin token/);
+
+  const right = await app.request(
+    `${ORIGIN}/admin/sign-in`,
+    form({ token: TOKEN, next: "/admin/audit" }),
+  );
+  assert.equal(right.status, 303);
+  assert.equal(right.headers.get("location"), "/admin/audit");
+  const cookie = right.headers.get("set-cookie")!;
+  assert.match(cookie, /^hf_session=[^;]+; Max-Age=28800; Path=\/; HttpOnly; SameSite=Strict$/);
+  assert.doesNotMatch(cookie, /Secure/, "not Secure over http");
+  assert.ok(!cookie.includes(TOKEN));
+
+  const https = await app.request(
+    "https://admin.example/admin/sign-in",
+    form({ token: TOKEN }, undefined, "https://admin.example"),
+  );
+  assert.match(https.headers.get("set-cookie")!, /; Secure/);
+
+  const events = await audit.recent(10);
+  assert.deepEqual(events.map((e) => [e.action, e.outcome, e.actor]), [
+    ["sign_in", "success", "admin"],
+    ["sign_in", "success", "admin"],
+    ["sign_in", "failure", "anonymous"],
+  ]);
+  assert.equal(events[2]!.time, "2026-11-26T10:00:00.000Z");
+});
+
+Deno.test("the next parameter only leads inside this host", async () => {
+  const { app } = adminHost();
+  for (
+    const next of [
+      "https://evil.example/",
+      "//evil.example/x",
+      "/api/plugins",
+      "javascript:alert(1)",
+    ]
+  ) {
+    const response = await app.request(`${ORIGIN}/admin/sign-in`, form({ token: TOKEN, next }));
+    assert.equal(response.headers.get("location"), "/admin/plugins", next);
+  }
+});
+
+Deno.test("a session expires, and a tampered or foreign cookie is refused", async () => {
+  const { app, advance } = adminHost();
+  const cookie = await signIn(app);
+  assert.equal((await app.request(`${ORIGIN}/admin/plugins`, { headers: { cookie } })).status, 200);
+
+  const [name, value] = cookie.split("=");
+  const [id, expires, signature] = value!.split(".");
+  const forged = `${name}=${id}.${Number(expires) + 3600}.${signature}`;
+  assert.equal(
+    (await app.request(`${ORIGIN}/admin/plugins`, { headers: { cookie: forged } })).status,
+    303,
+  );
+
+  const other = createApp(registryOf({}), { adminToken: "a-different-admin-token" });
+  assert.equal(
+    (await other.request(`${ORIGIN}/admin/plugins`, { headers: { cookie } })).status,
+    303,
+  );
+
+  advance(SESSION_TTL_SECONDS * 1000 + 1);
+  assert.equal((await app.request(`${ORIGIN}/admin/plugins`, { headers: { cookie } })).status, 303);
+});
+
+Deno.test("form posts need the session's CSRF token and a same-origin request", async () => {
+  const { app, audit } = adminHost();
+  const cookie = await signIn(app);
+  const csrf = await csrfOf(app, cookie);
+  assert.equal((await app.request(`${ORIGIN}/admin/sign-out`, form({}, cookie))).status, 403);
+  assert.equal(
+    (await app.request(`${ORIGIN}/admin/sign-out`, form({ csrf: "forged" }, cookie))).status,
+    403,
+  );
+  assert.equal(
+    (await app.request(`${ORIGIN}/admin/sign-out`, form({ csrf }, cookie, "https://evil.example")))
+      .status,
+    403,
+  );
+  assert.equal(
+    (await app.request(
+      `${ORIGIN}/admin/sign-in`,
+      form({ token: TOKEN }, undefined, "https://evil.example"),
+    )).status,
+    403,
+  );
+
+  const out = await app.request(`${ORIGIN}/admin/sign-out`, form({ csrf }, cookie));
+  assert.equal(out.status, 303);
+  assert.equal(out.headers.get("location"), "/admin/sign-in");
+  assert.match(out.headers.get("set-cookie")!, /^hf_session=; Max-Age=0; Path=\//);
+  assert.deepEqual((await audit.recent(1)).map((e) => e.action), ["sign_out"]);
+});
+
+Deno.test("the Plugins page lists every plugin with source, status, problems and a status filter", async () => {
+  using tree = makeTree({
+    ...healthyPlugin("crm"),
+    ...healthyPlugin("crm", "data/plugins"),
+    ...healthyPlugin("finance", "data/plugins"),
+    "data/plugins/broken/plugin.yaml": manifest("broken", "routers:", "  - missing.ts:router"),
+  });
+  const { app } = adminHost(await loadRegistry(tree.root));
+  const cookie = await signIn(app);
+  const html = await (await app.request(`${ORIGIN}/admin/plugins`, { headers: { cookie } })).text();
+  const rows = [...html.matchAll(/<tr data-plugin="([^"]+)" data-source="([^"]+)">(.*?)<\/tr>/g)];
+  assert.deepEqual(rows.map((row) => [row[1], row[2]]), [["broken", "data"], ["crm", "install"], [
+    "crm",
+    "data",
+  ], ["finance", "data"]]);
+  assert.match(
+    rows[0]![3]!,
+    /<td>customer<\/td><td><span class="badge status-error">error<\/span>.*Error:<\/strong> plugin\.yaml › routers\[0\]: .*router\.not_found/,
+  );
+  assert.match(rows[1]![3]!, /<td>bundled<\/td>.*status-mounted.*Warning:/);
+  assert.match(rows[2]![3]!, /status-shadowed">shadowed/);
+  assert.match(html, /Registry fingerprint <code>sha256-[0-9a-f]{64}<\/code>/);
+
+  const filtered =
+    await (await app.request(`${ORIGIN}/admin/plugins?status=error`, { headers: { cookie } }))
+      .text();
+  assert.deepEqual([...filtered.matchAll(/<tr data-plugin="([^"]+)"/g)].map((row) => row[1]), [
+    "broken",
+  ]);
+  assert.match(
+    filtered,
+    /<a href="\/admin\/plugins\?status=error" aria-current="true">Error \(1\)<\/a>/,
+  );
+
+  const detail = await (await app.request(`${ORIGIN}/admin/plugins/crm`, { headers: { cookie } }))
+    .text();
+  assert.match(detail, /crm <span class="meta">\(bundled\)<\/span>/);
+  assert.match(detail, /crm <span class="meta">\(customer\)<\/span>/);
+  assert.match(detail, /<td>GET<\/td><td><code>\/api\/crm\/ping<\/code><\/td>/);
+  assert.equal(
+    (await app.request(`${ORIGIN}/admin/plugins/nobody`, { headers: { cookie } })).status,
+    404,
+  );
+});
+
+Deno.test("the layout has the Administration menu in order and the plugins' nav, and Settings hides the token", async () => {
+  const { app } = adminHost();
+  const cookie = await signIn(app);
+  const settings = await (await app.request(`${ORIGIN}/admin/settings`, { headers: { cookie } }))
+    .text();
+  const menu = /<h2 id="menu-admin">Administration<\/h2>(.*?)<\/ul>/.exec(settings)![1]!;
+  assert.deepEqual([...menu.matchAll(/<span>([^<]+)<\/span>/g)].map((m) => m[1]), [
+    "Audit Log",
+    "Plugins",
+    "Settings",
+  ]);
+  assert.match(settings, /<a href="\/admin\/settings" aria-current="page">/);
+  assert.match(settings, /<dt>Admin token<\/dt><dd>configured \(value hidden\)<\/dd>/);
+  assert.match(settings, /<dt>Listening on<\/dt><dd>0\.0\.0\.0:8000<\/dd>/);
+  assert.match(settings, /<dt>Runtime<\/dt><dd>Deno\/\d/);
+  assert.ok(!settings.includes(TOKEN));
+});
+
+Deno.test("with no admin token, sign-in is closed and says how to open it", async () => {
+  const app = createApp(registryOf({}));
+  assert.match(
+    await (await app.request(`${ORIGIN}/admin/sign-in`)).text(),
+    /no admin token is configured/,
+  );
+  assert.equal(
+    (await app.request(`${ORIGIN}/admin/sign-in`, form({ token: "anything-at-all-here" }))).status,
+    403,
+  );
+});
+
+Deno.test("pages carry a strict Content-Security-Policy and the stylesheet is served by the app", async () => {
+  const { app } = adminHost();
+  const page = await app.request(`${ORIGIN}/admin/sign-in`);
+  assert.match(
+    page.headers.get("content-security-policy")!,
+    /default-src 'none'; style-src 'self'/,
+  );
+  const css = await app.request(`${ORIGIN}/assets/honeyframe.css`);
+  assert.equal(css.headers.get("content-type"), "text/css; charset=utf-8");
+  assert.match(await css.text(), /:focus-visible/);
+});
+
+Deno.test("the JSON API keeps accepting the bearer token and ignores the session cookie", async () => {
+  const { app } = adminHost();
+  const cookie = await signIn(app);
+  assert.equal((await app.request(`${ORIGIN}/api/plugins`, { headers: { cookie } })).status, 401);
+  assert.equal(
+    (await app.request(`${ORIGIN}/api/plugins`, { headers: { authorization: `Bearer ${TOKEN}` } }))
+      .status,
+    200,
+  );
+});
