@@ -16,7 +16,7 @@ export interface AppRoute {
   readonly path: string;
 }
 
-/** The kind of a map of page components (an object whose values are all functions). */
+/** The kind of a map of page components: an object whose keys are paths (`/…`) and values functions. */
 export const PAGE_MAP = "a map of pages";
 
 /** What one export is; `routes` only for Hono apps, `pages` only for page maps. */
@@ -51,7 +51,9 @@ export function describeExport(value: unknown): ExportInfo {
     if (Array.isArray(value)) return { kind: "an array" };
     if (typeof value === "function") return { kind: "a function" };
     const entries = Object.entries(value);
-    if (entries.length > 0 && entries.every(([, item]) => typeof item === "function")) {
+    const isPage = ([path, item]: [string, unknown]) =>
+      path.startsWith("/") && typeof item === "function";
+    if (entries.length > 0 && entries.every(isPage)) {
       return { kind: PAGE_MAP, pages: entries.map(([path]) => path) };
     }
     return { kind: "an object" };

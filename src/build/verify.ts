@@ -267,16 +267,7 @@ async function checkFrontend(
     context,
   );
   if ("code" in result) return result;
-  const pages = result.found.pages ?? [];
-  const bad = pages.filter((page) => !page.startsWith("/"));
-  if (bad.length > 0) {
-    return problem(
-      "frontend_entry.invalid_pages",
-      `page paths must start with \`/\`: ${bad.map((page) => `\`${page}\``).join(", ")}`,
-      { file: MANIFEST_FILE, path: "frontend_entry" },
-    );
-  }
-  return { module: entry, file: result.file, pages };
+  return { module: entry, file: result.file, pages: result.found.pages ?? [] };
 }
 
 /** Nav entries are links to the plugin's pages; one without a page is a warning. */

@@ -84,7 +84,7 @@ Deno.test("a frontend entry without a valid pages export is an error", async () 
     [
       "export const pages = { customers: () => null };\n",
       "frontend_entry.invalid_pages",
-      /must start with `\/`: `customers`/,
+      /is an object, not a map of pages \(`\{ "\/": Home/,
     ],
     ["throw new Error('no pages today');\n", "frontend_entry.import_failed", /no pages today/],
   ];

@@ -225,7 +225,7 @@ Deno.test("verify() checks the dbt workspace folder and its dbt_project.yml", as
 
 Deno.test("verify() checks that frontend_entry is a file inside the plugin", async () => {
   const ok = await verifyOne(["frontend_entry: frontend/index.tsx"], {
-    "frontend/index.tsx": "export {};\n",
+    "frontend/index.tsx": "export const pages = { '/': () => 'home' };\n",
   });
   const missing = await verifyOne(["frontend_entry: frontend/index.tsx"], {});
   try {

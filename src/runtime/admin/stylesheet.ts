@@ -40,6 +40,7 @@ table { width: 100%; border-collapse: collapse; background: var(--paper); border
 caption { text-align: left; padding: .5rem 0; color: var(--muted); }
 th, td { text-align: left; padding: .55rem .75rem; border-bottom: 1px solid var(--line); vertical-align: top; }
 th { background: var(--wash); font-size: .85rem; }
+tbody th { background: var(--paper); font-size: 1rem; }
 .table-wrap { overflow-x: auto; }
 .badge { display: inline-block; padding: .05rem .5rem; border-radius: 999px; font-size: .8rem; font-weight: 600; }
 .status-mounted { background: var(--ok-wash); color: var(--ok); }

@@ -23,7 +23,9 @@ export function PluginDetailPage(props: { plugins: readonly RegistryPlugin[] }) 
         <a href="/admin/plugins">← All plugins</a>
       </p>
       <h1>{first?.display_name ?? "Plugin"}</h1>
-      {props.plugins.map((plugin) => <PluginCard plugin={plugin} />)}
+      {props.plugins.map((plugin) => (
+        <PluginCard key={`${plugin.name}-${plugin.source}`} plugin={plugin} />
+      ))}
     </>
   );
 }
@@ -105,8 +107,7 @@ function PluginCard(props: { plugin: RegistryPlugin }) {
         <ul>
           {plugin.seed_groups.map((group) => (
             <li>
-              <strong>{group.name}</strong>:{" "}
-              {group.permissions.map((permission) => <code>{permission}</code>)}
+              <strong>{group.name}</strong>: <code>{group.permissions.join(", ")}</code>
             </li>
           ))}
         </ul>

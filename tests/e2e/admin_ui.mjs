@@ -1,0 +1,108 @@
+// Drives Debian's Chromium through the admin UI with playwright-core (run by Node from
+// tests/e2e/admin_ui_test.ts). Usage: node admin_ui.mjs <base url> <admin token> <screenshot dir>
+import assert from "node:assert/strict";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { chromium } from "playwright-core";
+
+const [baseUrl, token, screenshots] = process.argv.slice(2);
+const userDataDir = mkdtempSync(join(tmpdir(), "honeyframe-chromium-"));
+const context = await chromium.launchPersistentContext(userDataDir, {
+  executablePath: "/usr/bin/chromium",
+  headless: true,
+  args: [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+  ],
+  viewport: { width: 1280, height: 900 },
+});
+context.setDefaultTimeout(15_000);
+
+try {
+  const page = await context.newPage();
+
+  // Not signed in: the admin pages send us to the sign-in form.
+  await page.goto(`${baseUrl}/admin/plugins`);
+  assert.match(page.url(), /\/admin\/sign-in\?next=%2Fadmin%2Fplugins$/);
+
+  // A wrong token is refused, the right one signs in.
+  await page.getByLabel("Admin token").fill("certainly-not-the-token");
+  await page.getByRole("button", { name: "Sign in" }).click();
+  assert.match(await page.getByRole("alert").innerText(), /not the admin token/);
+  await page.getByLabel("Admin token").fill(token);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.waitForURL(`${baseUrl}/admin/plugins`);
+  assert.equal(await page.getByRole("heading", { level: 1 }).innerText(), "Plugins");
+
+  // The plugin table: a healthy customer plugin, a shadowed one and a broken one.
+  const row = (name, source) => page.locator(`tr[data-plugin="${name}"][data-source="${source}"]`);
+  const cells = async (name, source) =>
+    (await row(name, source).locator("th, td").allInnerTexts()).map((t) => t.trim());
+  const demo = await cells("_demo", "install");
+  assert.deepEqual(demo.slice(0, 4), ["_demo", "Demo", "0.1.0", "bundled"]);
+  assert.match(demo[4], /^mounted/);
+  const finance = await cells("finance", "data");
+  assert.equal(finance[3], "customer");
+  assert.match(finance[4], /^mounted/);
+  const shadowed = await cells("_demo", "data");
+  assert.match(shadowed[4], /^shadowed[\s\S]*shadowed by the bundled plugin/);
+  const broken = await cells("broken", "data");
+  assert.match(
+    broken[4],
+    /^error[\s\S]*Error: plugin\.yaml › routers\[0\]: `backend\/missing\.ts` is not a file in the plugin[\s\S]*router\.not_found/,
+  );
+  await page.screenshot({ path: join(screenshots, "plugins-page.png"), fullPage: true });
+
+  // The status filter.
+  await page.getByRole("link", { name: /^Error \(1\)$/ }).click();
+  assert.deepEqual(
+    await page.locator("tbody tr").evaluateAll((rows) => rows.map((r) => r.dataset.plugin)),
+    ["broken"],
+  );
+
+  // A detail page.
+  await page.getByRole("link", { name: "broken", exact: true }).click();
+  await page.waitForURL(`${baseUrl}/admin/plugins/broken`);
+  assert.match(await page.locator("main").innerText(), /router\.not_found/);
+  await page.goto(`${baseUrl}/admin/plugins/finance`);
+  assert.match(await page.locator("main").innerText(), /GET\s+\/api\/finance\/ping/);
+  await page.screenshot({ path: join(screenshots, "plugin-detail.png"), fullPage: true });
+
+  // The keyboard reaches the skip link first, and it moves focus to the content.
+  await page.keyboard.press("Tab");
+  assert.equal(await page.evaluate(() => document.activeElement?.textContent), "Skip to content");
+
+  // The _demo nav entry leads to its page, inside the layout.
+  const demoLink = page.getByRole("navigation", { name: "Main" }).getByRole("link", {
+    name: "Demo",
+  });
+  await demoLink.click();
+  await page.waitForURL(`${baseUrl}/plugins/_demo/`);
+  assert.equal(await page.getByRole("heading", { level: 1 }).innerText(), "Demo");
+  assert.equal(await demoLink.getAttribute("aria-current"), "page");
+  await page.screenshot({ path: join(screenshots, "demo-page.png"), fullPage: true });
+
+  // The audit log shows the failed and the successful sign-in.
+  await page.getByRole("link", { name: "Audit Log" }).click();
+  const audit = await page.locator("tbody").innerText();
+  assert.match(audit, /admin\s+Sign-in\s+success/);
+  assert.match(audit, /anonymous\s+Sign-in\s+failure/);
+
+  // Signing out ends the session: the admin pages ask for the token again.
+  await page.getByRole("button", { name: "Sign out" }).click();
+  await page.waitForURL(`${baseUrl}/admin/sign-in`);
+  await page.goto(`${baseUrl}/admin/settings`);
+  assert.match(page.url(), /\/admin\/sign-in\?next=%2Fadmin%2Fsettings$/);
+  assert.ok(await page.getByLabel("Admin token").isVisible());
+  console.log("e2e: all steps passed");
+} finally {
+  await context.close();
+  rmSync(userDataDir, { recursive: true, force: true });
+}
