@@ -1,0 +1,108 @@
+/**
+ * The in-memory state store: the default on the edge and in tests. Nothing survives a restart and
+ * nothing is shared between instances.
+ *
+ * @module
+ */
+import type { AuditEvent, GroupRecord, PluginState, SeedGroupInput, StateStore } from "./types.ts";
+
+/**
+ * A state store in memory.
+ *
+ * @example
+ * ```ts
+ * const store = new MemoryStore();
+ * await store.setEnabled("crm", false, "admin", new Date().toISOString());
+ * ```
+ */
+export class MemoryStore implements StateStore {
+  readonly kind = "memory";
+  readonly shared = false;
+  readonly #plugins = new Map<string, PluginState>();
+  readonly #groups = new Map<string, Map<string, GroupRecord>>();
+  readonly #audit: AuditEvent[] = [];
+
+  /** @param auditCapacity How many audit events to keep. */
+  constructor(readonly auditCapacity = 10_000) {}
+
+  pluginStates(): Promise<PluginState[]> {
+    return Promise.resolve([...this.#plugins.values()].sort(byName));
+  }
+
+  setEnabled(name: string, enabled: boolean): Promise<void> {
+    this.#plugins.set(name, { name, enabled, seeded: this.#plugins.get(name)?.seeded ?? false });
+    return Promise.resolve();
+  }
+
+  seed(
+    plugin: string,
+    org: string,
+    groups: readonly SeedGroupInput[],
+    _actor: string,
+    at: string,
+  ): Promise<boolean> {
+    const state = this.#plugins.get(plugin);
+    if (state?.seeded) return Promise.resolve(false);
+    const orgGroups = this.#orgGroups(org);
+    for (const group of groups) {
+      if (orgGroups.has(group.name)) continue;
+      orgGroups.set(group.name, {
+        name: group.name,
+        permissions: [...new Set(group.permissions)].sort(),
+        source: `seed:${plugin}`,
+        updated_at: at,
+        updated_by: `plugin:${plugin}`,
+      });
+    }
+    this.#plugins.set(plugin, { name: plugin, enabled: state?.enabled ?? true, seeded: true });
+    return Promise.resolve(true);
+  }
+
+  groups(org: string): Promise<GroupRecord[]> {
+    return Promise.resolve(
+      [...(this.#groups.get(org)?.values() ?? [])].sort(byName),
+    );
+  }
+
+  putGroup(
+    org: string,
+    name: string,
+    permissions: readonly string[],
+    actor: string,
+    at: string,
+  ): Promise<void> {
+    this.#orgGroups(org).set(name, {
+      name,
+      permissions: [...new Set(permissions)].sort(),
+      source: "admin",
+      updated_at: at,
+      updated_by: actor,
+    });
+    return Promise.resolve();
+  }
+
+  appendAudit(event: AuditEvent): Promise<void> {
+    this.#audit.push({ ...event });
+    if (this.#audit.length > this.auditCapacity) this.#audit.shift();
+    return Promise.resolve();
+  }
+
+  recentAudit(limit: number): Promise<AuditEvent[]> {
+    return Promise.resolve(this.#audit.slice(-limit).reverse());
+  }
+
+  close(): Promise<void> {
+    return Promise.resolve();
+  }
+
+  #orgGroups(org: string): Map<string, GroupRecord> {
+    let groups = this.#groups.get(org);
+    if (!groups) this.#groups.set(org, groups = new Map());
+    return groups;
+  }
+}
+
+/** Code-point order, as the SQL stores sort too. */
+function byName(a: { name: string }, b: { name: string }): number {
+  return a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
+}

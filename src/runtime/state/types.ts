@@ -1,0 +1,99 @@
+/**
+ * The state store contract: what changes at run time (which plugins are enabled, the
+ * organisations' group permissions, the audit log), behind one interface with several backends
+ * (memory, SQLite, PostgreSQL) that one conformance suite checks.
+ *
+ * @module
+ */
+
+/** The run-time state of one plugin. */
+export interface PluginState {
+  /** The plugin name. */
+  readonly name: string;
+  /** Whether it is enabled. */
+  readonly enabled: boolean;
+  /** Whether its seed groups were written (on its first enable). */
+  readonly seeded: boolean;
+}
+
+/** A group of an organisation and its permissions. */
+export interface GroupRecord {
+  /** The group name. */
+  readonly name: string;
+  /** Its permissions, sorted. */
+  readonly permissions: readonly string[];
+  /** `seed:<plugin>` when a plugin seeded it and nobody changed it since, `admin` otherwise. */
+  readonly source: string;
+  /** When it last changed (ISO 8601). */
+  readonly updated_at: string;
+  /** Who changed it last. */
+  readonly updated_by: string;
+}
+
+/** What an audit event records. */
+export type AuditAction = "sign_in" | "sign_out" | "enable" | "disable" | "group_change";
+
+/** One audit event. */
+export interface AuditEvent {
+  /** When, as an ISO 8601 timestamp. */
+  readonly time: string;
+  /** Who: `admin` for the admin, `anonymous` otherwise. */
+  readonly actor: string;
+  /** The action. */
+  readonly action: AuditAction;
+  /** What it was done to (a plugin, an `org/group`), if anything. */
+  readonly target?: string;
+  /** Whether it succeeded. */
+  readonly outcome: "success" | "failure";
+  /** A short, non-secret detail. */
+  readonly detail?: string;
+}
+
+/** A seed group as a plugin declares it. */
+export interface SeedGroupInput {
+  /** The group name. */
+  readonly name: string;
+  /** Its permissions. */
+  readonly permissions: readonly string[];
+}
+
+/** Where the host keeps its run-time state. All methods may be called concurrently. */
+export interface StateStore {
+  /** The backend's name, for logs and the Settings page (`memory`, `sqlite`, `postgres`). */
+  readonly kind: string;
+  /** True when other instances may change the state (the host then polls for changes). */
+  readonly shared: boolean;
+  /** Every plugin that has a state, sorted by name. */
+  pluginStates(): Promise<PluginState[]>;
+  /** Enables or disables a plugin. */
+  setEnabled(name: string, enabled: boolean, actor: string, at: string): Promise<void>;
+  /**
+   * Enables a plugin for the first time: writes its seed groups into `org` (groups that exist are
+   * left alone) and marks it seeded, atomically. Does nothing when it was seeded before.
+   *
+   * @returns Whether the seed groups were written now.
+   */
+  seed(
+    plugin: string,
+    org: string,
+    groups: readonly SeedGroupInput[],
+    actor: string,
+    at: string,
+  ): Promise<boolean>;
+  /** The groups of an organisation, sorted by name. */
+  groups(org: string): Promise<GroupRecord[]>;
+  /** Creates or replaces a group's permissions (an admin change: the source becomes `admin`). */
+  putGroup(
+    org: string,
+    name: string,
+    permissions: readonly string[],
+    actor: string,
+    at: string,
+  ): Promise<void>;
+  /** Records an audit event. */
+  appendAudit(event: AuditEvent): Promise<void>;
+  /** The most recent audit events, newest first. */
+  recentAudit(limit: number): Promise<AuditEvent[]>;
+  /** Releases connections and files. */
+  close(): Promise<void>;
+}

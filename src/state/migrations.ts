@@ -1,0 +1,100 @@
+/**
+ * The state schema, as numbered migrations applied in order at start-up. A migration is never
+ * edited once released: change the schema by adding one.
+ *
+ * @module
+ */
+import type { SqlDriver } from "./sql_driver.ts";
+
+/** One schema change, in each dialect. */
+export interface Migration {
+  /** Its number; applied in ascending order, each once. */
+  readonly version: number;
+  /** What it does. */
+  readonly name: string;
+  /** The statements, per dialect. */
+  readonly sql: Readonly<Record<SqlDriver["dialect"], readonly string[]>>;
+}
+
+const SHARED_TABLES = [
+  `CREATE TABLE plugin_state (
+     name TEXT PRIMARY KEY,
+     enabled INTEGER NOT NULL,
+     seeded INTEGER NOT NULL DEFAULT 0,
+     updated_at TEXT NOT NULL,
+     updated_by TEXT NOT NULL
+   )`,
+  `CREATE TABLE org_groups (
+     org TEXT NOT NULL,
+     name TEXT NOT NULL,
+     permissions TEXT NOT NULL,
+     source TEXT NOT NULL,
+     updated_at TEXT NOT NULL,
+     updated_by TEXT NOT NULL,
+     PRIMARY KEY (org, name)
+   )`,
+];
+
+/** Every migration, oldest first. */
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: "plugin state, organisation groups, audit log",
+    sql: {
+      sqlite: [
+        ...SHARED_TABLES,
+        `CREATE TABLE audit_log (
+           id INTEGER PRIMARY KEY AUTOINCREMENT,
+           time TEXT NOT NULL, actor TEXT NOT NULL, action TEXT NOT NULL,
+           target TEXT, outcome TEXT NOT NULL, detail TEXT
+         )`,
+      ],
+      postgres: [
+        ...SHARED_TABLES,
+        `CREATE TABLE audit_log (
+           id BIGSERIAL PRIMARY KEY,
+           time TEXT NOT NULL, actor TEXT NOT NULL, action TEXT NOT NULL,
+           target TEXT, outcome TEXT NOT NULL, detail TEXT
+         )`,
+      ],
+    },
+  },
+];
+
+/**
+ * Brings the schema up to date: applies, in one transaction, the migrations not yet recorded in
+ * `schema_migrations`. Safe to run from several instances at once (PostgreSQL takes an advisory
+ * lock first; SQLite serialises writers).
+ *
+ * @param driver The database.
+ * @param migrations The migrations (all of them by default).
+ * @returns The versions applied now.
+ * @example
+ * ```ts
+ * await migrate(driver); // [1] on a new database, [] afterwards
+ * ```
+ */
+export function migrate(
+  driver: SqlDriver,
+  migrations: readonly Migration[] = MIGRATIONS,
+): Promise<number[]> {
+  return driver.transaction(async (tx) => {
+    if (tx.dialect === "postgres") await tx.query("SELECT pg_advisory_xact_lock(2026112601)");
+    await tx.query(
+      "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)",
+    );
+    const rows = await tx.query<{ version: number }>("SELECT version FROM schema_migrations");
+    const done = new Set(rows.map((row) => Number(row.version)));
+    const applied: number[] = [];
+    for (const migration of migrations) {
+      if (done.has(migration.version)) continue;
+      for (const statement of migration.sql[tx.dialect]) await tx.query(statement);
+      await tx.query(
+        "INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)",
+        [migration.version, migration.name, new Date().toISOString()],
+      );
+      applied.push(migration.version);
+    }
+    return applied;
+  });
+}

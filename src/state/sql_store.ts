@@ -1,0 +1,175 @@
+/**
+ * The state store on SQL (SQLite or PostgreSQL, through a {@link SqlDriver}).
+ *
+ * @module
+ */
+import type {
+  AuditEvent,
+  GroupRecord,
+  PluginState,
+  SeedGroupInput,
+  StateStore,
+} from "../runtime/state/types.ts";
+import { migrate } from "./migrations.ts";
+import type { SqlDriver } from "./sql_driver.ts";
+
+/**
+ * A state store backed by SQL. Create it with {@link openSqlStore}.
+ */
+export class SqlStore implements StateStore {
+  /**
+   * @param driver The database.
+   * @param kind The backend name.
+   * @param shared Whether other instances share the database.
+   */
+  constructor(
+    readonly driver: SqlDriver,
+    readonly kind: string,
+    readonly shared: boolean,
+  ) {}
+
+  async pluginStates(): Promise<PluginState[]> {
+    const rows = await this.driver.query<{ name: string; enabled: number; seeded: number }>(
+      "SELECT name, enabled, seeded FROM plugin_state",
+    );
+    return rows
+      .map((row) => ({
+        name: row.name,
+        enabled: Number(row.enabled) === 1,
+        seeded: Number(row.seeded) === 1,
+      }))
+      .sort((a, b) => compare(a.name, b.name));
+  }
+
+  async setEnabled(name: string, enabled: boolean, actor: string, at: string): Promise<void> {
+    await this.driver.query(
+      `INSERT INTO plugin_state (name, enabled, seeded, updated_at, updated_by) VALUES ($1, $2, 0, $3, $4)
+       ON CONFLICT (name) DO UPDATE SET enabled = excluded.enabled, updated_at = excluded.updated_at,
+       updated_by = excluded.updated_by`,
+      [name, enabled ? 1 : 0, at, actor],
+    );
+  }
+
+  seed(
+    plugin: string,
+    org: string,
+    groups: readonly SeedGroupInput[],
+    actor: string,
+    at: string,
+  ): Promise<boolean> {
+    return this.driver.transaction(async (tx) => {
+      const [state] = await tx.query<{ seeded: number }>(
+        "SELECT seeded FROM plugin_state WHERE name = $1",
+        [plugin],
+      );
+      if (state && Number(state.seeded) === 1) return false;
+      for (const group of groups) {
+        await tx.query(
+          `INSERT INTO org_groups (org, name, permissions, source, updated_at, updated_by)
+           VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (org, name) DO NOTHING`,
+          [
+            org,
+            group.name,
+            permissionsJson(group.permissions),
+            `seed:${plugin}`,
+            at,
+            `plugin:${plugin}`,
+          ],
+        );
+      }
+      await tx.query(
+        `INSERT INTO plugin_state (name, enabled, seeded, updated_at, updated_by) VALUES ($1, 1, 1, $2, $3)
+         ON CONFLICT (name) DO UPDATE SET seeded = 1`,
+        [plugin, at, actor],
+      );
+      return true;
+    });
+  }
+
+  async groups(org: string): Promise<GroupRecord[]> {
+    const rows = await this.driver.query<
+      { name: string; permissions: string; source: string; updated_at: string; updated_by: string }
+    >("SELECT name, permissions, source, updated_at, updated_by FROM org_groups WHERE org = $1", [
+      org,
+    ]);
+    return rows
+      .map((row) => ({ ...row, permissions: JSON.parse(row.permissions) as string[] }))
+      .sort((a, b) => compare(a.name, b.name));
+  }
+
+  async putGroup(
+    org: string,
+    name: string,
+    permissions: readonly string[],
+    actor: string,
+    at: string,
+  ): Promise<void> {
+    await this.driver.query(
+      `INSERT INTO org_groups (org, name, permissions, source, updated_at, updated_by)
+       VALUES ($1, $2, $3, 'admin', $4, $5)
+       ON CONFLICT (org, name) DO UPDATE SET permissions = excluded.permissions, source = 'admin',
+       updated_at = excluded.updated_at, updated_by = excluded.updated_by`,
+      [org, name, permissionsJson(permissions), at, actor],
+    );
+  }
+
+  async appendAudit(event: AuditEvent): Promise<void> {
+    await this.driver.query(
+      "INSERT INTO audit_log (time, actor, action, target, outcome, detail) VALUES ($1, $2, $3, $4, $5, $6)",
+      [
+        event.time,
+        event.actor,
+        event.action,
+        event.target ?? null,
+        event.outcome,
+        event.detail ?? null,
+      ],
+    );
+  }
+
+  async recentAudit(limit: number): Promise<AuditEvent[]> {
+    const rows = await this.driver.query<Record<string, string | null>>(
+      "SELECT time, actor, action, target, outcome, detail FROM audit_log ORDER BY id DESC LIMIT $1",
+      [limit],
+    );
+    return rows.map((row) => ({
+      time: row.time!,
+      actor: row.actor!,
+      action: row.action as AuditEvent["action"],
+      outcome: row.outcome as AuditEvent["outcome"],
+      ...(row.target === null ? {} : { target: row.target! }),
+      ...(row.detail === null ? {} : { detail: row.detail! }),
+    }));
+  }
+
+  close(): Promise<void> {
+    return this.driver.close();
+  }
+}
+
+/**
+ * Opens a SQL state store: migrates the schema first.
+ *
+ * @param driver The database.
+ * @param options The backend name and whether the database is shared between instances.
+ * @returns The store.
+ * @example
+ * ```ts
+ * const store = await openSqlStore(sqliteDriver("data/honeyframe.db"), { kind: "sqlite", shared: false });
+ * ```
+ */
+export async function openSqlStore(
+  driver: SqlDriver,
+  options: { kind: string; shared: boolean },
+): Promise<SqlStore> {
+  await migrate(driver);
+  return new SqlStore(driver, options.kind, options.shared);
+}
+
+function permissionsJson(permissions: readonly string[]): string {
+  return JSON.stringify([...new Set(permissions)].sort());
+}
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

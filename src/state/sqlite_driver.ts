@@ -1,0 +1,57 @@
+/**
+ * SQLite through `node:sqlite` (built into Deno): one connection, every statement and transaction
+ * run one at a time so that an `await` inside a transaction never lets another statement in.
+ *
+ * @module
+ */
+import { mkdirSync } from "node:fs";
+import { dirname } from "node:path";
+import { DatabaseSync } from "node:sqlite";
+import type { SqlDriver } from "./sql_driver.ts";
+
+/**
+ * Opens (creating if needed) a SQLite database file.
+ *
+ * @param path The database file, or `:memory:`.
+ * @returns The driver.
+ * @example
+ * ```ts
+ * const driver = sqliteDriver("data/honeyframe.db");
+ * ```
+ */
+export function sqliteDriver(path: string): SqlDriver {
+  if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
+  const db = new DatabaseSync(path);
+  db.exec("PRAGMA journal_mode = WAL; PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON;");
+  let queue: Promise<unknown> = Promise.resolve();
+  const exclusive = <T>(work: () => Promise<T>): Promise<T> => {
+    const result = queue.then(work);
+    queue = result.catch(() => {});
+    return result;
+  };
+  const run = <Row>(text: string, params: readonly unknown[] = []): Row[] =>
+    db.prepare(text.replace(/\$(\d+)/g, "?$1")).all(...(params as never[])) as Row[];
+  const inTransaction: SqlDriver = {
+    dialect: "sqlite",
+    query: (text, params) => Promise.resolve(run(text, params)),
+    transaction: (work) => work(inTransaction),
+    close: () => Promise.resolve(),
+  };
+  return {
+    dialect: "sqlite",
+    query: (text, params) => exclusive(() => Promise.resolve(run(text, params))),
+    transaction: (work) =>
+      exclusive(async () => {
+        db.exec("BEGIN IMMEDIATE");
+        try {
+          const result = await work(inTransaction);
+          db.exec("COMMIT");
+          return result;
+        } catch (error) {
+          db.exec("ROLLBACK");
+          throw error;
+        }
+      }),
+    close: () => exclusive(() => Promise.resolve(db.close())),
+  };
+}

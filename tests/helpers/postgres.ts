@@ -1,0 +1,98 @@
+/**
+ * Test helper: a throwaway PostgreSQL cluster on 127.0.0.1 (Debian's `postgresql` package), started
+ * in a temporary folder on a free port and removed afterwards. As root, the server runs as the
+ * `postgres` user (PostgreSQL refuses root).
+ *
+ * @module
+ */
+import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import postgres from "postgres";
+
+/** A running cluster. */
+export interface TestPostgres extends AsyncDisposable {
+  /** The URL of the `postgres` database, as the superuser `honeyframe`. */
+  readonly url: string;
+  /** Creates a new empty database and returns its URL. */
+  createDatabase(): Promise<string>;
+}
+
+function binaries(): string {
+  const root = "/usr/lib/postgresql";
+  const version = existsSync(root) ? readdirSync(root).sort().at(-1) : undefined;
+  if (!version) throw new Error("PostgreSQL is not installed: apt-get install -y postgresql");
+  return join(root, version, "bin");
+}
+
+async function run(command: string, args: string[]): Promise<void> {
+  const asPostgres = Deno.uid() === 0;
+  const output = await new Deno.Command(asPostgres ? "runuser" : command, {
+    args: asPostgres ? ["-u", "postgres", "--", command, ...args] : args,
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  if (output.code !== 0) {
+    throw new Error(`${command} failed: ${new TextDecoder().decode(output.stderr)}`);
+  }
+}
+
+function freePort(): number {
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const { port } = listener.addr as Deno.NetAddr;
+  listener.close();
+  return port;
+}
+
+/** Starts a cluster; dispose it to stop it and delete its files. */
+export async function startPostgres(): Promise<TestPostgres> {
+  const bin = binaries();
+  const dir = mkdtempSync(join(tmpdir(), "honeyframe-pg-"));
+  if (Deno.uid() === 0) {
+    const ids = new TextDecoder().decode(
+      (await new Deno.Command("id", { args: ["-u", "postgres"] }).output()).stdout,
+    );
+    chownSync(dir, Number(ids.trim()), Number(ids.trim()));
+  }
+  const data = join(dir, "data");
+  const port = freePort();
+  await run(join(bin, "initdb"), [
+    "-D",
+    data,
+    "-A",
+    "trust",
+    "-U",
+    "honeyframe",
+    "-E",
+    "UTF8",
+    "--no-sync",
+  ]);
+  await run(join(bin, "pg_ctl"), [
+    "-D",
+    data,
+    "-l",
+    join(dir, "server.log"),
+    "-w",
+    "-t",
+    "30",
+    "-o",
+    `-p ${port} -h 127.0.0.1 -k ${dir} -F -c fsync=off`,
+    "start",
+  ]);
+  const url = `postgres://honeyframe@127.0.0.1:${port}/postgres`;
+  let databases = 0;
+  return {
+    url,
+    async createDatabase() {
+      const name = `honeyframe_${++databases}`;
+      const admin = postgres(url, { max: 1, onnotice: () => {} });
+      await admin.unsafe(`CREATE DATABASE ${name}`);
+      await admin.end();
+      return `postgres://honeyframe@127.0.0.1:${port}/${name}`;
+    },
+    async [Symbol.asyncDispose]() {
+      await run(join(bin, "pg_ctl"), ["-D", data, "-m", "immediate", "-w", "stop"]).catch(() => {});
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}

@@ -1,0 +1,176 @@
+/**
+ * The one conformance suite every state store backend must pass, run by
+ * memory_store_test.ts, sqlite_store_test.ts and postgres_store_test.ts.
+ *
+ * @module
+ */
+import assert from "node:assert/strict";
+import type { StateStore } from "../../src/runtime/state/types.ts";
+
+const AT = "2026-11-26T10:00:00.000Z";
+const LATER = "2026-11-26T11:00:00.000Z";
+
+/**
+ * Runs every conformance case as a step, each on a fresh store from `open`.
+ *
+ * @param t The test context.
+ * @param open Opens a new, empty store of the backend under test.
+ */
+export async function stateStoreConformance(
+  t: Deno.TestContext,
+  open: () => Promise<StateStore>,
+): Promise<void> {
+  const step = (name: string, body: (store: StateStore) => Promise<void>) =>
+    t.step(name, async () => {
+      const store = await open();
+      try {
+        await body(store);
+      } finally {
+        await store.close();
+      }
+    });
+
+  await step("a new store is empty", async (store) => {
+    assert.deepEqual(await store.pluginStates(), []);
+    assert.deepEqual(await store.groups("default"), []);
+    assert.deepEqual(await store.recentAudit(10), []);
+  });
+
+  await step("setEnabled() creates and updates plugin states, listed by name", async (store) => {
+    await store.setEnabled("zeta", true, "admin", AT);
+    await store.setEnabled("alpha", false, "admin", AT);
+    await store.setEnabled("zeta", false, "admin", LATER);
+    assert.deepEqual(await store.pluginStates(), [
+      { name: "alpha", enabled: false, seeded: false },
+      { name: "zeta", enabled: false, seeded: false },
+    ]);
+  });
+
+  await step(
+    "seed() writes the groups once and marks the plugin seeded and enabled",
+    async (store) => {
+      const groups = [
+        { name: "crm_viewer", permissions: ["customer.read"] },
+        { name: "crm_admin", permissions: ["customer.read", "customer.edit", "customer.read"] },
+      ];
+      assert.equal(await store.seed("crm", "default", groups, "system", AT), true);
+      assert.equal(await store.seed("crm", "default", groups, "system", LATER), false);
+      assert.deepEqual(await store.pluginStates(), [{ name: "crm", enabled: true, seeded: true }]);
+      assert.deepEqual(await store.groups("default"), [
+        {
+          name: "crm_admin",
+          permissions: ["customer.edit", "customer.read"],
+          source: "seed:crm",
+          updated_at: AT,
+          updated_by: "plugin:crm",
+        },
+        {
+          name: "crm_viewer",
+          permissions: ["customer.read"],
+          source: "seed:crm",
+          updated_at: AT,
+          updated_by: "plugin:crm",
+        },
+      ]);
+      assert.deepEqual(await store.groups("other-org"), []);
+    },
+  );
+
+  await step(
+    "seed() never overwrites a group an admin already has, nor re-enables",
+    async (store) => {
+      await store.putGroup("default", "crm_viewer", ["account.read"], "admin", AT);
+      await store.setEnabled("crm", false, "admin", AT);
+      assert.equal(
+        await store.seed(
+          "crm",
+          "default",
+          [{ name: "crm_viewer", permissions: ["customer.read"] }],
+          "system",
+          LATER,
+        ),
+        true,
+      );
+      const [group] = await store.groups("default");
+      assert.deepEqual([group!.permissions, group!.source], [["account.read"], "admin"]);
+      assert.deepEqual(await store.pluginStates(), [{ name: "crm", enabled: false, seeded: true }]);
+    },
+  );
+
+  await step(
+    "putGroup() replaces a group's permissions and makes the admin its source",
+    async (store) => {
+      await store.seed(
+        "crm",
+        "default",
+        [{ name: "viewers", permissions: ["customer.read"] }],
+        "system",
+        AT,
+      );
+      await store.putGroup("default", "viewers", ["b.read", "a.read", "a.read"], "admin", LATER);
+      await store.putGroup("acme", "viewers", [], "admin", LATER);
+      assert.deepEqual(await store.groups("default"), [
+        {
+          name: "viewers",
+          permissions: ["a.read", "b.read"],
+          source: "admin",
+          updated_at: LATER,
+          updated_by: "admin",
+        },
+      ]);
+      assert.deepEqual((await store.groups("acme")).map((g) => g.permissions), [[]]);
+    },
+  );
+
+  await step("the audit log keeps every field and lists the newest first", async (store) => {
+    await store.appendAudit({
+      time: AT,
+      actor: "anonymous",
+      action: "sign_in",
+      outcome: "failure",
+      detail: "wrong token",
+    });
+    await store.appendAudit({
+      time: LATER,
+      actor: "admin",
+      action: "disable",
+      target: "crm",
+      outcome: "success",
+    });
+    await store.appendAudit({
+      time: LATER,
+      actor: "admin",
+      action: "group_change",
+      target: "default/viewers",
+      outcome: "success",
+    });
+    assert.deepEqual(await store.recentAudit(2), [
+      {
+        time: LATER,
+        actor: "admin",
+        action: "group_change",
+        target: "default/viewers",
+        outcome: "success",
+      },
+      { time: LATER, actor: "admin", action: "disable", target: "crm", outcome: "success" },
+    ]);
+    assert.deepEqual((await store.recentAudit(10)).at(-1), {
+      time: AT,
+      actor: "anonymous",
+      action: "sign_in",
+      outcome: "failure",
+      detail: "wrong token",
+    });
+  });
+
+  await step("concurrent first enables seed exactly once", async (store) => {
+    const results = await Promise.all(
+      Array.from(
+        { length: 12 },
+        () => store.seed("crm", "default", [{ name: "g", permissions: ["x.read"] }], "system", AT),
+      ),
+    );
+    assert.equal(results.filter(Boolean).length, 1);
+    assert.equal((await store.groups("default")).length, 1);
+  });
+}
