@@ -8,6 +8,7 @@
 import { dirname, relative, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 import { moduleIdentifiers } from "./identifiers.ts";
+import { permissionCatalog } from "./permission_catalog.ts";
 import { registryRecord } from "./registry_record.ts";
 import { Code, type LiteralValue, toTsLiteral } from "./ts_literal.ts";
 import type { VerifiedPlugin } from "./verify.ts";
@@ -33,6 +34,11 @@ export function generateRegistry(
 ): string {
   const outDir = dirname(outFile);
   const imports: string[] = [];
+  const permissions = permissionCatalog(
+    plugins
+      .filter((plugin) => plugin.status === "mounted")
+      .map((plugin) => ({ name: plugin.name, permissions: plugin.manifest?.permissions ?? [] })),
+  ).map((permission) => ({ ...permission }));
   const data = plugins.map((plugin) => {
     const modules = [...plugin.routers, ...(plugin.frontend ? [plugin.frontend] : [])];
     const ids = moduleIdentifiers(plugin.name, modules.map((module) => module.module));
@@ -58,7 +64,9 @@ export function generateRegistry(
     ...imports,
     "",
     "/** Every discovered plugin, sorted by name, and the fingerprint of the build's inputs. */",
-    `export const registry = defineRegistry(${toTsLiteral({ fingerprint, plugins: data })});`,
+    `export const registry = defineRegistry(${
+      toTsLiteral({ fingerprint, permissions, plugins: data })
+    });`,
     "",
   ].join("\n");
 }

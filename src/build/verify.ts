@@ -14,6 +14,7 @@ import { type AppRoute, type ExportInfo, HONO_APP, PAGE_MAP } from "./export_kin
 import { ModuleInspector } from "./module_inspector.ts";
 import { redactPaths } from "./redact_paths.ts";
 import { resolveInsidePlugin } from "./inside_plugin.ts";
+import { permissionConflicts } from "./permission_catalog.ts";
 import { pluginRoutes, routeConflicts } from "./route_table.ts";
 
 /** A router that passed verification. */
@@ -74,23 +75,28 @@ export async function verify(
   const context = { inspector, hostDir: options.hostDir ?? process.cwd() };
   const verified: VerifiedPlugin[] = [];
   for (const plugin of plugins) verified.push(await verifyPlugin(plugin, context));
-  return withoutRouteConflicts(verified);
+  return withoutConflicts(verified);
 }
 
-/** Plugins whose routes collide with another router's are errors, not mounted. */
-function withoutRouteConflicts(plugins: VerifiedPlugin[]): VerifiedPlugin[] {
-  const conflicts = routeConflicts(
-    plugins
-      .filter((plugin) => plugin.status === "mounted")
-      .map((plugin) => ({
-        name: plugin.name,
-        routerSpecs: plugin.manifest?.routers.map((router) => router.spec) ?? [],
-        routes: plugin.routes,
-      })),
-  );
+/**
+ * Conflicts between plugins that would otherwise mount (routes answered by two routers, a
+ * permission declared twice) make every plugin involved an error.
+ */
+function withoutConflicts(plugins: VerifiedPlugin[]): VerifiedPlugin[] {
+  const mounted = plugins.filter((plugin) => plugin.status === "mounted");
+  const routes = routeConflicts(mounted.map((plugin) => ({
+    name: plugin.name,
+    routerSpecs: plugin.manifest?.routers.map((router) => router.spec) ?? [],
+    routes: plugin.routes,
+  })));
+  const permissions = permissionConflicts(mounted.map((plugin) => ({
+    name: plugin.name,
+    permissions: plugin.manifest?.permissions ?? [],
+  })));
   return plugins.map((plugin) => {
-    const found = plugin.status === "mounted" ? conflicts.get(plugin.name) : undefined;
-    if (!found) return plugin;
+    if (plugin.status !== "mounted") return plugin;
+    const found = [...routes.get(plugin.name) ?? [], ...permissions.get(plugin.name) ?? []];
+    if (found.length === 0) return plugin;
     const { frontend: _unmounted, ...rest } = plugin;
     return { ...rest, errors: [...plugin.errors, ...found], status: "error", routers: [] };
   });

@@ -61,6 +61,7 @@ export function pluginListing(
 ): { plugins: PluginListing[]; registry: { fingerprint: string } } {
   const report = pluginsReport({
     fingerprint,
+    permissions: [],
     plugins: plugins.map((plugin) => ({ ...registryRecord(plugin), routers: [], pages: {} })),
   });
   return {

@@ -50,6 +50,7 @@ export const PROBLEM_CODES = {
   "frontend_entry.invalid_pages": "`pages` is not a map from paths (`/…`) to components",
   "nav.no_page": "a nav entry points at a path the plugin has no page for (a warning)",
   "route.conflict": "two routers declare the same method and path",
+  "permission.conflict": "a permission is declared by two plugins, or by a plugin and the host",
   "registry.stale": "the registry on disk differs from what a build would write now",
 } as const;
 

@@ -1,38 +1,41 @@
 /**
- * The host application: health check, admin API and every mounted plugin's routers, as one Hono app
- * that runs on any runtime.
+ * The host application: health check, JSON API, admin UI, and every mounted plugin's routers and
+ * pages, as one Hono app that runs on any runtime.
  *
  * @module
  */
 import { Hono } from "hono";
 import { HTTPException } from "hono/http-exception";
-import { requireAdmin } from "./admin_auth.ts";
-import type { HostConfig } from "./config.ts";
-import { pluginsReport } from "./plugins_report.ts";
-import { type AuditStore, MemoryAuditStore } from "./admin/audit_store.ts";
 import { pluginNavigation } from "./admin/layout.tsx";
 import { adminApp } from "./admin/routes.tsx";
 import { STYLESHEET, STYLESHEET_PATH } from "./admin/stylesheet.ts";
-import { errorLogger, type LogSink, ThrownValue } from "./error_log.ts";
+import { apiApp } from "./api_routes.ts";
+import type { HostConfig } from "./config.ts";
+import { errorLogger, type LogSink } from "./error_log.ts";
+import { DEFAULT_ORG, PluginLifecycle } from "./lifecycle.ts";
 import { pluginPagesApp } from "./plugin_pages.tsx";
-import type { Registry, RegistryPlugin } from "./registry.ts";
+import { pluginScope } from "./plugin_scope.ts";
+import type { HostContext } from "./permissions.ts";
+import type { Registry } from "./registry.ts";
+import { MemoryStore } from "./state/memory_store.ts";
 
 /** Options of {@link createApp}. */
 export interface AppOptions extends Partial<HostConfig> {
   /** Where failures are logged with their stacks (default: `console.error`). */
   readonly log?: LogSink;
-  /** Where admin events are recorded (default: in memory). */
-  readonly audit?: AuditStore;
+  /** Plugin state over a store (default: a fresh in-memory store). */
+  readonly lifecycle?: PluginLifecycle;
   /** The clock, in milliseconds (sessions, audit times); injectable for tests. */
   readonly now?: () => number;
 }
 
 /**
  * Creates the host app from a registry. Only plugins with status `mounted` are served, each under
- * `/api/<name>`; the host's own routes are registered first and always win.
+ * `/api/<name>` (and its pages under `/plugins/<name>/`), and only while enabled; the host's own
+ * routes are registered first and always win.
  *
  * @param registry The generated registry.
- * @param options The admin token (admin surfaces are closed without one).
+ * @param options Configuration, lifecycle, log and clock.
  * @returns The Hono app; pass `app.fetch` to any server.
  * @example
  * ```ts
@@ -41,32 +44,44 @@ export interface AppOptions extends Partial<HostConfig> {
  * ```
  */
 export function createApp(registry: Registry, options: AppOptions = {}): Hono {
+  const now = options.now ?? Date.now;
   const logFailure = errorLogger(options.log ?? console.error, options.adminToken);
+  const lifecycle = options.lifecycle ?? new PluginLifecycle(registry, new MemoryStore(), { now });
+  const links = () => pluginNavigation(registry, (name) => lifecycle.isEnabled(name));
+  const host: HostContext = {
+    ...(options.jwtSecret === undefined ? {} : { jwtSecret: options.jwtSecret }),
+    permissionsOf: async (org, groups) => {
+      const wanted = new Set(groups);
+      const records = await lifecycle.store.groups(org);
+      return new Set(
+        records.filter((group) => wanted.has(group.name)).flatMap((group) => group.permissions),
+      );
+    },
+  };
+
   const app = new Hono();
-  const pluginLinks = pluginNavigation(registry);
   app.get("/healthz", (c) => c.json({ status: "ok" }));
   app.get(STYLESHEET_PATH, (c) => {
     c.header("Cache-Control", "public, max-age=3600");
     return c.body(STYLESHEET, 200, { "Content-Type": "text/css; charset=utf-8" });
   });
   app.get("/", (c) => c.redirect("/admin/plugins", 303));
-  app.get("/api/plugins", requireAdmin(options.adminToken), (c) => c.json(pluginsReport(registry)));
+  app.route("/api", apiApp({ registry, lifecycle, now, ...adminToken(options) }));
   app.route(
     "/admin",
     adminApp({
       registry,
-      pluginLinks,
-      audit: options.audit ?? new MemoryAuditStore(),
-      settings: settingsFacts(registry, options),
-      ...(options.adminToken === undefined ? {} : { adminToken: options.adminToken }),
-      ...(options.now === undefined ? {} : { now: options.now }),
+      lifecycle,
+      links,
+      now,
+      settings: settingsFacts(registry, lifecycle, options),
+      ...adminToken(options),
     }),
   );
-  app.route("/plugins", pluginPagesApp(registry, pluginLinks));
-
+  app.route("/plugins", pluginPagesApp(registry, lifecycle, links));
   for (const plugin of registry.plugins) {
     if (plugin.status === "mounted") {
-      app.route(`/api/${plugin.name}`, pluginScope(plugin, logFailure));
+      app.route(`/api/${plugin.name}`, pluginScope(plugin, lifecycle, host, logFailure));
     }
   }
 
@@ -84,8 +99,16 @@ export function createApp(registry: Registry, options: AppOptions = {}): Hono {
   return app;
 }
 
+function adminToken(options: AppOptions): { adminToken?: string } {
+  return options.adminToken === undefined ? {} : { adminToken: options.adminToken };
+}
+
 /** The non-secret facts the Settings page shows. */
-function settingsFacts(registry: Registry, options: AppOptions): [string, string][] {
+function settingsFacts(
+  registry: Registry,
+  lifecycle: PluginLifecycle,
+  options: AppOptions,
+): [string, string][] {
   const count = (status: string) =>
     registry.plugins.filter((plugin) => plugin.status === status).length;
   return [
@@ -100,6 +123,17 @@ function settingsFacts(registry: Registry, options: AppOptions): [string, string
       "Admin token",
       options.adminToken ? "configured (value hidden)" : "not configured: admin is closed",
     ],
+    [
+      "JWT secret",
+      options.jwtSecret
+        ? "configured (value hidden)"
+        : "not configured: protected routes answer 401",
+    ],
+    [
+      "State store",
+      `${lifecycle.store.kind}${lifecycle.store.shared ? " (shared between instances)" : ""}`,
+    ],
+    ["Seed organisation", DEFAULT_ORG],
     ["Registry fingerprint", registry.fingerprint],
     [
       "Plugins",
@@ -108,30 +142,4 @@ function settingsFacts(registry: Registry, options: AppOptions): [string, string
       } with errors, ${count("shadowed")} shadowed`,
     ],
   ];
-}
-
-/**
- * One plugin's routers behind an error boundary: a failure becomes a 500 that names the plugin
- * (nothing else), and is logged with its stack. The plugin's middleware stays inside its prefix.
- */
-function pluginScope(plugin: RegistryPlugin, logFailure: ReturnType<typeof errorLogger>): Hono {
-  const scope = new Hono();
-  scope.use("*", async (_c, next) => {
-    try {
-      await next();
-    } catch (thrown) {
-      throw thrown instanceof Error ? thrown : new ThrownValue(thrown);
-    }
-  });
-  for (const router of plugin.routers) scope.route("/", router.app as Hono);
-  scope.onError((error, c) => {
-    if (error instanceof HTTPException) return error.getResponse();
-    logFailure(`plugin ${plugin.name} failed on ${c.req.method} ${c.req.path}`, error);
-    return c.json({
-      error: "plugin_error",
-      plugin: plugin.name,
-      message: `the plugin ${plugin.name} failed to handle the request`,
-    }, 500);
-  });
-  return scope;
 }

@@ -13,6 +13,8 @@ export interface HostConfig {
   readonly hostname: string;
   /** The admin bearer token (`HONEYFRAME_ADMIN_TOKEN`); admin surfaces are closed without one. */
   readonly adminToken?: string;
+  /** The HS256 secret of users' JWTs (`HONEYFRAME_JWT_SECRET`); protected routes answer 401 without. */
+  readonly jwtSecret?: string;
 }
 
 /**
@@ -28,6 +30,9 @@ export const DEFAULT_PORT = 8000;
 
 /** The shortest admin token accepted: shorter ones are guessable. */
 export const MIN_ADMIN_TOKEN_LENGTH = 16;
+
+/** The shortest JWT secret accepted (HS256 wants at least 256 bits). */
+export const MIN_JWT_SECRET_LENGTH = 32;
 
 /** A configuration the host refuses to start with. The message never contains a secret. */
 export class ConfigError extends Error {
@@ -58,8 +63,9 @@ export function readEnv(env: EnvSource, name: string): string | undefined {
  *
  * @param env `Deno.env`, `process.env` or Worker bindings.
  * @returns The configuration.
- * @throws {ConfigError} When `PORT` is not an integer from 0 to 65535, or the admin token is
- * shorter than {@link MIN_ADMIN_TOKEN_LENGTH} characters.
+ * @throws {ConfigError} When `PORT` is not an integer from 0 to 65535, the admin token is
+ * shorter than {@link MIN_ADMIN_TOKEN_LENGTH} characters, or the JWT secret shorter than
+ * {@link MIN_JWT_SECRET_LENGTH}.
  * @example
  * ```ts
  * const config = readConfig({ PORT: "8080" });
@@ -81,10 +87,18 @@ export function readConfig(env: EnvSource): HostConfig {
         `${MIN_ADMIN_TOKEN_LENGTH} (for example: openssl rand -hex 32)`,
     );
   }
+  const jwtSecret = readEnv(env, "HONEYFRAME_JWT_SECRET");
+  if (jwtSecret !== undefined && jwtSecret.length < MIN_JWT_SECRET_LENGTH) {
+    throw new ConfigError(
+      `HONEYFRAME_JWT_SECRET is ${jwtSecret.length} characters long; use at least ` +
+        `${MIN_JWT_SECRET_LENGTH} (for example: openssl rand -hex 32)`,
+    );
+  }
   return {
     port,
     hostname: readEnv(env, "HOST") ?? "0.0.0.0",
     ...(adminToken === undefined ? {} : { adminToken }),
+    ...(jwtSecret === undefined ? {} : { jwtSecret }),
   };
 }
 

@@ -4,10 +4,12 @@
  *
  * @example
  * ```tsx
- * import type { PluginPageProps } from "@honeyframe/edge";
+ * import { requirePermission, type PluginPageProps } from "@honeyframe/edge";
+ * export const router = new Hono().get("/customers", requirePermission("customer.read"), list);
  * export const pages = { "/": (props: PluginPageProps) => <h1>{props.plugin.display_name}</h1> };
  * ```
  *
  * @module
  */
+export { type Principal, principalOf, requirePermission } from "./permissions.ts";
 export type { PluginPage, PluginPageProps } from "./registry.ts";

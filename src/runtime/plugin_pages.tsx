@@ -1,43 +1,54 @@
 /**
  * Plugin frontend pages: each mounted plugin's `pages` (hono/jsx components from its
- * `frontend_entry`) served under `/plugins/<name>/…` inside the shared layout.
+ * `frontend_entry`) served under `/plugins/<name>/…` inside the shared layout while it is enabled.
  *
  * @module
  */
 import { Hono } from "hono";
 import type { NavLink } from "./admin/layout.tsx";
 import { pageSecurityHeaders, renderPage } from "./admin/render.tsx";
+import type { PluginLifecycle } from "./lifecycle.ts";
 import type { Registry } from "./registry.ts";
 
 /**
  * Creates the app of plugin pages, to be mounted at `/plugins`.
  *
  * @param registry The registry.
- * @param pluginLinks The sidebar links.
+ * @param lifecycle Which plugins are enabled.
+ * @param links The sidebar links, as of now.
  * @returns The app; a plugin's root page answers at `/<name>/` (and `/<name>` redirects there).
  * @example
  * ```ts
- * app.route("/plugins", pluginPagesApp(registry, pluginNavigation(registry)));
+ * app.route("/plugins", pluginPagesApp(registry, lifecycle, () => pluginNavigation(registry, isEnabled)));
  * ```
  */
-export function pluginPagesApp(registry: Registry, pluginLinks: readonly NavLink[]): Hono {
+export function pluginPagesApp(
+  registry: Registry,
+  lifecycle: PluginLifecycle,
+  links: () => readonly NavLink[],
+): Hono {
   const app = new Hono();
-  app.use("*", pageSecurityHeaders);
+  app.use("*", pageSecurityHeaders, async (_c, next) => {
+    if (!lifecycle.started) await lifecycle.ready();
+    await next();
+  });
   for (const plugin of registry.plugins) {
     if (plugin.status !== "mounted") continue;
     for (const [path, Page] of Object.entries(plugin.pages)) {
       const url = path === "/" ? `/${plugin.name}/` : `/${plugin.name}${path}`;
       if (path === "/") app.get(`/${plugin.name}`, (c) => c.redirect(`/plugins${url}`, 301));
-      app.get(url, (c) =>
-        renderPage(
+      app.get(url, (c) => {
+        if (!lifecycle.isEnabled(plugin.name)) return c.notFound();
+        return renderPage(
           c,
-          { title: plugin.display_name, pluginLinks },
+          { title: plugin.display_name, pluginLinks: links() },
           <Page
             plugin={{ name: plugin.name, display_name: plugin.display_name }}
             path={path}
             url={new URL(c.req.url)}
           />,
-        ));
+        );
+      });
     }
   }
   return app;

@@ -15,8 +15,8 @@ export interface PluginSummary {
   readonly version: string | null;
   /** `install` (bundled) or `data` (customer). */
   readonly source: RegistryPlugin["source"];
-  /** `mounted`, `error` or `shadowed`. */
-  readonly status: RegistryPlugin["status"];
+  /** `mounted`, `error`, `shadowed` or `disabled`. */
+  readonly status: RegistryPlugin["status"] | "disabled";
   /** How many routers the manifest declares. */
   readonly router_count: number;
   /** How many routes its routers declare. */
@@ -43,20 +43,24 @@ export interface PluginsReport {
  * Summarises a registry for the admin API.
  *
  * @param registry The generated registry.
+ * @param statusOf The run-time status of a plugin (the build's status by default).
  * @returns The response body.
  * @example
  * ```ts
  * app.get("/api/plugins", (c) => c.json(pluginsReport(registry)));
  * ```
  */
-export function pluginsReport(registry: Registry): PluginsReport {
+export function pluginsReport(
+  registry: Registry,
+  statusOf: (plugin: RegistryPlugin) => PluginSummary["status"] = (plugin) => plugin.status,
+): PluginsReport {
   return {
     plugins: registry.plugins.map((plugin) => ({
       name: plugin.name,
       display_name: plugin.display_name,
       version: plugin.version,
       source: plugin.source,
-      status: plugin.status,
+      status: statusOf(plugin),
       router_count: plugin.router_specs.length,
       route_count: plugin.routes.length,
       routes: plugin.routes,

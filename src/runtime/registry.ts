@@ -114,10 +114,20 @@ export interface RegistryPlugin {
   readonly pages: Readonly<Record<string, PluginPage>>;
 }
 
+/** One permission of the catalog and who declares it. */
+export interface CatalogPermission {
+  /** The permission, `resource.action`. */
+  readonly name: string;
+  /** `host`, or the name of the mounted plugin that declares it. */
+  readonly owner: string;
+}
+
 /** The generated registry: every discovered plugin, sorted by name, and a fingerprint of the inputs. */
 export interface Registry {
   /** A hash of every input of the build (manifests, router modules, locations). */
   readonly fingerprint: string;
+  /** The permission catalog: the host's and every mounted plugin's, sorted by name. */
+  readonly permissions: readonly CatalogPermission[];
   /** Every discovered plugin, sorted by name then source. */
   readonly plugins: readonly RegistryPlugin[];
 }
@@ -144,6 +154,7 @@ export function defineRegistry(registry: Registry): Registry {
     Object.freeze(plugin);
   }
   Object.freeze(registry.plugins);
+  deepFreeze(registry.permissions);
   return Object.freeze(registry);
 }
 

@@ -10,6 +10,7 @@ import { defineRegistry, type PluginRouter, type Registry } from "../../src/runt
 export function registryOf(routers: Record<string, PluginRouter>): Registry {
   return defineRegistry({
     fingerprint: "sha256-handwritten",
+    permissions: [],
     plugins: Object.entries(routers).map(([name, app]) => ({
       name,
       display_name: name,

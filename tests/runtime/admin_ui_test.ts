@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { Hono } from "hono";
-import { MemoryAuditStore } from "../../src/runtime/admin/audit_store.ts";
+import { PluginLifecycle } from "../../src/runtime/lifecycle.ts";
+import { MemoryStore } from "../../src/runtime/state/memory_store.ts";
 import { SESSION_TTL_SECONDS } from "../../src/runtime/admin/session.ts";
 import { createApp, type Registry } from "../../src/runtime/mod.ts";
 import { loadRegistry } from "../helpers/build.ts";
@@ -14,12 +15,15 @@ const ORIGIN = "http://localhost";
 function adminHost(
   registry: Registry = registryOf({ crm: new Hono().get("/x", (c) => c.text("x")) }),
 ) {
-  const audit = new MemoryAuditStore();
   let clock = Date.parse("2026-11-26T10:00:00Z");
+  const now = () => clock;
+  const store = new MemoryStore();
+  const lifecycle = new PluginLifecycle(registry, store, { now });
+  const audit = { recent: (limit: number) => store.recentAudit(limit) };
   const app = createApp(registry, {
     adminToken: TOKEN,
-    audit,
-    now: () => clock,
+    lifecycle,
+    now,
     port: 8000,
     hostname: "0.0.0.0",
   });

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { Hono } from "hono";
-import { createApp, defineRegistry, type Registry } from "../../src/runtime/mod.ts";
+import { createApp, type Registry } from "../../src/runtime/mod.ts";
 import { registryOf } from "../helpers/registry.ts";
 import { loadRegistry } from "../helpers/build.ts";
 import { healthyPlugin, makeTree, manifest } from "../helpers/tree.ts";
@@ -56,7 +56,7 @@ Deno.test("createApp() mounts healthy plugins under /api/<name> and nothing else
 });
 
 Deno.test("GET /healthz answers 200 without auth", async () => {
-  const response = await createApp(defineRegistry({ fingerprint: "f", plugins: [] })).request(
+  const response = await createApp(registryOf({})).request(
     "/healthz",
   );
   assert.equal(response.status, 200);

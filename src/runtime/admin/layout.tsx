@@ -28,14 +28,18 @@ export const ADMIN_MENU: readonly NavLink[] = [
 ];
 
 /**
- * The sidebar links contributed by mounted plugins' `nav` entries, in registry order.
+ * The sidebar links contributed by enabled plugins' `nav` entries, in registry order.
  *
  * @param registry The registry.
+ * @param isEnabled Whether a plugin is served now.
  * @returns One link per nav entry, pointing at `/plugins/<name><path>`.
  */
-export function pluginNavigation(registry: Registry): NavLink[] {
+export function pluginNavigation(
+  registry: Registry,
+  isEnabled: (name: string) => boolean,
+): NavLink[] {
   return registry.plugins
-    .filter((plugin) => plugin.status === "mounted")
+    .filter((plugin) => plugin.status === "mounted" && isEnabled(plugin.name))
     .flatMap((plugin) =>
       plugin.nav.map((entry) => ({
         label: entry.label,

@@ -1,15 +1,16 @@
 /**
- * The admin UI under `/admin`: sign-in and sign-out, and the Plugins, Audit Log and Settings pages
- * behind a session. Unauthenticated visits are redirected to the sign-in page; every form POST is
+ * The admin UI under `/admin`: sign-in and sign-out, the Plugins page (with enable/disable), the
+ * Audit Log and Settings pages behind a session. Unauthenticated visits are redirected to the sign-in page; every form POST is
  * checked for its origin and, once signed in, for the session's CSRF token.
  *
  * @module
  */
 import { type Context, Hono } from "hono";
 import { csrf } from "hono/csrf";
-import type { PluginStatus, Registry } from "../registry.ts";
+import type { Registry } from "../registry.ts";
 import { sameSecret } from "../secrets.ts";
-import type { AuditEvent, AuditStore } from "./audit_store.ts";
+import type { PluginLifecycle, RuntimeStatus } from "../lifecycle.ts";
+import type { AuditEvent } from "../state/types.ts";
 import type { NavLink } from "./layout.tsx";
 import { AuditPage } from "./pages/audit_page.tsx";
 import { PluginDetailPage } from "./pages/plugin_detail_page.tsx";
@@ -23,12 +24,12 @@ import { type Session, sessionManager } from "./session.ts";
 export interface AdminOptions {
   /** The served registry. */
   readonly registry: Registry;
-  /** The plugins' sidebar links. */
-  readonly pluginLinks: readonly NavLink[];
+  /** The plugins' sidebar links, as of now. */
+  readonly links: () => readonly NavLink[];
+  /** Plugin state; its store keeps the audit log. */
+  readonly lifecycle: PluginLifecycle;
   /** The admin token; without one, nobody can sign in. */
   readonly adminToken?: string;
-  /** Where admin events are recorded. */
-  readonly audit: AuditStore;
   /** Non-secret facts for the Settings page. */
   readonly settings: readonly (readonly [string, string])[];
   /** The clock, in milliseconds (injectable for tests). */
@@ -44,15 +45,16 @@ type AdminEnv = { Variables: { session: Session } };
  * @returns The admin app.
  * @example
  * ```ts
- * app.route("/admin", adminApp({ registry, pluginLinks: [], audit: new MemoryAuditStore(), settings: [] }));
+ * app.route("/admin", adminApp({ registry, lifecycle, links: () => [], settings: [] }));
  * ```
  */
 export function adminApp(options: AdminOptions): Hono<AdminEnv> {
-  const { registry, audit, pluginLinks } = options;
+  const { registry, lifecycle, links } = options;
+  const store = lifecycle.store;
   const now = options.now ?? Date.now;
   const sessions = options.adminToken ? sessionManager(options.adminToken, now) : undefined;
   const record = (event: Omit<AuditEvent, "time">) =>
-    audit.append({ ...event, time: new Date(now()).toISOString() });
+    store.appendAudit({ ...event, time: new Date(now()).toISOString() });
 
   const app = new Hono<AdminEnv>();
   app.use("*", pageSecurityHeaders, csrf());
@@ -92,6 +94,7 @@ export function adminApp(options: AdminOptions): Hono<AdminEnv> {
   });
 
   app.use("*", async (c, next) => {
+    if (!lifecycle.started) await lifecycle.ready();
     const session = await sessions?.read(c);
     if (!session) {
       const url = new URL(c.req.url);
@@ -115,15 +118,24 @@ export function adminApp(options: AdminOptions): Hono<AdminEnv> {
 
   const page = (c: Context<AdminEnv>, title: string) => ({
     title,
-    pluginLinks,
+    pluginLinks: links(),
     session: c.get("session"),
   });
 
   app.get("/", (c) => c.redirect("/admin/plugins", 303));
   app.get("/plugins", (c) => {
     const wanted = c.req.query("status");
-    const status = STATUS_FILTERS.find((option) => option === wanted) as PluginStatus | undefined;
-    return renderPage(c, page(c, "Plugins"), <PluginsPage registry={registry} status={status} />);
+    const status = STATUS_FILTERS.find((option) => option === wanted) as RuntimeStatus | undefined;
+    return renderPage(
+      c,
+      page(c, "Plugins"),
+      <PluginsPage
+        registry={registry}
+        status={status}
+        statusOf={(plugin) => lifecycle.status(plugin)}
+        csrfToken={c.get("session").csrfToken}
+      />,
+    );
   });
   app.get("/plugins/:name", (c) => {
     const plugins = registry.plugins.filter((plugin) => plugin.name === c.req.param("name"));
@@ -135,12 +147,16 @@ export function adminApp(options: AdminOptions): Hono<AdminEnv> {
         404,
       );
     }
-    return renderPage(c, page(c, plugins[0]!.display_name), <PluginDetailPage plugins={plugins} />);
+    return renderPage(
+      c,
+      page(c, plugins[0]!.display_name),
+      <PluginDetailPage plugins={plugins} statusOf={(plugin) => lifecycle.status(plugin)} />,
+    );
   });
   app.get(
     "/audit",
     async (c) =>
-      renderPage(c, page(c, "Audit Log"), <AuditPage events={await audit.recent(200)} />),
+      renderPage(c, page(c, "Audit Log"), <AuditPage events={await store.recentAudit(200)} />),
   );
   app.get(
     "/settings",

@@ -3,9 +3,15 @@
  *
  * @module
  */
-import type { AuditEvent } from "../audit_store.ts";
+import type { AuditEvent } from "../../state/types.ts";
 
-const ACTIONS: Record<AuditEvent["action"], string> = { sign_in: "Sign-in", sign_out: "Sign-out" };
+const ACTIONS: Record<AuditEvent["action"], string> = {
+  sign_in: "Sign-in",
+  sign_out: "Sign-out",
+  enable: "Enable",
+  disable: "Disable",
+  group_change: "Group change",
+};
 
 /**
  * The audit table, newest first.
@@ -26,6 +32,7 @@ export function AuditPage(props: { events: readonly AuditEvent[] }) {
                 <th scope="col">Time (UTC)</th>
                 <th scope="col">Actor</th>
                 <th scope="col">Action</th>
+                <th scope="col">Target</th>
                 <th scope="col">Outcome</th>
                 <th scope="col">Detail</th>
               </tr>
@@ -38,6 +45,7 @@ export function AuditPage(props: { events: readonly AuditEvent[] }) {
                   </td>
                   <td>{event.actor}</td>
                   <td>{ACTIONS[event.action]}</td>
+                  <td>{event.target ?? ""}</td>
                   <td>
                     <span
                       class={`badge status-${event.outcome === "success" ? "mounted" : "error"}`}

@@ -5,6 +5,7 @@
  *
  * @module
  */
+import type { RuntimeStatus } from "../../lifecycle.ts";
 import type { RegistryPlugin } from "../../registry.ts";
 import { pageUrl } from "../layout.tsx";
 import { ProblemList, sourceLabel, StatusBadge } from "./problem_list.tsx";
@@ -12,10 +13,15 @@ import { ProblemList, sourceLabel, StatusBadge } from "./problem_list.tsx";
 /**
  * The detail page of every registry entry with one name.
  *
- * @param props `plugins`: the entries (install first).
+ * @param props `plugins`: the entries (install first); `statusOf`: their run-time status.
  * @returns The page content.
  */
-export function PluginDetailPage(props: { plugins: readonly RegistryPlugin[] }) {
+export function PluginDetailPage(
+  props: {
+    plugins: readonly RegistryPlugin[];
+    statusOf: (plugin: RegistryPlugin) => RuntimeStatus;
+  },
+) {
   const [first] = props.plugins;
   return (
     <>
@@ -24,20 +30,24 @@ export function PluginDetailPage(props: { plugins: readonly RegistryPlugin[] }) 
       </p>
       <h1>{first?.display_name ?? "Plugin"}</h1>
       {props.plugins.map((plugin) => (
-        <PluginCard key={`${plugin.name}-${plugin.source}`} plugin={plugin} />
+        <PluginCard
+          key={`${plugin.name}-${plugin.source}`}
+          plugin={plugin}
+          status={props.statusOf(plugin)}
+        />
       ))}
     </>
   );
 }
 
-function PluginCard(props: { plugin: RegistryPlugin }) {
+function PluginCard(props: { plugin: RegistryPlugin; status: RuntimeStatus }) {
   const { plugin } = props;
   const id = `${plugin.name}-${plugin.source}`;
   return (
     <section class="card" aria-labelledby={id}>
       <h2 id={id}>
         {plugin.name} <span class="meta">({sourceLabel(plugin.source)})</span>{" "}
-        <StatusBadge status={plugin.status} />
+        <StatusBadge status={props.status} />
       </h2>
       <ProblemList plugin={plugin} />
       <h3>Manifest</h3>

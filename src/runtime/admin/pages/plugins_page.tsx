@@ -4,23 +4,41 @@
  *
  * @module
  */
-import type { PluginStatus, Registry } from "../../registry.ts";
+import type { RuntimeStatus } from "../../lifecycle.ts";
+import type { Registry, RegistryPlugin } from "../../registry.ts";
 import { ProblemList, sourceLabel, StatusBadge } from "./problem_list.tsx";
 
 /** The statuses the filter offers. */
-export const STATUS_FILTERS: readonly PluginStatus[] = ["mounted", "error", "shadowed"];
+export const STATUS_FILTERS: readonly RuntimeStatus[] = [
+  "mounted",
+  "disabled",
+  "error",
+  "shadowed",
+];
+
+/** What the Plugins page shows. */
+export interface PluginsPageProps {
+  /** The registry. */
+  readonly registry: Registry;
+  /** The status to show (all when absent). */
+  readonly status?: RuntimeStatus;
+  /** A plugin's status at run time. */
+  readonly statusOf: (plugin: RegistryPlugin) => RuntimeStatus;
+  /** The session's CSRF token, for the enable/disable forms. */
+  readonly csrfToken: string;
+}
 
 /**
  * The plugin table.
  *
- * @param props The registry and the status to show (all when absent).
+ * @param props The registry, the filter, run-time statuses and the CSRF token.
  * @returns The page content.
  */
-export function PluginsPage(props: { registry: Registry; status?: PluginStatus }) {
-  const { registry, status } = props;
-  const shown = registry.plugins.filter((plugin) => !status || plugin.status === status);
-  const count = (wanted?: PluginStatus) =>
-    registry.plugins.filter((plugin) => !wanted || plugin.status === wanted).length;
+export function PluginsPage(props: PluginsPageProps) {
+  const { registry, status, statusOf } = props;
+  const shown = registry.plugins.filter((plugin) => !status || statusOf(plugin) === status);
+  const count = (wanted?: RuntimeStatus) =>
+    registry.plugins.filter((plugin) => !wanted || statusOf(plugin) === wanted).length;
   return (
     <>
       <h1>Plugins</h1>
@@ -60,6 +78,7 @@ export function PluginsPage(props: { registry: Registry; status?: PluginStatus }
               <th scope="col">Routers</th>
               <th scope="col">Routes</th>
               <th scope="col">dbt workspace</th>
+              <th scope="col">Actions</th>
             </tr>
           </thead>
           <tbody>
@@ -72,17 +91,37 @@ export function PluginsPage(props: { registry: Registry; status?: PluginStatus }
                 <td>{plugin.version ?? "—"}</td>
                 <td>{sourceLabel(plugin.source)}</td>
                 <td>
-                  <StatusBadge status={plugin.status} />
+                  <StatusBadge status={statusOf(plugin)} />
                   <ProblemList plugin={plugin} />
                 </td>
                 <td>{plugin.router_specs.length}</td>
                 <td>{plugin.routes.length}</td>
                 <td>{plugin.dbt_workspace ? <code>{plugin.dbt_workspace}</code> : "—"}</td>
+                <td>
+                  <Toggle
+                    name={plugin.name}
+                    status={statusOf(plugin)}
+                    csrfToken={props.csrfToken}
+                  />
+                </td>
               </tr>
             ))}
           </tbody>
         </table>
       </div>
     </>
+  );
+}
+
+/** Enable or disable, for plugins that can be mounted; nothing for the others. */
+function Toggle(props: { name: string; status: RuntimeStatus; csrfToken: string }) {
+  if (props.status !== "mounted" && props.status !== "disabled") return <span class="meta">—</span>;
+  const action = props.status === "mounted" ? "disable" : "enable";
+  const label = action === "disable" ? "Disable" : "Enable";
+  return (
+    <form method="post" action={`/admin/plugins/${encodeURIComponent(props.name)}/${action}`}>
+      <input type="hidden" name="csrf" value={props.csrfToken} />
+      <button type="submit" aria-label={`${label} ${props.name}`}>{label}</button>
+    </form>
   );
 }

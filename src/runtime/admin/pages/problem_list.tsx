@@ -3,6 +3,7 @@
  *
  * @module
  */
+import type { RuntimeStatus } from "../../lifecycle.ts";
 import type { Problem, RegistryPlugin } from "../../registry.ts";
 
 /**
@@ -50,6 +51,6 @@ export function sourceLabel(source: RegistryPlugin["source"]): string {
  * @param props `status`: the plugin's status.
  * @returns The badge.
  */
-export function StatusBadge(props: { status: RegistryPlugin["status"] }) {
+export function StatusBadge(props: { status: RuntimeStatus }) {
   return <span class={`badge status-${props.status}`}>{props.status}</span>;
 }

@@ -1,0 +1,119 @@
+/**
+ * The host's JSON API under `/api` (admin bearer token on every route): the plugin list,
+ * enable/disable, the permission catalog, organisation groups and the audit log.
+ *
+ * @module
+ */
+import { Hono } from "hono";
+import { requireAdmin } from "./admin_auth.ts";
+import type { PluginLifecycle } from "./lifecycle.ts";
+import { pluginsReport } from "./plugins_report.ts";
+import type { Registry } from "./registry.ts";
+
+/** Organisation and group names: lowercase words with `_` or `-`. */
+const NAME = /^[a-z0-9][a-z0-9_-]{0,63}$/;
+
+/** What the API needs. */
+export interface ApiOptions {
+  /** The registry. */
+  readonly registry: Registry;
+  /** Plugin state and the store behind it. */
+  readonly lifecycle: PluginLifecycle;
+  /** The admin token; without one, every route answers 401. */
+  readonly adminToken?: string;
+  /** The clock, in milliseconds. */
+  readonly now: () => number;
+}
+
+/**
+ * Creates the API app, to be mounted at `/api` before the plugins.
+ *
+ * @param options Registry, lifecycle, token and clock.
+ * @returns The app.
+ * @example
+ * ```ts
+ * app.route("/api", apiApp({ registry, lifecycle, adminToken, now: Date.now }));
+ * ```
+ */
+export function apiApp(options: ApiOptions): Hono {
+  const { registry, lifecycle } = options;
+  const store = lifecycle.store;
+  const admin = requireAdmin(options.adminToken);
+  const catalog = new Set(registry.permissions.map((permission) => permission.name));
+  const app = new Hono();
+
+  app.get("/plugins", admin, async (c) => {
+    await lifecycle.ready();
+    return c.json(pluginsReport(registry, (plugin) => lifecycle.status(plugin)));
+  });
+
+  for (const [action, enabled] of [["enable", true], ["disable", false]] as const) {
+    app.post(`/plugins/:name/${action}`, admin, async (c) => {
+      const name = c.req.param("name");
+      const refused = await lifecycle.setEnabled(name, enabled, "admin");
+      if (refused === "not_found") {
+        return c.json({ error: "not_found", message: `no plugin is called ${name}` }, 404);
+      }
+      if (refused === "not_mountable") {
+        return c.json({
+          error: "not_mountable",
+          message: `${name} has errors or is shadowed, so it cannot be enabled or disabled`,
+        }, 409);
+      }
+      return c.json({ name, status: enabled ? "mounted" : "disabled" });
+    });
+  }
+
+  app.get("/permissions", admin, (c) => c.json({ permissions: registry.permissions }));
+
+  app.get("/orgs/:org/groups", admin, async (c) => {
+    const org = c.req.param("org");
+    if (!NAME.test(org)) {
+      return c.json({ error: "invalid_name", message: "invalid organisation name" }, 400);
+    }
+    return c.json({ org, groups: await store.groups(org) });
+  });
+
+  app.put("/orgs/:org/groups/:group", admin, async (c) => {
+    const { org, group } = c.req.param();
+    if (!NAME.test(org) || !NAME.test(group)) {
+      return c.json({
+        error: "invalid_name",
+        message: "organisation and group names are lowercase words",
+      }, 400);
+    }
+    const body: unknown = await c.req.json().catch(() => undefined);
+    const permissions = (body as { permissions?: unknown } | undefined)?.permissions;
+    if (!Array.isArray(permissions) || !permissions.every((item) => typeof item === "string")) {
+      return c.json({
+        error: "invalid_body",
+        message: 'send {"permissions": ["resource.action", …]}',
+      }, 400);
+    }
+    const unknown = permissions.filter((permission) => !catalog.has(permission));
+    if (unknown.length > 0) {
+      return c.json({
+        error: "unknown_permission",
+        message: "not in the permission catalog",
+        unknown,
+      }, 400);
+    }
+    const at = new Date(options.now()).toISOString();
+    await store.putGroup(org, group, permissions, "admin", at);
+    await store.appendAudit({
+      time: at,
+      actor: "admin",
+      action: "group_change",
+      target: `${org}/${group}`,
+      outcome: "success",
+    });
+    const saved = (await store.groups(org)).find((record) => record.name === group);
+    return c.json({ org, group: saved });
+  });
+
+  app.get("/audit", admin, async (c) => {
+    const limit = Math.min(Math.max(Number(c.req.query("limit") ?? 100) || 100, 1), 1000);
+    return c.json({ events: await store.recentAudit(limit) });
+  });
+  return app;
+}

@@ -1,0 +1,111 @@
+/**
+ * Permission checks for plugin routes: `requirePermission("customer.read")` verifies the caller's
+ * JWT (HS256, `HONEYFRAME_JWT_SECRET`, claims `org` and `groups`) and checks that one of its groups
+ * in that organisation grants the permission. 401 without a valid token, 403 without the permission.
+ *
+ * @module
+ */
+import type { Context, MiddlewareHandler } from "hono";
+import { verify } from "hono/jwt";
+
+/** What the host gives permission checks, on every plugin request. */
+export interface HostContext {
+  /** The JWT secret; without one, no token is valid. */
+  readonly jwtSecret?: string;
+  /** The permissions that `groups` grant in `org`. */
+  permissionsOf(org: string, groups: readonly string[]): Promise<ReadonlySet<string>>;
+}
+
+/** Who a verified token speaks for. */
+export interface Principal {
+  /** The organisation (`org` claim). */
+  readonly org: string;
+  /** The groups (`groups` claim). */
+  readonly groups: readonly string[];
+  /** The subject (`sub` claim), when present. */
+  readonly subject?: string;
+}
+
+const HOST_KEY = "honeyframe.host";
+const PRINCIPAL_KEY = "honeyframe.principal";
+
+/**
+ * Makes the host context available to the permission checks of one request (the host does this).
+ *
+ * @param c The request context.
+ * @param host The host context.
+ */
+export function provideHostContext(c: Context, host: HostContext): void {
+  c.set(HOST_KEY as never, host as never);
+}
+
+/**
+ * The principal a permission check verified for this request, if any.
+ *
+ * @param c The request context.
+ * @returns The principal.
+ * @example
+ * ```ts
+ * router.get("/me", requirePermission("demo.read"), (c) => c.json(principalOf(c)));
+ * ```
+ */
+export function principalOf(c: Context): Principal | undefined {
+  return c.get(PRINCIPAL_KEY as never) as Principal | undefined;
+}
+
+/**
+ * Middleware that lets a request through only with a valid JWT whose groups grant `permission`.
+ *
+ * @param permission The permission required, e.g. `customer.read`.
+ * @returns The middleware.
+ * @example
+ * ```ts
+ * import { requirePermission } from "@honeyframe/edge";
+ * export const router = new Hono().get("/customers", requirePermission("customer.read"), list);
+ * ```
+ */
+export function requirePermission(permission: string): MiddlewareHandler {
+  return async (c, next) => {
+    const host = c.get(HOST_KEY as never) as HostContext | undefined;
+    if (!host) {
+      throw new Error("requirePermission() only works on routes mounted by the Honeyframe host");
+    }
+    const principal = await verifiedPrincipal(c, host.jwtSecret);
+    if (!principal) {
+      c.header("WWW-Authenticate", 'Bearer realm="honeyframe", error="invalid_token"');
+      return c.json({ error: "unauthorized", message: "a valid bearer token is required" }, 401);
+    }
+    const granted = await host.permissionsOf(principal.org, principal.groups);
+    if (!granted.has(permission)) {
+      return c.json(
+        { error: "forbidden", message: `the permission ${permission} is required`, permission },
+        403,
+      );
+    }
+    c.set(PRINCIPAL_KEY as never, principal as never);
+    await next();
+    return undefined;
+  };
+}
+
+async function verifiedPrincipal(
+  c: Context,
+  secret: string | undefined,
+): Promise<Principal | undefined> {
+  const token = /^Bearer (.+)$/i.exec(c.req.header("Authorization") ?? "")?.[1];
+  if (!secret || !token) return undefined;
+  try {
+    const claims = await verify(token, secret, "HS256");
+    const groups = Array.isArray(claims.groups)
+      ? claims.groups.filter((g) => typeof g === "string")
+      : undefined;
+    if (typeof claims.org !== "string" || !groups) return undefined;
+    return {
+      org: claims.org,
+      groups,
+      ...(typeof claims.sub === "string" ? { subject: claims.sub } : {}),
+    };
+  } catch {
+    return undefined;
+  }
+}
