@@ -12,5 +12,6 @@ if [ "${HONEYFRAME_BUILD_ON_START:-0}" = "1" ]; then
 fi
 
 exec "$deno" run --no-prompt --no-config --deny-read --deny-write \
-  --allow-net --allow-env=PORT,HOST,HONEYFRAME_ADMIN_TOKEN \
+  --allow-net \
+  --allow-env=PORT,HOST,HONEYFRAME_ADMIN_TOKEN,HONEYFRAME_JWT_SECRET,HONEYFRAME_DATABASE_URL,HONEYFRAME_STORE,DATA_DIR \
   dist/server.js

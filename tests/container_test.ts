@@ -62,23 +62,29 @@ async function startContainer(image: string, env: Record<string, string>, volume
   const envArgs = Object.entries({ ...env, PORT: String(port) }).flatMap((
     [key, value],
   ) => ["--env", `${key}=${value}`]);
-  const server = await startServer(
-    new Deno.Command("buildah", {
-      args: buildah(
-        "run",
-        "--isolation",
-        "chroot",
-        ...envArgs,
-        ...volumes.flatMap((v) => ["--volume", v]),
-        container,
-        "--",
-        "/app/container/entrypoint.sh",
-      ),
-      stdout: "piped",
-      stderr: "piped",
-    }),
-    120_000,
-  );
+  let server;
+  try {
+    server = await startServer(
+      new Deno.Command("buildah", {
+        args: buildah(
+          "run",
+          "--isolation",
+          "chroot",
+          ...envArgs,
+          ...volumes.flatMap((v) => ["--volume", v]),
+          container,
+          "--",
+          "/app/container/entrypoint.sh",
+        ),
+        stdout: "piped",
+        stderr: "piped",
+      }),
+      120_000,
+    );
+  } catch (error) {
+    await run("buildah", buildah("rm", container));
+    throw error;
+  }
   return {
     container,
     url: `http://127.0.0.1:${port}`,

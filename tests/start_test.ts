@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { startServer } from "./helpers/process.ts";
 import { makeTree, manifest, pingRouter } from "./helpers/tree.ts";
@@ -63,12 +64,8 @@ Deno.test("deno task start builds from DATA_DIR, mounts customer plugins and lis
 });
 
 Deno.test("deno task start says how to open the admin API when no token is set", async () => {
-  const env = {
-    ...Deno.env.toObject(),
-    PORT: "0",
-    HOST: "127.0.0.1",
-    DATA_DIR: join(Deno.cwd(), "data"),
-  };
+  using data = makeTree();
+  const env = { ...Deno.env.toObject(), PORT: "0", HOST: "127.0.0.1", DATA_DIR: data.root };
   delete (env as Record<string, string | undefined>).HONEYFRAME_ADMIN_TOKEN;
   const command = new Deno.Command(deno, {
     args: ["task", "start"],
@@ -81,4 +78,45 @@ Deno.test("deno task start says how to open the admin API when no token is set",
   assert.match(server.output(), /listening on http:\/\/localhost:\d+\//);
   assert.match(server.output(), /set HONEYFRAME_ADMIN_TOKEN=<secret> to open GET \/api\/plugins/);
   assert.equal((await fetch(`${server.url}/api/plugins`)).status, 401);
+});
+
+Deno.test("deno task start keeps state in SQLite under DATA_DIR: a disable survives a restart", async () => {
+  using data = makeTree();
+  const start = () =>
+    startServer(
+      new Deno.Command(deno, {
+        args: ["task", "start"],
+        env: {
+          DATA_DIR: data.root,
+          PORT: "0",
+          HOST: "127.0.0.1",
+          HONEYFRAME_ADMIN_TOKEN: "start-test-token",
+        },
+        stdout: "piped",
+        stderr: "piped",
+      }),
+      60_000,
+    );
+  const admin = { headers: { Authorization: "Bearer start-test-token" } };
+  try {
+    {
+      await using first = await start();
+      assert.match(first.output(), new RegExp(`State: sqlite \\(${data.root}/honeyframe\\.db\\)`));
+      const disabled = await fetch(`${first.url}/api/plugins/_demo/disable`, {
+        method: "POST",
+        ...admin,
+      });
+      assert.equal(disabled.status, 200);
+      await disabled.body?.cancel();
+    }
+    assert.ok(existsSync(join(data.root, "honeyframe.db")));
+    await using second = await start();
+    const ping = await fetch(`${second.url}/api/_demo/ping`);
+    assert.equal(ping.status, 404, "still disabled after the restart");
+    await ping.body?.cancel();
+    const report = await (await fetch(`${second.url}/api/plugins`, admin)).json();
+    assert.equal(report.plugins[0].status, "disabled");
+  } finally {
+    await rebuildDefaults();
+  }
 });

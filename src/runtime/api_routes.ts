@@ -42,10 +42,11 @@ export function apiApp(options: ApiOptions): Hono {
   const catalog = new Set(registry.permissions.map((permission) => permission.name));
   const app = new Hono();
 
-  app.get("/plugins", admin, async (c) => {
-    await lifecycle.ready();
-    return c.json(pluginsReport(registry, (plugin) => lifecycle.status(plugin)));
-  });
+  app.get(
+    "/plugins",
+    admin,
+    (c) => c.json(pluginsReport(registry, (plugin) => lifecycle.status(plugin))),
+  );
 
   for (const [action, enabled] of [["enable", true], ["disable", false]] as const) {
     app.post(`/plugins/:name/${action}`, admin, async (c) => {

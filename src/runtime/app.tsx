@@ -65,6 +65,10 @@ export function createApp(registry: Registry, options: AppOptions = {}): Hono {
     c.header("Cache-Control", "public, max-age=3600");
     return c.body(STYLESHEET, 200, { "Content-Type": "text/css; charset=utf-8" });
   });
+  app.use("*", async (_c, next) => {
+    if (!lifecycle.started) await lifecycle.ready();
+    await next();
+  });
   app.get("/", (c) => c.redirect("/admin/plugins", 303));
   app.route("/api", apiApp({ registry, lifecycle, now, ...adminToken(options) }));
   app.route(

@@ -44,7 +44,7 @@ export class ConfigError extends Error {
  *
  * @param env The source.
  * @param name The variable name.
- * @returns The trimmed value, or `undefined` when unset, empty or not a string.
+ * @returns The trimmed value, or `undefined` when unset, empty, not a string, or not readable.
  * @example
  * ```ts
  * readEnv(Deno.env, "PORT");
@@ -52,9 +52,14 @@ export class ConfigError extends Error {
  * ```
  */
 export function readEnv(env: EnvSource, name: string): string | undefined {
-  const value = typeof env.get === "function"
-    ? (env as { get(name: string): string | undefined }).get(name)
-    : (env as Readonly<Record<string, unknown>>)[name];
+  let value: unknown;
+  try {
+    value = typeof env.get === "function"
+      ? (env as { get(name: string): string | undefined }).get(name)
+      : (env as Readonly<Record<string, unknown>>)[name];
+  } catch {
+    return undefined; // a variable the process may not read (Deno's --allow-env=<list>) is unset
+  }
   return typeof value === "string" && value.trim() !== "" ? value.trim() : undefined;
 }
 

@@ -28,10 +28,7 @@ export function pluginPagesApp(
   links: () => readonly NavLink[],
 ): Hono {
   const app = new Hono();
-  app.use("*", pageSecurityHeaders, async (_c, next) => {
-    if (!lifecycle.started) await lifecycle.ready();
-    await next();
-  });
+  app.use("*", pageSecurityHeaders);
   for (const plugin of registry.plugins) {
     if (plugin.status !== "mounted") continue;
     for (const [path, Page] of Object.entries(plugin.pages)) {

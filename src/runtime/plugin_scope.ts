@@ -29,7 +29,6 @@ export function pluginScope(
 ): Hono {
   const scope = new Hono();
   scope.use("*", async (c, next) => {
-    if (!lifecycle.started) await lifecycle.ready();
     if (!lifecycle.isEnabled(plugin.name)) return c.notFound();
     provideHostContext(c, host);
     try {

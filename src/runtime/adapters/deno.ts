@@ -3,30 +3,35 @@
  *
  * @module
  */
-import { createApp } from "../app.tsx";
-import { type EnvSource, readConfigOrExit } from "../config.ts";
+import type { EnvSource } from "../config.ts";
 import type { Registry } from "../registry.ts";
 import { startupMessage } from "../startup_message.ts";
+import { prepareHost, type ServeOptions } from "./prepare_host.ts";
 
 /**
  * Starts the host on Deno and prints where it listens; exits with a clear message when the
- * configuration is invalid.
+ * configuration is invalid or the state store cannot be read.
  *
  * @param registry The generated registry.
- * @param env Environment variables (`PORT`, `HOST`, `HONEYFRAME_ADMIN_TOKEN`); `Deno.env` by default.
+ * @param env Environment variables (`PORT`, `HOST`, `HONEYFRAME_ADMIN_TOKEN`, …); `Deno.env` by default.
+ * @param options The state store.
  * @returns The running server.
  * @example
  * ```ts
  * import { registry } from "./.gen/registry.ts";
- * serveWithDeno(registry);
+ * await serveWithDeno(registry);
  * ```
  */
-export function serveWithDeno(registry: Registry, env: EnvSource = Deno.env): Deno.HttpServer {
-  const config = readConfigOrExit(env, Deno.exit);
+export async function serveWithDeno(
+  registry: Registry,
+  env: EnvSource = Deno.env,
+  options: ServeOptions = {},
+): Promise<Deno.HttpServer> {
+  const { config, app, notes } = await prepareHost(registry, env, options, Deno.exit);
   return Deno.serve({
     port: config.port,
     hostname: config.hostname,
     onListen: ({ port }) =>
-      startupMessage(registry, config, port).forEach((line) => console.log(line)),
-  }, createApp(registry, config).fetch);
+      [...startupMessage(registry, config, port), ...notes].forEach((line) => console.log(line)),
+  }, app.fetch);
 }

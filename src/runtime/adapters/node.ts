@@ -5,29 +5,34 @@
  */
 import { serve, type ServerType } from "@hono/node-server";
 import process from "node:process";
-import { createApp } from "../app.tsx";
-import { type EnvSource, readConfigOrExit } from "../config.ts";
+import type { EnvSource } from "../config.ts";
 import type { Registry } from "../registry.ts";
 import { startupMessage } from "../startup_message.ts";
+import { prepareHost, type ServeOptions } from "./prepare_host.ts";
 
 /**
  * Starts the host on Node and prints where it listens; exits with a clear message when the
- * configuration is invalid.
+ * configuration is invalid or the state store cannot be read.
  *
  * @param registry The generated registry.
  * @param env Environment variables; `process.env` by default.
+ * @param options The state store.
  * @returns The running server.
  * @example
  * ```ts
  * import { registry } from "./.gen/registry.ts";
- * serveWithNode(registry);
+ * await serveWithNode(registry);
  * ```
  */
-export function serveWithNode(registry: Registry, env: EnvSource = process.env): ServerType {
-  const config = readConfigOrExit(env, process.exit);
-  const app = createApp(registry, config);
+export async function serveWithNode(
+  registry: Registry,
+  env: EnvSource = process.env,
+  options: ServeOptions = {},
+): Promise<ServerType> {
+  const { config, app, notes } = await prepareHost(registry, env, options, process.exit);
   return serve(
     { fetch: app.fetch, port: config.port, hostname: config.hostname },
-    ({ port }) => startupMessage(registry, config, port).forEach((line) => console.log(line)),
+    ({ port }) =>
+      [...startupMessage(registry, config, port), ...notes].forEach((line) => console.log(line)),
   );
 }

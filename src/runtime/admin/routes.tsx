@@ -94,7 +94,6 @@ export function adminApp(options: AdminOptions): Hono<AdminEnv> {
   });
 
   app.use("*", async (c, next) => {
-    if (!lifecycle.started) await lifecycle.ready();
     const session = await sessions?.read(c);
     if (!session) {
       const url = new URL(c.req.url);

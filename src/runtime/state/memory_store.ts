@@ -29,7 +29,7 @@ export class MemoryStore implements StateStore {
     return Promise.resolve([...this.#plugins.values()].sort(byName));
   }
 
-  setEnabled(name: string, enabled: boolean): Promise<void> {
+  setEnabled(name: string, enabled: boolean, _actor: string, _at: string): Promise<void> {
     this.#plugins.set(name, { name, enabled, seeded: this.#plugins.get(name)?.seeded ?? false });
     return Promise.resolve();
   }
