@@ -8,7 +8,14 @@ import { DEFAULT_REGISTRY_FILE } from "../build/mod.ts";
 import { DEFAULT_IMPORT_TIMEOUT_MS } from "../build/module_inspector.ts";
 
 /** The verbs the CLI knows. */
-export const VERBS = ["build", "verify", "list", "new"] as const;
+export const VERBS = ["build", "verify", "list", "new", "install", "uninstall"] as const;
+
+/** Verbs that take exactly one positional argument. */
+const ONE_ARGUMENT: Readonly<Partial<Record<Verb, string>>> = {
+  new: "a slug",
+  install: "a plugin folder",
+  uninstall: "a slug",
+};
 
 /** One CLI verb. */
 export type Verb = (typeof VERBS)[number];
@@ -31,6 +38,8 @@ export interface CliArgs {
   readonly strict: boolean;
   /** `new` scaffolds into the data directory instead of the install directory. */
   readonly data: boolean;
+  /** `install` may replace an installed data plugin with a newer version. */
+  readonly force: boolean;
   /** Time limit for importing one router module at build time, in milliseconds. */
   readonly importTimeoutMs: number;
 }
@@ -48,6 +57,8 @@ Verbs:
   verify          the same checks, write nothing; fail on problems or a stale registry
   list            show every plugin with its source and status
   new <slug>      scaffold a plugin from the _demo shape
+  install <dir>   verify a plugin folder, copy it into the data directory, rebuild
+  uninstall <slug> remove a data plugin, rebuild
 
 Options:
   --install-dir <dir>     bundled plugins are in <dir>/plugins  (default: $INSTALL_DIR or .)
@@ -56,6 +67,7 @@ Options:
   --json                  machine-readable output
   --strict                build: exit 1 when any plugin has errors
   --data                  new: create the plugin in the data directory
+  --force                 install: replace an installed data plugin with a newer version
   --import-timeout <ms>   time limit for importing one router   (default: ${DEFAULT_IMPORT_TIMEOUT_MS})
   -h, --help              show this help
 
@@ -90,6 +102,7 @@ export function parseCliArgs(
         json: { type: "boolean", default: false },
         strict: { type: "boolean", default: false },
         data: { type: "boolean", default: false },
+        force: { type: "boolean", default: false },
         "import-timeout": { type: "string" },
         help: { type: "boolean", short: "h", default: false },
       },
@@ -104,9 +117,12 @@ export function parseCliArgs(
   if (!(VERBS as readonly string[]).includes(verb)) {
     throw new UsageError(`unknown verb \`${verb}\``);
   }
-  if (verb === "new" ? rest.length !== 1 : rest.length > 0) {
+  const argument = ONE_ARGUMENT[verb as Verb];
+  if (argument ? rest.length !== 1 : rest.length > 0) {
     throw new UsageError(
-      verb === "new" ? "`new` takes exactly one slug" : `\`${verb}\` takes no arguments`,
+      argument
+        ? `\`${verb}\` takes exactly one argument: ${argument}`
+        : `\`${verb}\` takes no arguments`,
     );
   }
   return {
@@ -118,6 +134,7 @@ export function parseCliArgs(
     json: values.json,
     strict: values.strict,
     data: values.data,
+    force: values.force,
     importTimeoutMs: parseTimeout(values["import-timeout"]),
   };
 }

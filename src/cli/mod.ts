@@ -1,12 +1,13 @@
 /**
- * The plugins CLI: `build`, `verify`, `list` and `new`, with exit codes 0 (success), 1 (problems)
- * and 2 (usage).
+ * The plugins CLI: `build`, `verify`, `list`, `new`, `install` and `uninstall`, with exit codes 0
+ * (success), 1 (problems) and 2 (usage).
  *
  * @module
  */
 import { parseCliArgs, USAGE, UsageError } from "./args.ts";
 import { buildVerb, listVerb, verifyVerb } from "./build_verbs.ts";
 import { type CliIo, consoleIo } from "./io.ts";
+import { installVerb, uninstallVerb } from "./install_verbs.ts";
 import { newVerb } from "./new_verb.ts";
 
 export type { CliIo };
@@ -50,5 +51,9 @@ export async function runCli(
       return await listVerb(args, io);
     case "new":
       return newVerb(args, io);
+    case "install":
+      return await installVerb(args, io);
+    case "uninstall":
+      return await uninstallVerb(args, io);
   }
 }

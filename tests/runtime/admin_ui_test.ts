@@ -282,3 +282,40 @@ Deno.test("the JSON API keeps accepting the bearer token and ignores the session
     200,
   );
 });
+
+Deno.test("the Plugins page disables and enables a plugin with a CSRF-protected form", async () => {
+  const { app, audit } = adminHost();
+  const cookie = await signIn(app);
+  const csrf = await csrfOf(app, cookie);
+  const page = await (await app.request(`${ORIGIN}/admin/plugins`, { headers: { cookie } })).text();
+  assert.match(
+    page,
+    /<form method="post" action="\/admin\/plugins\/crm\/disable">.*aria-label="Disable crm">Disable<\/button>/,
+  );
+
+  assert.equal(
+    (await app.request(`${ORIGIN}/admin/plugins/crm/disable`, form({}, cookie))).status,
+    403,
+  );
+  assert.equal((await app.request(`${ORIGIN}/api/crm/x`)).status, 200);
+  const disabled = await app.request(`${ORIGIN}/admin/plugins/crm/disable`, form({ csrf }, cookie));
+  assert.deepEqual([disabled.status, disabled.headers.get("location")], [303, "/admin/plugins"]);
+  assert.equal((await app.request(`${ORIGIN}/api/crm/x`)).status, 404);
+  const after =
+    await (await app.request(`${ORIGIN}/admin/plugins?status=disabled`, { headers: { cookie } }))
+      .text();
+  assert.match(
+    after,
+    /<tr data-plugin="crm".*status-disabled">disabled<.*aria-label="Enable crm">Enable</,
+  );
+
+  assert.equal(
+    (await app.request(`${ORIGIN}/admin/plugins/crm/enable`, form({ csrf }, cookie))).status,
+    303,
+  );
+  assert.equal((await app.request(`${ORIGIN}/api/crm/x`)).status, 200);
+  assert.deepEqual((await audit.recent(2)).map((e) => [e.action, e.target]), [["enable", "crm"], [
+    "disable",
+    "crm",
+  ]]);
+});

@@ -302,3 +302,24 @@ Deno.test("a router in a plugin that is not the host's cannot use requirePermiss
     /only works on routes mounted by the Honeyframe host/,
   );
 });
+
+Deno.test("the _demo plugin's protected route admits the seeded demo_viewer group only", async () => {
+  using out = makeTree();
+  const registry = await loadRegistry(out.root, { installDir: Deno.cwd() });
+  const { app } = host(registry);
+  const whoami = (token?: string) =>
+    app.request(
+      "/api/_demo/whoami",
+      token ? { headers: { authorization: `Bearer ${token}` } } : {},
+    );
+  assert.equal((await whoami()).status, 401);
+  assert.equal(
+    (await whoami(await tokenFor({ org: "default", groups: ["someone_else"] }))).status,
+    403,
+  );
+  const ok = await whoami(await tokenFor({ org: "default", groups: ["demo_viewer"] }));
+  assert.deepEqual(await ok.json(), {
+    ok: true,
+    principal: { org: "default", groups: ["demo_viewer"] },
+  });
+});

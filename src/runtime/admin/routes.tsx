@@ -152,6 +152,15 @@ export function adminApp(options: AdminOptions): Hono<AdminEnv> {
       <PluginDetailPage plugins={plugins} statusOf={(plugin) => lifecycle.status(plugin)} />,
     );
   });
+  for (const [action, enabled] of [["enable", true], ["disable", false]] as const) {
+    app.post(`/plugins/:name/${action}`, async (c) => {
+      if (!await hasCsrfToken(c)) return c.text("Invalid or missing CSRF token.", 403);
+      const refused = await lifecycle.setEnabled(c.req.param("name"), enabled, "admin");
+      if (refused === "not_found") return c.text("No such plugin.", 404);
+      if (refused === "not_mountable") return c.text("This plugin has errors or is shadowed.", 409);
+      return c.redirect("/admin/plugins", 303);
+    });
+  }
   app.get(
     "/audit",
     async (c) =>

@@ -1,0 +1,199 @@
+/**
+ * `install <folder>` and `uninstall <slug>`: customer plugins in and out of
+ * `$DATA_DIR/plugins`. Every change is staged in a hidden folder beside its target and swapped in
+ * with renames; a plugin with errors (alone, or together with the others in a full build) is
+ * refused and nothing of it is left behind. The registry is rebuilt after each change.
+ *
+ * @module
+ */
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+} from "node:fs";
+import { join, resolve } from "node:path";
+import {
+  buildRegistry,
+  discover,
+  type VerifiedPlugin,
+  verify,
+  writeRegistry,
+} from "../build/mod.ts";
+import { MANIFEST_FILE, parseManifest, PLUGIN_NAME } from "../manifest/mod.ts";
+import { compareSemver } from "../manifest/semver.ts";
+import type { CliArgs } from "./args.ts";
+import { displayPath, formatProblems } from "./format.ts";
+import type { CliIo } from "./io.ts";
+
+/**
+ * Runs `install <folder>`.
+ *
+ * @param args The parsed command line.
+ * @param io Where to write.
+ * @returns 0 when installed, 1 when refused.
+ */
+export async function installVerb(args: CliArgs, io: CliIo): Promise<number> {
+  const source = resolve(args.positionals[0]!);
+  const name = manifestName(source);
+  if (typeof name !== "string") {
+    for (const line of name.problems) io.err(line);
+    return 1;
+  }
+  const dataRoot = resolve(args.dataDir, "plugins");
+  const target = join(dataRoot, name);
+  const refusal = checkName(args, name, source, target);
+  if (refusal) {
+    io.err(`error: ${refusal}`);
+    return 1;
+  }
+
+  mkdirSync(dataRoot, { recursive: true });
+  const staging = mkdtempSync(join(dataRoot, `.install-${name}-`));
+  const previous = join(staging, "previous");
+  try {
+    const staged = join(staging, "plugins", name);
+    cpSync(source, staged, { recursive: true, verbatimSymlinks: true });
+    const [alone] = await verify(
+      discover({ installDir: join(staging, "none"), dataDir: staging }),
+      args,
+    );
+    if (!alone || alone.errors.length > 0) return refuse(io, name, alone ? [alone] : []);
+
+    const replacing = existsSync(target);
+    if (replacing) renameSync(target, previous);
+    renameSync(staged, target);
+    const result = await rebuild(args);
+    const installed = result.plugins.find((plugin) =>
+      plugin.name === name && plugin.source === "data"
+    );
+    if (!installed || installed.status !== "mounted") {
+      rmSync(target, { recursive: true, force: true });
+      if (replacing) renameSync(previous, target);
+      writeRegistry(args.outFile, (await rebuild(args)).source);
+      return refuse(io, name, installed ? [installed] : []);
+    }
+    writeRegistry(args.outFile, result.source);
+    io.out(
+      `${replacing ? "upgraded" : "installed"} ${name} ${installed.manifest?.version} in ${
+        displayPath(target)
+      }`,
+    );
+    io.out(`rebuilt ${displayPath(args.outFile)}; restart the server to serve it`);
+    return 0;
+  } finally {
+    rmSync(staging, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Runs `uninstall <slug>`: removes a data plugin (bundled ones are refused).
+ *
+ * @param args The parsed command line.
+ * @param io Where to write.
+ * @returns 0 when removed, 1 when refused.
+ */
+export async function uninstallVerb(args: CliArgs, io: CliIo): Promise<number> {
+  const name = args.positionals[0]!;
+  const target = resolve(args.dataDir, "plugins", name);
+  if (!PLUGIN_NAME.test(name) || !existsSync(target)) {
+    const bundled = existsSync(resolve(args.installDir, "plugins", name));
+    io.err(
+      bundled
+        ? `error: ${name} is a bundled plugin; bundled plugins ship with the host and cannot be uninstalled`
+        : `error: no customer plugin ${name} in ${displayPath(resolve(args.dataDir, "plugins"))}`,
+    );
+    return 1;
+  }
+  const trash = mkdtempSync(join(resolve(args.dataDir, "plugins"), `.uninstall-${name}-`));
+  try {
+    renameSync(target, join(trash, name));
+    writeRegistry(args.outFile, (await rebuild(args)).source);
+  } finally {
+    rmSync(trash, { recursive: true, force: true });
+  }
+  io.out(
+    `uninstalled ${name}; rebuilt ${
+      displayPath(args.outFile)
+    }; restart the server to stop serving it`,
+  );
+  return 0;
+}
+
+/** The manifest's name, or the problems that keep the folder from being a plugin. */
+function manifestName(folder: string): string | { problems: string[] } {
+  let bytes: Uint8Array;
+  try {
+    bytes = readFileSync(join(folder, MANIFEST_FILE));
+  } catch {
+    return {
+      problems: [
+        `error: ${displayPath(folder)} has no ${MANIFEST_FILE}; it is not a plugin folder`,
+      ],
+    };
+  }
+  const { manifest, errors } = parseManifest(bytes);
+  if (manifest) return manifest.name;
+  return {
+    problems: errors.map((error) =>
+      `error   ${displayPath(join(folder, MANIFEST_FILE))}:${
+        error.path ? ` ${error.path}:` : ""
+      } ${error.message} [${error.code}]`
+    ),
+  };
+}
+
+/** Why `name` cannot be installed from `source`, if it cannot. */
+function checkName(
+  args: CliArgs,
+  name: string,
+  source: string,
+  target: string,
+): string | undefined {
+  if (existsSync(resolve(args.installDir, "plugins", name))) {
+    return `the name ${name} is taken by a bundled plugin; customers extend, they don't shadow`;
+  }
+  if (resolve(source) === target) return `${displayPath(source)} is already the installed copy`;
+  if (!existsSync(target)) return undefined;
+  const installed = manifestName(target);
+  const installedVersion = typeof installed === "string" ? versionOf(target) : undefined;
+  if (!args.force) {
+    return `${name} ${
+      installedVersion ?? ""
+    } is already installed; use --force to upgrade it to a newer version`
+      .replace("  ", " ");
+  }
+  const newVersion = versionOf(source);
+  if (installedVersion && newVersion && compareSemver(newVersion, installedVersion) <= 0) {
+    return `--force only upgrades: ${name} ${newVersion} is not newer than the installed ${installedVersion}`;
+  }
+  return undefined;
+}
+
+function versionOf(folder: string): string | undefined {
+  try {
+    return parseManifest(readFileSync(join(folder, MANIFEST_FILE))).manifest?.version;
+  } catch {
+    return undefined;
+  }
+}
+
+function rebuild(args: CliArgs) {
+  return buildRegistry({
+    installDir: args.installDir,
+    dataDir: args.dataDir,
+    outFile: args.outFile,
+    importTimeoutMs: args.importTimeoutMs,
+  });
+}
+
+function refuse(io: CliIo, name: string, plugins: readonly VerifiedPlugin[]): number {
+  for (const line of formatProblems(plugins).filter((line) => line.startsWith("error"))) {
+    io.err(line);
+  }
+  io.err(`error: ${name} has errors and was not installed; nothing was changed`);
+  return 1;
+}
