@@ -9,6 +9,7 @@ import { dirname, relative, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 import { moduleIdentifiers } from "./identifiers.ts";
 import { permissionCatalog } from "./permission_catalog.ts";
+import { preparedRouterSource } from "./prepared_router.ts";
 import { registryRecord } from "./registry_record.ts";
 import { Code, type LiteralValue, toTsLiteral } from "./ts_literal.ts";
 import type { VerifiedPlugin } from "./verify.ts";
@@ -34,6 +35,8 @@ export function generateRegistry(
 ): string {
   const outDir = dirname(outFile);
   const imports: string[] = [];
+  const prepared = preparedRouterSource(plugins);
+  const router = prepared === undefined ? undefined : new Code(prepared);
   const permissions = permissionCatalog(
     plugins
       .filter((plugin) => plugin.status === "mounted")
@@ -65,7 +68,7 @@ export function generateRegistry(
     "",
     "/** Every discovered plugin, sorted by name, and the fingerprint of the build's inputs. */",
     `export const registry = defineRegistry(${
-      toTsLiteral({ fingerprint, permissions, plugins: data })
+      toTsLiteral({ fingerprint, permissions, plugins: data, router })
     });`,
     "",
   ].join("\n");

@@ -5,6 +5,7 @@
  * @module
  */
 import { Hono } from "hono";
+import { PreparedRegExpRouter } from "hono/router/reg-exp-router";
 import { HTTPException } from "hono/http-exception";
 import { pluginNavigation } from "./admin/layout.tsx";
 import { adminApp } from "./admin/routes.tsx";
@@ -16,7 +17,7 @@ import { DEFAULT_ORG, PluginLifecycle } from "./lifecycle.ts";
 import { pluginPagesApp } from "./plugin_pages.tsx";
 import { pluginScope } from "./plugin_scope.ts";
 import type { HostContext } from "./permissions.ts";
-import type { Registry } from "./registry.ts";
+import type { PreparedRouterParams, Registry } from "./registry.ts";
 import { MemoryStore } from "./state/memory_store.ts";
 
 /** Options of {@link createApp}. */
@@ -32,7 +33,8 @@ export interface AppOptions extends Partial<HostConfig> {
 /**
  * Creates the host app from a registry. Only plugins with status `mounted` are served, each under
  * `/api/<name>` (and its pages under `/plugins/<name>/`), and only while enabled; the host's own
- * routes are registered first and always win.
+ * routes are registered first and always win. The registry's prepared router is used when it
+ * fits the app's routes, Hono's default router otherwise.
  *
  * @param registry The generated registry.
  * @param options Configuration, lifecycle, log and clock.
@@ -44,6 +46,35 @@ export interface AppOptions extends Partial<HostConfig> {
  * ```
  */
 export function createApp(registry: Registry, options: AppOptions = {}): Hono {
+  if (!registry.router) return buildApp(registry, options, undefined);
+  try {
+    return buildApp(registry, options, preparedRouter(registry.router));
+  } catch (error) {
+    (options.log ?? console.error)(
+      `the registry's prepared router does not fit this app (${
+        (error as Error).message
+      }); using Hono's default router`,
+    );
+    return buildApp(registry, options, undefined);
+  }
+}
+
+/** The router a Hono app can be given. */
+type AppRouter = NonNullable<NonNullable<ConstructorParameters<typeof Hono>[0]>["router"]>;
+
+/** A fresh router from the registry's parameters (the router fills its copy with handlers). */
+function preparedRouter(params: PreparedRouterParams): AppRouter {
+  const [matchers, relocateMap] = structuredClone(params) as ConstructorParameters<
+    typeof PreparedRegExpRouter
+  >;
+  return new PreparedRegExpRouter(matchers, relocateMap) as unknown as AppRouter;
+}
+
+function buildApp(
+  registry: Registry,
+  options: AppOptions,
+  router: AppRouter | undefined,
+): Hono {
   const now = options.now ?? Date.now;
   const logFailure = errorLogger(options.log ?? console.error, options.adminToken);
   const lifecycle = options.lifecycle ?? new PluginLifecycle(registry, new MemoryStore(), { now });
@@ -59,7 +90,7 @@ export function createApp(registry: Registry, options: AppOptions = {}): Hono {
     },
   };
 
-  const app = new Hono();
+  const app = new Hono(router ? { router } : {});
   app.get("/healthz", (c) => c.json({ status: "ok" }));
   app.get(STYLESHEET_PATH, (c) => {
     c.header("Cache-Control", "public, max-age=3600");

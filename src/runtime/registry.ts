@@ -122,6 +122,12 @@ export interface CatalogPermission {
   readonly owner: string;
 }
 
+/**
+ * The host app's route matcher, compiled at build time (Hono's `PreparedRegExpRouter` parameters):
+ * matchers and the map that places each registered path in them.
+ */
+export type PreparedRouterParams = readonly [matchers: unknown, relocateMap: unknown];
+
 /** The generated registry: every discovered plugin, sorted by name, and a fingerprint of the inputs. */
 export interface Registry {
   /** A hash of every input of the build (manifests, router modules, locations). */
@@ -130,12 +136,14 @@ export interface Registry {
   readonly permissions: readonly CatalogPermission[];
   /** Every discovered plugin, sorted by name then source. */
   readonly plugins: readonly RegistryPlugin[];
+  /** The precompiled route matcher; absent when the routes could not be prepared. */
+  readonly router?: PreparedRouterParams;
 }
 
 /**
  * Deep-freezes registry data so that nothing at run time can change what the build decided.
- * Router apps and page components are left as they are (Hono mutates its own router state while
- * it serves).
+ * Router apps, page components and the prepared router are left as they are (Hono mutates its own
+ * router state while it serves).
  *
  * @param registry The registry literal written by the build.
  * @returns The same object, frozen.
