@@ -1,7 +1,7 @@
 /**
  * Build-time module inspection: imports plugin modules inside a worker, bounded in time, and
  * reports each module's exports by kind. A module that hangs or kills the worker costs that worker
- * only; the next module gets a fresh one.
+ * only; the next module gets a fresh one (as does every {@link IMPORTS_PER_WORKER}th).
  *
  * @module
  */
@@ -10,6 +10,13 @@ import type { ExportInfo } from "./export_kind.ts";
 
 /** How long one module import may take before it is reported as hanging, in milliseconds. */
 export const DEFAULT_IMPORT_TIMEOUT_MS = 10_000;
+
+/**
+ * How many modules one worker imports before it is replaced by a fresh one: each dynamic import
+ * costs Deno time in proportion to the modules already loaded, so a long-lived worker makes a
+ * build of many plugins quadratic.
+ */
+export const IMPORTS_PER_WORKER = 100;
 
 /** What importing a module gave: what each export is, or why the import failed. */
 export type ModuleReport =
@@ -30,6 +37,7 @@ type WorkerReply = { id: number } & ModuleReport;
 export class ModuleInspector implements Disposable {
   #worker: Promise<Worker> | undefined;
   #nextId = 0;
+  #imports = 0;
 
   /** @param timeoutMs Time limit for one import. */
   constructor(readonly timeoutMs: number = DEFAULT_IMPORT_TIMEOUT_MS) {}
@@ -41,6 +49,10 @@ export class ModuleInspector implements Disposable {
    * @returns The exports by kind, or the failure message.
    */
   async inspect(file: string): Promise<ModuleReport> {
+    if (++this.#imports > IMPORTS_PER_WORKER) {
+      this.close();
+      this.#imports = 1;
+    }
     const started = this.#worker ??= startWorker();
     let worker: Worker;
     try {

@@ -1,13 +1,15 @@
 /**
  * The prepared router: the host app's route matcher compiled at build time. The build knows every
  * route of every plugin, so it assembles the app once with stand-in routers that declare the same
- * routes, collects the paths Hono registers, and has Hono compile them (`buildInitParams`). The
- * result is emitted into the registry as code (`serializeInitParams`), never evaluated.
+ * routes, collects the paths Hono registers, and compiles them with Hono's `RegExpRouter` into the
+ * parameters of its `PreparedRegExpRouter` (what Hono's `buildInitParams` does, in linear instead
+ * of quadratic time: 7,000 paths take 0.2 s instead of 4 s). The result is emitted into the
+ * registry as code (`serializeInitParams`), never evaluated.
  *
  * @module
  */
 import { Hono } from "hono";
-import { buildInitParams, serializeInitParams } from "hono/router/reg-exp-router";
+import { RegExpRouter, serializeInitParams } from "hono/router/reg-exp-router";
 import { createApp } from "../runtime/app.tsx";
 import type { Registry, RegistryPlugin } from "../runtime/registry.ts";
 import { registryRecord } from "./registry_record.ts";
@@ -28,10 +30,68 @@ export function preparedRouterSource(plugins: readonly VerifiedPlugin[]): string
   const app = createApp(standInRegistry(plugins), { log: () => {} });
   const paths = [...new Set(app.routes.map((route) => route.path))];
   try {
-    return serializeInitParams(buildInitParams({ paths }));
+    return serializeInitParams(
+      preparedRouterParams(paths) as unknown as Parameters<typeof serializeInitParams>[0],
+    );
   } catch {
     return undefined;
   }
+}
+
+/** The matcher of every method, with handler lists, as `RegExpRouter` builds it. */
+type Matchers = Record<string, [RegExp, unknown[] | 0, Record<string, [unknown[], unknown]>]>;
+
+/** Where each registered path's handlers go in the matchers: dynamic indexes or static keys. */
+type RelocateMap = Record<string, [(number | string)[], Record<string, number>?][]>;
+
+class ExportingRegExpRouter extends RegExpRouter<string> {
+  exportMatchers(): Matchers {
+    return this.buildAllMatchers() as unknown as Matchers;
+  }
+}
+
+/**
+ * The constructor parameters of Hono's `PreparedRegExpRouter` for `paths`: the result of Hono's
+ * `buildInitParams({ paths })`, computed in one pass over the matchers.
+ *
+ * @param paths Every path the app registers.
+ * @returns `[matchers, relocateMap]`.
+ * @throws When `RegExpRouter` cannot hold the paths (e.g. ambiguous parameters).
+ */
+export function preparedRouterParams(paths: readonly string[]): [Matchers, RelocateMap] {
+  const router = new ExportingRegExpRouter();
+  for (const path of paths) router.add("ALL", path, path);
+  const matchers = router.exportMatchers();
+  const [, dynamic, statics] = matchers["ALL"]!;
+  const found = new Map<string, [(number | string)[], Record<string, number>?]>();
+  (dynamic as ([string, Record<string, number>][] | 0)[]).forEach((list, index) => {
+    if (!list) return;
+    for (const [path, params] of list) {
+      const entry = found.get(path);
+      if (!entry) found.set(path, [[index], params]);
+      else {
+        entry[1] = { ...entry[1], ...params };
+        if (!entry[0].includes(index)) entry[0].push(index);
+      }
+    }
+  });
+  for (const key in statics) {
+    for (const [path] of statics[key]![0] as [string][]) {
+      const entry = found.get(path) ?? found.set(path, [[]]).get(path)!;
+      const value = key === path ? "" : key;
+      if (!entry[0].includes(value)) entry[0].push(value);
+    }
+  }
+  const relocateMap: RelocateMap = {};
+  for (const path of paths) {
+    const entry = found.get(path);
+    if (entry && path !== "/*" && path !== "*") relocateMap[path] = [entry];
+  }
+  for (let index = 0; index < (dynamic as unknown[]).length; index++) {
+    (dynamic as unknown[])[index] = (dynamic as unknown[])[index] ? [] : 0;
+  }
+  for (const key in statics) statics[key]![0] = [];
+  return [matchers, relocateMap];
 }
 
 /** The registry the real one will be, with routers that declare the same routes and do nothing. */

@@ -47,6 +47,9 @@ export interface VerifiedPlugin extends DiscoveredPlugin {
   readonly frontend?: VerifiedFrontend;
 }
 
+/** How many plugins are verified at once, each lane with its own import worker. */
+const VERIFY_LANES = Math.min(4, globalThis.navigator?.hardwareConcurrency ?? 2);
+
 /** Options of {@link verify}. */
 export interface VerifyOptions {
   /** Time limit for one module import, in milliseconds (default 10 s). */
@@ -71,10 +74,15 @@ export async function verify(
   plugins: readonly DiscoveredPlugin[],
   options: VerifyOptions = {},
 ): Promise<VerifiedPlugin[]> {
-  using inspector = new ModuleInspector(options.importTimeoutMs);
-  const context = { inspector, hostDir: options.hostDir ?? process.cwd() };
-  const verified: VerifiedPlugin[] = [];
-  for (const plugin of plugins) verified.push(await verifyPlugin(plugin, context));
+  const lanes = Math.max(1, Math.min(VERIFY_LANES, plugins.length));
+  const verified: VerifiedPlugin[] = new Array(plugins.length);
+  await Promise.all(Array.from({ length: lanes }, async (_, lane) => {
+    using inspector = new ModuleInspector(options.importTimeoutMs);
+    const context = { inspector, hostDir: options.hostDir ?? process.cwd() };
+    for (let index = lane; index < plugins.length; index += lanes) {
+      verified[index] = await verifyPlugin(plugins[index]!, context);
+    }
+  }));
   return withoutConflicts(verified);
 }
 

@@ -1,0 +1,103 @@
+/**
+ * Synthetic plugin trees for the benchmarks: N plugins × 2 routers × 3 routes, and the same routes
+ * as one hand-written Hono app.
+ *
+ * @module
+ */
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+
+/** The routes of one synthetic router, relative to the plugin. */
+export const ROUTER_PATHS = (
+  router: string,
+) => [`/${router}/one`, `/${router}/two`, `/${router}/items/:id`];
+
+/** The two routers of every plugin. */
+export const ROUTERS = ["a", "b"] as const;
+
+/** The name of the plugin number `index` (1-based), e.g. `p0042`. */
+export function pluginName(index: number): string {
+  return `p${String(index).padStart(4, "0")}`;
+}
+
+/**
+ * Writes `count` plugins into `<root>/plugins`.
+ *
+ * @param root The data directory to write into.
+ * @param count How many plugins.
+ */
+export function writePluginTree(root: string, count: number): void {
+  for (let index = 1; index <= count; index++) {
+    const name = pluginName(index);
+    const dir = join(root, "plugins", name);
+    mkdirSync(join(dir, "backend"), { recursive: true });
+    writeFileSync(
+      join(dir, "plugin.yaml"),
+      `name: ${name}\nversion: 1.0.0\nrouters:\n${
+        ROUTERS.map((r) => `  - backend/${r}.ts:router\n`).join("")
+      }`,
+    );
+    for (const router of ROUTERS) {
+      const routes = ROUTER_PATHS(router)
+        .map((path) =>
+          `  .get(${JSON.stringify(path)}, (c) => c.json({ plugin: "${name}", path: c.req.path }))`
+        )
+        .join("\n");
+      writeFileSync(
+        join(dir, "backend", `${router}.ts`),
+        `import { Hono } from "hono";\nexport const router = new Hono()\n${routes};\n`,
+      );
+    }
+  }
+}
+
+/**
+ * The same routes as one hand-written Hono app: the zero-overhead reference.
+ *
+ * @param count How many plugins' routes.
+ * @returns The module source; it serves on `PORT` and prints `listening on …`.
+ */
+export function handWrittenApp(count: number): string {
+  const lines = ['import { Hono } from "hono";', "const app = new Hono();"];
+  for (let index = 1; index <= count; index++) {
+    const name = pluginName(index);
+    for (const router of ROUTERS) {
+      for (const path of ROUTER_PATHS(router)) {
+        lines.push(
+          `app.get("/api/${name}${path}", (c) => c.json({ plugin: "${name}", path: c.req.path }));`,
+        );
+      }
+    }
+  }
+  lines.push(
+    'Deno.serve({ port: Number(Deno.env.get("PORT") ?? 0), hostname: "127.0.0.1", onListen: ({ port }) => console.log(`listening on http://127.0.0.1:${port}/`) }, app.fetch);',
+  );
+  return lines.join("\n") + "\n";
+}
+
+/**
+ * What a user would write without a build step: scan the folders, parse the YAML, import each
+ * router, mount it, serve.
+ *
+ * @param yamlModule The specifier of the `yaml` package.
+ * @returns The module source; it reads `DATA_DIR` and serves on `PORT`.
+ */
+export function folderScanningLoader(): string {
+  return `import { Hono } from "hono";
+import { parse } from "yaml";
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+const root = join(Deno.env.get("DATA_DIR")!, "plugins");
+const app = new Hono();
+for (const name of readdirSync(root).sort()) {
+  const manifest = parse(readFileSync(join(root, name, "plugin.yaml"), "utf8"));
+  for (const spec of manifest.routers ?? []) {
+    const [file, exportName = "default"] = spec.split(":");
+    const module = await import(pathToFileURL(join(root, name, file)).href);
+    app.route("/api/" + manifest.name, module[exportName]);
+  }
+}
+Deno.serve({ port: Number(Deno.env.get("PORT") ?? 0), hostname: "127.0.0.1", onListen: ({ port }) => console.log(\`listening on http://127.0.0.1:\${port}/\`) }, app.fetch);
+`;
+}
