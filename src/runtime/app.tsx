@@ -96,10 +96,13 @@ function buildApp(
     c.header("Cache-Control", "public, max-age=3600");
     return c.body(STYLESHEET, 200, { "Content-Type": "text/css; charset=utf-8" });
   });
-  app.use("*", async (_c, next) => {
-    if (!lifecycle.started) await lifecycle.ready();
-    await next();
-  });
+  if (!lifecycle.started) {
+    // Servers load the state before they listen; an app made before that waits for it once.
+    app.use("*", async (_c, next) => {
+      if (!lifecycle.started) await lifecycle.ready();
+      await next();
+    });
+  }
   app.get("/", (c) => c.redirect("/admin/plugins", 303));
   app.route("/api", apiApp({ registry, lifecycle, now, ...adminToken(options) }));
   app.route(

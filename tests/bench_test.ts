@@ -1,0 +1,18 @@
+import assert from "node:assert/strict";
+
+Deno.test("deno task bench --quick runs and prints its tables (no thresholds here)", async () => {
+  const output = await new Deno.Command(Deno.execPath(), {
+    args: ["task", "bench", "--quick"],
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const text = new TextDecoder().decode(output.stdout);
+  assert.equal(output.code, 0, text + new TextDecoder().decode(output.stderr));
+  assert.match(
+    text,
+    /^\| 10 \| [\d.]+ s \| [\d.]+ s \| [\d.]+ s \| [\d.]+ s \| [\d.]+× \| [\d.]+× \| \d+ KiB \|$/m,
+  );
+  assert.match(text, /^\| 100 \| /m);
+  assert.match(text, /^\| ours \(bundled\) \| \d+ \| [\d.]+ ms \| [\d.]+ MiB \|$/m);
+  assert.match(text, /^\| ours ÷ hand-written \| [\d.]+× \|/m);
+});
