@@ -15,7 +15,7 @@ import type { HostConfig } from "./config.ts";
 import { errorLogger, type LogSink } from "./error_log.ts";
 import { DEFAULT_ORG, PluginLifecycle } from "./lifecycle.ts";
 import { pluginPagesApp } from "./plugin_pages.tsx";
-import { pluginScope } from "./plugin_scope.ts";
+import { pluginScope, servingPlugin } from "./plugin_scope.ts";
 import type { HostContext } from "./permissions.ts";
 import type { PreparedRouterParams, Registry } from "./registry.ts";
 import { MemoryStore } from "./state/memory_store.ts";
@@ -119,7 +119,7 @@ function buildApp(
   app.route("/plugins", pluginPagesApp(registry, lifecycle, links));
   for (const plugin of registry.plugins) {
     if (plugin.status === "mounted") {
-      app.route(`/api/${plugin.name}`, pluginScope(plugin, lifecycle, host, logFailure));
+      app.route(`/api/${plugin.name}`, pluginScope(plugin, lifecycle, host));
     }
   }
 
@@ -128,6 +128,16 @@ function buildApp(
   );
   app.onError((error, c) => {
     if (error instanceof HTTPException) return error.getResponse();
+    const plugin = servingPlugin(c);
+    if (plugin) {
+      // The plugin's error boundary: its name, nothing else, to the client; the stack to the log.
+      logFailure(`plugin ${plugin} failed on ${c.req.method} ${c.req.path}`, error);
+      return c.json({
+        error: "plugin_error",
+        plugin,
+        message: `the plugin ${plugin} failed to handle the request`,
+      }, 500);
+    }
     logFailure(`host failed on ${c.req.method} ${c.req.path}`, error);
     return c.json(
       { error: "internal_error", message: "the server failed to handle the request" },

@@ -1,16 +1,21 @@
 /**
- * One plugin's routers behind an error boundary and an on/off switch: a disabled plugin answers
- * 404 at once; a failure becomes a 500 that names the plugin (nothing else) and is logged with its
- * stack; the plugin's middleware stays inside its prefix; permission checks find the host context.
+ * One plugin's routes, each handler guarded: a disabled plugin answers 404 at once, the request is
+ * marked with the plugin's name (so the host's error handler attributes a failure to it and logs
+ * the stack), and permission checks find the host context. Handlers are guarded one by one rather
+ * than behind a shared middleware, so a plugin route costs one handler, as in a hand-written app.
  *
  * @module
  */
+import type { Context, Handler, Next } from "hono";
 import { Hono } from "hono";
-import { HTTPException } from "hono/http-exception";
-import { type errorLogger, ThrownValue } from "./error_log.ts";
+import { ThrownValue } from "./error_log.ts";
 import type { PluginLifecycle } from "./lifecycle.ts";
 import { type HostContext, provideHostContext } from "./permissions.ts";
 import type { RegistryPlugin } from "./registry.ts";
+
+const PLUGIN_KEY = "honeyframe.plugin";
+
+type RouteHandler = (c: Context, next: Next) => unknown;
 
 /**
  * The app to mount at `/api/<name>` for one plugin.
@@ -18,35 +23,72 @@ import type { RegistryPlugin } from "./registry.ts";
  * @param plugin The mounted plugin.
  * @param lifecycle Whether it is enabled.
  * @param host What permission checks need.
- * @param logFailure Where failures are logged.
  * @returns The plugin's scope.
  */
 export function pluginScope(
   plugin: RegistryPlugin,
   lifecycle: PluginLifecycle,
   host: HostContext,
-  logFailure: ReturnType<typeof errorLogger>,
 ): Hono {
   const scope = new Hono();
-  scope.use("*", async (c, next) => {
-    if (!lifecycle.isEnabled(plugin.name)) return c.notFound();
-    provideHostContext(c, host);
-    try {
-      await next();
-    } catch (thrown) {
-      throw thrown instanceof Error ? thrown : new ThrownValue(thrown);
+  for (const router of plugin.routers) {
+    for (const route of routesOf(router.app as Hono)) {
+      const handler = guard(plugin.name, lifecycle, host, route.handler as RouteHandler);
+      scope.on(route.method, route.path, handler);
     }
-    return undefined;
-  });
-  for (const router of plugin.routers) scope.route("/", router.app as Hono);
-  scope.onError((error, c) => {
-    if (error instanceof HTTPException) return error.getResponse();
-    logFailure(`plugin ${plugin.name} failed on ${c.req.method} ${c.req.path}`, error);
-    return c.json({
-      error: "plugin_error",
-      plugin: plugin.name,
-      message: `the plugin ${plugin.name} failed to handle the request`,
-    }, 500);
-  });
+  }
   return scope;
+}
+
+/**
+ * The plugin whose handler is serving this request, if any.
+ *
+ * @param c The request context.
+ * @returns The plugin name.
+ */
+export function servingPlugin(c: Context): string | undefined {
+  return c.get(PLUGIN_KEY as never) as string | undefined;
+}
+
+/** Hono keeps an app's `onError` handler in a field its types mark private. */
+function errorHandlerOf(app: Hono): unknown {
+  return (app as unknown as { errorHandler: unknown }).errorHandler;
+}
+
+const DEFAULT_ERROR_HANDLER = errorHandlerOf(new Hono());
+
+/** A router's routes as `app.route()` would mount them (wrapped by its own error handler, if any). */
+function routesOf(router: Hono) {
+  return errorHandlerOf(router) === DEFAULT_ERROR_HANDLER
+    ? router.routes
+    : new Hono().route("/", router).routes;
+}
+
+function guard(
+  name: string,
+  lifecycle: PluginLifecycle,
+  host: HostContext,
+  handler: RouteHandler,
+): Handler {
+  return ((c: Context, next: Next) => {
+    if (!lifecycle.isEnabled(name)) return c.notFound();
+    c.set(PLUGIN_KEY as never, name as never);
+    provideHostContext(c, host);
+    let result: unknown;
+    try {
+      result = handler(c, next);
+    } catch (thrown) {
+      throw asError(thrown);
+    }
+    return result instanceof Promise
+      ? result.catch((thrown: unknown) => {
+        throw asError(thrown);
+      })
+      : result;
+  }) as Handler;
+}
+
+/** Hono's error handlers only see `Error`s: anything else thrown is wrapped. */
+function asError(thrown: unknown): Error {
+  return thrown instanceof Error ? thrown : new ThrownValue(thrown);
 }

@@ -130,3 +130,17 @@ Deno.test("no error response carries a stack trace or a server path", async () =
     }
   }
 });
+
+Deno.test("a plugin router's own onError still handles its errors", async () => {
+  const lines: string[] = [];
+  const crm = new Hono().get("/oops", () => {
+    throw new Error("handled by the plugin");
+  });
+  crm.onError((error, c) => c.json({ mine: error.message }, 418));
+  const app = createApp(registryOf({ crm }), { log: (line) => lines.push(line) });
+  const response = await app.request("/api/crm/oops");
+  assert.deepEqual([response.status, await response.json()], [418, {
+    mine: "handled by the plugin",
+  }]);
+  assert.deepEqual(lines, []);
+});
