@@ -15,7 +15,7 @@ import type { HostConfig } from "./config.ts";
 import { errorLogger, type LogSink } from "./error_log.ts";
 import { DEFAULT_ORG, PluginLifecycle } from "./lifecycle.ts";
 import { pluginPagesApp } from "./plugin_pages.tsx";
-import { pluginScope, servingPlugin } from "./plugin_scope.ts";
+import { mountPlugin, servingPlugin } from "./plugin_mount.ts";
 import type { HostContext } from "./permissions.ts";
 import type { PreparedRouterParams, Registry } from "./registry.ts";
 import { MemoryStore } from "./state/memory_store.ts";
@@ -118,9 +118,7 @@ function buildApp(
   );
   app.route("/plugins", pluginPagesApp(registry, lifecycle, links));
   for (const plugin of registry.plugins) {
-    if (plugin.status === "mounted") {
-      app.route(`/api/${plugin.name}`, pluginScope(plugin, lifecycle, host));
-    }
+    if (plugin.status === "mounted") mountPlugin(app, plugin, lifecycle, host);
   }
 
   app.notFound((c) =>

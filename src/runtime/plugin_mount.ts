@@ -1,5 +1,5 @@
 /**
- * One plugin's routes, each handler guarded: a disabled plugin answers 404 at once, the request is
+ * Mounting a plugin: its routes, each handler guarded: a disabled plugin answers 404 at once, the request is
  * marked with the plugin's name (so the host's error handler attributes a failure to it and logs
  * the stack), and permission checks find the host context. Handlers are guarded one by one rather
  * than behind a shared middleware, so a plugin route costs one handler, as in a hand-written app.
@@ -8,6 +8,7 @@
  */
 import type { Context, Handler, Next } from "hono";
 import { Hono } from "hono";
+import { mergePath } from "hono/utils/url";
 import { ThrownValue } from "./error_log.ts";
 import type { PluginLifecycle } from "./lifecycle.ts";
 import { type HostContext, provideHostContext } from "./permissions.ts";
@@ -18,26 +19,27 @@ const PLUGIN_KEY = "honeyframe.plugin";
 type RouteHandler = (c: Context, next: Next) => unknown;
 
 /**
- * The app to mount at `/api/<name>` for one plugin.
+ * Mounts one plugin's routes on the host app under `/api/<name>`, each handler guarded. The routes
+ * go straight into the host app (as `app.route()` would place them), with no app in between.
  *
+ * @param app The host app.
  * @param plugin The mounted plugin.
  * @param lifecycle Whether it is enabled.
  * @param host What permission checks need.
- * @returns The plugin's scope.
  */
-export function pluginScope(
+export function mountPlugin(
+  app: Hono,
   plugin: RegistryPlugin,
   lifecycle: PluginLifecycle,
   host: HostContext,
-): Hono {
-  const scope = new Hono();
+): void {
+  const prefix = mergePath("/", `/api/${plugin.name}`);
   for (const router of plugin.routers) {
     for (const route of routesOf(router.app as Hono)) {
       const handler = guard(plugin.name, lifecycle, host, route.handler as RouteHandler);
-      scope.on(route.method, route.path, handler);
+      app.on(route.method, mergePath(prefix, route.path), handler);
     }
   }
-  return scope;
 }
 
 /**
