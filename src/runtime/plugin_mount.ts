@@ -1,7 +1,7 @@
 /**
- * Mounting a plugin: its routes, each handler guarded: a disabled plugin answers 404 at once, the request is
- * marked with the plugin's name (so the host's error handler attributes a failure to it and logs
- * the stack), and permission checks find the host context. Handlers are guarded one by one rather
+ * Mounting a plugin: its routes go into the host app with each handler guarded. A disabled plugin
+ * answers 404 at once, the request is marked with the plugin's name (so the host's error handler
+ * attributes a failure to it and logs the stack), and permission checks find the host context. Handlers are guarded one by one rather
  * than behind a shared middleware, so a plugin route costs one handler, as in a hand-written app.
  *
  * @module
