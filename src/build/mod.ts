@@ -7,7 +7,6 @@ import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node
 import { dirname, resolve } from "node:path";
 import { discover, type PluginRoots } from "./discover.ts";
 import { fingerprintInputs } from "./fingerprint.ts";
-import { formatTypeScript } from "./format_source.ts";
 import { generateRegistry } from "./generate.ts";
 import { type VerifiedPlugin, verify, type VerifyOptions } from "./verify.ts";
 
@@ -49,10 +48,7 @@ export async function buildRegistry(options: BuildOptions): Promise<BuildResult>
   const plugins = await verify(discover(options), options);
   const fingerprint = fingerprintInputs(plugins);
   const outFile = resolve(options.outFile);
-  const source = formatTypeScript(
-    generateRegistry(plugins, fingerprint, outFile),
-    dirname(outFile),
-  );
+  const source = generateRegistry(plugins, fingerprint, outFile);
   return { plugins, fingerprint, source };
 }
 

@@ -1,6 +1,7 @@
 /**
  * Writes plain data as a TypeScript literal in `deno fmt`'s house style (two-space indent, double
- * quotes, trailing commas on multi-line literals); the build then runs the formatter for line width.
+ * quotes, trailing commas on multi-line literals, one entry per line). The generated registry marks
+ * the literal `// deno-fmt-ignore`, so this layout is final and long values stay on one line.
  *
  * @module
  */

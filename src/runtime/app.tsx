@@ -62,11 +62,9 @@ export function createApp(registry: Registry, options: AppOptions = {}): Hono {
 /** The router a Hono app can be given. */
 type AppRouter = NonNullable<NonNullable<ConstructorParameters<typeof Hono>[0]>["router"]>;
 
-/** A fresh router from the registry's parameters (the router fills its copy with handlers). */
-function preparedRouter(params: PreparedRouterParams): AppRouter {
-  const [matchers, relocateMap] = structuredClone(params) as ConstructorParameters<
-    typeof PreparedRegExpRouter
-  >;
+/** A router from fresh parameters (the router fills them with handlers). */
+function preparedRouter(params: () => PreparedRouterParams): AppRouter {
+  const [matchers, relocateMap] = params() as ConstructorParameters<typeof PreparedRegExpRouter>;
   return new PreparedRegExpRouter(matchers, relocateMap) as unknown as AppRouter;
 }
 

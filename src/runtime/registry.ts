@@ -136,8 +136,11 @@ export interface Registry {
   readonly permissions: readonly CatalogPermission[];
   /** Every discovered plugin, sorted by name then source. */
   readonly plugins: readonly RegistryPlugin[];
-  /** The precompiled route matcher; absent when the routes could not be prepared. */
-  readonly router?: PreparedRouterParams;
+  /**
+   * The precompiled route matcher: a function that returns fresh parameters on each call (the
+   * router fills them with handlers); absent when the routes could not be prepared.
+   */
+  readonly router?: () => PreparedRouterParams;
 }
 
 /**
