@@ -15,6 +15,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { buildRegistry, writeRegistry } from "../src/build/mod.ts";
+import { serverEntrySource } from "../src/build/server_entry.ts";
 
 const { values } = parseArgs({
   args: Deno.args,
@@ -57,13 +58,7 @@ try {
   });
   writeRegistry(outFile, result.source);
   const entry = join(root, "gen/server.ts");
-  writeFileSync(
-    entry,
-    `import { registry } from "./registry.ts";\nimport { serveWithDeno } from ${
-      JSON.stringify(resolve("src/runtime/adapters/deno.ts"))
-    };\nserveWithDeno(registry, { PORT: "0", HOST: "127.0.0.1" });\n`,
-  );
-
+  writeFileSync(entry, serverEntrySource(outFile, entry));
   const server = new Deno.Command(Deno.execPath(), {
     args: [
       "run",
@@ -72,8 +67,11 @@ try {
       "--deny-read",
       "--deny-write",
       "--allow-net=127.0.0.1",
+      "--allow-env",
       entry,
     ],
+    env: { PORT: "0", HOST: "127.0.0.1" },
+    clearEnv: true,
     stdout: "piped",
     stderr: "null",
   }).spawn();

@@ -13,9 +13,9 @@
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
 import { bundle } from "../src/build/bundle.ts";
+import { serverEntrySource } from "../src/build/server_entry.ts";
 import {
   folderScanningLoader,
   handWrittenApp,
@@ -86,12 +86,7 @@ try {
 function prepareVariants(dir: string, plugins: number): Record<Variant, string> {
   mkdirSync(join(dir, "dist"), { recursive: true });
   const ours = join(dir, "gen/ours.ts");
-  writeFileSync(
-    ours,
-    `import { registry } from "./registry.ts";\nimport { serveWithDeno } from ${
-      JSON.stringify(pathToFileURL(resolve(project, "src/runtime/adapters/deno.ts")).href)
-    };\nawait serveWithDeno(registry, { PORT: "0", HOST: "127.0.0.1" });\n`,
-  );
+  writeFileSync(ours, serverEntrySource(join(dir, "gen/registry.ts"), ours));
   const hand = join(dir, "gen/hand.ts");
   writeFileSync(hand, handWrittenApp(plugins));
   const loader = join(dir, "gen/loader.ts");
@@ -147,7 +142,7 @@ function spawnServer(file: string, dataDir: string) {
   const child = new Deno.Command(deno, {
     args: ["run", "-A", "--config", join(project, "deno.json"), file],
     cwd: project,
-    env: { PORT: "0", DATA_DIR: dataDir },
+    env: { PORT: "0", HOST: "127.0.0.1", DATA_DIR: dataDir, HONEYFRAME_STORE: "memory" },
     stdout: "piped",
     stderr: "null",
   }).spawn();
@@ -240,9 +235,7 @@ function demoBundleKiB(dir: string): number {
   if (build.code !== 0) throw new Error("the _demo build failed");
   writeFileSync(
     join(dir, "gen/ours.ts"),
-    `import { registry } from "./registry.ts";\nimport { serveWithDeno } from ${
-      JSON.stringify(pathToFileURL(resolve(project, "src/runtime/adapters/deno.ts")).href)
-    };\nawait serveWithDeno(registry);\n`,
+    serverEntrySource(join(dir, "gen/registry.ts"), join(dir, "gen/ours.ts")),
   );
   bundle({ entry: join(dir, "gen/ours.ts"), output: join(dir, "ours.js") }, project);
   return statSync(join(dir, "ours.js")).size / 1024;

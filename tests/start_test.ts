@@ -5,6 +5,26 @@ import { startServer } from "./helpers/process.ts";
 import { makeTree, manifest, pingRouter } from "./helpers/tree.ts";
 
 const deno = Deno.execPath();
+const TOKEN = "start-test-token";
+
+/** Runs `deno task start` on 127.0.0.1 with `dataDir` (and the admin token unless `env` says). */
+function startTask(
+  dataDir: string,
+  env: Record<string, string> = { HONEYFRAME_ADMIN_TOKEN: TOKEN },
+) {
+  const parent = { ...Deno.env.toObject() };
+  delete parent.HONEYFRAME_ADMIN_TOKEN;
+  return startServer(
+    new Deno.Command(deno, {
+      args: ["task", "start"],
+      env: { ...parent, DATA_DIR: dataDir, PORT: "0", HOST: "127.0.0.1", ...env },
+      clearEnv: true,
+      stdout: "piped",
+      stderr: "piped",
+    }),
+    60_000,
+  );
+}
 
 /** Rebuilds the project's own registry from the defaults, as `deno task build` would. */
 async function rebuildDefaults(): Promise<void> {
@@ -28,22 +48,11 @@ Deno.test("deno task start builds from DATA_DIR, mounts customer plugins and lis
     "plugins/broken/plugin.yaml": "name: broken\n",
   });
   try {
-    const command = new Deno.Command(deno, {
-      args: ["task", "start"],
-      env: {
-        DATA_DIR: data.root,
-        PORT: "0",
-        HOST: "127.0.0.1",
-        HONEYFRAME_ADMIN_TOKEN: "start-test-token",
-      },
-      stdout: "piped",
-      stderr: "piped",
-    });
-    await using server = await startServer(command, 60_000);
+    await using server = await startTask(data.root);
     assert.equal((await fetch(`${server.url}/api/_demo/ping`)).status, 200);
     assert.deepEqual(await (await fetch(`${server.url}/api/crm/ping`)).json(), { pong: "crm" });
     const response = await fetch(`${server.url}/api/plugins`, {
-      headers: { Authorization: "Bearer start-test-token" },
+      headers: { Authorization: `Bearer ${TOKEN}` },
     });
     const plugins = (await response.json()).plugins as {
       name: string;
@@ -65,16 +74,7 @@ Deno.test("deno task start builds from DATA_DIR, mounts customer plugins and lis
 
 Deno.test("deno task start says how to open the admin API when no token is set", async () => {
   using data = makeTree();
-  const env = { ...Deno.env.toObject(), PORT: "0", HOST: "127.0.0.1", DATA_DIR: data.root };
-  delete (env as Record<string, string | undefined>).HONEYFRAME_ADMIN_TOKEN;
-  const command = new Deno.Command(deno, {
-    args: ["task", "start"],
-    env,
-    clearEnv: true,
-    stdout: "piped",
-    stderr: "piped",
-  });
-  await using server = await startServer(command, 60_000);
+  await using server = await startTask(data.root, {});
   assert.match(server.output(), /listening on http:\/\/localhost:\d+\//);
   assert.match(server.output(), /set HONEYFRAME_ADMIN_TOKEN=<secret> to open GET \/api\/plugins/);
   assert.equal((await fetch(`${server.url}/api/plugins`)).status, 401);
@@ -82,22 +82,8 @@ Deno.test("deno task start says how to open the admin API when no token is set",
 
 Deno.test("deno task start keeps state in SQLite under DATA_DIR: a disable survives a restart", async () => {
   using data = makeTree();
-  const start = () =>
-    startServer(
-      new Deno.Command(deno, {
-        args: ["task", "start"],
-        env: {
-          DATA_DIR: data.root,
-          PORT: "0",
-          HOST: "127.0.0.1",
-          HONEYFRAME_ADMIN_TOKEN: "start-test-token",
-        },
-        stdout: "piped",
-        stderr: "piped",
-      }),
-      60_000,
-    );
-  const admin = { headers: { Authorization: "Bearer start-test-token" } };
+  const start = () => startTask(data.root);
+  const admin = { headers: { Authorization: `Bearer ${TOKEN}` } };
   try {
     {
       await using first = await start();

@@ -4,11 +4,10 @@
  * the `_demo` nav entry, sign out. Screenshots go to tests/.output/screenshots (gitignored).
  */
 import assert from "node:assert/strict";
-import { mkdirSync, writeFileSync } from "node:fs";
-import { join, resolve } from "node:path";
-import { pathToFileURL } from "node:url";
-import { buildTree } from "../helpers/build.ts";
-import { startServer } from "../helpers/process.ts";
+import { mkdirSync } from "node:fs";
+import { resolve } from "node:path";
+import { buildServerEntry } from "../helpers/build.ts";
+import { sandboxedDenoServer, startServer } from "../helpers/process.ts";
 import { makeTree, manifest, pingRouter } from "../helpers/tree.ts";
 
 const TOKEN = "e2e-admin-token-0123456789";
@@ -30,33 +29,9 @@ Deno.test("the admin UI works in a real browser", async () => {
       "  - backend/missing.ts:router",
     ),
   });
-  const outFile = join(tree.root, "gen/registry.ts");
-  await buildTree(tree.root, { installDir: Deno.cwd(), outFile });
-  const entry = join(tree.root, "gen/server.ts");
-  writeFileSync(
-    entry,
-    `import { registry } from "./registry.ts";
-import { serveWithDeno } from ${
-      JSON.stringify(pathToFileURL(resolve("src/runtime/adapters/deno.ts")).href)
-    };
-serveWithDeno(registry, { PORT: "0", HOST: "127.0.0.1", HONEYFRAME_ADMIN_TOKEN: ${
-      JSON.stringify(TOKEN)
-    } });
-`,
-  );
+  const entry = await buildServerEntry(tree.root);
   await using server = await startServer(
-    new Deno.Command(Deno.execPath(), {
-      args: [
-        "run",
-        "--config",
-        resolve("deno.json"),
-        "--deny-read",
-        "--allow-net=127.0.0.1",
-        entry,
-      ],
-      stdout: "piped",
-      stderr: "piped",
-    }),
+    sandboxedDenoServer(entry, { PORT: "0", HOST: "127.0.0.1", HONEYFRAME_ADMIN_TOKEN: TOKEN }),
   );
   mkdirSync(SCREENSHOTS, { recursive: true });
   const browser = new Deno.Command("node", {

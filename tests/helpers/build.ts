@@ -3,9 +3,11 @@
  *
  * @module
  */
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { buildRegistry, type BuildResult, writeRegistry } from "../../src/build/mod.ts";
+import { serverEntrySource } from "../../src/build/server_entry.ts";
 import type { Registry } from "../../src/runtime/mod.ts";
 
 /** Where a test build looks and writes; every field defaults to a place inside the tree. */
@@ -39,4 +41,21 @@ export async function loadRegistry(
   const { outFile } = await buildTree(root, options);
   const module = await import(pathToFileURL(outFile).href);
   return module.registry as Registry;
+}
+
+/**
+ * Builds `root` into `<root>/gen/registry.ts` (bundled plugins from the project unless told) and
+ * writes `<root>/gen/server.ts`, the project's `main.ts` pointed at that registry.
+ *
+ * @returns The entry module's path.
+ */
+export async function buildServerEntry(
+  root: string,
+  options: TreeBuildOptions = {},
+): Promise<string> {
+  const outFile = join(root, "gen/registry.ts");
+  await buildTree(root, { installDir: Deno.cwd(), outFile, ...options });
+  const entry = join(root, "gen/server.ts");
+  writeFileSync(entry, serverEntrySource(outFile, entry));
+  return entry;
 }

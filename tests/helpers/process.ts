@@ -60,3 +60,33 @@ export async function startServer(
   await dispose();
   throw new Error(`the server did not start:\n${output}`);
 }
+
+/**
+ * A `deno run` of a server entry with the project's config, file reads and writes, subprocesses and
+ * FFI denied, network and environment allowed, and only `env` in its environment.
+ *
+ * @param entry The entry module.
+ * @param env The server's environment.
+ * @returns The command (its output piped, for {@link startServer}).
+ */
+export function sandboxedDenoServer(entry: string, env: Record<string, string>): Deno.Command {
+  return new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "--no-prompt",
+      "--config",
+      `${Deno.cwd()}/deno.json`,
+      "--deny-read",
+      "--deny-write",
+      "--deny-run",
+      "--deny-ffi",
+      "--allow-net",
+      "--allow-env",
+      entry,
+    ],
+    env,
+    clearEnv: true,
+    stdout: "piped",
+    stderr: "piped",
+  });
+}

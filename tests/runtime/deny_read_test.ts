@@ -1,9 +1,6 @@
 import assert from "node:assert/strict";
-import { writeFileSync } from "node:fs";
-import { join } from "node:path";
-import { pathToFileURL } from "node:url";
-import { buildTree } from "../helpers/build.ts";
-import { startServer } from "../helpers/process.ts";
+import { buildServerEntry } from "../helpers/build.ts";
+import { sandboxedDenoServer, startServer } from "../helpers/process.ts";
 import { makeTree, manifest, pingRouter } from "../helpers/tree.ts";
 
 Deno.test("the built app serves in a child process that may not read or write files", async () => {
@@ -19,35 +16,11 @@ Deno.test("the built app serves in a child process that may not read or write fi
 export const router = new Hono().get("/read", (c) => c.text(Deno.readTextFileSync(import.meta.filename!)));
 `,
   });
-  await buildTree(tree.root, {
-    installDir: Deno.cwd(),
-    outFile: join(tree.root, "gen/registry.ts"),
-  });
-  const entry = join(tree.root, "gen/server.ts");
-  writeFileSync(
-    entry,
-    `import { registry } from "./registry.ts";
-import { serveWithDeno } from ${
-      JSON.stringify(pathToFileURL(join(Deno.cwd(), "src/runtime/adapters/deno.ts")).href)
-    };
-serveWithDeno(registry, { PORT: "0", HOST: "127.0.0.1", HONEYFRAME_ADMIN_TOKEN: "a-token-for-the-test" });
-`,
-  );
-  const command = new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "--no-prompt",
-      "--config",
-      join(Deno.cwd(), "deno.json"),
-      "--deny-read",
-      "--deny-write",
-      "--deny-run",
-      "--deny-ffi",
-      "--allow-net=127.0.0.1",
-      entry,
-    ],
-    stdout: "piped",
-    stderr: "piped",
+  const entry = await buildServerEntry(tree.root);
+  const command = sandboxedDenoServer(entry, {
+    PORT: "0",
+    HOST: "127.0.0.1",
+    HONEYFRAME_ADMIN_TOKEN: "a-token-for-the-test",
   });
   await using server = await startServer(command);
 

@@ -2,12 +2,9 @@
  * Two server processes on one PostgreSQL database see each other's enable/disable within 5 s.
  */
 import assert from "node:assert/strict";
-import { writeFileSync } from "node:fs";
-import { join, resolve } from "node:path";
-import { pathToFileURL } from "node:url";
-import { buildTree } from "../helpers/build.ts";
+import { buildServerEntry } from "../helpers/build.ts";
 import { startPostgres } from "../helpers/postgres.ts";
-import { startServer } from "../helpers/process.ts";
+import { sandboxedDenoServer, startServer } from "../helpers/process.ts";
 import { makeTree } from "../helpers/tree.ts";
 
 const TOKEN = "convergence-admin-token-0123";
@@ -28,43 +25,14 @@ Deno.test("two instances sharing PostgreSQL converge on enable/disable within 5 
   await using cluster = await startPostgres();
   const databaseUrl = await cluster.createDatabase();
   using tree = makeTree();
-  await buildTree(tree.root, {
-    installDir: Deno.cwd(),
-    outFile: join(tree.root, "gen/registry.ts"),
-  });
-  const entry = join(tree.root, "gen/server.ts");
-  const module = (path: string) => JSON.stringify(pathToFileURL(resolve(path)).href);
-  writeFileSync(
-    entry,
-    `import { registry } from "./registry.ts";
-import { serveWithDeno } from ${module("src/runtime/adapters/deno.ts")};
-import { openStoreOrExit } from ${module("src/state/open_state.ts")};
-const { store, label } = await openStoreOrExit(Deno.env, "memory", Deno.exit);
-await serveWithDeno(registry, Deno.env, { store, storeLabel: label });
-`,
-  );
+  const entry = await buildServerEntry(tree.root);
   const instance = () =>
     startServer(
-      new Deno.Command(Deno.execPath(), {
-        args: [
-          "run",
-          "--config",
-          resolve("deno.json"),
-          "--deny-read",
-          "--deny-write",
-          "--allow-net",
-          "--allow-env",
-          entry,
-        ],
-        env: {
-          PORT: "0",
-          HOST: "127.0.0.1",
-          HONEYFRAME_ADMIN_TOKEN: TOKEN,
-          HONEYFRAME_DATABASE_URL: databaseUrl,
-        },
-        clearEnv: true,
-        stdout: "piped",
-        stderr: "piped",
+      sandboxedDenoServer(entry, {
+        PORT: "0",
+        HOST: "127.0.0.1",
+        HONEYFRAME_ADMIN_TOKEN: TOKEN,
+        HONEYFRAME_DATABASE_URL: databaseUrl,
       }),
     );
   await using a = await instance();

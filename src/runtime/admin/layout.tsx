@@ -83,12 +83,7 @@ export interface LayoutProps {
 export function Layout(props: LayoutProps) {
   return (
     <html lang="en">
-      <head>
-        <meta charset="utf-8" />
-        <meta name="viewport" content="width=device-width, initial-scale=1" />
-        <title>{props.title} · Honeyframe Edge</title>
-        <link rel="stylesheet" href={STYLESHEET_PATH} />
-      </head>
+      <DocumentHead title={props.title} />
       <body>
         <a class="skip" href="#main">Skip to content</a>
         <div class="shell">
@@ -117,6 +112,23 @@ export function Layout(props: LayoutProps) {
         </div>
       </body>
     </html>
+  );
+}
+
+/**
+ * The `<head>` of every page: character set, viewport, title and the host's stylesheet.
+ *
+ * @param props `title`: the page title.
+ * @returns The head element.
+ */
+export function DocumentHead(props: { title: string }) {
+  return (
+    <head>
+      <meta charset="utf-8" />
+      <meta name="viewport" content="width=device-width, initial-scale=1" />
+      <title>{props.title} · Honeyframe Edge</title>
+      <link rel="stylesheet" href={STYLESHEET_PATH} />
+    </head>
   );
 }
 

@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { STYLESHEET_PATH } from "../stylesheet.ts";
+import { DocumentHead } from "../layout.tsx";
 
 /** What the sign-in page shows. */
 export interface SignInProps {
@@ -24,12 +24,7 @@ export interface SignInProps {
 export function SignInPage(props: SignInProps) {
   return (
     <html lang="en">
-      <head>
-        <meta charset="utf-8" />
-        <meta name="viewport" content="width=device-width, initial-scale=1" />
-        <title>Sign in · Honeyframe Edge</title>
-        <link rel="stylesheet" href={STYLESHEET_PATH} />
-      </head>
+      <DocumentHead title="Sign in" />
       <body>
         <main id="main" class="sign-in card">
           <h1>Sign in to Honeyframe Edge</h1>
