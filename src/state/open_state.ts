@@ -11,7 +11,6 @@ import { join } from "node:path";
 import { ConfigError, type EnvSource, readEnv } from "../runtime/config.ts";
 import { MemoryStore } from "../runtime/state/memory_store.ts";
 import type { StateStore } from "../runtime/state/types.ts";
-import { postgresDriver } from "./postgres_driver.ts";
 import type { SqlDriver } from "./sql_driver.ts";
 import { openSqlStore } from "./sql_store.ts";
 
@@ -75,8 +74,11 @@ export async function openStore(
         throw new ConfigError("the SQLite store needs Deno (node:sqlite); use postgres or memory");
       }
       return await openSqlStore(sqlite(choice.path), { kind: "sqlite", shared: false });
-    case "postgres":
+    case "postgres": {
+      // Loaded only when chosen: the client library costs start-up time and memory otherwise.
+      const { postgresDriver } = await import("./postgres_driver.ts");
       return await openSqlStore(postgresDriver(choice.url), { kind: "postgres", shared: true });
+    }
   }
 }
 
