@@ -10,7 +10,6 @@ import { registry } from "./.gen/registry.ts";
 import { serveWithDeno } from "./src/runtime/adapters/deno.ts";
 import { readEnv } from "./src/runtime/config.ts";
 import { openStoreOrExit } from "./src/state/open_state.ts";
-import { sqliteDriver } from "./src/state/sqlite_driver.ts";
 
 const dataDir = readEnv(Deno.env, "DATA_DIR") ?? "./data";
 const writable = Deno.permissions.querySync({ name: "write", path: dataDir }).state === "granted";
@@ -18,6 +17,7 @@ const { store, label } = await openStoreOrExit(
   Deno.env,
   writable ? "sqlite" : "memory",
   Deno.exit,
-  sqliteDriver,
+  // Loaded only when chosen, like the PostgreSQL client.
+  async (path) => (await import("./src/state/sqlite_driver.ts")).sqliteDriver(path),
 );
 await serveWithDeno(registry, Deno.env, { store, storeLabel: label });

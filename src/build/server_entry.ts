@@ -31,5 +31,5 @@ export function serverEntrySource(registryFile: string, entryFile: string): stri
       '"./.gen/registry.ts"',
       JSON.stringify(registry.startsWith(".") ? registry : `./${registry}`),
     )
-    .replaceAll('from "./src/', `from "${root}/src/`);
+    .replaceAll('"./src/', `"${root}/src/`);
 }

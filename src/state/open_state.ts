@@ -14,6 +14,9 @@ import type { StateStore } from "../runtime/state/types.ts";
 import type { SqlDriver } from "./sql_driver.ts";
 import { openSqlStore } from "./sql_store.ts";
 
+/** Opens a SQLite database (possibly loading the driver first). */
+export type SqliteFactory = (path: string) => SqlDriver | Promise<SqlDriver>;
+
 /** The backends. */
 export type StoreKind = "memory" | "sqlite" | "postgres";
 
@@ -64,7 +67,7 @@ export function chooseStore(env: EnvSource, fallback: StoreKind): StoreChoice {
  */
 export async function openStore(
   choice: StoreChoice,
-  sqlite?: (path: string) => SqlDriver,
+  sqlite?: SqliteFactory,
 ): Promise<StateStore> {
   switch (choice.kind) {
     case "memory":
@@ -73,7 +76,7 @@ export async function openStore(
       if (!sqlite) {
         throw new ConfigError("the SQLite store needs Deno (node:sqlite); use postgres or memory");
       }
-      return await openSqlStore(sqlite(choice.path), { kind: "sqlite", shared: false });
+      return await openSqlStore(await sqlite(choice.path), { kind: "sqlite", shared: false });
     case "postgres": {
       // Loaded only when chosen: the client library costs start-up time and memory otherwise.
       const { postgresDriver } = await import("./postgres_driver.ts");
@@ -118,7 +121,7 @@ export async function openStoreOrExit(
   env: EnvSource,
   fallback: StoreKind,
   exit: (code: number) => never,
-  sqlite?: (path: string) => SqlDriver,
+  sqlite?: SqliteFactory,
 ): Promise<{ store: StateStore; label: string }> {
   try {
     const choice = chooseStore(env, fallback);
