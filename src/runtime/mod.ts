@@ -16,11 +16,23 @@ export {
   readEnv,
 } from "./config.ts";
 export { errorLogger, type LogSink } from "./error_log.ts";
+export {
+  DEFAULT_ORG,
+  type LifecycleOptions,
+  PluginLifecycle,
+  type RuntimeStatus,
+} from "./lifecycle.ts";
+export { type Principal, principalOf, requirePermission } from "./permissions.ts";
+export { MemoryStore } from "./state/memory_store.ts";
+export type { AuditEvent, GroupRecord, PluginState, StateStore } from "./state/types.ts";
 export { RESERVED_PLUGIN_NAMES } from "./reserved_names.ts";
 export { type PluginsReport, pluginsReport, type PluginSummary } from "./plugins_report.ts";
 export {
+  type CatalogPermission,
   defineRegistry,
   type NavEntry,
+  type PluginPage,
+  type PluginPageProps,
   type PluginRouter,
   type PluginSource,
   type PluginStatus,
@@ -28,5 +40,6 @@ export {
   type Registry,
   type RegistryPlugin,
   type RegistryRouter,
+  type RouteEntry,
   type SeedGroup,
 } from "./registry.ts";
