@@ -105,9 +105,8 @@ export class PluginLifecycle {
     actor: string,
   ): Promise<LifecycleRefusal | undefined> {
     await this.ready();
-    const known = this.registry.plugins.some((plugin) => plugin.name === name);
+    if (!this.registry.plugins.some((plugin) => plugin.name === name)) return "not_found";
     const plugin = this.#mountable.get(name);
-    if (!known) return "not_found";
     const at = new Date(this.#now()).toISOString();
     const action: AuditEvent["action"] = enabled ? "enable" : "disable";
     if (!plugin) {
@@ -122,9 +121,12 @@ export class PluginLifecycle {
       return "not_mountable";
     }
     await this.store.setEnabled(name, enabled, actor, at);
-    if (enabled) await this.#seed(plugin, actor, at);
-    if (enabled) this.#disabled.delete(name);
-    else this.#disabled.add(name);
+    if (enabled) {
+      await this.#seed(plugin, actor, at);
+      this.#disabled.delete(name);
+    } else {
+      this.#disabled.add(name);
+    }
     await this.store.appendAudit({ time: at, actor, action, target: name, outcome: "success" });
     return undefined;
   }
