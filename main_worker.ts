@@ -5,6 +5,6 @@
  * @module
  */
 import { registry } from "./.gen/registry.ts";
-import { workerHandler } from "./src/runtime/adapters/worker.ts";
+import { workerHandler } from "./src/adapters/worker/mod.ts";
 
 export default workerHandler(registry);

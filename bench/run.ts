@@ -106,7 +106,7 @@ async function timeBuild(dir: string): Promise<number> {
     args: [
       "run",
       "-A",
-      "src/cli/main.ts",
+      "src/cli/tasks/plugins.ts",
       "build",
       "--install-dir",
       join(dir, "none"),
@@ -222,7 +222,7 @@ function demoBundleKiB(dir: string): number {
     args: [
       "run",
       "-A",
-      "src/cli/main.ts",
+      "src/cli/tasks/plugins.ts",
       "build",
       "--data-dir",
       join(dir, "none"),

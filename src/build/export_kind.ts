@@ -36,6 +36,7 @@ export interface ExportInfo {
  * @returns Its kind, its routes when it is a Hono app, its paths when it is a page map.
  * @example
  * ```ts
+ * import { Hono } from "hono";
  * describeExport(new Hono().get("/x", (c) => c.text("x"))); // { kind: "a Hono app", routes: [{ method: "GET", path: "/x" }] }
  * describeExport(() => 1); // { kind: "a function" }
  * ```

@@ -16,7 +16,9 @@ import type { VerifiedPlugin } from "./verify.ts";
  * @returns `sha256-<hex>`.
  * @example
  * ```ts
- * const fingerprint = fingerprintInputs(await verify(discover(roots)));
+ * import { discover } from "./discover.ts";
+ * import { verify } from "./verify.ts";
+ * const fingerprint = fingerprintInputs(await verify(discover({ installDir: ".", dataDir: "./data" })));
  * ```
  */
 export function fingerprintInputs(plugins: readonly VerifiedPlugin[]): string {

@@ -27,6 +27,10 @@ const RUNTIME_REGISTRY = fileURLToPath(new URL("../runtime/registry.ts", import.
  * @returns The TypeScript source of the registry.
  * @example
  * ```ts
+ * import { discover } from "./discover.ts";
+ * import { fingerprintInputs } from "./fingerprint.ts";
+ * import { verify } from "./verify.ts";
+ * const plugins = await verify(discover({ installDir: ".", dataDir: "./data" }));
  * const source = generateRegistry(plugins, fingerprintInputs(plugins), ".gen/registry.ts");
  * ```
  */

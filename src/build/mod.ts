@@ -11,7 +11,13 @@ import { generateRegistry } from "./generate.ts";
 import { type VerifiedPlugin, verify, type VerifyOptions } from "./verify.ts";
 
 export type { DiscoveredPlugin, PluginRoots } from "./discover.ts";
-export type { VerifiedPlugin, VerifiedRouter, VerifyOptions } from "./verify.ts";
+export type {
+  VerifiedFrontend,
+  VerifiedPlugin,
+  VerifiedRouter,
+  VerifyOptions,
+} from "./verify.ts";
+export type { AppRoute } from "./export_kind.ts";
 export { discover, fingerprintInputs, generateRegistry, verify };
 
 /** The default location of the generated registry, relative to the working directory. */
@@ -60,6 +66,7 @@ export async function buildRegistry(options: BuildOptions): Promise<BuildResult>
  * @param source The registry source.
  * @example
  * ```ts
+ * const { source } = await buildRegistry({ installDir: ".", dataDir: "./data", outFile: ".gen/registry.ts" });
  * writeRegistry(".gen/registry.ts", source);
  * ```
  */
@@ -82,6 +89,7 @@ export function writeRegistry(outFile: string, source: string): void {
  * @returns `"missing"`, `"stale"` or `"fresh"`.
  * @example
  * ```ts
+ * const result = await buildRegistry({ installDir: ".", dataDir: "./data", outFile: ".gen/registry.ts" });
  * if (registryState(".gen/registry.ts", result.source) === "stale") console.log("rebuild");
  * ```
  */

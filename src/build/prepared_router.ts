@@ -23,6 +23,9 @@ import type { VerifiedPlugin } from "./verify.ts";
  * shape cannot be prepared (the app then uses Hono's default router).
  * @example
  * ```ts
+ * import { discover } from "./discover.ts";
+ * import { verify } from "./verify.ts";
+ * const plugins = await verify(discover({ installDir: ".", dataDir: "./data" }));
  * const source = preparedRouterSource(plugins); // "[{\"ALL\":[/^…$/,…]},{…}]"
  * ```
  */

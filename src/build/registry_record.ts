@@ -17,6 +17,8 @@ export type RegistryRecord = Omit<RegistryPlugin, "routers" | "pages">;
  * @returns The record the registry stores for it (routers and pages excluded).
  * @example
  * ```ts
+ * import type { VerifiedPlugin } from "./verify.ts";
+ * declare const plugin: VerifiedPlugin;
  * const record = registryRecord(plugin);
  * record.status; // "mounted"
  * ```

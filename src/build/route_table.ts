@@ -58,7 +58,10 @@ export interface RoutedPlugin {
  * @returns For each plugin name with conflicts, one problem per conflicting route, naming both places.
  * @example
  * ```ts
- * const conflicts = routeConflicts(plugins);
+ * const conflicts = routeConflicts([
+ *   { name: "crm", routerSpecs: ["a.ts"], routes: [{ method: "GET", path: "/x", router: "a.ts" }] },
+ *   { name: "crm", routerSpecs: ["b.ts"], routes: [{ method: "GET", path: "/x", router: "b.ts" }] },
+ * ]);
  * conflicts.get("crm"); // [{ code: "route.conflict", … }]
  * ```
  */

@@ -1,35 +1,49 @@
 /**
- * Server entries for registries written elsewhere than `.gen/` (`build --out`): `main.ts` itself,
- * pointed at another registry file, so that such a registry is served exactly as `deno task start`
- * serves the project's.
+ * Server entries for registries written elsewhere than `.gen/` (`build --out`, tests, benchmarks):
+ * a module that imports the registry and calls the runtime's serve function, as `main.ts` and
+ * `main_node.ts` do for the project's registry.
  *
  * @module
  */
-import { readFileSync } from "node:fs";
 import { dirname, relative, sep } from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { fileURLToPath } from "node:url";
 
-const MAIN = new URL("../../main.ts", import.meta.url);
+/** The serve function of each server runtime, and the module that exports it. */
+const SERVERS = {
+  deno: { serve: "serveDeno", module: "../adapters/deno/mod.ts" },
+  node: { serve: "serveNode", module: "../adapters/node/mod.ts" },
+} as const;
+
+/** A runtime a server entry can be written for. */
+export type ServerRuntime = keyof typeof SERVERS;
 
 /**
- * The source of `main.ts` with its registry import pointing at `registryFile` and its host imports
- * made absolute, for a module written at `entryFile`.
+ * The source of a server entry at `entryFile` that serves `registryFile`.
  *
  * @param registryFile The registry module.
  * @param entryFile Where the entry will be written.
- * @returns The entry's source.
+ * @param runtime The runtime whose adapter serves it.
+ * @returns The entry's source: two imports and one call.
  * @example
  * ```ts
- * writeFileSync("/tmp/x/server.ts", serverEntrySource("/tmp/x/registry.ts", "/tmp/x/server.ts"));
+ * serverEntrySource("/tmp/x/registry.ts", "/tmp/x/server.ts").split("\n")[0];
+ * // 'import { registry } from "./registry.ts";'
  * ```
  */
-export function serverEntrySource(registryFile: string, entryFile: string): string {
+export function serverEntrySource(
+  registryFile: string,
+  entryFile: string,
+  runtime: ServerRuntime = "deno",
+): string {
   const registry = relative(dirname(entryFile), registryFile).split(sep).join("/");
-  const root = pathToFileURL(dirname(fileURLToPath(MAIN))).href;
-  return readFileSync(MAIN, "utf8")
-    .replace(
-      '"./.gen/registry.ts"',
-      JSON.stringify(registry.startsWith(".") ? registry : `./${registry}`),
-    )
-    .replaceAll('"./src/', `"${root}/src/`);
+  const { serve, module } = SERVERS[runtime];
+  return [
+    `import { registry } from ${
+      JSON.stringify(registry.startsWith(".") ? registry : `./${registry}`)
+    };`,
+    `import { ${serve} } from ${JSON.stringify(fileURLToPath(new URL(module, import.meta.url)))};`,
+    "",
+    `await ${serve}(registry);`,
+    "",
+  ].join("\n");
 }

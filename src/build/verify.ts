@@ -67,6 +67,7 @@ export interface VerifyOptions {
  * @returns The plugins with verification problems added and their status decided.
  * @example
  * ```ts
+ * import { discover } from "./discover.ts";
  * const plugins = await verify(discover({ installDir: ".", dataDir: "./data" }));
  * ```
  */

@@ -4,6 +4,7 @@
  * @module
  */
 import { parseArgs } from "node:util";
+import { envOrDefault, type EnvSource } from "../env/mod.ts";
 import { DEFAULT_REGISTRY_FILE } from "../build/mod.ts";
 import { DEFAULT_IMPORT_TIMEOUT_MS } from "../build/module_inspector.ts";
 
@@ -61,8 +62,12 @@ Verbs:
   uninstall <slug> remove a data plugin, rebuild
 
 Options:
-  --install-dir <dir>     bundled plugins are in <dir>/plugins  (default: $INSTALL_DIR or .)
-  --data-dir <dir>        customer plugins are in <dir>/plugins (default: $DATA_DIR or ./data)
+  --install-dir <dir>     bundled plugins are in <dir>/plugins  (default: $INSTALL_DIR or ${
+  envOrDefault({}, "INSTALL_DIR")
+})
+  --data-dir <dir>        customer plugins are in <dir>/plugins (default: $DATA_DIR or ${
+  envOrDefault({}, "DATA_DIR")
+})
   --out <file>            registry module to write or check     (default: ${DEFAULT_REGISTRY_FILE})
   --json                  machine-readable output
   --strict                build: exit 1 when any plugin has errors
@@ -87,7 +92,7 @@ Exit codes: 0 success, 1 problems found, 2 usage error.`;
  */
 export function parseCliArgs(
   argv: readonly string[],
-  env: Readonly<Record<string, string | undefined>>,
+  env: EnvSource,
 ): CliArgs | "help" {
   let parsed;
   try {
@@ -128,8 +133,8 @@ export function parseCliArgs(
   return {
     verb: verb as Verb,
     positionals: rest,
-    installDir: values["install-dir"] ?? (env.INSTALL_DIR || "."),
-    dataDir: values["data-dir"] ?? (env.DATA_DIR || "./data"),
+    installDir: values["install-dir"] ?? envOrDefault(env, "INSTALL_DIR"),
+    dataDir: values["data-dir"] ?? envOrDefault(env, "DATA_DIR"),
     outFile: values.out ?? DEFAULT_REGISTRY_FILE,
     json: values.json,
     strict: values.strict,

@@ -18,7 +18,9 @@ import { pluginsReport, type PluginSummary } from "../runtime/plugins_report.ts"
  * @returns The line, with the file shown relative to the working directory when it is below it.
  * @example
  * ```ts
- * formatProblem(plugin, plugin.errors[0], "error");
+ * import type { VerifiedPlugin } from "../build/mod.ts";
+ * declare const plugin: VerifiedPlugin;
+ * formatProblem(plugin, plugin.errors[0]!, "error");
  * // "error   crm data/plugins/crm/plugin.yaml: version: is required [manifest.missing_field]"
  * ```
  */

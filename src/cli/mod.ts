@@ -4,6 +4,7 @@
  *
  * @module
  */
+import type { EnvSource } from "../env/mod.ts";
 import { parseCliArgs, USAGE, UsageError } from "./args.ts";
 import { buildVerb, listVerb, verifyVerb } from "./build_verbs.ts";
 import { type CliIo, consoleIo } from "./io.ts";
@@ -26,7 +27,7 @@ export type { CliIo };
  */
 export async function runCli(
   argv: readonly string[],
-  env: Readonly<Record<string, string | undefined>>,
+  env: EnvSource,
   io: CliIo = consoleIo,
 ): Promise<number> {
   let args;

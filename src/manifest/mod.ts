@@ -8,9 +8,14 @@ import { parseYamlSafely } from "./safe_yaml.ts";
 import { validateManifest, type ValidationResult } from "./validate.ts";
 
 export { MAX_MANIFEST_BYTES } from "./safe_yaml.ts";
-export { type Manifest, ManifestSchema, PLUGIN_NAME } from "./schema.ts";
+export {
+  type Manifest,
+  type ManifestNavEntry,
+  type ManifestSeedGroup,
+  PLUGIN_NAME,
+} from "./schema.ts";
 export { type Problem, problem, PROBLEM_CODES, type ProblemCode } from "./problems.ts";
-export { parseRouterSpec, type RouterSpec } from "./router_spec.ts";
+export { parseRouterSpec, type RouterSpec } from "./router_reference.ts";
 export type { ValidationResult };
 
 /** The manifest file name inside a plugin folder. */

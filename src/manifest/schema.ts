@@ -8,7 +8,7 @@
 import * as v from "valibot";
 import { modulePathProblem, pathProblem } from "./plugin_path.ts";
 import type { ProblemCode } from "./problems.ts";
-import { parseRouterSpec } from "./router_spec.ts";
+import { parseRouterSpec, type RouterSpec } from "./router_reference.ts";
 
 /** A plugin name: lowercase, hyphenated, optionally one leading `_` (reserved for host plugins). */
 export const PLUGIN_NAME = /^_?[a-z0-9]+(-[a-z0-9]+)*$/;
@@ -201,7 +201,11 @@ export const MANIFEST_FIELDS = {
   seed_groups: v.optional(list(SeedGroupSchema), []),
 };
 
-/** The schema of a whole manifest, cross-field rules included. */
+/**
+ * The schema of a whole manifest, cross-field rules included.
+ *
+ * @internal Read it through {@link Manifest} and `validateManifest()`.
+ */
 export const ManifestSchema = v.pipe(
   v.object(MANIFEST_FIELDS, typeMessage("a mapping")),
   v.forward(
@@ -219,8 +223,54 @@ export const ManifestSchema = v.pipe(
   ),
 );
 
-/** A valid manifest, with defaults applied (`routers`, `nav`, `permissions`, `seed_groups`). */
-export type Manifest = v.InferOutput<typeof ManifestSchema>;
+/** One sidebar entry of a plugin (`nav[]`). */
+export interface ManifestNavEntry {
+  /** The text of the link. */
+  label: string;
+  /** The page it opens, starting with `/`, relative to the plugin's pages. */
+  path: string;
+  /** An icon name. */
+  icon?: string | undefined;
+}
+
+/** A group a plugin seeds on its first enable (`seed_groups[]`). */
+export interface ManifestSeedGroup {
+  /** The group name. */
+  name: string;
+  /** Permissions the plugin declares. */
+  permissions: string[];
+}
+
+/**
+ * A valid manifest, with defaults applied (`routers`, `nav`, `permissions`, `seed_groups`). It is
+ * exactly what {@link ManifestSchema} outputs; the compiler checks the two stay equal.
+ */
+export interface Manifest {
+  /** The plugin's slug, equal to its folder name. */
+  name: string;
+  /** Its semver 2.0 version. */
+  version: string;
+  /** The name people see; the slug when absent. */
+  display_name?: string | undefined;
+  /** The routers to mount under `/api/<name>`. */
+  routers: RouterSpec[];
+  /** A folder inside the plugin holding `dbt_project.yml`. */
+  dbt_workspace?: string | undefined;
+  /** A module inside the plugin exporting `pages`. */
+  frontend_entry?: string | undefined;
+  /** Sidebar entries. */
+  nav: ManifestNavEntry[];
+  /** The permissions the plugin declares (`resource.action`). */
+  permissions: string[];
+  /** Groups seeded on the first enable. */
+  seed_groups: ManifestSeedGroup[];
+}
+
+/** Fails to compile when {@link Manifest} and the schema's output drift apart. */
+type SchemaOutput = v.InferOutput<typeof ManifestSchema>;
+const _manifestIsTheSchemaOutput: [Manifest, SchemaOutput] extends [SchemaOutput, Manifest]
+  ? true
+  : never = true;
 
 function undeclaredSeedPermissions(
   input: { permissions?: string[]; seed_groups?: { name: string; permissions: string[] }[] },

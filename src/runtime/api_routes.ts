@@ -5,7 +5,7 @@
  * @module
  */
 import { Hono } from "hono";
-import { requireAdmin } from "./admin_auth.ts";
+import { requireAdmin } from "./admin/api_auth.ts";
 import type { PluginLifecycle } from "./lifecycle.ts";
 import { pluginsReport } from "./plugins_report.ts";
 import type { Registry } from "./registry.ts";
@@ -32,7 +32,13 @@ export interface ApiOptions {
  * @returns The app.
  * @example
  * ```ts
- * app.route("/api", apiApp({ registry, lifecycle, adminToken, now: Date.now }));
+ * import { Hono } from "hono";
+ * import { MemoryStore } from "../state/mod.ts";
+ * import { PluginLifecycle } from "./lifecycle.ts";
+ * import { defineRegistry } from "./registry.ts";
+ * const registry = defineRegistry({ fingerprint: "sha256-x", permissions: [], plugins: [] });
+ * const lifecycle = new PluginLifecycle(registry, new MemoryStore());
+ * new Hono().route("/api", apiApp({ registry, lifecycle, adminToken: "an-admin-token-16+", now: Date.now }));
  * ```
  */
 export function apiApp(options: ApiOptions): Hono {

@@ -18,7 +18,7 @@ import { pluginPagesApp } from "./plugin_pages.tsx";
 import { mountPlugin, servingPlugin } from "./plugin_mount.ts";
 import type { HostContext } from "./permissions.ts";
 import type { PreparedRouterParams, Registry } from "./registry.ts";
-import { MemoryStore } from "./state/memory_store.ts";
+import { MemoryStore } from "../state/mod.ts";
 
 /** Options of {@link createApp}. */
 export interface AppOptions extends Partial<HostConfig> {
@@ -41,8 +41,10 @@ export interface AppOptions extends Partial<HostConfig> {
  * @returns The Hono app; pass `app.fetch` to any server.
  * @example
  * ```ts
- * import { registry } from "./.gen/registry.ts";
- * Deno.serve(createApp(registry, { adminToken: Deno.env.get("HONEYFRAME_ADMIN_TOKEN") }).fetch);
+ * import { defineRegistry } from "./registry.ts";
+ * const registry = defineRegistry({ fingerprint: "sha256-x", permissions: [], plugins: [] });
+ * const app = createApp(registry, { adminToken: "an-admin-token-16+" });
+ * (await app.request("/healthz")).status; // 200
  * ```
  */
 export function createApp(registry: Registry, options: AppOptions = {}): Hono {

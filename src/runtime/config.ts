@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { ConfigError, envOrDefault, type EnvSource, readEnv } from "../env/mod.ts";
 
 /** The host's runtime configuration. */
 export interface HostConfig {
@@ -17,51 +18,11 @@ export interface HostConfig {
   readonly jwtSecret?: string;
 }
 
-/**
- * Any source of environment variables: an object with `get()` (`Deno.env`) or a plain record
- * (`process.env`, Worker bindings, whose non-string values are ignored).
- */
-export type EnvSource =
-  | { get(name: string): string | undefined }
-  | Readonly<Record<string, unknown>>;
-
-/** The port used when `PORT` is not set. */
-export const DEFAULT_PORT = 8000;
-
 /** The shortest admin token accepted: shorter ones are guessable. */
 export const MIN_ADMIN_TOKEN_LENGTH = 16;
 
 /** The shortest JWT secret accepted (HS256 wants at least 256 bits). */
 export const MIN_JWT_SECRET_LENGTH = 32;
-
-/** A configuration the host refuses to start with. The message never contains a secret. */
-export class ConfigError extends Error {
-  override name = "ConfigError";
-}
-
-/**
- * Reads one variable from an environment source.
- *
- * @param env The source.
- * @param name The variable name.
- * @returns The trimmed value, or `undefined` when unset, empty, not a string, or not readable.
- * @example
- * ```ts
- * readEnv(Deno.env, "PORT");
- * readEnv(process.env, "PORT");
- * ```
- */
-export function readEnv(env: EnvSource, name: string): string | undefined {
-  let value: unknown;
-  try {
-    value = typeof env.get === "function"
-      ? (env as { get(name: string): string | undefined }).get(name)
-      : (env as Readonly<Record<string, unknown>>)[name];
-  } catch {
-    return undefined; // a variable the process may not read (Deno's --allow-env=<list>) is unset
-  }
-  return typeof value === "string" && value.trim() !== "" ? value.trim() : undefined;
-}
 
 /**
  * Reads the configuration from environment variables.
@@ -78,8 +39,8 @@ export function readEnv(env: EnvSource, name: string): string | undefined {
  * ```
  */
 export function readConfig(env: EnvSource): HostConfig {
-  const portText = readEnv(env, "PORT");
-  const port = portText === undefined ? DEFAULT_PORT : Number(portText);
+  const portText = envOrDefault(env, "PORT");
+  const port = Number(portText);
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
     throw new ConfigError(
       `PORT must be an integer from 0 to 65535, not ${JSON.stringify(portText)}`,
@@ -101,7 +62,7 @@ export function readConfig(env: EnvSource): HostConfig {
   }
   return {
     port,
-    hostname: readEnv(env, "HOST") ?? "0.0.0.0",
+    hostname: envOrDefault(env, "HOST"),
     ...(adminToken === undefined ? {} : { adminToken }),
     ...(jwtSecret === undefined ? {} : { jwtSecret }),
   };

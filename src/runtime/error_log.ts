@@ -25,7 +25,7 @@ export type LogSink = (line: string) => void;
  * @returns A function that logs a failure with its context.
  * @example
  * ```ts
- * const logFailure = errorLogger(console.error, config.adminToken);
+ * const logFailure = errorLogger(console.error, "the-admin-token-never-logged");
  * logFailure("plugin crm failed on GET /api/crm/x", new Error("boom"));
  * ```
  */

@@ -6,7 +6,7 @@
  * @module
  */
 import type { PluginStatus, Registry, RegistryPlugin } from "./registry.ts";
-import type { AuditEvent, StateStore } from "./state/types.ts";
+import type { AuditEvent, StateStore } from "../state/mod.ts";
 
 /** The organisation seed groups go to. */
 export const DEFAULT_ORG = "default";
@@ -35,9 +35,12 @@ export interface LifecycleOptions {
  *
  * @example
  * ```ts
- * const lifecycle = new PluginLifecycle(registry, store);
+ * import { MemoryStore } from "../state/mod.ts";
+ * import { defineRegistry } from "./registry.ts";
+ * const registry = defineRegistry({ fingerprint: "sha256-x", permissions: [], plugins: [] });
+ * const lifecycle = new PluginLifecycle(registry, new MemoryStore());
  * await lifecycle.ready();
- * lifecycle.isEnabled("crm"); // true
+ * lifecycle.isEnabled("crm"); // false: not in the registry
  * ```
  */
 export class PluginLifecycle {
@@ -49,13 +52,18 @@ export class PluginLifecycle {
   #timer: ReturnType<typeof setInterval> | undefined;
 
   /**
+   * Creates the lifecycle; call {@link PluginLifecycle.ready} before serving.
+   *
    * @param registry The registry.
    * @param store Where the state lives.
    * @param options Poll interval, clock, log.
    */
   constructor(
+    /** The registry whose plugins this lifecycle enables and disables. */
     readonly registry: Registry,
+    /** Where the state lives. */
     readonly store: StateStore,
+    /** Poll interval, clock, log. */
     readonly options: LifecycleOptions = {},
   ) {
     this.#mountable = new Map(

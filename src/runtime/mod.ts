@@ -6,25 +6,22 @@
  */
 export { type AppOptions, createApp } from "./app.tsx";
 export {
-  ConfigError,
-  DEFAULT_PORT,
-  type EnvSource,
   type HostConfig,
   MIN_ADMIN_TOKEN_LENGTH,
+  MIN_JWT_SECRET_LENGTH,
   readConfig,
   readConfigOrExit,
-  readEnv,
 } from "./config.ts";
 export { errorLogger, type LogSink } from "./error_log.ts";
 export {
   DEFAULT_ORG,
   type LifecycleOptions,
+  type LifecycleRefusal,
   PluginLifecycle,
   type RuntimeStatus,
 } from "./lifecycle.ts";
 export { type Principal, principalOf, requirePermission } from "./permissions.ts";
-export { MemoryStore } from "./state/memory_store.ts";
-export type { AuditEvent, GroupRecord, PluginState, StateStore } from "./state/types.ts";
+export { startupMessage } from "./startup_message.ts";
 export { RESERVED_PLUGIN_NAMES } from "./reserved_names.ts";
 export { type PluginsReport, pluginsReport, type PluginSummary } from "./plugins_report.ts";
 export {
@@ -36,6 +33,7 @@ export {
   type PluginRouter,
   type PluginSource,
   type PluginStatus,
+  type PreparedRouterParams,
   type Problem,
   type Registry,
   type RegistryPlugin,

@@ -46,7 +46,8 @@ export function provideHostContext(c: Context, host: HostContext): void {
  * @returns The principal.
  * @example
  * ```ts
- * router.get("/me", requirePermission("demo.read"), (c) => c.json(principalOf(c)));
+ * import { Hono } from "hono";
+ * new Hono().get("/me", requirePermission("demo.read"), (c) => c.json(principalOf(c) ?? null));
  * ```
  */
 export function principalOf(c: Context): Principal | undefined {
@@ -60,8 +61,9 @@ export function principalOf(c: Context): Principal | undefined {
  * @returns The middleware.
  * @example
  * ```ts
- * import { requirePermission } from "@honeyframe/edge";
- * export const router = new Hono().get("/customers", requirePermission("customer.read"), list);
+ * import { Hono } from "hono";
+ * export const router = new Hono()
+ *   .get("/customers", requirePermission("customer.read"), (c) => c.json([]));
  * ```
  */
 export function requirePermission(permission: string): MiddlewareHandler {

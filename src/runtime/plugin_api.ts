@@ -4,8 +4,10 @@
  *
  * @example
  * ```tsx
- * import { requirePermission, type PluginPageProps } from "@honeyframe/edge";
- * export const router = new Hono().get("/customers", requirePermission("customer.read"), list);
+ * import { Hono } from "hono";
+ * import { type PluginPageProps, requirePermission } from "@honeyframe/edge";
+ * export const router = new Hono()
+ *   .get("/customers", requirePermission("customer.read"), (c) => c.json([]));
  * export const pages = { "/": (props: PluginPageProps) => <h1>{props.plugin.display_name}</h1> };
  * ```
  *

@@ -19,7 +19,13 @@ import type { Registry } from "./registry.ts";
  * @returns The app; a plugin's root page answers at `/<name>/` (and `/<name>` redirects there).
  * @example
  * ```ts
- * app.route("/plugins", pluginPagesApp(registry, lifecycle, () => pluginNavigation(registry, isEnabled)));
+ * import { Hono } from "hono";
+ * import { MemoryStore } from "../state/mod.ts";
+ * import { PluginLifecycle } from "./lifecycle.ts";
+ * import { defineRegistry } from "./registry.ts";
+ * const registry = defineRegistry({ fingerprint: "sha256-x", permissions: [], plugins: [] });
+ * const lifecycle = new PluginLifecycle(registry, new MemoryStore());
+ * new Hono().route("/plugins", pluginPagesApp(registry, lifecycle, () => []));
  * ```
  */
 export function pluginPagesApp(

@@ -47,7 +47,10 @@ export interface PluginsReport {
  * @returns The response body.
  * @example
  * ```ts
- * app.get("/api/plugins", (c) => c.json(pluginsReport(registry)));
+ * import { Hono } from "hono";
+ * import { defineRegistry } from "./registry.ts";
+ * const registry = defineRegistry({ fingerprint: "sha256-x", permissions: [], plugins: [] });
+ * new Hono().get("/api/plugins", (c) => c.json(pluginsReport(registry)));
  * ```
  */
 export function pluginsReport(

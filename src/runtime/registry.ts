@@ -152,7 +152,7 @@ export interface Registry {
  * @returns The same object, frozen.
  * @example
  * ```ts
- * export const registry = defineRegistry({ fingerprint: "sha256-…", plugins: [] });
+ * export const registry = defineRegistry({ fingerprint: "sha256-…", permissions: [], plugins: [] });
  * ```
  */
 export function defineRegistry(registry: Registry): Registry {

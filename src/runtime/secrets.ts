@@ -15,7 +15,7 @@ const encoder = new TextEncoder();
  * @returns Whether they are equal.
  * @example
  * ```ts
- * if (await sameSecret(token, config.adminToken)) grantAccess();
+ * await sameSecret("presented-token", "configured-token"); // false
  * ```
  */
 export async function sameSecret(presented: string, expected: string): Promise<boolean> {

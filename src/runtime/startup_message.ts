@@ -16,7 +16,10 @@ import type { Registry } from "./registry.ts";
  * @returns One or two lines.
  * @example
  * ```ts
- * for (const line of startupMessage(registry, config, 8000)) console.log(line);
+ * import { readConfig } from "./config.ts";
+ * import { defineRegistry } from "./registry.ts";
+ * const registry = defineRegistry({ fingerprint: "sha256-x", permissions: [], plugins: [] });
+ * for (const line of startupMessage(registry, readConfig({}), 8000)) console.log(line);
  * ```
  */
 export function startupMessage(registry: Registry, config: HostConfig, port: number): string[] {

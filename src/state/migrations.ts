@@ -71,7 +71,9 @@ export const MIGRATIONS: readonly Migration[] = [
  * @returns The versions applied now.
  * @example
  * ```ts
- * await migrate(driver); // [1] on a new database, [] afterwards
+ * import { sqliteDriver } from "./sqlite_driver.ts";
+ * const driver = await sqliteDriver(":memory:");
+ * await migrate(driver); // [1, …] on a new database, [] afterwards
  * ```
  */
 export function migrate(

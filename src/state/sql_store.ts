@@ -3,13 +3,7 @@
  *
  * @module
  */
-import type {
-  AuditEvent,
-  GroupRecord,
-  PluginState,
-  SeedGroupInput,
-  StateStore,
-} from "../runtime/state/types.ts";
+import type { AuditEvent, GroupRecord, PluginState, SeedGroupInput, StateStore } from "./types.ts";
 import { migrate } from "./migrations.ts";
 import type { SqlDriver } from "./sql_driver.ts";
 
@@ -58,11 +52,18 @@ export class SqlStore implements StateStore {
     at: string,
   ): Promise<boolean> {
     return this.driver.transaction(async (tx) => {
-      const [state] = await tx.query<{ seeded: number }>(
-        "SELECT seeded FROM plugin_state WHERE name = $1",
+      // Claim the seeding: the UPDATE locks the row, so of two concurrent first enables exactly one
+      // sees `seeded = 0` and writes the groups.
+      await tx.query(
+        `INSERT INTO plugin_state (name, enabled, seeded, updated_at, updated_by) VALUES ($1, 1, 0, $2, $3)
+         ON CONFLICT (name) DO NOTHING`,
+        [plugin, at, actor],
+      );
+      const claimed = await tx.query<{ name: string }>(
+        "UPDATE plugin_state SET seeded = 1 WHERE name = $1 AND seeded = 0 RETURNING name",
         [plugin],
       );
-      if (state && Number(state.seeded) === 1) return false;
+      if (claimed.length === 0) return false;
       for (const group of groups) {
         await tx.query(
           `INSERT INTO org_groups (org, name, permissions, source, updated_at, updated_by)
@@ -77,11 +78,6 @@ export class SqlStore implements StateStore {
           ],
         );
       }
-      await tx.query(
-        `INSERT INTO plugin_state (name, enabled, seeded, updated_at, updated_by) VALUES ($1, 1, 1, $2, $3)
-         ON CONFLICT (name) DO UPDATE SET seeded = 1`,
-        [plugin, at, actor],
-      );
       return true;
     });
   }
@@ -155,7 +151,8 @@ export class SqlStore implements StateStore {
  * @returns The store.
  * @example
  * ```ts
- * const store = await openSqlStore(sqliteDriver("data/honeyframe.db"), { kind: "sqlite", shared: false });
+ * import { sqliteDriver } from "./sqlite_driver.ts";
+ * const store = await openSqlStore(await sqliteDriver(":memory:"), { kind: "sqlite", shared: false });
  * ```
  */
 export async function openSqlStore(

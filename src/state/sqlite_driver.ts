@@ -1,12 +1,13 @@
 /**
  * SQLite through `node:sqlite` (built into Deno): one connection, every statement and transaction
  * run one at a time so that an `await` inside a transaction never lets another statement in.
+ * `node:sqlite` is imported when a database is opened, so that a bundle holding this module still
+ * loads on runtimes without it (Node 20).
  *
  * @module
  */
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
-import { DatabaseSync } from "node:sqlite";
 import type { SqlDriver } from "./sql_driver.ts";
 
 /**
@@ -16,10 +17,12 @@ import type { SqlDriver } from "./sql_driver.ts";
  * @returns The driver.
  * @example
  * ```ts
- * const driver = sqliteDriver("data/honeyframe.db");
+ * const driver = await sqliteDriver(":memory:");
+ * await driver.query("SELECT 1 AS one"); // [{ one: 1 }]
  * ```
  */
-export function sqliteDriver(path: string): SqlDriver {
+export async function sqliteDriver(path: string): Promise<SqlDriver> {
+  const { DatabaseSync } = await import("node:sqlite");
   if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
   const db = new DatabaseSync(path);
   db.exec("PRAGMA journal_mode = WAL; PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON;");

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { Hono } from "hono";
 import { PluginLifecycle } from "../../src/runtime/lifecycle.ts";
-import { MemoryStore } from "../../src/runtime/state/memory_store.ts";
+import { MemoryStore } from "../../src/state/mod.ts";
 import { SESSION_TTL_SECONDS } from "../../src/runtime/admin/session.ts";
 import { createApp, type Registry } from "../../src/runtime/mod.ts";
 import { loadRegistry } from "../helpers/build.ts";

@@ -1,15 +1,11 @@
 import assert from "node:assert/strict";
-import {
-  ConfigError,
-  DEFAULT_PORT,
-  MIN_ADMIN_TOKEN_LENGTH,
-  readConfig,
-} from "../../src/runtime/mod.ts";
-import { workerHandler } from "../../src/runtime/adapters/worker.ts";
+import { ConfigError } from "../../src/env/mod.ts";
+import { MIN_ADMIN_TOKEN_LENGTH, readConfig } from "../../src/runtime/mod.ts";
+import { workerHandler } from "../../src/adapters/worker/mod.ts";
 import { registryOf } from "../helpers/registry.ts";
 
 Deno.test("readConfig() applies defaults and reads records, get() sources and bindings alike", () => {
-  assert.deepEqual(readConfig({}), { port: DEFAULT_PORT, hostname: "0.0.0.0" });
+  assert.deepEqual(readConfig({}), { port: 8000, hostname: "0.0.0.0" });
   const token = "x".repeat(MIN_ADMIN_TOKEN_LENGTH);
   const expected = { port: 9000, hostname: "127.0.0.1", adminToken: token };
   const values: Record<string, string> = {
@@ -21,7 +17,7 @@ Deno.test("readConfig() applies defaults and reads records, get() sources and bi
   assert.deepEqual(readConfig({ get: (name: string) => values[name] }), expected);
   assert.deepEqual(readConfig({ ...values, KV: { binding: true } }), expected);
   assert.deepEqual(readConfig({ PORT: "  ", HONEYFRAME_ADMIN_TOKEN: "" }), {
-    port: DEFAULT_PORT,
+    port: 8000,
     hostname: "0.0.0.0",
   });
 });

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { Hono } from "hono";
 import { PluginLifecycle } from "../../src/runtime/lifecycle.ts";
 import { createApp, type Registry } from "../../src/runtime/mod.ts";
-import { MemoryStore } from "../../src/runtime/state/memory_store.ts";
+import { MemoryStore } from "../../src/state/mod.ts";
 import { loadRegistry } from "../helpers/build.ts";
 import { JWT_SECRET, tokenFor } from "../helpers/jwt.ts";
 import { makeTree, manifest } from "../helpers/tree.ts";

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { PluginLifecycle } from "../../src/runtime/lifecycle.ts";
 import { createApp, type Registry } from "../../src/runtime/mod.ts";
-import { MemoryStore } from "../../src/runtime/state/memory_store.ts";
+import { MemoryStore } from "../../src/state/mod.ts";
 import { loadRegistry } from "../helpers/build.ts";
 import { makeTree, manifest } from "../helpers/tree.ts";
 

@@ -5,7 +5,7 @@
  * @module
  */
 import assert from "node:assert/strict";
-import type { StateStore } from "../../src/runtime/state/types.ts";
+import type { StateStore } from "../../src/state/mod.ts";
 
 const AT = "2026-11-26T10:00:00.000Z";
 const LATER = "2026-11-26T11:00:00.000Z";

@@ -1,4 +1,4 @@
-import { MemoryStore } from "../../src/runtime/state/memory_store.ts";
+import { MemoryStore } from "../../src/state/mod.ts";
 import { stateStoreConformance } from "./conformance.ts";
 
 Deno.test("the memory store passes the state store conformance suite", async (t) => {

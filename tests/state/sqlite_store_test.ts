@@ -5,7 +5,8 @@ import { sqliteDriver } from "../../src/state/sqlite_driver.ts";
 import { makeTree } from "../helpers/tree.ts";
 import { stateStoreConformance } from "./conformance.ts";
 
-const open = (path: string) => openSqlStore(sqliteDriver(path), { kind: "sqlite", shared: false });
+const open = async (path: string) =>
+  openSqlStore(await sqliteDriver(path), { kind: "sqlite", shared: false });
 
 Deno.test("the SQLite store passes the state store conformance suite", async (t) => {
   using tree = makeTree();

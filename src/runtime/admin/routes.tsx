@@ -10,7 +10,7 @@ import { csrf } from "hono/csrf";
 import type { Registry } from "../registry.ts";
 import { sameSecret } from "../secrets.ts";
 import type { PluginLifecycle, RuntimeStatus } from "../lifecycle.ts";
-import type { AuditEvent } from "../state/types.ts";
+import type { AuditEvent } from "../../state/mod.ts";
 import type { NavLink } from "./layout.tsx";
 import { AuditPage } from "./pages/audit_page.tsx";
 import { PluginDetailPage } from "./pages/plugin_detail_page.tsx";
@@ -45,7 +45,14 @@ type AdminEnv = { Variables: { session: Session } };
  * @returns The admin app.
  * @example
  * ```ts
- * app.route("/admin", adminApp({ registry, lifecycle, links: () => [], settings: [] }));
+ * import { Hono } from "hono";
+ * import { PluginLifecycle } from "../lifecycle.ts";
+ * import { MemoryStore } from "../../state/mod.ts";
+ * import { defineRegistry } from "../registry.ts";
+ * const registry = defineRegistry({ fingerprint: "sha256-x", permissions: [], plugins: [] });
+ * const lifecycle = new PluginLifecycle(registry, new MemoryStore());
+ * const app = new Hono();
+ * app.route("/admin", adminApp({ registry, lifecycle, links: () => [], settings: [], now: Date.now }));
  * ```
  */
 export function adminApp(options: AdminOptions): Hono<AdminEnv> {

@@ -43,8 +43,9 @@ export interface SessionManager {
  * @returns The manager.
  * @example
  * ```ts
- * const sessions = sessionManager(config.adminToken);
- * const session = await sessions.read(c);
+ * import { Hono } from "hono";
+ * const sessions = sessionManager("an-admin-token-of-32-characters!");
+ * new Hono().get("/whoami", async (c) => c.json({ signedIn: (await sessions.read(c)) !== undefined }));
  * ```
  */
 export function sessionManager(adminToken: string, now: () => number = Date.now): SessionManager {

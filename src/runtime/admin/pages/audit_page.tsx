@@ -3,7 +3,7 @@
  *
  * @module
  */
-import type { AuditEvent } from "../../state/types.ts";
+import type { AuditEvent } from "../../../state/mod.ts";
 
 const ACTIONS: Record<AuditEvent["action"], string> = {
   sign_in: "Sign-in",

@@ -5,7 +5,7 @@
  * @module
  */
 import type { MiddlewareHandler } from "hono";
-import { sameSecret } from "./secrets.ts";
+import { sameSecret } from "../secrets.ts";
 
 /**
  * Middleware that lets a request through only with the admin bearer token.
@@ -14,7 +14,8 @@ import { sameSecret } from "./secrets.ts";
  * @returns A Hono middleware answering 401 (with `WWW-Authenticate`) and a JSON body otherwise.
  * @example
  * ```ts
- * app.get("/api/plugins", requireAdmin(config.adminToken), (c) => c.json({}));
+ * import { Hono } from "hono";
+ * new Hono().get("/api/plugins", requireAdmin("an-admin-token-16+"), (c) => c.json({}));
  * ```
  */
 export function requireAdmin(adminToken: string | undefined): MiddlewareHandler {

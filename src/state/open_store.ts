@@ -1,21 +1,16 @@
 /**
- * Choosing and opening the state store from the environment:
- * `HONEYFRAME_DATABASE_URL` selects PostgreSQL (several instances behind a load balancer),
- * `HONEYFRAME_STORE` (`memory`, `sqlite`, `postgres`) forces a backend, and otherwise the entry
- * point's default applies (SQLite at `$DATA_DIR/honeyframe.db` for `deno task start`, memory on the
- * edge).
+ * Choosing and opening the state store from the environment: `HONEYFRAME_DATABASE_URL` selects
+ * PostgreSQL (several instances behind a load balancer), `HONEYFRAME_STORE` (`memory`, `sqlite`,
+ * `postgres`) forces a backend, and otherwise the server adapter's default applies (SQLite at
+ * `$DATA_DIR/honeyframe.db` on Deno with write access there, memory elsewhere). The SQL drivers are
+ * loaded only when chosen.
  *
  * @module
  */
-import { join } from "node:path";
-import { ConfigError, type EnvSource, readEnv } from "../runtime/config.ts";
-import { MemoryStore } from "../runtime/state/memory_store.ts";
-import type { StateStore } from "../runtime/state/types.ts";
-import type { SqlDriver } from "./sql_driver.ts";
+import { ConfigError, envOrDefault, type EnvSource, readEnv } from "../env/mod.ts";
+import { MemoryStore } from "./memory_store.ts";
 import { openSqlStore } from "./sql_store.ts";
-
-/** Opens a SQLite database (possibly loading the driver first). */
-export type SqliteFactory = (path: string) => SqlDriver | Promise<SqlDriver>;
+import type { StateStore } from "./types.ts";
 
 /** The backends. */
 export type StoreKind = "memory" | "sqlite" | "postgres";
@@ -26,6 +21,11 @@ export type StoreChoice =
   | { readonly kind: "sqlite"; readonly path: string }
   | { readonly kind: "postgres"; readonly url: string };
 
+/** The SQLite database's file name inside `$DATA_DIR`. */
+export const SQLITE_FILE = "honeyframe.db";
+
+const KINDS: readonly StoreKind[] = ["memory", "sqlite", "postgres"];
+
 /**
  * Decides the backend from the environment.
  *
@@ -35,13 +35,14 @@ export type StoreChoice =
  * @throws {ConfigError} For an unknown `HONEYFRAME_STORE`, or `postgres` without a URL.
  * @example
  * ```ts
- * chooseStore({ HONEYFRAME_DATABASE_URL: "postgres://…" }, "sqlite"); // { kind: "postgres", url: "postgres://…" }
+ * chooseStore({ HONEYFRAME_DATABASE_URL: "postgres://db/hf" }, "sqlite"); // { kind: "postgres", url: "postgres://db/hf" }
+ * chooseStore({ DATA_DIR: "/data" }, "sqlite"); // { kind: "sqlite", path: "/data/honeyframe.db" }
  * ```
  */
 export function chooseStore(env: EnvSource, fallback: StoreKind): StoreChoice {
   const url = readEnv(env, "HONEYFRAME_DATABASE_URL");
   const named = readEnv(env, "HONEYFRAME_STORE");
-  if (named !== undefined && !["memory", "sqlite", "postgres"].includes(named)) {
+  if (named !== undefined && !(KINDS as readonly string[]).includes(named)) {
     throw new ConfigError(
       `HONEYFRAME_STORE must be memory, sqlite or postgres, not ${JSON.stringify(named)}`,
     );
@@ -52,7 +53,7 @@ export function chooseStore(env: EnvSource, fallback: StoreKind): StoreChoice {
     return { kind, url };
   }
   if (kind === "sqlite") {
-    return { kind, path: join(readEnv(env, "DATA_DIR") ?? "./data", "honeyframe.db") };
+    return { kind, path: `${envOrDefault(env, "DATA_DIR").replace(/\/+$/, "")}/${SQLITE_FILE}` };
   }
   return { kind };
 }
@@ -61,24 +62,28 @@ export function chooseStore(env: EnvSource, fallback: StoreKind): StoreChoice {
  * Opens the chosen store (migrating SQL schemas).
  *
  * @param choice The backend.
- * @param sqlite The SQLite driver factory, where the runtime has SQLite (Deno).
  * @returns The store.
- * @throws {ConfigError} When SQLite is chosen on a runtime without it.
+ * @throws {ConfigError} When SQLite is chosen on a runtime without `node:sqlite`.
+ * @example
+ * ```ts
+ * const store = await openStore({ kind: "memory" });
+ * store.kind; // "memory"
+ * ```
  */
-export async function openStore(
-  choice: StoreChoice,
-  sqlite?: SqliteFactory,
-): Promise<StateStore> {
+export async function openStore(choice: StoreChoice): Promise<StateStore> {
   switch (choice.kind) {
     case "memory":
       return new MemoryStore();
-    case "sqlite":
-      if (!sqlite) {
-        throw new ConfigError("the SQLite store needs Deno (node:sqlite); use postgres or memory");
-      }
-      return await openSqlStore(await sqlite(choice.path), { kind: "sqlite", shared: false });
+    case "sqlite": {
+      const { sqliteDriver } = await import("./sqlite_driver.ts");
+      const driver = await sqliteDriver(choice.path).catch((error: Error) => {
+        throw /node:sqlite/.test(error.message)
+          ? new ConfigError("the SQLite store needs node:sqlite (Deno); use postgres or memory")
+          : error;
+      });
+      return await openSqlStore(driver, { kind: "sqlite", shared: false });
+    }
     case "postgres": {
-      // Loaded only when chosen: the client library costs start-up time and memory otherwise.
       const { postgresDriver } = await import("./postgres_driver.ts");
       return await openSqlStore(postgresDriver(choice.url), { kind: "postgres", shared: true });
     }
@@ -90,6 +95,10 @@ export async function openStore(
  *
  * @param choice The backend.
  * @returns E.g. `sqlite (data/honeyframe.db)`.
+ * @example
+ * ```ts
+ * describeStore({ kind: "postgres", url: "postgres://u:pw@db:5433/hf" }); // "postgres (db:5433/hf)"
+ * ```
  */
 export function describeStore(choice: StoreChoice): string {
   switch (choice.kind) {
@@ -105,27 +114,26 @@ export function describeStore(choice: StoreChoice): string {
 }
 
 /**
- * For entry points: chooses and opens the store, or ends the process with one clear line.
+ * Chooses and opens the store for a starting server, or ends the process with one clear line.
  *
  * @param env The environment.
  * @param fallback The backend when nothing is configured.
  * @param exit The runtime's exit function.
- * @param sqlite The SQLite driver factory, where the runtime has SQLite.
  * @returns The store and its description.
  * @example
  * ```ts
- * const { store, label } = await openStoreOrExit(Deno.env, "sqlite", Deno.exit, sqliteDriver);
+ * const { store, label } = await openStoreOrExit({}, "memory", Deno.exit);
+ * label; // "memory (not persisted)"
  * ```
  */
 export async function openStoreOrExit(
   env: EnvSource,
   fallback: StoreKind,
   exit: (code: number) => never,
-  sqlite?: SqliteFactory,
 ): Promise<{ store: StateStore; label: string }> {
   try {
     const choice = chooseStore(env, fallback);
-    return { store: await openStore(choice, sqlite), label: describeStore(choice) };
+    return { store: await openStore(choice), label: describeStore(choice) };
   } catch (error) {
     console.error(`Honeyframe Edge cannot start: the state store: ${(error as Error).message}`);
     return exit(1);

@@ -26,7 +26,7 @@ const SPECIFIER = /^(npm|jsr|node|https?|file|data|blob):/i;
  * @example
  * ```ts
  * parseRouterSpec("backend/routers/ping.ts:router"); // { spec: "backend/routers/ping.ts:router", module: "backend/routers/ping.ts", exportName: "router" }
- * parseRouterSpec("backend/routers/ping.ts").exportName; // "default"
+ * (parseRouterSpec("backend/routers/ping.ts") as RouterSpec).exportName; // "default"
  * ```
  */
 export function parseRouterSpec(spec: string): RouterSpec | string {

@@ -1,14 +1,19 @@
 /**
  * The fetch-handler adapter for Cloudflare Workers, Bun and `deno serve`: a module whose default
  * export has `fetch`. Configuration comes from the Worker's bindings, falling back to the process
- * environment where the runtime has one (Bun, Deno).
+ * environment where the runtime has one (Bun, Deno). The state lives in memory.
+ *
+ * @example
+ * ```ts ignore
+ * import { registry } from "../../../.gen/registry.ts";
+ * export default workerHandler(registry);
+ * ```
  *
  * @module
  */
 import type { Hono } from "hono";
-import { createApp } from "../app.tsx";
-import { ConfigError, type EnvSource, readConfig } from "../config.ts";
-import type { Registry } from "../registry.ts";
+import { ConfigError, layeredEnv, processEnv } from "../../env/mod.ts";
+import { createApp, readConfig, type Registry } from "../../runtime/mod.ts";
 
 /** A module-worker style handler. */
 export interface FetchHandler {
@@ -24,8 +29,10 @@ export interface FetchHandler {
  * @returns The handler.
  * @example
  * ```ts
- * import { registry } from "./.gen/registry.ts";
- * export default workerHandler(registry);
+ * import { defineRegistry } from "../../runtime/mod.ts";
+ * const handler = workerHandler(defineRegistry({ fingerprint: "sha256-x", permissions: [], plugins: [] }));
+ * const response = await handler.fetch(new Request("http://localhost/healthz"));
+ * response.status; // 200
  * ```
  */
 export function workerHandler(registry: Registry): FetchHandler {
@@ -33,7 +40,7 @@ export function workerHandler(registry: Registry): FetchHandler {
   return {
     fetch(request, env, context) {
       try {
-        app ??= createApp(registry, readConfig(layered(env)));
+        app ??= createApp(registry, readConfig(layeredEnv(bindingsOf(env), processEnv())));
         return app.fetch(request, env, context as never);
       } catch (error) {
         if (!(error instanceof ConfigError)) throw error;
@@ -47,27 +54,7 @@ export function workerHandler(registry: Registry): FetchHandler {
   };
 }
 
-/** Worker bindings first, then the process environment of runtimes that have one. */
-function layered(bindings: unknown): EnvSource {
-  const record = typeof bindings === "object" && bindings !== null
-    ? bindings as Record<string, unknown>
-    : {};
-  return {
-    get(name) {
-      const bound = record[name];
-      return typeof bound === "string" ? bound : processEnv(name);
-    },
-  };
-}
-
-function processEnv(name: string): string | undefined {
-  const runtime = globalThis as {
-    Deno?: { env: { get(name: string): string | undefined } };
-    process?: { env: Record<string, string | undefined> };
-  };
-  try {
-    return runtime.Deno ? runtime.Deno.env.get(name) : runtime.process?.env[name];
-  } catch {
-    return undefined; // Deno without --allow-env
-  }
+/** A Worker's bindings as an environment source (non-objects are no bindings). */
+function bindingsOf(env: unknown): Readonly<Record<string, unknown>> {
+  return typeof env === "object" && env !== null ? env as Record<string, unknown> : {};
 }

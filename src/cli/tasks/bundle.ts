@@ -6,7 +6,7 @@
  */
 import { statSync } from "node:fs";
 import process from "node:process";
-import { bundle, BUNDLE_TARGETS } from "../build/bundle.ts";
+import { bundle, BUNDLE_TARGETS } from "../../build/bundle.ts";
 
 for (const target of BUNDLE_TARGETS) {
   try {

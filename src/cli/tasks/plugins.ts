@@ -1,10 +1,10 @@
 /**
- * The CLI's entry point: `deno task plugins <verb>`. Exits explicitly so that plugin code imported
+ * `deno task plugins <verb>`: runs the plugins CLI. Exits explicitly so that plugin code imported
  * during verification (timers, hanging imports) cannot keep the process alive.
  *
  * @module
  */
 import process from "node:process";
-import { runCli } from "./mod.ts";
+import { runCli } from "../mod.ts";
 
 process.exit(await runCli(process.argv.slice(2), process.env));

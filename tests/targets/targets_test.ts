@@ -6,6 +6,7 @@ import assert from "node:assert/strict";
 import { writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { bundle } from "../../src/build/bundle.ts";
+import { serverEntrySource } from "../../src/build/server_entry.ts";
 import { startServer } from "../helpers/process.ts";
 import { makeTree } from "../helpers/tree.ts";
 
@@ -114,30 +115,23 @@ Deno.test("the Node bundle serves with reads allowed only for the bundle file", 
 Deno.test("a file read inserted into the runtime makes the Deno and Node sandboxes refuse to serve", async () => {
   using tree = makeTree();
   const variants = [
-    { adapter: "deno.ts", serve: "serveWithDeno", output: "server.js", sandbox: denoSandbox },
-    { adapter: "node.ts", serve: "serveWithNode", output: "server.mjs", sandbox: nodeSandbox },
-  ];
+    { runtime: "deno", output: "server.js", sandbox: denoSandbox },
+    { runtime: "node", output: "server.mjs", sandbox: nodeSandbox },
+  ] as const;
   for (const variant of variants) {
-    const entry = join(tree.root, `entry_${variant.adapter}`);
+    const entry = join(tree.root, `entry_${variant.runtime}.ts`);
     writeFileSync(
       entry,
-      [
-        `import { readFileSync } from "node:fs";`,
-        `import { registry } from ${JSON.stringify(resolve(".gen/registry.ts"))};`,
-        `import { ${variant.serve} } from ${
-          JSON.stringify(resolve("src/runtime/adapters", variant.adapter))
-        };`,
-        `readFileSync(${JSON.stringify(resolve("deno.json"))}, "utf8");`,
-        `${variant.serve}(registry);`,
-        "",
-      ].join("\n"),
+      `import { readFileSync } from "node:fs";\n` +
+        `readFileSync(${JSON.stringify(resolve("deno.json"))}, "utf8");\n` +
+        serverEntrySource(resolve(".gen/registry.ts"), entry, variant.runtime),
     );
     const output = join(tree.root, variant.output);
     bundle({ entry, output });
     await assert.rejects(
       startServer(variant.sandbox(output), 15_000),
       /NotCapable|Requires read access|ERR_ACCESS_DENIED/,
-      `${variant.adapter}: the inserted read must be refused`,
+      `${variant.runtime}: the inserted read must be refused`,
     );
   }
 });
@@ -145,7 +139,7 @@ Deno.test("a file read inserted into the runtime makes the Deno and Node sandbox
 Deno.test("the worker bundle serves in workerd through Miniflare, the token passed as a binding", async () => {
   await using server = await startServer(
     new Deno.Command("node", {
-      args: [resolve("tests/runtimes/miniflare_host.mjs"), bundles.worker, TOKEN],
+      args: [resolve("tests/targets/miniflare_host.mjs"), bundles.worker, TOKEN],
       env: { PATH: serverEnv.PATH },
       clearEnv: true,
       stdout: "piped",

@@ -5,8 +5,9 @@
  * @module
  */
 import process from "node:process";
+import { envOrDefault } from "../../env/mod.ts";
 
-const dataDir = Deno.env.get("DATA_DIR") || "./data";
+const dataDir = envOrDefault(Deno.env, "DATA_DIR");
 const server = new Deno.Command(Deno.execPath(), {
   args: [
     "run",

@@ -22,8 +22,15 @@ export class MemoryStore implements StateStore {
   readonly #groups = new Map<string, Map<string, GroupRecord>>();
   readonly #audit: AuditEvent[] = [];
 
-  /** @param auditCapacity How many audit events to keep. */
-  constructor(readonly auditCapacity = 10_000) {}
+  /**
+   * Creates an empty store.
+   *
+   * @param auditCapacity How many audit events to keep.
+   */
+  constructor(
+    /** How many audit events to keep; older ones are dropped. */
+    readonly auditCapacity = 10_000,
+  ) {}
 
   pluginStates(): Promise<PluginState[]> {
     return Promise.resolve([...this.#plugins.values()].sort(byName));

@@ -1,0 +1,111 @@
+/**
+ * Every environment variable the host reads: its name, its default and what it means. Nothing else
+ * in the project names a variable's default; `docs/operations.md` shows this table and a test keeps
+ * the two equal.
+ *
+ * @module
+ */
+
+/** Who reads a variable. */
+export type EnvReader = "build" | "server" | "build, server" | "container";
+
+/** One environment variable of the host. */
+export interface EnvVariable {
+  /** The variable's name. */
+  readonly name: string;
+  /** The value used when it is unset or empty; `undefined` when unset means "off". */
+  readonly default?: string;
+  /** How the documentation shows the default (`unset (closed)`, …). */
+  readonly defaultText: string;
+  /** Who reads it. */
+  readonly readBy: EnvReader;
+  /** What it means, in one line. */
+  readonly meaning: string;
+}
+
+/** The host's environment variables, in the order the documentation lists them. */
+export const ENV_VARIABLES = [
+  {
+    name: "INSTALL_DIR",
+    default: ".",
+    defaultText: "`.`",
+    readBy: "build",
+    meaning: "bundled plugins are in `$INSTALL_DIR/plugins`",
+  },
+  {
+    name: "DATA_DIR",
+    default: "./data",
+    defaultText: "`./data`",
+    readBy: "build, server",
+    meaning:
+      "customer plugins are in `$DATA_DIR/plugins`; the SQLite state is `$DATA_DIR/honeyframe.db`",
+  },
+  {
+    name: "PORT",
+    default: "8000",
+    defaultText: "`8000`",
+    readBy: "server",
+    meaning: "the TCP port to listen on (0 picks a free one)",
+  },
+  {
+    name: "HOST",
+    default: "0.0.0.0",
+    defaultText: "`0.0.0.0`",
+    readBy: "server",
+    meaning: "the interface to listen on",
+  },
+  {
+    name: "HONEYFRAME_ADMIN_TOKEN",
+    defaultText: "unset (closed)",
+    readBy: "server",
+    meaning: "the admin bearer token, at least 16 characters; admin surfaces are closed without it",
+  },
+  {
+    name: "HONEYFRAME_JWT_SECRET",
+    defaultText: "unset (closed)",
+    readBy: "server",
+    meaning: "the HS256 secret of users' JWTs, at least 32 characters",
+  },
+  {
+    name: "HONEYFRAME_DATABASE_URL",
+    defaultText: "unset",
+    readBy: "server",
+    meaning: "PostgreSQL for the state, e.g. `postgres://user:pw@db:5432/honeyframe`",
+  },
+  {
+    name: "HONEYFRAME_STORE",
+    defaultText: "see State",
+    readBy: "server",
+    meaning: "force the state store: `memory`, `sqlite` or `postgres`",
+  },
+  {
+    name: "HONEYFRAME_BUILD_ON_START",
+    default: "0",
+    defaultText: "`0`",
+    readBy: "container",
+    meaning: "`1`: the container rebuilds the registry and bundles before it serves",
+  },
+] as const satisfies readonly EnvVariable[];
+
+/** The name of one of the host's environment variables. */
+export type EnvName = (typeof ENV_VARIABLES)[number]["name"];
+
+/** The names of the variables that have a default. */
+export type EnvNameWithDefault = Extract<
+  (typeof ENV_VARIABLES)[number],
+  { readonly default: string }
+>["name"];
+
+/**
+ * The variables a server process reads (for `--allow-env` lists).
+ *
+ * @returns Their names, in table order.
+ * @example
+ * ```ts
+ * serverVariables().join(","); // "DATA_DIR,PORT,HOST,…"
+ * ```
+ */
+export function serverVariables(): EnvName[] {
+  return ENV_VARIABLES.filter((variable) => variable.readBy.includes("server"))
+    .map((variable) => variable.name);
+}

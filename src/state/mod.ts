@@ -1,0 +1,34 @@
+/**
+ * The state store: what changes at run time (which plugins are enabled, the organisations' groups,
+ * the audit log) behind one contract, with its backends (memory, and SQL on SQLite or PostgreSQL
+ * with numbered migrations) and the choice of backend from the environment. Nothing outside this
+ * folder knows how a store is implemented: the runtime uses the contract, the server adapters call
+ * {@link openStoreOrExit}.
+ *
+ * @example
+ * ```ts
+ * import { openStore } from "./mod.ts";
+ * const store = await openStore({ kind: "memory" });
+ * await store.setEnabled("crm", false, "admin", new Date().toISOString());
+ * ```
+ *
+ * @module
+ */
+export type {
+  AuditAction,
+  AuditEvent,
+  GroupRecord,
+  PluginState,
+  SeedGroupInput,
+  StateStore,
+} from "./types.ts";
+export { MemoryStore } from "./memory_store.ts";
+export {
+  chooseStore,
+  describeStore,
+  openStore,
+  openStoreOrExit,
+  SQLITE_FILE,
+  type StoreChoice,
+  type StoreKind,
+} from "./open_store.ts";

@@ -1,0 +1,99 @@
+/**
+ * The architecture, enforced: which folder of `src/` may import which, through which face, and
+ * which packages each may use. The runtime side (env, state contract, runtime, adapters) never
+ * imports the build side, and only `src/state/` knows how a store is implemented.
+ */
+import assert from "node:assert/strict";
+import { readdirSync, readFileSync } from "node:fs";
+import { join, relative, resolve } from "node:path";
+
+const SRC = resolve("src");
+
+/** What one top-level folder of `src/` may import. */
+interface Layer {
+  /** Other folders' modules it may import (paths relative to `src/`). */
+  readonly modules: RegExp;
+  /** Packages and built-ins it may import. */
+  readonly packages: RegExp;
+}
+
+const HONO = /^hono(\/|$)/;
+const LAYERS: Record<string, Layer> = {
+  env: { modules: /^$/, packages: /^$/ },
+  state: { modules: /^env\/mod\.ts$/, packages: /^(postgres|node:(fs|path|sqlite))$/ },
+  runtime: { modules: /^(env|state)\/mod\.ts$/, packages: HONO },
+  adapters: {
+    modules: /^(env|runtime|state)\/mod\.ts$/,
+    packages: /^(hono(\/|$)|@hono\/node-server$|node:process$)/,
+  },
+  manifest: { modules: /^runtime\/(registry|reserved_names)\.ts$/, packages: /^(valibot|yaml)$/ },
+  build: {
+    modules: /^(env\/mod\.ts|manifest\/mod\.ts|runtime\/[a-z_/]+\.tsx?)$/,
+    packages: /^(node:[a-z_/]+|valibot|yaml)$|^hono(\/|$)/,
+  },
+  cli: { modules: /^(env|build|manifest|runtime)\//, packages: /^node:[a-z_/]+$|^hono$/ },
+};
+
+function sourceFiles(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) return sourceFiles(path);
+    return /\.tsx?$/.test(entry.name) ? [path] : [];
+  });
+}
+
+function importSpecifiers(source: string): string[] {
+  const pattern =
+    /(?:^|\n)\s*(?:import|export)\b[^"'`]*?from\s*["']([^"']+)["']|import\(\s*["'`]([^"'`]+)/g;
+  return [...source.matchAll(pattern)].map((match) => match[1] ?? match[2]!);
+}
+
+/** `layer/file imports X` for every import the layer table does not allow. */
+function offenders(): string[] {
+  return sourceFiles(SRC).flatMap((file) => {
+    const inside = relative(SRC, file);
+    const layerName = inside.split("/")[0]!;
+    const layer = LAYERS[layerName];
+    if (!layer) return [`${inside} is in a folder the layer table does not know`];
+    return importSpecifiers(readFileSync(file, "utf8")).filter((specifier) => {
+      if (!specifier.startsWith(".")) return !layer.packages.test(specifier);
+      const target = relative(SRC, resolve(file, "..", specifier));
+      if (target.startsWith("..")) return true;
+      return target.split("/")[0] !== layerName && !layer.modules.test(target);
+    }).map((specifier) => `${inside} imports ${specifier}`);
+  });
+}
+
+Deno.test("each folder of src/ imports only what the layer table allows", () => {
+  assert.ok(sourceFiles(SRC).length > 50, "the sources were found");
+  assert.deepEqual(offenders(), []);
+});
+
+Deno.test("the layer table bites: a runtime import of the build side is reported", () => {
+  const pattern = LAYERS.runtime!;
+  assert.ok(!pattern.modules.test("build/mod.ts"));
+  assert.ok(!pattern.modules.test("state/sql_store.ts"), "store internals stay in src/state/");
+  assert.ok(!pattern.packages.test("node:fs"));
+  assert.ok(!pattern.packages.test("yaml"));
+});
+
+Deno.test("runtime-side code never touches the file system or parses YAML", () => {
+  const forbidden =
+    /\bnode:fs\b|Deno\.(read|open|stat|lstat|readDir|realPath|mkdir|remove|writeFile|writeTextFile)|\bimport\(/;
+  const files = ["env", "runtime", "adapters"].flatMap((dir) => sourceFiles(join(SRC, dir)));
+  assert.deepEqual(
+    files.filter((file) => forbidden.test(readFileSync(file, "utf8"))).map((f) => relative(SRC, f)),
+    [],
+  );
+});
+
+Deno.test("the server entries only hand the registry to an adapter", () => {
+  for (const entry of ["main.ts", "main_node.ts", "main_worker.ts"]) {
+    const imports = importSpecifiers(readFileSync(entry, "utf8"));
+    assert.deepEqual(
+      imports.filter((s) => !/^\.\/(\.gen\/registry\.ts|src\/adapters\/[a-z]+\/mod\.ts)$/.test(s)),
+      [],
+      entry,
+    );
+  }
+});

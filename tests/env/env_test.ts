@@ -1,0 +1,58 @@
+import assert from "node:assert/strict";
+import {
+  ENV_VARIABLES,
+  envOrDefault,
+  layeredEnv,
+  processEnv,
+  readEnv,
+  serverVariables,
+} from "../../src/env/mod.ts";
+
+Deno.test("readEnv() trims, treats empty and non-string values as unset, and reads get() sources", () => {
+  assert.equal(readEnv({ PORT: " 9000 " }, "PORT"), "9000");
+  assert.equal(readEnv({ PORT: "  " }, "PORT"), undefined);
+  assert.equal(readEnv({ PORT: 9000 }, "PORT"), undefined);
+  assert.equal(readEnv({ get: (name) => name === "HOST" ? "::1" : undefined }, "HOST"), "::1");
+  const refusing = {
+    get(): string {
+      throw new Error("NotCapable: requires env access");
+    },
+  };
+  assert.equal(readEnv(refusing, "PORT"), undefined, "a variable the process may not read");
+});
+
+Deno.test("readEnv() reads own properties only, so a polluted prototype sets nothing", () => {
+  const polluted = Object.create({ HONEYFRAME_ADMIN_TOKEN: "attacker-chosen-token" });
+  assert.equal(readEnv(polluted, "HONEYFRAME_ADMIN_TOKEN"), undefined);
+});
+
+Deno.test("envOrDefault() applies each variable's one default", () => {
+  for (const variable of ENV_VARIABLES) {
+    if (!("default" in variable)) continue;
+    assert.equal(envOrDefault({}, variable.name), variable.default);
+  }
+  assert.equal(envOrDefault({ DATA_DIR: "/srv/data" }, "DATA_DIR"), "/srv/data");
+});
+
+Deno.test("layeredEnv() takes the first source that has a value", () => {
+  const env = layeredEnv({ PORT: "1", HOST: "" }, { PORT: "2", HOST: "h" });
+  assert.equal(readEnv(env, "PORT"), "1");
+  assert.equal(readEnv(env, "HOST"), "h");
+  assert.equal(readEnv(env, "DATA_DIR"), undefined);
+});
+
+Deno.test("processEnv() is the running process's environment", () => {
+  assert.equal(readEnv(processEnv(), "HOST"), readEnv(Deno.env, "HOST"));
+});
+
+Deno.test("the container entrypoint lets the server read exactly the server's variables", () => {
+  const entrypoint = Deno.readTextFileSync("container/entrypoint.sh");
+  const allowed = /--allow-env=(\S+)/.exec(entrypoint)?.[1]?.split(",");
+  assert.deepEqual(allowed?.sort(), serverVariables().sort());
+});
+
+Deno.test("every variable is named once and documented with a meaning", () => {
+  const names = ENV_VARIABLES.map((variable) => variable.name);
+  assert.equal(new Set(names).size, names.length);
+  for (const variable of ENV_VARIABLES) assert.ok(variable.meaning.length > 10, variable.name);
+});
