@@ -11,12 +11,7 @@ import { generateRegistry } from "./generate.ts";
 import { type VerifiedPlugin, verify, type VerifyOptions } from "./verify.ts";
 
 export type { DiscoveredPlugin, PluginRoots } from "./discover.ts";
-export type {
-  VerifiedFrontend,
-  VerifiedPlugin,
-  VerifiedRouter,
-  VerifyOptions,
-} from "./verify.ts";
+export type { VerifiedFrontend, VerifiedPlugin, VerifiedRouter, VerifyOptions } from "./verify.ts";
 export type { AppRoute } from "./export_kind.ts";
 export { discover, fingerprintInputs, generateRegistry, verify };
 

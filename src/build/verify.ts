@@ -5,17 +5,17 @@
  *
  * @module
  */
-import { existsSync, realpathSync } from "node:fs";
-import { join } from "node:path";
-import { MANIFEST_FILE, type Problem, problem, type RouterSpec } from "../manifest/mod.ts";
+import process from "node:process";
+import type { RouterSpec } from "../manifest/mod.ts";
 import type { PluginStatus, RouteEntry } from "../runtime/registry.ts";
+import { checkDbtWorkspace } from "./dbt_workspace_check.ts";
 import type { DiscoveredPlugin } from "./discover.ts";
-import { type AppRoute, type ExportInfo, HONO_APP, PAGE_MAP } from "./export_kind.ts";
+import type { AppRoute } from "./export_kind.ts";
+import { checkFrontend, checkRouter, type ModuleCheckContext } from "./module_checks.ts";
 import { ModuleInspector } from "./module_inspector.ts";
-import { redactPaths } from "./redact_paths.ts";
-import { resolveInsidePlugin } from "./inside_plugin.ts";
-import { permissionConflicts } from "./permission_catalog.ts";
-import { pluginRoutes, routeConflicts } from "./route_table.ts";
+import { navWarnings } from "./nav_check.ts";
+import { withoutConflicts } from "./plugin_conflicts.ts";
+import { pluginRoutes } from "./route_table.ts";
 
 /** A router that passed verification. */
 export interface VerifiedRouter extends RouterSpec {
@@ -87,38 +87,9 @@ export async function verify(
   return withoutConflicts(verified);
 }
 
-/**
- * Conflicts between plugins that would otherwise mount (routes answered by two routers, a
- * permission declared twice) make every plugin involved an error.
- */
-function withoutConflicts(plugins: VerifiedPlugin[]): VerifiedPlugin[] {
-  const mounted = plugins.filter((plugin) => plugin.status === "mounted");
-  const routes = routeConflicts(mounted.map((plugin) => ({
-    name: plugin.name,
-    routerSpecs: plugin.manifest?.routers.map((router) => router.spec) ?? [],
-    routes: plugin.routes,
-  })));
-  const permissions = permissionConflicts(mounted.map((plugin) => ({
-    name: plugin.name,
-    permissions: plugin.manifest?.permissions ?? [],
-  })));
-  return plugins.map((plugin) => {
-    if (plugin.status !== "mounted") return plugin;
-    const found = [...routes.get(plugin.name) ?? [], ...permissions.get(plugin.name) ?? []];
-    if (found.length === 0) return plugin;
-    const { frontend: _unmounted, ...rest } = plugin;
-    return { ...rest, errors: [...plugin.errors, ...found], status: "error", routers: [] };
-  });
-}
-
-interface VerifyContext {
-  readonly inspector: ModuleInspector;
-  readonly hostDir: string;
-}
-
 async function verifyPlugin(
   plugin: DiscoveredPlugin,
-  context: VerifyContext,
+  context: ModuleCheckContext,
 ): Promise<VerifiedPlugin> {
   const { manifest } = plugin;
   if (plugin.shadowed) return { ...plugin, status: "shadowed", routers: [], routes: [] };
@@ -152,150 +123,4 @@ async function verifyPlugin(
       routes,
       ...(frontend ? { frontend } : {}),
     };
-}
-
-function checkDbtWorkspace(dir: string, workspace: string): Problem[] {
-  const at = { file: MANIFEST_FILE, path: "dbt_workspace" };
-  const where = resolveInsidePlugin(dir, workspace);
-  if (where.kind === "outside") {
-    return [
-      problem(
-        "dbt_workspace.outside_plugin",
-        `\`${workspace}\` resolves outside the plugin folder`,
-        at,
-      ),
-    ];
-  }
-  if (where.kind === "not_found" || !where.isDirectory) {
-    return [
-      problem("dbt_workspace.not_found", `\`${workspace}\` is not a folder in the plugin`, at),
-    ];
-  }
-  if (!existsSync(join(where.realPath, "dbt_project.yml"))) {
-    return [problem("dbt_workspace.no_project", `\`${workspace}\` has no dbt_project.yml`, at)];
-  }
-  return [];
-}
-
-/** What each kind of module reference is checked for, and the codes of its problems. */
-const MODULE_REFERENCES = {
-  router: {
-    kind: HONO_APP,
-    expected: "a Hono app (an object with `fetch` and `routes`)",
-    wrongKind: "router.not_hono_app",
-  },
-  frontend_entry: {
-    kind: PAGE_MAP,
-    expected: 'a map of pages (`{ "/": Home, "/customers": Customers }`)',
-    wrongKind: "frontend_entry.invalid_pages",
-  },
-} as const;
-
-type ModuleField = keyof typeof MODULE_REFERENCES;
-
-function checkModuleFile(dir: string, module: string, field: ModuleField, path: string): Problem[] {
-  const at = { file: MANIFEST_FILE, path };
-  const where = resolveInsidePlugin(dir, module);
-  if (where.kind === "outside") {
-    return [
-      problem(`${field}.outside_plugin`, `\`${module}\` resolves outside the plugin folder`, at),
-    ];
-  }
-  if (where.kind === "not_found" || where.isDirectory) {
-    return [problem(`${field}.not_found`, `\`${module}\` is not a file in the plugin`, at)];
-  }
-  return [];
-}
-
-/**
- * Checks that `module` is a file inside the plugin, imports it, and checks that `exportName` is
- * of the kind the field needs.
- */
-async function checkModuleExport(
-  dir: string,
-  module: string,
-  exportName: string,
-  field: ModuleField,
-  path: string,
-  context: VerifyContext,
-): Promise<{ file: string; found: ExportInfo } | Problem> {
-  const at = { file: MANIFEST_FILE, path };
-  const [fileProblem] = checkModuleFile(dir, module, field, path);
-  if (fileProblem) return fileProblem;
-
-  const file = join(dir, module);
-  const report = await context.inspector.inspect(realpathSync(file));
-  if (!report.ok) {
-    const reason = redactPaths(report.message, [dir, realpathSync(dir)], context.hostDir);
-    return problem(`${field}.import_failed`, `importing \`${module}\` failed: ${reason}`, at);
-  }
-  const found = report.exports[exportName];
-  if (found === undefined) {
-    const names = Object.keys(report.exports).sort().map((name) => `\`${name}\``).join(", ") ||
-      "none";
-    return problem(
-      `${field}.export_not_found`,
-      `\`${module}\` has no export \`${exportName}\` (it exports: ${names})`,
-      at,
-    );
-  }
-  const reference = MODULE_REFERENCES[field];
-  if (found.kind !== reference.kind) {
-    return problem(
-      reference.wrongKind,
-      `export \`${exportName}\` of \`${module}\` is ${found.kind}, not ${reference.expected}`,
-      at,
-    );
-  }
-  return { file, found };
-}
-
-async function checkRouter(
-  dir: string,
-  parsed: RouterSpec,
-  path: string,
-  context: VerifyContext,
-): Promise<VerifiedRouter | Problem> {
-  const result = await checkModuleExport(
-    dir,
-    parsed.module,
-    parsed.exportName,
-    "router",
-    path,
-    context,
-  );
-  if ("code" in result) return result;
-  return { ...parsed, file: result.file, routes: result.found.routes ?? [] };
-}
-
-async function checkFrontend(
-  dir: string,
-  entry: string,
-  context: VerifyContext,
-): Promise<VerifiedFrontend | Problem> {
-  const result = await checkModuleExport(
-    dir,
-    entry,
-    "pages",
-    "frontend_entry",
-    "frontend_entry",
-    context,
-  );
-  if ("code" in result) return result;
-  return { module: entry, file: result.file, pages: result.found.pages ?? [] };
-}
-
-/** Nav entries are links to the plugin's pages; one without a page is a warning. */
-function navWarnings(nav: readonly { path: string }[], pages: readonly string[]): Problem[] {
-  return nav.flatMap((entry, index) =>
-    pages.includes(entry.path) ? [] : [
-      problem(
-        "nav.no_page",
-        `\`${entry.path}\` has no page${
-          pages.length ? ` (pages: ${pages.join(", ")})` : " (no frontend_entry)"
-        }`,
-        { file: MANIFEST_FILE, path: `nav[${index}].path` },
-      ),
-    ]
-  );
 }

@@ -35,6 +35,7 @@ export const PROBLEM_CODES = {
   "yaml.duplicate_key": "a mapping has the same key twice",
   "yaml.alias_limit": "plugin.yaml uses more aliases than allowed",
   "yaml.unsupported_tag": "plugin.yaml uses a tag outside the YAML core schema",
+  "yaml.collection_key": "a mapping key is a list or a mapping, not a plain value",
   "router.not_found": "a router module does not exist",
   "router.outside_plugin": "a router module resolves outside the plugin folder",
   "router.import_failed": "importing a router module threw",

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { isAlias, isNode, parseDocument, visit } from "yaml";
+import { isAlias, isCollection, isNode, isSeq, parseDocument, visit } from "yaml";
 import { type Problem, problem } from "./problems.ts";
 
 /** The largest manifest accepted, in bytes. */
@@ -101,11 +101,26 @@ export function parseYamlSafely(bytes: Uint8Array, file: string): YamlResult {
   }
 }
 
-/** Finds the first node that uses a tag outside the core schema, or too many aliases. */
+/**
+ * Finds the first node that uses a tag outside the core schema, a mapping key that is itself a
+ * list or mapping (JavaScript objects have string keys only), or too many aliases.
+ */
 function checkNodes(doc: ReturnType<typeof parseDocument>, file: string): Problem | undefined {
   let aliases = 0;
   let found: Problem | undefined;
   visit(doc, {
+    Pair(_key, pair) {
+      const key = isAlias(pair.key) ? pair.key.resolve(doc) : pair.key;
+      if (!isCollection(key)) return undefined;
+      found = problem(
+        "yaml.collection_key",
+        `${file}: a mapping key is a ${
+          isSeq(key) ? "list" : "mapping"
+        }; keys must be plain strings`,
+        { file },
+      );
+      return visit.BREAK;
+    },
     Node(_key, node) {
       if (isAlias(node)) aliases++;
       const tag = isNode(node) ? node.tag : undefined;

@@ -268,8 +268,7 @@ export interface Manifest {
 
 /** Fails to compile when {@link Manifest} and the schema's output drift apart. */
 type SchemaOutput = v.InferOutput<typeof ManifestSchema>;
-const _manifestIsTheSchemaOutput: [Manifest, SchemaOutput] extends [SchemaOutput, Manifest]
-  ? true
+const _manifestIsTheSchemaOutput: [Manifest, SchemaOutput] extends [SchemaOutput, Manifest] ? true
   : never = true;
 
 function undeclaredSeedPermissions(

@@ -7,6 +7,7 @@
  */
 import type { Context, MiddlewareHandler } from "hono";
 import { verify } from "hono/jwt";
+import { bearerToken } from "./bearer_token.ts";
 
 /** What the host gives permission checks, on every plugin request. */
 export interface HostContext {
@@ -29,6 +30,15 @@ export interface Principal {
 const HOST_KEY = "honeyframe.host";
 const PRINCIPAL_KEY = "honeyframe.principal";
 
+declare module "hono" {
+  interface ContextVariableMap {
+    /** What the host gives permission checks (set on every plugin request). */
+    [HOST_KEY]: HostContext;
+    /** The principal a permission check verified. */
+    [PRINCIPAL_KEY]: Principal;
+  }
+}
+
 /**
  * Makes the host context available to the permission checks of one request (the host does this).
  *
@@ -36,7 +46,7 @@ const PRINCIPAL_KEY = "honeyframe.principal";
  * @param host The host context.
  */
 export function provideHostContext(c: Context, host: HostContext): void {
-  c.set(HOST_KEY as never, host as never);
+  c.set(HOST_KEY, host);
 }
 
 /**
@@ -51,7 +61,7 @@ export function provideHostContext(c: Context, host: HostContext): void {
  * ```
  */
 export function principalOf(c: Context): Principal | undefined {
-  return c.get(PRINCIPAL_KEY as never) as Principal | undefined;
+  return c.get(PRINCIPAL_KEY);
 }
 
 /**
@@ -68,7 +78,7 @@ export function principalOf(c: Context): Principal | undefined {
  */
 export function requirePermission(permission: string): MiddlewareHandler {
   return async (c, next) => {
-    const host = c.get(HOST_KEY as never) as HostContext | undefined;
+    const host: HostContext | undefined = c.get(HOST_KEY);
     if (!host) {
       throw new Error("requirePermission() only works on routes mounted by the Honeyframe host");
     }
@@ -84,7 +94,7 @@ export function requirePermission(permission: string): MiddlewareHandler {
         403,
       );
     }
-    c.set(PRINCIPAL_KEY as never, principal as never);
+    c.set(PRINCIPAL_KEY, principal);
     await next();
     return undefined;
   };
@@ -94,7 +104,7 @@ async function verifiedPrincipal(
   c: Context,
   secret: string | undefined,
 ): Promise<Principal | undefined> {
-  const token = /^Bearer (.+)$/i.exec(c.req.header("Authorization") ?? "")?.[1];
+  const token = bearerToken(c.req.header("Authorization"));
   if (!secret || !token) return undefined;
   try {
     const claims = await verify(token, secret, "HS256");

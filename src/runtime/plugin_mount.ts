@@ -16,6 +16,13 @@ import type { RegistryPlugin } from "./registry.ts";
 
 const PLUGIN_KEY = "honeyframe.plugin";
 
+declare module "hono" {
+  interface ContextVariableMap {
+    /** The plugin whose handler serves the request. */
+    [PLUGIN_KEY]: string;
+  }
+}
+
 type RouteHandler = (c: Context, next: Next) => unknown;
 
 /**
@@ -49,7 +56,7 @@ export function mountPlugin(
  * @returns The plugin name.
  */
 export function servingPlugin(c: Context): string | undefined {
-  return c.get(PLUGIN_KEY as never) as string | undefined;
+  return c.get(PLUGIN_KEY);
 }
 
 /** Hono keeps an app's `onError` handler in a field its types mark private. */
@@ -74,7 +81,7 @@ function guard(
 ): Handler {
   return ((c: Context, next: Next) => {
     if (!lifecycle.isEnabled(name)) return c.notFound();
-    c.set(PLUGIN_KEY as never, name as never);
+    c.set(PLUGIN_KEY, name);
     provideHostContext(c, host);
     let result: unknown;
     try {

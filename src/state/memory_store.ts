@@ -102,6 +102,11 @@ export class MemoryStore implements StateStore {
     return Promise.resolve();
   }
 
+  /** Closes the store (`await using store = …`). */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
+  }
+
   #orgGroups(org: string): Map<string, GroupRecord> {
     let groups = this.#groups.get(org);
     if (!groups) this.#groups.set(org, groups = new Map());

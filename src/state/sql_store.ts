@@ -141,6 +141,11 @@ export class SqlStore implements StateStore {
   close(): Promise<void> {
     return this.driver.close();
   }
+
+  /** Closes the store (`await using store = …`). */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
+  }
 }
 
 /**

@@ -57,8 +57,11 @@ export interface SeedGroupInput {
   readonly permissions: readonly string[];
 }
 
-/** Where the host keeps its run-time state. All methods may be called concurrently. */
-export interface StateStore {
+/**
+ * Where the host keeps its run-time state. All methods may be called concurrently. Disposing it
+ * (`await using store = …`) closes it.
+ */
+export interface StateStore extends AsyncDisposable {
   /** The backend's name, for logs and the Settings page (`memory`, `sqlite`, `postgres`). */
   readonly kind: string;
   /** True when other instances may change the state (the host then polls for changes). */

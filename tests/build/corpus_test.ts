@@ -31,6 +31,7 @@ const EXPECTED: Record<string, { errors: string[]; warnings?: string[] }> = {
   "yaml-tag-custom": { errors: ["yaml.unsupported_tag"] },
   "yaml-invalid-utf8": { errors: ["manifest.invalid_encoding"] },
   "yaml-multi-document": { errors: ["yaml.syntax"] },
+  "yaml-collection-key": { errors: ["yaml.collection_key"] },
   // the manifest's fields
   "no-manifest": { errors: ["plugin.no_manifest"] },
   "missing-name": { errors: ["manifest.missing_field"] },

@@ -11,7 +11,7 @@ async function verifyOne(
   routerLines: string[],
   files: Record<string, TreeEntry>,
   options: { importTimeoutMs?: number } = {},
-): Promise<{ plugin: VerifiedPlugin; root: string; dispose: () => void }> {
+): Promise<{ plugin: VerifiedPlugin; root: string } & Disposable> {
   const tree = makeTree({ "plugins/p/plugin.yaml": manifest("p", ...routerLines) });
   tree.write(
     Object.fromEntries(Object.entries(files).map(([path, entry]) => [`plugins/p/${path}`, entry])),
@@ -20,124 +20,103 @@ async function verifyOne(
     discover({ installDir: tree.root, dataDir: join(tree.root, "data") }),
     options,
   );
-  return { plugin: plugin!, root: tree.root, dispose: () => tree[Symbol.dispose]() };
+  return { plugin: plugin!, root: tree.root, [Symbol.dispose]: () => tree[Symbol.dispose]() };
 }
 
 const routers = (...specs: string[]) => ["routers:", ...specs.map((spec) => `  - ${spec}`)];
 
 Deno.test("verify() mounts a plugin whose routers are Hono apps", async () => {
-  const { plugin, dispose } = await verifyOne(routers("backend/a.ts:router", "backend/b.ts"), {
+  using fixture = await verifyOne(routers("backend/a.ts:router", "backend/b.ts"), {
     "backend/a.ts": pingRouter("a"),
     "backend/b.ts": `import { Hono } from "hono";\nexport default new Hono();\n`,
   });
-  try {
-    assert.deepEqual(plugin.errors, []);
-    assert.equal(plugin.status, "mounted");
-    assert.deepEqual(plugin.routers.map((r) => [r.module, r.exportName]), [[
-      "backend/a.ts",
-      "router",
-    ], ["backend/b.ts", "default"]]);
-  } finally {
-    dispose();
-  }
+  const { plugin } = fixture;
+  assert.deepEqual(plugin.errors, []);
+  assert.equal(plugin.status, "mounted");
+  assert.deepEqual(plugin.routers.map((r) => [r.module, r.exportName]), [[
+    "backend/a.ts",
+    "router",
+  ], ["backend/b.ts", "default"]]);
 });
 
 Deno.test("verify() resolves bare `hono` in plugins outside the project to the host's Hono", async () => {
-  const { plugin, dispose } = await verifyOne(routers("backend/a.ts:router"), {
+  using fixture = await verifyOne(routers("backend/a.ts:router"), {
     "backend/a.ts": pingRouter("a"),
   });
-  try {
-    assert.ok(!plugin.dir.startsWith(Deno.cwd()), "the fixture lives outside the project");
-    const namespace = await import(pathToFileURL(plugin.routers[0]!.file).href);
-    assert.ok(namespace.router instanceof Hono, "the plugin's Hono is the host's Hono");
-  } finally {
-    dispose();
-  }
+  const { plugin } = fixture;
+  assert.ok(!plugin.dir.startsWith(Deno.cwd()), "the fixture lives outside the project");
+  const namespace = await import(pathToFileURL(plugin.routers[0]!.file).href);
+  assert.ok(namespace.router instanceof Hono, "the plugin's Hono is the host's Hono");
 });
 
 Deno.test("verify() reports a router module that does not exist", async () => {
-  const { plugin, dispose } = await verifyOne(routers("backend/missing.ts:router"), {});
-  try {
-    assert.deepEqual(codes(plugin.errors), ["router.not_found"]);
-    assert.deepEqual([plugin.errors[0]!.file, plugin.errors[0]!.path], [
-      "plugin.yaml",
-      "routers[0]",
-    ]);
-    assert.equal(plugin.status, "error");
-    assert.deepEqual(plugin.routers, []);
-  } finally {
-    dispose();
-  }
+  using fixture = await verifyOne(routers("backend/missing.ts:router"), {});
+  const { plugin } = fixture;
+  assert.deepEqual(codes(plugin.errors), ["router.not_found"]);
+  assert.deepEqual([plugin.errors[0]!.file, plugin.errors[0]!.path], [
+    "plugin.yaml",
+    "routers[0]",
+  ]);
+  assert.equal(plugin.status, "error");
+  assert.deepEqual(plugin.routers, []);
 });
 
 Deno.test("verify() reports a router path that is a folder", async () => {
-  const { plugin, dispose } = await verifyOne(routers("backend/dir.ts:router"), {
+  using fixture = await verifyOne(routers("backend/dir.ts:router"), {
     "backend/dir.ts/x": "",
   });
-  try {
-    assert.deepEqual(codes(plugin.errors), ["router.not_found"]);
-  } finally {
-    dispose();
-  }
+  const { plugin } = fixture;
+  assert.deepEqual(codes(plugin.errors), ["router.not_found"]);
 });
 
 Deno.test("verify() rejects symlinks (file or folder) that lead out of the plugin", async () => {
   using outside = makeTree({ "evil.ts": pingRouter("evil"), "dir/evil.ts": pingRouter("evil") });
-  const { plugin, dispose } = await verifyOne(
+  using fixture = await verifyOne(
     routers("backend/file.ts:router", "linked/evil.ts:router"),
     {
       "backend/file.ts": { symlink: join(outside.root, "evil.ts") },
       "linked": { symlink: join(outside.root, "dir") },
     },
   );
-  try {
-    assert.deepEqual(codes(plugin.errors), ["router.outside_plugin", "router.outside_plugin"]);
-    assert.deepEqual(plugin.errors.map((e) => e.path), ["routers[0]", "routers[1]"]);
-    assert.ok(
-      plugin.errors.every((e) => !e.message.includes(outside.root)),
-      "no server path in the message",
-    );
-  } finally {
-    dispose();
-  }
+  const { plugin } = fixture;
+  assert.deepEqual(codes(plugin.errors), ["router.outside_plugin", "router.outside_plugin"]);
+  assert.deepEqual(plugin.errors.map((e) => e.path), ["routers[0]", "routers[1]"]);
+  assert.ok(
+    plugin.errors.every((e) => !e.message.includes(outside.root)),
+    "no server path in the message",
+  );
 });
 
 Deno.test("verify() accepts a symlink that stays inside the plugin", async () => {
-  const { plugin, dispose } = await verifyOne(routers("backend/alias.ts:router"), {
+  using fixture = await verifyOne(routers("backend/alias.ts:router"), {
     "backend/real.ts": pingRouter("real"),
     "backend/alias.ts": { symlink: "real.ts" },
   });
-  try {
-    assert.deepEqual(plugin.errors, []);
-  } finally {
-    dispose();
-  }
+  const { plugin } = fixture;
+  assert.deepEqual(plugin.errors, []);
 });
 
 Deno.test("verify() turns an import that throws into an error without server paths", async () => {
-  const { plugin, root, dispose } = await verifyOne(
+  using fixture = await verifyOne(
     routers("backend/boom.ts:router", "backend/broken.ts:router"),
     {
       "backend/boom.ts": `throw new Error("boom while loading " + import.meta.url);\n`,
       "backend/broken.ts": `import "./nope.ts";\nexport const router = 1;\n`,
     },
   );
-  try {
-    assert.deepEqual(codes(plugin.errors), ["router.import_failed", "router.import_failed"]);
-    assert.match(plugin.errors[0]!.message, /Error: boom while loading backend\/boom\.ts/);
-    assert.match(plugin.errors[1]!.message, /nope\.ts/);
-    for (const error of plugin.errors) {
-      assert.ok(!error.message.includes(root), `leaks the server path: ${error.message}`);
-      assert.ok(!error.message.includes("\n"));
-    }
-  } finally {
-    dispose();
+  const { plugin, root } = fixture;
+  assert.deepEqual(codes(plugin.errors), ["router.import_failed", "router.import_failed"]);
+  assert.match(plugin.errors[0]!.message, /Error: boom while loading backend\/boom\.ts/);
+  assert.match(plugin.errors[1]!.message, /nope\.ts/);
+  for (const error of plugin.errors) {
+    assert.ok(!error.message.includes(root), `leaks the server path: ${error.message}`);
+    assert.ok(!error.message.includes("\n"));
   }
 });
 
 Deno.test("verify() bounds an import whose top-level await never settles", async () => {
   const started = performance.now();
-  const { plugin, dispose } = await verifyOne(
+  using fixture = await verifyOne(
     routers("backend/hang.ts:router", "backend/ok.ts:router"),
     {
       "backend/hang.ts": `await new Promise(() => {});\nexport const router = 1;\n`,
@@ -145,32 +124,26 @@ Deno.test("verify() bounds an import whose top-level await never settles", async
     },
     { importTimeoutMs: 200 },
   );
-  try {
-    assert.deepEqual(codes(plugin.errors), ["router.import_failed"]);
-    assert.match(plugin.errors[0]!.message, /did not finish within 200 ms|never resolved/);
-    assert.ok(
-      performance.now() - started < 5_000,
-      "verification finished long before any default timeout",
-    );
-  } finally {
-    dispose();
-  }
+  const { plugin } = fixture;
+  assert.deepEqual(codes(plugin.errors), ["router.import_failed"]);
+  assert.match(plugin.errors[0]!.message, /did not finish within 200 ms|never resolved/);
+  assert.ok(
+    performance.now() - started < 5_000,
+    "verification finished long before any default timeout",
+  );
 });
 
 Deno.test("verify() reports a missing export and lists the ones that exist", async () => {
-  const { plugin, dispose } = await verifyOne(routers("backend/a.ts:api"), {
+  using fixture = await verifyOne(routers("backend/a.ts:api"), {
     "backend/a.ts": pingRouter("a"),
   });
-  try {
-    assert.deepEqual(codes(plugin.errors), ["router.export_not_found"]);
-    assert.match(plugin.errors[0]!.message, /no export `api`.*`router`/);
-  } finally {
-    dispose();
-  }
+  const { plugin } = fixture;
+  assert.deepEqual(codes(plugin.errors), ["router.export_not_found"]);
+  assert.match(plugin.errors[0]!.message, /no export `api`.*`router`/);
 });
 
 Deno.test("verify() rejects exports that are not Hono apps", async () => {
-  const { plugin, dispose } = await verifyOne(
+  using fixture = await verifyOne(
     routers(
       "backend/a.ts:fn",
       "backend/a.ts:obj",
@@ -187,20 +160,17 @@ Deno.test("verify() rejects exports that are not Hono apps", async () => {
       ].join("\n"),
     },
   );
-  try {
-    assert.deepEqual(codes(plugin.errors), Array(4).fill("router.not_hono_app"));
-    assert.deepEqual(
-      plugin.errors.map((e) => /is (a function|an object|null)/.exec(e.message)?.[1]),
-      [
-        "a function",
-        "an object",
-        "null",
-        "an object",
-      ],
-    );
-  } finally {
-    dispose();
-  }
+  const { plugin } = fixture;
+  assert.deepEqual(codes(plugin.errors), Array(4).fill("router.not_hono_app"));
+  assert.deepEqual(
+    plugin.errors.map((e) => /is (a function|an object|null)/.exec(e.message)?.[1]),
+    [
+      "a function",
+      "an object",
+      "null",
+      "an object",
+    ],
+  );
 });
 
 Deno.test("verify() checks the dbt workspace folder and its dbt_project.yml", async () => {
@@ -213,28 +183,20 @@ Deno.test("verify() checks the dbt workspace folder and its dbt_project.yml", as
     [{ "dbt": { symlink: join(outside.root, "dbt") } }, ["dbt_workspace.outside_plugin"]],
   ];
   for (const [files, expected] of cases) {
-    const { plugin, dispose } = await verifyOne(["dbt_workspace: dbt/"], files);
-    try {
-      assert.deepEqual(codes(plugin.errors), expected, JSON.stringify(files));
-      if (expected.length) assert.equal(plugin.errors[0]!.path, "dbt_workspace");
-    } finally {
-      dispose();
-    }
+    using fixture = await verifyOne(["dbt_workspace: dbt/"], files);
+    const { plugin } = fixture;
+    assert.deepEqual(codes(plugin.errors), expected, JSON.stringify(files));
+    if (expected.length) assert.equal(plugin.errors[0]!.path, "dbt_workspace");
   }
 });
 
 Deno.test("verify() checks that frontend_entry is a file inside the plugin", async () => {
-  const ok = await verifyOne(["frontend_entry: frontend/index.tsx"], {
+  using ok = await verifyOne(["frontend_entry: frontend/index.tsx"], {
     "frontend/index.tsx": "export const pages = { '/': () => 'home' };\n",
   });
-  const missing = await verifyOne(["frontend_entry: frontend/index.tsx"], {});
-  try {
-    assert.deepEqual(codes(ok.plugin.errors), []);
-    assert.deepEqual(codes(missing.plugin.errors), ["frontend_entry.not_found"]);
-  } finally {
-    ok.dispose();
-    missing.dispose();
-  }
+  using missing = await verifyOne(["frontend_entry: frontend/index.tsx"], {});
+  assert.deepEqual(codes(ok.plugin.errors), []);
+  assert.deepEqual(codes(missing.plugin.errors), ["frontend_entry.not_found"]);
 });
 
 Deno.test("verify() never imports the code of plugins it will not mount", async () => {

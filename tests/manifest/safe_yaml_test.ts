@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import process from "node:process";
 import { MAX_ALIASES, MAX_MANIFEST_BYTES, parseYamlSafely } from "../../src/manifest/safe_yaml.ts";
 
 const encode = (text: string) => new TextEncoder().encode(text);
@@ -115,4 +116,22 @@ Deno.test("parseYamlSafely() rejects bytes that are not UTF-8", () => {
 Deno.test("parseYamlSafely() does not apply merge keys", () => {
   const result = parseYamlSafely(encode("base: &b {k: 1}\nx:\n  <<: *b\n"), "plugin.yaml");
   assert.deepEqual(result.ok && result.value, { base: { k: 1 }, x: { "<<": { k: 1 } } });
+});
+
+Deno.test("parseYamlSafely() refuses a list or mapping as a mapping key, silently", () => {
+  const warned: unknown[] = [];
+  const { warn } = console;
+  const { emitWarning } = process;
+  console.warn = (...args: unknown[]) => warned.push(args);
+  process.emitWarning = ((...args: unknown[]) => warned.push(args)) as typeof emitWarning;
+  try {
+    assert.equal(errorCode("? [a, b]\n: 1\n"), "yaml.collection_key");
+    assert.equal(errorCode("name: crm\nnav:\n  - ? {label: x}\n    : 1\n"), "yaml.collection_key");
+    assert.equal(errorCode("k: &k [a]\n? *k\n: 2\n"), "yaml.collection_key");
+    assert.equal(errorCode("? plain\n: 1\n"), undefined, "an explicit plain key is fine");
+  } finally {
+    console.warn = warn;
+    process.emitWarning = emitWarning;
+  }
+  assert.deepEqual(warned, [], "nothing reaches stderr");
 });

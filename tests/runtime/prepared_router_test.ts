@@ -34,7 +34,7 @@ export default new Hono()
 
 async function registry(
   extra: Record<string, string> = {},
-): Promise<{ registry: Registry; dispose: () => void }> {
+): Promise<{ registry: Registry } & Disposable> {
   const tree = makeTree({
     ...extra,
     "data/plugins/crm/plugin.yaml": manifest(
@@ -48,7 +48,10 @@ async function registry(
     "data/plugins/sales/plugin.yaml": manifest("sales", "routers: [router.ts]"),
     "data/plugins/sales/router.ts": SALES,
   });
-  return { registry: await loadRegistry(tree.root), dispose: () => tree[Symbol.dispose]() };
+  return {
+    registry: await loadRegistry(tree.root),
+    [Symbol.dispose]: () => tree[Symbol.dispose](),
+  };
 }
 
 /** A request and everything about its answer that a client could see. */
@@ -66,109 +69,100 @@ async function answer(app: ReturnType<typeof createApp>, method: string, path: s
 }
 
 Deno.test("the registry ships a prepared router that answers exactly like Hono's default router", async () => {
-  const { registry: prepared, dispose } = await registry();
-  try {
-    assert.ok(prepared.router, "the build prepared the router");
-    // As a server builds it: the state loaded before the app is made.
-    const started = new PluginLifecycle(prepared, new MemoryStore());
-    await started.ready();
-    const pairs = [
-      [
-        createApp(prepared, { adminToken: TOKEN }),
-        createApp({ ...prepared, router: undefined }, { adminToken: TOKEN }),
-      ],
-      [
-        createApp(prepared, { adminToken: TOKEN, lifecycle: started }),
-        createApp({ ...prepared, router: undefined }, { adminToken: TOKEN, lifecycle: started }),
-      ],
-    ];
-    for (const [fast, reference] of pairs) {
-      assert.equal(fast!.router.name, "PreparedRegExpRouter");
-      assert.notEqual(reference!.router.name, "PreparedRegExpRouter");
-    }
+  using fixture = await registry();
+  const { registry: prepared } = fixture;
+  assert.ok(prepared.router, "the build prepared the router");
+  // As a server builds it: the state loaded before the app is made.
+  const started = new PluginLifecycle(prepared, new MemoryStore());
+  await started.ready();
+  const pairs = [
+    [
+      createApp(prepared, { adminToken: TOKEN }),
+      createApp({ ...prepared, router: undefined }, { adminToken: TOKEN }),
+    ],
+    [
+      createApp(prepared, { adminToken: TOKEN, lifecycle: started }),
+      createApp({ ...prepared, router: undefined }, { adminToken: TOKEN, lifecycle: started }),
+    ],
+  ];
+  for (const [fast, reference] of pairs) {
+    assert.equal(fast!.router.name, "PreparedRegExpRouter");
+    assert.notEqual(reference!.router.name, "PreparedRegExpRouter");
+  }
 
-    const registered = prepared.plugins.flatMap((plugin) => plugin.routes).map((route) => [
-      route.method === "ALL" ? "GET" : route.method,
-      route.path.replace(/:[a-zA-Z]+(\{[^}]*\})?\??/g, "42").replace("*", "a/b"),
-    ]);
-    const host = [
-      "/healthz",
-      "/assets/honeyframe.css",
-      "/",
-      "/api/plugins",
-      "/api/permissions",
-      "/api/audit",
-      "/api/orgs/default/groups",
-      "/admin",
-      "/admin/plugins",
-      "/admin/sign-in",
-      "/plugins/crm",
-      "/plugins/crm/",
-      "/plugins/crm/reports",
-    ].map((path) => ["GET", path]);
-    const unregistered = [
-      ["GET", "/nope"],
-      ["GET", "/api/crm"],
-      ["GET", "/api/crm/nope"],
-      ["GET", "/api/crm/customers/7/x"],
-      ["DELETE", "/api/crm/customers"],
-      ["GET", "/api/sales/leads/abc"],
-      ["GET", "/api/sales/leads"],
-      ["GET", "/API/crm/customers"],
-      ["GET", "/api/crm/customers/"],
-      ["GET", "/plugins/unknown/"],
-      ["POST", "/api/plugins/nobody/enable"],
-      ["PUT", "/api/orgs/x/groups/y"],
-      ["GET", "/admin/plugins/crm/x"],
-      ["POST", "/api/crm/webhooks/a"],
-      ["GET", "/api/sales/leads/12"],
-    ];
-    const all = [...registered, ...host, ...unregistered] as [string, string][];
-    assert.ok(registered.length >= 9);
-    for (const [fast, reference] of pairs) {
-      for (const [method, path] of all) {
-        assert.deepEqual(
-          await answer(fast!, method, path),
-          await answer(reference!, method, path),
-          `${method} ${path}`,
-        );
-      }
+  const registered = prepared.plugins.flatMap((plugin) => plugin.routes).map((route) => [
+    route.method === "ALL" ? "GET" : route.method,
+    route.path.replace(/:[a-zA-Z]+(\{[^}]*\})?\??/g, "42").replace("*", "a/b"),
+  ]);
+  const host = [
+    "/healthz",
+    "/assets/honeyframe.css",
+    "/",
+    "/api/plugins",
+    "/api/permissions",
+    "/api/audit",
+    "/api/orgs/default/groups",
+    "/admin",
+    "/admin/plugins",
+    "/admin/sign-in",
+    "/plugins/crm",
+    "/plugins/crm/",
+    "/plugins/crm/reports",
+  ].map((path) => ["GET", path]);
+  const unregistered = [
+    ["GET", "/nope"],
+    ["GET", "/api/crm"],
+    ["GET", "/api/crm/nope"],
+    ["GET", "/api/crm/customers/7/x"],
+    ["DELETE", "/api/crm/customers"],
+    ["GET", "/api/sales/leads/abc"],
+    ["GET", "/api/sales/leads"],
+    ["GET", "/API/crm/customers"],
+    ["GET", "/api/crm/customers/"],
+    ["GET", "/plugins/unknown/"],
+    ["POST", "/api/plugins/nobody/enable"],
+    ["PUT", "/api/orgs/x/groups/y"],
+    ["GET", "/admin/plugins/crm/x"],
+    ["POST", "/api/crm/webhooks/a"],
+    ["GET", "/api/sales/leads/12"],
+  ];
+  const all = [...registered, ...host, ...unregistered] as [string, string][];
+  assert.ok(registered.length >= 9);
+  for (const [fast, reference] of pairs) {
+    for (const [method, path] of all) {
+      assert.deepEqual(
+        await answer(fast!, method, path),
+        await answer(reference!, method, path),
+        `${method} ${path}`,
+      );
     }
-  } finally {
-    dispose();
   }
 });
 
 Deno.test("a prepared router that does not fit the app falls back to the default router", async () => {
-  const { registry: real, dispose } = await registry();
+  using fixture = await registry();
   using empty = makeTree();
-  try {
-    const foreign = (await loadRegistry(empty.root)).router;
-    assert.ok(foreign);
-    const lines: string[] = [];
-    const app = createApp({ ...real, router: foreign }, { log: (line) => lines.push(line) });
-    assert.notEqual(app.router.name, "PreparedRegExpRouter");
-    assert.match(
-      lines.join("\n"),
-      /prepared router does not fit this app .*Path .* is not registered/,
-    );
-    assert.equal((await app.request("/api/crm/customers")).status, 200);
-  } finally {
-    dispose();
-  }
+  const { registry: real } = fixture;
+  const foreign = (await loadRegistry(empty.root)).router;
+  assert.ok(foreign);
+  const lines: string[] = [];
+  const app = createApp({ ...real, router: foreign }, { log: (line) => lines.push(line) });
+  assert.notEqual(app.router.name, "PreparedRegExpRouter");
+  assert.match(
+    lines.join("\n"),
+    /prepared router does not fit this app .*Path .* is not registered/,
+  );
+  assert.equal((await app.request("/api/crm/customers")).status, 200);
 });
 
 Deno.test("routes the prepared router cannot hold leave the registry without one, and the app still serves", async () => {
-  const { registry: unprepared, dispose } = await registry({
+  using fixture = await registry({
     "data/plugins/leads/plugin.yaml": manifest("leads", "routers: [router.ts]"),
     "data/plugins/leads/router.ts": AMBIGUOUS,
   });
-  try {
-    assert.equal(unprepared.router, undefined);
-    const app = createApp(unprepared);
-    assert.equal(await (await app.request("/api/leads/leads/12")).text(), "by id");
-    assert.equal(await (await app.request("/api/leads/leads/ana")).text(), "by slug");
-  } finally {
-    dispose();
-  }
+  const { registry: unprepared } = fixture;
+  assert.equal(unprepared.router, undefined);
+  const app = createApp(unprepared);
+  assert.equal(await (await app.request("/api/leads/leads/12")).text(), "by id");
+  assert.equal(await (await app.request("/api/leads/leads/ana")).text(), "by slug");
 });

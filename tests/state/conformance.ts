@@ -22,12 +22,8 @@ export async function stateStoreConformance(
 ): Promise<void> {
   const step = (name: string, body: (store: StateStore) => Promise<void>) =>
     t.step(name, async () => {
-      const store = await open();
-      try {
-        await body(store);
-      } finally {
-        await store.close();
-      }
+      await using store = await open();
+      await body(store);
     });
 
   await step("a new store is empty", async (store) => {

@@ -20,14 +20,10 @@ Deno.test("the SQLite store keeps its state across reopening, and migrates once"
   const first = await open(path);
   await first.setEnabled("crm", false, "admin", "2026-11-26T10:00:00.000Z");
   await first.close();
-  const second = await open(path);
-  try {
-    assert.deepEqual(await second.pluginStates(), [{ name: "crm", enabled: false, seeded: false }]);
-    const versions = await second.driver.query<{ version: number }>(
-      "SELECT version FROM schema_migrations",
-    );
-    assert.deepEqual(versions.map((row) => Number(row.version)), [1]);
-  } finally {
-    await second.close();
-  }
+  await using second = await open(path);
+  assert.deepEqual(await second.pluginStates(), [{ name: "crm", enabled: false, seeded: false }]);
+  const versions = await second.driver.query<{ version: number }>(
+    "SELECT version FROM schema_migrations",
+  );
+  assert.deepEqual(versions.map((row) => Number(row.version)), [1]);
 });

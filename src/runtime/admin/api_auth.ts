@@ -5,6 +5,7 @@
  * @module
  */
 import type { MiddlewareHandler } from "hono";
+import { bearerToken } from "../bearer_token.ts";
 import { sameSecret } from "../secrets.ts";
 
 /**
@@ -20,7 +21,7 @@ import { sameSecret } from "../secrets.ts";
  */
 export function requireAdmin(adminToken: string | undefined): MiddlewareHandler {
   return async (c, next) => {
-    const presented = /^Bearer (.+)$/i.exec(c.req.header("Authorization") ?? "")?.[1];
+    const presented = bearerToken(c.req.header("Authorization"));
     if (adminToken && presented !== undefined && await sameSecret(presented, adminToken)) {
       return await next();
     }

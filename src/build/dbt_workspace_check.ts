@@ -1,0 +1,39 @@
+/**
+ * The `dbt_workspace` field: a folder inside the plugin that holds `dbt_project.yml`.
+ *
+ * @module
+ */
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { MANIFEST_FILE, type Problem, problem } from "../manifest/mod.ts";
+import { resolveInsidePlugin } from "./inside_plugin.ts";
+
+/**
+ * Checks a plugin's dbt workspace on disk.
+ *
+ * @param dir The plugin folder.
+ * @param workspace The field's value.
+ * @returns Its problems (none when the folder and its `dbt_project.yml` are there).
+ */
+export function checkDbtWorkspace(dir: string, workspace: string): Problem[] {
+  const at = { file: MANIFEST_FILE, path: "dbt_workspace" };
+  const where = resolveInsidePlugin(dir, workspace);
+  if (where.kind === "outside") {
+    return [
+      problem(
+        "dbt_workspace.outside_plugin",
+        `\`${workspace}\` resolves outside the plugin folder`,
+        at,
+      ),
+    ];
+  }
+  if (where.kind === "not_found" || !where.isDirectory) {
+    return [
+      problem("dbt_workspace.not_found", `\`${workspace}\` is not a folder in the plugin`, at),
+    ];
+  }
+  if (!existsSync(join(where.realPath, "dbt_project.yml"))) {
+    return [problem("dbt_workspace.no_project", `\`${workspace}\` has no dbt_project.yml`, at)];
+  }
+  return [];
+}
