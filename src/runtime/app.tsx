@@ -5,6 +5,7 @@
  * @module
  */
 import { Hono } from "hono";
+import { envOrDefault } from "../env/mod.ts";
 import { PreparedRegExpRouter } from "hono/router/reg-exp-router";
 import { HTTPException } from "hono/http-exception";
 import { pluginNavigation } from "./admin/layout.tsx";
@@ -163,7 +164,7 @@ function settingsFacts(
       "Listening on",
       options.port === undefined
         ? "set by the runtime"
-        : `${options.hostname ?? "0.0.0.0"}:${options.port}`,
+        : `${options.hostname ?? envOrDefault({}, "HOST")}:${options.port}`,
     ],
     [
       "Admin token",
