@@ -15,11 +15,14 @@ import {
   type Registry,
 } from "../runtime/mod.ts";
 import { openStoreOrExit, type StoreKind } from "../state/mod.ts";
+import { readServerLimits, type ServerLimits } from "./_server_limits.ts";
 
 /** A host ready to serve. */
 export interface PreparedHost {
   /** The configuration. */
   readonly config: HostConfig;
+  /** The connection limits the server enforces. */
+  readonly limits: ServerLimits;
   /** The app. */
   readonly app: Hono;
   /** The lines to print once listening, after the address. */
@@ -43,6 +46,13 @@ export async function prepareHost(
   exit: (code: number) => never,
 ): Promise<PreparedHost> {
   const config = readConfigOrExit(env, exit);
+  let limits: ServerLimits;
+  try {
+    limits = readServerLimits(env);
+  } catch (error) {
+    console.error(`Honeyframe Edge cannot start: ${(error as Error).message}`);
+    return exit(1);
+  }
   const { store, label } = await openStoreOrExit(env, fallbackStore, exit);
   const lifecycle = new PluginLifecycle(registry, store);
   try {
@@ -55,6 +65,7 @@ export async function prepareHost(
   }
   return {
     config,
+    limits,
     app: createApp(registry, { ...config, lifecycle }),
     notes: [`State: ${label}.`],
   };

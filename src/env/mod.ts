@@ -13,6 +13,7 @@
  */
 export {
   ConfigError,
+  envNumber,
   envOrDefault,
   type EnvSource,
   layeredEnv,

@@ -68,6 +68,34 @@ export function envOrDefault(env: EnvSource, name: EnvNameWithDefault): string {
 }
 
 /**
+ * Reads one of the host's numeric variables that has a default.
+ *
+ * @param env The source.
+ * @param name The variable.
+ * @param range The smallest and largest values accepted.
+ * @returns The number.
+ * @throws {ConfigError} When the value is not a number in the range.
+ * @example
+ * ```ts
+ * envNumber({ HONEYFRAME_HEADER_TIMEOUT_S: "2.5" }, "HONEYFRAME_HEADER_TIMEOUT_S", { min: 0.1, max: 3600 }); // 2.5
+ * ```
+ */
+export function envNumber(
+  env: EnvSource,
+  name: EnvNameWithDefault,
+  range: { readonly min: number; readonly max: number },
+): number {
+  const text = envOrDefault(env, name);
+  const value = Number(text);
+  if (!Number.isFinite(value) || value < range.min || value > range.max) {
+    throw new ConfigError(
+      `${name} must be a number from ${range.min} to ${range.max}, not ${JSON.stringify(text)}`,
+    );
+  }
+  return value;
+}
+
+/**
  * The environment of the running process, on runtimes that have one (`Deno.env`, `process.env`);
  * an empty source elsewhere (Workers).
  *

@@ -16,7 +16,7 @@ import type { HostConfig } from "./config.ts";
 import { errorLogger, type LogSink } from "./error_log.ts";
 import { DEFAULT_ORG, PluginLifecycle } from "./lifecycle.ts";
 import { pluginPagesApp } from "./plugin_pages.tsx";
-import { mountPlugin, servingPlugin } from "./plugin_mount.ts";
+import { mountPlugin, pluginResponse, PluginTimeout, servingPlugin } from "./plugin_mount.ts";
 import type { HostContext } from "./permissions.ts";
 import type { PreparedRouterParams, Registry } from "./registry.ts";
 import { MemoryStore } from "../state/mod.ts";
@@ -48,7 +48,9 @@ export interface AppOptions extends Partial<HostConfig> {
  * (await app.request("/healthz")).status; // 200
  * ```
  */
-export function createApp(registry: Registry, options: AppOptions = {}): Hono {
+export function createApp(registry: Registry, given: AppOptions = {}): Hono {
+  // Own properties only: a plugin that polluted Object.prototype cannot supply an admin token.
+  const options: AppOptions = Object.assign(Object.create(null), given);
   if (!registry.router) return buildApp(registry, options, undefined);
   try {
     return buildApp(registry, options, preparedRouter(registry.router));
@@ -81,7 +83,7 @@ function buildApp(
   const lifecycle = options.lifecycle ?? new PluginLifecycle(registry, new MemoryStore(), { now });
   const links = () => pluginNavigation(registry, (name) => lifecycle.isEnabled(name));
   const host: HostContext = {
-    ...(options.jwtSecret === undefined ? {} : { jwtSecret: options.jwtSecret }),
+    jwtSecret: options.jwtSecret,
     permissionsOf: async (org, groups) => {
       const wanted = new Set(groups);
       const records = await lifecycle.store.groups(org);
@@ -119,25 +121,43 @@ function buildApp(
   );
   app.route("/plugins", pluginPagesApp(registry, lifecycle, links));
   for (const plugin of registry.plugins) {
-    if (plugin.status === "mounted") mountPlugin(app, plugin, lifecycle, host);
+    if (plugin.status === "mounted") {
+      mountPlugin(app, plugin, { lifecycle, host, timeoutMs: options.pluginTimeoutMs });
+    }
   }
 
   app.notFound((c) =>
     c.json({ error: "not_found", message: `no route for ${c.req.method} ${c.req.path}` }, 404)
   );
   app.onError((error, c) => {
-    if (error instanceof HTTPException) return error.getResponse();
     const plugin = servingPlugin(c);
+    const where = `${c.req.method} ${c.req.path}`;
+    try {
+      if (error instanceof PluginTimeout) {
+        logFailure(`plugin ${error.plugin} timed out on ${where}`, error);
+        return c.json({
+          error: "plugin_timeout",
+          plugin: error.plugin,
+          message: `the plugin ${error.plugin} did not answer within ${error.timeoutMs / 1000} s`,
+        }, 504);
+      }
+      if (error instanceof HTTPException) {
+        const response = error.getResponse();
+        return plugin ? pluginResponse(response) : response;
+      }
+    } catch {
+      // a thrown Proxy whose traps throw: treated as any other failure below
+    }
     if (plugin) {
       // The plugin's error boundary: its name, nothing else, to the client; the stack to the log.
-      logFailure(`plugin ${plugin} failed on ${c.req.method} ${c.req.path}`, error);
+      logFailure(`plugin ${plugin} failed on ${where}`, error);
       return c.json({
         error: "plugin_error",
         plugin,
         message: `the plugin ${plugin} failed to handle the request`,
       }, 500);
     }
-    logFailure(`host failed on ${c.req.method} ${c.req.path}`, error);
+    logFailure(`host failed on ${where}`, error);
     return c.json(
       { error: "internal_error", message: "the server failed to handle the request" },
       500,
@@ -146,8 +166,9 @@ function buildApp(
   return app;
 }
 
-function adminToken(options: AppOptions): { adminToken?: string } {
-  return options.adminToken === undefined ? {} : { adminToken: options.adminToken };
+/** Always an own property, so that a missing token can never be read from a prototype. */
+function adminToken(options: AppOptions): { adminToken: string | undefined } {
+  return { adminToken: options.adminToken };
 }
 
 /** The non-secret facts the Settings page shows. */

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { ConfigError, envOrDefault, type EnvSource, readEnv } from "../env/mod.ts";
+import { ConfigError, envNumber, envOrDefault, type EnvSource, readEnv } from "../env/mod.ts";
 
 /** The host's runtime configuration. */
 export interface HostConfig {
@@ -16,6 +16,8 @@ export interface HostConfig {
   readonly adminToken?: string;
   /** The HS256 secret of users' JWTs (`HONEYFRAME_JWT_SECRET`); protected routes answer 401 without. */
   readonly jwtSecret?: string;
+  /** How long a plugin handler may take before the host answers 504 (`HONEYFRAME_PLUGIN_TIMEOUT_S`). */
+  readonly pluginTimeoutMs?: number;
 }
 
 /** The shortest admin token accepted: shorter ones are guessable. */
@@ -65,6 +67,8 @@ export function readConfig(env: EnvSource): HostConfig {
     hostname: envOrDefault(env, "HOST"),
     ...(adminToken === undefined ? {} : { adminToken }),
     ...(jwtSecret === undefined ? {} : { jwtSecret }),
+    pluginTimeoutMs: envNumber(env, "HONEYFRAME_PLUGIN_TIMEOUT_S", { min: 0.01, max: 86_400 }) *
+      1000,
   };
 }
 

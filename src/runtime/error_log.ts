@@ -34,18 +34,30 @@ export function errorLogger(
   secret: string | undefined,
 ): (context: string, error: unknown) => void {
   return (context, error) => {
-    const detail = error instanceof ThrownValue || !(error instanceof Error)
-      ? `thrown value: ${safeString(error instanceof ThrownValue ? error.value : error)}`
-      : (error.stack ?? `${error.name}: ${error.message}`);
-    const line = `${context}: ${detail}`;
+    const line = `${context}: ${describeFailure(error)}`;
     sink(secret ? line.replaceAll(secret, "[redacted]") : line);
   };
+}
+
+/** The stack of an error, or a printable form of any other thrown value; never throws. */
+function describeFailure(error: unknown): string {
+  try {
+    if (error instanceof ThrownValue) return `thrown value: ${safeString(error.value)}`;
+    if (error instanceof Error) return String(error.stack ?? `${error.name}: ${error.message}`);
+    return `thrown value: ${safeString(error)}`;
+  } catch {
+    return "a value that cannot be described was thrown (its traps throw)";
+  }
 }
 
 function safeString(value: unknown): string {
   try {
     return typeof value === "string" ? value : JSON.stringify(value) ?? String(value);
   } catch {
-    return Object.prototype.toString.call(value);
+    try {
+      return Object.prototype.toString.call(value);
+    } catch {
+      return "[unprintable value]";
+    }
   }
 }

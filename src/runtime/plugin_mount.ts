@@ -12,6 +12,7 @@ import { mergePath } from "hono/utils/url";
 import { ThrownValue } from "./error_log.ts";
 import type { PluginLifecycle } from "./lifecycle.ts";
 import { type HostContext, provideHostContext } from "./permissions.ts";
+import { SESSION_COOKIE } from "./admin/session.ts";
 import type { RegistryPlugin } from "./registry.ts";
 
 const PLUGIN_KEY = "honeyframe.plugin";
@@ -25,25 +26,41 @@ declare module "hono" {
 
 type RouteHandler = (c: Context, next: Next) => unknown;
 
+/** What a mounted plugin's handlers need from the host. */
+export interface MountOptions {
+  /** Whether the plugin is enabled. */
+  readonly lifecycle: PluginLifecycle;
+  /** What permission checks need. */
+  readonly host: HostContext;
+  /** How long one handler may take; unlimited when absent. */
+  readonly timeoutMs?: number | undefined;
+}
+
+/** A plugin handler that did not answer within the time limit (the host answers 504). */
+export class PluginTimeout extends Error {
+  /**
+   * @param plugin The plugin.
+   * @param timeoutMs The limit it exceeded.
+   */
+  constructor(readonly plugin: string, readonly timeoutMs: number) {
+    super(`the plugin ${plugin} did not answer within ${timeoutMs} ms`);
+    this.name = "PluginTimeout";
+  }
+}
+
 /**
  * Mounts one plugin's routes on the host app under `/api/<name>`, each handler guarded. The routes
  * go straight into the host app (as `app.route()` would place them), with no app in between.
  *
  * @param app The host app.
  * @param plugin The mounted plugin.
- * @param lifecycle Whether it is enabled.
- * @param host What permission checks need.
+ * @param options Lifecycle, host context and time limit.
  */
-export function mountPlugin(
-  app: Hono,
-  plugin: RegistryPlugin,
-  lifecycle: PluginLifecycle,
-  host: HostContext,
-): void {
+export function mountPlugin(app: Hono, plugin: RegistryPlugin, options: MountOptions): void {
   const prefix = mergePath("/", `/api/${plugin.name}`);
   for (const router of plugin.routers) {
     for (const route of routesOf(router.app as Hono)) {
-      const handler = guard(plugin.name, lifecycle, host, route.handler as RouteHandler);
+      const handler = guard(plugin.name, options, route.handler as RouteHandler);
       app.on(route.method, mergePath(prefix, route.path), handler);
     }
   }
@@ -73,12 +90,8 @@ function routesOf(router: Hono) {
     : new Hono().route("/", router).routes;
 }
 
-function guard(
-  name: string,
-  lifecycle: PluginLifecycle,
-  host: HostContext,
-  handler: RouteHandler,
-): Handler {
+function guard(name: string, options: MountOptions, handler: RouteHandler): Handler {
+  const { lifecycle, host, timeoutMs } = options;
   return ((c: Context, next: Next) => {
     if (!lifecycle.isEnabled(name)) return c.notFound();
     c.set(PLUGIN_KEY, name);
@@ -89,15 +102,90 @@ function guard(
     } catch (thrown) {
       throw asError(thrown);
     }
-    return result instanceof Promise
-      ? result.catch((thrown: unknown) => {
+    if (!(result instanceof Promise)) {
+      return result instanceof Response ? pluginResponse(result) : result;
+    }
+    const settled = result.then(
+      (value: unknown) => value instanceof Response ? pluginResponse(value) : value,
+      (thrown: unknown) => {
         throw asError(thrown);
-      })
-      : result;
+      },
+    );
+    return timeoutMs === undefined ? settled : withinTime(settled, name, timeoutMs, c.req.raw);
   }) as Handler;
 }
 
-/** Hono's error handlers only see `Error`s: anything else thrown is wrapped. */
+/**
+ * The handler's result, or a {@link PluginTimeout} once `timeoutMs` passed; a request whose client
+ * went away settles at once, so the server can release its connection even if the handler never
+ * does.
+ */
+function withinTime<T>(
+  result: Promise<T>,
+  name: string,
+  timeoutMs: number,
+  request: Request,
+): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let onAbort: (() => void) | undefined;
+  const limit = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new PluginTimeout(name, timeoutMs)), timeoutMs);
+    onAbort = () => reject(new PluginTimeout(name, timeoutMs));
+    request.signal.addEventListener("abort", onAbort, { once: true });
+  });
+  return Promise.race([result, limit]).finally(() => {
+    clearTimeout(timer);
+    request.signal.removeEventListener("abort", onAbort!);
+  });
+}
+
+/**
+ * What the host's own cookies are called: a plugin response may not set them (it could otherwise
+ * fix or replace an admin's session).
+ */
+const HOST_COOKIE = new RegExp(`^\\s*(__Host-)?${SESSION_COOKIE}=`, "i");
+
+/** Plugin API answers are data: no sniffing into HTML, no script on the admin UI's origin. */
+const PLUGIN_API_CSP = "default-src 'none'; frame-ancestors 'none'; sandbox";
+
+/**
+ * A plugin's response as the host sends it: `X-Content-Type-Options: nosniff`, a restrictive CSP
+ * unless the plugin set its own, and no `Set-Cookie` of the host's cookies.
+ *
+ * @param response What the plugin answered.
+ * @returns The response to send (the same object when its headers can be changed in place).
+ */
+export function pluginResponse(response: Response): Response {
+  try {
+    secureHeaders(response.headers);
+    return response;
+  } catch {
+    // immutable headers (a fetch() response passed through): copy them
+    const copy = new Response(response.body, response);
+    secureHeaders(copy.headers);
+    return copy;
+  }
+}
+
+function secureHeaders(headers: Headers): void {
+  headers.set("X-Content-Type-Options", "nosniff");
+  if (!headers.has("Content-Security-Policy")) {
+    headers.set("Content-Security-Policy", PLUGIN_API_CSP);
+  }
+  const cookies = headers.getSetCookie();
+  if (!cookies.some((cookie) => HOST_COOKIE.test(cookie))) return;
+  headers.delete("Set-Cookie");
+  for (const cookie of cookies) {
+    if (!HOST_COOKIE.test(cookie)) headers.append("Set-Cookie", cookie);
+  }
+}
+
+/** Hono's error handlers only see `Error`s: anything else thrown (a Proxy too) is wrapped. */
 function asError(thrown: unknown): Error {
-  return thrown instanceof Error ? thrown : new ThrownValue(thrown);
+  try {
+    if (thrown instanceof Error && Object.getPrototypeOf(thrown) !== null) return thrown;
+  } catch {
+    // a Proxy whose traps throw
+  }
+  return new ThrownValue(thrown);
 }

@@ -10,6 +10,8 @@ export interface RunningServer extends AsyncDisposable {
   readonly url: string;
   /** Everything the process printed so far. */
   readonly output: () => string;
+  /** The process id. */
+  readonly pid: number;
 }
 
 /** The line our servers print once they listen; Bun prints its own. */
@@ -48,6 +50,7 @@ export async function startServer(
       return {
         url: `http://127.0.0.1:${port}`,
         output: () => output,
+        pid: child.pid,
         [Symbol.asyncDispose]: dispose,
       };
     }

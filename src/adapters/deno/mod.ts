@@ -14,37 +14,71 @@
 import { envOrDefault, type EnvSource } from "../../env/mod.ts";
 import { type Registry, startupMessage } from "../../runtime/mod.ts";
 import { prepareHost } from "../_prepare_host.ts";
+import { type ConnectionGuard, guardConnections } from "./connection_guard.ts";
+
+/** A running host on Deno. */
+export interface DenoHost extends AsyncDisposable {
+  /** Where clients connect. */
+  readonly addr: Deno.NetAddr;
+  /** Stops accepting, closes connections and the server. */
+  shutdown(): Promise<void>;
+}
 
 /**
  * Starts the host on Deno and prints where it listens; exits with a clear message when the
- * configuration is invalid or the state store cannot be opened.
+ * configuration is invalid or the state store cannot be opened. Clients reach the app through a
+ * {@link guardConnections connection guard} that enforces the header and idle timeouts and the
+ * connection cap that `Deno.serve` lacks.
  *
  * @param registry The generated registry.
  * @param env The environment (`PORT`, `HOST`, `HONEYFRAME_ADMIN_TOKEN`, …); `Deno.env` by default.
- * @returns The running server.
+ * @returns The running host.
  * @example
  * ```ts ignore
  * import { registry } from "../../../.gen/registry.ts";
- * const server = await serveDeno(registry, { PORT: "0" });
- * await server.shutdown();
+ * await using host = await serveDeno(registry, { PORT: "0" });
  * ```
  */
 export async function serveDeno(
   registry: Registry,
   env: EnvSource = Deno.env,
-): Promise<Deno.HttpServer> {
+): Promise<DenoHost> {
   const dataDir = envOrDefault(env, "DATA_DIR");
   const writable = Deno.permissions.querySync({ name: "write", path: dataDir }).state === "granted";
-  const { config, app, notes } = await prepareHost(
+  const { config, limits, app, notes } = await prepareHost(
     registry,
     env,
     writable ? "sqlite" : "memory",
     Deno.exit,
   );
-  return Deno.serve({
-    port: config.port,
-    hostname: config.hostname,
-    onListen: ({ port }) =>
-      [...startupMessage(registry, config, port), ...notes].forEach((line) => console.log(line)),
-  }, app.fetch);
+  let guard: ConnectionGuard | undefined;
+  const server = Deno.serve(
+    { hostname: "127.0.0.1", port: 0, onListen: () => {} },
+    (request, info) => {
+      const client = guard?.clientOf(info.remoteAddr.port) ?? info.remoteAddr;
+      return app.fetch(request, { ...info, remoteAddr: client });
+    },
+  );
+  try {
+    guard = guardConnections(
+      { hostname: config.hostname, port: config.port },
+      server.addr.port,
+      limits,
+    );
+  } catch (error) {
+    const reason = error instanceof Deno.errors.AddrInUse
+      ? `${config.hostname}:${config.port} is already in use`
+      : (error as Error).message;
+    console.error(`Honeyframe Edge cannot start: ${reason}`);
+    return Deno.exit(1);
+  }
+  for (const line of [...startupMessage(registry, config, guard.addr.port), ...notes]) {
+    console.log(line);
+  }
+  const listening = guard;
+  const shutdown = async () => {
+    await listening[Symbol.asyncDispose]();
+    await server.shutdown();
+  };
+  return { addr: guard.addr, shutdown, [Symbol.asyncDispose]: shutdown };
 }

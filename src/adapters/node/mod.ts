@@ -34,10 +34,24 @@ export async function serveNode(
   registry: Registry,
   env: EnvSource = process.env,
 ): Promise<ServerType> {
-  const { config, app, notes } = await prepareHost(registry, env, "memory", process.exit);
-  return serve(
-    { fetch: app.fetch, port: config.port, hostname: config.hostname },
+  const { config, limits, app, notes } = await prepareHost(registry, env, "memory", process.exit);
+  const server = serve(
+    {
+      fetch: app.fetch,
+      port: config.port,
+      hostname: config.hostname,
+      serverOptions: {
+        headersTimeout: limits.headerTimeoutMs,
+        // A whole request (headers and body) gets the header time plus the plugin time limit.
+        requestTimeout: limits.headerTimeoutMs + (config.pluginTimeoutMs ?? 0),
+        keepAliveTimeout: limits.idleTimeoutMs,
+        // Node checks the header and request deadlines on this interval (30 s by default).
+        connectionsCheckingInterval: Math.min(1000, limits.headerTimeoutMs),
+      },
+    },
     ({ port }) =>
       [...startupMessage(registry, config, port), ...notes].forEach((line) => console.log(line)),
   );
+  server.maxConnections = limits.maxConnections;
+  return server;
 }
