@@ -1,20 +1,26 @@
 /**
- * Nav entries are links to the plugin's pages; one without a page is a warning.
+ * Nav entries are links to the plugin's pages, with an icon the host draws; an entry without a
+ * page, or with an icon the host does not have, is a warning.
  *
  * @module
  */
 import { MANIFEST_FILE, type Problem, problem } from "../manifest/mod.ts";
+import { ICON_NAMES } from "../runtime/admin/icons.tsx";
 
 /**
- * Warns about nav entries whose path is not one of the plugin's pages.
+ * Warns about nav entries whose path is not one of the plugin's pages, or whose icon the host
+ * cannot draw.
  *
  * @param nav The manifest's nav entries.
  * @param pages The page paths of the plugin's frontend entry.
- * @returns One `nav.no_page` warning per entry without a page.
+ * @returns `nav.no_page` and `nav.unknown_icon` warnings.
  */
-export function navWarnings(nav: readonly { path: string }[], pages: readonly string[]): Problem[] {
-  return nav.flatMap((entry, index) =>
-    pages.includes(entry.path) ? [] : [
+export function navWarnings(
+  nav: readonly { path: string; icon?: string | undefined }[],
+  pages: readonly string[],
+): Problem[] {
+  return nav.flatMap((entry, index) => [
+    ...(pages.includes(entry.path) ? [] : [
       problem(
         "nav.no_page",
         `\`${entry.path}\` has no page${
@@ -22,6 +28,13 @@ export function navWarnings(nav: readonly { path: string }[], pages: readonly st
         }`,
         { file: MANIFEST_FILE, path: `nav[${index}].path` },
       ),
-    ]
-  );
+    ]),
+    ...(entry.icon === undefined || ICON_NAMES.includes(entry.icon) ? [] : [
+      problem(
+        "nav.unknown_icon",
+        `\`${entry.icon}\` is not an icon the host has (${ICON_NAMES.join(", ")}); a dot is shown`,
+        { file: MANIFEST_FILE, path: `nav[${index}].icon` },
+      ),
+    ]),
+  ]);
 }

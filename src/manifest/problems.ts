@@ -50,6 +50,7 @@ export const PROBLEM_CODES = {
   "frontend_entry.export_not_found": "the frontend entry has no `pages` export",
   "frontend_entry.invalid_pages": "`pages` is not a map from paths (`/…`) to components",
   "nav.no_page": "a nav entry points at a path the plugin has no page for (a warning)",
+  "nav.unknown_icon": "a nav entry names an icon the host does not have (a warning)",
   "route.conflict": "two routers declare the same method and path",
   "permission.conflict": "a permission is declared by two plugins, or by a plugin and the host",
   "registry.stale": "the registry on disk differs from what a build would write now",

@@ -6,6 +6,7 @@
  */
 import { Hono } from "hono";
 import { requireAdmin } from "./admin/api_auth.ts";
+import { JSON_BODY_LIMIT, limitBody } from "./body_limits.ts";
 import type { PluginLifecycle } from "./lifecycle.ts";
 import { pluginsReport } from "./plugins_report.ts";
 import type { Registry } from "./registry.ts";
@@ -47,6 +48,8 @@ export function apiApp(options: ApiOptions): Hono {
   const admin = requireAdmin(options.adminToken);
   const catalog = new Set(registry.permissions.map((permission) => permission.name));
   const app = new Hono();
+  // Per route: a "*" middleware here would also run for the plugins mounted under /api.
+  const limited = limitBody(JSON_BODY_LIMIT);
 
   app.get(
     "/plugins",
@@ -55,7 +58,7 @@ export function apiApp(options: ApiOptions): Hono {
   );
 
   for (const [action, enabled] of [["enable", true], ["disable", false]] as const) {
-    app.post(`/plugins/:name/${action}`, admin, async (c) => {
+    app.post(`/plugins/:name/${action}`, limited, admin, async (c) => {
       const name = c.req.param("name");
       const refused = await lifecycle.setEnabled(name, enabled, "admin");
       if (refused === "not_found") {
@@ -81,7 +84,7 @@ export function apiApp(options: ApiOptions): Hono {
     return c.json({ org, groups: await store.groups(org) });
   });
 
-  app.put("/orgs/:org/groups/:group", admin, async (c) => {
+  app.put("/orgs/:org/groups/:group", limited, admin, async (c) => {
     const { org, group } = c.req.param();
     if (!NAME.test(org) || !NAME.test(group)) {
       return c.json({

@@ -50,6 +50,7 @@ export class PluginLifecycle {
   #ready: Promise<void> | undefined;
   #started = false;
   #timer: ReturnType<typeof setInterval> | undefined;
+  #queue: Promise<unknown> = Promise.resolve();
 
   /**
    * Creates the lifecycle; call {@link PluginLifecycle.ready} before serving.
@@ -113,6 +114,30 @@ export class PluginLifecycle {
     actor: string,
   ): Promise<LifecycleRefusal | undefined> {
     await this.ready();
+    return await this.#exclusive(() => this.#setEnabled(name, enabled, actor));
+  }
+
+  /** Reloads the enabled state from the store (what polling does). */
+  refresh(): Promise<void> {
+    return this.#exclusive(() => this.#refresh());
+  }
+
+  /**
+   * Runs state changes one at a time, so that what is served always follows what was stored:
+   * memory changes only after the store committed, and a refresh never applies a read that a
+   * concurrent write has overtaken.
+   */
+  #exclusive<T>(work: () => Promise<T>): Promise<T> {
+    const result = this.#queue.then(work);
+    this.#queue = result.catch(() => {});
+    return result;
+  }
+
+  async #setEnabled(
+    name: string,
+    enabled: boolean,
+    actor: string,
+  ): Promise<LifecycleRefusal | undefined> {
     if (!this.registry.plugins.some((plugin) => plugin.name === name)) return "not_found";
     const plugin = this.#mountable.get(name);
     const at = new Date(this.#now()).toISOString();
@@ -139,8 +164,7 @@ export class PluginLifecycle {
     return undefined;
   }
 
-  /** Reloads the enabled state from the store (what polling does). */
-  async refresh(): Promise<void> {
+  async #refresh(): Promise<void> {
     const states = await this.store.pluginStates();
     this.#disabled.clear();
     for (const state of states) {
@@ -161,7 +185,7 @@ export class PluginLifecycle {
       const state = states.get(plugin.name);
       if (!state?.seeded && (state?.enabled ?? true)) await this.#seed(plugin, "system", at);
     }
-    await this.refresh();
+    await this.#refresh();
     if (this.store.shared) {
       this.#timer = setInterval(() => {
         this.refresh().catch((error) =>

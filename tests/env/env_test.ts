@@ -1,6 +1,8 @@
 import assert from "node:assert/strict";
 import {
+  ConfigError,
   ENV_VARIABLES,
+  envNumber,
   envOrDefault,
   layeredEnv,
   processEnv,
@@ -55,4 +57,20 @@ Deno.test("every variable is named once and documented with a meaning", () => {
   const names = ENV_VARIABLES.map((variable) => variable.name);
   assert.equal(new Set(names).size, names.length);
   for (const variable of ENV_VARIABLES) assert.ok(variable.meaning.length > 10, variable.name);
+});
+
+Deno.test("envNumber() reads a number in its range and refuses anything else, naming the variable", () => {
+  const range = { min: 0.1, max: 3600 };
+  assert.equal(envNumber({}, "HONEYFRAME_HEADER_TIMEOUT_S", range), 15);
+  assert.equal(
+    envNumber({ HONEYFRAME_HEADER_TIMEOUT_S: "2.5" }, "HONEYFRAME_HEADER_TIMEOUT_S", range),
+    2.5,
+  );
+  for (const bad of ["abc", "0", "-1", "1e9"]) {
+    assert.throws(
+      () => envNumber({ HONEYFRAME_HEADER_TIMEOUT_S: bad }, "HONEYFRAME_HEADER_TIMEOUT_S", range),
+      (error: Error) =>
+        error instanceof ConfigError && /HONEYFRAME_HEADER_TIMEOUT_S/.test(error.message),
+    );
+  }
 });

@@ -5,9 +5,14 @@ import { workerHandler } from "../../src/adapters/worker/mod.ts";
 import { registryOf } from "../helpers/registry.ts";
 
 Deno.test("readConfig() applies defaults and reads records, get() sources and bindings alike", () => {
-  assert.deepEqual(readConfig({}), { port: 8000, hostname: "0.0.0.0" });
+  assert.deepEqual(readConfig({}), { port: 8000, hostname: "0.0.0.0", pluginTimeoutMs: 30_000 });
   const token = "x".repeat(MIN_ADMIN_TOKEN_LENGTH);
-  const expected = { port: 9000, hostname: "127.0.0.1", adminToken: token };
+  const expected = {
+    port: 9000,
+    hostname: "127.0.0.1",
+    adminToken: token,
+    pluginTimeoutMs: 30_000,
+  };
   const values: Record<string, string> = {
     PORT: "9000",
     HOST: "127.0.0.1",
@@ -19,6 +24,7 @@ Deno.test("readConfig() applies defaults and reads records, get() sources and bi
   assert.deepEqual(readConfig({ PORT: "  ", HONEYFRAME_ADMIN_TOKEN: "" }), {
     port: 8000,
     hostname: "0.0.0.0",
+    pluginTimeoutMs: 30_000,
   });
 });
 

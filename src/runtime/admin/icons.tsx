@@ -1,11 +1,11 @@
 /**
  * The few sidebar icons the host draws itself (inline SVG, no icon font or CDN). Unknown names get
- * a neutral dot.
+ * a neutral dot (and a build warning, `nav.unknown_icon`).
  *
  * @module
  */
 
-const PATHS: Record<string, string> = {
+const PATHS: ReadonlyMap<string, string> = new Map(Object.entries({
   audit: "M4 3h12l4 4v14H4zM8 9h8M8 13h8M8 17h5",
   plugins: "M9 3v4M15 3v4M6 7h12v5a6 6 0 0 1-12 0zM12 18v3",
   settings:
@@ -15,7 +15,10 @@ const PATHS: Record<string, string> = {
   briefcase: "M3 7h18v13H3zM8 7V4h8v3M3 13h18",
   sparkles: "M12 3l2 5 5 2-5 2-2 5-2-5-5-2 5-2zM19 15l1 2 2 1-2 1-1 2-1-2-2-1 2-1z",
   chart: "M4 20V4M4 20h16M8 16v-5M12 16V8M16 16v-3",
-};
+}));
+
+/** The icon names the host can draw; the build warns about any other name in a nav entry. */
+export const ICON_NAMES: readonly string[] = [...PATHS.keys()].sort();
 
 /**
  * An icon by name.
@@ -24,7 +27,8 @@ const PATHS: Record<string, string> = {
  * @returns The SVG, hidden from assistive technology (the link text says it all).
  */
 export function Icon(props: { name?: string }) {
-  const path = props.name ? PATHS[props.name] : undefined;
+  // A Map: a name like `constructor` or `__proto__` is just an unknown name.
+  const path = props.name === undefined ? undefined : PATHS.get(props.name);
   return (
     <svg
       viewBox="0 0 24 24"

@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { FORM_BODY_LIMIT, limitBody } from "../body_limits.ts";
 import { type Context, Hono } from "hono";
 import { csrf } from "hono/csrf";
 import type { Registry } from "../registry.ts";
@@ -64,7 +65,7 @@ export function adminApp(options: AdminOptions): Hono<AdminEnv> {
     store.appendAudit({ ...event, time: new Date(now()).toISOString() });
 
   const app = new Hono<AdminEnv>();
-  app.use("*", pageSecurityHeaders, csrf());
+  app.use("*", limitBody(FORM_BODY_LIMIT), pageSecurityHeaders, csrf());
 
   app.get("/sign-in", async (c) => {
     if (await sessions?.read(c)) return c.redirect(safeNext(c.req.query("next")), 303);
