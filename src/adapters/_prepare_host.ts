@@ -10,6 +10,7 @@ import type { EnvSource } from "../env/mod.ts";
 import {
   createApp,
   type HostConfig,
+  keepAuditFor,
   PluginLifecycle,
   readConfigOrExit,
   type Registry,
@@ -63,6 +64,7 @@ export async function prepareHost(
     );
     return exit(1);
   }
+  keepAuditFor(store, limits.auditRetentionDays);
   return {
     config,
     limits,

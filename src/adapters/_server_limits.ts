@@ -1,7 +1,7 @@
 /**
- * The connection limits every server adapter enforces: how long a client may take to send its
- * request headers, how long a kept-alive connection may stay silent, and how many connections may
- * be open at once.
+ * The limits every server adapter enforces: how long a client may take to send its request
+ * headers, how long a kept-alive connection may stay silent, how many connections may be open at
+ * once, and how long the audit log keeps an event.
  *
  * @module
  */
@@ -15,6 +15,8 @@ export interface ServerLimits {
   readonly idleTimeoutMs: number;
   /** Concurrent connections (`HONEYFRAME_MAX_CONNECTIONS`); more are closed at once. */
   readonly maxConnections: number;
+  /** Days the audit log keeps an event (`HONEYFRAME_AUDIT_RETENTION_DAYS`). */
+  readonly auditRetentionDays: number;
 }
 
 /**
@@ -31,5 +33,6 @@ export function readServerLimits(env: EnvSource): ServerLimits {
     maxConnections: Math.floor(
       envNumber(env, "HONEYFRAME_MAX_CONNECTIONS", { min: 1, max: 1_000_000 }),
     ),
+    auditRetentionDays: envNumber(env, "HONEYFRAME_AUDIT_RETENTION_DAYS", { min: 1, max: 36_500 }),
   };
 }

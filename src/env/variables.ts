@@ -107,6 +107,13 @@ export const ENV_VARIABLES = [
     meaning: "seconds a plugin handler may take before the host answers 504 for it",
   },
   {
+    name: "HONEYFRAME_AUDIT_RETENTION_DAYS",
+    default: "90",
+    defaultText: "`90`",
+    readBy: "server",
+    meaning: "days the audit log keeps an event; older ones are deleted at start-up and hourly",
+  },
+  {
     name: "HONEYFRAME_BUILD_ON_START",
     default: "0",
     defaultText: "`0`",

@@ -116,6 +116,7 @@ function buildApp(
       links,
       now,
       settings: settingsFacts(registry, lifecycle, options),
+      log: options.log ?? console.error,
       ...adminToken(options),
     }),
   );

@@ -7,6 +7,7 @@
  */
 import type { PluginStatus, Registry, RegistryPlugin } from "./registry.ts";
 import type { AuditEvent, StateStore } from "../state/mod.ts";
+import { backgroundInterval } from "./unref_timer.ts";
 
 /** The organisation seed groups go to. */
 export const DEFAULT_ORG = "default";
@@ -187,12 +188,11 @@ export class PluginLifecycle {
     }
     await this.#refresh();
     if (this.store.shared) {
-      this.#timer = setInterval(() => {
+      this.#timer = backgroundInterval(() => {
         this.refresh().catch((error) =>
           (this.options.log ?? console.error)(`state refresh failed: ${error}`)
         );
       }, this.options.refreshMs ?? DEFAULT_REFRESH_MS);
-      unrefTimer(this.#timer);
     }
     this.#started = true;
   }
@@ -200,11 +200,4 @@ export class PluginLifecycle {
   #seed(plugin: RegistryPlugin, actor: string, at: string): Promise<boolean> {
     return this.store.seed(plugin.name, DEFAULT_ORG, plugin.seed_groups, actor, at);
   }
-}
-
-/** Lets the process exit while polling (Deno and Node have different APIs for it). */
-function unrefTimer(timer: ReturnType<typeof setInterval>): void {
-  const runtime = globalThis as { Deno?: { unrefTimer(id: number): void } };
-  if (typeof timer === "number") runtime.Deno?.unrefTimer(timer);
-  else (timer as { unref?: () => void }).unref?.();
 }

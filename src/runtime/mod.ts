@@ -12,6 +12,7 @@ export {
   readConfig,
   readConfigOrExit,
 } from "./config.ts";
+export { keepAuditFor } from "./audit_retention.ts";
 export { errorLogger, type LogSink } from "./error_log.ts";
 export {
   DEFAULT_ORG,

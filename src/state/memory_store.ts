@@ -21,6 +21,7 @@ export class MemoryStore implements StateStore {
   readonly #plugins = new Map<string, PluginState>();
   readonly #groups = new Map<string, Map<string, GroupRecord>>();
   readonly #audit: AuditEvent[] = [];
+  readonly #sessions = new Map<string, number>();
 
   /**
    * Creates an empty store.
@@ -96,6 +97,35 @@ export class MemoryStore implements StateStore {
 
   recentAudit(limit: number): Promise<AuditEvent[]> {
     return Promise.resolve(this.#audit.slice(-limit).reverse());
+  }
+
+  pruneAudit(before: string): Promise<number> {
+    const kept = this.#audit.filter((event) => event.time >= before);
+    const pruned = this.#audit.length - kept.length;
+    this.#audit.splice(0, this.#audit.length, ...kept);
+    return Promise.resolve(pruned);
+  }
+
+  createSession(id: string, expires: number, _at: string): Promise<void> {
+    this.#sessions.set(id, expires);
+    return Promise.resolve();
+  }
+
+  sessionActive(id: string, now: number): Promise<boolean> {
+    const expires = this.#sessions.get(id);
+    if (expires !== undefined && expires <= now) this.#sessions.delete(id);
+    return Promise.resolve(expires !== undefined && expires > now);
+  }
+
+  endSession(id: string): Promise<void> {
+    this.#sessions.delete(id);
+    return Promise.resolve();
+  }
+
+  endAllSessions(): Promise<number> {
+    const count = this.#sessions.size;
+    this.#sessions.clear();
+    return Promise.resolve(count);
   }
 
   close(): Promise<void> {

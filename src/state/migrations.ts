@@ -35,6 +35,12 @@ const SHARED_TABLES = [
    )`,
 ];
 
+const ADMIN_SESSIONS = `CREATE TABLE admin_sessions (
+   id TEXT PRIMARY KEY,
+   expires BIGINT NOT NULL,
+   created_at TEXT NOT NULL
+ )`;
+
 /** Every migration, oldest first. */
 export const MIGRATIONS: readonly Migration[] = [
   {
@@ -57,6 +63,14 @@ export const MIGRATIONS: readonly Migration[] = [
            target TEXT, outcome TEXT NOT NULL, detail TEXT
          )`,
       ],
+    },
+  },
+  {
+    version: 2,
+    name: "admin sessions",
+    sql: {
+      sqlite: [ADMIN_SESSIONS, "CREATE INDEX audit_log_time ON audit_log (time)"],
+      postgres: [ADMIN_SESSIONS, "CREATE INDEX audit_log_time ON audit_log (time)"],
     },
   },
 ];

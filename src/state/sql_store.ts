@@ -138,6 +138,44 @@ export class SqlStore implements StateStore {
     }));
   }
 
+  async pruneAudit(before: string): Promise<number> {
+    const rows = await this.driver.query<{ id: number }>(
+      "DELETE FROM audit_log WHERE time < $1 RETURNING id",
+      [before],
+    );
+    return rows.length;
+  }
+
+  async createSession(id: string, expires: number, at: string): Promise<void> {
+    await this.driver.transaction(async (tx) => {
+      // Expired sessions are removed as new ones are made, so the table stays small.
+      await tx.query("DELETE FROM admin_sessions WHERE expires <= $1", [Date.parse(at) / 1000]);
+      await tx.query(
+        "INSERT INTO admin_sessions (id, expires, created_at) VALUES ($1, $2, $3)",
+        [id, expires, at],
+      );
+    });
+  }
+
+  async sessionActive(id: string, now: number): Promise<boolean> {
+    const rows = await this.driver.query<{ id: string }>(
+      "SELECT id FROM admin_sessions WHERE id = $1 AND expires > $2",
+      [id, now],
+    );
+    return rows.length > 0;
+  }
+
+  async endSession(id: string): Promise<void> {
+    await this.driver.query("DELETE FROM admin_sessions WHERE id = $1", [id]);
+  }
+
+  async endAllSessions(): Promise<number> {
+    const rows = await this.driver.query<{ id: string }>(
+      "DELETE FROM admin_sessions RETURNING id",
+    );
+    return rows.length;
+  }
+
   close(): Promise<void> {
     return this.driver.close();
   }

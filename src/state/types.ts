@@ -31,7 +31,13 @@ export interface GroupRecord {
 }
 
 /** What an audit event records. */
-export type AuditAction = "sign_in" | "sign_out" | "enable" | "disable" | "group_change";
+export type AuditAction =
+  | "sign_in"
+  | "sign_out"
+  | "sign_out_everywhere"
+  | "enable"
+  | "disable"
+  | "group_change";
 
 /** One audit event. */
 export interface AuditEvent {
@@ -97,6 +103,24 @@ export interface StateStore extends AsyncDisposable {
   appendAudit(event: AuditEvent): Promise<void>;
   /** The most recent audit events, newest first. */
   recentAudit(limit: number): Promise<AuditEvent[]>;
+  /**
+   * Deletes the audit events older than `before` (retention).
+   *
+   * @returns How many were deleted.
+   */
+  pruneAudit(before: string): Promise<number>;
+  /** Records a new admin session, expiring at `expires` (seconds since the epoch). */
+  createSession(id: string, expires: number, at: string): Promise<void>;
+  /** Whether a session was created, not ended, and is unexpired at `now` (seconds). */
+  sessionActive(id: string, now: number): Promise<boolean>;
+  /** Ends one session (sign-out). */
+  endSession(id: string): Promise<void>;
+  /**
+   * Ends every session ("sign out everywhere").
+   *
+   * @returns How many there were.
+   */
+  endAllSessions(): Promise<number>;
   /** Releases connections and files. */
   close(): Promise<void>;
 }

@@ -89,11 +89,11 @@ try {
   assert.equal(await demoLink.getAttribute("aria-current"), "page");
   await page.screenshot({ path: join(screenshots, "demo-page.png"), fullPage: true });
 
-  // The audit log shows the failed and the successful sign-in.
+  // The audit log shows the successful sign-in (failures are written per client once their
+  // minute is over, with their count: tests/runtime/admin_ui_test.ts and tests/attacks/).
   await page.getByRole("link", { name: "Audit Log" }).click();
   const audit = await page.locator("tbody").innerText();
   assert.match(audit, /admin\s+Sign-in\s+success/);
-  assert.match(audit, /anonymous\s+Sign-in\s+failure/);
 
   // Signing out ends the session: the admin pages ask for the token again.
   await page.getByRole("button", { name: "Sign out" }).click();

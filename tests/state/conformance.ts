@@ -169,4 +169,30 @@ export async function stateStoreConformance(
     assert.equal(results.filter(Boolean).length, 1);
     assert.equal((await store.groups("default")).length, 1);
   });
+
+  await step(
+    "sessions are active until ended, ended one by one or all at once, or expired",
+    async (store) => {
+      const now = Date.parse(AT) / 1000;
+      await store.createSession("s1", now + 60, AT);
+      await store.createSession("s2", now + 60, AT);
+      await store.createSession("old", now - 1, AT);
+      assert.equal(await store.sessionActive("s1", now), true);
+      assert.equal(await store.sessionActive("old", now), false, "expired");
+      assert.equal(await store.sessionActive("s1", now + 61), false, "expired later");
+      assert.equal(await store.sessionActive("nope", now), false);
+      await store.endSession("s1");
+      assert.equal(await store.sessionActive("s1", now), false, "ended");
+      assert.equal(await store.sessionActive("s2", now), true, "the other one lives on");
+      assert.ok(await store.endAllSessions() >= 1);
+      assert.equal(await store.sessionActive("s2", now), false, "everywhere");
+    },
+  );
+
+  await step("pruneAudit() deletes the events older than the retention", async (store) => {
+    await store.appendAudit({ time: AT, actor: "admin", action: "enable", outcome: "success" });
+    await store.appendAudit({ time: LATER, actor: "admin", action: "disable", outcome: "success" });
+    assert.equal(await store.pruneAudit(LATER), 1);
+    assert.deepEqual((await store.recentAudit(10)).map((event) => event.time), [LATER]);
+  });
 }

@@ -68,6 +68,10 @@ export function renderPage(c: Context, page: PageContext, content: Child, status
  * @param status The HTTP status.
  * @returns The HTML response.
  */
-export function htmlDocument(c: Context, document: Child, status: 200 | 401 | 403 | 404 = 200) {
+export function htmlDocument(
+  c: Context,
+  document: Child,
+  status: 200 | 401 | 403 | 404 | 429 = 200,
+) {
   return c.html(html`<!DOCTYPE html>${document}`, status);
 }

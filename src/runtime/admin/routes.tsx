@@ -11,7 +11,9 @@ import { csrf } from "hono/csrf";
 import type { Registry } from "../registry.ts";
 import { sameSecret } from "../secrets.ts";
 import type { PluginLifecycle, RuntimeStatus } from "../lifecycle.ts";
-import type { AuditEvent } from "../../state/mod.ts";
+import type { AuditEvent, StateStore } from "../../state/mod.ts";
+
+type AuditStore = Pick<StateStore, "appendAudit">;
 import type { NavLink } from "./layout.tsx";
 import { AuditPage } from "./pages/audit_page.tsx";
 import { PluginDetailPage } from "./pages/plugin_detail_page.tsx";
@@ -20,6 +22,13 @@ import { SettingsPage } from "./pages/settings_page.tsx";
 import { SignInPage } from "./pages/sign_in_page.tsx";
 import { htmlDocument, pageSecurityHeaders, renderPage } from "./render.tsx";
 import { type Session, sessionManager } from "./session.ts";
+import {
+  DEFAULT_THROTTLE_LIMITS,
+  type FailureSummary,
+  SignInThrottle,
+  type ThrottleLimits,
+} from "./sign_in_throttle.ts";
+import { clientAddress } from "../client_address.ts";
 
 /** What the admin UI needs. */
 export interface AdminOptions {
@@ -35,6 +44,10 @@ export interface AdminOptions {
   readonly settings: readonly (readonly [string, string])[];
   /** The clock, in milliseconds (injectable for tests). */
   readonly now?: () => number;
+  /** Where the admin UI reports problems (malformed cookies). */
+  readonly log?: (line: string) => void;
+  /** Failed sign-in limits (the defaults: 10 per client, 100 in all, per minute). */
+  readonly throttle?: ThrottleLimits;
 }
 
 type AdminEnv = { Variables: { session: Session } };
@@ -60,12 +73,22 @@ export function adminApp(options: AdminOptions): Hono<AdminEnv> {
   const { registry, lifecycle, links } = options;
   const store = lifecycle.store;
   const now = options.now ?? Date.now;
-  const sessions = options.adminToken ? sessionManager(options.adminToken, now) : undefined;
+  const sessions = options.adminToken
+    ? sessionManager(options.adminToken, store, now, options.log)
+    : undefined;
   const record = (event: Omit<AuditEvent, "time">) =>
     store.appendAudit({ ...event, time: new Date(now()).toISOString() });
+  const throttle = new SignInThrottle(
+    options.throttle ?? DEFAULT_THROTTLE_LIMITS,
+    now,
+    (summaries) => auditFailures(store, summaries, options.log ?? console.error),
+  );
 
   const app = new Hono<AdminEnv>();
-  app.use("*", limitBody(FORM_BODY_LIMIT), pageSecurityHeaders, csrf());
+  app.use("*", limitBody(FORM_BODY_LIMIT), pageSecurityHeaders, csrf(), async (_c, next) => {
+    await throttle.roll();
+    await next();
+  });
 
   app.get("/sign-in", async (c) => {
     if (await sessions?.read(c)) return c.redirect(safeNext(c.req.query("next")), 303);
@@ -73,6 +96,20 @@ export function adminApp(options: AdminOptions): Hono<AdminEnv> {
   });
 
   app.post("/sign-in", async (c) => {
+    const client = clientAddress(c);
+    const wait = throttle.admit(client);
+    if (wait > 0) {
+      c.header("Retry-After", String(wait));
+      return htmlDocument(
+        c,
+        <SignInPage
+          next="/admin/plugins"
+          closed={!sessions}
+          error={`Too many failed sign-ins; try again in ${wait} s.`}
+        />,
+        429,
+      );
+    }
     const form = await c.req.parseBody();
     const next = safeNext(String(form.next ?? ""));
     if (!sessions || !options.adminToken) {
@@ -84,18 +121,14 @@ export function adminApp(options: AdminOptions): Hono<AdminEnv> {
     }
     const token = typeof form.token === "string" ? form.token : "";
     if (!token || !await sameSecret(token, options.adminToken)) {
-      await record({
-        actor: "anonymous",
-        action: "sign_in",
-        outcome: "failure",
-        detail: "wrong admin token",
-      });
+      // The admitted attempt stays counted: audited per client and minute, with the count.
       return htmlDocument(
         c,
         <SignInPage next={next} closed={false} error="That token is not the admin token." />,
         401,
       );
     }
+    throttle.forgive(client);
     await sessions.start(c);
     await record({ actor: "admin", action: "sign_in", outcome: "success" });
     return c.redirect(next, 303);
@@ -118,8 +151,20 @@ export function adminApp(options: AdminOptions): Hono<AdminEnv> {
 
   app.post("/sign-out", async (c) => {
     if (!await hasCsrfToken(c)) return c.text("Invalid or missing CSRF token.", 403);
-    sessions!.end(c);
+    await sessions!.end(c, c.get("session"));
     await record({ actor: "admin", action: "sign_out", outcome: "success" });
+    return c.redirect("/admin/sign-in", 303);
+  });
+
+  app.post("/sign-out-everywhere", async (c) => {
+    if (!await hasCsrfToken(c)) return c.text("Invalid or missing CSRF token.", 403);
+    const ended = await sessions!.endEverywhere(c);
+    await record({
+      actor: "admin",
+      action: "sign_out_everywhere",
+      outcome: "success",
+      detail: `${ended} session${ended === 1 ? "" : "s"} ended`,
+    });
     return c.redirect("/admin/sign-in", 303);
   });
 
@@ -176,7 +221,12 @@ export function adminApp(options: AdminOptions): Hono<AdminEnv> {
   );
   app.get(
     "/settings",
-    (c) => renderPage(c, page(c, "Settings"), <SettingsPage facts={options.settings} />),
+    (c) =>
+      renderPage(
+        c,
+        page(c, "Settings"),
+        <SettingsPage facts={options.settings} csrfToken={c.get("session").csrfToken} />,
+      ),
   );
   return app;
 }
@@ -186,9 +236,33 @@ async function hasCsrfToken(c: Context<AdminEnv>): Promise<boolean> {
   return typeof form.csrf === "string" && await sameSecret(form.csrf, c.get("session").csrfToken);
 }
 
-/** Only paths inside this host: never an absolute or protocol-relative URL. */
+/**
+ * Only paths inside this host: never an absolute or protocol-relative URL, and no control
+ * characters or backslashes (a CR/LF would otherwise break the `Location` header).
+ */
 function safeNext(next: string | undefined): string {
-  return next && /^\/(admin|plugins)(\/|$)/.test(next) && !next.startsWith("//")
+  return next && /^\/(admin|plugins)(\/|$)/.test(next) && !next.startsWith("//") &&
+      !/[\u0000-\u001f\u007f\\]/.test(next)
     ? next
     : "/admin/plugins";
+}
+
+/** One audit row per client and minute of failed sign-ins, with the count. */
+async function auditFailures(
+  store: AuditStore,
+  summaries: readonly FailureSummary[],
+  log: (line: string) => void,
+): Promise<void> {
+  for (const summary of summaries) {
+    await store.appendAudit({
+      time: summary.windowStart,
+      actor: "anonymous",
+      action: "sign_in",
+      target: summary.client,
+      outcome: "failure",
+      detail: `${summary.failures} failed sign-in${
+        summary.failures === 1 ? "" : "s"
+      } in the minute (wrong admin token)`,
+    }).catch((error) => log(`admin UI: the audit log could not be written: ${error}`));
+  }
 }

@@ -1,12 +1,13 @@
 /**
- * Admin sessions: a signed, expiring cookie issued after the admin token was presented once, and a
- * CSRF token bound to that session. The signing keys derive from the admin token, so changing the
- * token signs everyone out.
+ * Admin sessions: a signed, expiring cookie issued after the admin token was presented once, backed
+ * by a record in the state store, and a CSRF token bound to that session. Signing out ends the
+ * record, so the old cookie stops working at once; changing the token signs everyone out.
  *
  * @module
  */
 import type { Context } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
+import type { StateStore } from "../../state/mod.ts";
 import { base64url, hmacKey, sign, verifySignature } from "../secrets.ts";
 
 /** The session cookie's name. */
@@ -27,38 +28,67 @@ export interface Session {
 
 /** Issues and checks sessions for one admin token. */
 export interface SessionManager {
-  /** Starts a session: sets the cookie on the response and returns the session. */
+  /** Starts a session: records it, sets the cookie on the response and returns the session. */
   start(c: Context): Promise<Session>;
-  /** The valid, unexpired session of the request, if any. */
+  /** The valid, unexpired, not ended session of the request, if any; a malformed cookie is none. */
   read(c: Context): Promise<Session | undefined>;
-  /** Ends the session: the cookie is cleared. */
-  end(c: Context): void;
+  /** Ends the request's session: it stops working at once, and the cookie is cleared. */
+  end(c: Context, session: Session): Promise<void>;
+  /** Ends every session, this one included ("sign out everywhere"); returns how many. */
+  endEverywhere(c: Context): Promise<number>;
 }
 
+/** Where sessions are recorded: the state store's session methods. */
+export type SessionStore = Pick<
+  StateStore,
+  "createSession" | "sessionActive" | "endSession" | "endAllSessions"
+>;
+
+/** How often a malformed session cookie is logged at most, in milliseconds. */
+const MALFORMED_LOG_INTERVAL_MS = 60_000;
+
 /**
- * Creates the session manager for an admin token.
+ * Creates the session manager for an admin token. A session is a signed cookie (the signing keys
+ * derive from the admin token, so changing the token signs everyone out) and a record in the
+ * store (so signing out ends it at once, on every instance).
  *
  * @param adminToken The configured admin token.
+ * @param store Where sessions are recorded.
  * @param now The clock, in milliseconds (injectable for tests).
+ * @param log Where a malformed cookie is reported (once a minute at most).
  * @returns The manager.
  * @example
  * ```ts
  * import { Hono } from "hono";
- * const sessions = sessionManager("an-admin-token-of-32-characters!");
+ * import { MemoryStore } from "../../state/mod.ts";
+ * const sessions = sessionManager("an-admin-token-of-32-characters!", new MemoryStore());
  * new Hono().get("/whoami", async (c) => c.json({ signedIn: (await sessions.read(c)) !== undefined }));
  * ```
  */
-export function sessionManager(adminToken: string, now: () => number = Date.now): SessionManager {
+export function sessionManager(
+  adminToken: string,
+  store: SessionStore,
+  now: () => number = Date.now,
+  log: (line: string) => void = console.error,
+): SessionManager {
   const keys = Promise.all([hmacKey(adminToken, "session"), hmacKey(adminToken, "csrf")]);
   const toSession = async (id: string, expires: number): Promise<Session> => {
     const [, csrfKey] = await keys;
     return { id, expires, csrfToken: await sign(csrfKey, id) };
+  };
+  let lastMalformedLog = -Infinity;
+  const malformed = () => {
+    if (now() - lastMalformedLog < MALFORMED_LOG_INTERVAL_MS) return undefined;
+    lastMalformedLog = now();
+    log("admin UI: a malformed session cookie was ignored (logged once a minute at most)");
+    return undefined;
   };
   return {
     async start(c) {
       const [sessionKey] = await keys;
       const id = base64url(crypto.getRandomValues(new Uint8Array(18)));
       const expires = Math.floor(now() / 1000) + SESSION_TTL_SECONDS;
+      await store.createSession(id, expires, new Date(now()).toISOString());
       const payload = `${id}.${expires}`;
       setCookie(c, SESSION_COOKIE, `${payload}.${await sign(sessionKey, payload)}`, {
         httpOnly: true,
@@ -70,15 +100,27 @@ export function sessionManager(adminToken: string, now: () => number = Date.now)
       return await toSession(id, expires);
     },
     async read(c) {
-      const [id, expires, signature] = (getCookie(c, SESSION_COOKIE) ?? "").split(".");
-      if (!id || !expires || !signature) return undefined;
+      const cookie = getCookie(c, SESSION_COOKIE);
+      if (cookie === undefined) return undefined;
+      const [id, expires, signature, extra] = cookie.split(".");
+      if (!id || !expires || !signature || extra !== undefined || !/^\d+$/.test(expires)) {
+        return malformed();
+      }
       const [sessionKey] = await keys;
-      if (!await verifySignature(sessionKey, `${id}.${expires}`, signature)) return undefined;
-      if (!(Number(expires) > now() / 1000)) return undefined;
+      if (!await verifySignature(sessionKey, `${id}.${expires}`, signature)) return malformed();
+      const seconds = now() / 1000;
+      if (!(Number(expires) > seconds)) return undefined;
+      if (!await store.sessionActive(id, seconds)) return undefined;
       return await toSession(id, Number(expires));
     },
-    end(c) {
+    async end(c, session) {
+      await store.endSession(session.id);
       deleteCookie(c, SESSION_COOKIE, { path: "/" });
+    },
+    async endEverywhere(c) {
+      const ended = await store.endAllSessions();
+      deleteCookie(c, SESSION_COOKIE, { path: "/" });
+      return ended;
     },
   };
 }

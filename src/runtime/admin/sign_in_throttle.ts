@@ -2,7 +2,8 @@
  * Limits on failed sign-ins: per client and for everyone together, in fixed one-minute windows.
  * A client over its limit, or anyone while the global limit is reached, gets 429 with
  * `Retry-After` before the token is even compared. Failures are not written to the audit log one
- * by one: each window ends with one row per client that failed in it, with the count.
+ * by one: each window ends with one row per client that failed in it, with the count (written on
+ * the first admin request after the window, so that nothing runs in the background).
  *
  * @module
  */
@@ -48,47 +49,50 @@ export class SignInThrottle {
   constructor(
     readonly limits: ThrottleLimits,
     readonly now: () => number,
-    readonly flush: (summaries: FailureSummary[]) => void,
+    readonly flush: (summaries: FailureSummary[]) => Promise<void>,
   ) {
     this.#windowStart = this.#currentWindow();
   }
 
   /**
-   * Whether `client` must wait before trying again, counting the attempt when it must.
+   * Admits a sign-in attempt of `client`, counted as a failure until {@link forgive} says it
+   * succeeded (so that concurrent attempts cannot all slip through before any has failed), or
+   * says how long the client must wait.
    *
    * @param client The client address.
-   * @returns Seconds to wait (for `Retry-After`), or 0 when it may try.
+   * @returns Seconds to wait (for `Retry-After`), or 0 when the attempt is admitted.
    */
-  retryAfter(client: string): number {
-    this.#roll();
+  admit(client: string): number {
     const mine = this.#clients.get(client) ?? 0;
-    if (mine < this.limits.perClient && this.#global < this.limits.global) return 0;
+    if (mine < this.limits.perClient && this.#global < this.limits.global) {
+      this.#global++;
+      this.#clients.set(client, mine + 1);
+      return 0;
+    }
     // A refused attempt is counted for the client only if it is already known (bounded memory).
     if (this.#clients.has(client)) this.#clients.set(client, mine + 1);
     return Math.max(1, Math.ceil((this.#windowStart + this.limits.windowMs - this.now()) / 1000));
   }
 
   /**
-   * Records a failed sign-in of `client`.
+   * Takes back an admitted attempt that succeeded.
    *
    * @param client The client address.
    */
-  fail(client: string): void {
-    this.#roll();
-    this.#global++;
-    this.#clients.set(client, (this.#clients.get(client) ?? 0) + 1);
+  forgive(client: string): void {
+    const mine = this.#clients.get(client) ?? 0;
+    if (mine <= 1) this.#clients.delete(client);
+    else this.#clients.set(client, mine - 1);
+    this.#global = Math.max(0, this.#global - 1);
   }
 
-  /** Ends the current window now if its time is up (also called on every count). */
-  roll(): void {
-    this.#roll();
-  }
-
-  #currentWindow(): number {
-    return Math.floor(this.now() / this.limits.windowMs) * this.limits.windowMs;
-  }
-
-  #roll(): void {
+  /**
+   * Ends the current window if its time is up, handing its summaries to `flush`. Call it before
+   * counting (the admin UI does on every request).
+   *
+   * @returns When the summaries were written.
+   */
+  async roll(): Promise<void> {
     const current = this.#currentWindow();
     if (current === this.#windowStart) return;
     const windowStart = new Date(this.#windowStart).toISOString();
@@ -100,6 +104,10 @@ export class SignInThrottle {
     this.#windowStart = current;
     this.#global = 0;
     this.#clients = new Map();
-    if (summaries.length > 0) this.flush(summaries);
+    if (summaries.length > 0) await this.flush(summaries);
+  }
+
+  #currentWindow(): number {
+    return Math.floor(this.now() / this.limits.windowMs) * this.limits.windowMs;
   }
 }

@@ -8,6 +8,7 @@ import type { AuditEvent } from "../../../state/mod.ts";
 const ACTIONS: Record<AuditEvent["action"], string> = {
   sign_in: "Sign-in",
   sign_out: "Sign-out",
+  sign_out_everywhere: "Sign-out everywhere",
   enable: "Enable",
   disable: "Disable",
   group_change: "Group change",
