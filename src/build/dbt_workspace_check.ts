@@ -3,7 +3,6 @@
  *
  * @module
  */
-import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { MANIFEST_FILE, type Problem, problem } from "../manifest/mod.ts";
 import { resolveInsidePlugin } from "./inside_plugin.ts";
@@ -32,7 +31,17 @@ export function checkDbtWorkspace(dir: string, workspace: string): Problem[] {
       problem("dbt_workspace.not_found", `\`${workspace}\` is not a folder in the plugin`, at),
     ];
   }
-  if (!existsSync(join(where.realPath, "dbt_project.yml"))) {
+  const project = resolveInsidePlugin(dir, join(workspace, "dbt_project.yml"));
+  if (project.kind === "outside") {
+    return [
+      problem(
+        "dbt_workspace.outside_plugin",
+        `\`${workspace}/dbt_project.yml\` is a link that resolves outside the plugin folder`,
+        at,
+      ),
+    ];
+  }
+  if (project.kind === "not_found" || project.isDirectory) {
     return [problem("dbt_workspace.no_project", `\`${workspace}\` has no dbt_project.yml`, at)];
   }
   return [];

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { readdirSync, readFileSync, realpathSync, statSync } from "node:fs";
+import { lstatSync, readdirSync, readFileSync, realpathSync, statSync } from "node:fs";
 import { basename, join, resolve } from "node:path";
 import {
   type Manifest,
@@ -89,6 +89,15 @@ function readPlugin(dir: string, source: PluginSource): DiscoveredPlugin {
   const base = { name, dir, source, shadowed: false };
   let manifestBytes: Uint8Array;
   try {
+    if (lstatSync(join(dir, MANIFEST_FILE)).isSymbolicLink()) {
+      const record = problem(
+        "manifest.symlink",
+        `${MANIFEST_FILE} is a symbolic link; the manifest must be a file in the plugin folder ` +
+          "(it was not read)",
+        { file: MANIFEST_FILE },
+      );
+      return { ...base, errors: [record], warnings: [] };
+    }
     manifestBytes = readFileSync(join(dir, MANIFEST_FILE));
   } catch (error) {
     const missing = (error as NodeJS.ErrnoException).code === "ENOENT";
@@ -105,6 +114,14 @@ function readPlugin(dir: string, source: PluginSource): DiscoveredPlugin {
       "plugin.reserved_name",
       `\`${manifest.name}\` is reserved for the host's own /api/${manifest.name} routes; ` +
         `reserved: ${RESERVED_PLUGIN_NAMES.join(", ")}`,
+      { file: MANIFEST_FILE, path: "name" },
+    ));
+  }
+  if (manifest && source === "data" && manifest.name.startsWith("_")) {
+    errors.push(problem(
+      "plugin.reserved_name",
+      `\`${manifest.name}\`: names starting with \`_\` are for bundled plugins; ` +
+        "a customer plugin needs a name without it",
       { file: MANIFEST_FILE, path: "name" },
     ));
   }

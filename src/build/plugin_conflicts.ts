@@ -9,13 +9,29 @@ import { routeConflicts } from "./route_table.ts";
 import type { VerifiedPlugin } from "./verify.ts";
 
 /**
- * Makes every plugin involved in a conflict an error (not mounted).
+ * Makes the plugins involved in a conflict errors (not mounted). Bundled plugins win: a conflict
+ * among bundled plugins stops each of them, and then a customer plugin that conflicts with a
+ * bundled one that still mounts, or with another customer plugin, is stopped, never the bundled
+ * one. Customers extend, they don't shadow, and they cannot take a bundled plugin offline.
  *
  * @param plugins The verified plugins.
  * @returns The same plugins, those in conflict with their problems added.
  */
 export function withoutConflicts(plugins: VerifiedPlugin[]): VerifiedPlugin[] {
-  const mounted = plugins.filter((plugin) => plugin.status === "mounted");
+  const bundled = stopConflicting(plugins, (plugin) => plugin.source === "install");
+  return stopConflicting(bundled, () => true, (plugin) => plugin.source === "data");
+}
+
+/**
+ * Finds the conflicts among the mounted plugins that `among` selects and stops those of them that
+ * `stops` selects.
+ */
+function stopConflicting(
+  plugins: VerifiedPlugin[],
+  among: (plugin: VerifiedPlugin) => boolean,
+  stops: (plugin: VerifiedPlugin) => boolean = () => true,
+): VerifiedPlugin[] {
+  const mounted = plugins.filter((plugin) => plugin.status === "mounted" && among(plugin));
   const routes = routeConflicts(mounted.map((plugin) => ({
     name: plugin.name,
     routerSpecs: plugin.manifest?.routers.map((router) => router.spec) ?? [],
@@ -26,7 +42,7 @@ export function withoutConflicts(plugins: VerifiedPlugin[]): VerifiedPlugin[] {
     permissions: plugin.manifest?.permissions ?? [],
   })));
   return plugins.map((plugin) => {
-    if (plugin.status !== "mounted") return plugin;
+    if (plugin.status !== "mounted" || !among(plugin) || !stops(plugin)) return plugin;
     const found = [...routes.get(plugin.name) ?? [], ...permissions.get(plugin.name) ?? []];
     if (found.length === 0) return plugin;
     const { frontend: _unmounted, ...rest } = plugin;

@@ -12,8 +12,10 @@ export type { Problem };
 export const PROBLEM_CODES = {
   "plugin.no_manifest": "the plugin folder has no plugin.yaml",
   "plugin.shadowed": "an install plugin and a data plugin have the same name; the install one wins",
-  "plugin.reserved_name": "the name is one of the host's own API segments (e.g. `plugins`)",
+  "plugin.reserved_name":
+    "the name is one of the host's own API segments (e.g. `plugins`), or a customer plugin's name starts with `_`",
   "manifest.unreadable": "plugin.yaml could not be read",
+  "manifest.symlink": "plugin.yaml is a symbolic link (it is not followed)",
   "manifest.too_large": "plugin.yaml is larger than the size cap",
   "manifest.invalid_encoding": "plugin.yaml is not valid UTF-8",
   "manifest.byte_order_mark": "plugin.yaml starts with a byte-order mark (accepted)",

@@ -169,6 +169,24 @@ const SeedGroupSchema = v.object(
   typeMessage("a mapping with `name` and `permissions`"),
 );
 
+/**
+ * The most entries each list of a manifest may have: they bound what one plugin adds to every
+ * page (the sidebar) and to the permission catalog.
+ */
+export const MANIFEST_LIST_LIMITS = {
+  routers: 100,
+  nav: 50,
+  permissions: 500,
+  seed_groups: 100,
+} as const;
+
+/** The message of a list with more than `max` entries. */
+const tooMany = (max: number) => (issue: v.BaseIssue<unknown>) =>
+  codedMessage(
+    "manifest.invalid_value",
+    `at most ${max} entries, not ${(issue.input as unknown[]).length}`,
+  );
+
 /** The top-level fields of `plugin.yaml`, each with its rule. */
 export const MANIFEST_FIELDS = {
   name: NameSchema,
@@ -180,13 +198,26 @@ export const MANIFEST_FIELDS = {
       maxChars(100),
     ),
   ),
-  routers: v.optional(list(RouterSpecSchema), []),
+  routers: v.optional(
+    v.pipe(
+      list(RouterSpecSchema),
+      v.maxLength(MANIFEST_LIST_LIMITS.routers, tooMany(MANIFEST_LIST_LIMITS.routers)),
+    ),
+    [],
+  ),
   dbt_workspace: v.optional(v.pipe(text(), pathRule(pathProblem))),
   frontend_entry: v.optional(v.pipe(text(), pathRule(modulePathProblem))),
-  nav: v.optional(list(NavEntrySchema), []),
+  nav: v.optional(
+    v.pipe(
+      list(NavEntrySchema),
+      v.maxLength(MANIFEST_LIST_LIMITS.nav, tooMany(MANIFEST_LIST_LIMITS.nav)),
+    ),
+    [],
+  ),
   permissions: v.optional(
     v.pipe(
       list(PermissionSchema),
+      v.maxLength(MANIFEST_LIST_LIMITS.permissions, tooMany(MANIFEST_LIST_LIMITS.permissions)),
       v.check(
         (permissions: string[]) => firstDuplicate(permissions) === undefined,
         (issue) =>
@@ -198,7 +229,13 @@ export const MANIFEST_FIELDS = {
     ),
     [],
   ),
-  seed_groups: v.optional(list(SeedGroupSchema), []),
+  seed_groups: v.optional(
+    v.pipe(
+      list(SeedGroupSchema),
+      v.maxLength(MANIFEST_LIST_LIMITS.seed_groups, tooMany(MANIFEST_LIST_LIMITS.seed_groups)),
+    ),
+    [],
+  ),
 };
 
 /**
