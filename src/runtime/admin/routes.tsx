@@ -242,7 +242,7 @@ async function hasCsrfToken(c: Context<AdminEnv>): Promise<boolean> {
  */
 function safeNext(next: string | undefined): string {
   return next && /^\/(admin|plugins)(\/|$)/.test(next) && !next.startsWith("//") &&
-      !/[\u0000-\u001f\u007f\\]/.test(next)
+      ![...next].some((char) => char < " " || char === "\x7f" || char === "\\")
     ? next
     : "/admin/plugins";
 }
