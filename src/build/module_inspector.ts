@@ -3,9 +3,14 @@
  * reports each module's exports by kind. A module that hangs or kills the worker costs that worker
  * only; the next module gets a fresh one (as does every {@link IMPORTS_PER_WORKER}th).
  *
+ * The worker is a sandbox: it may read only the plugin folders being verified and the host's
+ * dependencies, and has no environment, no writes, no network, no subprocesses and no FFI, so
+ * plugin code run at build, verify or install time cannot read a secret or change a file. What a
+ * plugin attempted anyway becomes its import problem.
+ *
  * @module
  */
-import { pathToFileURL } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import type { ExportInfo } from "./export_kind.ts";
 
 /** How long one module import may take before it is reported as hanging, in milliseconds. */
@@ -39,8 +44,15 @@ export class ModuleInspector implements Disposable {
   #nextId = 0;
   #imports = 0;
 
-  /** @param timeoutMs Time limit for one import. */
-  constructor(readonly timeoutMs: number = DEFAULT_IMPORT_TIMEOUT_MS) {}
+  /**
+   * @param timeoutMs Time limit for one import.
+   * @param readable Folders plugin code may read (the plugin folders); the host's `node_modules`
+   * and `src` are added.
+   */
+  constructor(
+    readonly timeoutMs: number = DEFAULT_IMPORT_TIMEOUT_MS,
+    readonly readable: readonly string[] = [],
+  ) {}
 
   /**
    * Imports a module and reports its exports. Never rejects.
@@ -53,7 +65,7 @@ export class ModuleInspector implements Disposable {
       this.close();
       this.#imports = 1;
     }
-    const started = this.#worker ??= startWorker();
+    const started = this.#worker ??= startWorker([...HOST_READABLE, ...this.readable]);
     let worker: Worker;
     try {
       worker = await started;
@@ -73,7 +85,9 @@ export class ModuleInspector implements Disposable {
       const onMessage = ({ data }: MessageEvent<WorkerReply>) => {
         if (data.id !== id) return;
         finish(
-          data.ok ? { ok: true, exports: data.exports } : { ok: false, message: data.message },
+          data.ok
+            ? { ok: true, exports: data.exports }
+            : { ok: false, message: explainRefusal(data.message) },
           true,
         );
       };
@@ -113,9 +127,27 @@ export class ModuleInspector implements Disposable {
   }
 }
 
-/** Starts an import worker and waits until it is ready to take modules. */
-function startWorker(): Promise<Worker> {
-  const worker = new Worker(new URL("./inspect_worker.ts", import.meta.url), { type: "module" });
+/** What every import worker may read: the host's dependencies and its own sources. */
+const HOST_READABLE = ["../../node_modules", "../../src"].map((path) =>
+  fileURLToPath(new URL(path, import.meta.url))
+);
+
+/** Starts a sandboxed import worker and waits until it is ready to take modules. */
+function startWorker(readable: readonly string[]): Promise<Worker> {
+  const worker = new Worker(new URL("./inspect_worker.ts", import.meta.url), {
+    type: "module",
+    deno: {
+      permissions: {
+        read: [...readable],
+        write: false,
+        env: false,
+        net: false,
+        run: false,
+        ffi: false,
+        sys: false,
+      },
+    },
+  } as WorkerOptions);
   return new Promise((resolve, reject) => {
     worker.addEventListener("message", () => resolve(worker), { once: true });
     worker.addEventListener("error", (event) => {
@@ -124,4 +156,25 @@ function startWorker(): Promise<Worker> {
       reject(new Error(event.message));
     }, { once: true });
   });
+}
+
+/**
+ * A sandbox refusal (`NotCapable: Requires env access to "X", run again with …`) in words that say
+ * what the plugin tried and why it was refused.
+ */
+function explainRefusal(message: string): string {
+  const refused = /^NotCapable: Requires (\w+) access(?: to "?([^",]*)"?)?/.exec(message);
+  if (!refused) return message;
+  const [, kind, target] = refused;
+  const what = {
+    env: `read the environment variable ${target}`,
+    write: `write ${target}`,
+    read: `read ${target}`,
+    net: `open a network connection to ${target}`,
+    run: `run ${target}`,
+    ffi: "load a native library",
+    sys: "read system information",
+  }[kind!] ?? `use ${kind} access`;
+  return `the module tried to ${what} while it was imported; plugin code is imported at build ` +
+    "time without environment, writes, network or subprocesses (the plugin's own folder is readable)";
 }

@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { realpathSync } from "node:fs";
 import process from "node:process";
 import type { RouterSpec } from "../manifest/mod.ts";
 import type { PluginStatus, RouteEntry } from "../runtime/registry.ts";
@@ -77,8 +78,10 @@ export async function verify(
 ): Promise<VerifiedPlugin[]> {
   const lanes = Math.max(1, Math.min(VERIFY_LANES, plugins.length));
   const verified: VerifiedPlugin[] = new Array(plugins.length);
+  // The import workers may read the folders of the plugins they import, nothing else of ours.
+  const readable = [...new Set(plugins.flatMap((plugin) => realFolder(plugin.dir)))];
   await Promise.all(Array.from({ length: lanes }, async (_, lane) => {
-    using inspector = new ModuleInspector(options.importTimeoutMs);
+    using inspector = new ModuleInspector(options.importTimeoutMs, readable);
     const context = { inspector, hostDir: options.hostDir ?? process.cwd() };
     for (let index = lane; index < plugins.length; index += lanes) {
       verified[index] = await verifyPlugin(plugins[index]!, context);
@@ -123,4 +126,14 @@ async function verifyPlugin(
       routes,
       ...(frontend ? { frontend } : {}),
     };
+}
+
+/** A plugin folder and, when it is a link, the folder it leads to. */
+function realFolder(dir: string): string[] {
+  try {
+    const real = realpathSync(dir);
+    return real === dir ? [dir] : [dir, real];
+  } catch {
+    return [dir];
+  }
 }

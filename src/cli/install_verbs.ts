@@ -6,19 +6,12 @@
  *
  * @module
  */
-import {
-  cpSync,
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readFileSync,
-  renameSync,
-  rmSync,
-} from "node:fs";
+import { cpSync, existsSync, readFileSync, renameSync, rmSync } from "node:fs";
 import { join, resolve } from "node:path";
 import {
   buildRegistry,
   discover,
+  type DiscoveredPlugin,
   type VerifiedPlugin,
   verify,
   writeRegistry,
@@ -28,6 +21,7 @@ import { compareSemver } from "../manifest/semver.ts";
 import type { CliArgs } from "./args.ts";
 import { displayPath, formatProblems } from "./format.ts";
 import type { CliIo } from "./io.ts";
+import { makeStaging } from "./staging.ts";
 
 /**
  * Runs `install <folder>`.
@@ -51,17 +45,19 @@ export async function installVerb(args: CliArgs, io: CliIo): Promise<number> {
     return 1;
   }
 
-  mkdirSync(dataRoot, { recursive: true });
-  const staging = mkdtempSync(join(dataRoot, `.install-${name}-`));
+  const staging = makeStaging(dataRoot, "install", name);
   const previous = join(staging, "previous");
   try {
     const staged = join(staging, "plugins", name);
     cpSync(source, staged, { recursive: true, verbatimSymlinks: true });
-    const [alone] = await verify(
-      discover({ installDir: join(staging, "none"), dataDir: staging }),
-      args,
-    );
-    if (!alone || alone.errors.length > 0) return refuse(io, name, alone ? [alone] : []);
+    // The complete future set (every plugin, the staged copy in place of the installed one) is
+    // verified before anything is swapped in: a refused plugin is never in the data folder, so no
+    // kill at any moment can leave one installed.
+    const future = await verify(futureSet(args, staging, name), args);
+    const candidate = future.find((plugin) => plugin.name === name && plugin.source === "data");
+    if (!candidate || candidate.status !== "mounted") {
+      return refuse(io, name, candidate ? [candidate] : []);
+    }
 
     const replacing = existsSync(target);
     if (replacing) renameSync(target, previous);
@@ -108,7 +104,7 @@ export async function uninstallVerb(args: CliArgs, io: CliIo): Promise<number> {
     );
     return 1;
   }
-  const trash = mkdtempSync(join(resolve(args.dataDir, "plugins"), `.uninstall-${name}-`));
+  const trash = makeStaging(resolve(args.dataDir, "plugins"), "uninstall", name);
   try {
     renameSync(target, join(trash, name));
     writeRegistry(args.outFile, (await rebuild(args)).source);
@@ -179,6 +175,16 @@ function versionOf(folder: string): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** The plugins as they will be once `name` is installed from the staging folder. */
+function futureSet(args: CliArgs, staging: string, name: string): DiscoveredPlugin[] {
+  const current = discover({ installDir: args.installDir, dataDir: args.dataDir })
+    .filter((plugin) => !(plugin.name === name && plugin.source === "data"));
+  const staged = discover({ installDir: join(staging, "none"), dataDir: staging });
+  return [...current, ...staged].sort((a, b) =>
+    a.name < b.name ? -1 : a.name > b.name ? 1 : a.source === "install" ? -1 : 1
+  );
 }
 
 function rebuild(args: CliArgs) {

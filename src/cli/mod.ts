@@ -5,6 +5,8 @@
  * @module
  */
 import type { EnvSource } from "../env/mod.ts";
+import { resolve } from "node:path";
+import { removeAbandonedStaging } from "./staging.ts";
 import { parseCliArgs, USAGE, UsageError } from "./args.ts";
 import { buildVerb, listVerb, verifyVerb } from "./build_verbs.ts";
 import { type CliIo, consoleIo } from "./io.ts";
@@ -42,6 +44,9 @@ export async function runCli(
   if (args === "help") {
     io.out(USAGE);
     return 0;
+  }
+  for (const folder of removeAbandonedStaging(resolve(args.dataDir, "plugins"))) {
+    io.err(`note: removed ${folder}, left behind by an install or uninstall that did not finish`);
   }
   switch (args.verb) {
     case "build":
