@@ -16,6 +16,7 @@ import { checkFrontend, checkRouter, type ModuleCheckContext } from "./module_ch
 import { ModuleInspector } from "./module_inspector.ts";
 import { navWarnings } from "./nav_check.ts";
 import { withoutConflicts } from "./plugin_conflicts.ts";
+import { redactProblems, secretValues } from "./redact_secrets.ts";
 import { pluginRoutes } from "./route_table.ts";
 
 /** A router that passed verification. */
@@ -57,6 +58,8 @@ export interface VerifyOptions {
   readonly importTimeoutMs?: number;
   /** The host project folder; shown as `<host>` in messages instead of its path. */
   readonly hostDir?: string;
+  /** The environment whose secret values are redacted from messages (`process.env` by default). */
+  readonly env?: Readonly<Record<string, string | undefined>>;
 }
 
 /**
@@ -87,7 +90,12 @@ export async function verify(
       verified[index] = await verifyPlugin(plugins[index]!, context);
     }
   }));
-  return withoutConflicts(verified);
+  const secrets = secretValues(options.env ?? process.env);
+  return withoutConflicts(verified).map((plugin) => ({
+    ...plugin,
+    errors: redactProblems(plugin.errors, secrets),
+    warnings: redactProblems(plugin.warnings, secrets),
+  }));
 }
 
 async function verifyPlugin(

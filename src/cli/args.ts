@@ -4,7 +4,7 @@
  * @module
  */
 import { parseArgs } from "node:util";
-import { envOrDefault, type EnvSource } from "../env/mod.ts";
+import { envOrDefault } from "../env/mod.ts";
 import { DEFAULT_REGISTRY_FILE } from "../build/mod.ts";
 import { DEFAULT_IMPORT_TIMEOUT_MS } from "../build/module_inspector.ts";
 
@@ -43,6 +43,8 @@ export interface CliArgs {
   readonly force: boolean;
   /** Time limit for importing one router module at build time, in milliseconds. */
   readonly importTimeoutMs: number;
+  /** The environment; the values of its secrets are redacted from every problem shown. */
+  readonly env: Readonly<Record<string, string | undefined>>;
 }
 
 /** A command line that cannot be run; the CLI prints the message and usage, and exits 2. */
@@ -92,7 +94,7 @@ Exit codes: 0 success, 1 problems found, 2 usage error.`;
  */
 export function parseCliArgs(
   argv: readonly string[],
-  env: EnvSource,
+  env: Readonly<Record<string, string | undefined>>,
 ): CliArgs | "help" {
   let parsed;
   try {
@@ -141,6 +143,7 @@ export function parseCliArgs(
     data: values.data,
     force: values.force,
     importTimeoutMs: parseTimeout(values["import-timeout"]),
+    env,
   };
 }
 

@@ -92,6 +92,7 @@ function runBuild(args: CliArgs): Promise<BuildResult> {
     dataDir: args.dataDir,
     outFile: args.outFile,
     importTimeoutMs: args.importTimeoutMs,
+    env: args.env,
   });
 }
 

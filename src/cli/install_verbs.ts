@@ -193,6 +193,7 @@ function rebuild(args: CliArgs) {
     dataDir: args.dataDir,
     outFile: args.outFile,
     importTimeoutMs: args.importTimeoutMs,
+    env: args.env,
   });
 }
 

@@ -4,7 +4,6 @@
  *
  * @module
  */
-import type { EnvSource } from "../env/mod.ts";
 import { resolve } from "node:path";
 import { removeAbandonedStaging } from "./staging.ts";
 import { parseCliArgs, USAGE, UsageError } from "./args.ts";
@@ -29,7 +28,7 @@ export type { CliIo };
  */
 export async function runCli(
   argv: readonly string[],
-  env: EnvSource,
+  env: Readonly<Record<string, string | undefined>>,
   io: CliIo = consoleIo,
 ): Promise<number> {
   let args;

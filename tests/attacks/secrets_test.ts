@@ -1,0 +1,57 @@
+/**
+ * Attack: secrets leaking into build outputs. A plugin problem whose text contains the value of a
+ * secret variable reaches neither the CLI output, nor the registry (and so neither `dist/`,
+ * `GET /api/plugins` nor the admin UI).
+ */
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import { secretValues } from "../../src/build/redact_secrets.ts";
+import { createApp, type Registry } from "../../src/runtime/mod.ts";
+import { cli } from "../helpers/cli.ts";
+import { makeTree, manifest } from "../helpers/tree.ts";
+
+const ENV = {
+  HONEYFRAME_DATABASE_URL: "postgres://app:s3cret-pw@db:5432/hf",
+  PAYMENTS_API_TOKEN: "tok_live_1234567890",
+  REDIS_URL: "redis://:redis-pass-77@cache:6379",
+  PATH: "/usr/bin",
+};
+
+Deno.test("secretValues() takes secret-named variables and URLs with credentials, nothing else", () => {
+  assert.deepEqual(secretValues(ENV).sort(), [
+    "postgres://app:s3cret-pw@db:5432/hf",
+    "redis-pass-77",
+    "redis://:redis-pass-77@cache:6379",
+    "s3cret-pw",
+    "tok_live_1234567890",
+  ]);
+});
+
+Deno.test("a problem quoting secret values is redacted in the CLI output, the registry and the admin API", async () => {
+  const leak = `could not reach ${ENV.HONEYFRAME_DATABASE_URL} (password s3cret-pw) with ` +
+    `${ENV.PAYMENTS_API_TOKEN} or redis-pass-77`;
+  using tree = makeTree({
+    "data/plugins/leaky/plugin.yaml": manifest("leaky", "routers:", "  - r.ts:router"),
+    "data/plugins/leaky/r.ts": `throw new Error(${JSON.stringify(leak)});\n`,
+  });
+  const outFile = join(tree.root, ".gen/registry.ts");
+  const run = await cli(
+    ["build", "--install-dir", tree.root, "--data-dir", join(tree.root, "data"), "--out", outFile],
+    ENV,
+  );
+  const printed = [...run.out, ...run.err].join("\n");
+  const registrySource = readFileSync(outFile, "utf8");
+  const { registry } = await import(pathToFileURL(outFile).href) as { registry: Registry };
+  const token = "secrets-attack-admin-token";
+  const report = await (await createApp(registry, { adminToken: token }).request("/api/plugins", {
+    headers: { Authorization: `Bearer ${token}` },
+  })).text();
+  for (const [where, text] of [["CLI", printed], ["registry", registrySource], ["API", report]]) {
+    assert.match(text!, /\[redacted\]/, `${where} shows the problem`);
+    for (const secret of ["s3cret-pw", "tok_live_1234567890", "redis-pass-77"]) {
+      assert.ok(!text!.includes(secret), `${where} leaks ${secret}`);
+    }
+  }
+});
