@@ -9,10 +9,14 @@ import type { Hono } from "hono";
 import type { EnvSource } from "../env/mod.ts";
 import {
   createApp,
+  exitProcess,
+  type GeneratedRegistry,
   type HostConfig,
+  importPlugins,
   keepAuditFor,
   PluginLifecycle,
   readConfigOrExit,
+  refuseExitToPlugins,
   type Registry,
 } from "../runtime/mod.ts";
 import { openStoreOrExit, type StoreKind } from "../state/mod.ts";
@@ -20,6 +24,8 @@ import { readServerLimits, type ServerLimits } from "./_server_limits.ts";
 
 /** A host ready to serve. */
 export interface PreparedHost {
+  /** The registry with every mounted plugin's code imported (failures marked `error`). */
+  readonly registry: Registry;
   /** The configuration. */
   readonly config: HostConfig;
   /** The connection limits the server enforces. */
@@ -31,21 +37,20 @@ export interface PreparedHost {
 }
 
 /**
- * Reads the configuration, opens the store, loads the state (seeding first-time plugins) and
- * creates the app.
+ * Reads the configuration, opens the store, imports the plugins' code (from then on only the host
+ * can end the process), loads the state (seeding first-time plugins) and creates the app.
  *
- * @param registry The registry.
+ * @param generated The generated registry (its plugins' code is imported here, bounded in time).
  * @param env The environment.
  * @param fallbackStore The store used when the environment names none.
- * @param exit The runtime's exit function.
  * @returns The prepared host.
  */
 export async function prepareHost(
-  registry: Registry,
+  generated: GeneratedRegistry,
   env: EnvSource,
   fallbackStore: StoreKind,
-  exit: (code: number) => never,
 ): Promise<PreparedHost> {
+  const exit = exitProcess;
   const config = readConfigOrExit(env, exit);
   let limits: ServerLimits;
   try {
@@ -55,6 +60,8 @@ export async function prepareHost(
     return exit(1);
   }
   const { store, label } = await openStoreOrExit(env, fallbackStore, exit);
+  refuseExitToPlugins();
+  const registry = await importPlugins(generated, { timeoutMs: config.pluginTimeoutMs });
   const lifecycle = new PluginLifecycle(registry, store);
   try {
     await lifecycle.ready();
@@ -66,6 +73,7 @@ export async function prepareHost(
   }
   keepAuditFor(store, limits.auditRetentionDays);
   return {
+    registry,
     config,
     limits,
     app: createApp(registry, { ...config, lifecycle }),

@@ -104,7 +104,8 @@ export const ENV_VARIABLES = [
     default: "30",
     defaultText: "`30`",
     readBy: "server",
-    meaning: "seconds a plugin handler may take before the host answers 504 for it",
+    meaning:
+      "seconds a plugin handler may take (then 504), and its code's import when a server starts (then not served)",
   },
   {
     name: "HONEYFRAME_AUDIT_RETENTION_DAYS",

@@ -12,6 +12,8 @@ export type { Problem };
 export const PROBLEM_CODES = {
   "plugin.no_manifest": "the plugin folder has no plugin.yaml",
   "plugin.shadowed": "an install plugin and a data plugin have the same name; the install one wins",
+  "plugin.start_failed":
+    "the plugin's code threw or hung when the server imported it (it is not served)",
   "plugin.reserved_name":
     "the name is one of the host's own API segments (e.g. `plugins`), or a customer plugin's name starts with `_`",
   "manifest.unreadable": "plugin.yaml could not be read",

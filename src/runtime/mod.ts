@@ -13,6 +13,8 @@ export {
   readConfigOrExit,
 } from "./config.ts";
 export { keepAuditFor } from "./audit_retention.ts";
+export { DEFAULT_START_TIMEOUT_MS, type ImportOptions, importPlugins } from "./import_plugins.ts";
+export { exitProcess, ExitRefused, refuseExitToPlugins } from "./process_exit.ts";
 export { errorLogger, type LogSink } from "./error_log.ts";
 export {
   DEFAULT_ORG,
@@ -28,6 +30,9 @@ export { type PluginsReport, pluginsReport, type PluginSummary } from "./plugins
 export {
   type CatalogPermission,
   defineRegistry,
+  type GeneratedPlugin,
+  type GeneratedRegistry,
+  type LoadedPlugin,
   type NavEntry,
   type PluginPage,
   type PluginPageProps,

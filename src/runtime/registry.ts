@@ -114,6 +114,29 @@ export interface RegistryPlugin {
   readonly pages: Readonly<Record<string, PluginPage>>;
 }
 
+/** A mounted plugin's code, once imported. */
+export interface LoadedPlugin {
+  /** The imported routers. */
+  readonly routers: readonly RegistryRouter[];
+  /** The frontend pages by path. */
+  readonly pages: Readonly<Record<string, PluginPage>>;
+}
+
+/**
+ * A plugin as the generated registry describes it: its data, and for a mounted plugin the
+ * function that imports its code (the server calls it at start-up, bounded in time).
+ */
+export interface GeneratedPlugin extends Omit<RegistryPlugin, "routers" | "pages"> {
+  /** Imports the plugin's routers and pages; absent when there is nothing to import. */
+  readonly load?: () => Promise<LoadedPlugin>;
+}
+
+/** The generated registry module's `registry`: plugin data and loaders, not yet imported. */
+export interface GeneratedRegistry extends Omit<Registry, "plugins"> {
+  /** Every discovered plugin, sorted by name then source. */
+  readonly plugins: readonly GeneratedPlugin[];
+}
+
 /** One permission of the catalog and who declares it. */
 export interface CatalogPermission {
   /** The permission, `resource.action`. */
@@ -145,8 +168,8 @@ export interface Registry {
 
 /**
  * Deep-freezes registry data so that nothing at run time can change what the build decided.
- * Router apps, page components and the prepared router are left as they are (Hono mutates its own
- * router state while it serves).
+ * Router apps, page components, loaders and the prepared router are left as they are (Hono mutates
+ * its own router state while it serves).
  *
  * @param registry The registry literal written by the build.
  * @returns The same object, frozen.
@@ -155,12 +178,12 @@ export interface Registry {
  * export const registry = defineRegistry({ fingerprint: "sha256-…", permissions: [], plugins: [] });
  * ```
  */
-export function defineRegistry(registry: Registry): Registry {
-  for (const plugin of registry.plugins) {
-    const { routers, pages, ...data } = plugin;
-    for (const router of routers) Object.freeze(router);
-    Object.freeze(routers);
-    Object.freeze(pages);
+export function defineRegistry<T extends Registry | GeneratedRegistry>(registry: T): T {
+  for (const plugin of registry.plugins as readonly Partial<RegistryPlugin & GeneratedPlugin>[]) {
+    const { routers, pages, load: _load, ...data } = plugin;
+    for (const router of routers ?? []) Object.freeze(router);
+    if (routers) Object.freeze(routers);
+    if (pages) Object.freeze(pages);
     deepFreeze(data);
     Object.freeze(plugin);
   }

@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { buildRegistry, type BuildResult, writeRegistry } from "../../src/build/mod.ts";
 import { serverEntrySource } from "../../src/build/server_entry.ts";
-import type { Registry } from "../../src/runtime/mod.ts";
+import { type GeneratedRegistry, importPlugins, type Registry } from "../../src/runtime/mod.ts";
 
 /** Where a test build looks and writes; every field defaults to a place inside the tree. */
 export interface TreeBuildOptions {
@@ -40,7 +40,7 @@ export async function loadRegistry(
 ): Promise<Registry> {
   const { outFile } = await buildTree(root, options);
   const module = await import(pathToFileURL(outFile).href);
-  return module.registry as Registry;
+  return await importPlugins(module.registry as GeneratedRegistry);
 }
 
 /**

@@ -12,7 +12,7 @@
  * @module
  */
 import { envOrDefault, type EnvSource } from "../../env/mod.ts";
-import { type Registry, startupMessage } from "../../runtime/mod.ts";
+import { exitProcess, type GeneratedRegistry, startupMessage } from "../../runtime/mod.ts";
 import { prepareHost } from "../_prepare_host.ts";
 import { type ConnectionGuard, guardConnections } from "./connection_guard.ts";
 
@@ -40,16 +40,15 @@ export interface DenoHost extends AsyncDisposable {
  * ```
  */
 export async function serveDeno(
-  registry: Registry,
+  generated: GeneratedRegistry,
   env: EnvSource = Deno.env,
 ): Promise<DenoHost> {
   const dataDir = envOrDefault(env, "DATA_DIR");
   const writable = Deno.permissions.querySync({ name: "write", path: dataDir }).state === "granted";
-  const { config, limits, app, notes } = await prepareHost(
-    registry,
+  const { registry, config, limits, app, notes } = await prepareHost(
+    generated,
     env,
     writable ? "sqlite" : "memory",
-    Deno.exit,
   );
   let guard: ConnectionGuard | undefined;
   const server = Deno.serve(
@@ -70,7 +69,7 @@ export async function serveDeno(
       ? `${config.hostname}:${config.port} is already in use`
       : (error as Error).message;
     console.error(`Honeyframe Edge cannot start: ${reason}`);
-    return Deno.exit(1);
+    return exitProcess(1);
   }
   for (const line of [...startupMessage(registry, config, guard.addr.port), ...notes]) {
     console.log(line);

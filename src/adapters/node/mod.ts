@@ -13,7 +13,7 @@
 import { serve, type ServerType } from "@hono/node-server";
 import process from "node:process";
 import type { EnvSource } from "../../env/mod.ts";
-import { type Registry, startupMessage } from "../../runtime/mod.ts";
+import { type GeneratedRegistry, startupMessage } from "../../runtime/mod.ts";
 import { prepareHost } from "../_prepare_host.ts";
 
 /**
@@ -31,10 +31,10 @@ import { prepareHost } from "../_prepare_host.ts";
  * ```
  */
 export async function serveNode(
-  registry: Registry,
+  generated: GeneratedRegistry,
   env: EnvSource = process.env,
 ): Promise<ServerType> {
-  const { config, limits, app, notes } = await prepareHost(registry, env, "memory", process.exit);
+  const { registry, config, limits, app, notes } = await prepareHost(generated, env, "memory");
   const server = serve(
     {
       fetch: app.fetch,

@@ -13,7 +13,14 @@
  */
 import type { Hono } from "hono";
 import { ConfigError, layeredEnv, processEnv } from "../../env/mod.ts";
-import { createApp, readConfig, type Registry } from "../../runtime/mod.ts";
+import {
+  createApp,
+  type GeneratedRegistry,
+  importPlugins,
+  readConfig,
+  refuseExitToPlugins,
+  type Registry,
+} from "../../runtime/mod.ts";
 
 /** A module-worker style handler. */
 export interface FetchHandler {
@@ -35,13 +42,19 @@ export interface FetchHandler {
  * response.status; // 200
  * ```
  */
-export function workerHandler(registry: Registry): FetchHandler {
+export function workerHandler(generated: GeneratedRegistry): FetchHandler {
+  let registry: Promise<Registry> | undefined;
   let app: Hono | undefined;
   return {
-    fetch(request, env, context) {
+    async fetch(request, env, context) {
       try {
-        app ??= createApp(registry, readConfig(layeredEnv(bindingsOf(env), processEnv())));
-        return app.fetch(request, env, context as never);
+        if (!registry) {
+          refuseExitToPlugins();
+          registry = importPlugins(generated);
+        }
+        const imported = await registry;
+        app ??= createApp(imported, readConfig(layeredEnv(bindingsOf(env), processEnv())));
+        return await app.fetch(request, env, context as never);
       } catch (error) {
         if (!(error instanceof ConfigError)) throw error;
         console.error(`Honeyframe Edge is misconfigured: ${error.message}`);

@@ -1,0 +1,98 @@
+/**
+ * Importing the mounted plugins' code when a server starts. Each plugin's modules are imported with
+ * a time limit; a plugin whose code throws or hangs at import is marked `error` (with a
+ * `plugin.start_failed` problem) and the server starts and serves the others. (Servers call
+ * `refuseExitToPlugins()` first, so that plugin code cannot end the process either.)
+ *
+ * @module
+ */
+import type {
+  GeneratedPlugin,
+  GeneratedRegistry,
+  LoadedPlugin,
+  Problem,
+  Registry,
+  RegistryPlugin,
+} from "./registry.ts";
+import { defineRegistry } from "./registry.ts";
+
+/** How long one plugin's modules may take to import at start-up, in milliseconds. */
+export const DEFAULT_START_TIMEOUT_MS = 10_000;
+
+/** Options of {@link importPlugins}. */
+export interface ImportOptions {
+  /** Time limit per plugin, in milliseconds. */
+  readonly timeoutMs?: number;
+  /** Where a plugin that failed to start is reported. */
+  readonly log?: (line: string) => void;
+}
+
+const NOTHING: LoadedPlugin = { routers: [], pages: {} };
+
+/**
+ * Imports every mounted plugin's code and returns the registry the app serves.
+ *
+ * @param generated The generated registry.
+ * @param options Time limit and log.
+ * @returns The registry with routers and pages; plugins that failed are errors.
+ * @example
+ * ```ts
+ * import { defineRegistry } from "./registry.ts";
+ * const registry = await importPlugins(
+ *   defineRegistry({ fingerprint: "sha256-x", permissions: [], plugins: [] }),
+ * );
+ * registry.plugins.length; // 0
+ * ```
+ */
+export async function importPlugins(
+  generated: GeneratedRegistry,
+  options: ImportOptions = {},
+): Promise<Registry> {
+  const timeoutMs = options.timeoutMs ?? DEFAULT_START_TIMEOUT_MS;
+  const log = options.log ?? console.error;
+  const plugins = await Promise.all(
+    generated.plugins.map((plugin) => importPlugin(plugin, timeoutMs, log)),
+  );
+  return defineRegistry({ ...generated, plugins });
+}
+
+async function importPlugin(
+  plugin: GeneratedPlugin,
+  timeoutMs: number,
+  log: (line: string) => void,
+): Promise<RegistryPlugin> {
+  const { load, ...data } = plugin;
+  if (plugin.status !== "mounted" || !load) return { ...data, ...NOTHING };
+  const failure = await withinTime(load(), timeoutMs).then(
+    (loaded) => ({ loaded }),
+    (error: unknown) => ({ error: describe(error, timeoutMs) }),
+  );
+  if ("loaded" in failure) return { ...data, ...failure.loaded };
+  log(`plugin ${plugin.name} failed to start and is not served: ${failure.error}`);
+  const problem: Problem = {
+    code: "plugin.start_failed",
+    message: `importing the plugin's code in the server failed: ${failure.error}`,
+  };
+  return { ...data, ...NOTHING, status: "error", errors: [...plugin.errors, problem] };
+}
+
+class StartTimeout extends Error {}
+
+function withinTime<T>(work: Promise<T>, timeoutMs: number): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const limit = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new StartTimeout()), timeoutMs);
+  });
+  return Promise.race([work, limit]).finally(() => clearTimeout(timer));
+}
+
+function describe(error: unknown, timeoutMs: number): string {
+  if (error instanceof StartTimeout) {
+    return `it did not finish within ${timeoutMs} ms (a top-level await that never settles?)`;
+  }
+  try {
+    return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  } catch {
+    return "a value that cannot be described was thrown";
+  }
+}
