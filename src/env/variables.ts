@@ -115,6 +115,13 @@ export const ENV_VARIABLES = [
     meaning: "days the audit log keeps an event; older ones are deleted at start-up and hourly",
   },
   {
+    name: "HONEYFRAME_QUERY_TIMEOUT_S",
+    default: "10",
+    defaultText: "`10`",
+    readBy: "server",
+    meaning: "seconds one state-store query or transaction may take before the request fails",
+  },
+  {
     name: "HONEYFRAME_BUILD_ON_START",
     default: "0",
     defaultText: "`0`",

@@ -23,8 +23,10 @@ export type {
   StateStore,
 } from "./types.ts";
 export { MemoryStore } from "./memory_store.ts";
+export { QueryTimeout, withQueryTimeLimit } from "./query_time_limit.ts";
 export {
   chooseStore,
+  DEFAULT_QUERY_TIMEOUT_MS,
   describeStore,
   openStore,
   openStoreOrExit,

@@ -7,7 +7,8 @@
  *
  * @module
  */
-import { ConfigError, envOrDefault, type EnvSource, readEnv } from "../env/mod.ts";
+import { ConfigError, envNumber, envOrDefault, type EnvSource, readEnv } from "../env/mod.ts";
+import { withQueryTimeLimit } from "./query_time_limit.ts";
 import { MemoryStore } from "./memory_store.ts";
 import { openSqlStore } from "./sql_store.ts";
 import type { StateStore } from "./types.ts";
@@ -20,6 +21,9 @@ export type StoreChoice =
   | { readonly kind: "memory" }
   | { readonly kind: "sqlite"; readonly path: string }
   | { readonly kind: "postgres"; readonly url: string };
+
+/** The time limit of one query or transaction when none is configured, in milliseconds. */
+export const DEFAULT_QUERY_TIMEOUT_MS = 10_000;
 
 /** The SQLite database's file name inside `$DATA_DIR`. */
 export const SQLITE_FILE = "honeyframe.db";
@@ -62,6 +66,7 @@ export function chooseStore(env: EnvSource, fallback: StoreKind): StoreChoice {
  * Opens the chosen store (migrating SQL schemas).
  *
  * @param choice The backend.
+ * @param queryTimeoutMs The time limit of each query and transaction (SQL stores).
  * @returns The store.
  * @throws {ConfigError} When SQLite is chosen on a runtime without `node:sqlite`.
  * @example
@@ -70,7 +75,10 @@ export function chooseStore(env: EnvSource, fallback: StoreKind): StoreChoice {
  * store.kind; // "memory"
  * ```
  */
-export async function openStore(choice: StoreChoice): Promise<StateStore> {
+export async function openStore(
+  choice: StoreChoice,
+  queryTimeoutMs: number = DEFAULT_QUERY_TIMEOUT_MS,
+): Promise<StateStore> {
   switch (choice.kind) {
     case "memory":
       return new MemoryStore();
@@ -81,11 +89,17 @@ export async function openStore(choice: StoreChoice): Promise<StateStore> {
           ? new ConfigError("the SQLite store needs node:sqlite (Deno); use postgres or memory")
           : error;
       });
-      return await openSqlStore(driver, { kind: "sqlite", shared: false });
+      return await openSqlStore(withQueryTimeLimit(driver, queryTimeoutMs), {
+        kind: "sqlite",
+        shared: false,
+      });
     }
     case "postgres": {
       const { postgresDriver } = await import("./postgres_driver.ts");
-      return await openSqlStore(postgresDriver(choice.url), { kind: "postgres", shared: true });
+      return await openSqlStore(withQueryTimeLimit(postgresDriver(choice.url), queryTimeoutMs), {
+        kind: "postgres",
+        shared: true,
+      });
     }
   }
 }
@@ -133,7 +147,9 @@ export async function openStoreOrExit(
 ): Promise<{ store: StateStore; label: string }> {
   try {
     const choice = chooseStore(env, fallback);
-    return { store: await openStore(choice), label: describeStore(choice) };
+    const queryTimeoutMs = envNumber(env, "HONEYFRAME_QUERY_TIMEOUT_S", { min: 0.1, max: 3600 }) *
+      1000;
+    return { store: await openStore(choice, queryTimeoutMs), label: describeStore(choice) };
   } catch (error) {
     console.error(`Honeyframe Edge cannot start: the state store: ${(error as Error).message}`);
     return exit(1);

@@ -32,7 +32,8 @@ export function withQueryTimeLimit(driver: SqlDriver, timeoutMs: number): SqlDri
     let timer: ReturnType<typeof setTimeout> | undefined;
     const limit = new Promise<never>((_, reject) => {
       timer = setTimeout(
-        () => reject(new QueryTimeout(`the database did not answer ${what} within ${timeoutMs} ms`)),
+        () =>
+          reject(new QueryTimeout(`the database did not answer ${what} within ${timeoutMs} ms`)),
         timeoutMs,
       );
     });

@@ -16,6 +16,8 @@ export interface TestPostgres extends AsyncDisposable {
   readonly url: string;
   /** Creates a new empty database and returns its URL. */
   createDatabase(): Promise<string>;
+  /** Stops (`SIGSTOP`) or resumes (`SIGCONT`) every process of the cluster: a frozen database. */
+  signal(signal: "SIGSTOP" | "SIGCONT"): Promise<void>;
 }
 
 function binaries(): string {
@@ -81,6 +83,12 @@ export async function startPostgres(): Promise<TestPostgres> {
   ]);
   const url = `postgres://honeyframe@127.0.0.1:${port}/postgres`;
   let databases = 0;
+  const signal = async (name: "SIGSTOP" | "SIGCONT") => {
+    const postmaster = Deno.readTextFileSync(join(data, "postmaster.pid")).split("\n")[0]!;
+    const flag = name === "SIGSTOP" ? "-STOP" : "-CONT";
+    await new Deno.Command("pkill", { args: [flag, "-P", postmaster] }).output();
+    await new Deno.Command("kill", { args: [flag, postmaster] }).output();
+  };
   return {
     url,
     async createDatabase() {
@@ -90,7 +98,9 @@ export async function startPostgres(): Promise<TestPostgres> {
       await admin.end();
       return `postgres://honeyframe@127.0.0.1:${port}/${name}`;
     },
+    signal,
     async [Symbol.asyncDispose]() {
+      await signal("SIGCONT").catch(() => {});
       await run(join(bin, "pg_ctl"), ["-D", data, "-m", "immediate", "-w", "stop"]).catch(() => {});
       rmSync(dir, { recursive: true, force: true });
     },
