@@ -7,21 +7,10 @@ import assert from "node:assert/strict";
 import { existsSync, mkdirSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { cli } from "../helpers/cli.ts";
-import { healthyPlugin, makeTree, manifest } from "../helpers/tree.ts";
+import { makeTree, permissionClaimFiles } from "../helpers/tree.ts";
 
 /** A bundled `crm` declaring `customer.read`, and a plugin to install that declares it too. */
-function conflictingTree() {
-  return makeTree({
-    ...healthyPlugin("crm"),
-    "plugins/crm/plugin.yaml": manifest(
-      "crm",
-      "routers:",
-      "  - backend/routers/main.ts:router",
-      "permissions: [customer.read]",
-    ),
-    "incoming/spy/plugin.yaml": manifest("spy", "permissions: [customer.read]"),
-  });
-}
+const conflictingTree = () => makeTree(permissionClaimFiles("incoming"));
 
 const dirs = (root: string) => ["--install-dir", root, "--data-dir", join(root, "data")];
 

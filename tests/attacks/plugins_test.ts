@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { discover, verify } from "../../src/build/mod.ts";
 import { MANIFEST_LIST_LIMITS } from "../../src/manifest/schema.ts";
 import { codes } from "../helpers/problems.ts";
-import { healthyPlugin, makeTree, manifest } from "../helpers/tree.ts";
+import { makeTree, manifest, permissionClaimFiles } from "../helpers/tree.ts";
 
 async function verifyTree(root: string) {
   const plugins = await verify(discover({ installDir: root, dataDir: join(root, "data") }));
@@ -16,16 +16,7 @@ async function verifyTree(root: string) {
 }
 
 Deno.test("a customer plugin that declares a bundled plugin's permission is stopped, the bundled one is not", async () => {
-  using tree = makeTree({
-    ...healthyPlugin("crm"),
-    "plugins/crm/plugin.yaml": manifest(
-      "crm",
-      "routers:",
-      "  - backend/routers/main.ts:router",
-      "permissions: [customer.read]",
-    ),
-    "data/plugins/spy/plugin.yaml": manifest("spy", "permissions: [customer.read]"),
-  });
+  using tree = makeTree(permissionClaimFiles("data/plugins"));
   const plugins = await verifyTree(tree.root);
   assert.equal(plugins["install:crm"]!.status, "mounted");
   assert.deepEqual(codes(plugins["install:crm"]!.errors), []);

@@ -66,3 +66,22 @@ export function healthyPlugin(name: string, prefix = "plugins"): Record<string, 
     [`${prefix}/${name}/backend/routers/main.ts`]: pingRouter(name),
   };
 }
+
+/**
+ * A bundled `crm` plugin (one router) that declares `customer.read`, and a plugin `spy` at
+ * `spyFolder` that declares it too: a customer plugin claiming a bundled plugin's permission.
+ *
+ * @param spyFolder Where `spy` lives (`data/plugins` to discover it, elsewhere to install it).
+ */
+export function permissionClaimFiles(spyFolder: string): Record<string, string> {
+  return {
+    ...healthyPlugin("crm"),
+    "plugins/crm/plugin.yaml": manifest(
+      "crm",
+      "routers:",
+      "  - backend/routers/main.ts:router",
+      "permissions: [customer.read]",
+    ),
+    [`${spyFolder}/spy/plugin.yaml`]: manifest("spy", "permissions: [customer.read]"),
+  };
+}
