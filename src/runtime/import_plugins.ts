@@ -15,6 +15,7 @@ import type {
   RegistryPlugin,
 } from "./registry.ts";
 import { defineRegistry } from "./registry.ts";
+import { withinTime } from "./time_limit.ts";
 
 /** How long one plugin's modules may take to import at start-up, in milliseconds. */
 export const DEFAULT_START_TIMEOUT_MS = 10_000;
@@ -38,6 +39,7 @@ const NOTHING: LoadedPlugin = { routers: [], pages: {} };
  * @example
  * ```ts
  * import { defineRegistry } from "./registry.ts";
+import { withinTime } from "./time_limit.ts";
  * const registry = await importPlugins(
  *   defineRegistry({ fingerprint: "sha256-x", permissions: [], plugins: [] }),
  * );
@@ -63,7 +65,7 @@ async function importPlugin(
 ): Promise<RegistryPlugin> {
   const { load, ...data } = plugin;
   if (plugin.status !== "mounted" || !load) return { ...data, ...NOTHING };
-  const failure = await withinTime(load(), timeoutMs).then(
+  const failure = await withinTime(load(), timeoutMs, () => new StartTimeout()).then(
     (loaded) => ({ loaded }),
     (error: unknown) => ({ error: describe(error, timeoutMs) }),
   );
@@ -77,14 +79,6 @@ async function importPlugin(
 }
 
 class StartTimeout extends Error {}
-
-function withinTime<T>(work: Promise<T>, timeoutMs: number): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const limit = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new StartTimeout()), timeoutMs);
-  });
-  return Promise.race([work, limit]).finally(() => clearTimeout(timer));
-}
 
 function describe(error: unknown, timeoutMs: number): string {
   if (error instanceof StartTimeout) {

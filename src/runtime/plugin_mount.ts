@@ -13,6 +13,7 @@ import { ThrownValue } from "./error_log.ts";
 import type { PluginLifecycle } from "./lifecycle.ts";
 import { type HostContext, provideHostContext } from "./permissions.ts";
 import { SESSION_COOKIE } from "./admin/session.ts";
+import { withinTime } from "./time_limit.ts";
 import type { RegistryPlugin } from "./registry.ts";
 
 const PLUGIN_KEY = "honeyframe.plugin";
@@ -111,32 +112,15 @@ function guard(name: string, options: MountOptions, handler: RouteHandler): Hand
         throw asError(thrown);
       },
     );
-    return timeoutMs === undefined ? settled : withinTime(settled, name, timeoutMs, c.req.raw);
+    // A request whose client went away settles at once, so the server can release its connection
+    // even if the handler never does.
+    return timeoutMs === undefined ? settled : withinTime(
+      settled,
+      timeoutMs,
+      () => new PluginTimeout(name, timeoutMs),
+      c.req.raw.signal,
+    );
   }) as Handler;
-}
-
-/**
- * The handler's result, or a {@link PluginTimeout} once `timeoutMs` passed; a request whose client
- * went away settles at once, so the server can release its connection even if the handler never
- * does.
- */
-function withinTime<T>(
-  result: Promise<T>,
-  name: string,
-  timeoutMs: number,
-  request: Request,
-): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  let onAbort: (() => void) | undefined;
-  const limit = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new PluginTimeout(name, timeoutMs)), timeoutMs);
-    onAbort = () => reject(new PluginTimeout(name, timeoutMs));
-    request.signal.addEventListener("abort", onAbort, { once: true });
-  });
-  return Promise.race([result, limit]).finally(() => {
-    clearTimeout(timer);
-    request.signal.removeEventListener("abort", onAbort!);
-  });
 }
 
 /**

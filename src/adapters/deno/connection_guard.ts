@@ -13,6 +13,9 @@ import type { ServerLimits } from "../_server_limits.ts";
 /** The most bytes a request head may have before the connection is refused (431). */
 export const MAX_HEAD_BYTES = 64 * 1024;
 
+/** The buffer each direction of a relayed connection copies through. */
+const COPY_BUFFER_BYTES = 16 * 1024;
+
 const HEAD_END = [13, 10, 13, 10];
 const encoder = new TextEncoder();
 
@@ -22,8 +25,6 @@ export interface ConnectionGuard extends AsyncDisposable {
   readonly addr: Deno.NetAddr;
   /** The client behind an upstream connection, by that connection's local port. */
   clientOf(upstreamPort: number): Deno.NetAddr | undefined;
-  /** How many client connections are open now. */
-  readonly openConnections: number;
 }
 
 /**
@@ -62,9 +63,6 @@ export function guardConnections(
   return {
     addr: listener.addr as Deno.NetAddr,
     clientOf: (port) => clients.get(port),
-    get openConnections() {
-      return open.size;
-    },
     async [Symbol.asyncDispose]() {
       closeQuietly(listener);
       for (const conn of open) closeQuietly(conn);
@@ -111,14 +109,20 @@ type Head =
 
 /** Reads until the end of the first request head (`\r\n\r\n`), the deadline, or the size cap. */
 async function readHead(conn: Deno.Conn, timeoutMs: number): Promise<Head> {
-  const buffer = new Uint8Array(MAX_HEAD_BYTES);
+  // Most heads fit in a few KiB: start small (a held connection costs little) and grow to the cap.
+  let buffer = new Uint8Array(COPY_BUFFER_BYTES);
   let length = 0;
   let timer: ReturnType<typeof setTimeout> | undefined;
   const deadline = new Promise<"timeout">((resolve) => {
     timer = setTimeout(resolve, timeoutMs, "timeout");
   });
   try {
-    while (length < buffer.length) {
+    while (length < MAX_HEAD_BYTES) {
+      if (length === buffer.length) {
+        const grown = new Uint8Array(Math.min(buffer.length * 2, MAX_HEAD_BYTES));
+        grown.set(buffer);
+        buffer = grown;
+      }
       const read = await Promise.race([
         conn.read(buffer.subarray(length)).catch(() => null),
         deadline,
@@ -166,7 +170,7 @@ async function copyBothWays(a: Deno.Conn, b: Deno.Conn, idleMs: number): Promise
 }
 
 async function copy(from: Deno.Conn, to: Deno.Conn, touch: () => void): Promise<void> {
-  const buffer = new Uint8Array(64 * 1024);
+  const buffer = new Uint8Array(COPY_BUFFER_BYTES);
   try {
     while (true) {
       const read = await from.read(buffer);

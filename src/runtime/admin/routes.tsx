@@ -26,7 +26,6 @@ import {
   DEFAULT_THROTTLE_LIMITS,
   type FailureSummary,
   SignInThrottle,
-  type ThrottleLimits,
 } from "./sign_in_throttle.ts";
 import { clientAddress } from "../client_address.ts";
 
@@ -46,8 +45,6 @@ export interface AdminOptions {
   readonly now?: () => number;
   /** Where the admin UI reports problems (malformed cookies). */
   readonly log?: (line: string) => void;
-  /** Failed sign-in limits (the defaults: 10 per client, 100 in all, per minute). */
-  readonly throttle?: ThrottleLimits;
 }
 
 type AdminEnv = { Variables: { session: Session } };
@@ -79,7 +76,7 @@ export function adminApp(options: AdminOptions): Hono<AdminEnv> {
   const record = (event: Omit<AuditEvent, "time">) =>
     store.appendAudit({ ...event, time: new Date(now()).toISOString() });
   const throttle = new SignInThrottle(
-    options.throttle ?? DEFAULT_THROTTLE_LIMITS,
+    DEFAULT_THROTTLE_LIMITS,
     now,
     (summaries) => auditFailures(store, summaries, options.log ?? console.error),
   );

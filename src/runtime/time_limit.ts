@@ -1,0 +1,38 @@
+/**
+ * One time limit for the host's waits on plugin code (a handler, an import at start-up): the work's
+ * result, or a rejection once the limit passed or an abort signal fired, whichever comes first.
+ *
+ * @module
+ */
+
+/**
+ * Settles with `work`, or rejects with `timeout()` after `timeoutMs` or when `signal` aborts.
+ *
+ * @param work The work.
+ * @param timeoutMs The limit, in milliseconds.
+ * @param timeout The error to reject with.
+ * @param signal Ends the wait early (a client that left).
+ * @returns The work's result.
+ * @example
+ * ```ts
+ * await withinTime(Promise.resolve(1), 1_000, () => new Error("too slow")); // 1
+ * ```
+ */
+export function withinTime<T>(
+  work: Promise<T>,
+  timeoutMs: number,
+  timeout: () => Error,
+  signal?: AbortSignal,
+): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let onAbort: (() => void) | undefined;
+  const limit = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(timeout()), timeoutMs);
+    onAbort = () => reject(timeout());
+    signal?.addEventListener("abort", onAbort, { once: true });
+  });
+  return Promise.race([work, limit]).finally(() => {
+    clearTimeout(timer);
+    signal?.removeEventListener("abort", onAbort!);
+  });
+}
