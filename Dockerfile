@@ -32,13 +32,16 @@ ENV INSTALL_DIR=/app \
     DENO_DIR=/app/.deno \
     DENO_NO_UPDATE_CHECK=1 \
     PORT=8000 \
-    HOST=0.0.0.0
+    HOST=0.0.0.0 \
+    HONEYFRAME_LOG_FORMAT=json
 WORKDIR /app
 COPY --from=build /app /app
 COPY --from=build /data /data
 RUN chown -R 10001:10001 /app/.gen /app/dist /app/.deno /data
 USER 10001:10001
 EXPOSE 8000
+# Liveness: a restart cannot bring a database back, so the health check asks /livez; load
+# balancers and orchestrators route traffic by /readyz (docs/operations.md, "Probes").
 HEALTHCHECK --interval=30s --timeout=5s --retries=3 \
-  CMD ["/app/node_modules/deno/deno", "eval", "const r = await fetch(`http://127.0.0.1:${Deno.env.get('PORT') ?? 8000}/healthz`); if (!r.ok) Deno.exit(1);"]
+  CMD ["/app/node_modules/deno/deno", "eval", "const r = await fetch(`http://127.0.0.1:${Deno.env.get('PORT') ?? 8000}/livez`); if (!r.ok) Deno.exit(1);"]
 ENTRYPOINT ["/app/container/entrypoint.sh"]

@@ -20,18 +20,19 @@ interface Layer {
 const HONO = /^hono(\/|$)/;
 const LAYERS: Record<string, Layer> = {
   env: { modules: /^$/, packages: /^$/ },
-  state: { modules: /^env\/mod\.ts$/, packages: /^(postgres|node:(fs|path|sqlite))$/ },
-  runtime: { modules: /^(env|state)\/mod\.ts$/, packages: HONO },
+  log: { modules: /^$/, packages: /^$/ },
+  state: { modules: /^(env|log)\/mod\.ts$/, packages: /^(postgres|node:(fs|path|sqlite))$/ },
+  runtime: { modules: /^(env|log|state)\/mod\.ts$/, packages: HONO },
   adapters: {
-    modules: /^(env|runtime|state)\/mod\.ts$/,
+    modules: /^(env|log|runtime|state)\/mod\.ts$/,
     packages: /^(hono(\/|$)|@hono\/node-server$|node:process$)/,
   },
   manifest: { modules: /^runtime\/(registry|reserved_names)\.ts$/, packages: /^(valibot|yaml)$/ },
   build: {
-    modules: /^(env\/mod\.ts|manifest\/mod\.ts|runtime\/[a-z_/]+\.tsx?)$/,
+    modules: /^((env|log|manifest)\/mod\.ts|runtime\/[a-z_/]+\.tsx?)$/,
     packages: /^(node:[a-z_/]+|valibot|yaml)$|^hono(\/|$)/,
   },
-  cli: { modules: /^(env|build|manifest|runtime)\//, packages: /^node:[a-z_/]+$|^hono$/ },
+  cli: { modules: /^(env|build|log|manifest|runtime)\//, packages: /^node:[a-z_/]+$|^hono$/ },
 };
 
 function sourceFiles(dir: string): string[] {

@@ -6,7 +6,8 @@
  * @module
  */
 import type { Hono } from "hono";
-import type { EnvSource } from "../env/mod.ts";
+import { type EnvSource, readEnv, serverVariables } from "../env/mod.ts";
+import { createLogger, type Logger, secretValues } from "../log/mod.ts";
 import {
   createApp,
   exitProcess,
@@ -19,7 +20,7 @@ import {
   refuseExitToPlugins,
   type Registry,
 } from "../runtime/mod.ts";
-import { openStoreOrExit, type StoreKind } from "../state/mod.ts";
+import { openStoreOrExit, type StateStore, type StoreKind } from "../state/mod.ts";
 import { readServerLimits, type ServerLimits } from "./_server_limits.ts";
 
 /** A host ready to serve. */
@@ -32,6 +33,10 @@ export interface PreparedHost {
   readonly limits: ServerLimits;
   /** The app. */
   readonly app: Hono;
+  /** The state store (closed on shutdown). */
+  readonly store: StateStore;
+  /** The log, in the configured format, secrets redacted. */
+  readonly log: Logger;
   /** The lines to print once listening, after the address. */
   readonly notes: string[];
 }
@@ -52,31 +57,39 @@ export async function prepareHost(
 ): Promise<PreparedHost> {
   const exit = exitProcess;
   const config = readConfigOrExit(env, exit);
+  const log = createLogger({ format: config.logFormat, secrets: secretsOf(env) });
   let limits: ServerLimits;
   try {
     limits = readServerLimits(env);
   } catch (error) {
-    console.error(`Honeyframe Edge cannot start: ${(error as Error).message}`);
+    log.error(`Honeyframe Edge cannot start: ${(error as Error).message}`);
     return exit(1);
   }
-  const { store, label } = await openStoreOrExit(env, fallbackStore, exit);
+  const { store, label } = await openStoreOrExit(env, fallbackStore, exit, log);
   refuseExitToPlugins();
-  const registry = await importPlugins(generated, { timeoutMs: config.pluginTimeoutMs });
-  const lifecycle = new PluginLifecycle(registry, store);
+  const registry = await importPlugins(generated, { timeoutMs: config.pluginTimeoutMs, log });
+  const lifecycle = new PluginLifecycle(registry, store, { log });
   try {
     await lifecycle.ready();
   } catch (error) {
-    console.error(
-      `Honeyframe Edge cannot start: the state store failed: ${(error as Error).message}`,
-    );
+    log.error(`Honeyframe Edge cannot start: the state store failed: ${(error as Error).message}`);
     return exit(1);
   }
-  keepAuditFor(store, limits.auditRetentionDays);
+  keepAuditFor(store, limits.auditRetentionDays, Date.now, log);
   return {
     registry,
     config,
     limits,
-    app: createApp(registry, { ...config, lifecycle }),
+    app: createApp(registry, { ...config, lifecycle, log }),
+    store,
+    log,
     notes: [`State: ${label}.`],
   };
+}
+
+/** What must never be logged: the tokens, the JWT secret, the database URL and its password. */
+function secretsOf(env: EnvSource): string[] {
+  return secretValues(
+    Object.fromEntries(serverVariables().map((name) => [name, readEnv(env, name)])),
+  );
 }

@@ -1,7 +1,7 @@
 /**
  * The limits every server adapter enforces: how long a client may take to send its request
  * headers, how long a kept-alive connection may stay silent, how many connections may be open at
- * once, and how long the audit log keeps an event.
+ * once, how long the audit log keeps an event, and how long a shutdown waits for requests.
  *
  * @module
  */
@@ -17,6 +17,8 @@ export interface ServerLimits {
   readonly maxConnections: number;
   /** Days the audit log keeps an event (`HONEYFRAME_AUDIT_RETENTION_DAYS`). */
   readonly auditRetentionDays: number;
+  /** Time in-flight requests get on shutdown (`HONEYFRAME_SHUTDOWN_TIMEOUT_S`), in milliseconds. */
+  readonly shutdownTimeoutMs: number;
 }
 
 /**
@@ -34,5 +36,7 @@ export function readServerLimits(env: EnvSource): ServerLimits {
       envNumber(env, "HONEYFRAME_MAX_CONNECTIONS", { min: 1, max: 1_000_000 }),
     ),
     auditRetentionDays: envNumber(env, "HONEYFRAME_AUDIT_RETENTION_DAYS", { min: 1, max: 36_500 }),
+    shutdownTimeoutMs: envNumber(env, "HONEYFRAME_SHUTDOWN_TIMEOUT_S", { min: 0, max: 3600 }) *
+      1000,
   };
 }

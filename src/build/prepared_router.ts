@@ -14,6 +14,7 @@ import { createApp } from "../runtime/app.tsx";
 import type { Registry, RegistryPlugin } from "../runtime/registry.ts";
 import { registryRecord } from "./registry_record.ts";
 import type { VerifiedPlugin } from "./verify.ts";
+import { SILENT_LOGGER } from "../log/mod.ts";
 
 /**
  * Compiles the route matcher of the app a registry of these plugins will create.
@@ -30,7 +31,7 @@ import type { VerifiedPlugin } from "./verify.ts";
  * ```
  */
 export function preparedRouterSource(plugins: readonly VerifiedPlugin[]): string | undefined {
-  const app = createApp(standInRegistry(plugins), { log: () => {} });
+  const app = createApp(standInRegistry(plugins), { log: SILENT_LOGGER });
   const paths = [...new Set(app.routes.map((route) => route.path))];
   try {
     return serializeInitParams(

@@ -1,73 +1,12 @@
 /**
  * Secrets never reach the build's outputs: problem messages (and so the registry, `dist/`,
  * `GET /api/plugins`, the admin UI and CLI output) have the values of the host's secret variables,
- * and of every variable named like a secret, replaced by `[redacted]`.
+ * and of every variable named like a secret (`secretValues()`), replaced by `[redacted]`.
  *
  * @module
  */
+import { redactSecrets } from "../log/mod.ts";
 import type { Problem } from "../manifest/mod.ts";
-
-/** Variables whose values are secret by name: `*_TOKEN`, `*_SECRET`, `*_PASSWORD`, `*_KEY`. */
-const SECRET_NAME = /(^|_)(TOKEN|SECRET|PASSWORD|PASSWD|KEY|CREDENTIALS?)$/i;
-
-/** Values shorter than this are not treated as secrets (they would redact ordinary words). */
-const MIN_SECRET_LENGTH = 6;
-
-/**
- * The secret values of an environment: those of variables named like secrets, and of URLs that
- * carry credentials (the whole URL and its password).
- *
- * @param env The environment (`process.env`).
- * @returns The values, longest first.
- * @example
- * ```ts
- * secretValues({ DB_URL: "postgres://app:hunter22@db/x", PATH: "/bin" });
- * // ["postgres://app:hunter22@db/x", "hunter22"]
- * ```
- */
-export function secretValues(env: Readonly<Record<string, string | undefined>>): string[] {
-  const values = new Set<string>();
-  for (const [name, value] of Object.entries(env)) {
-    if (!value || value.length < MIN_SECRET_LENGTH) continue;
-    if (SECRET_NAME.test(name)) values.add(value);
-    const password = credentialsOf(value);
-    if (password !== undefined) {
-      values.add(value);
-      if (password.length >= MIN_SECRET_LENGTH) values.add(password);
-    }
-  }
-  return [...values].sort((a, b) => b.length - a.length);
-}
-
-/** The password of a URL with credentials (`scheme://user:password@host`), if it is one. */
-function credentialsOf(value: string): string | undefined {
-  if (!/^[a-z][a-z0-9+.-]*:\/\/[^/@\s]+@/i.test(value)) return undefined;
-  try {
-    const url = new URL(value);
-    if (!url.password && !url.username) return undefined;
-    return decodeURIComponent(url.password || url.username);
-  } catch {
-    return undefined;
-  }
-}
-
-/**
- * Replaces every secret value in a text.
- *
- * @param text The text.
- * @param secrets The values to hide (from {@link secretValues}).
- * @returns The text with each value replaced by `[redacted]`.
- * @example
- * ```ts
- * redactSecrets("connect to postgres://app:hunter22@db/x failed", ["postgres://app:hunter22@db/x"]);
- * // "connect to [redacted] failed"
- * ```
- */
-export function redactSecrets(text: string, secrets: readonly string[]): string {
-  let result = text;
-  for (const secret of secrets) result = result.replaceAll(secret, "[redacted]");
-  return result;
-}
 
 /**
  * A problem list with the secrets of its messages redacted.

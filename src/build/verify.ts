@@ -16,7 +16,8 @@ import { checkFrontend, checkRouter, type ModuleCheckContext } from "./module_ch
 import { ModuleInspector } from "./module_inspector.ts";
 import { navWarnings } from "./nav_check.ts";
 import { withoutConflicts } from "./plugin_conflicts.ts";
-import { redactProblems, secretValues } from "./redact_secrets.ts";
+import { secretValues } from "../log/mod.ts";
+import { redactProblems } from "./redact_secrets.ts";
 import { pluginRoutes } from "./route_table.ts";
 
 /** A router that passed verification. */

@@ -100,12 +100,42 @@ export const ENV_VARIABLES = [
     meaning: "concurrent client connections; more are closed at once (keep it under the fd limit)",
   },
   {
-    name: "HONEYFRAME_PLUGIN_TIMEOUT_S",
-    default: "30",
-    defaultText: "`30`",
+    name: "HONEYFRAME_PLUGIN_TIMEOUT_MS",
+    default: "30000",
+    defaultText: "`30000`",
     readBy: "server",
     meaning:
-      "seconds a plugin handler may take (then 504), and its code's import when a server starts (then not served)",
+      "milliseconds a plugin handler may take (then 504), and its code's import when a server starts (then not served)",
+  },
+  {
+    name: "HONEYFRAME_SHUTDOWN_TIMEOUT_S",
+    default: "10",
+    defaultText: "`10`",
+    readBy: "server",
+    meaning:
+      "on SIGTERM or SIGINT, seconds in-flight requests have to finish before their connections are closed",
+  },
+  {
+    name: "HONEYFRAME_LOG_FORMAT",
+    default: "text",
+    defaultText: "`text` (`json` in the container image)",
+    readBy: "server",
+    meaning:
+      "`json`: one JSON object per line (`time`, `level`, `msg`, `request_id`, `plugin`, `error`); `text`: for people",
+  },
+  {
+    name: "HONEYFRAME_ACCESS_LOG",
+    default: "0",
+    defaultText: "`0`",
+    readBy: "server",
+    meaning: "`1`: one line per request with method, path, status, duration and plugin",
+  },
+  {
+    name: "HONEYFRAME_METRICS_TOKEN",
+    defaultText: "unset",
+    readBy: "server",
+    meaning:
+      "a bearer token (at least 16 characters) that reads `/metrics` only; the admin token reads it too",
   },
   {
     name: "HONEYFRAME_AUDIT_RETENTION_DAYS",

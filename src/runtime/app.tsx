@@ -13,18 +13,26 @@ import { adminApp } from "./admin/routes.tsx";
 import { STYLESHEET, STYLESHEET_PATH } from "./admin/stylesheet.ts";
 import { apiApp } from "./api_routes.ts";
 import type { HostConfig } from "./config.ts";
-import { errorLogger, type LogSink } from "./error_log.ts";
+import { createLogger, type Logger } from "../log/mod.ts";
+import { requireAdmin } from "./admin/api_auth.ts";
 import { DEFAULT_ORG, PluginLifecycle } from "./lifecycle.ts";
 import { pluginPagesApp } from "./plugin_pages.tsx";
 import { mountPlugin, pluginResponse, PluginTimeout, servingPlugin } from "./plugin_mount.ts";
+import { PluginMetrics } from "./metrics.ts";
+import { observeRequests, requestIdOf } from "./observe.ts";
+import { probesApp } from "./probes.ts";
+import { HOST_VERSION } from "./version.ts";
 import type { HostContext } from "./permissions.ts";
 import type { PreparedRouterParams, Registry } from "./registry.ts";
 import { MemoryStore } from "../state/mod.ts";
 
 /** Options of {@link createApp}. */
 export interface AppOptions extends Partial<HostConfig> {
-  /** Where failures are logged with their stacks (default: `console.error`). */
-  readonly log?: LogSink;
+  /**
+   * Where failures are logged with their stacks (default: the console, in `logFormat`, with the
+   * configured tokens and secrets redacted).
+   */
+  readonly log?: Logger;
   /** Plugin state over a store (default: a fresh in-memory store). */
   readonly lifecycle?: PluginLifecycle;
   /** The clock, in milliseconds (sessions, audit times); injectable for tests. */
@@ -55,7 +63,7 @@ export function createApp(registry: Registry, given: AppOptions = {}): Hono {
   try {
     return buildApp(registry, options, preparedRouter(registry.router));
   } catch (error) {
-    (options.log ?? console.error)(
+    (options.log ?? createLogger()).warn(
       `the registry's prepared router does not fit this app (${
         (error as Error).message
       }); using Hono's default router`,
@@ -79,7 +87,11 @@ function buildApp(
   router: AppRouter | undefined,
 ): Hono {
   const now = options.now ?? Date.now;
-  const logFailure = errorLogger(options.log ?? console.error, options.adminToken);
+  const log = options.log ?? createLogger({
+    format: options.logFormat,
+    secrets: [options.adminToken, options.jwtSecret, options.metricsToken],
+  });
+  const metrics = new PluginMetrics();
   const lifecycle = options.lifecycle ?? new PluginLifecycle(registry, new MemoryStore(), { now });
   const links = () => pluginNavigation(registry, (name) => lifecycle.isEnabled(name));
   const host: HostContext = {
@@ -94,7 +106,16 @@ function buildApp(
   };
 
   const app = new Hono(router ? { router } : {});
-  app.get("/healthz", (c) => c.json({ status: "ok" }));
+  app.use("*", ...observeRequests({ metrics, log, accessLog: options.accessLog ?? false }));
+  app.route("/", probesApp(lifecycle, log));
+  app.get("/metrics", requireAdmin(options.adminToken, options.metricsToken), (c) => {
+    const text = metrics.render({
+      registry,
+      isEnabled: (name) => lifecycle.isEnabled(name),
+      version: HOST_VERSION,
+    });
+    return c.body(text, 200, { "Content-Type": "text/plain; version=0.0.4; charset=utf-8" });
+  });
   app.get(STYLESHEET_PATH, (c) => {
     c.header("Cache-Control", "public, max-age=3600");
     return c.body(STYLESHEET, 200, { "Content-Type": "text/css; charset=utf-8" });
@@ -116,7 +137,7 @@ function buildApp(
       links,
       now,
       settings: settingsFacts(registry, lifecycle, options),
-      log: options.log ?? console.error,
+      log,
       ...adminToken(options),
     }),
   );
@@ -133,13 +154,19 @@ function buildApp(
   app.onError((error, c) => {
     const plugin = servingPlugin(c);
     const where = `${c.req.method} ${c.req.path}`;
+    const request_id = requestIdOf(c);
     try {
       if (error instanceof PluginTimeout) {
-        logFailure(`plugin ${error.plugin} timed out on ${where}`, error);
+        metrics.fail(error.plugin, "timeout");
+        log.error(`plugin ${error.plugin} timed out on ${where}`, {
+          request_id,
+          plugin: error.plugin,
+        });
         return c.json({
           error: "plugin_timeout",
           plugin: error.plugin,
-          message: `the plugin ${error.plugin} did not answer within ${error.timeoutMs / 1000} s`,
+          request_id,
+          message: `the plugin ${error.plugin} did not answer within ${error.timeoutMs} ms`,
         }, 504);
       }
       if (error instanceof HTTPException) {
@@ -150,17 +177,24 @@ function buildApp(
       // a thrown Proxy whose traps throw: treated as any other failure below
     }
     if (plugin) {
-      // The plugin's error boundary: its name, nothing else, to the client; the stack to the log.
-      logFailure(`plugin ${plugin} failed on ${where}`, error);
+      // The plugin's error boundary: its name and the request id, nothing else, to the client;
+      // the stack to the log.
+      metrics.fail(plugin, "exception");
+      log.error(`plugin ${plugin} failed on ${where}`, { request_id, plugin, error });
       return c.json({
         error: "plugin_error",
         plugin,
+        request_id,
         message: `the plugin ${plugin} failed to handle the request`,
       }, 500);
     }
-    logFailure(`host failed on ${where}`, error);
+    log.error(`host failed on ${where}`, { request_id, error });
     return c.json(
-      { error: "internal_error", message: "the server failed to handle the request" },
+      {
+        error: "internal_error",
+        request_id,
+        message: "the server failed to handle the request",
+      },
       500,
     );
   });

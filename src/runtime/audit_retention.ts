@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { createLogger, type Logger } from "../log/mod.ts";
 import type { StateStore } from "../state/mod.ts";
 import { backgroundInterval } from "./unref_timer.ts";
 
@@ -30,11 +31,11 @@ export function keepAuditFor(
   store: Pick<StateStore, "pruneAudit">,
   days: number,
   now: () => number = Date.now,
-  log: (line: string) => void = console.error,
+  log: Logger = createLogger(),
 ): { first: Promise<number>; timer: ReturnType<typeof setInterval> } {
   const prune = () =>
     store.pruneAudit(new Date(now() - days * DAY_MS).toISOString()).catch((error) => {
-      log(`audit retention: old events could not be deleted: ${error}`);
+      log.warn("audit retention: old events could not be deleted", { error });
       return 0;
     });
   return { first: prune(), timer: backgroundInterval(() => void prune(), HOUR_MS) };

@@ -5,6 +5,7 @@
  * @module
  */
 import { ConfigError, envNumber, envOrDefault, type EnvSource, readEnv } from "../env/mod.ts";
+import { createLogger, LOG_FORMATS, type LogFormat } from "../log/mod.ts";
 
 /** The host's runtime configuration. */
 export interface HostConfig {
@@ -16,8 +17,14 @@ export interface HostConfig {
   readonly adminToken?: string;
   /** The HS256 secret of users' JWTs (`HONEYFRAME_JWT_SECRET`); protected routes answer 401 without. */
   readonly jwtSecret?: string;
-  /** How long a plugin handler may take before the host answers 504 (`HONEYFRAME_PLUGIN_TIMEOUT_S`). */
+  /** How long a plugin handler may take before the host answers 504 (`HONEYFRAME_PLUGIN_TIMEOUT_MS`). */
   readonly pluginTimeoutMs?: number;
+  /** How log lines are written (`HONEYFRAME_LOG_FORMAT`). */
+  readonly logFormat: LogFormat;
+  /** Whether every request is logged (`HONEYFRAME_ACCESS_LOG=1`). */
+  readonly accessLog: boolean;
+  /** A bearer token that reads `/metrics` only (`HONEYFRAME_METRICS_TOKEN`). */
+  readonly metricsToken?: string;
 }
 
 /** The shortest admin token accepted: shorter ones are guessable. */
@@ -48,28 +55,63 @@ export function readConfig(env: EnvSource): HostConfig {
       `PORT must be an integer from 0 to 65535, not ${JSON.stringify(portText)}`,
     );
   }
-  const adminToken = readEnv(env, "HONEYFRAME_ADMIN_TOKEN");
-  if (adminToken !== undefined && adminToken.length < MIN_ADMIN_TOKEN_LENGTH) {
-    throw new ConfigError(
-      `HONEYFRAME_ADMIN_TOKEN is ${adminToken.length} characters long; use at least ` +
-        `${MIN_ADMIN_TOKEN_LENGTH} (for example: openssl rand -hex 32)`,
-    );
-  }
-  const jwtSecret = readEnv(env, "HONEYFRAME_JWT_SECRET");
-  if (jwtSecret !== undefined && jwtSecret.length < MIN_JWT_SECRET_LENGTH) {
-    throw new ConfigError(
-      `HONEYFRAME_JWT_SECRET is ${jwtSecret.length} characters long; use at least ` +
-        `${MIN_JWT_SECRET_LENGTH} (for example: openssl rand -hex 32)`,
-    );
-  }
+  const adminToken = readSecret(env, "HONEYFRAME_ADMIN_TOKEN", MIN_ADMIN_TOKEN_LENGTH);
+  const jwtSecret = readSecret(env, "HONEYFRAME_JWT_SECRET", MIN_JWT_SECRET_LENGTH);
+  const metricsToken = readSecret(env, "HONEYFRAME_METRICS_TOKEN", MIN_ADMIN_TOKEN_LENGTH);
   return {
     port,
     hostname: envOrDefault(env, "HOST"),
     ...(adminToken === undefined ? {} : { adminToken }),
     ...(jwtSecret === undefined ? {} : { jwtSecret }),
-    pluginTimeoutMs: envNumber(env, "HONEYFRAME_PLUGIN_TIMEOUT_S", { min: 0.01, max: 86_400 }) *
-      1000,
+    ...(metricsToken === undefined ? {} : { metricsToken }),
+    pluginTimeoutMs: envNumber(env, "HONEYFRAME_PLUGIN_TIMEOUT_MS", { min: 10, max: 86_400_000 }),
+    logFormat: readLogFormat(env),
+    accessLog: readSwitch(env, "HONEYFRAME_ACCESS_LOG"),
   };
+}
+
+/**
+ * Reads `HONEYFRAME_LOG_FORMAT`.
+ *
+ * @param env The environment source.
+ * @returns `json` or `text`.
+ * @throws {ConfigError} For any other value.
+ * @example
+ * ```ts
+ * readLogFormat({ HONEYFRAME_LOG_FORMAT: "json" }); // "json"
+ * ```
+ */
+export function readLogFormat(env: EnvSource): LogFormat {
+  const format = envOrDefault(env, "HONEYFRAME_LOG_FORMAT");
+  if (!(LOG_FORMATS as readonly string[]).includes(format)) {
+    throw new ConfigError(
+      `HONEYFRAME_LOG_FORMAT must be ${LOG_FORMATS.join(" or ")}, not ${JSON.stringify(format)}`,
+    );
+  }
+  return format as LogFormat;
+}
+
+function readSecret(
+  env: EnvSource,
+  name: "HONEYFRAME_ADMIN_TOKEN" | "HONEYFRAME_JWT_SECRET" | "HONEYFRAME_METRICS_TOKEN",
+  minLength: number,
+): string | undefined {
+  const value = readEnv(env, name);
+  if (value !== undefined && value.length < minLength) {
+    throw new ConfigError(
+      `${name} is ${value.length} characters long; use at least ${minLength} ` +
+        "(for example: openssl rand -hex 32)",
+    );
+  }
+  return value;
+}
+
+function readSwitch(env: EnvSource, name: "HONEYFRAME_ACCESS_LOG"): boolean {
+  const value = envOrDefault(env, name);
+  if (value !== "0" && value !== "1") {
+    throw new ConfigError(`${name} must be 0 or 1, not ${JSON.stringify(value)}`);
+  }
+  return value === "1";
 }
 
 /**
@@ -89,7 +131,13 @@ export function readConfigOrExit(env: EnvSource, exit: (code: number) => never):
     return readConfig(env);
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
-    console.error(`Honeyframe Edge cannot start: ${error.message}`);
+    let format: LogFormat = "text";
+    try {
+      format = readLogFormat(env);
+    } catch {
+      // the format itself is wrong: the line is written as text
+    }
+    createLogger({ format }).error(`Honeyframe Edge cannot start: ${error.message}`);
     return exit(1);
   }
 }

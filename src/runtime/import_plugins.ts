@@ -14,6 +14,7 @@ import type {
   Registry,
   RegistryPlugin,
 } from "./registry.ts";
+import { createLogger, type Logger } from "../log/mod.ts";
 import { defineRegistry } from "./registry.ts";
 import { withinTime } from "./time_limit.ts";
 
@@ -25,7 +26,7 @@ export interface ImportOptions {
   /** Time limit per plugin, in milliseconds. */
   readonly timeoutMs?: number;
   /** Where a plugin that failed to start is reported. */
-  readonly log?: (line: string) => void;
+  readonly log?: Logger;
 }
 
 const NOTHING: LoadedPlugin = { routers: [], pages: {} };
@@ -39,7 +40,6 @@ const NOTHING: LoadedPlugin = { routers: [], pages: {} };
  * @example
  * ```ts
  * import { defineRegistry } from "./registry.ts";
-import { withinTime } from "./time_limit.ts";
  * const registry = await importPlugins(
  *   defineRegistry({ fingerprint: "sha256-x", permissions: [], plugins: [] }),
  * );
@@ -51,7 +51,7 @@ export async function importPlugins(
   options: ImportOptions = {},
 ): Promise<Registry> {
   const timeoutMs = options.timeoutMs ?? DEFAULT_START_TIMEOUT_MS;
-  const log = options.log ?? console.error;
+  const log = options.log ?? createLogger();
   const plugins = await Promise.all(
     generated.plugins.map((plugin) => importPlugin(plugin, timeoutMs, log)),
   );
@@ -61,7 +61,7 @@ export async function importPlugins(
 async function importPlugin(
   plugin: GeneratedPlugin,
   timeoutMs: number,
-  log: (line: string) => void,
+  log: Logger,
 ): Promise<RegistryPlugin> {
   const { load, ...data } = plugin;
   if (plugin.status !== "mounted" || !load) return { ...data, ...NOTHING };
@@ -70,7 +70,9 @@ async function importPlugin(
     (error: unknown) => ({ error: describe(error, timeoutMs) }),
   );
   if ("loaded" in failure) return { ...data, ...failure.loaded };
-  log(`plugin ${plugin.name} failed to start and is not served: ${failure.error}`);
+  log.error(`plugin ${plugin.name} failed to start and is not served: ${failure.error}`, {
+    plugin: plugin.name,
+  });
   const problem: Problem = {
     code: "plugin.start_failed",
     message: `importing the plugin's code in the server failed: ${failure.error}`,

@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { createLogger, type Logger } from "../log/mod.ts";
 import type { PluginStatus, Registry, RegistryPlugin } from "./registry.ts";
 import type { AuditEvent, StateStore } from "../state/mod.ts";
 import { backgroundInterval } from "./unref_timer.ts";
@@ -28,7 +29,7 @@ export interface LifecycleOptions {
   /** The clock, in milliseconds. */
   readonly now?: () => number;
   /** Where a failed refresh is reported. */
-  readonly log?: (line: string) => void;
+  readonly log?: Logger;
 }
 
 /**
@@ -190,7 +191,7 @@ export class PluginLifecycle {
     if (this.store.shared) {
       this.#timer = backgroundInterval(() => {
         this.refresh().catch((error) =>
-          (this.options.log ?? console.error)(`state refresh failed: ${error}`)
+          (this.options.log ?? createLogger()).warn("state refresh failed", { error })
         );
       }, this.options.refreshMs ?? DEFAULT_REFRESH_MS);
     }

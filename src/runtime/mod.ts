@@ -15,7 +15,6 @@ export {
 export { keepAuditFor } from "./audit_retention.ts";
 export { DEFAULT_START_TIMEOUT_MS, type ImportOptions, importPlugins } from "./import_plugins.ts";
 export { exitProcess, ExitRefused, refuseExitToPlugins } from "./process_exit.ts";
-export { errorLogger, type LogSink } from "./error_log.ts";
 export {
   DEFAULT_ORG,
   type LifecycleOptions,

@@ -9,7 +9,7 @@
 import type { Context, Handler, Next } from "hono";
 import { Hono } from "hono";
 import { mergePath } from "hono/utils/url";
-import { ThrownValue } from "./error_log.ts";
+import { ThrownValue } from "../log/mod.ts";
 import type { PluginLifecycle } from "./lifecycle.ts";
 import { type HostContext, provideHostContext } from "./permissions.ts";
 import { SESSION_COOKIE } from "./admin/session.ts";

@@ -33,6 +33,10 @@ export class MemoryStore implements StateStore {
     readonly auditCapacity = 10_000,
   ) {}
 
+  ping(): Promise<void> {
+    return Promise.resolve();
+  }
+
   pluginStates(): Promise<PluginState[]> {
     return Promise.resolve([...this.#plugins.values()].sort(byName));
   }

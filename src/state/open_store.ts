@@ -7,6 +7,7 @@
  *
  * @module
  */
+import { createLogger, type Logger } from "../log/mod.ts";
 import { ConfigError, envNumber, envOrDefault, type EnvSource, readEnv } from "../env/mod.ts";
 import { withQueryTimeLimit } from "./query_time_limit.ts";
 import { MemoryStore } from "./memory_store.ts";
@@ -133,6 +134,7 @@ export function describeStore(choice: StoreChoice): string {
  * @param env The environment.
  * @param fallback The backend when nothing is configured.
  * @param exit The runtime's exit function.
+ * @param log Where the failure is written.
  * @returns The store and its description.
  * @example
  * ```ts
@@ -144,6 +146,7 @@ export async function openStoreOrExit(
   env: EnvSource,
   fallback: StoreKind,
   exit: (code: number) => never,
+  log: Logger = createLogger(),
 ): Promise<{ store: StateStore; label: string }> {
   try {
     const choice = chooseStore(env, fallback);
@@ -151,7 +154,7 @@ export async function openStoreOrExit(
       1000;
     return { store: await openStore(choice, queryTimeoutMs), label: describeStore(choice) };
   } catch (error) {
-    console.error(`Honeyframe Edge cannot start: the state store: ${(error as Error).message}`);
+    log.error(`Honeyframe Edge cannot start: the state store: ${(error as Error).message}`);
     return exit(1);
   }
 }

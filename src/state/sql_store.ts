@@ -22,6 +22,10 @@ export class SqlStore implements StateStore {
     readonly shared: boolean,
   ) {}
 
+  async ping(): Promise<void> {
+    await this.driver.query("SELECT 1");
+  }
+
   async pluginStates(): Promise<PluginState[]> {
     const rows = await this.driver.query<{ name: string; enabled: number; seeded: number }>(
       "SELECT name, enabled, seeded FROM plugin_state",

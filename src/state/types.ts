@@ -72,6 +72,8 @@ export interface StateStore extends AsyncDisposable {
   readonly kind: string;
   /** True when other instances may change the state (the host then polls for changes). */
   readonly shared: boolean;
+  /** Resolves when the backend answers a trivial query (readiness); rejects otherwise. */
+  ping(): Promise<void>;
   /** Every plugin that has a state, sorted by name. */
   pluginStates(): Promise<PluginState[]>;
   /** Enables or disables a plugin. */

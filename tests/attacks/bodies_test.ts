@@ -7,6 +7,7 @@ import { Hono } from "hono";
 import { createApp } from "../../src/runtime/mod.ts";
 import { FORM_BODY_LIMIT, JSON_BODY_LIMIT } from "../../src/runtime/body_limits.ts";
 import { registryOf } from "../helpers/registry.ts";
+import { SILENT_LOGGER } from "../../src/log/mod.ts";
 
 const TOKEN = "body-limit-admin-token";
 
@@ -15,7 +16,7 @@ function app() {
     registryOf({
       echo: new Hono().post("/size", async (c) => c.json({ bytes: (await c.req.text()).length })),
     }),
-    { adminToken: TOKEN, log: () => {} },
+    { adminToken: TOKEN, log: SILENT_LOGGER },
   );
 }
 

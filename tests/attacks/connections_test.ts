@@ -59,7 +59,7 @@ async function startHangingServer(
   const server = await startServer(sandboxedDenoServer(entry, {
     PORT: "0",
     HOST: "127.0.0.1",
-    HONEYFRAME_PLUGIN_TIMEOUT_S: "600",
+    HONEYFRAME_PLUGIN_TIMEOUT_MS: "600000",
     ...env,
   }));
   const port = Number(new URL(server.url).port);
@@ -151,7 +151,7 @@ Deno.test({
 });
 
 Deno.test("a plugin handler that never answers gets 504 with the plugin's name after the time limit", async () => {
-  await using server = await startHangingServer({ HONEYFRAME_PLUGIN_TIMEOUT_S: "0.5" });
+  await using server = await startHangingServer({ HONEYFRAME_PLUGIN_TIMEOUT_MS: "500" });
   const response = await fetch(`${server.url}/api/hang/forever`);
   assert.equal(response.status, 504);
   assert.deepEqual((await response.json()).plugin, "hang");

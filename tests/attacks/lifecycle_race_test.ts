@@ -13,6 +13,7 @@ import { postgresDriver } from "../../src/state/postgres_driver.ts";
 import { loadRegistry } from "../helpers/build.ts";
 import { startPostgres } from "../helpers/postgres.ts";
 import { makeTree } from "../helpers/tree.ts";
+import { SILENT_LOGGER } from "../../src/log/mod.ts";
 
 const TOKEN = "lifecycle-race-admin-token";
 
@@ -38,7 +39,7 @@ async function raceOnce(
   const store = await open();
   const lifecycle = new PluginLifecycle(registry, store);
   await lifecycle.ready();
-  const app = createApp(registry, { adminToken: TOKEN, lifecycle, log: () => {} });
+  const app = createApp(registry, { adminToken: TOKEN, lifecycle, log: SILENT_LOGGER });
   // All in flight at once, straight to the lifecycle (what the admin API and UI handlers call):
   // the last call made is the one that must win, in the store and in what is served.
   const requests = [...randomBooleans(20261126, 300), last].map((enable) =>

@@ -7,6 +7,7 @@ import assert from "node:assert/strict";
 import { Hono } from "hono";
 import { createApp } from "../../src/runtime/mod.ts";
 import { registryOf } from "../helpers/registry.ts";
+import { SILENT_LOGGER } from "../../src/log/mod.ts";
 
 function app() {
   const evil = new Hono()
@@ -27,7 +28,7 @@ function app() {
         },
       });
     });
-  return createApp(registryOf({ evil }), { log: () => {} });
+  return createApp(registryOf({ evil }), { log: SILENT_LOGGER });
 }
 
 Deno.test("plugin API answers carry nosniff and a script-free CSP", async () => {
@@ -47,6 +48,7 @@ Deno.test("a thrown Proxy whose traps throw is answered 500 with the plugin's na
   assert.deepEqual(await response.json(), {
     error: "plugin_error",
     plugin: "evil",
+    request_id: response.headers.get("X-Request-Id"),
     message: "the plugin evil failed to handle the request",
   });
 });

@@ -7,12 +7,13 @@ import { createApp } from "../../src/runtime/mod.ts";
 import { loadRegistry } from "../helpers/build.ts";
 import { registryOf } from "../helpers/registry.ts";
 import { makeTree, manifest } from "../helpers/tree.ts";
+import { SILENT_LOGGER } from "../../src/log/mod.ts";
 
 const TOKEN = "prototype-test-admin-token";
 
 Deno.test("a polluted Object.prototype.adminToken does not open the admin API", async () => {
   const polluted = "attacker-chosen-admin-token";
-  const app = createApp(registryOf({}), { log: () => {} });
+  const app = createApp(registryOf({}), { log: SILENT_LOGGER });
   Object.defineProperty(Object.prototype, "adminToken", {
     value: polluted,
     configurable: true,
@@ -23,7 +24,7 @@ Deno.test("a polluted Object.prototype.adminToken does not open the admin API", 
       headers: { Authorization: `Bearer ${polluted}` },
     });
     assert.equal(api.status, 401);
-    const fresh = createApp(registryOf({}), { log: () => {} });
+    const fresh = createApp(registryOf({}), { log: SILENT_LOGGER });
     const again = await fresh.request("/api/plugins", {
       headers: { Authorization: `Bearer ${polluted}` },
     });
@@ -56,7 +57,7 @@ Deno.test("a nav icon named like an Object.prototype member builds with a warnin
       ["nav.unknown_icon", "nav[2].icon"],
     ],
   );
-  const app = createApp(registry, { adminToken: TOKEN, log: () => {} });
+  const app = createApp(registry, { adminToken: TOKEN, log: SILENT_LOGGER });
   assert.equal((await app.request("/plugins/crm/")).status, 200);
   const signIn = await app.request("http://localhost/admin/sign-in", {
     method: "POST",

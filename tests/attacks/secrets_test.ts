@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { secretValues } from "../../src/build/redact_secrets.ts";
+import { secretValues } from "../../src/log/mod.ts";
 import { createApp, type Registry } from "../../src/runtime/mod.ts";
 import { cli } from "../helpers/cli.ts";
 import { makeTree, manifest } from "../helpers/tree.ts";

@@ -37,7 +37,7 @@ Deno.test("plugins that throw, hang or exit at import in the server only are mar
     PORT: "0",
     HOST: "127.0.0.1",
     HONEYFRAME_ADMIN_TOKEN: TOKEN,
-    HONEYFRAME_PLUGIN_TIMEOUT_S: "2",
+    HONEYFRAME_PLUGIN_TIMEOUT_MS: "2000",
   }));
   assert.equal(
     (await fetch(`${server.url}/api/_demo/ping`).then((r) => r.text())).length > 0,

@@ -8,6 +8,7 @@ import { Hono } from "hono";
 import { createApp, PluginLifecycle } from "../../src/runtime/mod.ts";
 import { MemoryStore } from "../../src/state/mod.ts";
 import { registryOf } from "../helpers/registry.ts";
+import { createLogger } from "../../src/log/mod.ts";
 
 const TOKEN = "sessions-attack-admin-token";
 const ORIGIN = "http://localhost";
@@ -22,7 +23,7 @@ function host() {
     adminToken: TOKEN,
     lifecycle: new PluginLifecycle(registry, store, { now }),
     now,
-    log: (line) => lines.push(line),
+    log: createLogger({ write: (line) => lines.push(line) }),
   });
   return { app, store, lines, advance: (ms: number) => (clock += ms) };
 }

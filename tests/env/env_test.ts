@@ -47,10 +47,20 @@ Deno.test("processEnv() is the running process's environment", () => {
   assert.equal(readEnv(processEnv(), "HOST"), readEnv(Deno.env, "HOST"));
 });
 
-Deno.test("the container entrypoint lets the server read exactly the server's variables", () => {
+Deno.test("every deploy command lets the server read exactly the server's variables", () => {
+  const expected = serverVariables().sort();
   const entrypoint = Deno.readTextFileSync("container/entrypoint.sh");
   const allowed = /--allow-env=(\S+)/.exec(entrypoint)?.[1]?.split(",");
-  assert.deepEqual(allowed?.sort(), serverVariables().sort());
+  assert.deepEqual(allowed?.sort(), expected, "container/entrypoint.sh");
+  for (const file of ["README.md", "docs/operations.md", "docs/plugins.md"]) {
+    const text = Deno.readTextFileSync(file);
+    const serverEnv = /^SERVER_ENV=(\S+)$/m.exec(text)?.[1];
+    if (serverEnv) assert.deepEqual(serverEnv.split(",").sort(), expected, `${file}: SERVER_ENV`);
+    for (const [, grant] of text.matchAll(/--allow-env=(\S+)/g)) {
+      assert.equal(grant, '"$SERVER_ENV"', `${file} grants ${grant}, not "$SERVER_ENV"`);
+      assert.ok(serverEnv, `${file} defines SERVER_ENV`);
+    }
+  }
 });
 
 Deno.test("every variable is named once and documented with a meaning", () => {

@@ -5,13 +5,14 @@ import { workerHandler } from "../../src/adapters/worker/mod.ts";
 import { registryOf } from "../helpers/registry.ts";
 
 Deno.test("readConfig() applies defaults and reads records, get() sources and bindings alike", () => {
-  assert.deepEqual(readConfig({}), { port: 8000, hostname: "0.0.0.0", pluginTimeoutMs: 30_000 });
+  const defaults = { pluginTimeoutMs: 30_000, logFormat: "text", accessLog: false };
+  assert.deepEqual(readConfig({}), { port: 8000, hostname: "0.0.0.0", ...defaults });
   const token = "x".repeat(MIN_ADMIN_TOKEN_LENGTH);
   const expected = {
     port: 9000,
     hostname: "127.0.0.1",
     adminToken: token,
-    pluginTimeoutMs: 30_000,
+    ...defaults,
   };
   const values: Record<string, string> = {
     PORT: "9000",
@@ -24,7 +25,7 @@ Deno.test("readConfig() applies defaults and reads records, get() sources and bi
   assert.deepEqual(readConfig({ PORT: "  ", HONEYFRAME_ADMIN_TOKEN: "" }), {
     port: 8000,
     hostname: "0.0.0.0",
-    pluginTimeoutMs: 30_000,
+    ...defaults,
   });
 });
 
@@ -56,7 +57,7 @@ Deno.test("a server refuses to start with a short admin token and says why", asy
   const stderr = new TextDecoder().decode(output.stderr);
   assert.match(
     stderr,
-    /^Honeyframe Edge cannot start: HONEYFRAME_ADMIN_TOKEN is 9 characters long; use at least 16/,
+    /^\S+ ERROR Honeyframe Edge cannot start: HONEYFRAME_ADMIN_TOKEN is 9 characters long; use at least 16/,
   );
   assert.ok(!stderr.includes("too-short"));
   assert.doesNotMatch(new TextDecoder().decode(output.stdout), /started/);

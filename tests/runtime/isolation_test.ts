@@ -3,6 +3,7 @@ import { Hono } from "hono";
 import { HTTPException } from "hono/http-exception";
 import { createApp } from "../../src/runtime/mod.ts";
 import { registryOf } from "../helpers/registry.ts";
+import { createLogger, SILENT_LOGGER } from "../../src/log/mod.ts";
 
 const TOKEN = "isolation-test-admin-token";
 
@@ -34,7 +35,7 @@ function hostWithLog() {
   const sales = new Hono().get("/ok", (c) => c.text("sales ok"));
   const app = createApp(registryOf({ crm, sales }), {
     adminToken: TOKEN,
-    log: (line) => lines.push(line),
+    log: createLogger({ secrets: [TOKEN], write: (line) => lines.push(line) }),
   });
   return { app, lines };
 }
@@ -46,14 +47,21 @@ Deno.test("a failing plugin handler gives a 500 that names only the plugin, and 
   for (const path of ["/api/crm/throws", "/api/crm/throws-string", "/api/crm/async-throws"]) {
     const response = await app.request(path, crmKey);
     assert.equal(response.status, 500, path);
+    const requestId = response.headers.get("X-Request-Id");
+    assert.match(requestId ?? "", /^[0-9a-f-]{36}$/, "every response carries a request id");
     assert.deepEqual(await response.json(), {
       error: "plugin_error",
       plugin: "crm",
+      request_id: requestId,
       message: "the plugin crm failed to handle the request",
     });
+    assert.ok(lines.at(-1)!.includes(`request_id=${requestId} plugin=crm`), "the log has the id");
   }
   assert.equal(lines.length, 3);
-  assert.match(lines[0]!, /^plugin crm failed on GET \/api\/crm\/throws: Error: database exploded/);
+  assert.match(
+    lines[0]!,
+    /^\d{4}-\d\d-\d\dT[\d:.]+Z ERROR plugin crm failed on GET \/api\/crm\/throws .*\nError: database exploded/,
+  );
   assert.match(lines[0]!, /\n\s+at /, "the stack is logged");
   assert.match(lines[1]!, /thrown value: a bare string/);
   assert.match(lines[2]!, /TypeError: cannot read properties/);
@@ -114,7 +122,7 @@ Deno.test("no error response carries a stack trace or a server path", async () =
     ["/api/sales/ok", { method: "DELETE" }],
     ["/%E0%A4%A", {}],
   ];
-  const closed = createApp(registryOf({}), { log: () => {} });
+  const closed = createApp(registryOf({}), { log: SILENT_LOGGER });
   for (const [path, init] of errorPaths) {
     for (const target of [app, closed]) {
       const response = await target.request(path, init);
@@ -137,7 +145,9 @@ Deno.test("a plugin router's own onError still handles its errors", async () => 
     throw new Error("handled by the plugin");
   });
   crm.onError((error, c) => c.json({ mine: error.message }, 418));
-  const app = createApp(registryOf({ crm }), { log: (line) => lines.push(line) });
+  const app = createApp(registryOf({ crm }), {
+    log: createLogger({ write: (line) => lines.push(line) }),
+  });
   const response = await app.request("/api/crm/oops");
   assert.deepEqual([response.status, await response.json()], [418, {
     mine: "handled by the plugin",

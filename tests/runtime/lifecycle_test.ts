@@ -6,6 +6,7 @@ import { MemoryStore } from "../../src/state/mod.ts";
 import { loadRegistry } from "../helpers/build.ts";
 import { JWT_SECRET, tokenFor } from "../helpers/jwt.ts";
 import { makeTree, manifest } from "../helpers/tree.ts";
+import { SILENT_LOGGER } from "../../src/log/mod.ts";
 
 const TOKEN = "lifecycle-test-admin-token";
 const admin = { headers: { authorization: `Bearer ${TOKEN}` } };
@@ -60,7 +61,7 @@ function host(registry: Registry, store = new MemoryStore()) {
       adminToken: TOKEN,
       jwtSecret: JWT_SECRET,
       lifecycle,
-      log: () => {},
+      log: SILENT_LOGGER,
     }),
     store,
     lifecycle,

@@ -4,6 +4,7 @@ import { createApp, type Registry } from "../../src/runtime/mod.ts";
 import { MemoryStore } from "../../src/state/mod.ts";
 import { loadRegistry } from "../helpers/build.ts";
 import { makeTree, manifest } from "../helpers/tree.ts";
+import { createLogger } from "../../src/log/mod.ts";
 
 const TOKEN = "prepared-router-admin-token";
 
@@ -146,7 +147,9 @@ Deno.test("a prepared router that does not fit the app falls back to the default
   const foreign = (await loadRegistry(empty.root)).router;
   assert.ok(foreign);
   const lines: string[] = [];
-  const app = createApp({ ...real, router: foreign }, { log: (line) => lines.push(line) });
+  const app = createApp({ ...real, router: foreign }, {
+    log: createLogger({ write: (line) => lines.push(line) }),
+  });
   assert.notEqual(app.router.name, "PreparedRegExpRouter");
   assert.match(
     lines.join("\n"),

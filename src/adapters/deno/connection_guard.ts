@@ -25,6 +25,8 @@ export interface ConnectionGuard extends AsyncDisposable {
   readonly addr: Deno.NetAddr;
   /** The client behind an upstream connection, by that connection's local port. */
   clientOf(upstreamPort: number): Deno.NetAddr | undefined;
+  /** Stops accepting new connections; open ones go on until they end or the guard is disposed. */
+  stopAccepting(): void;
 }
 
 /**
@@ -63,6 +65,7 @@ export function guardConnections(
   return {
     addr: listener.addr as Deno.NetAddr,
     clientOf: (port) => clients.get(port),
+    stopAccepting: () => closeQuietly(listener),
     async [Symbol.asyncDispose]() {
       closeQuietly(listener);
       for (const conn of open) closeQuietly(conn);

@@ -14,6 +14,8 @@
 import { envOrDefault, type EnvSource } from "../../env/mod.ts";
 import { exitProcess, type GeneratedRegistry, startupMessage } from "../../runtime/mod.ts";
 import { prepareHost } from "../_prepare_host.ts";
+import { portInUse } from "../_port_in_use.ts";
+import { shutDownOnSignal } from "../_shutdown.ts";
 import { type ConnectionGuard, guardConnections } from "./connection_guard.ts";
 
 /** A running host on Deno. */
@@ -26,9 +28,10 @@ export interface DenoHost extends AsyncDisposable {
 
 /**
  * Starts the host on Deno and prints where it listens; exits with a clear message when the
- * configuration is invalid or the state store cannot be opened. Clients reach the app through a
- * {@link guardConnections connection guard} that enforces the header and idle timeouts and the
- * connection cap that `Deno.serve` lacks.
+ * configuration is invalid, the port is in use or the state store cannot be opened. Clients reach
+ * the app through a {@link guardConnections connection guard} that enforces the header and idle
+ * timeouts and the connection cap that `Deno.serve` lacks. `SIGTERM` and `SIGINT` shut it down
+ * gracefully.
  *
  * @param registry The generated registry.
  * @param env The environment (`PORT`, `HOST`, `HONEYFRAME_ADMIN_TOKEN`, …); `Deno.env` by default.
@@ -45,7 +48,7 @@ export async function serveDeno(
 ): Promise<DenoHost> {
   const dataDir = envOrDefault(env, "DATA_DIR");
   const writable = Deno.permissions.querySync({ name: "write", path: dataDir }).state === "granted";
-  const { registry, config, limits, app, notes } = await prepareHost(
+  const { registry, config, limits, app, store, log, notes } = await prepareHost(
     generated,
     env,
     writable ? "sqlite" : "memory",
@@ -66,18 +69,25 @@ export async function serveDeno(
     );
   } catch (error) {
     const reason = error instanceof Deno.errors.AddrInUse
-      ? `${config.hostname}:${config.port} is already in use`
+      ? portInUse(config.port)
       : (error as Error).message;
-    console.error(`Honeyframe Edge cannot start: ${reason}`);
+    log.error(`Honeyframe Edge cannot start: ${reason}`);
     return exitProcess(1);
   }
   for (const line of [...startupMessage(registry, config, guard.addr.port), ...notes]) {
-    console.log(line);
+    log.info(line);
   }
   const listening = guard;
   const shutdown = async () => {
     await listening[Symbol.asyncDispose]();
     await server.shutdown();
   };
+  shutDownOnSignal((signal, handler) => Deno.addSignalListener(signal, handler), {
+    drain: async () => {
+      listening.stopAccepting();
+      await server.shutdown();
+    },
+    closeAll: () => listening[Symbol.asyncDispose](),
+  }, { store, log, timeoutMs: limits.shutdownTimeoutMs, exit: exitProcess });
   return { addr: guard.addr, shutdown, [Symbol.asyncDispose]: shutdown };
 }

@@ -13,12 +13,15 @@
 import { serve, type ServerType } from "@hono/node-server";
 import process from "node:process";
 import type { EnvSource } from "../../env/mod.ts";
-import { type GeneratedRegistry, startupMessage } from "../../runtime/mod.ts";
+import { exitProcess, type GeneratedRegistry, startupMessage } from "../../runtime/mod.ts";
 import { prepareHost } from "../_prepare_host.ts";
+import { portInUse } from "../_port_in_use.ts";
+import { shutDownOnSignal } from "../_shutdown.ts";
 
 /**
  * Starts the host on Node and prints where it listens; exits with a clear message when the
- * configuration is invalid or the state store cannot be opened.
+ * configuration is invalid, the port is in use or the state store cannot be opened. `SIGTERM` and
+ * `SIGINT` shut it down gracefully.
  *
  * @param registry The generated registry.
  * @param env The environment; `process.env` by default.
@@ -34,7 +37,11 @@ export async function serveNode(
   generated: GeneratedRegistry,
   env: EnvSource = process.env,
 ): Promise<ServerType> {
-  const { registry, config, limits, app, notes } = await prepareHost(generated, env, "memory");
+  const { registry, config, limits, app, store, log, notes } = await prepareHost(
+    generated,
+    env,
+    "memory",
+  );
   const server = serve(
     {
       fetch: app.fetch,
@@ -50,8 +57,30 @@ export async function serveNode(
       },
     },
     ({ port }) =>
-      [...startupMessage(registry, config, port), ...notes].forEach((line) => console.log(line)),
+      [...startupMessage(registry, config, port), ...notes].forEach((line) => log.info(line)),
   );
+  server.on("error", (error: Error & { code?: string }) => {
+    const reason = error.code === "EADDRINUSE" ? portInUse(config.port) : error.message;
+    log.error(`Honeyframe Edge cannot start: ${reason}`);
+    exitProcess(1);
+  });
   server.maxConnections = limits.maxConnections;
+  shutDownOnSignal((signal, handler) => process.on(signal, handler), {
+    drain: () =>
+      new Promise<void>((resolve) => {
+        // Kept-alive connections go as soon as they are idle; busy ones once they have answered.
+        const idle = setInterval(() => closeIdle(server), 50);
+        server.close(() => {
+          clearInterval(idle);
+          resolve();
+        });
+        closeIdle(server);
+      }),
+    closeAll: () => (server as { closeAllConnections?: () => void }).closeAllConnections?.(),
+  }, { store, log, timeoutMs: limits.shutdownTimeoutMs, exit: exitProcess });
   return server;
+}
+
+function closeIdle(server: ServerType): void {
+  (server as { closeIdleConnections?: () => void }).closeIdleConnections?.();
 }

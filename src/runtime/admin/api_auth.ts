@@ -9,9 +9,11 @@ import { bearerToken } from "../bearer_token.ts";
 import { sameSecret } from "../secrets.ts";
 
 /**
- * Middleware that lets a request through only with the admin bearer token.
+ * Middleware that lets a request through only with the admin bearer token (or, where given, a
+ * second token that opens this surface only, such as the metrics token).
  *
  * @param adminToken The configured token; `undefined` or empty closes the surface to everyone.
+ * @param surfaceToken A token accepted here besides the admin token.
  * @returns A Hono middleware answering 401 (with `WWW-Authenticate`) and a JSON body otherwise.
  * @example
  * ```ts
@@ -19,17 +21,22 @@ import { sameSecret } from "../secrets.ts";
  * new Hono().get("/api/plugins", requireAdmin("an-admin-token-16+"), (c) => c.json({}));
  * ```
  */
-export function requireAdmin(adminToken: string | undefined): MiddlewareHandler {
+export function requireAdmin(
+  adminToken: string | undefined,
+  surfaceToken?: string,
+): MiddlewareHandler {
+  const accepted = [adminToken, surfaceToken].filter((token): token is string => !!token);
   return async (c, next) => {
     const presented = bearerToken(c.req.header("Authorization"));
-    if (adminToken && presented !== undefined && await sameSecret(presented, adminToken)) {
-      return await next();
+    if (presented !== undefined) {
+      const matches = await Promise.all(accepted.map((token) => sameSecret(presented, token)));
+      if (matches.includes(true)) return await next();
     }
     c.header("WWW-Authenticate", 'Bearer realm="honeyframe-admin"');
     return c.json(
       {
         error: "unauthorized",
-        message: adminToken
+        message: accepted.length > 0
           ? "a valid admin bearer token is required"
           : "admin access is disabled: no admin token is configured",
       },

@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { createLogger, type Logger } from "../../log/mod.ts";
 import { FORM_BODY_LIMIT, limitBody } from "../body_limits.ts";
 import { type Context, Hono } from "hono";
 import { csrf } from "hono/csrf";
@@ -44,7 +45,7 @@ export interface AdminOptions {
   /** The clock, in milliseconds (injectable for tests). */
   readonly now?: () => number;
   /** Where the admin UI reports problems (malformed cookies). */
-  readonly log?: (line: string) => void;
+  readonly log?: Logger;
 }
 
 type AdminEnv = { Variables: { session: Session } };
@@ -78,7 +79,7 @@ export function adminApp(options: AdminOptions): Hono<AdminEnv> {
   const throttle = new SignInThrottle(
     DEFAULT_THROTTLE_LIMITS,
     now,
-    (summaries) => auditFailures(store, summaries, options.log ?? console.error),
+    (summaries) => auditFailures(store, summaries, options.log ?? createLogger()),
   );
 
   const app = new Hono<AdminEnv>();
@@ -248,7 +249,7 @@ function safeNext(next: string | undefined): string {
 async function auditFailures(
   store: AuditStore,
   summaries: readonly FailureSummary[],
-  log: (line: string) => void,
+  log: Logger,
 ): Promise<void> {
   for (const summary of summaries) {
     await store.appendAudit({
@@ -260,6 +261,6 @@ async function auditFailures(
       detail: `${summary.failures} failed sign-in${
         summary.failures === 1 ? "" : "s"
       } in the minute (wrong admin token)`,
-    }).catch((error) => log(`admin UI: the audit log could not be written: ${error}`));
+    }).catch((error) => log.error("admin UI: the audit log could not be written", { error }));
   }
 }

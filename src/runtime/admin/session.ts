@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { createLogger, type Logger } from "../../log/mod.ts";
 import type { Context } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import type { StateStore } from "../../state/mod.ts";
@@ -69,7 +70,7 @@ export function sessionManager(
   adminToken: string,
   store: SessionStore,
   now: () => number = Date.now,
-  log: (line: string) => void = console.error,
+  log: Logger = createLogger(),
 ): SessionManager {
   const keys = Promise.all([hmacKey(adminToken, "session"), hmacKey(adminToken, "csrf")]);
   const toSession = async (id: string, expires: number): Promise<Session> => {
@@ -80,7 +81,7 @@ export function sessionManager(
   const malformed = () => {
     if (now() - lastMalformedLog < MALFORMED_LOG_INTERVAL_MS) return undefined;
     lastMalformedLog = now();
-    log("admin UI: a malformed session cookie was ignored (logged once a minute at most)");
+    log.warn("admin UI: a malformed session cookie was ignored (logged once a minute at most)");
     return undefined;
   };
   return {
