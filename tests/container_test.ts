@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { join, resolve } from "node:path";
-import { startServer } from "./helpers/process.ts";
+import { alive, descendants, exited, startServer } from "./helpers/process.ts";
 import { makeTree, manifest, pingRouter } from "./helpers/tree.ts";
 
 const IMAGE = "localhost/honeyframe-edge:test";
@@ -85,11 +85,16 @@ async function startContainer(image: string, env: Record<string, string>, volume
     await run("buildah", buildah("rm", container));
     throw error;
   }
+  let removed = false;
   return {
     container,
+    pid: server.pid,
     url: `http://127.0.0.1:${port}`,
     output: server.output,
+    /** Collects the rest of the output and removes the container; only the first call acts. */
     async [Symbol.asyncDispose]() {
+      if (removed) return;
+      removed = true;
       await server[Symbol.asyncDispose]();
       await run("buildah", buildah("rm", container));
     },
@@ -114,7 +119,7 @@ Deno.test("the image builds with buildah and serves as a non-root user with file
   assert.equal(config.OCIv1.config.User, "10001:10001");
   assert.deepEqual(Object.keys(config.OCIv1.config.ExposedPorts), ["8000/tcp"]);
   assert.equal(config.OCIv1.config.Labels["org.opencontainers.image.title"], "Honeyframe Edge");
-  assert.match(config.Docker.config.Healthcheck.Test.join(" "), /\/healthz/);
+  assert.match(config.Docker.config.Healthcheck.Test.join(" "), /\/livez/);
 
   await t.step("serves /api/_demo/ping and the admin API", async () => {
     await using server = await startContainer(IMAGE, { HONEYFRAME_ADMIN_TOKEN: TOKEN });
@@ -148,6 +153,41 @@ Deno.test("the image builds with buildah and serves as a non-root user with file
       ),
     );
   });
+
+  await t.step(
+    "SIGTERM to the server finishes a slow request, logs JSON and leaves no process",
+    async () => {
+      using data = makeTree({
+        "plugins/slow/plugin.yaml": manifest("slow", "routers:", "  - r.ts:router"),
+        "plugins/slow/r.ts": `import { Hono } from "hono";
+export const router = new Hono().get("/wait", async (c) => {
+  await new Promise((resolve) => setTimeout(resolve, 1500));
+  return c.text("done");
+});
+`,
+      });
+      await Deno.chmod(data.root, 0o755);
+      await using server = await startContainer(IMAGE, { HONEYFRAME_BUILD_ON_START: "1" }, [
+        `${data.root}:/data`,
+      ]);
+      const chain = descendants(server.pid);
+      const deno = chain.find((pid) =>
+        Deno.readTextFileSync(`/proc/${pid}/cmdline`).includes("dist/server.js")
+      );
+      assert.ok(deno, "the entry point execs the server");
+      const slow = fetch(`${server.url}/api/slow/wait`);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      Deno.kill(deno, "SIGTERM");
+      assert.equal(await (await slow).text(), "done");
+      assert.ok(await exited(server.pid, 15_000), "buildah run ends with the server");
+      assert.deepEqual(chain.filter(alive), [], "no process of the container survives");
+      await server[Symbol.asyncDispose]();
+      const records = server.output().split("\n").filter((line) => line.startsWith("{"))
+        .map((line) => JSON.parse(line));
+      assert.ok(records.every((record) => record.time && record.level && record.msg));
+      assert.equal(records.at(-1)?.msg, "Honeyframe Edge stopped");
+    },
+  );
 
   await t.step(
     "a customer image FROM ours with plugins copied into /data/plugins serves them",

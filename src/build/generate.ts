@@ -95,9 +95,13 @@ function loaderSource(
     `{ spec: ${JSON.stringify(router.spec)}, app: ${ids.get(router.module)}.${router.exportName} }`
   );
   const pages = plugin.frontend ? `${ids.get(plugin.frontend.module)}.pages` : "{}";
+  const health = uniqueByModule(plugin.routers.filter((router) => router.health))
+    .map((router) => `${ids.get(router.module)}.health`);
   return `async () => { const [${names.join(", ")}] = await Promise.all([${
     imports.join(", ")
-  }]); return { routers: [${routers.join(", ")}], pages: ${pages} }; }`;
+  }]); return { routers: [${routers.join(", ")}], pages: ${pages}, health: [${
+    health.join(", ")
+  }] }; }`;
 }
 
 function uniqueByModule<T extends { module: string }>(items: readonly T[]): T[] {

@@ -54,7 +54,9 @@ async function checkModuleExport(
   field: ModuleField,
   path: string,
   context: ModuleCheckContext,
-): Promise<{ file: string; found: ExportInfo } | Problem> {
+): Promise<
+  { file: string; found: ExportInfo; exports: Readonly<Record<string, ExportInfo>> } | Problem
+> {
   const at = { file: MANIFEST_FILE, path };
   const [fileProblem] = checkModuleFile(dir, module, field, path);
   if (fileProblem) return fileProblem;
@@ -83,7 +85,7 @@ async function checkModuleExport(
       at,
     );
   }
-  return { file, found };
+  return { file, found, exports: report.exports };
 }
 
 /**
@@ -110,7 +112,20 @@ export async function checkRouter(
     context,
   );
   if ("code" in result) return result;
-  return { ...parsed, file: result.file, routes: result.found.routes ?? [] };
+  const health = result.exports.health;
+  if (health !== undefined && health.kind !== "a function") {
+    return problem(
+      "router.invalid_health",
+      `export \`health\` of \`${parsed.module}\` is ${health.kind}, not a function returning \`{ ok, detail? }\``,
+      { file: MANIFEST_FILE, path },
+    );
+  }
+  return {
+    ...parsed,
+    file: result.file,
+    routes: result.found.routes ?? [],
+    health: health !== undefined,
+  };
 }
 
 /**

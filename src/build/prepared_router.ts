@@ -111,6 +111,7 @@ function standInRegistry(plugins: readonly VerifiedPlugin[]): Registry {
         return { spec: router.spec, app };
       }),
       pages: Object.fromEntries((plugin.frontend?.pages ?? []).map((path) => [path, () => null])),
+      health: [],
     })),
   };
 }

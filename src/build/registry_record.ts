@@ -6,8 +6,8 @@
 import type { RegistryPlugin } from "../runtime/registry.ts";
 import type { VerifiedPlugin } from "./verify.ts";
 
-/** A registry record without its imported routers and pages (plain data only). */
-export type RegistryRecord = Omit<RegistryPlugin, "routers" | "pages">;
+/** A registry record without its imported routers, pages and health checks (plain data only). */
+export type RegistryRecord = Omit<RegistryPlugin, "routers" | "pages" | "health">;
 
 /**
  * Turns a verified plugin into registry data. Plugins whose manifest is invalid are shown with

@@ -26,6 +26,8 @@ export interface VerifiedRouter extends RouterSpec {
   readonly file: string;
   /** The routes the app lists, relative to it. */
   readonly routes: readonly AppRoute[];
+  /** Whether the module exports a `health` function. */
+  readonly health: boolean;
 }
 
 /** A frontend entry that passed verification. */

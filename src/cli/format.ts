@@ -64,7 +64,12 @@ export function pluginListing(
   const report = pluginsReport({
     fingerprint,
     permissions: [],
-    plugins: plugins.map((plugin) => ({ ...registryRecord(plugin), routers: [], pages: {} })),
+    plugins: plugins.map((plugin) => ({
+      ...registryRecord(plugin),
+      routers: [],
+      pages: {},
+      health: [],
+    })),
   });
   return {
     plugins: report.plugins.map((summary, index) => ({ ...summary, dir: plugins[index]!.dir })),

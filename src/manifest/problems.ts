@@ -45,6 +45,7 @@ export const PROBLEM_CODES = {
   "router.import_failed": "importing a router module threw",
   "router.export_not_found": "a router module lacks the named export",
   "router.not_hono_app": "a router export is not a Hono app",
+  "router.invalid_health": "a router module's `health` export is not a function",
   "dbt_workspace.not_found": "the dbt workspace folder does not exist",
   "dbt_workspace.outside_plugin": "the dbt workspace resolves outside the plugin folder",
   "dbt_workspace.no_project": "the dbt workspace has no dbt_project.yml",

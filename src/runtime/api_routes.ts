@@ -1,6 +1,6 @@
 /**
  * The host's JSON API under `/api` (admin bearer token on every route): the plugin list,
- * enable/disable, the permission catalog, organisation groups and the audit log.
+ * enable/disable, each plugin's health, the permission catalog, organisation groups and the audit log.
  *
  * @module
  */
@@ -8,6 +8,7 @@ import { Hono } from "hono";
 import { requireAdmin } from "./admin/api_auth.ts";
 import { JSON_BODY_LIMIT, limitBody } from "./body_limits.ts";
 import type { PluginLifecycle } from "./lifecycle.ts";
+import { pluginHealth } from "./plugin_health.ts";
 import { pluginsReport } from "./plugins_report.ts";
 import type { Registry } from "./registry.ts";
 
@@ -73,6 +74,15 @@ export function apiApp(options: ApiOptions): Hono {
       return c.json({ name, status: enabled ? "mounted" : "disabled" });
     });
   }
+
+  app.get("/plugins/:name/health", admin, async (c) => {
+    const name = c.req.param("name");
+    const copies = registry.plugins.filter((plugin) => plugin.name === name);
+    const plugin = copies.find((copy) => copy.status !== "shadowed") ?? copies[0];
+    if (!plugin) return c.json({ error: "not_found", message: `no plugin is called ${name}` }, 404);
+    const health = await pluginHealth(plugin, lifecycle.status(plugin));
+    return c.json(health, health.status === "failing" ? 503 : 200);
+  });
 
   app.get("/permissions", admin, (c) => c.json({ permissions: registry.permissions }));
 

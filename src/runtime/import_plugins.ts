@@ -29,7 +29,7 @@ export interface ImportOptions {
   readonly log?: Logger;
 }
 
-const NOTHING: LoadedPlugin = { routers: [], pages: {} };
+const NOTHING: LoadedPlugin = { routers: [], pages: {}, health: [] };
 
 /**
  * Imports every mounted plugin's code and returns the registry the app serves.

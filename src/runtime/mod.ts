@@ -31,6 +31,8 @@ export {
   defineRegistry,
   type GeneratedPlugin,
   type GeneratedRegistry,
+  type HealthCheck,
+  type HealthReport,
   type LoadedPlugin,
   type NavEntry,
   type PluginPage,

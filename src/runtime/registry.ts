@@ -70,6 +70,17 @@ export interface RouteEntry {
   readonly router: string;
 }
 
+/** What a plugin's `health()` reports: whether it works, and optionally why not. */
+export interface HealthReport {
+  /** Whether the plugin can do its work (its database answers, its keys are valid, …). */
+  readonly ok: boolean;
+  /** A short sentence for the admin (what failed, what was checked). */
+  readonly detail?: string;
+}
+
+/** A router module's `health` export: the host calls it, with a time limit, when asked. */
+export type HealthCheck = () => HealthReport | Promise<HealthReport>;
+
 /** One router of a mounted plugin: its manifest spec and the imported Hono app. */
 export interface RegistryRouter {
   /** The spec as written in `plugin.yaml`, e.g. `backend/routers/customers.ts:router`. */
@@ -112,6 +123,8 @@ export interface RegistryPlugin {
   readonly routers: readonly RegistryRouter[];
   /** The frontend pages by path (from `frontend_entry`'s `pages` export); empty unless mounted. */
   readonly pages: Readonly<Record<string, PluginPage>>;
+  /** The `health` exports of its router modules; empty unless mounted. */
+  readonly health: readonly HealthCheck[];
 }
 
 /** A mounted plugin's code, once imported. */
@@ -120,13 +133,15 @@ export interface LoadedPlugin {
   readonly routers: readonly RegistryRouter[];
   /** The frontend pages by path. */
   readonly pages: Readonly<Record<string, PluginPage>>;
+  /** The `health` exports of its router modules. */
+  readonly health: readonly HealthCheck[];
 }
 
 /**
  * A plugin as the generated registry describes it: its data, and for a mounted plugin the
  * function that imports its code (the server calls it at start-up, bounded in time).
  */
-export interface GeneratedPlugin extends Omit<RegistryPlugin, "routers" | "pages"> {
+export interface GeneratedPlugin extends Omit<RegistryPlugin, "routers" | "pages" | "health"> {
   /** Imports the plugin's routers and pages; absent when there is nothing to import. */
   readonly load?: () => Promise<LoadedPlugin>;
 }
@@ -180,10 +195,11 @@ export interface Registry {
  */
 export function defineRegistry<T extends Registry | GeneratedRegistry>(registry: T): T {
   for (const plugin of registry.plugins as readonly Partial<RegistryPlugin & GeneratedPlugin>[]) {
-    const { routers, pages, load: _load, ...data } = plugin;
+    const { routers, pages, health, load: _load, ...data } = plugin;
     for (const router of routers ?? []) Object.freeze(router);
     if (routers) Object.freeze(routers);
     if (pages) Object.freeze(pages);
+    if (health) Object.freeze(health);
     deepFreeze(data);
     Object.freeze(plugin);
   }

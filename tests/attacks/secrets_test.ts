@@ -1,7 +1,8 @@
 /**
- * Attack: secrets leaking into build outputs. A plugin problem whose text contains the value of a
- * secret variable reaches neither the CLI output, nor the registry (and so neither `dist/`,
- * `GET /api/plugins` nor the admin UI).
+ * Attack: secrets leaking into build outputs and logs. A plugin problem whose text contains the
+ * value of a secret variable reaches neither the CLI output, nor the registry (and so neither
+ * `dist/`, `GET /api/plugins` nor the admin UI); a running server's log never shows its tokens,
+ * secrets or database password, in either format.
  */
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
@@ -9,7 +10,10 @@ import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { secretValues } from "../../src/log/mod.ts";
 import { createApp, type Registry } from "../../src/runtime/mod.ts";
+import { buildServerEntry } from "../helpers/build.ts";
 import { cli } from "../helpers/cli.ts";
+import { startPostgres } from "../helpers/postgres.ts";
+import { sandboxedDenoServer, startServer } from "../helpers/process.ts";
 import { makeTree, manifest } from "../helpers/tree.ts";
 
 const ENV = {
@@ -52,6 +56,46 @@ Deno.test("a problem quoting secret values is redacted in the CLI output, the re
     assert.match(text!, /\[redacted\]/, `${where} shows the problem`);
     for (const secret of ["s3cret-pw", "tok_live_1234567890", "redis-pass-77"]) {
       assert.ok(!text!.includes(secret), `${where} leaks ${secret}`);
+    }
+  }
+});
+
+Deno.test("a running server never logs its secrets, even when a plugin's error spells them out", async () => {
+  await using postgres = await startPostgres();
+  const database = new URL(await postgres.createDatabase());
+  database.password = "pg-password-4711"; // trust authentication: accepted and never checked
+  const secrets = {
+    HONEYFRAME_ADMIN_TOKEN: "admin-token-never-logged-1",
+    HONEYFRAME_JWT_SECRET: "jwt-secret-never-logged-0123456789abcdef",
+    HONEYFRAME_METRICS_TOKEN: "metrics-token-never-logged",
+    HONEYFRAME_DATABASE_URL: database.href,
+  };
+  using tree = makeTree({
+    "data/plugins/careless/plugin.yaml": manifest("careless", "routers:", "  - r.ts:router"),
+    "data/plugins/careless/r.ts": `import { Hono } from "hono";
+export const router = new Hono().get("/boom", () => {
+  throw new Error("config dump: " + JSON.stringify(Deno.env.toObject()));
+});
+`,
+  });
+  const entry = await buildServerEntry(tree.root);
+  for (const format of ["json", "text"]) {
+    await using server = await startServer(sandboxedDenoServer(entry, {
+      PORT: "0",
+      HOST: "127.0.0.1",
+      HONEYFRAME_LOG_FORMAT: format,
+      HONEYFRAME_ACCESS_LOG: "1",
+      ...secrets,
+    }));
+    const response = await fetch(`${server.url}/api/careless/boom`);
+    assert.equal(response.status, 500);
+    await response.body?.cancel();
+    await server[Symbol.asyncDispose]();
+    const log = server.output();
+    assert.match(log, /config dump/, `${format}: the failure is logged`);
+    assert.match(log, /\[redacted\]/);
+    for (const value of [...Object.values(secrets), "pg-password-4711"]) {
+      assert.ok(!log.includes(value), `${format}: the log leaks ${value}`);
     }
   }
 });

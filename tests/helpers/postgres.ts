@@ -18,6 +18,10 @@ export interface TestPostgres extends AsyncDisposable {
   createDatabase(): Promise<string>;
   /** Stops (`SIGSTOP`) or resumes (`SIGCONT`) every process of the cluster: a frozen database. */
   signal(signal: "SIGSTOP" | "SIGCONT"): Promise<void>;
+  /** Shuts the cluster down (its connections are closed); {@link start} brings it back. */
+  stop(): Promise<void>;
+  /** Starts the cluster again on the same port and data. */
+  start(): Promise<void>;
 }
 
 function binaries(): string {
@@ -69,18 +73,20 @@ export async function startPostgres(): Promise<TestPostgres> {
     "UTF8",
     "--no-sync",
   ]);
-  await run(join(bin, "pg_ctl"), [
-    "-D",
-    data,
-    "-l",
-    join(dir, "server.log"),
-    "-w",
-    "-t",
-    "30",
-    "-o",
-    `-p ${port} -h 127.0.0.1 -k ${dir} -F -c fsync=off`,
-    "start",
-  ]);
+  const startCluster = () =>
+    run(join(bin, "pg_ctl"), [
+      "-D",
+      data,
+      "-l",
+      join(dir, "server.log"),
+      "-w",
+      "-t",
+      "30",
+      "-o",
+      `-p ${port} -h 127.0.0.1 -k ${dir} -F -c fsync=off`,
+      "start",
+    ]);
+  await startCluster();
   const url = `postgres://honeyframe@127.0.0.1:${port}/postgres`;
   let databases = 0;
   const signal = async (name: "SIGSTOP" | "SIGCONT") => {
@@ -99,6 +105,8 @@ export async function startPostgres(): Promise<TestPostgres> {
       return `postgres://honeyframe@127.0.0.1:${port}/${name}`;
     },
     signal,
+    stop: () => run(join(bin, "pg_ctl"), ["-D", data, "-m", "fast", "-w", "stop"]),
+    start: startCluster,
     async [Symbol.asyncDispose]() {
       await signal("SIGCONT").catch(() => {});
       await run(join(bin, "pg_ctl"), ["-D", data, "-m", "immediate", "-w", "stop"]).catch(() => {});

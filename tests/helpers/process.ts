@@ -3,6 +3,7 @@
  *
  * @module
  */
+import { readdirSync, readFileSync } from "node:fs";
 
 /** A running child process with the port it listens on. */
 export interface RunningServer extends AsyncDisposable {
@@ -92,4 +93,48 @@ export function sandboxedDenoServer(entry: string, env: Record<string, string>):
     stdout: "piped",
     stderr: "piped",
   });
+}
+
+/** Waits for a process to end (polling /proc: whoever spawned it owns its status). */
+export async function exited(pid: number, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (!alive(pid)) return true;
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+  return !alive(pid);
+}
+
+/** Whether a process runs (exists and is not a zombie). */
+export function alive(pid: number): boolean {
+  try {
+    const state = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.[0];
+    return state !== "Z" && state !== "X";
+  } catch {
+    return false;
+  }
+}
+
+/** Every process whose ancestry leads to `pid`. */
+export function descendants(pid: number): number[] {
+  const children = new Map<number, number[]>();
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
+      const parent = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+      children.set(parent, [...(children.get(parent) ?? []), Number(entry)]);
+    } catch {
+      // the process ended while we looked
+    }
+  }
+  const found: number[] = [];
+  const visit = (id: number) => {
+    for (const child of children.get(id) ?? []) {
+      found.push(child);
+      visit(child);
+    }
+  };
+  visit(pid);
+  return found;
 }

@@ -4,10 +4,21 @@
  *
  * @module
  */
-import { defineRegistry, type PluginRouter, type Registry } from "../../src/runtime/mod.ts";
+import {
+  defineRegistry,
+  type HealthCheck,
+  type PluginRouter,
+  type Registry,
+} from "../../src/runtime/mod.ts";
 
-/** A registry of mounted data plugins, each with one router given as a Hono app. */
-export function registryOf(routers: Record<string, PluginRouter>): Registry {
+/**
+ * A registry of mounted data plugins, each with one router given as a Hono app (and, where
+ * given, the health checks its router module exports).
+ */
+export function registryOf(
+  routers: Record<string, PluginRouter>,
+  health: Record<string, HealthCheck[]> = {},
+): Registry {
   return defineRegistry({
     fingerprint: "sha256-handwritten",
     permissions: [],
@@ -32,6 +43,7 @@ export function registryOf(routers: Record<string, PluginRouter>): Registry {
       })),
       routers: [{ spec: "router.ts:router", app }],
       pages: {},
+      health: health[name] ?? [],
     })),
   });
 }

@@ -78,6 +78,7 @@ function denoSandbox(bundle: string): Deno.Command {
       "run",
       "--no-prompt",
       "--no-config",
+      "--unstable-no-legacy-abort",
       "--deny-read",
       "--deny-write",
       "--allow-net",

@@ -27,6 +27,8 @@ export interface ConnectionGuard extends AsyncDisposable {
   clientOf(upstreamPort: number): Deno.NetAddr | undefined;
   /** Stops accepting new connections; open ones go on until they end or the guard is disposed. */
   stopAccepting(): void;
+  /** Resolves once no connection is open (every relayed response has reached its client). */
+  idle(): Promise<void>;
 }
 
 /**
@@ -52,6 +54,13 @@ export function guardConnections(
   const listener = Deno.listen({ ...listen, transport: "tcp" });
   const clients = new Map<number, Deno.NetAddr>();
   const open = new Set<Deno.Conn>();
+  let idleWaiters: (() => void)[] = [];
+  const release = (conn: Deno.Conn) => {
+    open.delete(conn);
+    if (open.size > 0) return;
+    for (const resolve of idleWaiters) resolve();
+    idleWaiters = [];
+  };
   const accepting = (async () => {
     for await (const conn of listener) {
       if (open.size >= limits.maxConnections) {
@@ -59,13 +68,15 @@ export function guardConnections(
         continue;
       }
       open.add(conn);
-      relay(conn, upstreamPort, limits, clients).finally(() => open.delete(conn));
+      relay(conn, upstreamPort, limits, clients).finally(() => release(conn));
     }
   })().catch(() => {}); // the listener was closed
   return {
     addr: listener.addr as Deno.NetAddr,
     clientOf: (port) => clients.get(port),
     stopAccepting: () => closeQuietly(listener),
+    idle: () =>
+      open.size === 0 ? Promise.resolve() : new Promise((resolve) => idleWaiters.push(resolve)),
     async [Symbol.asyncDispose]() {
       closeQuietly(listener);
       for (const conn of open) closeQuietly(conn);

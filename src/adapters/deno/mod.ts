@@ -86,6 +86,7 @@ export async function serveDeno(
     drain: async () => {
       listening.stopAccepting();
       await server.shutdown();
+      await listening.idle();
     },
     closeAll: () => listening[Symbol.asyncDispose](),
   }, { store, log, timeoutMs: limits.shutdownTimeoutMs, exit: exitProcess });

@@ -29,6 +29,7 @@ import {
   SignInThrottle,
 } from "./sign_in_throttle.ts";
 import { clientAddress } from "../client_address.ts";
+import { pluginHealth } from "../plugin_health.ts";
 
 /** What the admin UI needs. */
 export interface AdminOptions {
@@ -173,9 +174,14 @@ export function adminApp(options: AdminOptions): Hono<AdminEnv> {
   });
 
   app.get("/", (c) => c.redirect("/admin/plugins", 303));
-  app.get("/plugins", (c) => {
+  app.get("/plugins", async (c) => {
     const wanted = c.req.query("status");
     const status = STATUS_FILTERS.find((option) => option === wanted) as RuntimeStatus | undefined;
+    const checked = await Promise.all(
+      registry.plugins
+        .filter((plugin) => plugin.health.length > 0 && lifecycle.status(plugin) === "mounted")
+        .map((plugin) => pluginHealth(plugin, "mounted")),
+    );
     return renderPage(
       c,
       page(c, "Plugins"),
@@ -184,10 +190,11 @@ export function adminApp(options: AdminOptions): Hono<AdminEnv> {
         status={status}
         statusOf={(plugin) => lifecycle.status(plugin)}
         csrfToken={c.get("session").csrfToken}
+        health={new Map(checked.map((health) => [health.plugin, health]))}
       />,
     );
   });
-  app.get("/plugins/:name", (c) => {
+  app.get("/plugins/:name", async (c) => {
     const plugins = registry.plugins.filter((plugin) => plugin.name === c.req.param("name"));
     if (plugins.length === 0) {
       return renderPage(
@@ -197,10 +204,16 @@ export function adminApp(options: AdminOptions): Hono<AdminEnv> {
         404,
       );
     }
+    const served = plugins.find((plugin) => plugin.status !== "shadowed") ?? plugins[0]!;
+    const health = await pluginHealth(served, lifecycle.status(served));
     return renderPage(
       c,
       page(c, plugins[0]!.display_name),
-      <PluginDetailPage plugins={plugins} statusOf={(plugin) => lifecycle.status(plugin)} />,
+      <PluginDetailPage
+        plugins={plugins}
+        statusOf={(plugin) => lifecycle.status(plugin)}
+        health={health}
+      />,
     );
   });
   for (const [action, enabled] of [["enable", true], ["disable", false]] as const) {

@@ -46,6 +46,8 @@ tbody th { background: var(--paper); font-size: 1rem; }
 .status-mounted { background: var(--ok-wash); color: var(--ok); }
 .status-error { background: var(--bad-wash); color: var(--bad); }
 .status-shadowed, .status-disabled { background: var(--warn-wash); color: var(--warn); }
+.health-ok { background: var(--ok-wash); color: var(--ok); }
+.health-failing { background: var(--bad-wash); color: var(--bad); }
 .problems { margin: .35rem 0 0; padding-left: 1.1rem; font-size: .85rem; }
 .problems .error { color: var(--bad); }
 .problems .warning { color: var(--warn); }

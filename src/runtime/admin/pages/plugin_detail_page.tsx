@@ -8,18 +8,21 @@
 import type { RuntimeStatus } from "../../lifecycle.ts";
 import type { RegistryPlugin } from "../../registry.ts";
 import { pageUrl } from "../layout.tsx";
-import { ProblemList, sourceLabel, StatusBadge } from "./problem_list.tsx";
+import type { PluginHealth } from "../../plugin_health.ts";
+import { HealthBadge, ProblemList, sourceLabel, StatusBadge } from "./problem_list.tsx";
 
 /**
  * The detail page of every registry entry with one name.
  *
- * @param props `plugins`: the entries (install first); `statusOf`: their run-time status.
+ * @param props `plugins`: the entries (install first); `statusOf`: their run-time status;
+ * `health`: the served entry's health.
  * @returns The page content.
  */
 export function PluginDetailPage(
   props: {
     plugins: readonly RegistryPlugin[];
     statusOf: (plugin: RegistryPlugin) => RuntimeStatus;
+    health: PluginHealth;
   },
 ) {
   const [first] = props.plugins;
@@ -34,13 +37,16 @@ export function PluginDetailPage(
           key={`${plugin.name}-${plugin.source}`}
           plugin={plugin}
           status={props.statusOf(plugin)}
+          health={plugin.status === "shadowed" ? undefined : props.health}
         />
       ))}
     </>
   );
 }
 
-function PluginCard(props: { plugin: RegistryPlugin; status: RuntimeStatus }) {
+function PluginCard(
+  props: { plugin: RegistryPlugin; status: RuntimeStatus; health: PluginHealth | undefined },
+) {
   const { plugin } = props;
   const id = `${plugin.name}-${plugin.source}`;
   return (
@@ -58,6 +64,12 @@ function PluginCard(props: { plugin: RegistryPlugin; status: RuntimeStatus }) {
         <dd>{plugin.display_name}</dd>
         <dt>Version</dt>
         <dd>{plugin.version ?? "—"}</dd>
+        <dt>Health</dt>
+        <dd>
+          {props.health?.ok === null || !props.health
+            ? <span class="meta">{props.health?.detail ?? "—"}</span>
+            : <HealthBadge health={props.health} />}
+        </dd>
         <dt>Source</dt>
         <dd>{sourceLabel(plugin.source)} ({plugin.source})</dd>
         <dt>Routers</dt>

@@ -1,12 +1,13 @@
 /**
- * `/admin/plugins`: every discovered plugin, its source and status with each problem readable, a
- * filter by status, and the registry fingerprint.
+ * `/admin/plugins`: every discovered plugin, its source and status with each problem readable, its
+ * health (for plugins that export `health()`), a filter by status, and the registry fingerprint.
  *
  * @module
  */
 import type { RuntimeStatus } from "../../lifecycle.ts";
 import type { Registry, RegistryPlugin } from "../../registry.ts";
-import { ProblemList, sourceLabel, StatusBadge } from "./problem_list.tsx";
+import type { PluginHealth } from "../../plugin_health.ts";
+import { HealthBadge, ProblemList, sourceLabel, StatusBadge } from "./problem_list.tsx";
 
 /** The statuses the filter offers. */
 export const STATUS_FILTERS: readonly RuntimeStatus[] = [
@@ -26,6 +27,8 @@ export interface PluginsPageProps {
   readonly statusOf: (plugin: RegistryPlugin) => RuntimeStatus;
   /** The session's CSRF token, for the enable/disable forms. */
   readonly csrfToken: string;
+  /** The health of the plugins whose checks ran, by name. */
+  readonly health: ReadonlyMap<string, PluginHealth>;
 }
 
 /**
@@ -75,6 +78,7 @@ export function PluginsPage(props: PluginsPageProps) {
               <th scope="col">Version</th>
               <th scope="col">Source</th>
               <th scope="col">Status</th>
+              <th scope="col">Health</th>
               <th scope="col">Routers</th>
               <th scope="col">Routes</th>
               <th scope="col">dbt workspace</th>
@@ -93,6 +97,9 @@ export function PluginsPage(props: PluginsPageProps) {
                 <td>
                   <StatusBadge status={statusOf(plugin)} />
                   <ProblemList plugin={plugin} />
+                </td>
+                <td>
+                  <HealthBadge health={props.health.get(plugin.name)} />
                 </td>
                 <td>{plugin.router_specs.length}</td>
                 <td>{plugin.routes.length}</td>

@@ -5,6 +5,7 @@
  */
 import type { RuntimeStatus } from "../../lifecycle.ts";
 import type { Problem, RegistryPlugin } from "../../registry.ts";
+import type { PluginHealth } from "../../plugin_health.ts";
 
 /**
  * The errors, then the warnings, each with its field and code.
@@ -53,4 +54,23 @@ export function sourceLabel(source: RegistryPlugin["source"]): string {
  */
 export function StatusBadge(props: { status: RuntimeStatus }) {
   return <span class={`badge status-${props.status}`}>{props.status}</span>;
+}
+
+/**
+ * A plugin's health, when its checks ran: a badge and the detail.
+ *
+ * @param props The health, if it was checked.
+ * @returns The badge, or a dash.
+ */
+export function HealthBadge(props: { health?: PluginHealth }) {
+  const { health } = props;
+  if (!health || health.ok === null) {
+    return <span class="meta" title={health?.detail}>—</span>;
+  }
+  return (
+    <span>
+      <span class={`badge health-${health.status}`}>{health.status}</span>
+      {health.detail ? <span class="meta">{health.detail}</span> : null}
+    </span>
+  );
 }
