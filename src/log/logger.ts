@@ -53,10 +53,18 @@ export interface LoggerOptions {
 
 /** Wraps a thrown value that is not an `Error` (Hono's error handlers only see `Error`s). */
 export class ThrownValue extends Error {
-  /** @param value What was thrown. */
-  constructor(readonly value: unknown) {
+  /** What was thrown. */
+  readonly value: unknown;
+
+  /**
+   * Wraps `value`.
+   *
+   * @param value What was thrown.
+   */
+  constructor(value: unknown) {
     super("a value that is not an Error was thrown");
     this.name = "ThrownValue";
+    this.value = value;
   }
 }
 

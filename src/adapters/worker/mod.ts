@@ -11,6 +11,7 @@
  *
  * @module
  */
+import { createLogger } from "../../log/mod.ts";
 import type { Hono } from "hono";
 import { ConfigError, layeredEnv, processEnv } from "../../env/mod.ts";
 import {
@@ -57,7 +58,7 @@ export function workerHandler(generated: GeneratedRegistry): FetchHandler {
         return await app.fetch(request, env, context as never);
       } catch (error) {
         if (!(error instanceof ConfigError)) throw error;
-        console.error(`Honeyframe Edge is misconfigured: ${error.message}`);
+        createLogger().error(`Honeyframe Edge is misconfigured: ${error.message}`);
         return Response.json(
           { error: "misconfigured", message: "the server is misconfigured; see its log" },
           { status: 500 },
