@@ -37,13 +37,22 @@ export function secretValues(env: Readonly<Record<string, string | undefined>>):
   return [...values].sort((a, b) => b.length - a.length);
 }
 
-/** The password of a URL with credentials (`scheme://user:password@host`), if it is one. */
+/** A user name alone counts as a credential from this length on (`https://<token>@host`). */
+const MIN_TOKEN_USER_LENGTH = 16;
+
+/**
+ * The secret of a URL with credentials: its password (`scheme://user:password@host`), or a user
+ * name long enough to be a token (`https://ghp_…@github.com`); a plain user name such as
+ * `postgres://app@db/x` is no secret.
+ */
 function credentialsOf(value: string): string | undefined {
   if (!/^[a-z][a-z0-9+.-]*:\/\/[^/@\s]+@/i.test(value)) return undefined;
   try {
     const url = new URL(value);
-    if (!url.password && !url.username) return undefined;
-    return decodeURIComponent(url.password || url.username);
+    if (url.password) return decodeURIComponent(url.password);
+    return url.username.length >= MIN_TOKEN_USER_LENGTH
+      ? decodeURIComponent(url.username)
+      : undefined;
   } catch {
     return undefined;
   }

@@ -24,6 +24,14 @@ const ENV = {
 };
 
 Deno.test("secretValues() takes secret-named variables and URLs with credentials, nothing else", () => {
+  assert.deepEqual(
+    secretValues({
+      DB: "postgres://honeyframe@127.0.0.1:5432/hf",
+      GIT: "https://ghp_0123456789abcdef0123@github.com/x.git",
+    }).sort(),
+    ["ghp_0123456789abcdef0123", "https://ghp_0123456789abcdef0123@github.com/x.git"],
+    "a plain user name is no secret; a token in its place is",
+  );
   assert.deepEqual(secretValues(ENV).sort(), [
     "postgres://app:s3cret-pw@db:5432/hf",
     "redis-pass-77",

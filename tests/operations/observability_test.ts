@@ -8,6 +8,7 @@ import { Hono } from "hono";
 import { createLogger } from "../../src/log/mod.ts";
 import { createApp, type HealthCheck, PluginLifecycle } from "../../src/runtime/mod.ts";
 import { MemoryStore } from "../../src/state/mod.ts";
+import { HOST_VERSION } from "../../src/runtime/version.ts";
 import { registryOf } from "../helpers/registry.ts";
 
 const ADMIN = "observability-admin-token";
@@ -174,8 +175,10 @@ Deno.test("metrics count exactly the requests sent, per plugin and status class,
     sample(text, 'honeyframe_plugin_status{plugin="crm",source="data",status="mounted"}'),
     1,
   );
+  const { version } = JSON.parse(Deno.readTextFileSync("package.json"));
+  assert.equal(HOST_VERSION, version, "src/runtime/version.ts follows package.json");
   assert.equal(
-    sample(text, 'honeyframe_build_info{version="0.1.0",fingerprint="sha256-handwritten"}'),
+    sample(text, `honeyframe_build_info{version="${version}",fingerprint="sha256-handwritten"}`),
     1,
   );
   const checked = await promtool(text);
