@@ -106,7 +106,6 @@ function buildApp(
   };
 
   const app = new Hono(router ? { router } : {});
-  app.use("*", ...observeRequests({ metrics, log, accessLog: options.accessLog ?? false }));
   app.route("/", probesApp(lifecycle, log));
   app.get("/metrics", requireAdmin(options.adminToken, options.metricsToken), (c) => {
     const text = metrics.render({
@@ -152,9 +151,9 @@ function buildApp(
     c.json({ error: "not_found", message: `no route for ${c.req.method} ${c.req.path}` }, 404)
   );
   app.onError((error, c) => {
-    const plugin = servingPlugin(c);
+    const plugin = servingPlugin(c.req.raw);
     const where = `${c.req.method} ${c.req.path}`;
-    const request_id = requestIdOf(c);
+    const request_id = requestIdOf(c.req.raw);
     try {
       if (error instanceof PluginTimeout) {
         metrics.fail(error.plugin, "timeout");
@@ -198,6 +197,7 @@ function buildApp(
       500,
     );
   });
+  observeRequests(app, { metrics, log, accessLog: options.accessLog ?? false });
   return app;
 }
 

@@ -16,14 +16,8 @@ import { SESSION_COOKIE } from "./admin/session.ts";
 import { withinTime } from "./time_limit.ts";
 import type { RegistryPlugin } from "./registry.ts";
 
-const PLUGIN_KEY = "honeyframe.plugin";
-
-declare module "hono" {
-  interface ContextVariableMap {
-    /** The plugin whose handler serves the request. */
-    [PLUGIN_KEY]: string;
-  }
-}
+/** The plugin whose handler serves each request (keyed by the request the server received). */
+const servedBy = new WeakMap<Request, string>();
 
 type RouteHandler = (c: Context, next: Next) => unknown;
 
@@ -68,13 +62,13 @@ export function mountPlugin(app: Hono, plugin: RegistryPlugin, options: MountOpt
 }
 
 /**
- * The plugin whose handler is serving this request, if any.
+ * The plugin whose handler is serving a request, if any.
  *
- * @param c The request context.
+ * @param request The request as the server received it (`c.req.raw`).
  * @returns The plugin name.
  */
-export function servingPlugin(c: Context): string | undefined {
-  return c.get(PLUGIN_KEY);
+export function servingPlugin(request: Request): string | undefined {
+  return servedBy.get(request);
 }
 
 /** Hono keeps an app's `onError` handler in a field its types mark private. */
@@ -95,7 +89,7 @@ function guard(name: string, options: MountOptions, handler: RouteHandler): Hand
   const { lifecycle, host, timeoutMs } = options;
   return ((c: Context, next: Next) => {
     if (!lifecycle.isEnabled(name)) return c.notFound();
-    c.set(PLUGIN_KEY, name);
+    servedBy.set(c.req.raw, name);
     provideHostContext(c, host);
     let result: unknown;
     try {

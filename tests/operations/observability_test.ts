@@ -65,15 +65,29 @@ async function promtool(text: string): Promise<{ code: number; output: string }>
 
 Deno.test("every response carries an X-Request-Id; a sane incoming one is kept, others replaced", async () => {
   const { app } = host();
-  for (const path of ["/healthz", "/api/crm/ok", "/no/such/route", "/api/plugins"]) {
+  const ids = new Set<string | null>();
+  for (const path of ["/healthz", "/api/crm/ok", "/no/such/route", "/api/plugins", "/api/crm/ok"]) {
     const id = (await app.request(path)).headers.get("X-Request-Id");
-    assert.match(id ?? "", /^[0-9a-f-]{36}$/, path);
+    assert.match(id ?? "", /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-z]{6,}$/, path);
+    ids.add(id);
   }
+  assert.equal(ids.size, 5, "each request has its own id");
+  const other = host().app;
+  const prefix = (id: string | null) => id?.slice(0, 13);
+  assert.notEqual(
+    prefix((await other.request("/healthz")).headers.get("X-Request-Id")),
+    prefix([...ids][0]!),
+    "instances do not share ids",
+  );
   const kept = await app.request("/api/crm/ok", { headers: { "X-Request-Id": "lb-7f3a_9=" } });
   assert.equal(kept.headers.get("X-Request-Id"), "lb-7f3a_9=");
   for (const insane of ["a b", "x".repeat(129), "<script>", "id\u00e9"]) {
     const response = await app.request("/api/crm/ok", { headers: { "X-Request-Id": insane } });
-    assert.match(response.headers.get("X-Request-Id") ?? "", /^[0-9a-f-]{36}$/, insane);
+    assert.match(
+      response.headers.get("X-Request-Id") ?? "",
+      /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-z]{6,}$/,
+      insane,
+    );
   }
 });
 
