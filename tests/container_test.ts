@@ -7,6 +7,7 @@ import assert from "node:assert/strict";
 import { join, resolve } from "node:path";
 import { alive, descendants, exited, startServer } from "./helpers/process.ts";
 import { makeTree, manifest, pingRouter } from "./helpers/tree.ts";
+import { needs } from "./helpers/system_tools.ts";
 
 const IMAGE = "localhost/honeyframe-edge:test";
 const TOKEN = "container-test-admin-token";
@@ -109,127 +110,133 @@ Deno.test("the Dockerfile passes dockerfilelint", async () => {
   assert.match(report, /Issues: None found/);
 });
 
-Deno.test("the image builds with buildah and serves as a non-root user with file access denied", async (t) => {
-  await using _cleanup = {
-    [Symbol.asyncDispose]: () => run("buildah", buildah("rmi", "--prune")).then(() => {}),
-  };
-  await run("bash", ["container/base-images.sh"]);
-  await buildImage(IMAGE, Deno.cwd());
-  const config = JSON.parse(await run("buildah", buildah("inspect", "--type", "image", IMAGE)));
-  assert.equal(config.OCIv1.config.User, "10001:10001");
-  assert.deepEqual(Object.keys(config.OCIv1.config.ExposedPorts), ["8000/tcp"]);
-  assert.equal(config.OCIv1.config.Labels["org.opencontainers.image.title"], "Honeyframe Edge");
-  assert.match(config.Docker.config.Healthcheck.Test.join(" "), /\/livez/);
+Deno.test(
+  "the image builds with buildah and serves as a non-root user with file access denied",
+  needs("buildah", "debootstrap"),
+  async (t) => {
+    await using _cleanup = {
+      [Symbol.asyncDispose]: () => run("buildah", buildah("rmi", "--prune")).then(() => {}),
+    };
+    await run("bash", ["container/base-images.sh"]);
+    await buildImage(IMAGE, Deno.cwd());
+    const config = JSON.parse(await run("buildah", buildah("inspect", "--type", "image", IMAGE)));
+    assert.equal(config.OCIv1.config.User, "10001:10001");
+    assert.deepEqual(Object.keys(config.OCIv1.config.ExposedPorts), ["8000/tcp"]);
+    assert.equal(config.OCIv1.config.Labels["org.opencontainers.image.title"], "Honeyframe Edge");
+    assert.match(config.Docker.config.Healthcheck.Test.join(" "), /\/livez/);
 
-  await t.step("serves /api/_demo/ping and the admin API", async () => {
-    await using server = await startContainer(IMAGE, { HONEYFRAME_ADMIN_TOKEN: TOKEN });
-    assert.equal(
+    await t.step("serves /api/_demo/ping and the admin API", async () => {
+      await using server = await startContainer(IMAGE, { HONEYFRAME_ADMIN_TOKEN: TOKEN });
+      assert.equal(
+        await run(
+          "buildah",
+          buildah("run", "--isolation", "chroot", server.container, "--", "id", "-u"),
+        ),
+        "10001",
+      );
+      const ping = await fetch(`${server.url}/api/_demo/ping`);
+      assert.deepEqual(await ping.json(), { ok: true, plugin: "_demo" });
+      assert.equal((await (await fetch(`${server.url}/api/plugins`)).json()).error, "unauthorized");
+      const admin = await fetch(`${server.url}/api/plugins`, {
+        headers: { Authorization: `Bearer ${TOKEN}` },
+      });
+      assert.equal(admin.status, 200);
+      await admin.body?.cancel();
+      const healthcheck = config.Docker.config.Healthcheck.Test.slice(1) as string[];
       await run(
         "buildah",
-        buildah("run", "--isolation", "chroot", server.container, "--", "id", "-u"),
-      ),
-      "10001",
-    );
-    const ping = await fetch(`${server.url}/api/_demo/ping`);
-    assert.deepEqual(await ping.json(), { ok: true, plugin: "_demo" });
-    assert.equal((await (await fetch(`${server.url}/api/plugins`)).json()).error, "unauthorized");
-    const admin = await fetch(`${server.url}/api/plugins`, {
-      headers: { Authorization: `Bearer ${TOKEN}` },
+        buildah(
+          "run",
+          "--isolation",
+          "chroot",
+          "--env",
+          `PORT=${new URL(server.url).port}`,
+          server.container,
+          "--",
+          ...healthcheck,
+        ),
+      );
     });
-    assert.equal(admin.status, 200);
-    await admin.body?.cancel();
-    const healthcheck = config.Docker.config.Healthcheck.Test.slice(1) as string[];
-    await run(
-      "buildah",
-      buildah(
-        "run",
-        "--isolation",
-        "chroot",
-        "--env",
-        `PORT=${new URL(server.url).port}`,
-        server.container,
-        "--",
-        ...healthcheck,
-      ),
-    );
-  });
 
-  await t.step(
-    "SIGTERM to the server finishes a slow request, logs JSON and leaves no process",
-    async () => {
-      using data = makeTree({
-        "plugins/slow/plugin.yaml": manifest("slow", "routers:", "  - r.ts:router"),
-        "plugins/slow/r.ts": `import { Hono } from "hono";
+    await t.step(
+      "SIGTERM to the server finishes a slow request, logs JSON and leaves no process",
+      async () => {
+        using data = makeTree({
+          "plugins/slow/plugin.yaml": manifest("slow", "routers:", "  - r.ts:router"),
+          "plugins/slow/r.ts": `import { Hono } from "hono";
 export const router = new Hono().get("/wait", async (c) => {
   await new Promise((resolve) => setTimeout(resolve, 1500));
   return c.text("done");
 });
 `,
+        });
+        await Deno.chmod(data.root, 0o755);
+        await using server = await startContainer(IMAGE, { HONEYFRAME_BUILD_ON_START: "1" }, [
+          `${data.root}:/data`,
+        ]);
+        const chain = descendants(server.pid);
+        const deno = chain.find((pid) =>
+          Deno.readTextFileSync(`/proc/${pid}/cmdline`).includes("dist/server.js")
+        );
+        assert.ok(deno, "the entry point execs the server");
+        const slow = fetch(`${server.url}/api/slow/wait`);
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        Deno.kill(deno, "SIGTERM");
+        assert.equal(await (await slow).text(), "done");
+        assert.ok(await exited(server.pid, 15_000), "buildah run ends with the server");
+        assert.deepEqual(chain.filter(alive), [], "no process of the container survives");
+        await server[Symbol.asyncDispose]();
+        const records = server.output().split("\n").filter((line) => line.startsWith("{"))
+          .map((line) => JSON.parse(line));
+        assert.ok(records.every((record) => record.time && record.level && record.msg));
+        assert.equal(records.at(-1)?.msg, "Honeyframe Edge stopped");
+      },
+    );
+
+    await t.step(
+      "a customer image FROM ours with plugins copied into /data/plugins serves them",
+      async () => {
+        using context = makeTree({
+          "Dockerfile": [
+            `FROM ${IMAGE}`,
+            "COPY plugins/ /data/plugins/",
+            "RUN /app/node_modules/deno/deno task bundle",
+            "",
+          ].join("\n"),
+          "plugins/crm/plugin.yaml": manifest(
+            "crm",
+            "routers:",
+            "  - backend/routers/main.ts:router",
+          ),
+          "plugins/crm/backend/routers/main.ts": pingRouter("crm"),
+        });
+        const customerImage = "localhost/honeyframe-edge-customer:test";
+        await buildImage(customerImage, context.root);
+        try {
+          await using server = await startContainer(customerImage, {});
+          assert.deepEqual(await (await fetch(`${server.url}/api/crm/ping`)).json(), {
+            pong: "crm",
+          });
+          assert.equal((await fetch(`${server.url}/api/_demo/ping`)).status, 200);
+        } finally {
+          await run("buildah", buildah("rmi", customerImage));
+        }
+      },
+    );
+
+    await t.step("build-on-start mode serves the plugins of a mounted /data volume", async () => {
+      using data = makeTree({
+        "plugins/finance/plugin.yaml": manifest("finance", "routers:", "  - r.ts:router"),
+        "plugins/finance/r.ts": pingRouter("finance"),
       });
       await Deno.chmod(data.root, 0o755);
       await using server = await startContainer(IMAGE, { HONEYFRAME_BUILD_ON_START: "1" }, [
         `${data.root}:/data`,
       ]);
-      const chain = descendants(server.pid);
-      const deno = chain.find((pid) =>
-        Deno.readTextFileSync(`/proc/${pid}/cmdline`).includes("dist/server.js")
-      );
-      assert.ok(deno, "the entry point execs the server");
-      const slow = fetch(`${server.url}/api/slow/wait`);
-      await new Promise((resolve) => setTimeout(resolve, 300));
-      Deno.kill(deno, "SIGTERM");
-      assert.equal(await (await slow).text(), "done");
-      assert.ok(await exited(server.pid, 15_000), "buildah run ends with the server");
-      assert.deepEqual(chain.filter(alive), [], "no process of the container survives");
-      await server[Symbol.asyncDispose]();
-      const records = server.output().split("\n").filter((line) => line.startsWith("{"))
-        .map((line) => JSON.parse(line));
-      assert.ok(records.every((record) => record.time && record.level && record.msg));
-      assert.equal(records.at(-1)?.msg, "Honeyframe Edge stopped");
-    },
-  );
-
-  await t.step(
-    "a customer image FROM ours with plugins copied into /data/plugins serves them",
-    async () => {
-      using context = makeTree({
-        "Dockerfile": [
-          `FROM ${IMAGE}`,
-          "COPY plugins/ /data/plugins/",
-          "RUN /app/node_modules/deno/deno task bundle",
-          "",
-        ].join("\n"),
-        "plugins/crm/plugin.yaml": manifest(
-          "crm",
-          "routers:",
-          "  - backend/routers/main.ts:router",
-        ),
-        "plugins/crm/backend/routers/main.ts": pingRouter("crm"),
+      assert.deepEqual(await (await fetch(`${server.url}/api/finance/ping`)).json(), {
+        pong: "finance",
       });
-      const customerImage = "localhost/honeyframe-edge-customer:test";
-      await buildImage(customerImage, context.root);
-      try {
-        await using server = await startContainer(customerImage, {});
-        assert.deepEqual(await (await fetch(`${server.url}/api/crm/ping`)).json(), { pong: "crm" });
-        assert.equal((await fetch(`${server.url}/api/_demo/ping`)).status, 200);
-      } finally {
-        await run("buildah", buildah("rmi", customerImage));
-      }
-    },
-  );
-
-  await t.step("build-on-start mode serves the plugins of a mounted /data volume", async () => {
-    using data = makeTree({
-      "plugins/finance/plugin.yaml": manifest("finance", "routers:", "  - r.ts:router"),
-      "plugins/finance/r.ts": pingRouter("finance"),
+      assert.match(server.output(), /wrote \.gen\/registry\.ts: 2 plugins, 2 mounted/);
     });
-    await Deno.chmod(data.root, 0o755);
-    await using server = await startContainer(IMAGE, { HONEYFRAME_BUILD_ON_START: "1" }, [
-      `${data.root}:/data`,
-    ]);
-    assert.deepEqual(await (await fetch(`${server.url}/api/finance/ping`)).json(), {
-      pong: "finance",
-    });
-    assert.match(server.output(), /wrote \.gen\/registry\.ts: 2 plugins, 2 mounted/);
-  });
-});
+  },
+);

@@ -14,6 +14,7 @@ import { loadRegistry } from "../helpers/build.ts";
 import { startPostgres } from "../helpers/postgres.ts";
 import { makeTree } from "../helpers/tree.ts";
 import { SILENT_LOGGER } from "../../src/log/mod.ts";
+import { needs } from "../helpers/system_tools.ts";
 
 const TOKEN = "lifecycle-race-admin-token";
 
@@ -74,14 +75,18 @@ Deno.test("concurrent enables and disables on SQLite: served equals stored, also
   });
 });
 
-Deno.test("concurrent enables and disables on PostgreSQL: served equals stored, also after a restart", async () => {
-  using tree = makeTree();
-  const registry = await loadRegistry(tree.root, { installDir: Deno.cwd() });
-  await using cluster = await startPostgres();
-  let opened = 0;
-  let url = "";
-  await race(registry, async () => {
-    if (opened++ % 2 === 0) url = await cluster.createDatabase();
-    return await openSqlStore(postgresDriver(url), { kind: "postgres", shared: false });
-  });
-});
+Deno.test(
+  "concurrent enables and disables on PostgreSQL: served equals stored, also after a restart",
+  needs("postgresql"),
+  async () => {
+    using tree = makeTree();
+    const registry = await loadRegistry(tree.root, { installDir: Deno.cwd() });
+    await using cluster = await startPostgres();
+    let opened = 0;
+    let url = "";
+    await race(registry, async () => {
+      if (opened++ % 2 === 0) url = await cluster.createDatabase();
+      return await openSqlStore(postgresDriver(url), { kind: "postgres", shared: false });
+    });
+  },
+);

@@ -9,11 +9,12 @@ import { resolve } from "node:path";
 import { buildServerEntry } from "../helpers/build.ts";
 import { sandboxedDenoServer, startServer } from "../helpers/process.ts";
 import { makeTree, manifest, pingRouter } from "../helpers/tree.ts";
+import { needs } from "../helpers/system_tools.ts";
 
 const TOKEN = "e2e-admin-token-0123456789";
 const SCREENSHOTS = resolve("tests/.output/screenshots");
 
-Deno.test("the admin UI works in a real browser", async () => {
+Deno.test("the admin UI works in a real browser", needs("chromium"), async () => {
   using tree = makeTree({
     "data/plugins/finance/plugin.yaml": manifest(
       "finance",

@@ -5,10 +5,11 @@
  *
  * @module
  */
-import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { chownSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import postgres from "postgres";
+import { postgresBinaries } from "./system_tools.ts";
 
 /** A running cluster. */
 export interface TestPostgres extends AsyncDisposable {
@@ -25,10 +26,9 @@ export interface TestPostgres extends AsyncDisposable {
 }
 
 function binaries(): string {
-  const root = "/usr/lib/postgresql";
-  const version = existsSync(root) ? readdirSync(root).sort().at(-1) : undefined;
-  if (!version) throw new Error("PostgreSQL is not installed: apt-get install -y postgresql");
-  return join(root, version, "bin");
+  const bin = postgresBinaries();
+  if (!bin) throw new Error("PostgreSQL is not installed: apt-get install -y postgresql");
+  return bin;
 }
 
 async function run(command: string, args: string[]): Promise<void> {

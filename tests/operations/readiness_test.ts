@@ -8,6 +8,7 @@ import { buildServerEntry } from "../helpers/build.ts";
 import { startPostgres } from "../helpers/postgres.ts";
 import { sandboxedDenoServer, startServer } from "../helpers/process.ts";
 import { makeTree } from "../helpers/tree.ts";
+import { needs } from "../helpers/system_tools.ts";
 
 async function until(check: () => Promise<boolean>, timeoutMs: number): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
@@ -18,42 +19,46 @@ async function until(check: () => Promise<boolean>, timeoutMs: number): Promise<
   return false;
 }
 
-Deno.test("/readyz goes 503 when PostgreSQL stops and back to 200 when it returns", async () => {
-  await using postgres = await startPostgres();
-  const url = await postgres.createDatabase();
-  using tree = makeTree();
-  const entry = await buildServerEntry(tree.root);
-  await using server = await startServer(sandboxedDenoServer(entry, {
-    PORT: "0",
-    HOST: "127.0.0.1",
-    HONEYFRAME_DATABASE_URL: url,
-    HONEYFRAME_QUERY_TIMEOUT_S: "1",
-    HONEYFRAME_LOG_FORMAT: "json",
-  }));
-  const status = async (path: string) => {
-    const response = await fetch(`${server.url}${path}`);
-    return { code: response.status, body: await response.json() };
-  };
-  assert.deepEqual(await status("/readyz"), {
-    code: 200,
-    body: { status: "ready", store: "postgres" },
-  });
+Deno.test(
+  "/readyz goes 503 when PostgreSQL stops and back to 200 when it returns",
+  needs("postgresql"),
+  async () => {
+    await using postgres = await startPostgres();
+    const url = await postgres.createDatabase();
+    using tree = makeTree();
+    const entry = await buildServerEntry(tree.root);
+    await using server = await startServer(sandboxedDenoServer(entry, {
+      PORT: "0",
+      HOST: "127.0.0.1",
+      HONEYFRAME_DATABASE_URL: url,
+      HONEYFRAME_QUERY_TIMEOUT_S: "1",
+      HONEYFRAME_LOG_FORMAT: "json",
+    }));
+    const status = async (path: string) => {
+      const response = await fetch(`${server.url}${path}`);
+      return { code: response.status, body: await response.json() };
+    };
+    assert.deepEqual(await status("/readyz"), {
+      code: 200,
+      body: { status: "ready", store: "postgres" },
+    });
 
-  await postgres.stop();
-  assert.deepEqual(await status("/readyz"), {
-    code: 503,
-    body: { status: "unavailable", reason: "the state store (postgres) does not answer" },
-  });
-  assert.equal((await status("/livez")).code, 200, "the process still answers");
-  assert.equal((await status("/readyz")).code, 503);
+    await postgres.stop();
+    assert.deepEqual(await status("/readyz"), {
+      code: 503,
+      body: { status: "unavailable", reason: "the state store (postgres) does not answer" },
+    });
+    assert.equal((await status("/livez")).code, 200, "the process still answers");
+    assert.equal((await status("/readyz")).code, 503);
 
-  await postgres.start();
-  assert.ok(
-    await until(async () => (await status("/readyz")).code === 200, 10_000),
-    "ready again once the database is back",
-  );
-  const records = server.output().trim().split("\n").map((line) => JSON.parse(line));
-  assert.equal(records.filter((record) => /^not ready/.test(record.msg)).length, 1);
-  assert.equal(records.filter((record) => /^ready again/.test(record.msg)).length, 1);
-  assert.ok(!server.output().includes(url), "the database URL is never logged");
-});
+    await postgres.start();
+    assert.ok(
+      await until(async () => (await status("/readyz")).code === 200, 10_000),
+      "ready again once the database is back",
+    );
+    const records = server.output().trim().split("\n").map((line) => JSON.parse(line));
+    assert.equal(records.filter((record) => /^not ready/.test(record.msg)).length, 1);
+    assert.equal(records.filter((record) => /^ready again/.test(record.msg)).length, 1);
+    assert.ok(!server.output().includes(url), "the database URL is never logged");
+  },
+);

@@ -3,29 +3,34 @@ import { postgresDriver } from "../../src/state/postgres_driver.ts";
 import { openSqlStore } from "../../src/state/sql_store.ts";
 import { startPostgres } from "../helpers/postgres.ts";
 import { stateStoreConformance } from "./conformance.ts";
+import { needs } from "../helpers/system_tools.ts";
 
 const open = (url: string) => openSqlStore(postgresDriver(url), { kind: "postgres", shared: true });
 
-Deno.test("the PostgreSQL store passes the state store conformance suite", async (t) => {
-  await using cluster = await startPostgres();
-  await stateStoreConformance(t, async () => open(await cluster.createDatabase()));
+Deno.test(
+  "the PostgreSQL store passes the state store conformance suite",
+  needs("postgresql"),
+  async (t) => {
+    await using cluster = await startPostgres();
+    await stateStoreConformance(t, async () => open(await cluster.createDatabase()));
 
-  await t.step("instances opening one database at once migrate it once", async () => {
-    const url = await cluster.createDatabase();
-    const stores = await Promise.all(Array.from({ length: 4 }, () => open(url)));
-    try {
-      const versions = await stores[0]!.driver.query<{ version: number }>(
-        "SELECT version FROM schema_migrations",
-      );
-      assert.deepEqual(versions.map((row) => Number(row.version)), [1, 2]);
-      await stores[1]!.setEnabled("crm", false, "admin", "2026-11-26T10:00:00.000Z");
-      assert.deepEqual(await stores[3]!.pluginStates(), [{
-        name: "crm",
-        enabled: false,
-        seeded: false,
-      }]);
-    } finally {
-      await Promise.all(stores.map((store) => store.close()));
-    }
-  });
-});
+    await t.step("instances opening one database at once migrate it once", async () => {
+      const url = await cluster.createDatabase();
+      const stores = await Promise.all(Array.from({ length: 4 }, () => open(url)));
+      try {
+        const versions = await stores[0]!.driver.query<{ version: number }>(
+          "SELECT version FROM schema_migrations",
+        );
+        assert.deepEqual(versions.map((row) => Number(row.version)), [1, 2]);
+        await stores[1]!.setEnabled("crm", false, "admin", "2026-11-26T10:00:00.000Z");
+        assert.deepEqual(await stores[3]!.pluginStates(), [{
+          name: "crm",
+          enabled: false,
+          seeded: false,
+        }]);
+      } finally {
+        await Promise.all(stores.map((store) => store.close()));
+      }
+    });
+  },
+);
