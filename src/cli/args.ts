@@ -7,6 +7,7 @@ import { parseArgs } from "node:util";
 import { envOrDefault } from "../env/mod.ts";
 import { DEFAULT_REGISTRY_FILE } from "../build/mod.ts";
 import { DEFAULT_IMPORT_TIMEOUT_MS } from "../build/module_inspector.ts";
+import { didYouMean } from "../manifest/mod.ts";
 
 /** The verbs the CLI knows. */
 export const VERBS = ["build", "verify", "list", "new", "install", "uninstall"] as const;
@@ -50,43 +51,125 @@ export interface CliArgs {
 /** A command line that cannot be run; the CLI prints the message and usage, and exits 2. */
 export class UsageError extends Error {
   override name = "UsageError";
+
+  /**
+   * @param message What is wrong.
+   * @param verb The verb whose usage to show, when the verb itself was right.
+   */
+  constructor(message: string, readonly verb?: Verb) {
+    super(message);
+  }
 }
 
-/** The help text. */
-export const USAGE = `Usage: deno task plugins <verb> [options]
+/** What each verb does, and the argument it takes. */
+const VERB_HELP: Readonly<Record<Verb, { readonly argument?: string; readonly summary: string }>> =
+  {
+    build: { summary: "discover, validate and verify plugins, write the registry" },
+    verify: { summary: "the same checks, write nothing; fail on problems or a stale registry" },
+    list: { summary: "show every plugin with its source and status" },
+    new: { argument: "<slug>", summary: "scaffold a plugin from the _demo shape" },
+    install: {
+      argument: "<dir>",
+      summary: "verify a plugin folder, copy it into the data directory, rebuild",
+    },
+    uninstall: { argument: "<slug>", summary: "remove a data plugin, rebuild" },
+  };
 
-Verbs:
-  build           discover, validate and verify plugins, write the registry
-  verify          the same checks, write nothing; fail on problems or a stale registry
-  list            show every plugin with its source and status
-  new <slug>      scaffold a plugin from the _demo shape
-  install <dir>   verify a plugin folder, copy it into the data directory, rebuild
-  uninstall <slug> remove a data plugin, rebuild
+/** The options, and the verbs each applies to (all when absent). */
+const OPTION_HELP: readonly { flag: string; text: string; verbs?: readonly Verb[] }[] = [
+  {
+    flag: "--install-dir <dir>",
+    text: `bundled plugins are in <dir>/plugins (default: $INSTALL_DIR or ${
+      envOrDefault({}, "INSTALL_DIR")
+    })`,
+  },
+  {
+    flag: "--data-dir <dir>",
+    text: `customer plugins are in <dir>/plugins (default: $DATA_DIR or ${
+      envOrDefault({}, "DATA_DIR")
+    })`,
+  },
+  {
+    flag: "--out <file>",
+    text: `registry module to write or check (default: ${DEFAULT_REGISTRY_FILE})`,
+    verbs: ["build", "verify", "install", "uninstall"],
+  },
+  { flag: "--json", text: "machine-readable output", verbs: ["build", "verify", "list"] },
+  { flag: "--strict", text: "exit 1 when any plugin has errors", verbs: ["build"] },
+  { flag: "--data", text: "create the plugin in the data directory", verbs: ["new"] },
+  {
+    flag: "--force",
+    text: "replace an installed data plugin with a newer version",
+    verbs: ["install"],
+  },
+  {
+    flag: "--import-timeout <ms>",
+    text: `time limit for importing one router (default: ${DEFAULT_IMPORT_TIMEOUT_MS})`,
+    verbs: ["build", "verify", "list", "install", "uninstall"],
+  },
+  { flag: "-h, --help", text: "show this help (`<verb> --help`: that verb's)" },
+  { flag: "--version", text: "show the version of Honeyframe Edge" },
+];
 
-Options:
-  --install-dir <dir>     bundled plugins are in <dir>/plugins  (default: $INSTALL_DIR or ${
-  envOrDefault({}, "INSTALL_DIR")
-})
-  --data-dir <dir>        customer plugins are in <dir>/plugins (default: $DATA_DIR or ${
-  envOrDefault({}, "DATA_DIR")
-})
-  --out <file>            registry module to write or check     (default: ${DEFAULT_REGISTRY_FILE})
-  --json                  machine-readable output
-  --strict                build: exit 1 when any plugin has errors
-  --data                  new: create the plugin in the data directory
-  --force                 install: replace an installed data plugin with a newer version
-  --import-timeout <ms>   time limit for importing one router   (default: ${DEFAULT_IMPORT_TIMEOUT_MS})
-  -h, --help              show this help
+const EXIT_CODES = "Exit codes: 0 success, 1 problems found, 2 usage error.";
 
-Exit codes: 0 success, 1 problems found, 2 usage error.`;
+function optionLines(verb?: Verb): string[] {
+  return OPTION_HELP.filter((option) => !verb || !option.verbs || option.verbs.includes(verb))
+    .map((option) => `  ${option.flag.padEnd(24)}${option.text}`);
+}
+
+/**
+ * The help text: every verb and option, or one verb's usage and its options.
+ *
+ * @param verb The verb asked about, if any.
+ * @returns The text.
+ * @example
+ * ```ts
+ * usage("new").startsWith("Usage: deno task plugins new <slug>"); // true
+ * ```
+ */
+export function usage(verb?: Verb): string {
+  if (verb) {
+    const { argument, summary } = VERB_HELP[verb];
+    return [
+      `Usage: deno task plugins ${verb}${argument ? ` ${argument}` : ""} [options]`,
+      "",
+      `${summary[0]!.toUpperCase()}${summary.slice(1)}.`,
+      "",
+      "Options:",
+      ...optionLines(verb),
+      "",
+      EXIT_CODES,
+    ].join("\n");
+  }
+  return [
+    "Usage: deno task plugins <verb> [options]",
+    "",
+    "Verbs:",
+    ...VERBS.map((name) => {
+      const { argument, summary } = VERB_HELP[name];
+      return `  ${`${name}${argument ? ` ${argument}` : ""}`.padEnd(18)}${summary}`;
+    }),
+    "",
+    "Options:",
+    ...optionLines(),
+    "",
+    EXIT_CODES,
+  ].join("\n");
+}
+
+/** What the command line asks for besides running a verb. */
+export type CliRequest = CliArgs | { readonly help: Verb | undefined } | "version";
 
 /**
  * Parses the command line.
  *
  * @param argv The arguments after the program name.
  * @param env Environment variables (`INSTALL_DIR`, `DATA_DIR`).
- * @returns The parsed arguments, or `"help"` when help was asked for.
- * @throws {UsageError} For an unknown verb, flag or a missing value.
+ * @returns The parsed arguments, `{ help }` when help was asked for (of one verb, or of all), or
+ * `"version"`.
+ * @throws {UsageError} For an unknown verb, flag or a missing value (with a suggestion when one is
+ * close).
  * @example
  * ```ts
  * parseCliArgs(["build", "--strict"], {}); // { verb: "build", strict: true, … }
@@ -95,7 +178,7 @@ Exit codes: 0 success, 1 problems found, 2 usage error.`;
 export function parseCliArgs(
   argv: readonly string[],
   env: Readonly<Record<string, string | undefined>>,
-): CliArgs | "help" {
+): CliRequest {
   let parsed;
   try {
     parsed = parseArgs({
@@ -112,17 +195,25 @@ export function parseCliArgs(
         force: { type: "boolean", default: false },
         "import-timeout": { type: "string" },
         help: { type: "boolean", short: "h", default: false },
+        version: { type: "boolean", default: false },
       },
     });
   } catch (error) {
-    throw new UsageError((error as Error).message);
+    const first = argv.find((arg) => !arg.startsWith("-"));
+    const verb = (VERBS as readonly string[]).includes(first ?? "") ? first as Verb : undefined;
+    throw new UsageError(withSuggestion((error as Error).message), verb);
   }
   const { values, positionals } = parsed;
-  if (values.help) return "help";
+  if (values.version) return "version";
   const [verb, ...rest] = positionals;
+  const known = verb !== undefined && (VERBS as readonly string[]).includes(verb);
+  if (values.help) return { help: known ? verb as Verb : undefined };
   if (verb === undefined) throw new UsageError("a verb is required");
-  if (!(VERBS as readonly string[]).includes(verb)) {
-    throw new UsageError(`unknown verb \`${verb}\``);
+  if (!known) {
+    const suggestion = didYouMean(verb, VERBS);
+    throw new UsageError(
+      `unknown verb \`${verb}\`${suggestion ? `; did you mean \`${suggestion}\`?` : ""}`,
+    );
   }
   const argument = ONE_ARGUMENT[verb as Verb];
   if (argument ? rest.length !== 1 : rest.length > 0) {
@@ -130,6 +221,7 @@ export function parseCliArgs(
       argument
         ? `\`${verb}\` takes exactly one argument: ${argument}`
         : `\`${verb}\` takes no arguments`,
+      verb as Verb,
     );
   }
   return {
@@ -156,4 +248,15 @@ function parseTimeout(text: string | undefined): number {
     );
   }
   return value;
+}
+
+/** Node's message for an unknown option, with the closest known one suggested. */
+function withSuggestion(message: string): string {
+  const unknown = /^Unknown option '(--[^']+)'/.exec(message)?.[1];
+  if (!unknown) return message;
+  const flags = OPTION_HELP.flatMap((option) => option.flag.split(", ")).map((flag) =>
+    flag.split(" ")[0]!
+  );
+  const suggestion = didYouMean(unknown, flags);
+  return `unknown option \`${unknown}\`${suggestion ? `; did you mean \`${suggestion}\`?` : ""}`;
 }

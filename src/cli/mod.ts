@@ -6,7 +6,8 @@
  */
 import { resolve } from "node:path";
 import { removeAbandonedStaging } from "./staging.ts";
-import { parseCliArgs, USAGE, UsageError } from "./args.ts";
+import { HOST_VERSION } from "../runtime/version.ts";
+import { parseCliArgs, usage, UsageError } from "./args.ts";
 import { buildVerb, listVerb, verifyVerb } from "./build_verbs.ts";
 import { type CliIo, consoleIo } from "./io.ts";
 import { installVerb, uninstallVerb } from "./install_verbs.ts";
@@ -37,11 +38,17 @@ export async function runCli(
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;
     io.err(`error: ${error.message}`);
-    io.err(USAGE);
+    io.err(
+      error.verb ? usage(error.verb) : "run `deno task plugins --help` for the verbs and options",
+    );
     return 2;
   }
-  if (args === "help") {
-    io.out(USAGE);
+  if (args === "version") {
+    io.out(`Honeyframe Edge ${HOST_VERSION} (Deno ${Deno.version.deno})`);
+    return 0;
+  }
+  if ("help" in args) {
+    io.out(usage(args.help));
     return 0;
   }
   for (const folder of removeAbandonedStaging(resolve(args.dataDir, "plugins"))) {

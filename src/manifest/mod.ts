@@ -7,6 +7,7 @@
 import { parseYamlSafely } from "./safe_yaml.ts";
 import { validateManifest, type ValidationResult } from "./validate.ts";
 
+export { didYouMean } from "./did_you_mean.ts";
 export { MAX_MANIFEST_BYTES } from "./safe_yaml.ts";
 export {
   type Manifest,

@@ -7,6 +7,7 @@
 import * as v from "valibot";
 import { type Problem, problem } from "./problems.ts";
 import { type Manifest, MANIFEST_FIELDS, ManifestSchema, splitCodedMessage } from "./schema.ts";
+import { didYouMean } from "./did_you_mean.ts";
 
 /** The outcome of validating one manifest. `manifest` is present only when there are no errors. */
 export interface ValidationResult {
@@ -32,13 +33,16 @@ const KNOWN_FIELDS = new Set(Object.keys(MANIFEST_FIELDS));
  * ```
  */
 export function validateManifest(value: unknown, file: string): ValidationResult {
-  const warnings = unknownFields(value).map((field) =>
-    problem(
+  const warnings = unknownFields(value).map((field) => {
+    const suggestion = didYouMean(field, KNOWN_FIELDS);
+    return problem(
       "manifest.unknown_field",
-      `is not a manifest field and is ignored (known: ${[...KNOWN_FIELDS].join(", ")})`,
+      suggestion
+        ? `is not a manifest field and is ignored: did you mean \`${suggestion}\`?`
+        : `is not a manifest field and is ignored (known: ${[...KNOWN_FIELDS].join(", ")})`,
       { file, path: field },
-    )
-  );
+    );
+  });
   const result = v.safeParse(ManifestSchema, value);
   if (result.success) return { manifest: result.output, errors: [], warnings };
   return { errors: result.issues.map((issue) => toProblem(issue, file)), warnings };

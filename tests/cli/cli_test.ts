@@ -162,25 +162,50 @@ Deno.test("new --data scaffolds into the data directory and refuses invalid name
   );
 });
 
-Deno.test("usage errors exit 2 with the usage text", async () => {
+Deno.test("usage errors exit 2 with the verb's usage, or a pointer to --help", async () => {
   for (
-    const argv of [
-      [],
-      ["deploy"],
-      ["build", "--bogus"],
-      ["new"],
-      ["new", "a", "b"],
-      ["list", "extra"],
-      ["build", "--out"],
-      ["build", "--import-timeout", "soon"],
-    ]
+    const [argv, verb] of [
+      [["build", "--bogus"], "build"],
+      [["new"], "new <slug>"],
+      [["new", "a", "b"], "new <slug>"],
+      [["list", "extra"], "list"],
+      [["build", "--out"], "build"],
+    ] as const
   ) {
-    const run = await cli(argv);
+    const run = await cli([...argv]);
     assert.equal(run.code, 2, argv.join(" "));
     assert.match(run.err.join("\n"), /^error: /);
-    assert.match(run.err.join("\n"), /Usage: deno task plugins/);
+    assert.match(run.err.join("\n"), new RegExp(`Usage: deno task plugins ${verb} \\[options\\]`));
+  }
+  for (const argv of [[], ["deploy"], ["build", "--import-timeout", "soon"]]) {
+    const run = await cli(argv);
+    assert.equal(run.code, 2, argv.join(" "));
+    assert.match(run.err.join("\n"), /^error: .*\n(run `deno task plugins --help`|Usage: )/);
   }
   const help = await cli(["--help"]);
   assert.equal(help.code, 0);
   assert.match(help.out.join("\n"), /Verbs:/);
+});
+
+Deno.test("each verb has its own --help; --version names the host and Deno", async () => {
+  const help = await cli(["new", "--help"]);
+  assert.equal(help.code, 0);
+  const text = help.out.join("\n");
+  assert.match(text, /^Usage: deno task plugins new <slug> \[options\]\n\nScaffold a plugin/);
+  assert.match(text, /--data +create the plugin in the data directory/);
+  assert.doesNotMatch(text, /--strict|--force|Verbs:/, "only the options of `new`");
+  const version = await cli(["--version"]);
+  assert.equal(version.code, 0);
+  const { version: expected } = JSON.parse(Deno.readTextFileSync("package.json"));
+  assert.deepEqual(version.out, [`Honeyframe Edge ${expected} (Deno ${Deno.version.deno})`]);
+});
+
+Deno.test("a mistyped verb or option gets a suggestion; a far-off one does not", async () => {
+  const verb = await cli(["biuld"]);
+  assert.equal(verb.code, 2);
+  assert.equal(verb.err[0], "error: unknown verb `biuld`; did you mean `build`?");
+  const option = await cli(["build", "--strikt"]);
+  assert.equal(option.err[0], "error: unknown option `--strikt`; did you mean `--strict`?");
+  const far = await cli(["deploy"]);
+  assert.equal(far.err[0], "error: unknown verb `deploy`");
 });

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { parseManifest } from "../../src/manifest/mod.ts";
+import { didYouMean, parseManifest } from "../../src/manifest/mod.ts";
 import type { Problem } from "../../src/manifest/mod.ts";
 
 const parse = (text: string) => parseManifest(new TextEncoder().encode(text));
@@ -219,4 +219,25 @@ Deno.test("parseManifest() passes YAML problems through without validating", () 
   const { manifest, errors } = parse("name: a\nname: b\n");
   assert.equal(manifest, undefined);
   assert.deepEqual(errors.map((e) => e.code), ["yaml.duplicate_key"]);
+});
+
+Deno.test("an unknown field close to a known one says which one was meant", () => {
+  const { warnings } = parse(`${base}router:\n  - r.ts:router\ndisplayname: CRM\nflavour: x\n`);
+  assert.deepEqual(warnings.map((warning) => [warning.path, warning.message]), [
+    ["displayname", "is not a manifest field and is ignored: did you mean `display_name`?"],
+    [
+      "flavour",
+      "is not a manifest field and is ignored (known: name, version, display_name, routers, " +
+      "dbt_workspace, frontend_entry, nav, permissions, seed_groups)",
+    ],
+    ["router", "is not a manifest field and is ignored: did you mean `routers`?"],
+  ]);
+});
+
+Deno.test("didYouMean() suggests within two edits, transpositions count once", () => {
+  assert.equal(didYouMean("biuld", ["build", "verify", "list"]), "build");
+  assert.equal(didYouMean("instal", ["install", "uninstall"]), "install");
+  assert.equal(didYouMean("permisions", ["permissions", "nav"]), "permissions");
+  assert.equal(didYouMean("deploy", ["build", "verify", "list"]), undefined);
+  assert.equal(didYouMean("x", ["nav"]), undefined, "not for words shorter than the distance");
 });
