@@ -7,7 +7,7 @@
  */
 import { realpathSync } from "node:fs";
 import process from "node:process";
-import type { RouterSpec } from "../manifest/mod.ts";
+import { locateProblems, MANIFEST_FILE, type Problem, type RouterSpec } from "../manifest/mod.ts";
 import type { PluginStatus, RouteEntry } from "../runtime/registry.ts";
 import { checkDbtWorkspace } from "./dbt_workspace_check.ts";
 import type { DiscoveredPlugin } from "./discover.ts";
@@ -94,10 +94,13 @@ export async function verify(
     }
   }));
   const secrets = secretValues(options.env ?? process.env);
+  // Problems found after parsing (imports, conflicts) get their place in plugin.yaml too.
+  const locate = (plugin: VerifiedPlugin, problems: readonly Problem[]) =>
+    redactProblems(locateProblems(problems, plugin.manifestBytes, MANIFEST_FILE), secrets);
   return withoutConflicts(verified).map((plugin) => ({
     ...plugin,
-    errors: redactProblems(plugin.errors, secrets),
-    warnings: redactProblems(plugin.warnings, secrets),
+    errors: locate(plugin, plugin.errors),
+    warnings: locate(plugin, plugin.warnings),
   }));
 }
 

@@ -10,7 +10,8 @@ import type { Problem } from "../manifest/mod.ts";
 import { pluginsReport, type PluginSummary } from "../runtime/plugins_report.ts";
 
 /**
- * One problem on one line: `<level> <plugin> <file>: <field>: <message> [<code>]`.
+ * One problem on one line: `<level> <plugin> <file>[:<line>:<column>]: <field>: <message> [<code>]`
+ * (the `file:line:col` form editors and CI problem matchers read).
  *
  * @param plugin The plugin the problem belongs to.
  * @param item The problem.
@@ -21,7 +22,7 @@ import { pluginsReport, type PluginSummary } from "../runtime/plugins_report.ts"
  * import type { VerifiedPlugin } from "../build/mod.ts";
  * declare const plugin: VerifiedPlugin;
  * formatProblem(plugin, plugin.errors[0]!, "error");
- * // "error   crm data/plugins/crm/plugin.yaml: version: is required [manifest.missing_field]"
+ * // "error   crm data/plugins/crm/plugin.yaml:1:1: version: is required [manifest.missing_field]"
  * ```
  */
 export function formatProblem(
@@ -30,8 +31,11 @@ export function formatProblem(
   level: "error" | "warning",
 ): string {
   const file = displayPath(item.file ? join(plugin.dir, item.file) : plugin.dir);
+  const position = item.line === undefined ? "" : `:${item.line}:${item.column ?? 1}`;
   const field = item.path ? ` ${item.path}:` : "";
-  return `${level.padEnd(7)} ${plugin.name} ${file}:${field} ${item.message} [${item.code}]`;
+  return `${
+    level.padEnd(7)
+  } ${plugin.name} ${file}${position}:${field} ${item.message} [${item.code}]`;
 }
 
 /**

@@ -4,10 +4,12 @@
  *
  * @module
  */
+import { locateProblems } from "./locate.ts";
 import { parseYamlSafely } from "./safe_yaml.ts";
 import { validateManifest, type ValidationResult } from "./validate.ts";
 
 export { didYouMean } from "./did_you_mean.ts";
+export { locateProblems } from "./locate.ts";
 export { MAX_MANIFEST_BYTES } from "./safe_yaml.ts";
 export {
   type Manifest,
@@ -39,5 +41,9 @@ export function parseManifest(bytes: Uint8Array, file: string = MANIFEST_FILE): 
   const parsed = parseYamlSafely(bytes, file);
   if (!parsed.ok) return { errors: parsed.errors, warnings: [] };
   const result = validateManifest(parsed.value, file);
-  return { ...result, warnings: [...parsed.warnings, ...result.warnings] };
+  return {
+    ...result,
+    errors: locateProblems(result.errors, bytes, file),
+    warnings: locateProblems([...parsed.warnings, ...result.warnings], bytes, file),
+  };
 }

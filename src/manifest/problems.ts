@@ -79,12 +79,13 @@ export type ProblemCode = keyof typeof PROBLEM_CODES;
 export function problem(
   code: ProblemCode,
   message: string,
-  location: { file?: string; path?: string } = {},
+  location: { file?: string; path?: string; line?: number; column?: number } = {},
 ): Problem {
   return {
     code,
     message,
     ...(location.file === undefined ? {} : { file: location.file }),
     ...(location.path === undefined ? {} : { path: location.path }),
+    ...(location.line === undefined ? {} : { line: location.line, column: location.column ?? 1 }),
   };
 }

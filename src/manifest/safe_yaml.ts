@@ -41,7 +41,7 @@ export function parseYamlSafely(bytes: Uint8Array, file: string): YamlResult {
   if (bytes.byteLength > MAX_MANIFEST_BYTES) {
     return fail(problem(
       "manifest.too_large",
-      `${file} is ${bytes.byteLength} bytes; the limit is ${MAX_MANIFEST_BYTES}`,
+      `is ${bytes.byteLength} bytes; the limit is ${MAX_MANIFEST_BYTES}`,
       at,
     ));
   }
@@ -50,17 +50,17 @@ export function parseYamlSafely(bytes: Uint8Array, file: string): YamlResult {
   try {
     text = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(bytes);
   } catch {
-    return fail(problem("manifest.invalid_encoding", `${file} is not valid UTF-8`, at));
+    return fail(problem("manifest.invalid_encoding", "is not valid UTF-8", at));
   }
   if (BOM.every((byte, index) => bytes[index] === byte)) {
     text = text.slice(1);
     warnings.push(problem(
       "manifest.byte_order_mark",
-      `${file} starts with a UTF-8 byte-order mark; it was ignored`,
+      "starts with a UTF-8 byte-order mark; it was ignored",
       at,
     ));
   }
-  if (text.trim() === "") return fail(problem("manifest.empty", `${file} is empty`, at));
+  if (text.trim() === "") return fail(problem("manifest.empty", "is empty", at));
 
   try {
     const doc = parseDocument(text, {
@@ -74,30 +74,34 @@ export function parseYamlSafely(bytes: Uint8Array, file: string): YamlResult {
     if (first?.code === "MULTIPLE_DOCS") {
       return fail(problem(
         "yaml.syntax",
-        `${file} holds more than one YAML document (\`---\`); a manifest is one mapping`,
+        "holds more than one YAML document (`---`); a manifest is one mapping",
         at,
       ));
     }
     if (first) {
       const code = first.code === "DUPLICATE_KEY" ? "yaml.duplicate_key" : "yaml.syntax";
-      return fail(problem(code, `${file}: ${firstLine(first.message)}`, at));
+      const [position] = first.linePos ?? [];
+      return fail(problem(code, withoutPosition(first.message), {
+        file,
+        ...(position ? { line: position.line, column: position.col } : {}),
+      }));
     }
     const shapeProblem = checkNodes(doc, file);
     if (shapeProblem) return fail(shapeProblem);
 
     const value: unknown = doc.toJS({ maxAliasCount: MAX_ALIASES });
     if (value === null || value === undefined) {
-      return fail(problem("manifest.empty", `${file} holds no document`, at));
+      return fail(problem("manifest.empty", "holds no document", at));
     }
     if (typeof value !== "object" || Array.isArray(value)) {
       const kind = Array.isArray(value) ? "a list" : `a ${typeof value}`;
-      return fail(problem("manifest.not_mapping", `${file} must be a mapping, not ${kind}`, at));
+      return fail(problem("manifest.not_mapping", `must be a mapping, not ${kind}`, at));
     }
     return { ok: true, value, warnings };
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     const code = /alias/i.test(message) ? "yaml.alias_limit" : "yaml.syntax";
-    return fail(problem(code, `${file}: ${firstLine(message)}`, at));
+    return fail(problem(code, withoutPosition(message), at));
   }
 }
 
@@ -114,9 +118,7 @@ function checkNodes(doc: ReturnType<typeof parseDocument>, file: string): Proble
       if (!isCollection(key)) return undefined;
       found = problem(
         "yaml.collection_key",
-        `${file}: a mapping key is a ${
-          isSeq(key) ? "list" : "mapping"
-        }; keys must be plain strings`,
+        `a mapping key is a ${isSeq(key) ? "list" : "mapping"}; keys must be plain strings`,
         { file },
       );
       return visit.BREAK;
@@ -127,7 +129,7 @@ function checkNodes(doc: ReturnType<typeof parseDocument>, file: string): Proble
       if (tag !== undefined && !CORE_TAGS.has(tag)) {
         found = problem(
           "yaml.unsupported_tag",
-          `${file}: the tag ${shortTag(tag)} is not allowed; only plain YAML values are`,
+          `the tag ${shortTag(tag)} is not allowed; only plain YAML values are`,
           { file },
         );
         return visit.BREAK;
@@ -135,7 +137,7 @@ function checkNodes(doc: ReturnType<typeof parseDocument>, file: string): Proble
       if (aliases > MAX_ALIASES) {
         found = problem(
           "yaml.alias_limit",
-          `${file} uses more than ${MAX_ALIASES} aliases`,
+          `uses more than ${MAX_ALIASES} aliases`,
           { file },
         );
         return visit.BREAK;
@@ -151,8 +153,10 @@ function shortTag(tag: string): string {
 }
 
 /** The first line of a YAML error: the sentence and its position, without the source excerpt. */
-function firstLine(message: string): string {
-  return message.split("\n", 1)[0]?.replace(/:$/, "").trim() ?? "";
+/** The first line of a `yaml` error, without its "at line L, column C" (the problem carries them). */
+function withoutPosition(message: string): string {
+  return (message.split("\n", 1)[0] ?? "").replace(/:$/, "")
+    .replace(/ at line \d+, column \d+$/, "").trim();
 }
 
 function fail(error: Problem): YamlResult {

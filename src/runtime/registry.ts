@@ -24,6 +24,10 @@ export interface Problem {
   readonly file?: string;
   /** The field inside that file, as a path such as `routers[0]` or `seed_groups[1].permissions[0]`. */
   readonly path?: string;
+  /** The line in `file` where the problem is, from 1 (manifest problems). */
+  readonly line?: number;
+  /** The column in that line, from 1. */
+  readonly column?: number;
 }
 
 /** A sidebar entry contributed by a plugin's frontend. */

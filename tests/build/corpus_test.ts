@@ -149,10 +149,11 @@ Deno.test("verify lists every corpus problem with plugin, file and field, and ex
   for (const plugin of plugins) {
     for (const error of plugin.errors) {
       const field = error.path ? ` ${error.path}:` : "";
+      const position = error.line === undefined ? "" : `:${error.line}:${error.column}`;
       const line =
         `error   ${plugin.name} tests/fixtures/corpus/plugins/${plugin.name}/${error.file ?? ""}`
           .replace(/\/$/, "") +
-        `:${field} ${error.message} [${error.code}]`;
+        `${position}:${field} ${error.message} [${error.code}]`;
       assert.ok(run.out.includes(line), `missing: ${line}`);
     }
   }

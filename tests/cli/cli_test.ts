@@ -33,7 +33,7 @@ Deno.test("build writes the registry and exits 0 even with a broken plugin", asy
   assert.match(run.out.join("\n"), /2 plugins, 1 mounted, 1 with errors/);
   assert.match(
     run.err.join("\n"),
-    /^error +broken .*data\/plugins\/broken\/plugin\.yaml: routers\[0\]: .*\[router\.not_found\]$/m,
+    /^error +broken .*data\/plugins\/broken\/plugin\.yaml:4:5: routers\[0\]: .*\[router\.not_found\]$/m,
   );
   assert.deepEqual(
     readdirSync(join(tree.root, ".gen")),
@@ -71,7 +71,7 @@ Deno.test("verify names the plugin, file and field of each problem and exits 1",
   const problem = run.out.find((line) => line.startsWith("error"));
   assert.match(
     problem ?? "",
-    /^error +broken \S*data\/plugins\/broken\/plugin\.yaml: routers\[0\]: `backend\/routers\/missing\.ts` is not a file in the plugin \[router\.not_found\]$/,
+    /^error +broken \S*data\/plugins\/broken\/plugin\.yaml:4:5: routers\[0\]: `backend\/routers\/missing\.ts` is not a file in the plugin \[router\.not_found\]$/,
   );
   assert.match(run.out.at(-1) ?? "", /^FAILED/);
 });
