@@ -65,7 +65,7 @@ Deno.test("deno task start builds from DATA_DIR, mounts customer plugins and lis
     assert.doesNotMatch(server.output(), /Admin API closed/);
     assert.match(
       server.output(),
-      /error +broken .*plugin\.yaml: version: is required \[manifest\.missing_field\]/,
+      /error +broken .*plugin\.yaml:1:1: version: is required \[manifest\.missing_field\]/,
     );
   } finally {
     await rebuildDefaults();
