@@ -56,7 +56,7 @@ export async function installVerb(args: CliArgs, io: CliIo): Promise<number> {
     const future = await verify(futureSet(args, staging, name), args);
     const candidate = future.find((plugin) => plugin.name === name && plugin.source === "data");
     if (!candidate || candidate.status !== "mounted") {
-      return refuse(io, name, candidate ? [candidate] : []);
+      return refuse(io, name, candidate ? [{ ...candidate, dir: source }] : []);
     }
 
     const replacing = existsSync(target);
@@ -70,7 +70,7 @@ export async function installVerb(args: CliArgs, io: CliIo): Promise<number> {
       rmSync(target, { recursive: true, force: true });
       if (replacing) renameSync(previous, target);
       writeRegistry(args.outFile, (await rebuild(args)).source);
-      return refuse(io, name, installed ? [installed] : []);
+      return refuse(io, name, installed ? [{ ...installed, dir: source }] : []);
     }
     writeRegistry(args.outFile, result.source);
     io.out(
@@ -197,6 +197,7 @@ function rebuild(args: CliArgs) {
   });
 }
 
+/** Prints why `name` was refused; its problems name the user's folder (`dir`), not the staging. */
 function refuse(io: CliIo, name: string, plugins: readonly VerifiedPlugin[]): number {
   for (const line of formatProblems(plugins).filter((line) => line.startsWith("error"))) {
     io.err(line);

@@ -26,11 +26,11 @@ export function scaffoldFiles(slug: string): Record<string, string> {
   return {
     "plugin.yaml": `name: ${slug}
 version: 0.1.0
-display_name: ${slug}
+display_name: ${titleCase(slug)}
 routers:
   - backend/routers/${slug}.ts:router
 nav:
-  - label: ${slug}
+  - label: ${titleCase(slug)}
     path: /${slug}
 permissions:
   - ${resource}.read
@@ -87,4 +87,10 @@ export function newVerb(args: CliArgs, io: CliIo): number {
   io.out(`created ${displayPath(target)}`);
   io.out(`next: edit its plugin.yaml, then \`deno task build\` and GET /api/${slug}/ping`);
   return 0;
+}
+
+/** `sales-eu` → `Sales Eu`: the scaffold's display name and menu label. */
+function titleCase(slug: string): string {
+  return slug.replace(/^_/, "").split("-").map((word) => word[0]!.toUpperCase() + word.slice(1))
+    .join(" ");
 }

@@ -141,6 +141,11 @@ Deno.test("new scaffolds a plugin that builds and mounts", async () => {
   const build = await cli(["build", "--strict", "--json", ...at(tree.root)]);
   assert.equal(build.code, 0);
   assert.equal(JSON.parse(build.out.join("\n")).plugins[0].status, "mounted");
+  assert.equal(parseManifest(manifestBytes).manifest?.display_name, "Crm");
+  assert.equal((await cli(["new", "sales-eu", ...at(tree.root)])).code, 0);
+  const sales = parseManifest(readFileSync(join(tree.root, "plugins/sales-eu/plugin.yaml")));
+  assert.equal(sales.manifest?.display_name, "Sales Eu", "a Title Case display name");
+  assert.equal(sales.manifest?.nav[0]?.label, "Sales Eu");
   const again = await cli(["new", "crm", ...at(tree.root)]);
   assert.equal(again.code, 1);
   assert.match(again.err.join("\n"), /already exists/);

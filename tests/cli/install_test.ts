@@ -75,7 +75,13 @@ Deno.test("install refuses a plugin with errors and leaves nothing behind", asyn
     const run = await cli(["install", t.from(folder), ...t.flags]);
     assert.equal(run.code, 1, folder);
     assert.match(run.err.join("\n"), message);
+    assert.doesNotMatch(run.err.join("\n"), /\.install-/, "the staging folder is never named");
   }
+  const broken = await cli(["install", t.from("broken"), ...t.flags]);
+  assert.ok(
+    broken.err.some((line) => line.includes(`${t.from("broken")}/plugin.yaml:`)),
+    `the user's own folder is named: ${broken.err.join("\n")}`,
+  );
   assert.deepEqual(t.dataPlugins(), [], "no plugin and no staging folder");
   assert.ok(!existsSync(join(t.flags[1]!, ".gen")), "the registry was not written");
 });
