@@ -30,7 +30,7 @@ const LAYERS: Record<string, Layer> = {
   manifest: { modules: /^runtime\/(registry|reserved_names)\.ts$/, packages: /^(valibot|yaml)$/ },
   build: {
     modules: /^((env|log|manifest)\/mod\.ts|runtime\/[a-z_/]+\.tsx?)$/,
-    packages: /^(node:[a-z_/]+|valibot|yaml)$|^hono(\/|$)/,
+    packages: /^(node:[a-z_/]+|valibot|@valibot\/to-json-schema|yaml)$|^hono(\/|$)/,
   },
   cli: { modules: /^(env|build|log|manifest|runtime)\//, packages: /^node:[a-z_/]+$|^hono$/ },
 };

@@ -5,7 +5,8 @@
  * @module
  */
 import { existsSync, mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
+import { dirname, join, relative, resolve, sep } from "node:path";
+import { MANIFEST_JSON_SCHEMA_FILE } from "../build/manifest_json_schema.ts";
 import { MAX_NAME_LENGTH, PLUGIN_NAME } from "../manifest/schema.ts";
 import type { CliArgs } from "./args.ts";
 import { displayPath } from "./format.ts";
@@ -15,16 +16,21 @@ import type { CliIo } from "./io.ts";
  * The files of a new plugin, by path relative to its folder.
  *
  * @param slug The plugin name.
+ * @param schema Where the manifest's JSON Schema is, relative to the plugin folder (for editors).
  * @returns File contents keyed by relative path.
  * @example
  * ```ts
  * Object.keys(scaffoldFiles("crm")); // ["plugin.yaml", "backend/routers/crm.ts"]
  * ```
  */
-export function scaffoldFiles(slug: string): Record<string, string> {
+export function scaffoldFiles(
+  slug: string,
+  schema = `../../${MANIFEST_JSON_SCHEMA_FILE}`,
+): Record<string, string> {
   const resource = slug.replace(/^_/, "").replaceAll("-", "_").replace(/^(\d)/, "p$1");
   return {
-    "plugin.yaml": `name: ${slug}
+    "plugin.yaml": `# yaml-language-server: $schema=${schema}
+name: ${slug}
 version: 0.1.0
 display_name: ${titleCase(slug)}
 routers:
@@ -76,7 +82,8 @@ export function newVerb(args: CliArgs, io: CliIo): number {
   mkdirSync(dirname(target), { recursive: true });
   const staging = mkdtempSync(join(dirname(target), `.${slug}.new-`));
   try {
-    for (const [file, content] of Object.entries(scaffoldFiles(slug))) {
+    const schema = relative(target, resolve(MANIFEST_JSON_SCHEMA_FILE)).split(sep).join("/");
+    for (const [file, content] of Object.entries(scaffoldFiles(slug, schema))) {
       mkdirSync(dirname(join(staging, file)), { recursive: true });
       writeFileSync(join(staging, file), content);
     }

@@ -14,6 +14,7 @@ export { MAX_MANIFEST_BYTES } from "./safe_yaml.ts";
 export {
   type Manifest,
   type ManifestNavEntry,
+  ManifestSchema,
   type ManifestSeedGroup,
   PLUGIN_NAME,
 } from "./schema.ts";
