@@ -94,7 +94,7 @@ const OPTION_HELP: readonly { flag: string; text: string; verbs?: readonly Verb[
     text: `registry module to write or check (default: ${DEFAULT_REGISTRY_FILE})`,
     verbs: ["build", "verify", "install", "uninstall"],
   },
-  { flag: "--json", text: "machine-readable output", verbs: ["build", "verify", "list"] },
+  { flag: "--json", text: "machine-readable output (one JSON object)" },
   { flag: "--strict", text: "exit 1 when any plugin has errors", verbs: ["build"] },
   { flag: "--data", text: "create the plugin in the data directory", verbs: ["new"] },
   {

@@ -20,7 +20,7 @@ import { MANIFEST_FILE, parseManifest, PLUGIN_NAME } from "../manifest/mod.ts";
 import { compareSemver } from "../manifest/semver.ts";
 import type { CliArgs } from "./args.ts";
 import { displayPath, formatProblems } from "./format.ts";
-import type { CliIo } from "./io.ts";
+import { type CliIo, report, type VerbOutcome } from "./io.ts";
 import { makeStaging } from "./staging.ts";
 
 /**
@@ -33,16 +33,12 @@ import { makeStaging } from "./staging.ts";
 export async function installVerb(args: CliArgs, io: CliIo): Promise<number> {
   const source = resolve(args.positionals[0]!);
   const name = manifestName(source);
-  if (typeof name !== "string") {
-    for (const line of name.problems) io.err(line);
-    return 1;
-  }
+  if (typeof name !== "string") return report(io, args.json, name);
   const dataRoot = resolve(args.dataDir, "plugins");
   const target = join(dataRoot, name);
   const refusal = checkName(args, name, source, target);
   if (refusal) {
-    io.err(`error: ${refusal}`);
-    return 1;
+    return report(io, args.json, { ok: false, message: refusal, data: { plugin: name } });
   }
 
   const staging = makeStaging(dataRoot, "install", name);
@@ -56,7 +52,7 @@ export async function installVerb(args: CliArgs, io: CliIo): Promise<number> {
     const future = await verify(futureSet(args, staging, name), args);
     const candidate = future.find((plugin) => plugin.name === name && plugin.source === "data");
     if (!candidate || candidate.status !== "mounted") {
-      return refuse(io, name, candidate ? [{ ...candidate, dir: source }] : []);
+      return refuse(io, args, name, candidate ? [{ ...candidate, dir: source }] : []);
     }
 
     const replacing = existsSync(target);
@@ -70,16 +66,22 @@ export async function installVerb(args: CliArgs, io: CliIo): Promise<number> {
       rmSync(target, { recursive: true, force: true });
       if (replacing) renameSync(previous, target);
       writeRegistry(args.outFile, (await rebuild(args)).source);
-      return refuse(io, name, installed ? [{ ...installed, dir: source }] : []);
+      return refuse(io, args, name, installed ? [{ ...installed, dir: source }] : []);
     }
     writeRegistry(args.outFile, result.source);
-    io.out(
-      `${replacing ? "upgraded" : "installed"} ${name} ${installed.manifest?.version} in ${
-        displayPath(target)
-      }`,
-    );
-    io.out(`rebuilt ${displayPath(args.outFile)}; restart the server to serve it`);
-    return 0;
+    const action = replacing ? "upgraded" : "installed";
+    return report(io, args.json, {
+      ok: true,
+      message: `${action} ${name} ${installed.manifest?.version} in ${displayPath(target)}\n` +
+        `rebuilt ${displayPath(args.outFile)}; restart the server to serve it`,
+      data: {
+        action,
+        plugin: name,
+        version: installed.manifest?.version,
+        path: target,
+        registry: resolve(args.outFile),
+      },
+    });
   } finally {
     rmSync(staging, { recursive: true, force: true });
   }
@@ -97,12 +99,13 @@ export async function uninstallVerb(args: CliArgs, io: CliIo): Promise<number> {
   const target = resolve(args.dataDir, "plugins", name);
   if (!PLUGIN_NAME.test(name) || !existsSync(target)) {
     const bundled = existsSync(resolve(args.installDir, "plugins", name));
-    io.err(
-      bundled
-        ? `error: ${name} is a bundled plugin; bundled plugins ship with the host and cannot be uninstalled`
-        : `error: no customer plugin ${name} in ${displayPath(resolve(args.dataDir, "plugins"))}`,
-    );
-    return 1;
+    return report(io, args.json, {
+      ok: false,
+      message: bundled
+        ? `${name} is a bundled plugin; bundled plugins ship with the host and cannot be uninstalled`
+        : `no customer plugin ${name} in ${displayPath(resolve(args.dataDir, "plugins"))}`,
+      data: { plugin: name },
+    });
   }
   const trash = makeStaging(resolve(args.dataDir, "plugins"), "uninstall", name);
   try {
@@ -111,34 +114,39 @@ export async function uninstallVerb(args: CliArgs, io: CliIo): Promise<number> {
   } finally {
     rmSync(trash, { recursive: true, force: true });
   }
-  io.out(
-    `uninstalled ${name}; rebuilt ${
+  return report(io, args.json, {
+    ok: true,
+    message: `uninstalled ${name}; rebuilt ${
       displayPath(args.outFile)
     }; restart the server to stop serving it`,
-  );
-  return 0;
+    data: { action: "uninstalled", plugin: name, registry: resolve(args.outFile) },
+  });
 }
 
-/** The manifest's name, or the problems that keep the folder from being a plugin. */
-function manifestName(folder: string): string | { problems: string[] } {
+/** The manifest's name, or why the folder is not a plugin that can be installed. */
+function manifestName(folder: string): string | VerbOutcome {
   let bytes: Uint8Array;
   try {
     bytes = readFileSync(join(folder, MANIFEST_FILE));
   } catch {
     return {
-      problems: [
-        `error: ${displayPath(folder)} has no ${MANIFEST_FILE}; it is not a plugin folder`,
-      ],
+      ok: false,
+      message: `${displayPath(folder)} has no ${MANIFEST_FILE}; it is not a plugin folder`,
+      data: { path: folder, problems: [] },
     };
   }
   const { manifest, errors } = parseManifest(bytes);
   if (manifest) return manifest.name;
+  const file = join(folder, MANIFEST_FILE);
   return {
-    problems: errors.map((error) =>
-      `error   ${displayPath(join(folder, MANIFEST_FILE))}:${
-        error.path ? ` ${error.path}:` : ""
-      } ${error.message} [${error.code}]`
+    ok: false,
+    message: `${displayPath(file)} has errors; nothing was installed`,
+    lines: errors.map((error) =>
+      `error   ${displayPath(file)}${
+        error.line === undefined ? "" : `:${error.line}:${error.column}`
+      }:${error.path ? ` ${error.path}:` : ""} ${error.message} [${error.code}]`
     ),
+    data: { path: folder, problems: errors.map((error) => ({ ...error, file })) },
   };
 }
 
@@ -197,11 +205,22 @@ function rebuild(args: CliArgs) {
   });
 }
 
-/** Prints why `name` was refused; its problems name the user's folder (`dir`), not the staging. */
-function refuse(io: CliIo, name: string, plugins: readonly VerifiedPlugin[]): number {
-  for (const line of formatProblems(plugins).filter((line) => line.startsWith("error"))) {
-    io.err(line);
-  }
-  io.err(`error: ${name} has errors and was not installed; nothing was changed`);
-  return 1;
+/** Reports why `name` was refused; its problems name the user's folder (`dir`), not the staging. */
+function refuse(
+  io: CliIo,
+  args: CliArgs,
+  name: string,
+  plugins: readonly VerifiedPlugin[],
+): number {
+  return report(io, args.json, {
+    ok: false,
+    message: `${name} has errors and was not installed; nothing was changed`,
+    lines: formatProblems(plugins).filter((line) => line.startsWith("error")),
+    data: {
+      plugin: name,
+      problems: plugins.flatMap((plugin) =>
+        plugin.errors.map((error) => ({ ...error, file: join(plugin.dir, error.file ?? "") }))
+      ),
+    },
+  });
 }

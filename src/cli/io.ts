@@ -17,3 +17,42 @@ export const consoleIo: CliIo = {
   out: (line) => console.log(line),
   err: (line) => console.error(line),
 };
+
+/** How a verb ended, for people (lines) and for machines (`--json`: one object). */
+export interface VerbOutcome {
+  /** Whether the verb did what it was asked. */
+  readonly ok: boolean;
+  /** What was done, or why nothing was (lines for people; one string in JSON). */
+  readonly message: string;
+  /** Problem lines shown to people before the message. */
+  readonly lines?: readonly string[];
+  /** The JSON object's other fields (`plugin`, `path`, `problems`, …). */
+  readonly data?: Readonly<Record<string, unknown>>;
+}
+
+/**
+ * Writes a verb's outcome and gives its exit code: with `json`, one JSON object on standard output
+ * (`{ ok, message, … }`); otherwise the problem lines and the message, on standard error when the
+ * verb failed (as `error: …`).
+ *
+ * @param io Where to write.
+ * @param json Whether machine-readable output was asked for.
+ * @param outcome The outcome.
+ * @returns 0 when it went well, 1 otherwise.
+ * @example
+ * ```ts
+ * report(consoleIo, false, { ok: true, message: "created plugins/crm" }); // 0
+ * ```
+ */
+export function report(io: CliIo, json: boolean, outcome: VerbOutcome): number {
+  if (json) {
+    io.out(JSON.stringify({ ok: outcome.ok, message: outcome.message, ...outcome.data }, null, 2));
+  } else {
+    for (const line of outcome.lines ?? []) io.err(line);
+    for (const line of outcome.message.split("\n")) {
+      if (outcome.ok) io.out(line);
+      else io.err(`error: ${line}`);
+    }
+  }
+  return outcome.ok ? 0 : 1;
+}

@@ -10,7 +10,7 @@ import { MANIFEST_JSON_SCHEMA_FILE } from "../build/manifest_json_schema.ts";
 import { MAX_NAME_LENGTH, PLUGIN_NAME } from "../manifest/schema.ts";
 import type { CliArgs } from "./args.ts";
 import { displayPath } from "./format.ts";
-import type { CliIo } from "./io.ts";
+import { type CliIo, report } from "./io.ts";
 
 /**
  * The files of a new plugin, by path relative to its folder.
@@ -68,16 +68,20 @@ export const router = new Hono().get("/ping", (c) => c.json({ ok: true, plugin: 
 export function newVerb(args: CliArgs, io: CliIo): number {
   const slug = args.positionals[0]!;
   if (!PLUGIN_NAME.test(slug) || slug.length > MAX_NAME_LENGTH) {
-    io.err(
-      `error: \`${slug}\` is not a plugin name: lowercase letters, digits and single hyphens, ` +
+    return report(io, args.json, {
+      ok: false,
+      message: `\`${slug}\` is not a plugin name: lowercase letters, digits and single hyphens, ` +
         `at most ${MAX_NAME_LENGTH} characters, optionally one leading \`_\``,
-    );
-    return 1;
+      data: { plugin: slug },
+    });
   }
   const target = resolve(args.data ? args.dataDir : args.installDir, "plugins", slug);
   if (existsSync(target)) {
-    io.err(`error: ${displayPath(target)} already exists; choose another name or remove it first`);
-    return 1;
+    return report(io, args.json, {
+      ok: false,
+      message: `${displayPath(target)} already exists; choose another name or remove it first`,
+      data: { plugin: slug, path: target },
+    });
   }
   mkdirSync(dirname(target), { recursive: true });
   const staging = mkdtempSync(join(dirname(target), `.${slug}.new-`));
@@ -91,9 +95,12 @@ export function newVerb(args: CliArgs, io: CliIo): number {
   } finally {
     rmSync(staging, { recursive: true, force: true });
   }
-  io.out(`created ${displayPath(target)}`);
-  io.out(`next: edit its plugin.yaml, then \`deno task build\` and GET /api/${slug}/ping`);
-  return 0;
+  return report(io, args.json, {
+    ok: true,
+    message: `created ${displayPath(target)}\n` +
+      `next: edit its plugin.yaml, then \`deno task build\` and GET /api/${slug}/ping`,
+    data: { plugin: slug, path: target, files: Object.keys(scaffoldFiles(slug)) },
+  });
 }
 
 /** `sales-eu` → `Sales Eu`: the scaffold's display name and menu label. */

@@ -29,6 +29,7 @@ function setup() {
     "clash/plugin.yaml": manifest("clash", "permissions: [ledger.read]"),
     "crm/plugin.yaml": manifest("crm"),
     "not-a-plugin/README.md": "hello",
+    "bad-version/plugin.yaml": "name: bad-version\nversion: one\n",
   });
   const flags = [
     "--install-dir",
@@ -70,6 +71,10 @@ Deno.test("install refuses a plugin with errors and leaves nothing behind", asyn
     const [folder, message] of [
       ["broken", /router\.not_found[\s\S]*broken has errors and was not installed/],
       ["not-a-plugin", /has no plugin\.yaml; it is not a plugin folder/],
+      [
+        "bad-version",
+        /bad-version\/plugin\.yaml:2:1: version: `one` is not semver .*\[manifest\.invalid_version\]/,
+      ],
     ] as const
   ) {
     const run = await cli(["install", t.from(folder), ...t.flags]);
@@ -115,6 +120,41 @@ Deno.test("install refuses a name that is taken, and --force only upgrades", asy
   assert.match(upgrade.out[0]!, /^upgraded finance 2\.0\.0/);
   assert.match(readFileSync(join(t.flags[3]!, "plugins/finance/r.ts"), "utf8"), /finance v2/);
   assert.deepEqual(t.dataPlugins(), ["finance"]);
+});
+
+Deno.test("install, uninstall and new answer one JSON object with --json", async () => {
+  using t = setup();
+  const installed = await cli(["install", t.from("finance"), "--json", ...t.flags]);
+  assert.equal(installed.code, 0);
+  const done = JSON.parse(installed.out.join("\n"));
+  assert.equal(done.ok, true);
+  assert.equal(done.action, "installed");
+  assert.equal(done.plugin, "finance");
+  assert.equal(done.version, "1.0.0");
+  const refused = await cli(["install", t.from("broken"), "--json", ...t.flags]);
+  assert.equal(refused.code, 1);
+  const why = JSON.parse(refused.out.join("\n"));
+  assert.equal(why.ok, false);
+  assert.deepEqual(why.problems.map((p: { code: string }) => p.code), ["router.not_found"]);
+  assert.equal(why.problems[0].file, `${t.from("broken")}/plugin.yaml`);
+  assert.deepEqual([why.problems[0].line, why.problems[0].column], [4, 5]);
+  assert.deepEqual(refused.err, [], "nothing but the JSON object");
+  const bad = JSON.parse(
+    (await cli(["install", t.from("bad-version"), "--json", ...t.flags])).out.join("\n"),
+  );
+  assert.equal(bad.problems[0].code, "manifest.invalid_version");
+  const removed = await cli(["uninstall", "finance", "--json", ...t.flags]);
+  assert.deepEqual(
+    { ...JSON.parse(removed.out.join("\n")), message: "", registry: "" },
+    { ok: true, message: "", action: "uninstalled", plugin: "finance", registry: "" },
+  );
+  const created = await cli(["new", "ledger", "--data", "--json", ...t.flags]);
+  const scaffold = JSON.parse(created.out.join("\n"));
+  assert.equal(scaffold.ok, true);
+  assert.deepEqual(scaffold.files, ["plugin.yaml", "backend/routers/ledger.ts"]);
+  const taken = await cli(["new", "ledger", "--data", "--json", ...t.flags]);
+  assert.equal(taken.code, 1);
+  assert.match(JSON.parse(taken.out.join("\n")).message, /already exists/);
 });
 
 Deno.test("uninstall removes a customer plugin, refuses bundled and unknown ones", async () => {
