@@ -3,6 +3,8 @@
  *
  * @module
  */
+import process from "node:process";
+import { styleText } from "node:util";
 
 /** The CLI's output streams, line by line. */
 export interface CliIo {
@@ -12,10 +14,21 @@ export interface CliIo {
   err(line: string): void;
 }
 
+/** A line's leading level word (`error`, `warning`), coloured at the terminal only. */
+const LEVEL = /^(error|warning)\b/;
+
+/** The line with its level coloured when `stream` is a terminal and `NO_COLOR` is unset. */
+function coloured(line: string, stream: NodeJS.WriteStream): string {
+  return line.replace(
+    LEVEL,
+    (level) => styleText(level === "error" ? "red" : "yellow", level, { stream }),
+  );
+}
+
 /** The process's standard output and standard error. */
 export const consoleIo: CliIo = {
-  out: (line) => console.log(line),
-  err: (line) => console.error(line),
+  out: (line) => console.log(coloured(line, process.stdout)),
+  err: (line) => console.error(coloured(line, process.stderr)),
 };
 
 /** How a verb ended, for people (lines) and for machines (`--json`: one object). */

@@ -214,3 +214,24 @@ Deno.test("a mistyped verb or option gets a suggestion; a far-off one does not",
   const far = await cli(["deploy"]);
   assert.equal(far.err[0], "error: unknown verb `deploy`");
 });
+
+Deno.test("problem levels are coloured at a terminal only, and never with NO_COLOR", async () => {
+  using tree = makeTree(brokenCustomer);
+  const verify = `${Deno.execPath()} run -A --config ${Deno.cwd()}/deno.json ` +
+    `${Deno.cwd()}/src/cli/tasks/plugins.ts verify ${at(tree.root).join(" ")}`;
+  const run = async (command: string, args: string[], env: Record<string, string> = {}) => {
+    const output = await new Deno.Command(command, { args, env, stdout: "piped", stderr: "piped" })
+      .output();
+    return new TextDecoder().decode(output.stdout);
+  };
+  // `script` (util-linux) gives the command a pseudo-terminal.
+  const terminal = await run("script", ["-qc", verify, "/dev/null"]);
+  const ESC = String.fromCharCode(27);
+  assert.ok(terminal.includes(`${ESC}[31merror${ESC}[39m   broken `), JSON.stringify(terminal));
+  const noColor = await run("script", ["-qc", verify, "/dev/null"], { NO_COLOR: "1" });
+  assert.match(noColor, /^error +broken /m);
+  assert.ok(!noColor.includes(ESC), "NO_COLOR is respected");
+  const piped = await run("sh", ["-c", verify]);
+  assert.match(piped, /^error +broken /m);
+  assert.ok(!piped.includes(ESC), "no colours into a pipe");
+});
