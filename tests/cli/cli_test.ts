@@ -219,9 +219,20 @@ Deno.test("problem levels are coloured at a terminal only, and never with NO_COL
   using tree = makeTree(brokenCustomer);
   const verify = `${Deno.execPath()} run -A --config ${Deno.cwd()}/deno.json ` +
     `${Deno.cwd()}/src/cli/tasks/plugins.ts verify ${at(tree.root).join(" ")}`;
+  // A clean environment: `CI` (set in CI) makes terminals colourless, as in Node.
+  const base = {
+    PATH: Deno.env.get("PATH") ?? "",
+    HOME: Deno.env.get("HOME") ?? "/",
+    TERM: "xterm",
+  };
   const run = async (command: string, args: string[], env: Record<string, string> = {}) => {
-    const output = await new Deno.Command(command, { args, env, stdout: "piped", stderr: "piped" })
-      .output();
+    const output = await new Deno.Command(command, {
+      args,
+      env: { ...base, ...env },
+      clearEnv: true,
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
     return new TextDecoder().decode(output.stdout);
   };
   // `script` (util-linux) gives the command a pseudo-terminal.
