@@ -13,7 +13,7 @@ import { pluginsReport, type PluginSummary } from "../runtime/plugins_report.ts"
  * One problem on one line: `<level> <plugin> <file>[:<line>:<column>]: <field>: <message> [<code>]`
  * (the `file:line:col` form editors and CI problem matchers read).
  *
- * @param plugin The plugin the problem belongs to.
+ * @param plugin The plugin the problem belongs to: its folder, and its name when it has one.
  * @param item The problem.
  * @param level `error` or `warning`.
  * @returns The line, with the file shown relative to the working directory when it is below it.
@@ -26,16 +26,15 @@ import { pluginsReport, type PluginSummary } from "../runtime/plugins_report.ts"
  * ```
  */
 export function formatProblem(
-  plugin: VerifiedPlugin,
+  plugin: { readonly name?: string; readonly dir: string },
   item: Problem,
   level: "error" | "warning",
 ): string {
   const file = displayPath(item.file ? join(plugin.dir, item.file) : plugin.dir);
   const position = item.line === undefined ? "" : `:${item.line}:${item.column ?? 1}`;
   const field = item.path ? ` ${item.path}:` : "";
-  return `${
-    level.padEnd(7)
-  } ${plugin.name} ${file}${position}:${field} ${item.message} [${item.code}]`;
+  const name = plugin.name ? `${plugin.name} ` : "";
+  return `${level.padEnd(7)} ${name}${file}${position}:${field} ${item.message} [${item.code}]`;
 }
 
 /**

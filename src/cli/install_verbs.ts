@@ -19,7 +19,7 @@ import {
 import { MANIFEST_FILE, parseManifest, PLUGIN_NAME } from "../manifest/mod.ts";
 import { compareSemver } from "../manifest/semver.ts";
 import type { CliArgs } from "./args.ts";
-import { displayPath, formatProblems } from "./format.ts";
+import { displayPath, formatProblem, formatProblems } from "./format.ts";
 import { type CliIo, report, type VerbOutcome } from "./io.ts";
 import { makeStaging } from "./staging.ts";
 
@@ -141,11 +141,7 @@ function manifestName(folder: string): string | VerbOutcome {
   return {
     ok: false,
     message: `${displayPath(file)} has errors; nothing was installed`,
-    lines: errors.map((error) =>
-      `error   ${displayPath(file)}${
-        error.line === undefined ? "" : `:${error.line}:${error.column}`
-      }:${error.path ? ` ${error.path}:` : ""} ${error.message} [${error.code}]`
-    ),
+    lines: errors.map((error) => formatProblem({ dir: folder }, error, "error")),
     data: { path: folder, problems: errors.map((error) => ({ ...error, file })) },
   };
 }

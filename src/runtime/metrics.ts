@@ -146,11 +146,7 @@ export class PluginMetrics {
       "Requests a plugin's handlers answered, by status class.",
     );
     for (const [plugin, counters] of plugins) {
-      for (const [statusClass, count] of counters.byClass) {
-        lines.push(
-          `honeyframe_plugin_requests_total${labels({ plugin, class: statusClass })} ${count}`,
-        );
-      }
+      lines.push(...samples("honeyframe_plugin_requests_total", plugin, "class", counters.byClass));
     }
     family(
       "honeyframe_plugin_failures_total",
@@ -158,9 +154,7 @@ export class PluginMetrics {
       "Requests a plugin failed: its handler threw (exception) or did not answer in time (timeout).",
     );
     for (const [plugin, counters] of plugins) {
-      for (const [kind, count] of counters.failures) {
-        lines.push(`honeyframe_plugin_failures_total${labels({ plugin, kind })} ${count}`);
-      }
+      lines.push(...samples("honeyframe_plugin_failures_total", plugin, "kind", counters.failures));
     }
     family(
       "honeyframe_plugin_request_duration_seconds",
@@ -193,6 +187,16 @@ export class PluginMetrics {
     if (!counters) this.#plugins.set(plugin, counters = new PluginCounters());
     return counters;
   }
+}
+
+/** One sample per entry of a plugin's counter map, labelled by plugin and the entry's key. */
+function samples(
+  name: string,
+  plugin: string,
+  label: string,
+  counts: ReadonlyMap<string, number>,
+): string[] {
+  return [...counts].map(([key, count]) => `${name}${labels({ plugin, [label]: key })} ${count}`);
 }
 
 /** `{name="value",…}` with values escaped as the text format requires. */

@@ -66,9 +66,7 @@ function PluginCard(
         <dd>{plugin.version ?? "—"}</dd>
         <dt>Health</dt>
         <dd>
-          {props.health?.ok === null || !props.health
-            ? <span class="meta">{props.health?.detail ?? "—"}</span>
-            : <HealthBadge health={props.health} />}
+          <HealthBadge health={props.health} explain />
         </dd>
         <dt>Source</dt>
         <dd>{sourceLabel(plugin.source)} ({plugin.source})</dd>

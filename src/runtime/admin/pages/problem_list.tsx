@@ -59,13 +59,17 @@ export function StatusBadge(props: { status: RuntimeStatus }) {
 /**
  * A plugin's health, when its checks ran: a badge and the detail.
  *
- * @param props The health, if it was checked.
- * @returns The badge, or a dash.
+ * @param props The health, if it was checked; `explain`: say why no check ran instead of a dash.
+ * @returns The badge, or a dash (or the reason).
  */
-export function HealthBadge(props: { health?: PluginHealth }) {
+export function HealthBadge(props: { health?: PluginHealth; explain?: boolean }) {
   const { health } = props;
   if (!health || health.ok === null) {
-    return <span class="meta" title={health?.detail}>—</span>;
+    return (
+      <span class="meta" title={health?.detail}>
+        {props.explain ? health?.detail ?? "—" : "—"}
+      </span>
+    );
   }
   return (
     <span>
