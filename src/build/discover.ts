@@ -15,6 +15,7 @@ import {
   problem,
 } from "../manifest/mod.ts";
 import type { PluginSource } from "../runtime/registry.ts";
+import type { BuildCache } from "./build_cache.ts";
 import { RESERVED_PLUGIN_NAMES } from "../runtime/reserved_names.ts";
 
 /** Plugins of the same name sort install first: the install one wins. */
@@ -53,20 +54,21 @@ export interface DiscoveredPlugin {
  * The result is sorted by name, install before data.
  *
  * @param roots The install and data directories.
+ * @param cache Earlier results to reuse for folders whose contents did not change.
  * @returns Every plugin folder found, with its problems.
  * @example
  * ```ts
  * const plugins = discover({ installDir: ".", dataDir: "./data" });
  * ```
  */
-export function discover(roots: PluginRoots): DiscoveredPlugin[] {
+export function discover(roots: PluginRoots, cache?: BuildCache): DiscoveredPlugin[] {
   const installRoot = resolve(roots.installDir, "plugins");
   const dataRoot = resolve(roots.dataDir, "plugins");
+  const read = (source: PluginSource) => (dir: string) =>
+    cache ? cache.discovered(dir, source, () => readPlugin(dir, source)) : readPlugin(dir, source);
   const found = [
-    ...pluginFolders(installRoot).map((dir) => readPlugin(dir, "install")),
-    ...(sameFolder(installRoot, dataRoot)
-      ? []
-      : pluginFolders(dataRoot).map((dir) => readPlugin(dir, "data"))),
+    ...pluginFolders(installRoot).map(read("install")),
+    ...(sameFolder(installRoot, dataRoot) ? [] : pluginFolders(dataRoot).map(read("data"))),
   ];
   found.sort((a, b) => compare(a.name, b.name) || SOURCE_ORDER[a.source] - SOURCE_ORDER[b.source]);
   return markShadowed(found);

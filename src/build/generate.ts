@@ -9,6 +9,7 @@
  */
 import { dirname, relative, sep } from "node:path";
 import { fileURLToPath } from "node:url";
+import type { BuildCache } from "./build_cache.ts";
 import { moduleIdentifiers } from "./identifiers.ts";
 import { permissionCatalog } from "./permission_catalog.ts";
 import { preparedRouterSource } from "./prepared_router.ts";
@@ -24,6 +25,7 @@ const RUNTIME_REGISTRY = fileURLToPath(new URL("../runtime/registry.ts", import.
  * @param plugins The verified plugins, sorted as discovery sorted them.
  * @param fingerprint The fingerprint of the inputs.
  * @param outFile Where the module will be written (import paths are relative to it).
+ * @param cache Where an earlier build's route matcher is kept.
  * @returns The TypeScript source of the registry.
  * @example
  * ```ts
@@ -38,9 +40,10 @@ export function generateRegistry(
   plugins: readonly VerifiedPlugin[],
   fingerprint: string,
   outFile: string,
+  cache?: BuildCache,
 ): string {
   const outDir = dirname(outFile);
-  const prepared = preparedRouterSource(plugins);
+  const prepared = preparedRouterSource(plugins, cache);
   const router = prepared === undefined ? undefined : new Code(`() => (${prepared})`);
   const permissions = permissionCatalog(
     plugins

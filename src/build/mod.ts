@@ -3,17 +3,20 @@
  *
  * @module
  */
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
-import { dirname, resolve } from "node:path";
+import { readFileSync } from "node:fs";
+import { resolve } from "node:path";
+import { BuildCache, cacheFileFor } from "./build_cache.ts";
 import { discover, type PluginRoots } from "./discover.ts";
 import { fingerprintInputs } from "./fingerprint.ts";
 import { generateRegistry } from "./generate.ts";
 import { type VerifiedPlugin, verify, type VerifyOptions } from "./verify.ts";
+import { writeFileAtomically } from "./write_atomically.ts";
 
 export type { DiscoveredPlugin, PluginRoots } from "./discover.ts";
 export type { VerifiedFrontend, VerifiedPlugin, VerifiedRouter, VerifyOptions } from "./verify.ts";
 export type { AppRoute } from "./export_kind.ts";
-export { discover, fingerprintInputs, generateRegistry, verify };
+export type { CacheStats } from "./build_cache.ts";
+export { BuildCache, cacheFileFor, discover, fingerprintInputs, generateRegistry, verify };
 
 /** The default location of the generated registry, relative to the working directory. */
 export const DEFAULT_REGISTRY_FILE = ".gen/registry.ts";
@@ -22,6 +25,8 @@ export const DEFAULT_REGISTRY_FILE = ".gen/registry.ts";
 export interface BuildOptions extends PluginRoots, VerifyOptions {
   /** Where the registry module goes (import paths in it are relative to this file). */
   readonly outFile: string;
+  /** Results of earlier builds to reuse for unchanged plugins (none: every plugin is checked). */
+  readonly cache?: BuildCache;
 }
 
 /** What a build produced. */
@@ -46,10 +51,13 @@ export interface BuildResult {
  * ```
  */
 export async function buildRegistry(options: BuildOptions): Promise<BuildResult> {
-  const plugins = await verify(discover(options), options);
-  const fingerprint = fingerprintInputs(plugins);
+  const plugins = await verify(discover(options, options.cache), options);
+  const fingerprint = fingerprintInputs(
+    plugins,
+    options.cache ? (dir) => options.cache!.digestOf(dir) : undefined,
+  );
   const outFile = resolve(options.outFile);
-  const source = generateRegistry(plugins, fingerprint, outFile);
+  const source = generateRegistry(plugins, fingerprint, outFile, options.cache);
   return { plugins, fingerprint, source };
 }
 
@@ -66,14 +74,7 @@ export async function buildRegistry(options: BuildOptions): Promise<BuildResult>
  * ```
  */
 export function writeRegistry(outFile: string, source: string): void {
-  mkdirSync(dirname(outFile), { recursive: true });
-  const temporary = `${outFile}.${process.pid}.tmp`;
-  try {
-    writeFileSync(temporary, source);
-    renameSync(temporary, outFile);
-  } finally {
-    rmSync(temporary, { force: true });
-  }
+  writeFileAtomically(outFile, source);
 }
 
 /**

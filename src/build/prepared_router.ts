@@ -12,6 +12,7 @@ import { Hono } from "hono";
 import { RegExpRouter, serializeInitParams } from "hono/router/reg-exp-router";
 import { createApp } from "../runtime/app.tsx";
 import type { Registry, RegistryPlugin } from "../runtime/registry.ts";
+import type { BuildCache } from "./build_cache.ts";
 import { registryRecord } from "./registry_record.ts";
 import type { VerifiedPlugin } from "./verify.ts";
 import { SILENT_LOGGER } from "../log/mod.ts";
@@ -20,6 +21,7 @@ import { SILENT_LOGGER } from "../log/mod.ts";
  * Compiles the route matcher of the app a registry of these plugins will create.
  *
  * @param plugins The verified plugins.
+ * @param cache Where an earlier build's matcher for the same paths is kept.
  * @returns The router's constructor parameters as TypeScript source, or `undefined` when a route
  * shape cannot be prepared (the app then uses Hono's default router).
  * @example
@@ -30,16 +32,32 @@ import { SILENT_LOGGER } from "../log/mod.ts";
  * const source = preparedRouterSource(plugins); // "[{\"ALL\":[/^…$/,…]},{…}]"
  * ```
  */
-export function preparedRouterSource(plugins: readonly VerifiedPlugin[]): string | undefined {
-  const app = createApp(standInRegistry(plugins), { log: SILENT_LOGGER });
-  const paths = [...new Set(app.routes.map((route) => route.path))];
-  try {
-    return serializeInitParams(
-      preparedRouterParams(paths) as unknown as Parameters<typeof serializeInitParams>[0],
-    );
-  } catch {
-    return undefined;
-  }
+export function preparedRouterSource(
+  plugins: readonly VerifiedPlugin[],
+  cache?: BuildCache,
+): string | undefined {
+  const compile = () => {
+    const app = createApp(standInRegistry(plugins), { log: SILENT_LOGGER });
+    const paths = [...new Set(app.routes.map((route) => route.path))];
+    try {
+      return serializeInitParams(
+        preparedRouterParams(paths) as unknown as Parameters<typeof serializeInitParams>[0],
+      );
+    } catch {
+      return undefined;
+    }
+  };
+  return cache ? cache.preparedRouter(routeInputs(plugins), compile) : compile();
+}
+
+/** What the stand-in registry's routes are made of: each plugin's status, routes and pages. */
+function routeInputs(plugins: readonly VerifiedPlugin[]): string {
+  return JSON.stringify(plugins.map((plugin) => [
+    plugin.name,
+    plugin.status,
+    plugin.routers.map((router) => [router.spec, router.routes]),
+    plugin.frontend?.pages ?? [],
+  ]));
 }
 
 /** The matcher of every method, with handler lists, as `RegExpRouter` builds it. */

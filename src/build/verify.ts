@@ -7,9 +7,16 @@
  */
 import { realpathSync } from "node:fs";
 import process from "node:process";
-import { locateProblems, MANIFEST_FILE, type Problem, type RouterSpec } from "../manifest/mod.ts";
+import {
+  locateProblems,
+  type Manifest,
+  MANIFEST_FILE,
+  type Problem,
+  type RouterSpec,
+} from "../manifest/mod.ts";
 import type { PluginStatus, RouteEntry } from "../runtime/registry.ts";
 import { checkDbtWorkspace } from "./dbt_workspace_check.ts";
+import type { BuildCache } from "./build_cache.ts";
 import type { DiscoveredPlugin } from "./discover.ts";
 import type { AppRoute } from "./export_kind.ts";
 import { checkFrontend, checkRouter, type ModuleCheckContext } from "./module_checks.ts";
@@ -52,6 +59,20 @@ export interface VerifiedPlugin extends DiscoveredPlugin {
   readonly frontend?: VerifiedFrontend;
 }
 
+/** What checking a plugin's modules found: a function of the plugin folder's contents. */
+export interface PluginChecks {
+  /** Problems that keep the plugin from being mounted. */
+  readonly errors: readonly Problem[];
+  /** Problems that do not. */
+  readonly warnings: readonly Problem[];
+  /** The routers that verified. */
+  readonly routers: readonly VerifiedRouter[];
+  /** Their route table. */
+  readonly routes: readonly RouteEntry[];
+  /** The verified frontend entry, when it has one. */
+  readonly frontend?: VerifiedFrontend;
+}
+
 /** How many plugins are verified at once, each lane with its own import worker. */
 const VERIFY_LANES = Math.min(4, globalThis.navigator?.hardwareConcurrency ?? 2);
 
@@ -63,6 +84,8 @@ export interface VerifyOptions {
   readonly hostDir?: string;
   /** The environment whose secret values are redacted from messages (`process.env` by default). */
   readonly env?: Readonly<Record<string, string | undefined>>;
+  /** Earlier results to reuse for plugins whose folders did not change. */
+  readonly cache?: BuildCache;
 }
 
 /**
@@ -90,7 +113,7 @@ export async function verify(
     using inspector = new ModuleInspector(options.importTimeoutMs, readable);
     const context = { inspector, hostDir: options.hostDir ?? process.cwd() };
     for (let index = lane; index < plugins.length; index += lanes) {
-      verified[index] = await verifyPlugin(plugins[index]!, context);
+      verified[index] = await verifyPlugin(plugins[index]!, context, options.cache);
     }
   }));
   const secrets = secretValues(options.env ?? process.env);
@@ -107,29 +130,16 @@ export async function verify(
 async function verifyPlugin(
   plugin: DiscoveredPlugin,
   context: ModuleCheckContext,
+  cache: BuildCache | undefined,
 ): Promise<VerifiedPlugin> {
   const { manifest } = plugin;
   if (plugin.shadowed) return { ...plugin, status: "shadowed", routers: [], routes: [] };
   if (!manifest) return { ...plugin, status: "error", routers: [], routes: [] };
 
-  const errors = [...plugin.errors];
-  if (manifest.dbt_workspace !== undefined) {
-    errors.push(...checkDbtWorkspace(plugin.dir, manifest.dbt_workspace));
-  }
-  let frontend: VerifiedFrontend | undefined;
-  if (manifest.frontend_entry !== undefined) {
-    const result = await checkFrontend(plugin.dir, manifest.frontend_entry, context);
-    if ("code" in result) errors.push(result);
-    else frontend = result;
-  }
-  const warnings = [...plugin.warnings, ...navWarnings(manifest.nav, frontend?.pages ?? [])];
-  const routers: VerifiedRouter[] = [];
-  for (const [index, spec] of manifest.routers.entries()) {
-    const result = await checkRouter(plugin.dir, spec, `routers[${index}]`, context);
-    if ("code" in result) errors.push(result);
-    else routers.push(result);
-  }
-  const routes = pluginRoutes(plugin.name, routers);
+  const check = () => checkPlugin(plugin.dir, manifest, context);
+  const { routers, routes, frontend, ...found } = await (cache?.checks(plugin, check) ?? check());
+  const errors = [...plugin.errors, ...found.errors];
+  const warnings = [...plugin.warnings, ...found.warnings];
   return errors.length > 0
     ? { ...plugin, errors, warnings, status: "error", routers: [], routes }
     : {
@@ -140,6 +150,33 @@ async function verifyPlugin(
       routes,
       ...(frontend ? { frontend } : {}),
     };
+}
+
+/** Checks everything a valid manifest points at: its dbt workspace, frontend and routers. */
+async function checkPlugin(
+  dir: string,
+  manifest: Manifest,
+  context: ModuleCheckContext,
+): Promise<PluginChecks> {
+  const errors: Problem[] = [];
+  if (manifest.dbt_workspace !== undefined) {
+    errors.push(...checkDbtWorkspace(dir, manifest.dbt_workspace));
+  }
+  let frontend: VerifiedFrontend | undefined;
+  if (manifest.frontend_entry !== undefined) {
+    const result = await checkFrontend(dir, manifest.frontend_entry, context);
+    if ("code" in result) errors.push(result);
+    else frontend = result;
+  }
+  const warnings = navWarnings(manifest.nav, frontend?.pages ?? []);
+  const routers: VerifiedRouter[] = [];
+  for (const [index, spec] of manifest.routers.entries()) {
+    const result = await checkRouter(dir, spec, `routers[${index}]`, context);
+    if ("code" in result) errors.push(result);
+    else routers.push(result);
+  }
+  const routes = pluginRoutes(manifest.name, routers);
+  return { errors, warnings, routers, routes, ...(frontend ? { frontend } : {}) };
 }
 
 /** A plugin folder and, when it is a link, the folder it leads to. */

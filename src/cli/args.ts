@@ -42,6 +42,8 @@ export interface CliArgs {
   readonly data: boolean;
   /** `install` may replace an installed data plugin with a newer version. */
   readonly force: boolean;
+  /** Whether `build`, `verify` and `list` reuse earlier results for unchanged plugins. */
+  readonly useCache: boolean;
   /** Time limit for importing one router module at build time, in milliseconds. */
   readonly importTimeoutMs: number;
   /** The environment; the values of its secrets are redacted from every problem shown. */
@@ -106,6 +108,11 @@ const OPTION_HELP: readonly { flag: string; text: string; verbs?: readonly Verb[
     flag: "--import-timeout <ms>",
     text: `time limit for importing one router (default: ${DEFAULT_IMPORT_TIMEOUT_MS})`,
     verbs: ["build", "verify", "list", "install", "uninstall"],
+  },
+  {
+    flag: "--no-cache",
+    text: "check every plugin again instead of reusing the results of the last build",
+    verbs: ["build", "verify", "list"],
   },
   { flag: "-h, --help", text: "show this help (`<verb> --help`: that verb's)" },
   { flag: "--version", text: "show the version of Honeyframe Edge" },
@@ -194,6 +201,7 @@ export function parseCliArgs(
         data: { type: "boolean", default: false },
         force: { type: "boolean", default: false },
         "import-timeout": { type: "string" },
+        "no-cache": { type: "boolean", default: false },
         help: { type: "boolean", short: "h", default: false },
         version: { type: "boolean", default: false },
       },
@@ -234,6 +242,7 @@ export function parseCliArgs(
     strict: values.strict,
     data: values.data,
     force: values.force,
+    useCache: !values["no-cache"],
     importTimeoutMs: parseTimeout(values["import-timeout"]),
     env,
   };

@@ -3,7 +3,14 @@
  *
  * @module
  */
-import { buildRegistry, type BuildResult, registryState, writeRegistry } from "../build/mod.ts";
+import {
+  BuildCache,
+  buildRegistry,
+  type BuildResult,
+  cacheFileFor,
+  registryState,
+  writeRegistry,
+} from "../build/mod.ts";
 import type { CliArgs } from "./args.ts";
 import { displayPath, formatProblems, formatTable, pluginListing } from "./format.ts";
 import type { CliIo } from "./io.ts";
@@ -16,8 +23,10 @@ import type { CliIo } from "./io.ts";
  * @returns The exit code.
  */
 export async function buildVerb(args: CliArgs, io: CliIo): Promise<number> {
-  const result = await runBuild(args);
+  const cache = openCache(args, io);
+  const result = await runBuild(args, cache);
   writeRegistry(args.outFile, result.source);
+  cache?.save(cacheFileFor(args.outFile));
   const failed = args.strict && hasErrors(result);
   if (args.json) {
     io.out(
@@ -46,7 +55,7 @@ export async function buildVerb(args: CliArgs, io: CliIo): Promise<number> {
  * @returns The exit code.
  */
 export async function verifyVerb(args: CliArgs, io: CliIo): Promise<number> {
-  const result = await runBuild(args);
+  const result = await runBuild(args, openCache(args, io));
   const state = registryState(args.outFile, result.source);
   const ok = !hasErrors(result) && state !== "stale";
   if (args.json) {
@@ -79,21 +88,33 @@ export async function verifyVerb(args: CliArgs, io: CliIo): Promise<number> {
  * @returns Always 0.
  */
 export async function listVerb(args: CliArgs, io: CliIo): Promise<number> {
-  const result = await runBuild(args);
+  const result = await runBuild(args, openCache(args, io));
   const listing = pluginListing(result.plugins, result.fingerprint);
   if (args.json) io.out(JSON.stringify(listing, null, 2));
   else for (const line of formatTable(listing.plugins)) io.out(line);
   return 0;
 }
 
-function runBuild(args: CliArgs): Promise<BuildResult> {
+function runBuild(args: CliArgs, cache: BuildCache | undefined): Promise<BuildResult> {
   return buildRegistry({
     installDir: args.installDir,
     dataDir: args.dataDir,
     outFile: args.outFile,
     importTimeoutMs: args.importTimeoutMs,
     env: args.env,
+    ...(cache ? { cache } : {}),
   });
+}
+
+/** The results of the last build, unless `--no-cache`; a cache that cannot be trusted is noted. */
+function openCache(args: CliArgs, io: CliIo): BuildCache | undefined {
+  if (!args.useCache) return undefined;
+  const file = cacheFileFor(args.outFile);
+  const cache = BuildCache.load(file);
+  if (cache.ignored) {
+    io.err(`note: ignored ${displayPath(file)} (${cache.ignored}); checking every plugin`);
+  }
+  return cache;
 }
 
 function hasErrors(result: BuildResult): boolean {

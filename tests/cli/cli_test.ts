@@ -37,8 +37,8 @@ Deno.test("build writes the registry and exits 0 even with a broken plugin", asy
   );
   assert.deepEqual(
     readdirSync(join(tree.root, ".gen")),
-    ["registry.ts"],
-    "no temporary files left behind",
+    [".build-cache.json", "registry.ts"],
+    "the registry and the build cache, no temporary files left behind",
   );
 });
 
