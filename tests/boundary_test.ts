@@ -33,6 +33,7 @@ const LAYERS: Record<string, Layer> = {
     packages: /^(node:[a-z_/]+|valibot|@valibot\/to-json-schema|yaml)$|^hono(\/|$)/,
   },
   cli: { modules: /^(env|build|log|manifest|runtime)\//, packages: /^node:[a-z_/]+$|^hono$/ },
+  dev: { modules: /^(env\/mod|build\/mod|cli\/format)\.ts$/, packages: /^node:[a-z_/]+$/ },
 };
 
 function sourceFiles(dir: string): string[] {

@@ -134,6 +134,12 @@ Deno.test(
         ),
         "10001",
       );
+      const sources = (await run(
+        "buildah",
+        buildah("run", "--isolation", "chroot", server.container, "--", "ls", "/app/src"),
+      )).split("\n");
+      assert.ok(sources.includes("build") && sources.includes("runtime"), sources.join(" "));
+      assert.ok(!sources.includes("dev"), "the dev loop (src/dev) is left out of the image");
       const ping = await fetch(`${server.url}/api/_demo/ping`);
       assert.deepEqual(await ping.json(), { ok: true, plugin: "_demo" });
       assert.equal((await (await fetch(`${server.url}/api/plugins`)).json()).error, "unauthorized");

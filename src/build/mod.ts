@@ -16,6 +16,8 @@ export type { DiscoveredPlugin, PluginRoots } from "./discover.ts";
 export type { VerifiedFrontend, VerifiedPlugin, VerifiedRouter, VerifyOptions } from "./verify.ts";
 export type { AppRoute } from "./export_kind.ts";
 export type { CacheStats } from "./build_cache.ts";
+export { serverEntrySource } from "./server_entry.ts";
+export { writeFileAtomically } from "./write_atomically.ts";
 export { BuildCache, cacheFileFor, discover, fingerprintInputs, generateRegistry, verify };
 
 /** The default location of the generated registry, relative to the working directory. */

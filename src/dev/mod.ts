@@ -1,0 +1,206 @@
+/**
+ * The dev loop (`deno task dev`): builds the registry, serves it, and on every save of a plugin
+ * rebuilds what changed (the build cache skips unchanged plugins), starts a server on the new
+ * registry beside the running one and switches the proxy to it once it listens. A save that gives a
+ * changed plugin errors prints them and keeps the last good registry serving. Each rebuild prints
+ * one line. A change to the host's own sources is handed to `onHostChange`: the loop's build code
+ * is the host's, so the supervisor (`main.ts`) starts a fresh loop.
+ *
+ * Development only: the production image leaves `src/dev/` out.
+ *
+ * @module
+ */
+import { mkdirSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import {
+  BuildCache,
+  buildRegistry,
+  type BuildResult,
+  cacheFileFor,
+  serverEntrySource,
+  type VerifiedPlugin,
+  writeFileAtomically,
+  writeRegistry,
+} from "../build/mod.ts";
+import { formatProblems } from "../cli/format.ts";
+import { type DevProxy, startProxy } from "./proxy.ts";
+import { type ServerProcess, startServer } from "./server_process.ts";
+import { watchChanges } from "./watch.ts";
+
+/** Where the dev loop reads, writes and listens. */
+export interface DevOptions {
+  /** The install directory (bundled plugins in `<dir>/plugins`). */
+  readonly installDir: string;
+  /** The data directory (customer plugins in `<dir>/plugins`, the state store). */
+  readonly dataDir: string;
+  /** The host project folder (its `src/`, and the default place of the registry). */
+  readonly hostDir: string;
+  /** The registry file, relative to `hostDir`; the servers' entry is written beside it. */
+  readonly outFile: string;
+  /** Where the browser connects. */
+  readonly hostname: string;
+  /** The port (0 picks a free one). */
+  readonly port: number;
+  /** The servers' environment. */
+  readonly env: Readonly<Record<string, string>>;
+  /** Where the loop's lines go. */
+  readonly print: (line: string) => void;
+  /** Called once when a host source (`src/`, `main.ts`) changes; the loop stops rebuilding. */
+  readonly onHostChange: () => void;
+}
+
+/** A running dev loop. */
+export interface DevSession extends AsyncDisposable {
+  /** Where the proxy listens. */
+  readonly addr: Deno.NetAddr;
+}
+
+/**
+ * Starts the dev loop: the first build, the first server, the watcher.
+ *
+ * @param options Folders, listener and output.
+ * @returns The session; dispose it to stop watching and stop the server.
+ * @example
+ * ```ts
+ * await using dev = await startDev({
+ *   installDir: ".", dataDir: "./data", hostDir: ".", outFile: ".gen/registry.ts", hostname: "0.0.0.0", port: 8000,
+ *   env: Deno.env.toObject(), print: console.log, onHostChange: () => Deno.exit(75),
+ * });
+ * ```
+ */
+export async function startDev(options: DevOptions): Promise<DevSession> {
+  const pluginRoots = [options.installDir, options.dataDir].map((dir) => resolve(dir, "plugins"));
+  for (const root of pluginRoots) mkdirSync(root, { recursive: true });
+  const outFile = resolve(options.hostDir, options.outFile);
+  const proxy = startProxy(options.hostname, options.port);
+  const loop = new DevLoop(options, outFile, proxy);
+  await loop.rebuild(new Set(), true);
+  options.print(
+    `dev: listening on http://localhost:${proxy.addr.port}/ — rebuilds on every save (Ctrl-C stops)`,
+  );
+  const watcher = watchChanges(
+    {
+      pluginRoots,
+      host: [resolve(options.hostDir, "src")],
+    },
+    async (batch) => {
+      if (batch.host) options.onHostChange();
+      else await loop.rebuild(batch.pluginDirs, false);
+    },
+  );
+  return {
+    addr: proxy.addr,
+    async [Symbol.asyncDispose]() {
+      watcher[Symbol.dispose]();
+      await loop.stop();
+      await proxy[Symbol.asyncDispose]();
+    },
+  };
+}
+
+/** The state between rebuilds: the cache, the serving server, the last registry served. */
+class DevLoop {
+  #cache: BuildCache;
+  #server: ServerProcess | undefined;
+  #served: string | undefined;
+
+  constructor(
+    readonly options: DevOptions,
+    readonly outFile: string,
+    readonly proxy: DevProxy,
+  ) {
+    this.#cache = BuildCache.load(cacheFileFor(outFile));
+  }
+
+  /** Rebuilds after plugin folders changed and, when the result is good, serves it. */
+  async rebuild(pluginDirs: ReadonlySet<string>, first: boolean): Promise<void> {
+    const started = performance.now();
+    this.#cache.forget(pluginDirs);
+    let result: BuildResult;
+    try {
+      result = await buildRegistry({
+        installDir: this.options.installDir,
+        dataDir: this.options.dataDir,
+        outFile: this.outFile,
+        hostDir: this.options.hostDir,
+        env: this.options.env,
+        cache: this.#cache,
+      });
+    } catch (error) {
+      this.options.print(
+        `dev: the build failed: ${String(error)}; still serving the last good registry`,
+      );
+      return;
+    }
+    const { reused, checked } = this.#cache.stats;
+    this.#cache.save(cacheFileFor(this.outFile));
+    const built = seconds(performance.now() - started);
+    const changed = result.plugins.filter((plugin) => pluginDirs.has(plugin.dir));
+    for (const line of formatProblems(first ? result.plugins : changed)) this.options.print(line);
+    const what = first
+      ? `built ${result.plugins.length} plugins`
+      : `${describe(pluginDirs, changed)} changed`;
+    const work = `${checked} of ${reused + checked} plugins checked in ${built}`;
+    const broken = changed.filter((plugin) => plugin.status === "error");
+    if (!first && broken.length > 0) {
+      this.options.print(
+        `dev: ${what} · ${work} · ${broken.map((plugin) => plugin.name).join(", ")} has errors: ` +
+          "still serving the last good registry",
+      );
+      return;
+    }
+    if (result.source === this.#served) {
+      this.options.print(`dev: ${what} · ${work} · the registry is the same: nothing to restart`);
+      return;
+    }
+    writeRegistry(this.outFile, result.source);
+    const entry = join(dirname(this.outFile), "dev_server.ts");
+    writeFileAtomically(entry, serverEntrySource(this.outFile, entry));
+    const serverStarted = performance.now();
+    const server = await startServer({
+      entry,
+      config: resolve(this.options.hostDir, "deno.json"),
+      dataDir: this.options.dataDir,
+      env: this.options.env,
+      output: this.options.print,
+    });
+    if (server === undefined) {
+      this.options.print(
+        `dev: ${what} · ${work} · the new server did not start${
+          this.#server ? ": still serving the last good one" : ""
+        }`,
+      );
+      return;
+    }
+    const previous = this.#server;
+    this.#server = server;
+    this.#served = result.source;
+    this.proxy.target = server.port;
+    await previous?.stop();
+    this.options.print(
+      `dev: ${what} · ${work} · serving the new registry (server up in ${
+        seconds(performance.now() - serverStarted)
+      })`,
+    );
+  }
+
+  /** Stops the serving server. */
+  async stop(): Promise<void> {
+    this.proxy.target = undefined;
+    await this.#server?.stop();
+    this.#server = undefined;
+  }
+}
+
+/** `crm`, `crm and billing`, or `3 plugins`; removed folders count by their name. */
+function describe(dirs: ReadonlySet<string>, changed: readonly VerifiedPlugin[]): string {
+  const names = [...dirs].map((dir) =>
+    changed.find((plugin) => plugin.dir === dir)?.name ?? `${dir.split(/[/\\]/).pop()} (removed)`
+  );
+  if (names.length <= 2) return names.join(" and ");
+  return `${names.length} plugins`;
+}
+
+function seconds(ms: number): string {
+  return `${(ms / 1000).toFixed(2)} s`;
+}

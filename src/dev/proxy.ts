@@ -1,0 +1,57 @@
+/**
+ * The dev proxy: listens where the developer's browser points and passes every request to the
+ * current server child, so that a new server can start beside the old one and take over only once
+ * it answers (and a server that fails to start never replaces the last good one).
+ *
+ * @module
+ */
+
+/** The proxy's listener; point it at a server with {@link DevProxy.target}. */
+export interface DevProxy extends AsyncDisposable {
+  /** Where it listens. */
+  readonly addr: Deno.NetAddr;
+  /** The 127.0.0.1 port requests go to; `undefined` answers 503 until a server is up. */
+  target: number | undefined;
+}
+
+/**
+ * Starts the proxy.
+ *
+ * @param hostname The interface to listen on.
+ * @param port The port (0 picks a free one).
+ * @returns The proxy.
+ * @example
+ * ```ts
+ * await using proxy = startProxy("127.0.0.1", 8000);
+ * proxy.target = 41234;
+ * ```
+ */
+export function startProxy(hostname: string, port: number): DevProxy {
+  const proxy = {
+    target: undefined as number | undefined,
+  };
+  const server = Deno.serve({ hostname, port, onListen: () => {} }, async (request) => {
+    const target = proxy.target;
+    if (target === undefined) {
+      return new Response("the dev server is building; try again in a moment\n", {
+        status: 503,
+        headers: { "Retry-After": "1" },
+      });
+    }
+    const url = new URL(request.url);
+    url.protocol = "http:";
+    url.hostname = "127.0.0.1";
+    url.port = String(target);
+    try {
+      return await fetch(new Request(url, request), { redirect: "manual" });
+    } catch (error) {
+      return new Response(`the dev server's backend did not answer: ${String(error)}\n`, {
+        status: 502,
+      });
+    }
+  });
+  return Object.assign(proxy, {
+    addr: server.addr,
+    [Symbol.asyncDispose]: () => server.shutdown(),
+  });
+}
