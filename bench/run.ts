@@ -1,6 +1,8 @@
 /**
  * The performance benchmark: build time, cold start, steady-state throughput and latency, peak RSS
  * and bundle size, for synthetic trees of 10, 100 and 1,000 plugins (× 2 routers × 3 routes),
+ * incremental builds after one plugin changed (largest tree) and the dev loop's save-to-answer time
+ * (100 plugins),
  * against a hand-written single-file Hono app with the same routes (the zero-overhead reference)
  * and a runtime folder-scanning loader (what a user would write without a build step). Variants are
  * measured side by side and alternated in every round.
@@ -16,6 +18,8 @@ import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { bundle } from "../src/build/bundle.ts";
 import { serverEntrySource } from "../src/build/server_entry.ts";
+import { type IncrementalTimes, timeDevLoop, timeIncrementalBuilds } from "./lib/incremental.ts";
+import { median } from "./lib/median.ts";
 import {
   folderScanningLoader,
   handWrittenApp,
@@ -31,6 +35,7 @@ const quick = values.quick;
 const SIZES = quick ? [10, 100] : [10, 100, 1000];
 const ROUNDS = quick ? 1 : 3;
 const LOAD_SECONDS = quick ? 2 : 8;
+const DEV_ROUNDS = quick ? 2 : 5;
 const deno = Deno.execPath();
 const project = Deno.cwd();
 
@@ -46,6 +51,8 @@ const work = mkdtempSync(join(tmpdir(), "honeyframe-bench-"));
 try {
   const results: SizeResult[] = [];
   let load: Awaited<ReturnType<typeof measureLoad>> | undefined;
+  let incremental: IncrementalTimes | undefined;
+  let devLoopSeconds = NaN;
   for (const plugins of SIZES) {
     console.error(`— ${plugins} plugins`);
     const dir = join(work, String(plugins));
@@ -73,9 +80,15 @@ try {
       bundleKiB: statSync(files.ours).size / 1024,
     });
     if (plugins === SIZES.at(-1)) load = await measureLoad(files, plugins);
+    if (plugins === 100) {
+      devLoopSeconds = await timeDevLoop(dir, plugins, DEV_ROUNDS, deno, project);
+    }
+    if (plugins === SIZES.at(-1)) {
+      incremental = await timeIncrementalBuilds(dir, plugins, DEV_ROUNDS, deno, project);
+    }
   }
   const demoKiB = demoBundleKiB(join(work, "demo"));
-  const report = formatReport(results, load!, demoKiB);
+  const report = formatReport(results, load!, demoKiB, incremental!, devLoopSeconds);
   console.log(report);
   if (!quick) writeFileSync(join(project, "bench/results.md"), report + "\n");
 } finally {
@@ -108,6 +121,7 @@ async function timeBuild(dir: string): Promise<number> {
       "-A",
       "src/cli/tasks/plugins.ts",
       "build",
+      "--no-cache",
       "--install-dir",
       join(dir, "none"),
       "--data-dir",
@@ -254,16 +268,12 @@ async function repeat<T>(times: number, run: () => Promise<T>): Promise<T[]> {
   return results;
 }
 
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
-}
-
 function formatReport(
   results: SizeResult[],
   load: Awaited<ReturnType<typeof measureLoad>>,
   demoKiB: number,
+  incremental: IncrementalTimes,
+  devLoopSeconds: number,
 ): string {
   const s = (seconds: number) => `${seconds.toFixed(2)} s`;
   const x = (ratio: number) => `${ratio.toFixed(2)}×`;
@@ -286,6 +296,19 @@ function formatReport(
     `Build of ${largest.plugins} vs ${results.at(-2)!.plugins} plugins: ${
       x(largest.buildSeconds / results.at(-2)!.buildSeconds)
     }. Bundle of \`_demo\` alone: ${demoKiB.toFixed(0)} KiB.`,
+    "",
+    `One plugin changed (medians of ${DEV_ROUNDS} changes; the clean build is the table's build column):`,
+    "",
+    "| measure | plugins | time | ÷ clean build |",
+    "| --- | ---: | ---: | ---: |",
+    `| build, clean (\`--no-cache\`) | ${largest.plugins} | ${s(largest.buildSeconds)} | 1.00× |`,
+    `| build, incremental (a fresh CLI process) | ${largest.plugins} | ${
+      s(incremental.cliSeconds)
+    } | ${x(incremental.cliSeconds / largest.buildSeconds)} |`,
+    `| rebuild in the dev loop (in process) | ${largest.plugins} | ${
+      s(incremental.inProcessSeconds)
+    } | ${x(incremental.inProcessSeconds / largest.buildSeconds)} |`,
+    `| dev loop: save → new answer | 100 | ${s(devLoopSeconds)} | — |`,
     "",
     `Steady state, ${load.plugins} plugins, \`GET ${load.path}\`, autocannon -c 32 for ${LOAD_SECONDS} s:`,
     "",

@@ -74,19 +74,20 @@ export async function startDev(options: DevOptions): Promise<DevSession> {
   const outFile = resolve(options.hostDir, options.outFile);
   const proxy = startProxy(options.hostname, options.port);
   const loop = new DevLoop(options, outFile, proxy);
-  await loop.rebuild(new Set(), true);
-  options.print(
-    `dev: listening on http://localhost:${proxy.addr.port}/ — rebuilds on every save (Ctrl-C stops)`,
-  );
+  // Watching starts before the first build, so that a save made while it runs is not missed.
+  let firstBuild: Promise<void> | undefined;
   const watcher = watchChanges(
-    {
-      pluginRoots,
-      host: [resolve(options.hostDir, "src")],
-    },
+    { pluginRoots, host: [resolve(options.hostDir, "src")] },
     async (batch) => {
+      await firstBuild;
       if (batch.host) options.onHostChange();
       else await loop.rebuild(batch.pluginDirs, false);
     },
+  );
+  firstBuild = loop.rebuild(new Set(), true);
+  await firstBuild;
+  options.print(
+    `dev: listening on http://localhost:${proxy.addr.port}/ — rebuilds on every save (Ctrl-C stops)`,
   );
   return {
     addr: proxy.addr,
