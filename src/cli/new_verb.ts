@@ -1,6 +1,6 @@
 /**
- * `new <slug>`: scaffolds a plugin with the `_demo` shape (manifest, one router, a nav entry,
- * a permission and a seed group), written atomically.
+ * `new <slug>`: scaffolds a plugin with the `_demo` shape (manifest, one router, one page with its
+ * nav entry, a permission, a seed group, and a test file), written atomically.
  *
  * @module
  */
@@ -20,7 +20,8 @@ import { type CliIo, report } from "./io.ts";
  * @returns File contents keyed by relative path.
  * @example
  * ```ts
- * Object.keys(scaffoldFiles("crm")); // ["plugin.yaml", "backend/routers/crm.ts"]
+ * Object.keys(scaffoldFiles("crm"));
+ * // ["plugin.yaml", "backend/routers/crm.ts", "frontend/pages.tsx", "tests/crm_test.ts"]
  * ```
  */
 export function scaffoldFiles(
@@ -28,16 +29,19 @@ export function scaffoldFiles(
   schema = `../../${MANIFEST_JSON_SCHEMA_FILE}`,
 ): Record<string, string> {
   const resource = slug.replace(/^_/, "").replaceAll("-", "_").replace(/^(\d)/, "p$1");
+  const title = titleCase(slug);
   return {
     "plugin.yaml": `# yaml-language-server: $schema=${schema}
 name: ${slug}
 version: 0.1.0
-display_name: ${titleCase(slug)}
+display_name: ${title}
 routers:
   - backend/routers/${slug}.ts:router
+frontend_entry: frontend/pages.tsx
 nav:
-  - label: ${titleCase(slug)}
-    path: /${slug}
+  - label: ${title}
+    path: /
+    icon: briefcase
 permissions:
   - ${resource}.read
 seed_groups:
@@ -53,6 +57,55 @@ import { Hono } from "hono";
 
 /** \`GET /ping\` answers \`{ "ok": true, "plugin": "${slug}" }\`. */
 export const router = new Hono().get("/ping", (c) => c.json({ ok: true, plugin: "${slug}" }));
+`,
+    "frontend/pages.tsx": `/**
+ * The \`${slug}\` plugin's pages, rendered by the host inside its layout under \`/plugins/${slug}/\`.
+ *
+ * @module
+ */
+import type { PluginPageProps } from "@honeyframe/edge";
+
+/** \`/plugins/${slug}/\`: the plugin's home page (the sidebar's link). */
+function Home(props: PluginPageProps) {
+  return (
+    <>
+      <h1>{props.plugin.display_name}</h1>
+      <p>
+        Its API answers <a href="/api/${slug}/ping">GET /api/${slug}/ping</a>.
+      </p>
+    </>
+  );
+}
+
+/** The plugin's pages, by path inside the plugin. */
+export const pages = { "/": Home };
+`,
+    [`tests/${slug}_test.ts`]: `/**
+ * The \`${slug}\` plugin's own tests: its router and its page, without a server.
+ *
+ * @module
+ */
+import assert from "node:assert/strict";
+import { router } from "../backend/routers/${slug}.ts";
+import { pages } from "../frontend/pages.tsx";
+
+Deno.test("${slug}: GET /ping answers", async () => {
+  const response = await router.request("/ping");
+  assert.equal(response.status, 200);
+  assert.deepEqual(await response.json(), { ok: true, plugin: "${slug}" });
+});
+
+Deno.test("${slug}: the home page shows the display name and links the API", async () => {
+  const html = String(
+    await pages["/"]({
+      plugin: { name: "${slug}", display_name: "${title}" },
+      path: "/",
+      url: new URL("http://localhost/plugins/${slug}/"),
+    }),
+  );
+  assert.ok(html.includes("<h1>${title}</h1>"), html);
+  assert.ok(html.includes('href="/api/${slug}/ping"'), html);
+});
 `,
   };
 }
@@ -98,7 +151,8 @@ export function newVerb(args: CliArgs, io: CliIo): number {
   return report(io, args.json, {
     ok: true,
     message: `created ${displayPath(target)}\n` +
-      `next: edit its plugin.yaml, then \`deno task build\` and GET /api/${slug}/ping`,
+      `next: \`deno task dev\`, then open /plugins/${slug}/ and GET /api/${slug}/ping; ` +
+      `\`deno test -A ${displayPath(join(target, "tests"))}\` runs its tests`,
     data: { plugin: slug, path: target, files: Object.keys(scaffoldFiles(slug)) },
   });
 }

@@ -1,7 +1,10 @@
 import assert from "node:assert/strict";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import { SILENT_LOGGER } from "../../src/log/mod.ts";
 import { parseManifest } from "../../src/manifest/mod.ts";
+import { createApp } from "../../src/runtime/mod.ts";
+import { loadRegistry } from "../helpers/build.ts";
 import { cli } from "../helpers/cli.ts";
 import { healthyPlugin, makeTree, manifest } from "../helpers/tree.ts";
 
@@ -132,7 +135,7 @@ Deno.test("the CLI reads INSTALL_DIR and DATA_DIR from the environment", async (
   );
 });
 
-Deno.test("new scaffolds a plugin that builds and mounts", async () => {
+Deno.test("new scaffolds a plugin that builds and mounts with no warnings, with a page and passing tests", async () => {
   using tree = makeTree();
   const run = await cli(["new", "crm", ...at(tree.root)]);
   assert.equal(run.code, 0, run.err.join("\n"));
@@ -140,7 +143,30 @@ Deno.test("new scaffolds a plugin that builds and mounts", async () => {
   assert.deepEqual(parseManifest(manifestBytes).errors, []);
   const build = await cli(["build", "--strict", "--json", ...at(tree.root)]);
   assert.equal(build.code, 0);
-  assert.equal(JSON.parse(build.out.join("\n")).plugins[0].status, "mounted");
+  const [crm] = JSON.parse(build.out.join("\n")).plugins;
+  assert.equal(crm.status, "mounted");
+  assert.deepEqual([crm.errors, crm.warnings], [[], []], "no problems at all");
+
+  // The page is served and linked from the sidebar, and the plugin's own tests pass, formatted
+  // and linted as the host's code is.
+  const registry = await loadRegistry(tree.root);
+  const app = createApp(registry, { log: SILENT_LOGGER });
+  const page = await app.request("/plugins/crm/");
+  assert.equal(page.status, 200);
+  const html = await page.text();
+  assert.match(html, /<h1>Crm<\/h1>/);
+  assert.match(html, /href="\/plugins\/crm\/"/, "the sidebar links the page");
+  const folder = join(tree.root, "plugins/crm");
+  for (const args of [["fmt", "--check"], ["lint"], ["test", "--allow-all"]]) {
+    const output = await new Deno.Command(Deno.execPath(), {
+      args: [...args, "--config", join(Deno.cwd(), "deno.json"), folder],
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    const text = new TextDecoder().decode(output.stdout) + new TextDecoder().decode(output.stderr);
+    assert.equal(output.code, 0, `deno ${args.join(" ")}:\n${text}`);
+    if (args[0] === "test") assert.match(text, /ok \| 2 passed \| 0 failed/);
+  }
   assert.equal(parseManifest(manifestBytes).manifest?.display_name, "Crm");
   assert.equal((await cli(["new", "sales-eu", ...at(tree.root)])).code, 0);
   const sales = parseManifest(readFileSync(join(tree.root, "plugins/sales-eu/plugin.yaml")));

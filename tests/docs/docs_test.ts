@@ -6,9 +6,11 @@
 import assert from "node:assert/strict";
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
+import { navWarnings } from "../../src/build/nav_check.ts";
 import { scaffoldFiles } from "../../src/cli/new_verb.ts";
 import { ENV_VARIABLES } from "../../src/env/mod.ts";
 import { PROBLEM_CODES } from "../../src/manifest/problems.ts";
+import { ICON_NAMES } from "../../src/runtime/admin/icons.tsx";
 import { createApp } from "../../src/runtime/mod.ts";
 import { loadRegistry } from "../helpers/build.ts";
 import { makeTree } from "../helpers/tree.ts";
@@ -64,6 +66,16 @@ Deno.test("the environment table of docs/operations.md is src/env/variables.ts",
     rows,
     ENV_VARIABLES.map((v) => [`\`${v.name}\``, v.defaultText, v.readBy, v.meaning]),
   );
+});
+
+Deno.test("docs/plugins.md lists the icons the host draws, and the unknown-icon warning lists them too", () => {
+  const plugins = readFileSync("docs/plugins.md", "utf8").replaceAll("\n", " ");
+  const listed = /The host's icons: ((?:`[a-z]+`,? ?)+)/.exec(plugins)?.[1];
+  assert.ok(listed, "the icon list is in the docs");
+  assert.deepEqual([...listed.matchAll(/`([a-z]+)`/g)].map((match) => match[1]), ICON_NAMES);
+  const [warning] = navWarnings([{ path: "/", icon: "rocket" }], ["/"]);
+  assert.equal(warning?.code, "nav.unknown_icon");
+  for (const icon of ICON_NAMES) assert.ok(warning.message.includes(icon), icon);
 });
 
 Deno.test("the problem-code table of docs/plugins.md is src/manifest/problems.ts", () => {
