@@ -13,8 +13,14 @@ Deno.test("deno task bench --quick runs and prints its tables (no thresholds her
     /^\| 10 \| [\d.]+ s \| [\d.]+ s \| [\d.]+ s \| [\d.]+ s \| [\d.]+× \| [\d.]+× \| \d+ KiB \|$/m,
   );
   assert.match(text, /^\| 100 \| /m);
-  assert.match(text, /^\| build, incremental \(a fresh CLI process\) \| 100 \| [\d.]+ s \| [\d.]+× \|$/m);
-  assert.match(text, /^\| rebuild in the dev loop \(in process\) \| 100 \| [\d.]+ s \| [\d.]+× \|$/m);
+  assert.match(
+    text,
+    /^\| build, incremental \(a fresh CLI process\) \| 100 \| [\d.]+ s \| [\d.]+× \|$/m,
+  );
+  assert.match(
+    text,
+    /^\| rebuild in the dev loop \(in process\) \| 100 \| [\d.]+ s \| [\d.]+× \|$/m,
+  );
   assert.match(text, /^\| dev loop: save → new answer \| 100 \| [\d.]+ s \| — \|$/m);
   assert.match(text, /^\| ours \(bundled\) \| \d+ \| [\d.]+ ms \| [\d.]+ MiB \|$/m);
   assert.match(text, /^\| ours ÷ hand-written \| [\d.]+× \|/m);

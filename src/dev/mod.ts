@@ -75,17 +75,17 @@ export async function startDev(options: DevOptions): Promise<DevSession> {
   const proxy = startProxy(options.hostname, options.port);
   const loop = new DevLoop(options, outFile, proxy);
   // Watching starts before the first build, so that a save made while it runs is not missed.
-  let firstBuild: Promise<void> | undefined;
+  const firstBuild = Promise.withResolvers<void>();
   const watcher = watchChanges(
     { pluginRoots, host: [resolve(options.hostDir, "src")] },
     async (batch) => {
-      await firstBuild;
+      await firstBuild.promise;
       if (batch.host) options.onHostChange();
       else await loop.rebuild(batch.pluginDirs, false);
     },
   );
-  firstBuild = loop.rebuild(new Set(), true);
-  await firstBuild;
+  await loop.rebuild(new Set(), true);
+  firstBuild.resolve();
   options.print(
     `dev: listening on http://localhost:${proxy.addr.port}/ — rebuilds on every save (Ctrl-C stops)`,
   );
