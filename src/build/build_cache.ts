@@ -1,7 +1,7 @@
 /**
  * The incremental build's cache: what discovery and verification found for each plugin folder,
  * keyed by the folder's location and the digest of its contents, and the compiled route matcher,
- * keyed by the paths it matches. A plugin whose inputs did not change is neither parsed nor
+ * keyed by every plugin's status, routes and pages. A plugin whose inputs did not change is neither parsed nor
  * imported again; the registry built from cached results is byte-identical to a clean build.
  *
  * The file starts with a header naming its format, the host it was made by (the digest of the

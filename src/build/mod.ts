@@ -13,10 +13,16 @@ import { type VerifiedPlugin, verify, type VerifyOptions } from "./verify.ts";
 import { writeFileAtomically } from "./write_atomically.ts";
 
 export type { DiscoveredPlugin, PluginRoots } from "./discover.ts";
-export type { VerifiedFrontend, VerifiedPlugin, VerifiedRouter, VerifyOptions } from "./verify.ts";
+export type {
+  PluginChecks,
+  VerifiedFrontend,
+  VerifiedPlugin,
+  VerifiedRouter,
+  VerifyOptions,
+} from "./verify.ts";
 export type { AppRoute } from "./export_kind.ts";
 export type { CacheStats } from "./build_cache.ts";
-export { serverEntrySource } from "./server_entry.ts";
+export { serverEntrySource, type ServerRuntime } from "./server_entry.ts";
 export { writeFileAtomically } from "./write_atomically.ts";
 export { BuildCache, cacheFileFor, discover, fingerprintInputs, generateRegistry, verify };
 

@@ -9,13 +9,13 @@ import { dirname, relative, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 
 /** The serve function of each server runtime, and the module that exports it. */
-const SERVERS = {
+const SERVERS: Record<ServerRuntime, { serve: string; module: string }> = {
   deno: { serve: "serveDeno", module: "../adapters/deno/mod.ts" },
   node: { serve: "serveNode", module: "../adapters/node/mod.ts" },
-} as const;
+};
 
 /** A runtime a server entry can be written for. */
-export type ServerRuntime = keyof typeof SERVERS;
+export type ServerRuntime = "deno" | "node";
 
 /**
  * The source of a server entry at `entryFile` that serves `registryFile`.

@@ -1,10 +1,19 @@
 /**
  * `new <slug>`: scaffolds a plugin with the `_demo` shape (manifest, one router, one page with its
- * nav entry, a permission, a seed group, and a test file), written atomically.
+ * nav entry, a permission, a seed group, and a test file), written atomically from the templates in
+ * `scaffold/` (`{{slug}}`, `{{title}}`, `{{resource}}` and `{{schema}}` filled in).
  *
  * @module
  */
-import { existsSync, mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { dirname, join, relative, resolve, sep } from "node:path";
 import { MANIFEST_JSON_SCHEMA_FILE } from "../build/manifest_json_schema.ts";
 import { MAX_NAME_LENGTH, PLUGIN_NAME } from "../manifest/schema.ts";
@@ -28,85 +37,20 @@ export function scaffoldFiles(
   slug: string,
   schema = `../../${MANIFEST_JSON_SCHEMA_FILE}`,
 ): Record<string, string> {
-  const resource = slug.replace(/^_/, "").replaceAll("-", "_").replace(/^(\d)/, "p$1");
-  const title = titleCase(slug);
+  const values: Record<string, string> = {
+    slug,
+    title: titleCase(slug),
+    resource: slug.replace(/^_/, "").replaceAll("-", "_").replace(/^(\d)/, "p$1"),
+    schema,
+  };
+  const fill = (template: string) =>
+    readFileSync(new URL(`./scaffold/${template}.tmpl`, import.meta.url), "utf8")
+      .replaceAll(/\{\{(\w+)\}\}/g, (_, name: string) => values[name]!);
   return {
-    "plugin.yaml": `# yaml-language-server: $schema=${schema}
-name: ${slug}
-version: 0.1.0
-display_name: ${title}
-routers:
-  - backend/routers/${slug}.ts:router
-frontend_entry: frontend/pages.tsx
-nav:
-  - label: ${title}
-    path: /
-    icon: briefcase
-permissions:
-  - ${resource}.read
-seed_groups:
-  - name: ${resource}_viewer
-    permissions: [${resource}.read]
-`,
-    [`backend/routers/${slug}.ts`]: `/**
- * The \`${slug}\` plugin's router, mounted by the host under \`/api/${slug}\`.
- *
- * @module
- */
-import { Hono } from "hono";
-
-/** \`GET /ping\` answers \`{ "ok": true, "plugin": "${slug}" }\`. */
-export const router = new Hono().get("/ping", (c) => c.json({ ok: true, plugin: "${slug}" }));
-`,
-    "frontend/pages.tsx": `/**
- * The \`${slug}\` plugin's pages, rendered by the host inside its layout under \`/plugins/${slug}/\`.
- *
- * @module
- */
-import type { PluginPageProps } from "@honeyframe/edge";
-
-/** \`/plugins/${slug}/\`: the plugin's home page (the sidebar's link). */
-function Home(props: PluginPageProps) {
-  return (
-    <>
-      <h1>{props.plugin.display_name}</h1>
-      <p>
-        Its API answers <a href="/api/${slug}/ping">GET /api/${slug}/ping</a>.
-      </p>
-    </>
-  );
-}
-
-/** The plugin's pages, by path inside the plugin. */
-export const pages = { "/": Home };
-`,
-    [`tests/${slug}_test.ts`]: `/**
- * The \`${slug}\` plugin's own tests: its router and its page, without a server.
- *
- * @module
- */
-import assert from "node:assert/strict";
-import { router } from "../backend/routers/${slug}.ts";
-import { pages } from "../frontend/pages.tsx";
-
-Deno.test("${slug}: GET /ping answers", async () => {
-  const response = await router.request("/ping");
-  assert.equal(response.status, 200);
-  assert.deepEqual(await response.json(), { ok: true, plugin: "${slug}" });
-});
-
-Deno.test("${slug}: the home page shows the display name and links the API", async () => {
-  const html = String(
-    await pages["/"]({
-      plugin: { name: "${slug}", display_name: "${title}" },
-      path: "/",
-      url: new URL("http://localhost/plugins/${slug}/"),
-    }),
-  );
-  assert.ok(html.includes("<h1>${title}</h1>"), html);
-  assert.ok(html.includes('href="/api/${slug}/ping"'), html);
-});
-`,
+    "plugin.yaml": fill("plugin.yaml"),
+    [`backend/routers/${slug}.ts`]: fill("router.ts"),
+    "frontend/pages.tsx": fill("pages.tsx"),
+    [`tests/${slug}_test.ts`]: fill("plugin_test.ts"),
   };
 }
 

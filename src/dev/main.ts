@@ -7,7 +7,7 @@
  * @module
  */
 import process from "node:process";
-import { LOOP_PERMISSIONS, RESTART_EXIT_CODE, USAGE_EXIT_CODE } from "./restart.ts";
+import { CONFIG_EXIT_CODE, LOOP_PERMISSIONS, RESTART_EXIT_CODE } from "./restart.ts";
 
 const loop = new URL("./loop.ts", import.meta.url).pathname;
 const hostSources = ["src"];
@@ -31,7 +31,7 @@ while (!stopping) {
   const { code } = await current.status;
   current = undefined;
   if (stopping) process.exit(0);
-  if (code === USAGE_EXIT_CODE) process.exit(code);
+  if (code === CONFIG_EXIT_CODE) process.exit(code);
   if (code === RESTART_EXIT_CODE) {
     console.log("dev: the host's sources changed: starting a fresh dev loop");
     continue;

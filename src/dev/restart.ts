@@ -7,8 +7,8 @@
 /** The exit code of a dev loop that stopped because the host's sources changed. */
 export const RESTART_EXIT_CODE = 75;
 
-/** The exit code of a dev loop given arguments it does not take. */
-export const USAGE_EXIT_CODE = 2;
+/** The exit code of a dev loop that cannot run as configured (arguments, `PORT`): not retried. */
+export const CONFIG_EXIT_CODE = 2;
 
 /** The permissions of a dev loop: it builds, serves through its proxy and runs the servers. */
 export const LOOP_PERMISSIONS = [

@@ -160,6 +160,7 @@ Deno.test("new scaffolds a plugin that builds and mounts with no warnings, with 
   for (const args of [["fmt", "--check"], ["lint"], ["test", "--allow-all"]]) {
     const output = await new Deno.Command(Deno.execPath(), {
       args: [...args, "--config", join(Deno.cwd(), "deno.json"), folder],
+      env: { NO_COLOR: "1" },
       stdout: "piped",
       stderr: "piped",
     }).output();

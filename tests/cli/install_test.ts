@@ -151,7 +151,12 @@ Deno.test("install, uninstall and new answer one JSON object with --json", async
   const created = await cli(["new", "ledger", "--data", "--json", ...t.flags]);
   const scaffold = JSON.parse(created.out.join("\n"));
   assert.equal(scaffold.ok, true);
-  assert.deepEqual(scaffold.files, ["plugin.yaml", "backend/routers/ledger.ts"]);
+  assert.deepEqual(scaffold.files, [
+    "plugin.yaml",
+    "backend/routers/ledger.ts",
+    "frontend/pages.tsx",
+    "tests/ledger_test.ts",
+  ]);
   const taken = await cli(["new", "ledger", "--data", "--json", ...t.flags]);
   assert.equal(taken.code, 1);
   assert.match(JSON.parse(taken.out.join("\n")).message, /already exists/);

@@ -146,3 +146,28 @@ Deno.test("deno task dev restarts its loop when the host's sources change", asyn
   await lines(dev.output, /^dev: listening on http:\/\/localhost:\d+\//, 2);
   await until(`${dev.url}/api/crm/hi`, "one");
 });
+
+Deno.test("deno task dev refuses a taken port, a bad PORT and unknown options with one line, exit 2", async () => {
+  using taken = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const cases: [Record<string, string>, string[], RegExp][] = [
+    [
+      { PORT: String(taken.addr.port) },
+      [],
+      /^dev: cannot start: port \d+ is already in use; set PORT$/m,
+    ],
+    [{ PORT: "abc" }, [], /^dev: PORT must be a number from 0 to 65535, not "abc"$/m],
+    [{ PORT: "0" }, ["--bogus"], /^dev: Unknown option '--bogus'/m],
+  ];
+  for (const [env, args, expected] of cases) {
+    const output = await new Deno.Command(Deno.execPath(), {
+      args: ["task", "dev", ...args],
+      env: { ...env, HOST: "127.0.0.1" },
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    const text = new TextDecoder().decode(output.stdout) + new TextDecoder().decode(output.stderr);
+    assert.equal(output.code, 2, text);
+    assert.match(text, expected);
+    assert.doesNotMatch(text, /Stack|    at /, "no stack trace");
+  }
+});

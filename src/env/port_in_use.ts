@@ -1,5 +1,5 @@
 /**
- * The one line every server prints when its port is taken.
+ * The one line every server (and the dev loop) prints when its port is taken.
  *
  * @module
  */
