@@ -2,7 +2,8 @@
 # Container entry point. By default it serves the bundle built into the image. With
 # HONEYFRAME_BUILD_ON_START=1 it first rebuilds the registry and bundles from /app/plugins and a
 # mounted /data/plugins volume, then serves them. The server itself runs with reads and writes
-# denied and sees only the variables it needs.
+# denied, sees only the variables it needs (and revokes even those before plugin code runs), and
+# reaches only the hosts HONEYFRAME_PLUGIN_NET lists when it is set.
 set -eu
 cd /app
 deno=/app/node_modules/deno/deno
@@ -11,7 +12,9 @@ if [ "${HONEYFRAME_BUILD_ON_START:-0}" = "1" ]; then
   "$deno" task bundle
 fi
 
+net=$("$deno" run --no-prompt --no-config --allow-env src/cli/tasks/net_permission.ts)
+
 exec "$deno" run --no-prompt --no-config --unstable-no-legacy-abort --deny-read --deny-write \
-  --allow-net \
+  "$net" \
   --allow-env=DATA_DIR,PORT,HOST,HONEYFRAME_ADMIN_TOKEN,HONEYFRAME_JWT_SECRET,HONEYFRAME_DATABASE_URL,HONEYFRAME_STORE,HONEYFRAME_HEADER_TIMEOUT_S,HONEYFRAME_IDLE_TIMEOUT_S,HONEYFRAME_MAX_CONNECTIONS,HONEYFRAME_PLUGIN_TIMEOUT_MS,HONEYFRAME_SHUTDOWN_TIMEOUT_S,HONEYFRAME_LOG_FORMAT,HONEYFRAME_ACCESS_LOG,HONEYFRAME_METRICS_TOKEN,HONEYFRAME_AUDIT_RETENTION_DAYS,HONEYFRAME_QUERY_TIMEOUT_S \
   dist/server.js

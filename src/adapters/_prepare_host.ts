@@ -42,18 +42,23 @@ export interface PreparedHost {
 }
 
 /**
- * Reads the configuration, opens the store, imports the plugins' code (from then on only the host
- * can end the process), loads the state (seeding first-time plugins) and creates the app.
+ * Reads the configuration, opens the store, drops what plugins must not have, imports the plugins'
+ * code (from then on only the host can end the process), loads the state (seeding first-time
+ * plugins) and creates the app.
  *
  * @param generated The generated registry (its plugins' code is imported here, bounded in time).
  * @param env The environment.
  * @param fallbackStore The store used when the environment names none.
+ * @param dropPrivileges The runtime's way of taking from the process what plugins must not have,
+ * called once the configuration is read and the store open, before any plugin code runs; it
+ * returns a start-up note.
  * @returns The prepared host.
  */
 export async function prepareHost(
   generated: GeneratedRegistry,
   env: EnvSource,
   fallbackStore: StoreKind,
+  dropPrivileges: () => Promise<string>,
 ): Promise<PreparedHost> {
   const exit = exitProcess;
   const config = readConfigOrExit(env, exit);
@@ -66,6 +71,13 @@ export async function prepareHost(
     return exit(1);
   }
   const { store, label } = await openStoreOrExit(env, fallbackStore, exit, log);
+  let privileges: string;
+  try {
+    privileges = await dropPrivileges();
+  } catch (error) {
+    log.error(`Honeyframe Edge cannot start: ${(error as Error).message}`);
+    return exit(1);
+  }
   refuseExitToPlugins();
   const registry = await importPlugins(generated, { timeoutMs: config.pluginTimeoutMs, log });
   const lifecycle = new PluginLifecycle(registry, store, { log });
@@ -83,7 +95,7 @@ export async function prepareHost(
     app: createApp(registry, { ...config, lifecycle, log }),
     store,
     log,
-    notes: [`State: ${label}.`],
+    notes: [`State: ${label}.`, privileges],
   };
 }
 

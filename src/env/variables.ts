@@ -67,6 +67,46 @@ export const ENV_VARIABLES = [
     meaning: "the HS256 secret of users' JWTs, at least 32 characters",
   },
   {
+    name: "HONEYFRAME_JWT_REQUIRE_EXP",
+    default: "true",
+    defaultText: "`true`",
+    readBy: "server",
+    meaning:
+      "`false` accepts JWTs without `exp` (never expiring); expired ones are refused either way",
+  },
+  {
+    name: "HONEYFRAME_JWT_ISSUER",
+    defaultText: "unset (any)",
+    readBy: "server",
+    meaning: "when set, a JWT's `iss` must equal it",
+  },
+  {
+    name: "HONEYFRAME_JWT_AUDIENCE",
+    defaultText: "unset (any)",
+    readBy: "server",
+    meaning: "when set, a JWT's `aud` must be or contain it",
+  },
+  {
+    name: "HONEYFRAME_PUBLIC_URL",
+    defaultText: "unset (the request's)",
+    readBy: "server",
+    meaning: "the URL people reach the host at; `https://…` makes the session cookie `Secure`",
+  },
+  {
+    name: "HONEYFRAME_TRUST_PROXY",
+    default: "0",
+    defaultText: "`0`",
+    readBy: "server",
+    meaning: "`1`: a proxy in front sets `X-Forwarded-Proto`, and `https` there counts as secure",
+  },
+  {
+    name: "HONEYFRAME_PLUGIN_NET",
+    defaultText: "unset (any host)",
+    readBy: "server",
+    meaning:
+      "hosts plugins may connect to (`api.example.com,db:5432`); `deno task start` and the image pass it to `--allow-net`",
+  },
+  {
     name: "HONEYFRAME_DATABASE_URL",
     defaultText: "unset",
     readBy: "server",

@@ -23,8 +23,9 @@ import { observeRequests, requestIdOf } from "./observe.ts";
 import { probesApp } from "./probes.ts";
 import { HOST_VERSION } from "./version.ts";
 import type { HostContext } from "./permissions.ts";
+import { tokenVerifier } from "./token_verifier.ts";
 import type { PreparedRouterParams, Registry } from "./registry.ts";
-import { MemoryStore } from "../state/mod.ts";
+import { MemoryStore, StateUnavailable } from "../state/mod.ts";
 
 /** Options of {@link createApp}. */
 export interface AppOptions extends Partial<HostConfig> {
@@ -94,14 +95,22 @@ function buildApp(
   const metrics = new PluginMetrics();
   const lifecycle = options.lifecycle ?? new PluginLifecycle(registry, new MemoryStore(), { now });
   const links = () => pluginNavigation(registry, (name) => lifecycle.isEnabled(name));
+  const verifyToken = tokenVerifier({
+    requireExp: options.jwtRequireExp ?? true,
+    ...(options.jwtSecret === undefined ? {} : { secret: options.jwtSecret }),
+    ...(options.jwtIssuer === undefined ? {} : { issuer: options.jwtIssuer }),
+    ...(options.jwtAudience === undefined ? {} : { audience: options.jwtAudience }),
+  }, now);
   const host: HostContext = {
-    jwtSecret: options.jwtSecret,
-    permissionsOf: async (org, groups) => {
-      const wanted = new Set(groups);
-      const records = await lifecycle.store.groups(org);
-      return new Set(
-        records.filter((group) => wanted.has(group.name)).flatMap((group) => group.permissions),
+    authorize: async (token, permission) => {
+      const principal = token === undefined ? undefined : await verifyToken(token);
+      if (!principal) return "unauthorized";
+      const groups = new Set(principal.groups);
+      const records = await lifecycle.store.groups(principal.org);
+      const granted = records.some((group) =>
+        groups.has(group.name) && group.permissions.includes(permission)
       );
+      return granted ? principal : "forbidden";
     },
   };
 
@@ -137,6 +146,10 @@ function buildApp(
       now,
       settings: settingsFacts(registry, lifecycle, options),
       log,
+      transport: {
+        ...(options.publicUrl === undefined ? {} : { publicUrl: options.publicUrl }),
+        trustProxy: options.trustProxy ?? false,
+      },
       ...adminToken(options),
     }),
   );
@@ -171,6 +184,14 @@ function buildApp(
       if (error instanceof HTTPException) {
         const response = error.getResponse();
         return plugin ? pluginResponse(response) : response;
+      }
+      if (error instanceof StateUnavailable) {
+        log.error(`the state store refused ${where}: ${error.message}`, { request_id });
+        return c.json({
+          error: "state_unavailable",
+          request_id,
+          message: "the state store cannot keep changes right now; nothing was changed",
+        }, 503);
       }
     } catch {
       // a thrown Proxy whose traps throw: treated as any other failure below

@@ -17,6 +17,16 @@ export interface HostConfig {
   readonly adminToken?: string;
   /** The HS256 secret of users' JWTs (`HONEYFRAME_JWT_SECRET`); protected routes answer 401 without. */
   readonly jwtSecret?: string;
+  /** Whether a JWT without `exp` is refused (`HONEYFRAME_JWT_REQUIRE_EXP`, default true). */
+  readonly jwtRequireExp: boolean;
+  /** The `iss` every JWT must have (`HONEYFRAME_JWT_ISSUER`), when set. */
+  readonly jwtIssuer?: string;
+  /** The audience every JWT's `aud` must name (`HONEYFRAME_JWT_AUDIENCE`), when set. */
+  readonly jwtAudience?: string;
+  /** Where people reach the host (`HONEYFRAME_PUBLIC_URL`), when set. */
+  readonly publicUrl?: URL;
+  /** Whether `X-Forwarded-Proto` from a proxy in front counts (`HONEYFRAME_TRUST_PROXY=1`). */
+  readonly trustProxy: boolean;
   /** How long a plugin handler may take before the host answers 504 (`HONEYFRAME_PLUGIN_TIMEOUT_MS`). */
   readonly pluginTimeoutMs?: number;
   /** How log lines are written (`HONEYFRAME_LOG_FORMAT`). */
@@ -58,12 +68,20 @@ export function readConfig(env: EnvSource): HostConfig {
   const adminToken = readSecret(env, "HONEYFRAME_ADMIN_TOKEN", MIN_ADMIN_TOKEN_LENGTH);
   const jwtSecret = readSecret(env, "HONEYFRAME_JWT_SECRET", MIN_JWT_SECRET_LENGTH);
   const metricsToken = readSecret(env, "HONEYFRAME_METRICS_TOKEN", MIN_ADMIN_TOKEN_LENGTH);
+  const jwtIssuer = readEnv(env, "HONEYFRAME_JWT_ISSUER");
+  const jwtAudience = readEnv(env, "HONEYFRAME_JWT_AUDIENCE");
+  const publicUrl = readPublicUrl(env);
   return {
     port,
     hostname: envOrDefault(env, "HOST"),
     ...(adminToken === undefined ? {} : { adminToken }),
     ...(jwtSecret === undefined ? {} : { jwtSecret }),
     ...(metricsToken === undefined ? {} : { metricsToken }),
+    jwtRequireExp: readBoolean(env, "HONEYFRAME_JWT_REQUIRE_EXP"),
+    ...(jwtIssuer === undefined ? {} : { jwtIssuer }),
+    ...(jwtAudience === undefined ? {} : { jwtAudience }),
+    ...(publicUrl === undefined ? {} : { publicUrl }),
+    trustProxy: readSwitch(env, "HONEYFRAME_TRUST_PROXY"),
     pluginTimeoutMs: envNumber(env, "HONEYFRAME_PLUGIN_TIMEOUT_MS", { min: 10, max: 86_400_000 }),
     logFormat: readLogFormat(env),
     accessLog: readSwitch(env, "HONEYFRAME_ACCESS_LOG"),
@@ -106,12 +124,35 @@ function readSecret(
   return value;
 }
 
-function readSwitch(env: EnvSource, name: "HONEYFRAME_ACCESS_LOG"): boolean {
+function readSwitch(
+  env: EnvSource,
+  name: "HONEYFRAME_ACCESS_LOG" | "HONEYFRAME_TRUST_PROXY",
+): boolean {
   const value = envOrDefault(env, name);
   if (value !== "0" && value !== "1") {
     throw new ConfigError(`${name} must be 0 or 1, not ${JSON.stringify(value)}`);
   }
   return value === "1";
+}
+
+function readBoolean(env: EnvSource, name: "HONEYFRAME_JWT_REQUIRE_EXP"): boolean {
+  const value = envOrDefault(env, name);
+  if (value !== "true" && value !== "false") {
+    throw new ConfigError(`${name} must be true or false, not ${JSON.stringify(value)}`);
+  }
+  return value === "true";
+}
+
+function readPublicUrl(env: EnvSource): URL | undefined {
+  const text = readEnv(env, "HONEYFRAME_PUBLIC_URL");
+  if (text === undefined) return undefined;
+  const url = URL.canParse(text) ? new URL(text) : undefined;
+  if (!url || (url.protocol !== "https:" && url.protocol !== "http:")) {
+    throw new ConfigError(
+      `HONEYFRAME_PUBLIC_URL must be an http:// or https:// URL, not ${JSON.stringify(text)}`,
+    );
+  }
+  return url;
 }
 
 /**

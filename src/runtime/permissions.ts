@@ -1,30 +1,34 @@
 /**
  * Permission checks for plugin routes: `requirePermission("customer.read")` verifies the caller's
- * JWT (HS256, `HONEYFRAME_JWT_SECRET`, claims `org` and `groups`) and checks that one of its groups
- * in that organisation grants the permission. 401 without a valid token, 403 without the permission.
+ * JWT (see `token_verifier.ts`: HS256, `exp` required, `iss` and `aud` pinned when configured,
+ * claims `org` and `groups`) and checks that one of its groups in that organisation grants the
+ * permission. 401 without a valid token, 403 without the permission.
+ *
+ * The host hands each plugin request one capability, {@link HostContext.authorize}: plugin code
+ * can learn whether a token grants a permission (what calling its own route would tell it), but
+ * never the JWT secret nor the state store behind the answer.
  *
  * @module
  */
 import type { Context, MiddlewareHandler } from "hono";
-import { verify } from "hono/jwt";
 import { bearerToken } from "./bearer_token.ts";
+import type { Principal } from "./token_verifier.ts";
+
+export type { Principal };
 
 /** What the host gives permission checks, on every plugin request. */
 export interface HostContext {
-  /** The JWT secret; without one, no token is valid. */
-  readonly jwtSecret?: string;
-  /** The permissions that `groups` grant in `org`. */
-  permissionsOf(org: string, groups: readonly string[]): Promise<ReadonlySet<string>>;
-}
-
-/** Who a verified token speaks for. */
-export interface Principal {
-  /** The organisation (`org` claim). */
-  readonly org: string;
-  /** The groups (`groups` claim). */
-  readonly groups: readonly string[];
-  /** The subject (`sub` claim), when present. */
-  readonly subject?: string;
+  /**
+   * Checks a bearer token for a permission.
+   *
+   * @param token The bearer token, if the request had one.
+   * @param permission The permission required.
+   * @returns The principal, or why it is refused.
+   */
+  authorize(
+    token: string | undefined,
+    permission: string,
+  ): Promise<Principal | "unauthorized" | "forbidden">;
 }
 
 const HOST_KEY = "honeyframe.host";
@@ -82,13 +86,12 @@ export function requirePermission(permission: string): MiddlewareHandler {
     if (!host) {
       throw new Error("requirePermission() only works on routes mounted by the Honeyframe host");
     }
-    const principal = await verifiedPrincipal(c, host.jwtSecret);
-    if (!principal) {
+    const principal = await host.authorize(bearerToken(c.req.header("Authorization")), permission);
+    if (principal === "unauthorized") {
       c.header("WWW-Authenticate", 'Bearer realm="honeyframe", error="invalid_token"');
       return c.json({ error: "unauthorized", message: "a valid bearer token is required" }, 401);
     }
-    const granted = await host.permissionsOf(principal.org, principal.groups);
-    if (!granted.has(permission)) {
+    if (principal === "forbidden") {
       return c.json(
         { error: "forbidden", message: `the permission ${permission} is required`, permission },
         403,
@@ -98,26 +101,4 @@ export function requirePermission(permission: string): MiddlewareHandler {
     await next();
     return undefined;
   };
-}
-
-async function verifiedPrincipal(
-  c: Context,
-  secret: string | undefined,
-): Promise<Principal | undefined> {
-  const token = bearerToken(c.req.header("Authorization"));
-  if (!secret || !token) return undefined;
-  try {
-    const claims = await verify(token, secret, "HS256");
-    const groups = Array.isArray(claims.groups)
-      ? claims.groups.filter((g) => typeof g === "string")
-      : undefined;
-    if (typeof claims.org !== "string" || !groups) return undefined;
-    return {
-      org: claims.org,
-      groups,
-      ...(typeof claims.sub === "string" ? { subject: claims.sub } : {}),
-    };
-  } catch {
-    return undefined;
-  }
 }

@@ -41,24 +41,6 @@ export async function sign(key: CryptoKey, message: string): Promise<string> {
 }
 
 /**
- * Checks an HMAC-SHA-256 signature made by {@link sign}.
- *
- * @param key The same key.
- * @param message The signed text.
- * @param signature The base64url signature.
- * @returns Whether the signature is valid.
- */
-export async function verifySignature(
-  key: CryptoKey,
-  message: string,
-  signature: string,
-): Promise<boolean> {
-  const bytes = fromBase64url(signature);
-  if (!bytes) return false;
-  return await crypto.subtle.verify("HMAC", key, bytes, encoder.encode(message));
-}
-
-/**
  * Derives an HMAC key for one purpose from a secret, so that one secret can serve several
  * purposes (session cookies, CSRF tokens) without one signature being valid for another.
  *
@@ -84,12 +66,6 @@ export function base64url(bytes: Uint8Array): string {
   let binary = "";
   for (const byte of bytes) binary += String.fromCharCode(byte);
   return btoa(binary).replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "");
-}
-
-function fromBase64url(text: string): Uint8Array<ArrayBuffer> | undefined {
-  if (!/^[A-Za-z0-9_-]*$/.test(text) || text.length % 4 === 1) return undefined;
-  const binary = atob(text.replaceAll("-", "+").replaceAll("_", "/"));
-  return Uint8Array.from(binary, (char) => char.charCodeAt(0));
 }
 
 async function digest(text: string): Promise<Uint8Array<ArrayBuffer>> {

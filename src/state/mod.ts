@@ -24,6 +24,7 @@ export type {
 } from "./types.ts";
 export { MemoryStore } from "./memory_store.ts";
 export { QueryTimeout, withQueryTimeLimit } from "./query_time_limit.ts";
+export { StateUnavailable } from "./state_unavailable.ts";
 export type { SqlDriver } from "./sql_driver.ts";
 export {
   chooseStore,

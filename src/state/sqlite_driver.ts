@@ -4,11 +4,17 @@
  * `node:sqlite` is imported when a database is opened, so that a bundle holding this module still
  * loads on runtimes without it (Node 20).
  *
+ * The database file is held open beside the connection: before each statement the driver checks
+ * that the file it opened still has a name. A file removed or replaced while the server runs
+ * (its writes would go to an unlinked file and be lost at the next restart) makes every statement
+ * fail with {@link StateUnavailable}. The check needs no file-system permission after opening.
+ *
  * @module
  */
-import { mkdirSync } from "node:fs";
+import { closeSync, fstatSync, mkdirSync, openSync } from "node:fs";
 import { dirname } from "node:path";
 import type { SqlDriver } from "./sql_driver.ts";
+import { StateUnavailable } from "./state_unavailable.ts";
 
 /**
  * Opens (creating if needed) a SQLite database file.
@@ -26,14 +32,25 @@ export async function sqliteDriver(path: string): Promise<SqlDriver> {
   if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
   const db = new DatabaseSync(path);
   db.exec("PRAGMA journal_mode = WAL; PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON;");
+  const file = path === ":memory:" ? undefined : openSync(path, "r");
+  const stillThere = () => {
+    if (file !== undefined && fstatSync(file).nlink === 0) {
+      throw new StateUnavailable(
+        `the SQLite file ${path} was removed or replaced while the server ran; ` +
+          "changes are refused so that none is lost: restore it or restart the server",
+      );
+    }
+  };
   let queue: Promise<unknown> = Promise.resolve();
   const exclusive = <T>(work: () => Promise<T>): Promise<T> => {
     const result = queue.then(work);
     queue = result.catch(() => {});
     return result;
   };
-  const run = <Row>(text: string, params: readonly unknown[] = []): Row[] =>
-    db.prepare(text.replace(/\$(\d+)/g, "?$1")).all(...(params as never[])) as Row[];
+  const run = <Row>(text: string, params: readonly unknown[] = []): Row[] => {
+    stillThere();
+    return db.prepare(text.replace(/\$(\d+)/g, "?$1")).all(...(params as never[])) as Row[];
+  };
   const inTransaction: SqlDriver = {
     dialect: "sqlite",
     query: (text, params) => Promise.resolve(run(text, params)),
@@ -45,6 +62,7 @@ export async function sqliteDriver(path: string): Promise<SqlDriver> {
     query: (text, params) => exclusive(() => Promise.resolve(run(text, params))),
     transaction: (work) =>
       exclusive(async () => {
+        stillThere();
         db.exec("BEGIN IMMEDIATE");
         try {
           const result = await work(inTransaction);
@@ -55,6 +73,11 @@ export async function sqliteDriver(path: string): Promise<SqlDriver> {
           throw error;
         }
       }),
-    close: () => exclusive(() => Promise.resolve(db.close())),
+    close: () =>
+      exclusive(() => {
+        db.close();
+        if (file !== undefined) closeSync(file);
+        return Promise.resolve();
+      }),
   };
 }

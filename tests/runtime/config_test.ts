@@ -5,7 +5,13 @@ import { workerHandler } from "../../src/adapters/worker/mod.ts";
 import { registryOf } from "../helpers/registry.ts";
 
 Deno.test("readConfig() applies defaults and reads records, get() sources and bindings alike", () => {
-  const defaults = { pluginTimeoutMs: 30_000, logFormat: "text", accessLog: false };
+  const defaults = {
+    pluginTimeoutMs: 30_000,
+    logFormat: "text",
+    accessLog: false,
+    jwtRequireExp: true,
+    trustProxy: false,
+  };
   assert.deepEqual(readConfig({}), { port: 8000, hostname: "0.0.0.0", ...defaults });
   const token = "x".repeat(MIN_ADMIN_TOKEN_LENGTH);
   const expected = {

@@ -14,6 +14,7 @@
 import { envOrDefault, type EnvSource } from "../../env/mod.ts";
 import { exitProcess, type GeneratedRegistry, startupMessage } from "../../runtime/mod.ts";
 import { prepareHost } from "../_prepare_host.ts";
+import { dropPrivileges } from "./drop_privileges.ts";
 import { portInUse } from "../../env/mod.ts";
 import { shutDownOnSignal } from "../_shutdown.ts";
 import { type ConnectionGuard, guardConnections } from "./connection_guard.ts";
@@ -52,6 +53,7 @@ export async function serveDeno(
     generated,
     env,
     writable ? "sqlite" : "memory",
+    () => dropPrivileges(env),
   );
   let guard: ConnectionGuard | undefined;
   const server = Deno.serve(

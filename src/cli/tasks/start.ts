@@ -1,17 +1,20 @@
 /**
  * `deno task start`: serves `main.ts` (after the build) with file access limited to the data
- * directory, where the SQLite state store lives. Signals are passed on to the server.
+ * directory, where the SQLite state store lives, and the network narrowed when
+ * `HONEYFRAME_PLUGIN_NET` asks for it. The server itself drops the rest before plugin code runs.
+ * Signals are passed on to the server.
  *
  * @module
  */
 import process from "node:process";
-import { envOrDefault } from "../../env/mod.ts";
+import { envOrDefault, serverNetAllowList } from "../../env/mod.ts";
 
 const dataDir = envOrDefault(Deno.env, "DATA_DIR");
+const net = serverNetAllowList(Deno.env);
 const server = new Deno.Command(Deno.execPath(), {
   args: [
     "run",
-    "--allow-net",
+    net === undefined ? "--allow-net" : `--allow-net=${net}`,
     "--allow-env",
     `--allow-read=${dataDir}`,
     `--allow-write=${dataDir}`,

@@ -23,6 +23,7 @@ import { SettingsPage } from "./pages/settings_page.tsx";
 import { SignInPage } from "./pages/sign_in_page.tsx";
 import { htmlDocument, pageSecurityHeaders, renderPage } from "./render.tsx";
 import { type Session, sessionManager } from "./session.ts";
+import type { Transport } from "../secure_request.ts";
 import {
   DEFAULT_THROTTLE_LIMITS,
   type FailureSummary,
@@ -41,6 +42,8 @@ export interface AdminOptions {
   readonly lifecycle: PluginLifecycle;
   /** The admin token; without one, nobody can sign in. */
   readonly adminToken?: string;
+  /** How to tell an HTTPS request, for the session cookie's `Secure` and `__Host-`. */
+  readonly transport?: Transport;
   /** Non-secret facts for the Settings page. */
   readonly settings: readonly (readonly [string, string])[];
   /** The clock, in milliseconds (injectable for tests). */
@@ -73,7 +76,7 @@ export function adminApp(options: AdminOptions): Hono<AdminEnv> {
   const store = lifecycle.store;
   const now = options.now ?? Date.now;
   const sessions = options.adminToken
-    ? sessionManager(options.adminToken, store, now, options.log)
+    ? sessionManager(options.adminToken, store, now, options.log, options.transport)
     : undefined;
   const record = (event: Omit<AuditEvent, "time">) =>
     store.appendAudit({ ...event, time: new Date(now()).toISOString() });

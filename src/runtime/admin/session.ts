@@ -3,15 +3,21 @@
  * by a record in the state store, and a CSRF token bound to that session. Signing out ends the
  * record, so the old cookie stops working at once; changing the token signs everyone out.
  *
+ * The cookie is signed with Hono's signed-cookie helpers. Over HTTPS (the public URL, a trusted
+ * proxy's `X-Forwarded-Proto`, or the request itself) it is `__Host-hf_session`: `Secure`, for the
+ * whole host and no other; over plain HTTP (a laptop) browsers refuse `__Host-` cookies, so it is
+ * `hf_session` without `Secure`, and only that name is read there.
+ *
  * @module
  */
 import { createLogger, type Logger } from "../../log/mod.ts";
 import type { Context } from "hono";
-import { deleteCookie, getCookie, setCookie } from "hono/cookie";
+import { deleteCookie, getSignedCookie, setSignedCookie } from "hono/cookie";
 import type { StateStore } from "../../state/mod.ts";
-import { base64url, hmacKey, sign, verifySignature } from "../secrets.ts";
+import { base64url, hmacKey, sign } from "../secrets.ts";
+import { isSecureRequest, type Transport } from "../secure_request.ts";
 
-/** The session cookie's name. */
+/** The session cookie's name (`__Host-` prefixed over HTTPS). */
 export const SESSION_COOKIE = "hf_session";
 
 /** How long a session lasts, in seconds (8 hours). */
@@ -57,6 +63,7 @@ const MALFORMED_LOG_INTERVAL_MS = 60_000;
  * @param store Where sessions are recorded.
  * @param now The clock, in milliseconds (injectable for tests).
  * @param log Where a malformed cookie is reported (once a minute at most).
+ * @param transport How to tell an HTTPS request (public URL, trusted proxy).
  * @returns The manager.
  * @example
  * ```ts
@@ -71,12 +78,17 @@ export function sessionManager(
   store: SessionStore,
   now: () => number = Date.now,
   log: Logger = createLogger(),
+  transport: Transport = {},
 ): SessionManager {
-  const keys = Promise.all([hmacKey(adminToken, "session"), hmacKey(adminToken, "csrf")]);
+  const cookieSecret = `honeyframe:session:${adminToken}`;
+  const csrfKey = hmacKey(adminToken, "csrf");
   const toSession = async (id: string, expires: number): Promise<Session> => {
-    const [, csrfKey] = await keys;
-    return { id, expires, csrfToken: await sign(csrfKey, id) };
+    return { id, expires, csrfToken: await sign(await csrfKey, id) };
   };
+  const cookie = (c: Context) =>
+    isSecureRequest(c.req.raw, transport)
+      ? { path: "/", secure: true, prefix: "host" } as const
+      : { path: "/" } as const;
   let lastMalformedLog = -Infinity;
   const malformed = () => {
     if (now() - lastMalformedLog < MALFORMED_LOG_INTERVAL_MS) return undefined;
@@ -86,29 +98,29 @@ export function sessionManager(
   };
   return {
     async start(c) {
-      const [sessionKey] = await keys;
       const id = base64url(crypto.getRandomValues(new Uint8Array(18)));
       const expires = Math.floor(now() / 1000) + SESSION_TTL_SECONDS;
       await store.createSession(id, expires, new Date(now()).toISOString());
-      const payload = `${id}.${expires}`;
-      setCookie(c, SESSION_COOKIE, `${payload}.${await sign(sessionKey, payload)}`, {
+      await setSignedCookie(c, SESSION_COOKIE, `${id}.${expires}`, cookieSecret, {
+        ...cookie(c),
         httpOnly: true,
         sameSite: "Strict",
-        secure: new URL(c.req.url).protocol === "https:",
-        path: "/",
         maxAge: SESSION_TTL_SECONDS,
       });
       return await toSession(id, expires);
     },
     async read(c) {
-      const cookie = getCookie(c, SESSION_COOKIE);
-      if (cookie === undefined) return undefined;
-      const [id, expires, signature, extra] = cookie.split(".");
-      if (!id || !expires || !signature || extra !== undefined || !/^\d+$/.test(expires)) {
-        return malformed();
-      }
-      const [sessionKey] = await keys;
-      if (!await verifySignature(sessionKey, `${id}.${expires}`, signature)) return malformed();
+      const options = cookie(c);
+      const value = await getSignedCookie(
+        c,
+        cookieSecret,
+        SESSION_COOKIE,
+        "prefix" in options ? options.prefix : undefined,
+      );
+      if (value === undefined) return undefined;
+      if (value === false) return malformed();
+      const [id, expires, extra] = value.split(".");
+      if (!id || !expires || extra !== undefined || !/^\d+$/.test(expires)) return malformed();
       const seconds = now() / 1000;
       if (!(Number(expires) > seconds)) return undefined;
       if (!await store.sessionActive(id, seconds)) return undefined;
@@ -116,11 +128,11 @@ export function sessionManager(
     },
     async end(c, session) {
       await store.endSession(session.id);
-      deleteCookie(c, SESSION_COOKIE, { path: "/" });
+      deleteCookie(c, SESSION_COOKIE, cookie(c));
     },
     async endEverywhere(c) {
       const ended = await store.endAllSessions();
-      deleteCookie(c, SESSION_COOKIE, { path: "/" });
+      deleteCookie(c, SESSION_COOKIE, cookie(c));
       return ended;
     },
   };

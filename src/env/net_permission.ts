@@ -1,0 +1,47 @@
+/**
+ * The network a server may use when `HONEYFRAME_PLUGIN_NET` narrows what plugins reach: its own
+ * listening address, the loopback its connection guard relays through, the PostgreSQL host, and
+ * the listed hosts. Deno can only narrow the network when a process starts, so the launchers
+ * (`deno task start`, the image's entry point) pass this to `--allow-net`.
+ *
+ * @module
+ */
+import { envOrDefault, type EnvSource, readEnv } from "./read_env.ts";
+
+/**
+ * The value for `--allow-net`, or `undefined` when every host is allowed (no
+ * `HONEYFRAME_PLUGIN_NET`).
+ *
+ * @param env The server's environment.
+ * @returns A comma-separated host list, or `undefined`.
+ * @example
+ * ```ts
+ * serverNetAllowList({ HONEYFRAME_PLUGIN_NET: "api.example.com" });
+ * // "0.0.0.0,127.0.0.1,api.example.com"
+ * ```
+ */
+export function serverNetAllowList(env: EnvSource): string | undefined {
+  const listed = pluginNetHosts(env);
+  if (listed === undefined) return undefined;
+  const database = readEnv(env, "HONEYFRAME_DATABASE_URL");
+  let databaseHost: string | undefined;
+  try {
+    databaseHost = database ? new URL(database).host || undefined : undefined;
+  } catch {
+    databaseHost = undefined;
+  }
+  const hosts = [envOrDefault(env, "HOST"), "127.0.0.1", databaseHost, ...listed];
+  return [...new Set(hosts.filter((host) => host !== undefined))].join(",");
+}
+
+/**
+ * The hosts `HONEYFRAME_PLUGIN_NET` lists, or `undefined` when it is unset.
+ *
+ * @param env The server's environment.
+ * @returns The hosts (`name` or `name:port`).
+ */
+export function pluginNetHosts(env: EnvSource): string[] | undefined {
+  const text = readEnv(env, "HONEYFRAME_PLUGIN_NET");
+  if (text === undefined) return undefined;
+  return text.split(",").map((host) => host.trim()).filter((host) => host !== "");
+}
