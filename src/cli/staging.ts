@@ -1,16 +1,21 @@
 /**
  * Hidden staging folders of `install` and `uninstall` beside `$DATA_DIR/plugins/<name>`: named
- * after the process that made them, so that the next command can remove those of a process that
- * died (killed mid-copy) without touching one another command is still using. Discovery ignores
- * hidden folders, so a staging folder is never taken for a plugin.
+ * after the process that made them, so that the next command (`build`, `install`, `uninstall`, any
+ * verb) can remove those of a process that died (killed mid-copy) without touching one another
+ * command is still using. A folder older than an hour is removed whatever its process: no command
+ * stages that long, and the process id may have been reused. Discovery ignores hidden folders, so
+ * a staging folder is never taken for a plugin.
  *
  * @module
  */
-import { mkdirSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
 import { join } from "node:path";
 import process from "node:process";
 
 const STAGING = /^\.(install|uninstall)-.+-p(\d+)-[^-]+$/;
+
+/** How old a staging folder may get before it counts as abandoned, in milliseconds. */
+export const STAGING_MAX_AGE_MS = 60 * 60 * 1000;
 
 /**
  * Makes a staging folder in `root` for `verb` on plugin `name`.
@@ -30,16 +35,18 @@ export function makeStaging(root: string, verb: "install" | "uninstall", name: s
 }
 
 /**
- * Removes the staging folders in `root` whose process is no longer running.
+ * Removes the staging folders in `root` whose process is no longer running, or that are older than
+ * {@link STAGING_MAX_AGE_MS}.
  *
  * @param root The data plugins folder.
+ * @param now The clock, in milliseconds (injectable for tests).
  * @returns The names of the folders removed.
  * @example
  * ```ts
  * removeAbandonedStaging("data/plugins"); // [".install-crm-p4242-AbC123"] after a crash
  * ```
  */
-export function removeAbandonedStaging(root: string): string[] {
+export function removeAbandonedStaging(root: string, now: number = Date.now()): string[] {
   let names: string[];
   try {
     names = readdirSync(root);
@@ -48,10 +55,19 @@ export function removeAbandonedStaging(root: string): string[] {
   }
   const abandoned = names.filter((name) => {
     const pid = STAGING.exec(name)?.[2];
-    return pid !== undefined && Number(pid) !== process.pid && !isRunning(Number(pid));
+    if (pid === undefined || Number(pid) === process.pid) return false;
+    return !isRunning(Number(pid)) || now - modified(join(root, name)) > STAGING_MAX_AGE_MS;
   });
   for (const name of abandoned) rmSync(join(root, name), { recursive: true, force: true });
   return abandoned;
+}
+
+function modified(path: string): number {
+  try {
+    return statSync(path).mtimeMs;
+  } catch {
+    return Number.POSITIVE_INFINITY;
+  }
 }
 
 function isRunning(pid: number): boolean {

@@ -4,7 +4,7 @@
  * kill leaves a refused plugin installed, and the next command removes the abandoned staging.
  */
 import assert from "node:assert/strict";
-import { existsSync, mkdirSync, readdirSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, utimesSync } from "node:fs";
 import { join } from "node:path";
 import { cli } from "../helpers/cli.ts";
 import { makeTree, permissionClaimFiles } from "../helpers/tree.ts";
@@ -58,18 +58,28 @@ Deno.test("killing install at any moment never leaves the refused plugin install
   );
 });
 
-Deno.test("the staging folder of a command still running is left alone", async () => {
+Deno.test("the staging folder of a command still running is left alone, unless it is over an hour old", async () => {
   using tree = makeTree();
   const sleeper = new Deno.Command("sleep", { args: ["30"] }).spawn();
   try {
     const live = join(tree.root, `data/plugins/.install-crm-p${sleeper.pid}-abc123`);
     const dead = join(tree.root, "data/plugins/.install-crm-p4194303-def456");
-    mkdirSync(live, { recursive: true });
-    mkdirSync(dead, { recursive: true });
-    const run = await cli(["list", ...dirs(tree.root)]);
+    // A live process id on a folder older than any command runs: the id was reused.
+    const stale = join(tree.root, `data/plugins/.uninstall-crm-p${sleeper.pid}-ghi789`);
+    for (const folder of [live, dead, stale]) mkdirSync(folder, { recursive: true });
+    const twoHoursAgo = new Date(Date.now() - 2 * 60 * 60 * 1000);
+    utimesSync(stale, twoHoursAgo, twoHoursAgo);
+    const run = await cli([
+      "build",
+      ...dirs(tree.root),
+      "--out",
+      join(tree.root, ".gen/registry.ts"),
+    ]);
     assert.match(run.err.join("\n"), /removed \.install-crm-p4194303-def456/);
+    assert.match(run.err.join("\n"), /removed \.uninstall-crm-p\d+-ghi789/);
     assert.equal(existsSync(live), true);
     assert.equal(existsSync(dead), false);
+    assert.equal(existsSync(stale), false);
   } finally {
     sleeper.kill();
     await sleeper.status;
