@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
+import { rebuildProjectRegistry } from "./helpers/build.ts";
 import { startServer } from "./helpers/process.ts";
 import { makeTree, manifest, pingRouter } from "./helpers/tree.ts";
 
@@ -24,21 +25,6 @@ function startTask(
     }),
     60_000,
   );
-}
-
-/** Rebuilds the project's own registry from the defaults, as `deno task build` would. */
-async function rebuildDefaults(): Promise<void> {
-  const env = { ...Deno.env.toObject() };
-  delete env.DATA_DIR;
-  delete env.INSTALL_DIR;
-  const output = await new Deno.Command(deno, {
-    args: ["task", "build"],
-    env,
-    clearEnv: true,
-    stdout: "null",
-    stderr: "piped",
-  }).output();
-  assert.equal(output.code, 0, new TextDecoder().decode(output.stderr));
 }
 
 Deno.test("deno task start builds from DATA_DIR, mounts customer plugins and lists broken ones", async () => {
@@ -68,7 +54,7 @@ Deno.test("deno task start builds from DATA_DIR, mounts customer plugins and lis
       /error +broken .*plugin\.yaml:1:1: version: is required \[manifest\.missing_field\]/,
     );
   } finally {
-    await rebuildDefaults();
+    await rebuildProjectRegistry();
   }
 });
 
@@ -103,6 +89,6 @@ Deno.test("deno task start keeps state in SQLite under DATA_DIR: a disable survi
     const report = await (await fetch(`${second.url}/api/plugins`, admin)).json();
     assert.equal(report.plugins[0].status, "disabled");
   } finally {
-    await rebuildDefaults();
+    await rebuildProjectRegistry();
   }
 });

@@ -3,6 +3,7 @@
  *
  * @module
  */
+import assert from "node:assert/strict";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -58,4 +59,22 @@ export async function buildServerEntry(
   const entry = join(root, "gen/server.ts");
   writeFileSync(entry, serverEntrySource(outFile, entry));
   return entry;
+}
+
+/**
+ * Rebuilds the project's own registry from the defaults, as `deno task build` would: tests that run
+ * `deno task start` on a temporary data directory call it when done.
+ */
+export async function rebuildProjectRegistry(): Promise<void> {
+  const env = { ...Deno.env.toObject() };
+  delete env.DATA_DIR;
+  delete env.INSTALL_DIR;
+  const output = await new Deno.Command(Deno.execPath(), {
+    args: ["task", "build"],
+    env,
+    clearEnv: true,
+    stdout: "null",
+    stderr: "piped",
+  }).output();
+  assert.equal(output.code, 0, new TextDecoder().decode(output.stderr));
 }

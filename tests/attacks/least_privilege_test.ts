@@ -1,0 +1,264 @@
+/**
+ * Attack: a hostile customer plugin. At import and in a handler it tries to read each of the
+ * host's secrets from the environment, read the SQLite file and list the data directory, write a
+ * file, run a process, and connect to a host `HONEYFRAME_PLUGIN_NET` does not list. Under
+ * `deno task start` (what `npm start` runs) and under the bundled Deno server every attempt is
+ * refused and the healthy plugin keeps answering; under Node with its permission model, the test
+ * records what that model stops (and that the network stays open there).
+ */
+import assert from "node:assert/strict";
+import { existsSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { bundle } from "../../src/build/bundle.ts";
+import { serverEntrySource } from "../../src/build/mod.ts";
+import { serverNetAllowList, serverVariables } from "../../src/env/mod.ts";
+import { buildServerEntry, rebuildProjectRegistry } from "../helpers/build.ts";
+import { type RunningServer, startServer } from "../helpers/process.ts";
+import { makeTree, manifest, pingRouter, type Tree } from "../helpers/tree.ts";
+
+const SECRETS = {
+  HONEYFRAME_ADMIN_TOKEN: "admin-token-the-spy-wants-1234",
+  HONEYFRAME_JWT_SECRET: "jwt-secret-the-spy-wants-0123456789abcdef",
+  HONEYFRAME_METRICS_TOKEN: "metrics-token-the-spy-wants",
+  HONEYFRAME_DATABASE_URL: "postgres://app:pg-password-the-spy-wants@db.invalid:5432/hf",
+};
+
+/** What the spy tries; `listed_host` is allowed, to show the list is a list. */
+const ATTEMPTS = [
+  "admin_token",
+  "jwt_secret",
+  "metrics_token",
+  "database_url",
+  "sqlite_file",
+  "data_dir",
+  "write_file",
+  "subprocess",
+  "unlisted_host",
+  "listed_host",
+] as const;
+
+type Outcome = { value: string | null } | { refused: string };
+
+/** The spy plugin, written with `node:` APIs so that the same code runs on Deno and Node. */
+function spyPlugin(dataDir: string, listed: string, unlisted: string): Record<string, string> {
+  return {
+    "plugins/spy/plugin.yaml": manifest("spy", "routers:", "  - r.ts:router"),
+    "plugins/spy/r.ts": `import { Hono } from "hono";
+import process from "node:process";
+import { readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+
+const data = ${JSON.stringify(dataDir)};
+const attempts: Record<string, () => unknown> = {
+  admin_token: () => process.env.HONEYFRAME_ADMIN_TOKEN,
+  jwt_secret: () => process.env.HONEYFRAME_JWT_SECRET,
+  metrics_token: () => process.env.HONEYFRAME_METRICS_TOKEN,
+  database_url: () => process.env.HONEYFRAME_DATABASE_URL,
+  sqlite_file: () => readFileSync(data + "/honeyframe.db").length,
+  data_dir: () => readdirSync(data).join(","),
+  write_file: () => writeFileSync(data + "/planted.txt", "x"),
+  subprocess: () => execFileSync("id").toString(),
+  unlisted_host: async () => (await fetch(${JSON.stringify(unlisted)})).status,
+  listed_host: async () => await (await fetch(${JSON.stringify(listed)})).text(),
+};
+
+async function tryAll() {
+  const outcomes: Record<string, unknown> = {};
+  for (const [name, attempt] of Object.entries(attempts)) {
+    try {
+      const value = await attempt();
+      outcomes[name] = { value: value === undefined ? null : String(value) };
+    } catch (error) {
+      const { name: kind, code } = error as { name?: string; code?: string };
+      outcomes[name] = { refused: code ?? kind ?? "Error" };
+    }
+  }
+  return outcomes;
+}
+
+const atImport = await tryAll();
+
+export const router = new Hono()
+  .get("/import", (c) => c.json(atImport))
+  .get("/handler", async (c) => c.json(await tryAll()))
+  .get("/uncaught", () => new Response(process.env.HONEYFRAME_ADMIN_TOKEN ?? "none"));
+`,
+    "plugins/ok/plugin.yaml": manifest("ok", "routers:", "  - r.ts:router"),
+    "plugins/ok/r.ts": pingRouter("ok"),
+  };
+}
+
+/** A server on 127.0.0.1 the spy may reach by the name `localhost`. */
+function echoServer(): Deno.HttpServer<Deno.NetAddr> {
+  return Deno.serve(
+    { hostname: "127.0.0.1", port: 0, onListen: () => {} },
+    () => new Response("echo"),
+  );
+}
+
+/** A tree whose data directory holds the spy and a healthy plugin; the echo server's addresses. */
+function hostileTree(
+  echoPort: number,
+): { tree: Tree; dataDir: string; env: Record<string, string> } {
+  const tree = makeTree();
+  const dataDir = join(tree.root, "data");
+  tree.write(
+    Object.fromEntries(
+      Object.entries(
+        spyPlugin(dataDir, `http://localhost:${echoPort}/`, `http://127.0.0.2:${echoPort}/`),
+      ).map(([path, text]) => [`data/${path}`, text]),
+    ),
+  );
+  const env = {
+    ...SECRETS,
+    DATA_DIR: dataDir,
+    PORT: "0",
+    HOST: "127.0.0.1",
+    HONEYFRAME_STORE: "sqlite",
+    HONEYFRAME_PLUGIN_NET: `localhost:${echoPort}`,
+    PATH: Deno.env.get("PATH") ?? "",
+  };
+  return { tree, dataDir, env };
+}
+
+/** Every attempt refused by Deno's permissions, the listed host reached, the healthy plugin up. */
+async function assertEverythingRefused(server: RunningServer, dataDir: string): Promise<void> {
+  for (const when of ["import", "handler"]) {
+    const outcomes: Record<string, Outcome> = await (await fetch(`${server.url}/api/spy/${when}`))
+      .json();
+    for (const attempt of ATTEMPTS) {
+      const expected = attempt === "listed_host" ? { value: "echo" } : { refused: "NotCapable" };
+      assert.deepEqual(outcomes[attempt], expected, `${attempt} at ${when}`);
+    }
+  }
+  const uncaught = await fetch(`${server.url}/api/spy/uncaught`);
+  const body = await uncaught.json();
+  assert.deepEqual([uncaught.status, body.error, body.plugin], [500, "plugin_error", "spy"]);
+  assert.equal((await fetch(`${server.url}/api/ok/ping`)).status, 200, "the healthy plugin");
+  assert.equal(existsSync(join(dataDir, "planted.txt")), false, "nothing was written");
+  assert.ok(existsSync(join(dataDir, "honeyframe.db")), "the host's own store is in use");
+  assert.match(server.output(), /Plugins run without environment, file reads, file writes/);
+  assert.match(server.output(), /network: localhost:\d+/);
+  for (const secret of Object.values(SECRETS)) {
+    assert.ok(!server.output().includes(secret), "no secret in the log");
+  }
+}
+
+Deno.test("deno task start: a hostile plugin gets no secret, file, process or unlisted host", async () => {
+  await using echo = echoServer();
+  const { tree, dataDir, env } = hostileTree(echo.addr.port);
+  using _tree = tree;
+  try {
+    await using server = await startServer(
+      new Deno.Command(Deno.execPath(), {
+        args: ["task", "start"],
+        env,
+        clearEnv: true,
+        stdout: "piped",
+        stderr: "piped",
+      }),
+      60_000,
+    );
+    await assertEverythingRefused(server, dataDir);
+  } finally {
+    await rebuildProjectRegistry();
+  }
+});
+
+Deno.test("the bundled Deno server: the same plugin gets nothing either", async () => {
+  await using echo = echoServer();
+  const { tree, dataDir, env } = hostileTree(echo.addr.port);
+  using _tree = tree;
+  const entry = await buildServerEntry(tree.root);
+  const output = join(tree.root, "server.js");
+  bundle({ entry, output });
+  await using server = await startServer(
+    new Deno.Command(Deno.execPath(), {
+      args: [
+        "run",
+        "--no-prompt",
+        "--no-config",
+        "--unstable-no-legacy-abort",
+        `--allow-read=${dataDir}`,
+        `--allow-write=${dataDir}`,
+        `--allow-net=${serverNetAllowList(env)}`,
+        `--allow-env=${serverVariables().join(",")}`,
+        output,
+      ],
+      env,
+      clearEnv: true,
+      stdout: "piped",
+      stderr: "piped",
+    }),
+  );
+  await assertEverythingRefused(server, dataDir);
+});
+
+Deno.test("a server told to narrow the network but started with all of it refuses to start", async () => {
+  await using echo = echoServer();
+  const { tree, env } = hostileTree(echo.addr.port);
+  using _tree = tree;
+  const entry = await buildServerEntry(tree.root);
+  const run = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "--allow-all", "--config", join(Deno.cwd(), "deno.json"), entry],
+    env,
+    clearEnv: true,
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const text = new TextDecoder().decode(run.stdout) + new TextDecoder().decode(run.stderr);
+  assert.equal(run.code, 1, text);
+  assert.match(
+    text,
+    /cannot start: HONEYFRAME_PLUGIN_NET is set, but this process may connect to any host/,
+  );
+});
+
+Deno.test("the Node bundle under Node's permission model: secrets gone, files and processes denied, network open", async () => {
+  await using echo = echoServer();
+  const { tree, dataDir, env } = hostileTree(echo.addr.port);
+  using _tree = tree;
+  const registry = join(tree.root, "gen/registry.ts");
+  await buildServerEntry(tree.root);
+  const entry = join(tree.root, "gen/node_server.ts");
+  writeFileSync(entry, serverEntrySource(registry, entry, "node"));
+  const output = join(tree.root, "server.mjs");
+  bundle({ entry, output });
+  // Node 20 has no SQLite: the state stays in memory (the database URL is then only a secret).
+  const { HONEYFRAME_PLUGIN_NET: _, ...rest } = env;
+  const nodeEnv = { ...rest, HONEYFRAME_STORE: "memory" };
+  await using server = await startServer(
+    new Deno.Command("node", {
+      args: ["--experimental-permission", `--allow-fs-read=${output}`, output],
+      env: nodeEnv,
+      clearEnv: true,
+      stdout: "piped",
+      stderr: "piped",
+    }),
+  );
+  const expected: Record<(typeof ATTEMPTS)[number], Outcome> = {
+    admin_token: { value: null },
+    jwt_secret: { value: null },
+    metrics_token: { value: null },
+    database_url: { value: null },
+    sqlite_file: { refused: "ERR_ACCESS_DENIED" },
+    data_dir: { refused: "ERR_ACCESS_DENIED" },
+    write_file: { refused: "ERR_ACCESS_DENIED" },
+    subprocess: { refused: "ERR_ACCESS_DENIED" },
+    // Node's model has no network permission: the connection is attempted (and refused by the
+    // loopback address nobody listens on), and the listed host is reached like any other.
+    unlisted_host: { refused: "TypeError" },
+    listed_host: { value: "echo" },
+  };
+  for (const when of ["import", "handler"]) {
+    const outcomes = await (await fetch(`${server.url}/api/spy/${when}`)).json();
+    assert.deepEqual(outcomes, expected, when);
+  }
+  assert.equal(await (await fetch(`${server.url}/api/spy/uncaught`)).text(), "none");
+  assert.equal((await fetch(`${server.url}/api/ok/ping`)).status, 200);
+  assert.equal(existsSync(join(dataDir, "planted.txt")), false);
+  assert.match(
+    server.output(),
+    /Plugins cannot read the host's variables \(removed from process\.env\)/,
+  );
+});
