@@ -1,6 +1,7 @@
 /**
- * Whether a request reached the host over HTTPS, as far as the host can know: the public URL it is
- * configured with, a trusted proxy's `X-Forwarded-Proto`, or the request's own URL.
+ * How people reach the host, as far as the host can know: over HTTPS or not (the public URL it is
+ * configured with, a trusted proxy's `X-Forwarded-Proto`, or the request's own URL), and so from
+ * which origins its own forms are posted.
  *
  * @module
  */
@@ -26,9 +27,36 @@ export interface Transport {
  */
 export function isSecureRequest(request: Request, transport: Transport): boolean {
   if (transport.publicUrl?.protocol === "https:") return true;
-  if (transport.trustProxy) {
-    const forwarded = request.headers.get("X-Forwarded-Proto")?.split(",")[0]?.trim();
-    if (forwarded !== undefined) return forwarded.toLowerCase() === "https";
-  }
+  const forwarded = forwardedProto(request, transport);
+  if (forwarded !== undefined) return forwarded === "https";
   return new URL(request.url).protocol === "https:";
+}
+
+/**
+ * The origins a browser may post the host's own forms from: the request's, the public URL's, and
+ * the request's host under a trusted proxy's scheme (TLS ends at the proxy, so the host sees
+ * `http://` while the browser says `https://`).
+ *
+ * @param request The request.
+ * @param transport The configured public URL and proxy trust.
+ * @returns The allowed origins.
+ * @example
+ * ```ts
+ * const request = new Request("http://app/x", { headers: { "X-Forwarded-Proto": "https" } });
+ * formOrigins(request, { trustProxy: true }); // ["http://app", "https://app"]
+ * ```
+ */
+export function formOrigins(request: Request, transport: Transport): string[] {
+  const url = new URL(request.url);
+  const origins = new Set([url.origin]);
+  if (transport.publicUrl) origins.add(transport.publicUrl.origin);
+  const forwarded = forwardedProto(request, transport);
+  if (forwarded === "https" || forwarded === "http") origins.add(`${forwarded}://${url.host}`);
+  return [...origins];
+}
+
+/** The scheme a trusted proxy says the client used (its first hop), lower-cased. */
+function forwardedProto(request: Request, transport: Transport): string | undefined {
+  if (!transport.trustProxy) return undefined;
+  return request.headers.get("X-Forwarded-Proto")?.split(",")[0]?.trim().toLowerCase();
 }

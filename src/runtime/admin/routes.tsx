@@ -23,7 +23,7 @@ import { SettingsPage } from "./pages/settings_page.tsx";
 import { SignInPage } from "./pages/sign_in_page.tsx";
 import { htmlDocument, pageSecurityHeaders, renderPage } from "./render.tsx";
 import { type Session, sessionManager } from "./session.ts";
-import type { Transport } from "../secure_request.ts";
+import { formOrigins, type Transport } from "../secure_request.ts";
 import {
   DEFAULT_THROTTLE_LIMITS,
   type FailureSummary,
@@ -87,7 +87,11 @@ export function adminApp(options: AdminOptions): Hono<AdminEnv> {
   );
 
   const app = new Hono<AdminEnv>();
-  app.use("*", limitBody(FORM_BODY_LIMIT), pageSecurityHeaders, csrf(), async (_c, next) => {
+  const transport = options.transport ?? {};
+  const sameSite = csrf({
+    origin: (origin, c) => formOrigins(c.req.raw, transport).includes(origin),
+  });
+  app.use("*", limitBody(FORM_BODY_LIMIT), pageSecurityHeaders, sameSite, async (_c, next) => {
     await throttle.roll();
     await next();
   });
