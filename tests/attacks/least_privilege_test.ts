@@ -9,11 +9,15 @@
 import assert from "node:assert/strict";
 import { existsSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { Hono } from "hono";
+import { workerHandler } from "../../src/adapters/worker/mod.ts";
 import { bundle } from "../../src/build/bundle.ts";
 import { serverEntrySource } from "../../src/build/mod.ts";
 import { serverNetAllowList, serverVariables } from "../../src/env/mod.ts";
+import { defineRegistry } from "../../src/runtime/mod.ts";
 import { buildServerEntry, rebuildProjectRegistry } from "../helpers/build.ts";
 import { type RunningServer, startServer } from "../helpers/process.ts";
+import { registryOf } from "../helpers/registry.ts";
 import { makeTree, manifest, pingRouter, type Tree } from "../helpers/tree.ts";
 
 const SECRETS = {
@@ -261,4 +265,31 @@ Deno.test("the Node bundle under Node's permission model: secrets gone, files an
     server.output(),
     /Plugins cannot read the host's variables \(removed from process\.env\)/,
   );
+});
+
+Deno.test("on Workers, plugins get the bindings without the host's tokens and secrets", async () => {
+  const app = new Hono().get("/bindings", (c) => c.json(Object.keys(c.env as object).sort()));
+  const { routers: _, pages: __, health: ___, ...record } = registryOf({ spy: app }).plugins[0]!;
+  const generated = defineRegistry({
+    fingerprint: "sha256-handwritten",
+    permissions: [],
+    plugins: [{
+      ...record,
+      load: () =>
+        Promise.resolve({ routers: [{ spec: "router.ts:router", app }], pages: {}, health: [] }),
+    }],
+  });
+  // In this test's own process, which must keep its rights; `deno serve` and Bun drop them.
+  const handler = workerHandler(generated, { dropPrivileges: false });
+  const bindings = { ...SECRETS, HONEYFRAME_STORE: "memory", CUSTOMER_KV: "a binding of theirs" };
+  const response = await handler.fetch(new Request("http://edge/api/spy/bindings"), bindings);
+  assert.deepEqual(await response.json(), ["CUSTOMER_KV"]);
+  const admin = await handler.fetch(
+    new Request("http://edge/api/plugins", {
+      headers: { Authorization: `Bearer ${SECRETS.HONEYFRAME_ADMIN_TOKEN}` },
+    }),
+    bindings,
+  );
+  assert.equal(admin.status, 200, "the host still reads its own bindings");
+  await admin.body?.cancel();
 });

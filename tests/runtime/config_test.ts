@@ -70,7 +70,7 @@ Deno.test("a server refuses to start with a short admin token and says why", asy
 });
 
 Deno.test("the worker handler answers 500 without details when its bindings are invalid", async () => {
-  const handler = workerHandler(registryOf({}));
+  const handler = workerHandler(registryOf({}), { dropPrivileges: false });
   const originalError = console.error;
   const logged: string[] = [];
   console.error = (line: string) => logged.push(line);
@@ -87,7 +87,7 @@ Deno.test("the worker handler answers 500 without details when its bindings are 
   } finally {
     console.error = originalError;
   }
-  const healthy = workerHandler(registryOf({}));
+  const healthy = workerHandler(registryOf({}), { dropPrivileges: false });
   assert.equal(
     (await healthy.fetch(new Request("http://x/healthz"), {
       HONEYFRAME_ADMIN_TOKEN: "a".repeat(16),

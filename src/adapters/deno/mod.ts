@@ -14,7 +14,7 @@
 import { envOrDefault, type EnvSource } from "../../env/mod.ts";
 import { exitProcess, type GeneratedRegistry, startupMessage } from "../../runtime/mod.ts";
 import { prepareHost } from "../_prepare_host.ts";
-import { dropPrivileges } from "./drop_privileges.ts";
+import { dropPrivileges } from "../_drop_privileges.ts";
 import { portInUse } from "../../env/mod.ts";
 import { shutDownOnSignal } from "../_shutdown.ts";
 import { type ConnectionGuard, guardConnections } from "./connection_guard.ts";

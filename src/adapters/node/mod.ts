@@ -15,7 +15,7 @@ import process from "node:process";
 import type { EnvSource } from "../../env/mod.ts";
 import { exitProcess, type GeneratedRegistry, startupMessage } from "../../runtime/mod.ts";
 import { prepareHost } from "../_prepare_host.ts";
-import { dropPrivileges } from "./drop_privileges.ts";
+import { dropPrivileges } from "../_drop_privileges.ts";
 import { portInUse } from "../../env/mod.ts";
 import { shutDownOnSignal } from "../_shutdown.ts";
 
@@ -42,7 +42,7 @@ export async function serveNode(
     generated,
     env,
     "memory",
-    dropPrivileges,
+    () => dropPrivileges(env),
   );
   const server = serve(
     {

@@ -14,6 +14,7 @@
 import { createLogger } from "../../log/mod.ts";
 import type { Hono } from "hono";
 import { ConfigError, layeredEnv, processEnv } from "../../env/mod.ts";
+import { dropPrivileges, withoutHostBindings } from "../_drop_privileges.ts";
 import {
   createApp,
   type GeneratedRegistry,
@@ -29,11 +30,23 @@ export interface FetchHandler {
   fetch(request: Request, env?: unknown, context?: unknown): Response | Promise<Response>;
 }
 
+/** Options of {@link workerHandler}. */
+export interface WorkerHandlerOptions {
+  /**
+   * Whether the process drops what plugins must not have before their code runs (default true:
+   * `deno serve` revokes Deno's permissions, Bun loses the host's variables). `false` only where
+   * the host is embedded in a process that must keep its rights, such as a test.
+   */
+  readonly dropPrivileges?: boolean;
+}
+
 /**
  * Creates the handler to `export default` from a worker entry. The app is created on the first
  * request, from that request's bindings; an invalid configuration answers 500 and is logged.
+ * Plugins get the bindings without the host's own (tokens, secrets, the database URL).
  *
  * @param registry The generated registry.
+ * @param options Whether to drop privileges.
  * @returns The handler.
  * @example
  * ```ts
@@ -43,19 +56,30 @@ export interface FetchHandler {
  * response.status; // 200
  * ```
  */
-export function workerHandler(generated: GeneratedRegistry): FetchHandler {
+export function workerHandler(
+  generated: GeneratedRegistry,
+  options: WorkerHandlerOptions = {},
+): FetchHandler {
   let registry: Promise<Registry> | undefined;
   let app: Hono | undefined;
   return {
     async fetch(request, env, context) {
       try {
         if (!registry) {
+          // The configuration is read before any plugin code runs; then what plugins must not
+          // have is dropped (the process environment on Deno and Bun), then they are imported.
+          const config = readConfig(layeredEnv(bindingsOf(env), processEnv()));
+          const note = options.dropPrivileges === false
+            ? Promise.resolve("")
+            : dropPrivileges(processEnv());
           refuseExitToPlugins();
-          registry = importPlugins(generated);
+          registry = note.then(() => importPlugins(generated)).then((imported) => {
+            app = createApp(imported, config);
+            return imported;
+          });
         }
-        const imported = await registry;
-        app ??= createApp(imported, readConfig(layeredEnv(bindingsOf(env), processEnv())));
-        return await app.fetch(request, env, context as never);
+        await registry;
+        return await app!.fetch(request, withoutHostBindings(env), context as never);
       } catch (error) {
         if (!(error instanceof ConfigError)) throw error;
         createLogger().error(`Honeyframe Edge is misconfigured: ${error.message}`);

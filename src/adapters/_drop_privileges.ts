@@ -1,0 +1,109 @@
+/**
+ * What a server gives up before it imports any plugin code: the host reads its configuration and
+ * opens its state store first, then takes from the process what plugins must not have.
+ *
+ * - **Deno** revokes every permission but the network: no environment variable, no file read or
+ *   write, no subprocess, no native library, no system information, no remote module. An open
+ *   SQLite database keeps working through the handle it already has. The network is narrowed at
+ *   start by `--allow-net` when `HONEYFRAME_PLUGIN_NET` lists hosts; a process started with all of
+ *   it while the list is set refuses to start.
+ * - **Node and Bun** cannot revoke at run time: the host removes its own variables (the tokens, the
+ *   JWT secret, the database URL) from `process.env` once it has read them; files and subprocesses
+ *   are limited only by Node's permission model (`--experimental-permission`).
+ * - **Workers** have no process to narrow: plugins get the bindings without the host's (see
+ *   {@link withoutHostBindings}).
+ *
+ * @module
+ */
+import { ConfigError, type EnvSource, pluginNetHosts, serverVariables } from "../env/mod.ts";
+
+/**
+ * The Deno permissions revoked, in the words the start-up note uses (`import`, the permission for
+ * remote modules, is not in Deno's type of permission names yet).
+ */
+const REVOKED: readonly [string, string][] = [
+  ["env", "environment"],
+  ["read", "file reads"],
+  ["write", "file writes"],
+  ["run", "subprocesses"],
+  ["ffi", "native libraries"],
+  ["sys", "system information"],
+  ["import", "remote modules"],
+];
+
+/** A host that no list names: reachable only when the network was not narrowed at start. */
+const UNLISTED_HOST = "honeyframe-unlisted-host.invalid";
+
+/** Node's permission model, when the process runs under it (`process.permission`). */
+type PermissionModel = { has(scope: string): boolean };
+
+/**
+ * Takes from the process what plugins must not have, on whichever runtime this is.
+ *
+ * @param env The server's environment (already read).
+ * @returns The start-up note saying what plugins can do.
+ * @throws {ConfigError} When `HONEYFRAME_PLUGIN_NET` is set but a Deno process may reach any host.
+ * @example
+ * ```ts ignore
+ * console.log(await dropPrivileges(Deno.env));
+ * ```
+ */
+export async function dropPrivileges(env: EnvSource): Promise<string> {
+  const runtime = globalThis as {
+    Deno?: typeof Deno;
+    process?: { env: Record<string, string | undefined>; permission?: PermissionModel };
+  };
+  if (runtime.Deno?.permissions) return await revokeDenoPermissions(env, runtime.Deno);
+  if (runtime.process?.env) {
+    for (const name of serverVariables()) delete runtime.process.env[name];
+    const model = runtime.process.permission;
+    const limits = model
+      ? `Node's permission model limits them (file writes ${
+        model.has("fs.write") ? "allowed" : "denied"
+      }, subprocesses ${model.has("child") ? "allowed" : "denied"}); the network is open`
+      : "nothing else limits them: run Node with --experimental-permission to deny files and " +
+        "subprocesses";
+    return `Plugins cannot read the host's variables (removed from process.env); ${limits}.`;
+  }
+  return "Plugins see the bindings without the host's.";
+}
+
+/**
+ * A Worker's bindings as plugins see them: without the host's variables (tokens, secrets, the
+ * database URL), the same object for the same bindings.
+ *
+ * @param bindings The bindings the platform passed.
+ * @returns The bindings plugins get.
+ */
+export function withoutHostBindings(bindings: unknown): unknown {
+  if (typeof bindings !== "object" || bindings === null) return bindings;
+  let filtered = FILTERED.get(bindings);
+  if (!filtered) {
+    const host = new Set<string>(serverVariables());
+    filtered = Object.fromEntries(Object.entries(bindings).filter(([name]) => !host.has(name)));
+    FILTERED.set(bindings, filtered);
+  }
+  return filtered;
+}
+
+const FILTERED = new WeakMap<object, object>();
+
+async function revokeDenoPermissions(env: EnvSource, deno: typeof Deno): Promise<string> {
+  const listed = pluginNetHosts(env);
+  if (
+    listed !== undefined &&
+    deno.permissions.querySync({ name: "net", host: UNLISTED_HOST }).state === "granted"
+  ) {
+    throw new ConfigError(
+      "HONEYFRAME_PLUGIN_NET is set, but this process may connect to any host: start it with " +
+        '--allow-net=<the value `deno task start` computes> (see docs/operations.md, "Security")',
+    );
+  }
+  for (const [name] of REVOKED) {
+    await deno.permissions.revoke({ name } as Deno.PermissionDescriptor);
+  }
+  const network = listed === undefined ? "any host" : listed.join(", ");
+  return `Plugins run without ${
+    REVOKED.map(([, words]) => words).join(", ")
+  }; network: ${network}.`;
+}
