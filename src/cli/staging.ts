@@ -39,14 +39,14 @@ export function makeStaging(root: string, verb: "install" | "uninstall", name: s
  * {@link STAGING_MAX_AGE_MS}.
  *
  * @param root The data plugins folder.
- * @param now The clock, in milliseconds (injectable for tests).
  * @returns The names of the folders removed.
  * @example
  * ```ts
  * removeAbandonedStaging("data/plugins"); // [".install-crm-p4242-AbC123"] after a crash
  * ```
  */
-export function removeAbandonedStaging(root: string, now: number = Date.now()): string[] {
+export function removeAbandonedStaging(root: string): string[] {
+  const now = Date.now();
   let names: string[];
   try {
     names = readdirSync(root);
