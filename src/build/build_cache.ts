@@ -18,6 +18,7 @@ import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import type { Problem } from "../manifest/mod.ts";
 import type { PluginSource } from "../runtime/registry.ts";
+import type { ClientAsset } from "./client_bundle.ts";
 import type { DiscoveredPlugin } from "./discover.ts";
 import { folderDigest, treeDigest } from "./folder_digest.ts";
 import type { PluginChecks } from "./verify.ts";
@@ -35,6 +36,7 @@ export function cacheFileFor(registryFile: string): string {
 interface CachedPlugin {
   readonly discovered: Omit<DiscoveredPlugin, "manifestBytes"> & { manifestBytes?: string };
   checks?: PluginChecks;
+  client?: ClientAsset;
 }
 
 interface CacheBody {
@@ -192,6 +194,29 @@ export class BuildCache {
     const checks = await check();
     if (entry && !checks.errors.some(dependsOnMoreThanFiles)) entry.checks = checks;
     return checks;
+  }
+
+  /**
+   * A plugin's client bundle from an earlier build of the same folder, if any.
+   *
+   * @param plugin The plugin.
+   * @returns The bundle.
+   */
+  client(plugin: DiscoveredPlugin): ClientAsset | undefined {
+    const key = this.#keyOf(plugin.dir, plugin.source);
+    return key === undefined ? undefined : this.#plugins.get(key)?.client;
+  }
+
+  /**
+   * Keeps a plugin's client bundle for the next build of the same folder.
+   *
+   * @param plugin The plugin.
+   * @param asset Its bundle.
+   */
+  rememberClient(plugin: DiscoveredPlugin, asset: ClientAsset): void {
+    const key = this.#keyOf(plugin.dir, plugin.source);
+    const entry = key === undefined ? undefined : this.#plugins.get(key);
+    if (entry) entry.client = asset;
   }
 
   /**

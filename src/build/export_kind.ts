@@ -19,15 +19,35 @@ export interface AppRoute {
 /** The kind of a map of page components: an object whose keys are paths (`/…`) and values functions. */
 export const PAGE_MAP = "a map of pages";
 
-/** What one export is; `routes` only for Hono apps, `pages` only for page maps. */
+/** The kind of a map of dashboard blocks: slugs to `{ title, component, size? }`. */
+export const BLOCK_MAP = "a map of blocks";
+
+/** The sizes a block may ask for. */
+export const BLOCK_SIZES = ["small", "medium", "large"] as const;
+
+/** A dashboard block as the build reports it (its component stays in the module). */
+export interface BlockInfo {
+  /** The block's slug, unique in its plugin. */
+  readonly id: string;
+  /** The card's title. */
+  readonly title: string;
+  /** How much of the grid it takes. */
+  readonly size: (typeof BLOCK_SIZES)[number];
+}
+
+/** What one export is; `routes` only for Hono apps, `pages` for page maps, `blocks` for block maps. */
 export interface ExportInfo {
-  /** {@link HONO_APP}, {@link PAGE_MAP}, or a phrase naming the value's kind. */
+  /** {@link HONO_APP}, {@link PAGE_MAP}, {@link BLOCK_MAP}, or a phrase naming the value's kind. */
   readonly kind: string;
   /** The app's routes, one per method and path. */
   readonly routes?: readonly AppRoute[];
   /** The page map's paths. */
   readonly pages?: readonly string[];
+  /** The block map's blocks. */
+  readonly blocks?: readonly BlockInfo[];
 }
+
+const BLOCK_ID = /^[a-z0-9]+(-[a-z0-9]+)*$/;
 
 /**
  * Describes an exported value.
@@ -57,9 +77,32 @@ export function describeExport(value: unknown): ExportInfo {
     if (entries.length > 0 && entries.every(isPage)) {
       return { kind: PAGE_MAP, pages: entries.map(([path]) => path) };
     }
+    const isObject = ([, item]: [string, unknown]) =>
+      typeof item === "object" && item !== null && !Array.isArray(item);
+    if (entries.length > 0 && entries.every(isObject)) return describeBlocks(entries);
     return { kind: "an object" };
   }
   return { kind: `a ${typeof value}` };
+}
+
+/** A map whose values are objects: a valid block map, or the first reason it is not one. */
+function describeBlocks(entries: [string, unknown][]): ExportInfo {
+  const blocks: BlockInfo[] = [];
+  for (const [id, item] of entries) {
+    const { title, component, size = "medium" } = item as Record<string, unknown>;
+    const reason = !BLOCK_ID.test(id)
+      ? `the id \`${id}\` is not a slug (lowercase letters, digits, single hyphens)`
+      : typeof title !== "string" || title.trim() === ""
+      ? `block \`${id}\` has no \`title\``
+      : typeof component !== "function"
+      ? `block \`${id}\` has no \`component\` function`
+      : !(BLOCK_SIZES as readonly unknown[]).includes(size)
+      ? `block \`${id}\` has size ${JSON.stringify(size)}, not ${BLOCK_SIZES.join(", ")}`
+      : undefined;
+    if (reason) return { kind: `a map of blocks where ${reason}` };
+    blocks.push({ id, title: title as string, size: size as BlockInfo["size"] });
+  }
+  return { kind: BLOCK_MAP, blocks };
 }
 
 /** Hono lists a route once per handler; a method and path counts once. */

@@ -74,7 +74,13 @@ export function generateRegistry(
     "/** Every discovered plugin, sorted by name, and the fingerprint of the build's inputs. */",
     "// deno-fmt-ignore",
     `export const registry: GeneratedRegistry = defineRegistry(${
-      toTsLiteral({ fingerprint, permissions, plugins: data, router })
+      toTsLiteral({
+        fingerprint,
+        permissions,
+        plugins: data,
+        assets: clientAssets(plugins),
+        router,
+      })
     });`,
     "",
   ].join("\n");
@@ -97,14 +103,27 @@ function loaderSource(
   const routers = plugin.routers.map((router) =>
     `{ spec: ${JSON.stringify(router.spec)}, app: ${ids.get(router.module)}.${router.exportName} }`
   );
-  const pages = plugin.frontend ? `${ids.get(plugin.frontend.module)}.pages` : "{}";
+  const frontend = plugin.frontend ? ids.get(plugin.frontend.module) : undefined;
+  const pages = frontend ? `${frontend}.pages` : "{}";
+  const blocks = plugin.frontend?.blocks.length ? `, blocks: ${frontend}.blocks` : "";
   const health = uniqueByModule(plugin.routers.filter((router) => router.health))
     .map((router) => `${ids.get(router.module)}.health`);
   return `async () => { const [${names.join(", ")}] = await Promise.all([${
     imports.join(", ")
   }]); return { routers: [${routers.join(", ")}], pages: ${pages}, health: [${
     health.join(", ")
-  }] }; }`;
+  }]${blocks} }; }`;
+}
+
+/** The client bundles of mounted plugins, by name; `undefined` (left out) when there are none. */
+function clientAssets(
+  plugins: readonly VerifiedPlugin[],
+): Record<string, { js: string; map: string }> | undefined {
+  const bundled = plugins.filter((plugin) => plugin.status === "mounted" && plugin.client);
+  if (bundled.length === 0) return undefined;
+  return Object.fromEntries(
+    bundled.map((plugin) => [plugin.name, { js: plugin.client!.js, map: plugin.client!.map }]),
+  );
 }
 
 function uniqueByModule<T extends { module: string }>(items: readonly T[]): T[] {

@@ -7,7 +7,7 @@
 import { realpathSync } from "node:fs";
 import { join } from "node:path";
 import { MANIFEST_FILE, type Problem, problem, type RouterSpec } from "../manifest/mod.ts";
-import { type ExportInfo, HONO_APP, PAGE_MAP } from "./export_kind.ts";
+import { BLOCK_MAP, type ExportInfo, HONO_APP, PAGE_MAP } from "./export_kind.ts";
 import { resolveInsidePlugin } from "./inside_plugin.ts";
 import type { ModuleInspector } from "./module_inspector.ts";
 import { redactPaths } from "./redact_paths.ts";
@@ -29,7 +29,21 @@ const MODULE_REFERENCES = {
 
 type ModuleField = keyof typeof MODULE_REFERENCES;
 
-function checkModuleFile(dir: string, module: string, field: ModuleField, path: string): Problem[] {
+/**
+ * Checks that a module a manifest field names is a file inside the plugin.
+ *
+ * @param dir The plugin folder.
+ * @param module The module path, relative to the plugin.
+ * @param field The field naming it (its problem codes start with it).
+ * @param path The field path in the manifest.
+ * @returns Its problem, if any.
+ */
+export function checkModuleFile(
+  dir: string,
+  module: string,
+  field: ModuleField | "client_entry",
+  path: string,
+): Problem[] {
   const at = { file: MANIFEST_FILE, path };
   const where = resolveInsidePlugin(dir, module);
   if (where.kind === "outside") {
@@ -150,7 +164,20 @@ export async function checkFrontend(
     context,
   );
   if ("code" in result) return result;
-  return { module: entry, file: result.file, pages: result.found.pages ?? [] };
+  const blocks = result.exports.blocks;
+  if (blocks !== undefined && blocks.kind !== BLOCK_MAP) {
+    return problem(
+      "frontend_entry.invalid_blocks",
+      `export \`blocks\` of \`${entry}\` is ${blocks.kind}, not a map of \`{ title, component, size? }\``,
+      { file: MANIFEST_FILE, path: "frontend_entry" },
+    );
+  }
+  return {
+    module: entry,
+    file: result.file,
+    pages: result.found.pages ?? [],
+    blocks: blocks?.blocks ?? [],
+  };
 }
 
 /** What module checks share within one verification lane. */

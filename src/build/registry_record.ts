@@ -7,7 +7,10 @@ import type { RegistryPlugin } from "../runtime/registry.ts";
 import type { VerifiedPlugin } from "./verify.ts";
 
 /** A registry record without its imported routers, pages and health checks (plain data only). */
-export type RegistryRecord = Omit<RegistryPlugin, "routers" | "pages" | "health">;
+export type RegistryRecord = Omit<
+  RegistryPlugin,
+  "routers" | "pages" | "health" | "blockComponents"
+>;
 
 /**
  * Turns a verified plugin into registry data. Plugins whose manifest is invalid are shown with
@@ -40,5 +43,14 @@ export function registryRecord(plugin: VerifiedPlugin): RegistryRecord {
     errors: plugin.errors,
     warnings: plugin.warnings,
     routes: plugin.routes,
+    ...(plugin.client
+      ? {
+        client: {
+          hash: plugin.client.hash,
+          bytes: new TextEncoder().encode(plugin.client.js).length,
+        },
+      }
+      : {}),
+    ...(plugin.frontend?.blocks.length ? { blocks: plugin.frontend.blocks } : {}),
   };
 }

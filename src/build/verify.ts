@@ -6,20 +6,30 @@
  * @module
  */
 import { realpathSync } from "node:fs";
+import { join } from "node:path";
 import process from "node:process";
+import { fileURLToPath } from "node:url";
 import {
   locateProblems,
   type Manifest,
   MANIFEST_FILE,
   type Problem,
+  problem,
   type RouterSpec,
 } from "../manifest/mod.ts";
 import type { PluginStatus, RouteEntry } from "../runtime/registry.ts";
 import { checkDbtWorkspace } from "./dbt_workspace_check.ts";
 import type { BuildCache } from "./build_cache.ts";
+import { bundleClients, type ClientAsset, LARGE_CLIENT_BYTES } from "./client_bundle.ts";
+import { redactPaths } from "./redact_paths.ts";
 import type { DiscoveredPlugin } from "./discover.ts";
-import type { AppRoute } from "./export_kind.ts";
-import { checkFrontend, checkRouter, type ModuleCheckContext } from "./module_checks.ts";
+import type { AppRoute, BlockInfo } from "./export_kind.ts";
+import {
+  checkFrontend,
+  checkModuleFile,
+  checkRouter,
+  type ModuleCheckContext,
+} from "./module_checks.ts";
 import { ModuleInspector } from "./module_inspector.ts";
 import { navWarnings } from "./nav_check.ts";
 import { withoutConflicts } from "./plugin_conflicts.ts";
@@ -45,6 +55,8 @@ export interface VerifiedFrontend {
   readonly file: string;
   /** The page paths its `pages` export maps. */
   readonly pages: readonly string[];
+  /** The dashboard blocks its `blocks` export declares. */
+  readonly blocks: readonly BlockInfo[];
 }
 
 /** A discovered plugin after verification, with its final status. */
@@ -57,6 +69,8 @@ export interface VerifiedPlugin extends DiscoveredPlugin {
   readonly routes: readonly RouteEntry[];
   /** The verified frontend entry; only on mounted plugins that declare one. */
   readonly frontend?: VerifiedFrontend;
+  /** The bundled client entry; only on mounted plugins that declare one. */
+  readonly client?: ClientAsset;
 }
 
 /** What checking a plugin's modules found: a function of the plugin folder's contents. */
@@ -116,11 +130,12 @@ export async function verify(
       verified[index] = await verifyPlugin(plugins[index]!, context, options.cache);
     }
   }));
+  const bundled = withClientBundles(verified, options.cache);
   const secrets = secretValues(options.env ?? process.env);
   // Problems found after parsing (imports, conflicts) get their place in plugin.yaml too.
   const locate = (plugin: VerifiedPlugin, problems: readonly Problem[]) =>
     redactProblems(locateProblems(problems, plugin.manifestBytes, MANIFEST_FILE), secrets);
-  return withoutConflicts(verified).map((plugin) => ({
+  return withoutConflicts(bundled).map((plugin) => ({
     ...plugin,
     errors: locate(plugin, plugin.errors),
     warnings: locate(plugin, plugin.warnings),
@@ -168,6 +183,9 @@ async function checkPlugin(
     if ("code" in result) errors.push(result);
     else frontend = result;
   }
+  if (manifest.client_entry !== undefined) {
+    errors.push(...checkModuleFile(dir, manifest.client_entry, "client_entry", "client_entry"));
+  }
   const warnings = navWarnings(manifest.nav, frontend?.pages ?? []);
   const routers: VerifiedRouter[] = [];
   for (const [index, spec] of manifest.routers.entries()) {
@@ -178,6 +196,70 @@ async function checkPlugin(
   const routes = pluginRoutes(manifest.name, routers);
   return { errors, warnings, routers, routes, ...(frontend ? { frontend } : {}) };
 }
+
+/**
+ * Bundles the client entries of the mounted plugins that declare one (from the cache when their
+ * folder is unchanged, the rest in one run): a failure stops its plugin, a large bundle warns.
+ */
+function withClientBundles(
+  plugins: readonly VerifiedPlugin[],
+  cache: BuildCache | undefined,
+): VerifiedPlugin[] {
+  const wanted = plugins.filter((plugin) =>
+    plugin.status === "mounted" && plugin.manifest?.client_entry !== undefined
+  );
+  const results = new Map<VerifiedPlugin, ClientAsset | { failure: string }>();
+  const missing = wanted.filter((plugin) => {
+    const cached = cache?.client(plugin);
+    if (cached) results.set(plugin, cached);
+    return !cached;
+  });
+  const entries = missing.map((plugin) => ({
+    dir: plugin.dir,
+    file: join(plugin.dir, plugin.manifest!.client_entry!),
+  }));
+  bundleClients(entries, HOST_ROOT).forEach((result, index) => {
+    const plugin = missing[index]!;
+    if (!("failure" in result)) cache?.rememberClient(plugin, result);
+    results.set(plugin, result);
+  });
+  return plugins.map((plugin) => {
+    const result = results.get(plugin);
+    if (!result) return plugin;
+    const at = { file: MANIFEST_FILE, path: "client_entry" };
+    const entry = plugin.manifest!.client_entry!;
+    if ("failure" in result) {
+      const { frontend: _, ...rest } = plugin;
+      const reason = redactPaths(result.failure, [plugin.dir, HOST_ROOT], HOST_ROOT);
+      return {
+        ...rest,
+        status: "error",
+        routers: [],
+        errors: [
+          ...plugin.errors,
+          problem("client_entry.bundle_failed", `bundling \`${entry}\` failed: ${reason}`, at),
+        ],
+      };
+    }
+    const bytes = new TextEncoder().encode(result.js).length;
+    const warnings = bytes > LARGE_CLIENT_BYTES
+      ? [
+        ...plugin.warnings,
+        problem(
+          "client_entry.large",
+          `\`${entry}\` bundles to ${Math.round(bytes / 1024)} KiB minified (over ${
+            LARGE_CLIENT_BYTES / 1024
+          } KiB)`,
+          at,
+        ),
+      ]
+      : plugin.warnings;
+    return { ...plugin, warnings, client: result };
+  });
+}
+
+/** The host project, whose `deno.json` resolves client entries' imports. */
+const HOST_ROOT = fileURLToPath(new URL("../../", import.meta.url));
 
 /** A plugin folder and, when it is a link, the folder it leads to. */
 function realFolder(dir: string): string[] {

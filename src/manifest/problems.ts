@@ -54,6 +54,13 @@ export const PROBLEM_CODES = {
   "frontend_entry.import_failed": "importing the frontend entry threw",
   "frontend_entry.export_not_found": "the frontend entry has no `pages` export",
   "frontend_entry.invalid_pages": "`pages` is not a map from paths (`/…`) to components",
+  "frontend_entry.invalid_blocks":
+    "`blocks` is not a map from slugs to `{ title, component, size? }` (size: small, medium or large)",
+  "client_entry.not_found": "the client entry module does not exist",
+  "client_entry.outside_plugin": "the client entry resolves outside the plugin folder",
+  "client_entry.bundle_failed":
+    "bundling the client entry for the browser failed (the bundler's message says where)",
+  "client_entry.large": "the client bundle is over 256 KiB minified (a warning)",
   "nav.no_page": "a nav entry points at a path the plugin has no page for (a warning)",
   "nav.unknown_icon": "a nav entry names an icon the host does not have (a warning)",
   "route.conflict": "two routers declare the same method and path",

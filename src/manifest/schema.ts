@@ -207,6 +207,7 @@ export const MANIFEST_FIELDS = {
   ),
   dbt_workspace: v.optional(v.pipe(text(), pathRule(pathProblem))),
   frontend_entry: v.optional(v.pipe(text(), pathRule(modulePathProblem))),
+  client_entry: v.optional(v.pipe(text(), pathRule(modulePathProblem))),
   nav: v.optional(
     v.pipe(
       list(NavEntrySchema),
@@ -295,6 +296,8 @@ export interface Manifest {
   dbt_workspace?: string | undefined;
   /** A module inside the plugin exporting `pages`. */
   frontend_entry?: string | undefined;
+  /** A browser module bundled at build time and loaded by every page of the plugin. */
+  client_entry?: string | undefined;
   /** Sidebar entries. */
   nav: ManifestNavEntry[];
   /** The permissions the plugin declares (`resource.action`). */

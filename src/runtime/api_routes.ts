@@ -5,6 +5,7 @@
  * @module
  */
 import { Hono } from "hono";
+import { dashboardBlocks } from "./dashboard.tsx";
 import { requireAdmin } from "./admin/api_auth.ts";
 import { JSON_BODY_LIMIT, limitBody } from "./body_limits.ts";
 import type { PluginLifecycle } from "./lifecycle.ts";
@@ -52,6 +53,15 @@ export function apiApp(options: ApiOptions): Hono {
   // Per route: a "*" middleware here would also run for the plugins mounted under /api.
   const limited = limitBody(JSON_BODY_LIMIT);
 
+  app.get("/blocks", admin, (c) =>
+    c.json({
+      blocks: dashboardBlocks(registry, (name) => lifecycle.isEnabled(name)).map((block) => ({
+        plugin: block.plugin.name,
+        id: block.id,
+        title: block.title,
+        size: block.size,
+      })),
+    }));
   app.get(
     "/plugins",
     admin,

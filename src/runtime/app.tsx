@@ -24,6 +24,8 @@ import { probesApp } from "./probes.ts";
 import { HOST_VERSION } from "./version.ts";
 import type { HostContext } from "./permissions.ts";
 import { tokenVerifier } from "./token_verifier.ts";
+import { dashboardApp } from "./dashboard.tsx";
+import { pluginAssetsApp } from "./plugin_assets.ts";
 import type { PreparedRouterParams, Registry } from "./registry.ts";
 import { MemoryStore, StateUnavailable } from "../state/mod.ts";
 
@@ -154,6 +156,8 @@ function buildApp(
     }),
   );
   app.route("/plugins", pluginPagesApp(registry, lifecycle, links));
+  app.route("/dashboard", dashboardApp(registry, lifecycle, links, log));
+  app.route("/assets/plugins", pluginAssetsApp(registry, lifecycle));
   for (const plugin of registry.plugins) {
     if (plugin.status === "mounted") {
       mountPlugin(app, plugin, { lifecycle, host, timeoutMs: options.pluginTimeoutMs });

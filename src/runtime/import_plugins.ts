@@ -29,7 +29,7 @@ export interface ImportOptions {
   readonly log?: Logger;
 }
 
-const NOTHING: LoadedPlugin = { routers: [], pages: {}, health: [] };
+const NOTHING = { routers: [], pages: {}, health: [] } as const satisfies LoadedPlugin;
 
 /**
  * Imports every mounted plugin's code and returns the registry the app serves.
@@ -69,7 +69,18 @@ async function importPlugin(
     (loaded) => ({ loaded }),
     (error: unknown) => ({ error: describe(error, timeoutMs) }),
   );
-  if ("loaded" in failure) return { ...data, ...failure.loaded };
+  if ("loaded" in failure) {
+    const { blocks, ...loaded } = failure.loaded;
+    return {
+      ...data,
+      ...loaded,
+      ...(blocks === undefined ? {} : {
+        blockComponents: Object.fromEntries(
+          Object.entries(blocks).map(([id, block]) => [id, block.component]),
+        ),
+      }),
+    };
+  }
   log.error(`plugin ${plugin.name} failed to start and is not served: ${failure.error}`, {
     plugin: plugin.name,
   });

@@ -14,4 +14,10 @@
  * @module
  */
 export { type Principal, principalOf, requirePermission } from "./permissions.ts";
-export type { PluginPage, PluginPageProps } from "./registry.ts";
+export type {
+  BlockProps,
+  PluginBlock,
+  PluginBlockComponent,
+  PluginPage,
+  PluginPageProps,
+} from "./registry.ts";

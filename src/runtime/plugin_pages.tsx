@@ -8,6 +8,7 @@ import { Hono } from "hono";
 import type { NavLink } from "./admin/layout.tsx";
 import { pageSecurityHeaders, renderPage } from "./admin/render.tsx";
 import type { PluginLifecycle } from "./lifecycle.ts";
+import { assetUrl } from "./plugin_assets.ts";
 import type { Registry } from "./registry.ts";
 
 /**
@@ -44,7 +45,11 @@ export function pluginPagesApp(
         if (!lifecycle.isEnabled(plugin.name)) return c.notFound();
         return renderPage(
           c,
-          { title: plugin.display_name, pluginLinks: links() },
+          {
+            title: plugin.display_name,
+            pluginLinks: links(),
+            ...(plugin.client ? { script: assetUrl(plugin.name, plugin.client.hash) } : {}),
+          },
           <Page
             plugin={{ name: plugin.name, display_name: plugin.display_name }}
             path={path}

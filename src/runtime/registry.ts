@@ -123,12 +123,63 @@ export interface RegistryPlugin {
   readonly warnings: readonly Problem[];
   /** Every route of the plugin's routers (middleware excluded), sorted by path then method. */
   readonly routes: readonly RouteEntry[];
+  /** Its client bundle (`/assets/plugins/<name>/<hash>.js`), when it has a client entry. */
+  readonly client?: ClientBundleInfo;
+  /** Its dashboard blocks (from `frontend_entry`'s `blocks` export), in declaration order. */
+  readonly blocks?: readonly BlockEntry[];
   /** The imported routers; empty unless `status` is `mounted`. */
   readonly routers: readonly RegistryRouter[];
   /** The frontend pages by path (from `frontend_entry`'s `pages` export); empty unless mounted. */
   readonly pages: Readonly<Record<string, PluginPage>>;
   /** The `health` exports of its router modules; empty unless mounted. */
   readonly health: readonly HealthCheck[];
+  /** The imported block components by block id; absent unless mounted with blocks. */
+  readonly blockComponents?: Readonly<Record<string, PluginBlockComponent>>;
+}
+
+/** A client bundle as the registry lists it (its bytes are in {@link Registry.assets}). */
+export interface ClientBundleInfo {
+  /** The hash that names the file. */
+  readonly hash: string;
+  /** Its size in bytes. */
+  readonly bytes: number;
+}
+
+/** A dashboard block as the build found it. */
+export interface BlockEntry {
+  /** The block's slug. */
+  readonly id: string;
+  /** The card's title. */
+  readonly title: string;
+  /** How much of the grid it takes. */
+  readonly size: "small" | "medium" | "large";
+}
+
+/** What a block component is given. */
+export interface BlockProps {
+  /** The plugin it belongs to. */
+  readonly plugin: { readonly name: string; readonly display_name: string };
+}
+
+/** A block's component: a hono/jsx component rendered inside a card on `/dashboard`. */
+export type PluginBlockComponent = FC<BlockProps>;
+
+/** One entry of a frontend module's `blocks` export. */
+export interface PluginBlock {
+  /** The card's title. */
+  readonly title: string;
+  /** What the card shows. */
+  readonly component: PluginBlockComponent;
+  /** How much of the grid it takes (default `medium`). */
+  readonly size?: "small" | "medium" | "large";
+}
+
+/** A client bundle's files. */
+export interface ClientAssetFiles {
+  /** The module. */
+  readonly js: string;
+  /** Its source map. */
+  readonly map: string;
 }
 
 /** A mounted plugin's code, once imported. */
@@ -139,13 +190,16 @@ export interface LoadedPlugin {
   readonly pages: Readonly<Record<string, PluginPage>>;
   /** The `health` exports of its router modules. */
   readonly health: readonly HealthCheck[];
+  /** The frontend module's `blocks` export, when it has one. */
+  readonly blocks?: Readonly<Record<string, PluginBlock>>;
 }
 
 /**
  * A plugin as the generated registry describes it: its data, and for a mounted plugin the
  * function that imports its code (the server calls it at start-up, bounded in time).
  */
-export interface GeneratedPlugin extends Omit<RegistryPlugin, "routers" | "pages" | "health"> {
+export interface GeneratedPlugin
+  extends Omit<RegistryPlugin, "routers" | "pages" | "health" | "blockComponents"> {
   /** Imports the plugin's routers and pages; absent when there is nothing to import. */
   readonly load?: () => Promise<LoadedPlugin>;
 }
@@ -178,6 +232,8 @@ export interface Registry {
   readonly permissions: readonly CatalogPermission[];
   /** Every discovered plugin, sorted by name then source. */
   readonly plugins: readonly RegistryPlugin[];
+  /** The client bundles of mounted plugins, by plugin name. */
+  readonly assets?: Readonly<Record<string, ClientAssetFiles>>;
   /**
    * The precompiled route matcher: a function that returns fresh parameters on each call (the
    * router fills them with handlers); absent when the routes could not be prepared.
@@ -199,7 +255,7 @@ export interface Registry {
  */
 export function defineRegistry<T extends Registry | GeneratedRegistry>(registry: T): T {
   for (const plugin of registry.plugins as readonly Partial<RegistryPlugin & GeneratedPlugin>[]) {
-    const { routers, pages, health, load: _load, ...data } = plugin;
+    const { routers, pages, health, blockComponents: _blocks, load: _load, ...data } = plugin;
     for (const router of routers ?? []) Object.freeze(router);
     if (routers) Object.freeze(routers);
     if (pages) Object.freeze(pages);
@@ -209,6 +265,7 @@ export function defineRegistry<T extends Registry | GeneratedRegistry>(registry:
   }
   Object.freeze(registry.plugins);
   deepFreeze(registry.permissions);
+  deepFreeze(registry.assets);
   return Object.freeze(registry);
 }
 

@@ -9,6 +9,7 @@ export const RESERVED_PLUGIN_NAMES: readonly string[] = Object.freeze([
   "admin",
   "audit",
   "auth",
+  "blocks",
   "healthz",
   "orgs",
   "permissions",

@@ -20,6 +20,9 @@ export interface NavLink {
   readonly icon?: string;
 }
 
+/** The dashboard: the sidebar's first entry. */
+export const DASHBOARD_LINK: NavLink = { label: "Dashboard", href: "/dashboard", icon: "chart" };
+
 /** The Administration menu, in its order. */
 export const ADMIN_MENU: readonly NavLink[] = [
   { label: "Audit Log", href: "/admin/audit", icon: "audit" },
@@ -70,6 +73,8 @@ export interface LayoutProps {
   readonly pluginLinks: readonly NavLink[];
   /** The admin session, when signed in (shows the sign-out button). */
   readonly session?: Session;
+  /** A plugin's client module the page loads (`/assets/plugins/<name>/<hash>.js`). */
+  readonly script?: string;
   /** The page content. */
   readonly children?: Child;
 }
@@ -83,13 +88,14 @@ export interface LayoutProps {
 export function Layout(props: LayoutProps) {
   return (
     <html lang="en">
-      <DocumentHead title={props.title} />
+      <DocumentHead title={props.title} script={props.script} />
       <body>
         <a class="skip" href="#main">Skip to content</a>
         <div class="shell">
           <aside class="sidebar">
             <a class="brand" href="/admin/plugins">Honeyframe Edge</a>
             <nav aria-label="Main">
+              <Links links={[DASHBOARD_LINK]} current={props.current} />
               {props.pluginLinks.length > 0 && (
                 <section aria-labelledby="menu-plugins">
                   <h2 id="menu-plugins">Plugin pages</h2>
@@ -116,18 +122,20 @@ export function Layout(props: LayoutProps) {
 }
 
 /**
- * The `<head>` of every page: character set, viewport, title and the host's stylesheet.
+ * The `<head>` of every page: character set, viewport, title, the host's stylesheet and, on a
+ * plugin's pages, its client module.
  *
- * @param props `title`: the page title.
+ * @param props `title`: the page title; `script`: a module to load.
  * @returns The head element.
  */
-export function DocumentHead(props: { title: string }) {
+export function DocumentHead(props: { title: string; script?: string | undefined }) {
   return (
     <head>
       <meta charset="utf-8" />
       <meta name="viewport" content="width=device-width, initial-scale=1" />
       <title>{props.title} · Honeyframe Edge</title>
       <link rel="stylesheet" href={STYLESHEET_PATH} />
+      {props.script && <script type="module" src={props.script}></script>}
     </head>
   );
 }

@@ -17,6 +17,8 @@ import type { Session } from "./session.ts";
 export const pageSecurityHeaders: MiddlewareHandler = secureHeaders({
   contentSecurityPolicy: {
     defaultSrc: ["'none'"],
+    scriptSrc: ["'self'"],
+    connectSrc: ["'self'"],
     styleSrc: ["'self'"],
     imgSrc: ["'self'", "data:"],
     formAction: ["'self'"],
@@ -34,6 +36,8 @@ export interface PageContext {
   readonly pluginLinks: readonly NavLink[];
   /** The admin session, when signed in. */
   readonly session?: Session;
+  /** A plugin's client module the page loads. */
+  readonly script?: string;
 }
 
 /**
@@ -53,6 +57,7 @@ export function renderPage(c: Context, page: PageContext, content: Child, status
       current={c.req.path}
       pluginLinks={page.pluginLinks}
       session={page.session}
+      script={page.script}
     >
       {content}
     </Layout>,

@@ -36,6 +36,13 @@ h1 { font-size: 1.6rem; margin: 0 0 1rem; }
 h2 { font-size: 1.15rem; margin: 1.5rem 0 .5rem; }
 .meta { color: var(--muted); }
 .card { background: var(--paper); border: 1px solid var(--line); border-radius: .6rem; padding: 1rem 1.25rem; margin-bottom: 1rem; }
+.blocks { display: grid; grid-template-columns: repeat(auto-fill, minmax(16rem, 1fr)); gap: 1rem; }
+.blocks .block { margin: 0; min-width: 0; }
+.block-medium { grid-column: span 2; }
+.block-large { grid-column: 1 / -1; }
+.block-plugin { color: var(--muted, #666); font-size: .85rem; margin-top: -.5rem; }
+.block-error { border-color: #b42318; }
+@media (max-width: 40rem) { .block-medium { grid-column: auto; } }
 table { width: 100%; border-collapse: collapse; background: var(--paper); border: 1px solid var(--line); }
 caption { text-align: left; padding: .5rem 0; color: var(--muted); }
 th, td { text-align: left; padding: .55rem .75rem; border-bottom: 1px solid var(--line); vertical-align: top; }

@@ -1,0 +1,132 @@
+/**
+ * Client entries bundled for the browser: one `deno bundle` run (esbuild inside) for every plugin
+ * that needs it, each entry an ES module, minified, with an external source map, named by the hash
+ * of its bytes. The source map names files relative to their plugin (or to the host, for the host's
+ * dependencies), so the same inputs give the same bytes on any machine. When the batch fails, each
+ * entry is bundled alone so that every failure is the failing plugin's.
+ *
+ * @module
+ */
+import { spawnSync } from "node:child_process";
+import { createHash } from "node:crypto";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join, relative, resolve, sep } from "node:path";
+import process from "node:process";
+
+/** A client bundle, as the registry carries it. */
+export interface ClientAsset {
+  /** The first 16 hex digits of the SHA-256 of `js` (the file is `<hash>.js`). */
+  readonly hash: string;
+  /** The module, ending with its `sourceMappingURL` comment. */
+  readonly js: string;
+  /** The source map (JSON). */
+  readonly map: string;
+}
+
+/** A client bundle over this many bytes is a warning (`client_entry.large`). */
+export const LARGE_CLIENT_BYTES = 256 * 1024;
+
+/** One client entry to bundle. */
+export interface ClientEntry {
+  /** The plugin folder. */
+  readonly dir: string;
+  /** The entry module's absolute path. */
+  readonly file: string;
+}
+
+/**
+ * Bundles client entries for the browser.
+ *
+ * @param entries The entries, each inside its plugin folder.
+ * @param hostDir The host project (its `deno.json` resolves the imports).
+ * @returns For each entry, in order, its asset or the bundler's message.
+ * @example
+ * ```ts ignore
+ * const [asset] = bundleClients([{ dir: "plugins/_demo", file: "plugins/_demo/frontend/client.tsx" }], ".");
+ * ```
+ */
+export function bundleClients(
+  entries: readonly ClientEntry[],
+  hostDir: string,
+): (ClientAsset | { readonly failure: string })[] {
+  if (entries.length === 0) return [];
+  const batch = bundleBatch(entries, hostDir);
+  if (!("failure" in batch) || entries.length === 1) {
+    return "failure" in batch ? [batch] : batch.assets;
+  }
+  return entries.map((entry) => {
+    const alone = bundleBatch([entry], hostDir);
+    return "failure" in alone ? alone : alone.assets[0]!;
+  });
+}
+
+function bundleBatch(
+  entries: readonly ClientEntry[],
+  hostDir: string,
+): { assets: ClientAsset[] } | { failure: string } {
+  const outDir = mkdtempSync(join(tmpdir(), "honeyframe-client-"));
+  try {
+    const result = spawnSync(
+      process.execPath,
+      [
+        "bundle",
+        "--quiet",
+        "--config",
+        resolve(hostDir, "deno.json"),
+        "--platform",
+        "browser",
+        "--minify",
+        "--sourcemap=external",
+        "--outdir",
+        outDir,
+        ...entries.map((entry) => entry.file),
+      ],
+      { cwd: hostDir, encoding: "utf8", env: { ...process.env, NO_COLOR: "1" } },
+    );
+    if (result.status !== 0) {
+      const message = result.stderr || result.error?.message || "the bundler could not run";
+      return { failure: message.trim().split("\n").slice(0, 12).join("\n") };
+    }
+    const base = commonFolder(entries.map((entry) => dirname(entry.file)));
+    return {
+      assets: entries.map((entry) => {
+        const out = join(outDir, relative(base, entry.file)).replace(/\.(tsx?|mjs)$/, ".js");
+        return asset(out, entry.dir, hostDir);
+      }),
+    };
+  } finally {
+    rmSync(outDir, { recursive: true, force: true });
+  }
+}
+
+/** Reads one bundled file and its map, names it by its hash and makes its map's paths portable. */
+function asset(out: string, pluginDir: string, hostDir: string): ClientAsset {
+  const code = readFileSync(out, "utf8").replace(/\n?\/\/# sourceMappingURL=\S+\s*$/, "").trimEnd();
+  const hash = createHash("sha256").update(code).digest("hex").slice(0, 16);
+  const map = JSON.parse(readFileSync(`${out}.map`, "utf8")) as {
+    sources?: string[];
+    file?: string;
+  };
+  map.file = `${hash}.js`;
+  map.sources = (map.sources ?? []).map((source) => {
+    const file = resolve(dirname(out), source);
+    const inPlugin = relative(pluginDir, file);
+    const path = inPlugin.startsWith("..") ? `host/${relative(hostDir, file)}` : inPlugin;
+    return path.split(sep).join("/");
+  });
+  return { hash, js: `${code}\n//# sourceMappingURL=${hash}.js.map\n`, map: JSON.stringify(map) };
+}
+
+/** The deepest folder containing all of `folders` (esbuild's `outbase`). */
+function commonFolder(folders: readonly string[]): string {
+  const split = folders.map((folder) => resolve(folder).split(sep));
+  const first = split[0]!;
+  let length = first.length;
+  for (const parts of split) {
+    let index = 0;
+    while (index < length && parts[index] === first[index]) index++;
+    length = index;
+  }
+  return first.slice(0, length).join(sep) || sep;
+}
