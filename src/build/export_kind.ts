@@ -23,7 +23,7 @@ export const PAGE_MAP = "a map of pages";
 export const BLOCK_MAP = "a map of blocks";
 
 /** The sizes a block may ask for. */
-export const BLOCK_SIZES = ["small", "medium", "large"] as const;
+export const BLOCK_SIZES: readonly BlockInfo["size"][] = ["small", "medium", "large"];
 
 /** A dashboard block as the build reports it (its component stays in the module). */
 export interface BlockInfo {
@@ -32,7 +32,7 @@ export interface BlockInfo {
   /** The card's title. */
   readonly title: string;
   /** How much of the grid it takes. */
-  readonly size: (typeof BLOCK_SIZES)[number];
+  readonly size: "small" | "medium" | "large";
 }
 
 /** What one export is; `routes` only for Hono apps, `pages` for page maps, `blocks` for block maps. */

@@ -20,7 +20,8 @@ export type {
   VerifiedRouter,
   VerifyOptions,
 } from "./verify.ts";
-export type { AppRoute } from "./export_kind.ts";
+export type { AppRoute, BlockInfo } from "./export_kind.ts";
+export type { ClientAsset } from "./client_bundle.ts";
 export type { CacheStats } from "./build_cache.ts";
 export { serverEntrySource, type ServerRuntime } from "./server_entry.ts";
 export { writeFileAtomically } from "./write_atomically.ts";

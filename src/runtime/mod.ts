@@ -27,7 +27,11 @@ export { startupMessage } from "./startup_message.ts";
 export { RESERVED_PLUGIN_NAMES } from "./reserved_names.ts";
 export { type PluginsReport, pluginsReport, type PluginSummary } from "./plugins_report.ts";
 export {
+  type BlockEntry,
+  type BlockProps,
   type CatalogPermission,
+  type ClientAssetFiles,
+  type ClientBundleInfo,
   defineRegistry,
   type GeneratedPlugin,
   type GeneratedRegistry,
@@ -35,6 +39,8 @@ export {
   type HealthReport,
   type LoadedPlugin,
   type NavEntry,
+  type PluginBlock,
+  type PluginBlockComponent,
   type PluginPage,
   type PluginPageProps,
   type PluginRouter,

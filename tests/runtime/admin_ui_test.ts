@@ -270,7 +270,8 @@ Deno.test("pages carry a strict Content-Security-Policy and the stylesheet is se
   const page = await app.request(`${ORIGIN}/admin/sign-in`);
   assert.match(
     page.headers.get("content-security-policy")!,
-    /default-src 'none'; style-src 'self'/,
+    /^default-src 'none'; script-src 'self'; connect-src 'self'; style-src 'self'; /,
+    "scripts only from the host itself (plugins' bundled client modules), never inline",
   );
   const css = await app.request(`${ORIGIN}/assets/honeyframe.css`);
   assert.equal(css.headers.get("content-type"), "text/css; charset=utf-8");
