@@ -77,7 +77,8 @@ Deno.test("bad client entries and blocks are build problems that name the plugin
     "plugins/unresolved/plugin.yaml": manifest("unresolved", "client_entry: client.ts"),
     "plugins/unresolved/client.ts": `import { nope } from "./missing.ts";\nnope();\n`,
     "plugins/missing/plugin.yaml": manifest("missing", "client_entry: client.ts"),
-    "plugins/outside/plugin.yaml": manifest("outside", "client_entry: ../syntax/client.ts"),
+    "plugins/outside/plugin.yaml": manifest("outside", "client_entry: client.ts"),
+    "plugins/outside/client.ts": { symlink: "../syntax/client.ts" },
     "plugins/large/plugin.yaml": manifest("large", "client_entry: client.ts"),
     "plugins/large/client.ts": `document.title = ${JSON.stringify("x".repeat(300 * 1024))};\n`,
     ...frontendPlugin(
