@@ -1,7 +1,9 @@
 /**
  * Client entries bundled for the browser: one `deno bundle` run (esbuild inside) for every plugin
  * that needs it, each entry an ES module, minified, with an external source map, named by the hash
- * of its bytes. The source map names files relative to their plugin (or to the host, for the host's
+ * of its bytes. Client code's JSX is compiled for `hono/jsx/dom` (the server's is precompiled to
+ * strings), and its bare imports resolve to the host's own dependencies through an import map
+ * made from their `package.json` `exports`. The source map names files relative to their plugin (or to the host, for the host's
  * dependencies), so the same inputs give the same bytes on any machine. When the batch fails, each
  * entry is bundled alone so that every failure is the failing plugin's.
  *
@@ -9,10 +11,11 @@
  */
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, relative, resolve, sep } from "node:path";
 import process from "node:process";
+import { pathToFileURL } from "node:url";
 
 /** A client bundle, as the registry carries it. */
 export interface ClientAsset {
@@ -66,6 +69,14 @@ function bundleBatch(
   hostDir: string,
 ): { assets: ClientAsset[] } | { failure: string } {
   const outDir = mkdtempSync(join(tmpdir(), "honeyframe-client-"));
+  const config = join(outDir, "deno.json");
+  writeFileSync(
+    config,
+    JSON.stringify({
+      imports: clientImportMap(hostDir),
+      compilerOptions: { jsx: "react-jsx", jsxImportSource: "hono/jsx/dom" },
+    }),
+  );
   try {
     const result = spawnSync(
       process.execPath,
@@ -73,13 +84,13 @@ function bundleBatch(
         "bundle",
         "--quiet",
         "--config",
-        resolve(hostDir, "deno.json"),
+        config,
         "--platform",
         "browser",
         "--minify",
         "--sourcemap=external",
         "--outdir",
-        outDir,
+        join(outDir, "out"),
         ...entries.map((entry) => entry.file),
       ],
       { cwd: hostDir, encoding: "utf8", env: { ...process.env, NO_COLOR: "1" } },
@@ -91,7 +102,7 @@ function bundleBatch(
     const base = commonFolder(entries.map((entry) => dirname(entry.file)));
     return {
       assets: entries.map((entry) => {
-        const out = join(outDir, relative(base, entry.file)).replace(/\.(tsx?|mjs)$/, ".js");
+        const out = join(outDir, "out", relative(base, entry.file)).replace(/\.(tsx?|mjs)$/, ".js");
         return asset(out, entry.dir, hostDir);
       }),
     };
@@ -116,6 +127,41 @@ function asset(out: string, pluginDir: string, hostDir: string): ClientAsset {
     return path.split(sep).join("/");
   });
   return { hash, js: `${code}\n//# sourceMappingURL=${hash}.js.map\n`, map: JSON.stringify(map) };
+}
+
+/**
+ * Bare specifiers of the host's dependencies (`hono/jsx/dom`, …) mapped to their files, from each
+ * dependency's `exports` (the `import` or `default` condition).
+ */
+function clientImportMap(hostDir: string): Record<string, string> {
+  const modules = join(hostDir, "node_modules");
+  const host = JSON.parse(readFileSync(join(hostDir, "package.json"), "utf8")) as {
+    dependencies?: Record<string, string>;
+  };
+  const imports: Record<string, string> = {};
+  for (const name of Object.keys(host.dependencies ?? {})) {
+    let exports: unknown;
+    try {
+      exports = JSON.parse(readFileSync(join(modules, name, "package.json"), "utf8")).exports;
+    } catch {
+      continue;
+    }
+    if (typeof exports !== "object" || exports === null) continue;
+    for (const [key, target] of Object.entries(exports)) {
+      const file = conditionTarget(target);
+      if (!key.startsWith(".") || key.includes("*") || file === undefined) continue;
+      imports[`${name}${key.slice(1)}`] = pathToFileURL(join(modules, name, file)).href;
+    }
+  }
+  return imports;
+}
+
+/** The file an `exports` entry names for `import` (or `default`), following nested conditions. */
+function conditionTarget(target: unknown): string | undefined {
+  if (typeof target === "string") return target;
+  if (typeof target !== "object" || target === null) return undefined;
+  const conditions = target as Record<string, unknown>;
+  return conditionTarget(conditions.import ?? conditions.default);
 }
 
 /** The deepest folder containing all of `folders` (esbuild's `outbase`). */

@@ -26,8 +26,7 @@ function frontendPlugin(name: string, blocks: string): Record<string, string> {
       `export const pages = { "/": () => <div data-count>0</div> };
 ${blocks}
 `,
-    [`plugins/${name}/frontend/client.tsx`]: `/** @jsxImportSource hono/jsx/dom */
-import { render, useState } from "hono/jsx/dom";
+    [`plugins/${name}/frontend/client.tsx`]: `import { render, useState } from "hono/jsx/dom";
 function Count() {
   const [n, setN] = useState(0);
   return <button type="button" onClick={() => setN(n + 1)}>{n}</button>;

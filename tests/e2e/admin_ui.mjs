@@ -27,6 +27,21 @@ context.setDefaultTimeout(15_000);
 
 try {
   const page = await context.newPage();
+  // No console error and no Content-Security-Policy violation anywhere in the run.
+  const consoleErrors = [];
+  // (The wrong token's 401 page and the browser's own /favicon.ico request are expected.)
+  const expected = [/\/admin\/sign-in$/, /\/favicon\.ico$/];
+  page.on("console", (message) => {
+    const where = message.location().url ?? "";
+    if (message.type() !== "error") return;
+    if (
+      /^Failed to load resource/.test(message.text()) && expected.some((url) => url.test(where))
+    ) {
+      return;
+    }
+    consoleErrors.push(`${message.text()} (${where})`);
+  });
+  page.on("pageerror", (error) => consoleErrors.push(String(error)));
 
   // Not signed in: the admin pages send us to the sign-in form.
   await page.goto(`${baseUrl}/admin/plugins`);
@@ -88,6 +103,32 @@ try {
   assert.equal(await page.getByRole("heading", { level: 1 }).innerText(), "Demo");
   assert.equal(await demoLink.getAttribute("aria-current"), "page");
   await page.screenshot({ path: join(screenshots, "demo-page.png"), fullPage: true });
+
+  // Its client module (bundled at build time, served by the host) makes the counter count.
+  const counter = page.locator("[data-counter] button");
+  await counter.waitFor();
+  assert.equal(await counter.innerText(), "Clicked 0 times");
+  for (let click = 0; click < 3; click++) await counter.click();
+  assert.equal(await counter.innerText(), "Clicked 3 times");
+  const script = await page.locator('head script[type="module"]').getAttribute("src");
+  assert.match(script, /^\/assets\/plugins\/_demo\/[0-9a-f]{16}\.js$/);
+  const first = await page.request.get(`${baseUrl}${script}`);
+  assert.equal(first.headers()["cache-control"], "public, max-age=31536000, immutable");
+  const second = await page.request.get(`${baseUrl}${script}`, {
+    headers: { "If-None-Match": first.headers()["etag"] },
+  });
+  assert.equal(second.status(), 304);
+
+  // The dashboard: the _demo block, and a broken block's error card, in a page that answers 200.
+  const dashboard = await page.goto(`${baseUrl}/dashboard`);
+  assert.equal(dashboard.status(), 200);
+  assert.equal(await page.getByRole("heading", { level: 1 }).innerText(), "Dashboard");
+  const welcome = page.locator("article.block", { hasText: "Welcome" });
+  assert.match(await welcome.innerText(), /Welcome\s+Demo\s+Demo is installed/);
+  const failed = page.locator("article.block-error");
+  assert.match(await failed.innerText(), /The block crash of the plugin finance failed to render/);
+  await page.screenshot({ path: join(screenshots, "dashboard.png"), fullPage: true });
+  assert.deepEqual(consoleErrors, [], "no console errors, no CSP violations");
 
   // The audit log shows the successful sign-in (failures are written per client once their
   // minute is over, with their count: tests/runtime/admin_ui_test.ts and tests/attacks/).

@@ -1,7 +1,7 @@
 /**
  * End to end in headless Chromium (Debian's, driven by playwright-core under Node): sign in, read
  * the plugin table with healthy, shadowed and broken customer plugins, open a detail page, follow
- * the `_demo` nav entry, sign out. Screenshots go to tests/.output/screenshots (gitignored).
+ * the `_demo` nav entry and click its client-side counter, read the dashboard's blocks, sign out. Screenshots go to tests/.output/screenshots (gitignored).
  */
 import assert from "node:assert/strict";
 import { mkdirSync } from "node:fs";
@@ -21,8 +21,14 @@ Deno.test("the admin UI works in a real browser", needs("chromium"), async () =>
       "display_name: Finance",
       "routers:",
       "  - r.ts:router",
+      "frontend_entry: blocks.tsx",
     ),
     "data/plugins/finance/r.ts": pingRouter("finance"),
+    "data/plugins/finance/blocks.tsx": `export const pages = { "/": () => <h1>Finance</h1> };
+export const blocks = {
+  crash: { title: "Crash", component: () => { throw new Error("a block that fails"); } },
+};
+`,
     "data/plugins/_demo/plugin.yaml": manifest("_demo", "display_name: Customer demo copy"),
     "data/plugins/broken/plugin.yaml": manifest(
       "broken",

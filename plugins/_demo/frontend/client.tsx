@@ -1,4 +1,3 @@
-/** @jsxImportSource hono/jsx/dom */
 /**
  * The `_demo` plugin's client module: bundled for the browser at build time and loaded by every
  * page of the plugin. It finds the elements the server rendered with `data-counter` and turns each
@@ -19,5 +18,7 @@ function Counter() {
 }
 
 for (const element of document.querySelectorAll<HTMLElement>("[data-counter]")) {
+  // The server rendered a placeholder; the live counter takes its place.
+  element.replaceChildren();
   render(<Counter />, element);
 }
