@@ -95,6 +95,12 @@ const EXPECTED: Record<string, { errors: string[]; warnings?: string[] }> = {
   "dbt-symlink-outside": { errors: ["dbt_workspace.outside_plugin"] },
   "frontend-missing": { errors: ["frontend_entry.not_found"] },
   "frontend-wrong-extension": { errors: ["manifest.invalid_path"] },
+  "blocks-invalid": { errors: ["frontend_entry.invalid_blocks"] },
+  // client entries
+  "client-missing": { errors: ["client_entry.not_found"] },
+  "client-outside": { errors: ["client_entry.outside_plugin"] },
+  "client-syntax": { errors: ["client_entry.bundle_failed"] },
+  "client-large": { errors: [], warnings: ["client_entry.large"] },
 };
 
 Deno.test("the corpus has at least 40 broken plugins and the table covers every folder", () => {
@@ -118,7 +124,7 @@ Deno.test("discovery and verification finish on the corpus, each plugin gets exa
   const mounted = plugins.filter((plugin) => plugin.status === "mounted").map((plugin) =>
     plugin.name
   );
-  assert.deepEqual(mounted, ["healthy-a", "healthy-b", "unknown-field", "yaml-bom"]);
+  assert.deepEqual(mounted, ["client-large", "healthy-a", "healthy-b", "unknown-field", "yaml-bom"]);
   assert.ok(elapsed < 60_000, "the hanging module is bounded by its timeout");
   for (const plugin of plugins) {
     for (const error of plugin.errors) {
