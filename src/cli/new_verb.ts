@@ -1,6 +1,6 @@
 /**
  * `new <slug>`: scaffolds a plugin with the `_demo` shape (manifest, one router, one page with its
- * nav entry, a permission, a seed group, and a test file), written atomically from the templates in
+ * nav entry, a client module, a dashboard block, a permission, a seed group, and a test file), written atomically from the templates in
  * `scaffold/` (`{{slug}}`, `{{title}}`, `{{resource}}` and `{{schema}}` filled in).
  *
  * @module
@@ -30,7 +30,7 @@ import { type CliIo, report } from "./io.ts";
  * @example
  * ```ts
  * Object.keys(scaffoldFiles("crm"));
- * // ["plugin.yaml", "backend/routers/crm.ts", "frontend/pages.tsx", "tests/crm_test.ts"]
+ * // ["plugin.yaml", "backend/routers/crm.ts", "frontend/pages.tsx", "frontend/client.tsx", "tests/crm_test.ts"]
  * ```
  */
 export function scaffoldFiles(
@@ -50,6 +50,7 @@ export function scaffoldFiles(
     "plugin.yaml": fill("plugin.yaml"),
     [`backend/routers/${slug}.ts`]: fill("router.ts"),
     "frontend/pages.tsx": fill("pages.tsx"),
+    "frontend/client.tsx": fill("client.tsx"),
     [`tests/${slug}_test.ts`]: fill("plugin_test.ts"),
   };
 }

@@ -155,6 +155,7 @@ Deno.test("install, uninstall and new answer one JSON object with --json", async
     "plugin.yaml",
     "backend/routers/ledger.ts",
     "frontend/pages.tsx",
+    "frontend/client.tsx",
     "tests/ledger_test.ts",
   ]);
   const taken = await cli(["new", "ledger", "--data", "--json", ...t.flags]);
