@@ -190,8 +190,11 @@ export interface LoadedPlugin {
   readonly pages: Readonly<Record<string, PluginPage>>;
   /** The `health` exports of its router modules. */
   readonly health: readonly HealthCheck[];
-  /** The frontend module's `blocks` export, when it has one. */
-  readonly blocks?: Readonly<Record<string, PluginBlock>>;
+  /**
+   * The frontend module's `blocks` export, when it has one (its sizes were checked by the build,
+   * so a plain string is accepted here: authors need no `as const`).
+   */
+  readonly blocks?: Readonly<Record<string, Omit<PluginBlock, "size"> & { size?: string }>>;
 }
 
 /**

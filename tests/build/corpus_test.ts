@@ -124,7 +124,13 @@ Deno.test("discovery and verification finish on the corpus, each plugin gets exa
   const mounted = plugins.filter((plugin) => plugin.status === "mounted").map((plugin) =>
     plugin.name
   );
-  assert.deepEqual(mounted, ["client-large", "healthy-a", "healthy-b", "unknown-field", "yaml-bom"]);
+  assert.deepEqual(mounted, [
+    "client-large",
+    "healthy-a",
+    "healthy-b",
+    "unknown-field",
+    "yaml-bom",
+  ]);
   assert.ok(elapsed < 60_000, "the hanging module is bounded by its timeout");
   for (const plugin of plugins) {
     for (const error of plugin.errors) {

@@ -56,6 +56,22 @@ async function assertServesTheHost(url: string): Promise<void> {
   );
   assert.match(body.registry.fingerprint, /^sha256-[0-9a-f]{64}$/);
 
+  // The _demo page loads its client module, served from the bundle with the registry's bytes.
+  const page = await (await fetch(`${url}/plugins/_demo/`)).text();
+  const script = /<script type="module" src="(\/assets\/plugins\/_demo\/([0-9a-f]{16})\.js)">/
+    .exec(page);
+  assert.ok(script, "the page loads the client module");
+  const { registry } = await import("../../.gen/registry.ts");
+  assert.equal(script[2], registry.plugins[0]!.client?.hash);
+  const asset = await fetch(`${url}${script[1]}`);
+  assert.equal(asset.headers.get("content-type"), "text/javascript; charset=utf-8");
+  assert.equal(await asset.text(), registry.assets?._demo?.js, "the same bytes on every runtime");
+  const cached = await fetch(`${url}${script[1]}`, {
+    headers: { "If-None-Match": asset.headers.get("etag")! },
+  });
+  assert.equal(cached.status, 304);
+  await cached.body?.cancel();
+
   const missing = await fetch(`${url}/nope`);
   assert.equal(missing.status, 404);
   assert.equal((await missing.json()).error, "not_found");
