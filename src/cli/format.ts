@@ -88,13 +88,24 @@ export function pluginListing(
  */
 export function formatTable(listing: readonly PluginListing[]): string[] {
   const rows = [
-    ["NAME", "VERSION", "SOURCE", "STATUS", "ROUTERS", "ERRORS", "WARNINGS", "DISPLAY NAME"],
+    [
+      "NAME",
+      "VERSION",
+      "SOURCE",
+      "STATUS",
+      "ROUTERS",
+      "CLIENT",
+      "ERRORS",
+      "WARNINGS",
+      "DISPLAY NAME",
+    ],
     ...listing.map((plugin) => [
       plugin.name,
       plugin.version ?? "-",
       plugin.source === "install" ? "bundled" : "customer",
       plugin.status,
       String(plugin.router_count),
+      plugin.client ? `${(plugin.client.bytes / 1024).toFixed(1)} KiB` : "-",
       String(plugin.errors.length),
       String(plugin.warnings.length),
       plugin.display_name,

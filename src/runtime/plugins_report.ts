@@ -3,7 +3,14 @@
  *
  * @module
  */
-import type { Problem, Registry, RegistryPlugin, RouteEntry } from "./registry.ts";
+import type {
+  BlockEntry,
+  ClientBundleInfo,
+  Problem,
+  Registry,
+  RegistryPlugin,
+  RouteEntry,
+} from "./registry.ts";
 
 /** One plugin as the admin API shows it. */
 export interface PluginSummary {
@@ -25,6 +32,10 @@ export interface PluginSummary {
   readonly routes: readonly RouteEntry[];
   /** The dbt workspace folder, or `null`. */
   readonly dbt_workspace: string | null;
+  /** Its client bundle (hash and bytes), or `null`. */
+  readonly client: ClientBundleInfo | null;
+  /** Its dashboard blocks. */
+  readonly blocks: readonly BlockEntry[];
   /** Problems that keep the plugin from being mounted. */
   readonly errors: readonly Problem[];
   /** Problems that do not. */
@@ -68,6 +79,8 @@ export function pluginsReport(
       route_count: plugin.routes.length,
       routes: plugin.routes,
       dbt_workspace: plugin.dbt_workspace,
+      client: plugin.client ?? null,
+      blocks: plugin.blocks ?? [],
       errors: plugin.errors,
       warnings: plugin.warnings,
     })),

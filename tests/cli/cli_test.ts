@@ -106,18 +106,26 @@ Deno.test("verify fails when the registry on disk is stale", async () => {
 });
 
 Deno.test("list prints a table and --json the records of GET /api/plugins plus the folder", async () => {
-  using tree = makeTree({ ...healthyPlugin("crm"), ...brokenCustomer });
+  using tree = makeTree({
+    ...healthyPlugin("crm"),
+    ...brokenCustomer,
+    "plugins/web/plugin.yaml": manifest("web", "client_entry: client.ts"),
+    "plugins/web/client.ts": `document.title = "web";\n`,
+  });
   const table = await cli(["list", ...at(tree.root)]);
   assert.equal(table.code, 0);
   assert.match(
     table.out[0]!,
-    /^NAME +VERSION +SOURCE +STATUS +ROUTERS +ERRORS +WARNINGS +DISPLAY NAME$/,
+    /^NAME +VERSION +SOURCE +STATUS +ROUTERS +CLIENT +ERRORS +WARNINGS +DISPLAY NAME$/,
   );
-  assert.match(table.out[1]!, /^broken +1\.0\.0 +customer +error +1 +1 +0 +broken$/);
-  assert.match(table.out[2]!, /^crm +1\.0\.0 +bundled +mounted +1 +0 +0 +crm$/);
+  assert.match(table.out[1]!, /^broken +1\.0\.0 +customer +error +1 +- +1 +0 +broken$/);
+  assert.match(table.out[2]!, /^crm +1\.0\.0 +bundled +mounted +1 +- +0 +0 +crm$/);
+  assert.match(table.out[3]!, /^web +1\.0\.0 +bundled +mounted +0 +0\.\d KiB +0 +0 +web$/);
   const json = JSON.parse((await cli(["list", "--json", ...at(tree.root)])).out.join("\n"));
   assert.equal(json.plugins[1].dir, join(tree.root, "plugins/crm"));
   assert.equal(json.plugins[1].router_count, 1);
+  assert.match(json.plugins[2].client.hash, /^[0-9a-f]{16}$/);
+  assert.ok(json.plugins[2].client.bytes > 0);
 });
 
 Deno.test("the CLI reads INSTALL_DIR and DATA_DIR from the environment", async () => {
