@@ -18,6 +18,7 @@ import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { bundle } from "../src/build/bundle.ts";
 import { serverEntrySource } from "../src/build/server_entry.ts";
+import { type ClientBuild, timeClientBuilds } from "./lib/clients.ts";
 import { type IncrementalTimes, timeDevLoop, timeIncrementalBuilds } from "./lib/incremental.ts";
 import { median } from "./lib/median.ts";
 import {
@@ -88,7 +89,9 @@ try {
     }
   }
   const demoKiB = demoBundleKiB(join(work, "demo"));
-  const report = formatReport(results, load!, demoKiB, incremental!, devLoopSeconds);
+  console.error("— 100 plugins with client entries");
+  const clients = await timeClientBuilds(join(work, "clients"), 100, ROUNDS);
+  const report = formatReport(results, load!, demoKiB, incremental!, devLoopSeconds, clients);
   console.log(report);
   if (!quick) writeFileSync(join(project, "bench/results.md"), report + "\n");
 } finally {
@@ -274,6 +277,7 @@ function formatReport(
   demoKiB: number,
   incremental: IncrementalTimes,
   devLoopSeconds: number,
+  clients: ClientBuild,
 ): string {
   const s = (seconds: number) => `${seconds.toFixed(2)} s`;
   const x = (ratio: number) => `${ratio.toFixed(2)}×`;
@@ -309,6 +313,14 @@ function formatReport(
       s(incremental.inProcessSeconds)
     } | ${x(incremental.inProcessSeconds / largest.buildSeconds)} |`,
     `| dev loop: save → new answer | 100 | ${s(devLoopSeconds)} | — |`,
+    "",
+    `Client entries (each plugin a page and a \`hono/jsx/dom\` counter), clean build:`,
+    "",
+    "| plugins | build | bundles (minified) | bundles (gzip) |",
+    "| ---: | ---: | ---: | ---: |",
+    `| ${clients.plugins} | ${s(clients.buildSeconds)} | ${
+      (clients.bytes / 1024).toFixed(0)
+    } KiB | ${(clients.gzipBytes / 1024).toFixed(0)} KiB |`,
     "",
     `Steady state, ${load.plugins} plugins, \`GET ${load.path}\`, autocannon -c 32 for ${LOAD_SECONDS} s:`,
     "",

@@ -22,6 +22,7 @@ Deno.test("deno task bench --quick runs and prints its tables (no thresholds her
     /^\| rebuild in the dev loop \(in process\) \| 100 \| [\d.]+ s \| [\d.]+× \|$/m,
   );
   assert.match(text, /^\| dev loop: save → new answer \| 100 \| [\d.]+ s \| — \|$/m);
+  assert.match(text, /^\| 100 \| [\d.]+ s \| \d+ KiB \| \d+ KiB \|$/m, "the client-entry row");
   assert.match(text, /^\| ours \(bundled\) \| \d+ \| [\d.]+ ms \| [\d.]+ MiB \|$/m);
   assert.match(text, /^\| ours ÷ hand-written \| [\d.]+× \|/m);
 });

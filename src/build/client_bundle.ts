@@ -117,15 +117,23 @@ function asset(out: string, pluginDir: string, hostDir: string): ClientAsset {
   const hash = createHash("sha256").update(code).digest("hex").slice(0, 16);
   const map = JSON.parse(readFileSync(`${out}.map`, "utf8")) as {
     sources?: string[];
+    sourcesContent?: (string | null)[];
     file?: string;
   };
   map.file = `${hash}.js`;
-  map.sources = (map.sources ?? []).map((source) => {
+  const sources = (map.sources ?? []).map((source) => {
     const file = resolve(dirname(out), source);
     const inPlugin = relative(pluginDir, file);
-    const path = inPlugin.startsWith("..") ? `host/${relative(hostDir, file)}` : inPlugin;
-    return path.split(sep).join("/");
+    return inPlugin.startsWith("..")
+      ? { path: `host/${relative(hostDir, file)}`, own: false }
+      : { path: inPlugin, own: true };
   });
+  map.sources = sources.map((source) => source.path.split(sep).join("/"));
+  // The plugin's own sources travel with the map; the host's dependencies are known by name only
+  // (they would double the registry's size for every plugin).
+  map.sourcesContent = (map.sourcesContent ?? []).map((content, index) =>
+    sources[index]?.own ? content : null
+  );
   return { hash, js: `${code}\n//# sourceMappingURL=${hash}.js.map\n`, map: JSON.stringify(map) };
 }
 
