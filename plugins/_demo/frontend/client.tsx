@@ -1,3 +1,4 @@
+/// <reference lib="dom" />
 /**
  * The `_demo` plugin's client module: bundled for the browser at build time and loaded by every
  * page of the plugin. It finds the elements the server rendered with `data-counter` and turns each
