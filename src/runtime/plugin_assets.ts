@@ -32,6 +32,7 @@ export function assetUrl(plugin: string, hash: string): string {
  * @returns The app.
  * @example
  * ```ts
+ * import { Hono } from "hono";
  * import { PluginLifecycle } from "./lifecycle.ts";
  * import { defineRegistry } from "./registry.ts";
  * import { MemoryStore } from "../state/mod.ts";
