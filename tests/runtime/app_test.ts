@@ -100,6 +100,8 @@ Deno.test("GET /api/plugins lists every plugin with the documented fields", asyn
   );
   const [broken, crm] = body.plugins;
   assert.deepEqual(Object.keys(crm).sort(), [
+    "blocks",
+    "client",
     "dbt_workspace",
     "display_name",
     "errors",
@@ -128,6 +130,8 @@ Deno.test("GET /api/plugins lists every plugin with the documented fields", asyn
         router: "backend/routers/main.ts:router",
       }],
       dbt_workspace: null,
+      client: null,
+      blocks: [],
       errors: [],
       warnings: ["plugin.shadowed"],
     },
