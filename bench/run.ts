@@ -18,6 +18,7 @@ import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { bundle } from "../src/build/bundle.ts";
 import { serverEntrySource } from "../src/build/server_entry.ts";
+import { timeCliBuild } from "./lib/cli_build.ts";
 import { type ClientBuild, timeClientBuilds } from "./lib/clients.ts";
 import { type IncrementalTimes, timeDevLoop, timeIncrementalBuilds } from "./lib/incremental.ts";
 import { median } from "./lib/median.ts";
@@ -116,28 +117,13 @@ function prepareVariants(dir: string, plugins: number): Record<Variant, string> 
   };
 }
 
-async function timeBuild(dir: string): Promise<number> {
-  const started = performance.now();
-  const output = await new Deno.Command(deno, {
-    args: [
-      "run",
-      "-A",
-      "src/cli/tasks/plugins.ts",
-      "build",
-      "--no-cache",
-      "--install-dir",
-      join(dir, "none"),
-      "--data-dir",
-      join(dir, "data"),
-      "--out",
-      join(dir, "gen/registry.ts"),
-    ],
-    cwd: project,
-    stdout: "null",
-    stderr: "piped",
-  }).output();
-  if (output.code !== 0) throw new Error(new TextDecoder().decode(output.stderr));
-  return (performance.now() - started) / 1000;
+function timeBuild(dir: string): Promise<number> {
+  return timeCliBuild(deno, project, {
+    installDir: join(dir, "none"),
+    dataDir: join(dir, "data"),
+    outFile: join(dir, "gen/registry.ts"),
+    noCache: true,
+  });
 }
 
 /** Spawns a server and returns the seconds until its first 200 on a plugin route. */

@@ -8,6 +8,7 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { BuildCache, buildRegistry, cacheFileFor, writeRegistry } from "../../src/build/mod.ts";
+import { timeCliBuild } from "./cli_build.ts";
 import { median } from "./median.ts";
 import { pluginName } from "./synthetic.ts";
 
@@ -52,29 +53,10 @@ export async function timeIncrementalBuilds(
   for (let round = 1; round <= rounds; round++) {
     const changed = 1 + (round * 37) % plugins;
     editRouter(options.dataDir, changed, round);
-    let started = performance.now();
-    const output = await new Deno.Command(deno, {
-      args: [
-        "run",
-        "-A",
-        "src/cli/tasks/plugins.ts",
-        "build",
-        "--install-dir",
-        options.installDir,
-        "--data-dir",
-        options.dataDir,
-        "--out",
-        outFile,
-      ],
-      cwd: project,
-      stdout: "null",
-      stderr: "piped",
-    }).output();
-    if (output.code !== 0) throw new Error(new TextDecoder().decode(output.stderr));
-    cli.push((performance.now() - started) / 1000);
+    cli.push(await timeCliBuild(deno, project, { ...options, noCache: false }));
 
     editRouter(options.dataDir, changed, round + rounds);
-    started = performance.now();
+    const started = performance.now();
     cache.forget([join(options.dataDir, "plugins", pluginName(changed))]);
     writeRegistry(outFile, (await buildRegistry({ ...options, cache })).source);
     cache.save(cacheFileFor(outFile));

@@ -1,6 +1,7 @@
 /**
  * Verification: everything a manifest points at is checked on disk (inside the plugin, symlinks
- * followed) and every router module is imported to check its export is a Hono app. Problems
+ * followed), every router module is imported to check its export is a Hono app, and client
+ * entries are bundled for the browser. Problems
  * become data on their plugin; nothing here throws for a plugin's sake.
  *
  * @module
@@ -258,7 +259,7 @@ function withClientBundles(
   });
 }
 
-/** The host project, whose `deno.json` resolves client entries' imports. */
+/** The host project, whose dependencies client entries' bare imports resolve to. */
 const HOST_ROOT = fileURLToPath(new URL("../../", import.meta.url));
 
 /** A plugin folder and, when it is a link, the folder it leads to. */
