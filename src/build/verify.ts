@@ -1,8 +1,8 @@
 /**
  * Verification: everything a manifest points at is checked on disk (inside the plugin, symlinks
  * followed), every router module is imported to check its export is a Hono app, and client
- * entries are bundled for the browser. Problems
- * become data on their plugin; nothing here throws for a plugin's sake.
+ * entries are bundled for the browser. Problems become data on their plugin; nothing here throws
+ * for a plugin's sake.
  *
  * @module
  */
