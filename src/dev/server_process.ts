@@ -1,9 +1,10 @@
 /**
  * One server of the dev loop: an entry like `main.ts`, run with the permissions `deno task start`
- * gives it, on a free port of 127.0.0.1, its output passed through. The dev proxy sends requests to it once it answers.
+ * gives it (`serverLaunchFlags`), on a free port of 127.0.0.1, its output passed through. The dev proxy sends requests to it once it answers.
  *
  * @module
  */
+import { serverLaunchFlags } from "../env/mod.ts";
 /** How long a server may take to start listening before it counts as failed. */
 const START_TIMEOUT_MS = 60_000;
 
@@ -52,18 +53,16 @@ export interface StartServerOptions {
 export async function startServer(
   options: StartServerOptions,
 ): Promise<ServerProcess | undefined> {
+  const env = { ...options.env, DATA_DIR: options.dataDir, PORT: "0", HOST: "127.0.0.1" };
   const child = new Deno.Command(Deno.execPath(), {
     args: [
       "run",
       "--config",
       options.config,
-      "--allow-net",
-      "--allow-env",
-      `--allow-read=${options.dataDir}`,
-      `--allow-write=${options.dataDir}`,
+      ...serverLaunchFlags(env),
       options.entry,
     ],
-    env: { ...options.env, PORT: "0", HOST: "127.0.0.1" },
+    env,
     clearEnv: true,
     stdin: "null",
     stdout: "piped",

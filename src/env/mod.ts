@@ -20,7 +20,7 @@ export {
   processEnv,
   readEnv,
 } from "./read_env.ts";
-export { pluginNetHosts, serverNetAllowList } from "./net_permission.ts";
+export { pluginNetHosts, serverLaunchFlags, serverNetAllowList } from "./net_permission.ts";
 export { portInUse } from "./port_in_use.ts";
 export {
   ENV_VARIABLES,

@@ -35,6 +35,31 @@ export function serverNetAllowList(env: EnvSource): string | undefined {
 }
 
 /**
+ * The permissions a Deno server is launched with, whoever launches it (`deno task start`, the dev
+ * loop): the network (narrowed by `HONEYFRAME_PLUGIN_NET`), the environment it reads at start, and
+ * the data directory its SQLite store lives in. The server drops all but the network itself before
+ * plugin code runs.
+ *
+ * @param env The server's environment.
+ * @returns The `deno run` flags.
+ * @example
+ * ```ts
+ * serverLaunchFlags({ DATA_DIR: "/data" });
+ * // ["--allow-net", "--allow-env", "--allow-read=/data", "--allow-write=/data"]
+ * ```
+ */
+export function serverLaunchFlags(env: EnvSource): string[] {
+  const net = serverNetAllowList(env);
+  const dataDir = envOrDefault(env, "DATA_DIR");
+  return [
+    net === undefined ? "--allow-net" : `--allow-net=${net}`,
+    "--allow-env",
+    `--allow-read=${dataDir}`,
+    `--allow-write=${dataDir}`,
+  ];
+}
+
+/**
  * The hosts `HONEYFRAME_PLUGIN_NET` lists, or `undefined` when it is unset.
  *
  * @param env The server's environment.

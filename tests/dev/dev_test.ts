@@ -58,6 +58,8 @@ Deno.test("deno task dev rebuilds on save, keeps the last good registry on a bro
         PORT: "0",
         HOST: "127.0.0.1",
         NO_COLOR: "1",
+        // Narrowing the network reaches the dev servers too (they launch as `deno task start` does).
+        HONEYFRAME_PLUGIN_NET: "api.example.invalid",
       },
       stdout: "piped",
       stderr: "piped",

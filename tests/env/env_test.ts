@@ -7,6 +7,7 @@ import {
   layeredEnv,
   processEnv,
   readEnv,
+  serverLaunchFlags,
   serverVariables,
 } from "../../src/env/mod.ts";
 
@@ -83,4 +84,21 @@ Deno.test("envNumber() reads a number in its range and refuses anything else, na
         error instanceof ConfigError && /HONEYFRAME_HEADER_TIMEOUT_S/.test(error.message),
     );
   }
+});
+
+Deno.test("serverLaunchFlags() grants the data directory and the network, narrowed when asked", () => {
+  assert.deepEqual(serverLaunchFlags({ DATA_DIR: "/data" }), [
+    "--allow-net",
+    "--allow-env",
+    "--allow-read=/data",
+    "--allow-write=/data",
+  ]);
+  assert.equal(
+    serverLaunchFlags({
+      HOST: "127.0.0.1",
+      HONEYFRAME_PLUGIN_NET: "api.example.com, billing:8443",
+      HONEYFRAME_DATABASE_URL: "postgres://u:p@db:5432/hf",
+    })[0],
+    "--allow-net=127.0.0.1,db:5432,api.example.com,billing:8443",
+  );
 });

@@ -7,17 +7,12 @@
  * @module
  */
 import process from "node:process";
-import { envOrDefault, serverNetAllowList } from "../../env/mod.ts";
+import { serverLaunchFlags } from "../../env/mod.ts";
 
-const dataDir = envOrDefault(Deno.env, "DATA_DIR");
-const net = serverNetAllowList(Deno.env);
 const server = new Deno.Command(Deno.execPath(), {
   args: [
     "run",
-    net === undefined ? "--allow-net" : `--allow-net=${net}`,
-    "--allow-env",
-    `--allow-read=${dataDir}`,
-    `--allow-write=${dataDir}`,
+    ...serverLaunchFlags(Deno.env),
     "main.ts",
   ],
   stdin: "inherit",
