@@ -1,9 +1,10 @@
 /**
  * Conflicts between plugins that would otherwise mount: a route answered by two routers, a
- * permission declared twice.
+ * permission declared twice, a dbt project name used twice.
  *
  * @module
  */
+import { MANIFEST_FILE, type Problem, problem } from "../manifest/mod.ts";
 import { permissionConflicts } from "./permission_catalog.ts";
 import { routeConflicts } from "./route_table.ts";
 import type { VerifiedPlugin } from "./verify.ts";
@@ -43,9 +44,29 @@ function stopConflicting(
   })));
   return plugins.map((plugin) => {
     if (plugin.status !== "mounted" || !among(plugin) || !stops(plugin)) return plugin;
-    const found = [...routes.get(plugin.name) ?? [], ...permissions.get(plugin.name) ?? []];
+    const found = [
+      ...routes.get(plugin.name) ?? [],
+      ...permissions.get(plugin.name) ?? [],
+      ...dbtProjectConflict(plugin, mounted),
+    ];
     if (found.length === 0) return plugin;
     const { frontend: _unmounted, ...rest } = plugin;
     return { ...rest, errors: [...plugin.errors, ...found], status: "error", routers: [] };
   });
+}
+
+/** The problem of a plugin whose dbt project name another of `mounted` declares too, if any. */
+function dbtProjectConflict(plugin: VerifiedPlugin, mounted: VerifiedPlugin[]): Problem[] {
+  const project = plugin.dbt?.project;
+  if (project === undefined) return [];
+  const others = mounted.filter((other) => other !== plugin && other.dbt?.project === project)
+    .map((other) => other.name);
+  if (others.length === 0) return [];
+  return [problem(
+    "dbt_workspace.conflict",
+    `the dbt project \`${project}\` is also declared by ${
+      others.map((name) => `the plugin \`${name}\``).join(" and ")
+    }`,
+    { file: MANIFEST_FILE, path: "dbt_workspace" },
+  )];
 }

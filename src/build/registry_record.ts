@@ -36,6 +36,7 @@ export function registryRecord(plugin: VerifiedPlugin): RegistryRecord {
     status: plugin.status,
     router_specs: manifest?.routers.map((router) => router.spec) ?? [],
     dbt_workspace: manifest?.dbt_workspace ?? null,
+    ...(plugin.dbt ? { dbt: plugin.dbt } : {}),
     frontend_entry: manifest?.frontend_entry ?? null,
     nav: manifest?.nav ?? [],
     permissions: manifest?.permissions ?? [],

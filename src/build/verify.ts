@@ -18,8 +18,8 @@ import {
   problem,
   type RouterSpec,
 } from "../manifest/mod.ts";
-import type { PluginStatus, RouteEntry } from "../runtime/registry.ts";
-import { checkDbtWorkspace } from "./dbt_workspace_check.ts";
+import type { DbtWorkspaceInfo, PluginStatus, RouteEntry } from "../runtime/registry.ts";
+import { checkDbt } from "./dbt_project.ts";
 import type { BuildCache } from "./build_cache.ts";
 import { bundleClients, type ClientAsset, LARGE_CLIENT_BYTES } from "./client_bundle.ts";
 import { redactPaths } from "./redact_paths.ts";
@@ -72,6 +72,8 @@ export interface VerifiedPlugin extends DiscoveredPlugin {
   readonly frontend?: VerifiedFrontend;
   /** The bundled client entry; only on mounted plugins that declare one. */
   readonly client?: ClientAsset;
+  /** Its dbt workspace's inventory, when its `dbt_project.yml` was read. */
+  readonly dbt?: DbtWorkspaceInfo;
 }
 
 /** What checking a plugin's modules found: a function of the plugin folder's contents. */
@@ -86,6 +88,8 @@ export interface PluginChecks {
   readonly routes: readonly RouteEntry[];
   /** The verified frontend entry, when it has one. */
   readonly frontend?: VerifiedFrontend;
+  /** Its dbt workspace's inventory, when it has one that was read. */
+  readonly dbt?: DbtWorkspaceInfo;
 }
 
 /** How many plugins are verified at once, each lane with its own import worker. */
@@ -153,11 +157,13 @@ async function verifyPlugin(
   if (!manifest) return { ...plugin, status: "error", routers: [], routes: [] };
 
   const check = () => checkPlugin(plugin.dir, manifest, context);
-  const { routers, routes, frontend, ...found } = await (cache?.checks(plugin, check) ?? check());
+  const { routers, routes, frontend, dbt, ...found } = await (cache?.checks(plugin, check) ??
+    check());
   const errors = [...plugin.errors, ...found.errors];
   const warnings = [...plugin.warnings, ...found.warnings];
+  const inventory = dbt ? { dbt } : {};
   return errors.length > 0
-    ? { ...plugin, errors, warnings, status: "error", routers: [], routes }
+    ? { ...plugin, errors, warnings, status: "error", routers: [], routes, ...inventory }
     : {
       ...plugin,
       warnings,
@@ -165,6 +171,7 @@ async function verifyPlugin(
       routers,
       routes,
       ...(frontend ? { frontend } : {}),
+      ...inventory,
     };
 }
 
@@ -174,10 +181,8 @@ async function checkPlugin(
   manifest: Manifest,
   context: ModuleCheckContext,
 ): Promise<PluginChecks> {
-  const errors: Problem[] = [];
-  if (manifest.dbt_workspace !== undefined) {
-    errors.push(...checkDbtWorkspace(dir, manifest.dbt_workspace));
-  }
+  const dbtCheck = checkDbt(dir, manifest);
+  const errors: Problem[] = [...dbtCheck.errors];
   let frontend: VerifiedFrontend | undefined;
   if (manifest.frontend_entry !== undefined) {
     const result = await checkFrontend(dir, manifest.frontend_entry, context);
@@ -187,7 +192,7 @@ async function checkPlugin(
   if (manifest.client_entry !== undefined) {
     errors.push(...checkModuleFile(dir, manifest.client_entry, "client_entry", "client_entry"));
   }
-  const warnings = navWarnings(manifest.nav, frontend?.pages ?? []);
+  const warnings = [...dbtCheck.warnings, ...navWarnings(manifest.nav, frontend?.pages ?? [])];
   const routers: VerifiedRouter[] = [];
   for (const [index, spec] of manifest.routers.entries()) {
     const result = await checkRouter(dir, spec, `routers[${index}]`, context);
@@ -195,7 +200,14 @@ async function checkPlugin(
     else routers.push(result);
   }
   const routes = pluginRoutes(manifest.name, routers);
-  return { errors, warnings, routers, routes, ...(frontend ? { frontend } : {}) };
+  return {
+    errors,
+    warnings,
+    routers,
+    routes,
+    ...(frontend ? { frontend } : {}),
+    ...(dbtCheck.dbt ? { dbt: dbtCheck.dbt } : {}),
+  };
 }
 
 /**

@@ -49,6 +49,13 @@ export const PROBLEM_CODES = {
   "dbt_workspace.not_found": "the dbt workspace folder does not exist",
   "dbt_workspace.outside_plugin": "the dbt workspace resolves outside the plugin folder",
   "dbt_workspace.no_project": "the dbt workspace has no dbt_project.yml",
+  "dbt_workspace.invalid_project":
+    "dbt_project.yml is not well-formed YAML, or a field of it breaks dbt's rules (the field is named)",
+  "dbt_workspace.conflict": "two plugins declare the same dbt project name (an error on both)",
+  "dbt_workspace.model_path_missing": "a `model-paths` folder does not exist (a warning)",
+  "dbt_workspace.many_models": "the workspace has more models than the inventory lists (a warning)",
+  "dbt_schedule.invalid": "`dbt_schedule` is not a five-field cron expression",
+  "dbt_schedule.no_workspace": "`dbt_schedule` is set but `dbt_workspace` is not",
   "frontend_entry.not_found": "the frontend entry module does not exist",
   "frontend_entry.outside_plugin": "the frontend entry resolves outside the plugin folder",
   "frontend_entry.import_failed": "importing the frontend entry threw",

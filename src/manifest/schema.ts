@@ -206,6 +206,7 @@ export const MANIFEST_FIELDS = {
     [],
   ),
   dbt_workspace: v.optional(v.pipe(text(), pathRule(pathProblem))),
+  dbt_schedule: v.optional(v.pipe(text(), nonBlank())),
   frontend_entry: v.optional(v.pipe(text(), pathRule(modulePathProblem))),
   client_entry: v.optional(v.pipe(text(), pathRule(modulePathProblem))),
   nav: v.optional(
@@ -294,6 +295,8 @@ export interface Manifest {
   routers: RouterSpec[];
   /** A folder inside the plugin holding `dbt_project.yml`. */
   dbt_workspace?: string | undefined;
+  /** When the dbt workspace runs: a five-field cron expression in UTC. */
+  dbt_schedule?: string | undefined;
   /** A module inside the plugin exporting `pages`. */
   frontend_entry?: string | undefined;
   /** A browser module bundled at build time and loaded by every page of the plugin. */

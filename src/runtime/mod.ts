@@ -32,6 +32,8 @@ export {
   type CatalogPermission,
   type ClientAssetFiles,
   type ClientBundleInfo,
+  type DbtModel,
+  type DbtWorkspaceInfo,
   defineRegistry,
   type GeneratedPlugin,
   type GeneratedRegistry,

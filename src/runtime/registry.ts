@@ -109,6 +109,8 @@ export interface RegistryPlugin {
   readonly router_specs: readonly string[];
   /** The folder of the dbt workspace, relative to the plugin, or `null`. */
   readonly dbt_workspace: string | null;
+  /** What the build read of its dbt project, when it declares one that parsed. */
+  readonly dbt?: DbtWorkspaceInfo;
   /** The frontend entry module, relative to the plugin, or `null`. */
   readonly frontend_entry: string | null;
   /** Sidebar entries. */
@@ -135,6 +137,34 @@ export interface RegistryPlugin {
   readonly health: readonly HealthCheck[];
   /** The imported block components by block id; absent unless mounted with blocks. */
   readonly blockComponents?: Readonly<Record<string, PluginBlockComponent>>;
+}
+
+/** One dbt model: a `.sql` or `.py` file under a model path. */
+export interface DbtModel {
+  /** The model's name (its file name without the extension). */
+  readonly name: string;
+  /** Its file, relative to the workspace folder. */
+  readonly path: string;
+}
+
+/** A plugin's dbt workspace as the build read it from `dbt_project.yml`. */
+export interface DbtWorkspaceInfo {
+  /** The dbt project's `name`. */
+  readonly project: string;
+  /** Its `version`, or `null`. */
+  readonly version: string | null;
+  /** Its `profile`, or `null`. */
+  readonly profile: string | null;
+  /** The workspace folder, relative to the plugin folder. */
+  readonly path: string;
+  /** Its `model-paths` (default `["models"]`), relative to the workspace. */
+  readonly model_paths: readonly string[];
+  /** Its `seed-paths` (default `["seeds"]`), relative to the workspace. */
+  readonly seed_paths: readonly string[];
+  /** Every model, sorted by path. */
+  readonly models: readonly DbtModel[];
+  /** The manifest's `dbt_schedule` (five-field cron, UTC), or `null`. */
+  readonly schedule: string | null;
 }
 
 /** A client bundle as the registry lists it (its bytes are in {@link Registry.assets}). */

@@ -4,7 +4,15 @@
  *
  * @module
  */
-import type { AuditEvent, GroupRecord, PluginState, SeedGroupInput, StateStore } from "./types.ts";
+import type {
+  AuditEvent,
+  DbtRun,
+  DbtRunChange,
+  GroupRecord,
+  PluginState,
+  SeedGroupInput,
+  StateStore,
+} from "./types.ts";
 
 /**
  * A state store in memory.
@@ -22,6 +30,8 @@ export class MemoryStore implements StateStore {
   readonly #groups = new Map<string, Map<string, GroupRecord>>();
   readonly #audit: AuditEvent[] = [];
   readonly #sessions = new Map<string, number>();
+  readonly #dbtRuns: DbtRun[] = [];
+  readonly #dbtSchedules = new Map<string, string | null>();
 
   /**
    * Creates an empty store.
@@ -108,6 +118,49 @@ export class MemoryStore implements StateStore {
     const pruned = this.#audit.length - kept.length;
     this.#audit.splice(0, this.#audit.length, ...kept);
     return Promise.resolve(pruned);
+  }
+
+  createDbtRun(run: DbtRun): Promise<boolean> {
+    const taken = run.slot !== null &&
+      this.#dbtRuns.some((other) => other.plugin === run.plugin && other.slot === run.slot);
+    if (!taken) this.#dbtRuns.push({ ...run });
+    if (this.#dbtRuns.length > this.auditCapacity) this.#dbtRuns.shift();
+    return Promise.resolve(!taken);
+  }
+
+  updateDbtRun(id: string, change: DbtRunChange): Promise<DbtRun | undefined> {
+    const index = this.#dbtRuns.findIndex((run) =>
+      run.id === id && (run.status === "queued" || run.status === "running")
+    );
+    if (index === -1) return Promise.resolve(undefined);
+    const changed = { ...this.#dbtRuns[index]!, ...change };
+    this.#dbtRuns[index] = changed;
+    return Promise.resolve({ ...changed });
+  }
+
+  dbtRuns(filter: { plugin?: string; id?: string; limit: number }): Promise<DbtRun[]> {
+    return Promise.resolve(
+      this.#dbtRuns
+        .filter((run) =>
+          (filter.plugin === undefined || run.plugin === filter.plugin) &&
+          (filter.id === undefined || run.id === filter.id)
+        )
+        .slice(-filter.limit)
+        .reverse()
+        .map((run) => ({ ...run })),
+    );
+  }
+
+  recordDbtSchedule(
+    plugin: string,
+    schedule: string | null,
+    _at: string,
+  ): Promise<{ previous: string | null } | undefined> {
+    const known = this.#dbtSchedules.has(plugin);
+    const previous = this.#dbtSchedules.get(plugin) ?? null;
+    if (known && previous === schedule) return Promise.resolve(undefined);
+    this.#dbtSchedules.set(plugin, schedule);
+    return Promise.resolve({ previous });
   }
 
   createSession(id: string, expires: number, _at: string): Promise<void> {

@@ -41,6 +41,31 @@ const ADMIN_SESSIONS = `CREATE TABLE admin_sessions (
    created_at TEXT NOT NULL
  )`;
 
+const dbtTables = (seq: string) => [
+  `CREATE TABLE dbt_runs (
+     seq ${seq},
+     id TEXT NOT NULL UNIQUE,
+     plugin TEXT NOT NULL,
+     project TEXT NOT NULL,
+     status TEXT NOT NULL,
+     started_by TEXT NOT NULL,
+     slot TEXT,
+     queued_at TEXT NOT NULL,
+     started_at TEXT,
+     finished_at TEXT,
+     exit_code INTEGER,
+     output TEXT NOT NULL,
+     reason TEXT,
+     UNIQUE (plugin, slot)
+   )`,
+  "CREATE INDEX dbt_runs_plugin ON dbt_runs (plugin, seq)",
+  `CREATE TABLE dbt_schedules (
+     plugin TEXT PRIMARY KEY,
+     schedule TEXT,
+     updated_at TEXT NOT NULL
+   )`,
+];
+
 /** Every migration, oldest first. */
 export const MIGRATIONS: readonly Migration[] = [
   {
@@ -71,6 +96,14 @@ export const MIGRATIONS: readonly Migration[] = [
     sql: {
       sqlite: [ADMIN_SESSIONS, "CREATE INDEX audit_log_time ON audit_log (time)"],
       postgres: [ADMIN_SESSIONS, "CREATE INDEX audit_log_time ON audit_log (time)"],
+    },
+  },
+  {
+    version: 3,
+    name: "dbt runs and schedules",
+    sql: {
+      sqlite: dbtTables("INTEGER PRIMARY KEY AUTOINCREMENT"),
+      postgres: dbtTables("BIGSERIAL PRIMARY KEY"),
     },
   },
 ];

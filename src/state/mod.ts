@@ -17,6 +17,9 @@
 export type {
   AuditAction,
   AuditEvent,
+  DbtRun,
+  DbtRunChange,
+  DbtRunStatus,
   GroupRecord,
   PluginState,
   SeedGroupInput,

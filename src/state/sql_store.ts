@@ -3,7 +3,15 @@
  *
  * @module
  */
-import type { AuditEvent, GroupRecord, PluginState, SeedGroupInput, StateStore } from "./types.ts";
+import type {
+  AuditEvent,
+  DbtRun,
+  DbtRunChange,
+  GroupRecord,
+  PluginState,
+  SeedGroupInput,
+  StateStore,
+} from "./types.ts";
 import { migrate } from "./migrations.ts";
 import type { SqlDriver } from "./sql_driver.ts";
 
@@ -150,6 +158,66 @@ export class SqlStore implements StateStore {
     return rows.length;
   }
 
+  async createDbtRun(run: DbtRun): Promise<boolean> {
+    const rows = await this.driver.query<{ id: string }>(
+      `INSERT INTO dbt_runs (${DBT_RUN_COLUMNS.join(", ")})
+       VALUES (${DBT_RUN_COLUMNS.map((_, index) => `$${index + 1}`).join(", ")})
+       ON CONFLICT (plugin, slot) DO NOTHING RETURNING id`,
+      DBT_RUN_COLUMNS.map((column) => run[column]),
+    );
+    return rows.length > 0;
+  }
+
+  async updateDbtRun(id: string, change: DbtRunChange): Promise<DbtRun | undefined> {
+    const columns = DBT_RUN_COLUMNS.filter((column) => column in change);
+    const assignments = columns.map((column, index) => `${column} = $${index + 2}`);
+    const rows = await this.driver.query<DbtRunRow>(
+      `UPDATE dbt_runs SET ${assignments.join(", ") || "id = id"}
+       WHERE id = $1 AND status IN ('queued', 'running')
+       RETURNING ${DBT_RUN_COLUMNS.join(", ")}`,
+      [id, ...columns.map((column) => change[column as keyof DbtRunChange])],
+    );
+    return rows[0] && dbtRunOf(rows[0]);
+  }
+
+  async dbtRuns(filter: { plugin?: string; id?: string; limit: number }): Promise<DbtRun[]> {
+    // PostgreSQL needs the type of a parameter that is only compared with NULL.
+    const text = this.driver.dialect === "postgres" ? "::text" : "";
+    const rows = await this.driver.query<DbtRunRow>(
+      `SELECT ${DBT_RUN_COLUMNS.join(", ")} FROM dbt_runs
+       WHERE ($1${text} IS NULL OR plugin = $1) AND ($2${text} IS NULL OR id = $2)
+       ORDER BY seq DESC LIMIT $3`,
+      [filter.plugin ?? null, filter.id ?? null, filter.limit],
+    );
+    return rows.map(dbtRunOf);
+  }
+
+  recordDbtSchedule(
+    plugin: string,
+    schedule: string | null,
+    at: string,
+  ): Promise<{ previous: string | null } | undefined> {
+    return this.driver.transaction(async (tx) => {
+      const inserted = await tx.query<{ plugin: string }>(
+        `INSERT INTO dbt_schedules (plugin, schedule, updated_at) VALUES ($1, $2, $3)
+         ON CONFLICT (plugin) DO NOTHING RETURNING plugin`,
+        [plugin, schedule, at],
+      );
+      if (inserted.length > 0) return { previous: null };
+      const [before] = await tx.query<{ schedule: string | null }>(
+        "SELECT schedule FROM dbt_schedules WHERE plugin = $1",
+        [plugin],
+      );
+      // The UPDATE locks the row: of two instances recording the same change, one changes it.
+      const changed = await tx.query<{ plugin: string }>(
+        `UPDATE dbt_schedules SET schedule = $2, updated_at = $3
+         WHERE plugin = $1 AND schedule IS DISTINCT FROM $2 RETURNING plugin`,
+        [plugin, schedule, at],
+      );
+      return changed.length > 0 ? { previous: before?.schedule ?? null } : undefined;
+    });
+  }
+
   async createSession(id: string, expires: number, at: string): Promise<void> {
     await this.driver.transaction(async (tx) => {
       // Expired sessions are removed as new ones are made, so the table stays small.
@@ -208,6 +276,32 @@ export async function openSqlStore(
 ): Promise<SqlStore> {
   await migrate(driver);
   return new SqlStore(driver, options.kind, options.shared);
+}
+
+/** The columns of `dbt_runs` a run is made of (the table also has its order, `seq`). */
+const DBT_RUN_COLUMNS = [
+  "id",
+  "plugin",
+  "project",
+  "status",
+  "started_by",
+  "slot",
+  "queued_at",
+  "started_at",
+  "finished_at",
+  "exit_code",
+  "output",
+  "reason",
+] as const satisfies readonly (keyof DbtRun)[];
+
+/** A row of `dbt_runs` as a driver returns it (numbers may come back as strings or bigints). */
+type DbtRunRow = Record<(typeof DBT_RUN_COLUMNS)[number], unknown>;
+
+function dbtRunOf(row: DbtRunRow): DbtRun {
+  return {
+    ...(row as unknown as DbtRun),
+    exit_code: row.exit_code === null ? null : Number(row.exit_code),
+  };
 }
 
 function permissionsJson(permissions: readonly string[]): string {

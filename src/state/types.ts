@@ -37,7 +37,9 @@ export type AuditAction =
   | "sign_out_everywhere"
   | "enable"
   | "disable"
-  | "group_change";
+  | "group_change"
+  | "dbt_run"
+  | "dbt_schedule";
 
 /** One audit event. */
 export interface AuditEvent {
@@ -54,6 +56,42 @@ export interface AuditEvent {
   /** A short, non-secret detail. */
   readonly detail?: string;
 }
+
+/** Where a dbt run is. */
+export type DbtRunStatus = "queued" | "running" | "succeeded" | "failed";
+
+/** One run of a plugin's dbt workspace. */
+export interface DbtRun {
+  /** Its id (a UUID). */
+  readonly id: string;
+  /** The plugin whose workspace runs. */
+  readonly plugin: string;
+  /** The dbt project's name. */
+  readonly project: string;
+  /** Where it is. */
+  readonly status: DbtRunStatus;
+  /** Who or what started it: `admin`, `cli`, `schedule`, … */
+  readonly started_by: string;
+  /** For a scheduled run, the schedule slot it runs (ISO 8601); `null` for a manual run. */
+  readonly slot: string | null;
+  /** When it was asked for (ISO 8601). */
+  readonly queued_at: string;
+  /** When the runner took it. */
+  readonly started_at: string | null;
+  /** When it ended. */
+  readonly finished_at: string | null;
+  /** dbt's exit code, when it ran as a command. */
+  readonly exit_code: number | null;
+  /** The last lines of its output. */
+  readonly output: string;
+  /** Why it failed, when the runner knows (a time limit, a webhook's status). */
+  readonly reason: string | null;
+}
+
+/** What may change about a run once it exists. */
+export type DbtRunChange = Partial<
+  Pick<DbtRun, "status" | "started_at" | "finished_at" | "exit_code" | "output" | "reason">
+>;
 
 /** A seed group as a plugin declares it. */
 export interface SeedGroupInput {
@@ -111,6 +149,34 @@ export interface StateStore extends AsyncDisposable {
    * @returns How many were deleted.
    */
   pruneAudit(before: string): Promise<number>;
+  /**
+   * Records a new dbt run. A run with a `slot` is created only once per plugin and slot, however
+   * many instances try (the once-only scheduled run).
+   *
+   * @returns Whether it was created.
+   */
+  createDbtRun(run: DbtRun): Promise<boolean>;
+  /**
+   * Changes a run that has not finished (`queued` or `running`); a finished run stays as it is.
+   *
+   * @returns The run as changed, or `undefined` when there is no such unfinished run.
+   */
+  updateDbtRun(id: string, change: DbtRunChange): Promise<DbtRun | undefined>;
+  /** The most recent runs, newest first, of one plugin or all, or the run with an id. */
+  dbtRuns(
+    filter: { readonly plugin?: string; readonly id?: string; readonly limit: number },
+  ): Promise<
+    DbtRun[]
+  >;
+  /**
+   * Records the schedule a plugin's dbt workspace has in the running registry.
+   *
+   * @returns The schedule recorded before, or `undefined` when it did not change (or another
+   * instance recorded the change first).
+   */
+  recordDbtSchedule(plugin: string, schedule: string | null, at: string): Promise<
+    { previous: string | null } | undefined
+  >;
   /** Records a new admin session, expiring at `expires` (seconds since the epoch). */
   createSession(id: string, expires: number, at: string): Promise<void>;
   /** Whether a session was created, not ended, and is unexpired at `now` (seconds). */

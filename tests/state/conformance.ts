@@ -5,7 +5,7 @@
  * @module
  */
 import assert from "node:assert/strict";
-import type { StateStore } from "../../src/state/mod.ts";
+import type { DbtRun, StateStore } from "../../src/state/mod.ts";
 
 const AT = "2026-11-26T10:00:00.000Z";
 const LATER = "2026-11-26T11:00:00.000Z";
@@ -194,5 +194,98 @@ export async function stateStoreConformance(
     await store.appendAudit({ time: LATER, actor: "admin", action: "disable", outcome: "success" });
     assert.equal(await store.pruneAudit(LATER), 1);
     assert.deepEqual((await store.recentAudit(10)).map((event) => event.time), [LATER]);
+  });
+
+  const run = (id: string, plugin: string, slot: string | null): DbtRun => ({
+    id,
+    plugin,
+    project: `${plugin}_project`,
+    status: "queued",
+    started_by: slot === null ? "admin" : "schedule",
+    slot,
+    queued_at: AT,
+    started_at: null,
+    finished_at: null,
+    exit_code: null,
+    output: "",
+    reason: null,
+  });
+
+  await step(
+    "dbt runs are kept whole and listed newest first, per plugin or by id",
+    async (store) => {
+      assert.equal(await store.createDbtRun(run("r1", "crm", null)), true);
+      assert.equal(await store.createDbtRun(run("r2", "finance", null)), true);
+      assert.equal(
+        await store.createDbtRun(run("r3", "crm", null)),
+        true,
+        "manual runs never clash",
+      );
+      assert.deepEqual((await store.dbtRuns({ limit: 10 })).map((item) => item.id), [
+        "r3",
+        "r2",
+        "r1",
+      ]);
+      assert.deepEqual((await store.dbtRuns({ plugin: "crm", limit: 1 })).map((item) => item.id), [
+        "r3",
+      ]);
+      assert.deepEqual(await store.dbtRuns({ id: "r2", limit: 1 }), [run("r2", "finance", null)]);
+      assert.deepEqual(await store.dbtRuns({ id: "nope", limit: 1 }), []);
+    },
+  );
+
+  await step("a scheduled slot makes one run, whoever asks and however often", async (store) => {
+    const slot = "2026-11-26T02:00:00.000Z";
+    const created = await Promise.all(
+      ["a", "b", "c", "d"].map((id) => store.createDbtRun(run(id, "crm", slot))),
+    );
+    assert.equal(created.filter(Boolean).length, 1);
+    assert.equal(
+      await store.createDbtRun(run("e", "finance", slot)),
+      true,
+      "another plugin's slot",
+    );
+    assert.equal((await store.dbtRuns({ plugin: "crm", limit: 10 })).length, 1);
+  });
+
+  await step("a run changes until it finishes, then stays as it is", async (store) => {
+    await store.createDbtRun(run("r1", "crm", null));
+    const running = await store.updateDbtRun("r1", { status: "running", started_at: LATER });
+    assert.equal(running?.status, "running");
+    assert.equal(running?.started_at, LATER);
+    const done = await store.updateDbtRun("r1", {
+      status: "failed",
+      finished_at: LATER,
+      exit_code: 2,
+      output: "line 1\nline 2",
+      reason: "dbt exited with 2",
+    });
+    assert.deepEqual(done, {
+      ...run("r1", "crm", null),
+      status: "failed",
+      started_at: LATER,
+      finished_at: LATER,
+      exit_code: 2,
+      output: "line 1\nline 2",
+      reason: "dbt exited with 2",
+    });
+    assert.equal(await store.updateDbtRun("r1", { status: "succeeded" }), undefined);
+    assert.equal((await store.dbtRuns({ id: "r1", limit: 1 }))[0]?.status, "failed");
+    assert.equal(await store.updateDbtRun("nope", { status: "running" }), undefined);
+  });
+
+  await step("a schedule change is recorded once, with the schedule before it", async (store) => {
+    assert.deepEqual(await store.recordDbtSchedule("crm", "0 2 * * *", AT), { previous: null });
+    assert.equal(await store.recordDbtSchedule("crm", "0 2 * * *", AT), undefined, "unchanged");
+    const changes = await Promise.all(
+      [1, 2, 3].map(() => store.recordDbtSchedule("crm", "0 3 * * *", LATER)),
+    );
+    assert.deepEqual(changes.filter((change) => change !== undefined), [{
+      previous: "0 2 * * *",
+    }]);
+    assert.deepEqual(await store.recordDbtSchedule("crm", null, LATER), {
+      previous: "0 3 * * *",
+    });
+    assert.equal(await store.recordDbtSchedule("crm", null, LATER), undefined);
   });
 }

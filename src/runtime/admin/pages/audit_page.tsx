@@ -12,6 +12,8 @@ const ACTIONS: Record<AuditEvent["action"], string> = {
   enable: "Enable",
   disable: "Disable",
   group_change: "Group change",
+  dbt_run: "dbt run",
+  dbt_schedule: "dbt schedule",
 };
 
 /**

@@ -1,0 +1,251 @@
+/**
+ * A plugin's dbt workspace: the `dbt_workspace` folder and its `dbt_project.yml`, read with the
+ * same safe YAML rules as `plugin.yaml`, the models listed from its model paths, and the
+ * `dbt_schedule` checked. What it finds becomes the registry's inventory; nothing is read at run
+ * time.
+ *
+ * @module
+ */
+import { readdirSync, readFileSync } from "node:fs";
+import { join, posix } from "node:path";
+import {
+  locateProblems,
+  type Manifest,
+  MANIFEST_FILE,
+  parseYamlSafely,
+  pathProblem,
+  type Problem,
+  problem,
+} from "../manifest/mod.ts";
+import type { DbtModel, DbtWorkspaceInfo } from "../runtime/registry.ts";
+import { scheduleProblem } from "../runtime/dbt/schedule.ts";
+import { resolveInsidePlugin } from "./inside_plugin.ts";
+
+/** The most models listed for one workspace; more are a warning and are left out. */
+export const MAX_DBT_MODELS = 10_000;
+
+/** dbt's rule for a project name: letters, digits and underscores, not starting with a digit. */
+const PROJECT_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/** What checking a plugin's dbt fields found. */
+export interface DbtCheck {
+  /** Problems that keep the plugin from being mounted. */
+  readonly errors: readonly Problem[];
+  /** Problems that do not. */
+  readonly warnings: readonly Problem[];
+  /** The workspace's inventory, when `dbt_project.yml` was read. */
+  readonly dbt?: DbtWorkspaceInfo;
+}
+
+/**
+ * Checks a plugin's `dbt_workspace` and `dbt_schedule` and reads the project.
+ *
+ * @param dir The plugin folder.
+ * @param manifest Its valid manifest.
+ * @returns The problems, and the inventory when the project was read.
+ * @example
+ * ```ts ignore
+ * const { errors, dbt } = checkDbt("plugins/finance", manifest);
+ * dbt?.models.map((model) => model.name); // ["customers", "orders"]
+ * ```
+ */
+export function checkDbt(dir: string, manifest: Manifest): DbtCheck {
+  const schedule = manifest.dbt_schedule;
+  const scheduleErrors: Problem[] = [];
+  const at = { file: MANIFEST_FILE, path: "dbt_schedule" };
+  if (schedule !== undefined && manifest.dbt_workspace === undefined) {
+    scheduleErrors.push(problem(
+      "dbt_schedule.no_workspace",
+      "`dbt_schedule` needs a `dbt_workspace` to run",
+      at,
+    ));
+  }
+  const reason = schedule === undefined ? undefined : scheduleProblem(schedule);
+  if (reason !== undefined) {
+    scheduleErrors.push(problem(
+      "dbt_schedule.invalid",
+      `\`${schedule}\` is not a five-field cron expression (UTC): ${reason}`,
+      at,
+    ));
+  }
+  if (manifest.dbt_workspace === undefined) return { errors: scheduleErrors, warnings: [] };
+  const found = readWorkspace(dir, manifest.dbt_workspace, schedule ?? null);
+  return { ...found, errors: [...scheduleErrors, ...found.errors] };
+}
+
+function readWorkspace(dir: string, workspace: string, schedule: string | null): DbtCheck {
+  const at = { file: MANIFEST_FILE, path: "dbt_workspace" };
+  const where = resolveInsidePlugin(dir, workspace);
+  if (where.kind === "outside") {
+    return failed(problem(
+      "dbt_workspace.outside_plugin",
+      `\`${workspace}\` resolves outside the plugin folder`,
+      at,
+    ));
+  }
+  if (where.kind === "not_found" || !where.isDirectory) {
+    return failed(
+      problem("dbt_workspace.not_found", `\`${workspace}\` is not a folder in the plugin`, at),
+    );
+  }
+  const projectFile = posix.join(workspace, "dbt_project.yml");
+  const project = resolveInsidePlugin(dir, projectFile);
+  if (project.kind === "outside") {
+    return failed(problem(
+      "dbt_workspace.outside_plugin",
+      `\`${projectFile}\` is a link that resolves outside the plugin folder`,
+      at,
+    ));
+  }
+  if (project.kind === "not_found" || project.isDirectory) {
+    return failed(
+      problem("dbt_workspace.no_project", `\`${workspace}\` has no dbt_project.yml`, at),
+    );
+  }
+  let bytes: Uint8Array;
+  try {
+    bytes = readFileSync(project.realPath);
+  } catch (error) {
+    return failed(problem(
+      "dbt_workspace.invalid_project",
+      `dbt_project.yml could not be read: ${(error as Error).message}`,
+      { file: projectFile },
+    ));
+  }
+  const parsed = parseYamlSafely(bytes, projectFile);
+  if (!parsed.ok) {
+    return {
+      errors: parsed.errors.map((error) => ({
+        ...error,
+        code: "dbt_workspace.invalid_project",
+        message: `dbt_project.yml ${error.message}`,
+      })),
+      warnings: [],
+    };
+  }
+  const fields = projectFields(parsed.value as Record<string, unknown>, projectFile);
+  if ("errors" in fields) {
+    return { errors: locateProblems(fields.errors, bytes, projectFile), warnings: [] };
+  }
+  const workspaceDir = join(dir, workspace);
+  const warnings: Problem[] = [];
+  const models: DbtModel[] = [];
+  for (const [index, modelPath] of fields.modelPaths.entries()) {
+    const folder = resolveInsidePlugin(dir, posix.join(workspace, modelPath));
+    if (folder.kind !== "inside" || !folder.isDirectory) {
+      warnings.push(problem(
+        "dbt_workspace.model_path_missing",
+        `the model path \`${modelPath}\` is not a folder in the workspace`,
+        { file: projectFile, path: `model-paths[${index}]` },
+      ));
+      continue;
+    }
+    listModels(workspaceDir, modelPath, models);
+  }
+  if (models.length > MAX_DBT_MODELS) {
+    warnings.push(problem(
+      "dbt_workspace.many_models",
+      `the workspace has ${models.length} models; only the first ${MAX_DBT_MODELS} are listed`,
+      { file: projectFile },
+    ));
+  }
+  models.sort((a, b) => a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
+  return {
+    errors: [],
+    warnings: locateProblems(warnings, bytes, projectFile),
+    dbt: {
+      project: fields.name,
+      version: fields.version,
+      profile: fields.profile,
+      path: workspace,
+      model_paths: fields.modelPaths,
+      seed_paths: fields.seedPaths,
+      models: models.slice(0, MAX_DBT_MODELS),
+      schedule,
+    },
+  };
+}
+
+function failed(error: Problem): DbtCheck {
+  return { errors: [error], warnings: [] };
+}
+
+/** The fields of `dbt_project.yml` the host uses. */
+interface ProjectFields {
+  readonly name: string;
+  readonly version: string | null;
+  readonly profile: string | null;
+  readonly modelPaths: string[];
+  readonly seedPaths: string[];
+}
+
+/** Reads and checks the fields the host uses; other fields are dbt's business. */
+function projectFields(
+  value: Record<string, unknown>,
+  file: string,
+): ProjectFields | { errors: Problem[] } {
+  const errors: Problem[] = [];
+  const invalid = (path: string, message: string) =>
+    errors.push(problem("dbt_workspace.invalid_project", message, { file, path }));
+  const name = value.name;
+  if (name === undefined || name === null) invalid("name", "dbt_project.yml needs a `name`");
+  else if (typeof name !== "string" || !PROJECT_NAME.test(name)) {
+    invalid(
+      "name",
+      `the project name ${
+        JSON.stringify(name)
+      } breaks dbt's rule: letters, digits and underscores, not starting with a digit`,
+    );
+  }
+  const text = (field: string): string | null => {
+    const item = value[field];
+    if (item === undefined || item === null) return null;
+    if (typeof item === "string" || typeof item === "number") return String(item);
+    invalid(field, `\`${field}\` must be a string`);
+    return null;
+  };
+  const version = text("version");
+  const profile = text("profile");
+  const paths = (field: string, fallback: string): string[] => {
+    const item = value[field];
+    if (item === undefined || item === null) return [fallback];
+    if (!Array.isArray(item)) {
+      invalid(field, `\`${field}\` must be a list of folders`);
+      return [];
+    }
+    return item.flatMap((entry, index) => {
+      const reason = typeof entry === "string"
+        ? pathProblem(entry)?.replace("the plugin folder", "the workspace")
+        : "is not a string";
+      if (reason === undefined) return [posix.normalize(entry as string).replace(/\/$/, "")];
+      invalid(`${field}[${index}]`, `\`${field}\` entry ${JSON.stringify(entry)} ${reason}`);
+      return [];
+    });
+  };
+  const modelPaths = paths("model-paths", "models");
+  const seedPaths = paths("seed-paths", "seeds");
+  if (errors.length > 0) return { errors };
+  return { name: name as string, version, profile, modelPaths, seedPaths };
+}
+
+/** Adds the `.sql` and `.py` files under `folder` (symbolic links are not followed). */
+function listModels(workspaceDir: string, folder: string, into: DbtModel[]): void {
+  const pending = [folder];
+  while (pending.length > 0 && into.length <= MAX_DBT_MODELS) {
+    const current = pending.pop()!;
+    let entries;
+    try {
+      entries = readdirSync(join(workspaceDir, current), { withFileTypes: true });
+    } catch {
+      continue;
+    }
+    for (const entry of entries) {
+      const path = posix.join(current, entry.name);
+      if (entry.isDirectory()) pending.push(path);
+      else if (entry.isFile()) {
+        const match = /^(.+)\.(sql|py)$/.exec(entry.name);
+        if (match) into.push({ name: match[1]!, path });
+      }
+    }
+  }
+}
