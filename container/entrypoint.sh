@@ -3,7 +3,8 @@
 # HONEYFRAME_BUILD_ON_START=1 it first rebuilds the registry and bundles from /app/plugins and a
 # mounted /data/plugins volume, then serves them. The server itself runs with reads and writes
 # denied, sees only the variables it needs (and revokes even those before plugin code runs), and
-# reaches only the hosts HONEYFRAME_PLUGIN_NET lists when it is set.
+# reaches only the hosts HONEYFRAME_PLUGIN_NET lists when it is set. With the dbt command runner
+# it may start the dbt executable and nothing else.
 set -eu
 cd /app
 deno=/app/node_modules/deno/deno
@@ -12,9 +13,11 @@ if [ "${HONEYFRAME_BUILD_ON_START:-0}" = "1" ]; then
   "$deno" task bundle
 fi
 
-net=$("$deno" run --no-prompt --no-config --allow-env src/cli/tasks/net_permission.ts)
+flags=$("$deno" run --no-prompt --no-config --allow-env src/cli/tasks/net_permission.ts)
+net=$(printf '%s\n' "$flags" | sed -n 1p)
+run=$(printf '%s\n' "$flags" | sed -n 2p)
 
 exec "$deno" run --no-prompt --no-config --unstable-no-legacy-abort --deny-read --deny-write \
-  "$net" \
-  --allow-env=DATA_DIR,PORT,HOST,HONEYFRAME_ADMIN_TOKEN,HONEYFRAME_JWT_SECRET,HONEYFRAME_JWT_REQUIRE_EXP,HONEYFRAME_JWT_ISSUER,HONEYFRAME_JWT_AUDIENCE,HONEYFRAME_PUBLIC_URL,HONEYFRAME_TRUST_PROXY,HONEYFRAME_PLUGIN_NET,HONEYFRAME_DATABASE_URL,HONEYFRAME_STORE,HONEYFRAME_HEADER_TIMEOUT_S,HONEYFRAME_IDLE_TIMEOUT_S,HONEYFRAME_MAX_CONNECTIONS,HONEYFRAME_PLUGIN_TIMEOUT_MS,HONEYFRAME_SHUTDOWN_TIMEOUT_S,HONEYFRAME_LOG_FORMAT,HONEYFRAME_ACCESS_LOG,HONEYFRAME_METRICS_TOKEN,HONEYFRAME_AUDIT_RETENTION_DAYS,HONEYFRAME_QUERY_TIMEOUT_S \
+  "$net" ${run:+"$run"} \
+  --allow-env=INSTALL_DIR,DATA_DIR,PORT,HOST,HONEYFRAME_ADMIN_TOKEN,HONEYFRAME_JWT_SECRET,HONEYFRAME_JWT_REQUIRE_EXP,HONEYFRAME_JWT_ISSUER,HONEYFRAME_JWT_AUDIENCE,HONEYFRAME_PUBLIC_URL,HONEYFRAME_TRUST_PROXY,HONEYFRAME_PLUGIN_NET,HONEYFRAME_DATABASE_URL,HONEYFRAME_STORE,HONEYFRAME_HEADER_TIMEOUT_S,HONEYFRAME_IDLE_TIMEOUT_S,HONEYFRAME_MAX_CONNECTIONS,HONEYFRAME_PLUGIN_TIMEOUT_MS,HONEYFRAME_SHUTDOWN_TIMEOUT_S,HONEYFRAME_LOG_FORMAT,HONEYFRAME_ACCESS_LOG,HONEYFRAME_METRICS_TOKEN,HONEYFRAME_AUDIT_RETENTION_DAYS,HONEYFRAME_QUERY_TIMEOUT_S,HONEYFRAME_DBT_RUNNER,HONEYFRAME_DBT_COMMAND,HONEYFRAME_DBT_PROFILES_DIR,HONEYFRAME_DBT_TIMEOUT_S,HONEYFRAME_DBT_WEBHOOK_URL,HONEYFRAME_DBT_WEBHOOK_SECRET \
   dist/server.js

@@ -22,10 +22,10 @@ const LAYERS: Record<string, Layer> = {
   env: { modules: /^$/, packages: /^$/ },
   log: { modules: /^$/, packages: /^$/ },
   state: { modules: /^(env|log)\/mod\.ts$/, packages: /^(postgres|node:(fs|path|sqlite))$/ },
-  runtime: { modules: /^(env|log|state)\/mod\.ts$/, packages: HONO },
+  runtime: { modules: /^(env|log|state)\/mod\.ts$/, packages: /^(hono(\/|$)|croner$)/ },
   adapters: {
     modules: /^(env|log|runtime|state)\/mod\.ts$/,
-    packages: /^(hono(\/|$)|@hono\/node-server$|node:process$)/,
+    packages: /^(hono(\/|$)|@hono\/node-server$|node:(process|child_process)$)/,
   },
   manifest: { modules: /^runtime\/(registry|reserved_names)\.ts$/, packages: /^(valibot|yaml)$/ },
   build: {

@@ -6,7 +6,8 @@
  *   write, no subprocess, no native library, no system information, no remote module. An open
  *   SQLite database keeps working through the handle it already has. The network is narrowed at
  *   start by `--allow-net` when `HONEYFRAME_PLUGIN_NET` lists hosts; a process started with all of
- *   it while the list is set refuses to start.
+ *   it while the list is set refuses to start. With the dbt `command` runner, the one program it
+ *   was started with `--allow-run=` for stays allowed (any program: the server refuses to start).
  * - **Node and Bun** cannot revoke at run time: the host removes its own variables (the tokens, the
  *   JWT secret, the database URL) from `process.env` once it has read them; files and subprocesses
  *   are limited only by Node's permission model (`--experimental-permission`).
@@ -15,7 +16,14 @@
  *
  * @module
  */
-import { ConfigError, type EnvSource, pluginNetHosts, serverVariables } from "../env/mod.ts";
+import {
+  ConfigError,
+  envOrDefault,
+  type EnvSource,
+  pluginNetHosts,
+  readEnv,
+  serverVariables,
+} from "../env/mod.ts";
 
 /**
  * The Deno permissions revoked, in the words the start-up note uses (`import`, the permission for
@@ -33,6 +41,9 @@ const REVOKED: readonly [string, string][] = [
 
 /** A host that no list names: reachable only when the network was not narrowed at start. */
 const UNLISTED_HOST = "honeyframe-unlisted-host.invalid";
+
+/** A program that no list names: allowed only when subprocesses were not narrowed at start. */
+const UNLISTED_PROGRAM = "honeyframe-unlisted-program";
 
 /** Node's permission model, when the process runs under it (`process.permission`). */
 type PermissionModel = { has(scope: string): boolean };
@@ -99,11 +110,25 @@ async function revokeDenoPermissions(env: EnvSource, deno: typeof Deno): Promise
         '--allow-net=<the value `deno task start` computes> (see docs/operations.md, "Security")',
     );
   }
-  for (const [name] of REVOKED) {
+  const dbt = readEnv(env, "HONEYFRAME_DBT_RUNNER") === "command"
+    ? envOrDefault(env, "HONEYFRAME_DBT_COMMAND")
+    : undefined;
+  if (
+    dbt !== undefined &&
+    deno.permissions.querySync({ name: "run", command: UNLISTED_PROGRAM }).state === "granted"
+  ) {
+    throw new ConfigError(
+      "HONEYFRAME_DBT_RUNNER=command, but this process may start any program: start it with " +
+        `--allow-run=${dbt} (deno task start does)`,
+    );
+  }
+  const revoked = REVOKED.filter(([name]) => dbt === undefined || name !== "run");
+  for (const [name] of revoked) {
     await deno.permissions.revoke({ name } as Deno.PermissionDescriptor);
   }
   const network = listed === undefined ? "any host" : listed.join(", ");
+  const programs = dbt === undefined ? "" : `; programs: only ${dbt} (the dbt runner)`;
   return `Plugins run without ${
-    REVOKED.map(([, words]) => words).join(", ")
-  }; network: ${network}.`;
+    revoked.map(([, words]) => words).join(", ")
+  }; network: ${network}${programs}.`;
 }

@@ -9,7 +9,9 @@ import type { Hono } from "hono";
 import { type EnvSource, readEnv, serverVariables } from "../env/mod.ts";
 import { createLogger, type Logger, secretValues } from "../log/mod.ts";
 import {
+  configuredRunner,
   createApp,
+  DbtService,
   exitProcess,
   type GeneratedRegistry,
   type HostConfig,
@@ -19,6 +21,7 @@ import {
   readConfigOrExit,
   refuseExitToPlugins,
   type Registry,
+  type Spawn,
 } from "../runtime/mod.ts";
 import { openStoreOrExit, type StateStore, type StoreKind } from "../state/mod.ts";
 import { readServerLimits, type ServerLimits } from "./_server_limits.ts";
@@ -35,6 +38,8 @@ export interface PreparedHost {
   readonly app: Hono;
   /** The state store (closed on shutdown). */
   readonly store: StateStore;
+  /** dbt runs and the scheduler (stopped on shutdown). */
+  readonly dbt: DbtService;
   /** The log, in the configured format, secrets redacted. */
   readonly log: Logger;
   /** The lines to print once listening, after the address. */
@@ -52,6 +57,7 @@ export interface PreparedHost {
  * @param dropPrivileges The runtime's way of taking from the process what plugins must not have,
  * called once the configuration is read and the store open, before any plugin code runs; it
  * returns a start-up note.
+ * @param spawn How the runtime starts a program (for the dbt `command` runner).
  * @returns The prepared host.
  */
 export async function prepareHost(
@@ -59,13 +65,16 @@ export async function prepareHost(
   env: EnvSource,
   fallbackStore: StoreKind,
   dropPrivileges: () => Promise<string>,
+  spawn: Spawn,
 ): Promise<PreparedHost> {
   const exit = exitProcess;
   const config = readConfigOrExit(env, exit);
   const log = createLogger({ format: config.logFormat, secrets: secretsOf(env) });
   let limits: ServerLimits;
+  let runner;
   try {
     limits = readServerLimits(env);
+    runner = configuredRunner(config.dbt, spawn);
   } catch (error) {
     log.error(`Honeyframe Edge cannot start: ${(error as Error).message}`);
     return exit(1);
@@ -88,15 +97,34 @@ export async function prepareHost(
     return exit(1);
   }
   keepAuditFor(store, limits.auditRetentionDays, Date.now, log);
+  const dbt = new DbtService(registry, lifecycle, {
+    config: config.dbt,
+    log,
+    ...(runner === undefined ? {} : { runner }),
+  });
+  try {
+    await dbt.recordSchedules();
+  } catch (error) {
+    log.warn("the dbt schedules could not be recorded in the audit log", { error });
+  }
+  dbt.startScheduler();
   return {
     registry,
     config,
     limits,
-    app: createApp(registry, { ...config, lifecycle, log }),
+    app: createApp(registry, { ...config, lifecycle, log, dbtService: dbt }),
     store,
+    dbt,
     log,
-    notes: [`State: ${label}.`, privileges],
+    notes: [`State: ${label}.`, privileges, dbtNote(dbt)],
   };
+}
+
+/** The start-up line about dbt. */
+function dbtNote(dbt: DbtService): string {
+  return dbt.runnerKind === undefined
+    ? "dbt: no runner (HONEYFRAME_DBT_RUNNER unset): runs are refused, schedules do not fire."
+    : `dbt: runs start through the ${dbt.runnerKind} runner; schedules fire.`;
 }
 
 /** What must never be logged: the tokens, the JWT secret, the database URL and its password. */

@@ -157,7 +157,7 @@ function readWorkspace(dir: string, workspace: string, schedule: string | null):
       project: fields.name,
       version: fields.version,
       profile: fields.profile,
-      path: workspace,
+      path: posix.normalize(workspace).replace(/\/$/, ""),
       model_paths: fields.modelPaths,
       seed_paths: fields.seedPaths,
       models: models.slice(0, MAX_DBT_MODELS),

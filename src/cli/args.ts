@@ -10,7 +10,10 @@ import { DEFAULT_IMPORT_TIMEOUT_MS } from "../build/module_inspector.ts";
 import { didYouMean } from "../manifest/mod.ts";
 
 /** The verbs the CLI knows. */
-export const VERBS = ["build", "verify", "list", "new", "install", "uninstall"] as const;
+export const VERBS = ["build", "verify", "list", "new", "install", "uninstall", "dbt"] as const;
+
+/** What `dbt` does, and whether it takes a plugin name. */
+export const DBT_ACTIONS = { list: false, run: true, export: false } as const;
 
 /** Verbs that take exactly one positional argument. */
 const ONE_ARGUMENT: Readonly<Partial<Record<Verb, string>>> = {
@@ -75,6 +78,10 @@ const VERB_HELP: Readonly<Record<Verb, { readonly argument?: string; readonly su
       summary: "verify a plugin folder, copy it into the data directory, rebuild",
     },
     uninstall: { argument: "<slug>", summary: "remove a data plugin, rebuild" },
+    dbt: {
+      argument: "list | run <plugin> | export",
+      summary: "list the dbt workspaces, run one with dbt, or export them for an orchestrator",
+    },
   };
 
 /** The options, and the verbs each applies to (all when absent). */
@@ -107,12 +114,12 @@ const OPTION_HELP: readonly { flag: string; text: string; verbs?: readonly Verb[
   {
     flag: "--import-timeout <ms>",
     text: `time limit for importing one router (default: ${DEFAULT_IMPORT_TIMEOUT_MS})`,
-    verbs: ["build", "verify", "list", "install", "uninstall"],
+    verbs: ["build", "verify", "list", "install", "uninstall", "dbt"],
   },
   {
     flag: "--no-cache",
     text: "check every plugin again instead of reusing the results of the last build",
-    verbs: ["build", "verify", "list"],
+    verbs: ["build", "verify", "list", "dbt"],
   },
   { flag: "-h, --help", text: "show this help (`<verb> --help`: that verb's)" },
   { flag: "--version", text: "show the version of Honeyframe Edge" },
@@ -223,8 +230,9 @@ export function parseCliArgs(
       `unknown verb \`${verb}\`${suggestion ? `; did you mean \`${suggestion}\`?` : ""}`,
     );
   }
+  if (verb === "dbt") checkDbtArguments(rest);
   const argument = ONE_ARGUMENT[verb as Verb];
-  if (argument ? rest.length !== 1 : rest.length > 0) {
+  if (verb !== "dbt" && (argument ? rest.length !== 1 : rest.length > 0)) {
     throw new UsageError(
       argument
         ? `\`${verb}\` takes exactly one argument: ${argument}`
@@ -246,6 +254,32 @@ export function parseCliArgs(
     importTimeoutMs: parseTimeout(values["import-timeout"]),
     env,
   };
+}
+
+/** `dbt list`, `dbt run <plugin>` or `dbt export`, nothing else. */
+function checkDbtArguments(rest: readonly string[]): void {
+  const [action, ...more] = rest;
+  const actions = Object.keys(DBT_ACTIONS);
+  if (action === undefined || !Object.hasOwn(DBT_ACTIONS, action)) {
+    const suggestion = action === undefined ? undefined : didYouMean(action, actions);
+    throw new UsageError(
+      `\`dbt\` takes ${actions.join(", ")}${
+        action === undefined
+          ? ""
+          : `, not \`${action}\`${suggestion ? `; did you mean \`${suggestion}\`?` : ""}`
+      }`,
+      "dbt",
+    );
+  }
+  const takesPlugin = DBT_ACTIONS[action as keyof typeof DBT_ACTIONS];
+  if (more.length !== (takesPlugin ? 1 : 0)) {
+    throw new UsageError(
+      takesPlugin
+        ? `\`dbt ${action}\` takes exactly one plugin name`
+        : `\`dbt ${action}\` takes no more arguments`,
+      "dbt",
+    );
+  }
 }
 
 function parseTimeout(text: string | undefined): number {

@@ -95,7 +95,14 @@ export async function listVerb(args: CliArgs, io: CliIo): Promise<number> {
   return 0;
 }
 
-function runBuild(args: CliArgs, cache: BuildCache | undefined): Promise<BuildResult> {
+/**
+ * Runs the build pipeline without writing anything.
+ *
+ * @param args The parsed command line.
+ * @param cache Earlier results to reuse.
+ * @returns The build's result.
+ */
+export function runBuild(args: CliArgs, cache: BuildCache | undefined): Promise<BuildResult> {
   return buildRegistry({
     installDir: args.installDir,
     dataDir: args.dataDir,
@@ -106,8 +113,14 @@ function runBuild(args: CliArgs, cache: BuildCache | undefined): Promise<BuildRe
   });
 }
 
-/** The results of the last build, unless `--no-cache`; a cache that cannot be trusted is noted. */
-function openCache(args: CliArgs, io: CliIo): BuildCache | undefined {
+/**
+ * The results of the last build, unless `--no-cache`; a cache that cannot be trusted is noted.
+ *
+ * @param args The parsed command line.
+ * @param io Where the note goes.
+ * @returns The cache, or `undefined` under `--no-cache`.
+ */
+export function openCache(args: CliArgs, io: CliIo): BuildCache | undefined {
   if (!args.useCache) return undefined;
   const file = cacheFileFor(args.outFile);
   const cache = BuildCache.load(file);

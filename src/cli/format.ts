@@ -111,6 +111,20 @@ export function formatTable(listing: readonly PluginListing[]): string[] {
       plugin.display_name,
     ]),
   ];
+  return alignColumns(rows);
+}
+
+/**
+ * Rows of cells as aligned text lines, two spaces between columns.
+ *
+ * @param rows The header row, then the data rows.
+ * @returns One line per row.
+ * @example
+ * ```ts
+ * alignColumns([["NAME", "STATUS"], ["crm", "mounted"]]); // ["NAME  STATUS", "crm   mounted"]
+ * ```
+ */
+export function alignColumns(rows: readonly (readonly string[])[]): string[] {
   const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => row[column]!.length)));
   return rows.map((row) =>
     row.map((cell, column) => cell.padEnd(widths[column]!)).join("  ").trimEnd()

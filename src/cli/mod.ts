@@ -1,5 +1,5 @@
 /**
- * The plugins CLI: `build`, `verify`, `list`, `new`, `install` and `uninstall`, with exit codes 0
+ * The plugins CLI: `build`, `verify`, `list`, `new`, `install`, `uninstall` and `dbt`, with exit codes 0
  * (success), 1 (problems) and 2 (usage).
  *
  * @module
@@ -12,6 +12,7 @@ import { buildVerb, listVerb, verifyVerb } from "./build_verbs.ts";
 import { type CliIo, consoleIo } from "./io.ts";
 import { installVerb, uninstallVerb } from "./install_verbs.ts";
 import { newVerb } from "./new_verb.ts";
+import { dbtVerb } from "./dbt_verb.ts";
 
 export type { CliIo };
 
@@ -67,5 +68,7 @@ export async function runCli(
       return await installVerb(args, io);
     case "uninstall":
       return await uninstallVerb(args, io);
+    case "dbt":
+      return await dbtVerb(args, io);
   }
 }

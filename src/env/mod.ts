@@ -20,7 +20,12 @@ export {
   processEnv,
   readEnv,
 } from "./read_env.ts";
-export { pluginNetHosts, serverLaunchFlags, serverNetAllowList } from "./net_permission.ts";
+export {
+  dbtRunFlag,
+  pluginNetHosts,
+  serverLaunchFlags,
+  serverNetAllowList,
+} from "./net_permission.ts";
 export { portInUse } from "./port_in_use.ts";
 export {
   ENV_VARIABLES,

@@ -36,9 +36,9 @@ export function serverNetAllowList(env: EnvSource): string | undefined {
 
 /**
  * The permissions a Deno server is launched with, whoever launches it (`deno task start`, the dev
- * loop): the network (narrowed by `HONEYFRAME_PLUGIN_NET`), the environment it reads at start, and
- * the data directory its SQLite store lives in. The server drops all but the network itself before
- * plugin code runs.
+ * loop): the network (narrowed by `HONEYFRAME_PLUGIN_NET`), the environment it reads at start, the
+ * data directory its SQLite store lives in and, for the dbt `command` runner, the dbt executable.
+ * The server drops all but the network (and that executable) itself before plugin code runs.
  *
  * @param env The server's environment.
  * @returns The `deno run` flags.
@@ -51,12 +51,30 @@ export function serverNetAllowList(env: EnvSource): string | undefined {
 export function serverLaunchFlags(env: EnvSource): string[] {
   const net = serverNetAllowList(env);
   const dataDir = envOrDefault(env, "DATA_DIR");
+  const run = dbtRunFlag(env);
   return [
     net === undefined ? "--allow-net" : `--allow-net=${net}`,
     "--allow-env",
     `--allow-read=${dataDir}`,
     `--allow-write=${dataDir}`,
+    ...(run === undefined ? [] : [run]),
   ];
+}
+
+/**
+ * The `--allow-run=` flag the dbt `command` runner needs, or `undefined` for any other runner.
+ *
+ * @param env The server's environment.
+ * @returns `--allow-run=<HONEYFRAME_DBT_COMMAND>`, or `undefined`.
+ * @example
+ * ```ts
+ * dbtRunFlag({ HONEYFRAME_DBT_RUNNER: "command" }); // "--allow-run=dbt"
+ * ```
+ */
+export function dbtRunFlag(env: EnvSource): string | undefined {
+  return readEnv(env, "HONEYFRAME_DBT_RUNNER") === "command"
+    ? `--allow-run=${envOrDefault(env, "HONEYFRAME_DBT_COMMAND")}`
+    : undefined;
 }
 
 /**

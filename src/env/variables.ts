@@ -29,8 +29,9 @@ export const ENV_VARIABLES = [
     name: "INSTALL_DIR",
     default: ".",
     defaultText: "`.`",
-    readBy: "build",
-    meaning: "bundled plugins are in `$INSTALL_DIR/plugins`",
+    readBy: "build, server",
+    meaning:
+      "bundled plugins are in `$INSTALL_DIR/plugins` (a server reads it to find their dbt workspaces)",
   },
   {
     name: "DATA_DIR",
@@ -190,6 +191,48 @@ export const ENV_VARIABLES = [
     defaultText: "`10`",
     readBy: "server",
     meaning: "seconds one state-store query or transaction may take before the request fails",
+  },
+  {
+    name: "HONEYFRAME_DBT_RUNNER",
+    defaultText: "unset (runs refused)",
+    readBy: "server",
+    meaning:
+      "how dbt workspaces run: `command` (a `dbt` subprocess; Deno and Node servers, the CLI) or `webhook` (every runtime)",
+  },
+  {
+    name: "HONEYFRAME_DBT_COMMAND",
+    default: "dbt",
+    defaultText: "`dbt`",
+    readBy: "server",
+    meaning:
+      "the dbt executable the `command` runner starts (a name on `PATH` or a path; the Deno server may start only it)",
+  },
+  {
+    name: "HONEYFRAME_DBT_PROFILES_DIR",
+    defaultText: "unset (dbt's own)",
+    readBy: "server",
+    meaning: "passed to dbt as `--profiles-dir`",
+  },
+  {
+    name: "HONEYFRAME_DBT_TIMEOUT_S",
+    default: "3600",
+    defaultText: "`3600`",
+    readBy: "server",
+    meaning:
+      "seconds a dbt run may take (a command is then stopped; a webhook run without a result is failed)",
+  },
+  {
+    name: "HONEYFRAME_DBT_WEBHOOK_URL",
+    defaultText: "unset",
+    readBy: "server",
+    meaning: "the `webhook` runner POSTs each run to this URL (an orchestrator's endpoint)",
+  },
+  {
+    name: "HONEYFRAME_DBT_WEBHOOK_SECRET",
+    defaultText: "unset",
+    readBy: "server",
+    meaning:
+      "at least 16 characters: signs webhook bodies and checks the results reported back (HMAC-SHA256)",
   },
   {
     name: "HONEYFRAME_BUILD_ON_START",

@@ -1,6 +1,7 @@
 /**
  * The host's JSON API under `/api` (admin bearer token on every route): the plugin list,
- * enable/disable, each plugin's health, the permission catalog, organisation groups and the audit log.
+ * enable/disable, each plugin's health, the permission catalog, organisation groups, dbt workspaces
+ * and runs, and the audit log.
  *
  * @module
  */
@@ -12,6 +13,8 @@ import type { PluginLifecycle } from "./lifecycle.ts";
 import { pluginHealth } from "./plugin_health.ts";
 import { pluginsReport } from "./plugins_report.ts";
 import type { Registry } from "./registry.ts";
+import { dbtApi } from "./dbt/api.ts";
+import type { DbtService } from "./dbt/service.ts";
 
 /** Organisation and group names: lowercase words with `_` or `-`. */
 const NAME = /^[a-z0-9][a-z0-9_-]{0,63}$/;
@@ -26,6 +29,8 @@ export interface ApiOptions {
   readonly adminToken?: string;
   /** The clock, in milliseconds. */
   readonly now: () => number;
+  /** dbt workspaces and runs. */
+  readonly dbt: DbtService;
 }
 
 /**
@@ -39,9 +44,12 @@ export interface ApiOptions {
  * import { MemoryStore } from "../state/mod.ts";
  * import { PluginLifecycle } from "./lifecycle.ts";
  * import { defineRegistry } from "./registry.ts";
+ * import { readDbtConfig } from "./dbt/config.ts";
+ * import { DbtService } from "./dbt/service.ts";
  * const registry = defineRegistry({ fingerprint: "sha256-x", permissions: [], plugins: [] });
  * const lifecycle = new PluginLifecycle(registry, new MemoryStore());
- * new Hono().route("/api", apiApp({ registry, lifecycle, adminToken: "an-admin-token-16+", now: Date.now }));
+ * const dbt = new DbtService(registry, lifecycle, { config: readDbtConfig({}) });
+ * new Hono().route("/api", apiApp({ registry, lifecycle, dbt, adminToken: "an-admin-token-16+", now: Date.now }));
  * ```
  */
 export function apiApp(options: ApiOptions): Hono {
@@ -140,6 +148,8 @@ export function apiApp(options: ApiOptions): Hono {
     const saved = (await store.groups(org)).find((record) => record.name === group);
     return c.json({ org, group: saved });
   });
+
+  app.route("/dbt", dbtApi(options.dbt, admin));
 
   app.get("/audit", admin, async (c) => {
     const limit = Math.min(Math.max(Number(c.req.query("limit") ?? 100) || 100, 1), 1000);

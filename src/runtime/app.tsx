@@ -28,6 +28,9 @@ import { dashboardApp } from "./dashboard.tsx";
 import { pluginAssetsApp } from "./plugin_assets.ts";
 import type { PreparedRouterParams, Registry } from "./registry.ts";
 import { MemoryStore, StateUnavailable } from "../state/mod.ts";
+import { readDbtConfig } from "./dbt/config.ts";
+import { configuredRunner } from "./dbt/configured_runner.ts";
+import { DbtService } from "./dbt/service.ts";
 
 /** Options of {@link createApp}. */
 export interface AppOptions extends Partial<HostConfig> {
@@ -40,6 +43,11 @@ export interface AppOptions extends Partial<HostConfig> {
   readonly lifecycle?: PluginLifecycle;
   /** The clock, in milliseconds (sessions, audit times); injectable for tests. */
   readonly now?: () => number;
+  /**
+   * dbt workspaces and runs over the same lifecycle (default: one with the runner `dbt` asks for,
+   * where it needs nothing from the runtime: the webhook runner, or none).
+   */
+  readonly dbtService?: DbtService;
 }
 
 /**
@@ -97,6 +105,15 @@ function buildApp(
   const metrics = new PluginMetrics();
   const lifecycle = options.lifecycle ?? new PluginLifecycle(registry, new MemoryStore(), { now });
   const links = () => pluginNavigation(registry, (name) => lifecycle.isEnabled(name));
+  const dbtConfig = options.dbt ?? readDbtConfig({});
+  const runner = configuredRunner(dbtConfig);
+  const dbt = options.dbtService ??
+    new DbtService(registry, lifecycle, {
+      config: dbtConfig,
+      now,
+      log,
+      ...(runner === undefined ? {} : { runner }),
+    });
   const verifyToken = tokenVerifier({
     requireExp: options.jwtRequireExp ?? true,
     ...(options.jwtSecret === undefined ? {} : { secret: options.jwtSecret }),
@@ -138,7 +155,7 @@ function buildApp(
     });
   }
   app.get("/", (c) => c.redirect("/admin/plugins", 303));
-  app.route("/api", apiApp({ registry, lifecycle, now, ...adminToken(options) }));
+  app.route("/api", apiApp({ registry, lifecycle, now, dbt, ...adminToken(options) }));
   app.route(
     "/admin",
     adminApp({
@@ -148,6 +165,7 @@ function buildApp(
       now,
       settings: settingsFacts(registry, lifecycle, options),
       log,
+      dbt,
       transport: {
         ...(options.publicUrl === undefined ? {} : { publicUrl: options.publicUrl }),
         trustProxy: options.trustProxy ?? false,

@@ -6,6 +6,7 @@
  */
 import { ConfigError, envNumber, envOrDefault, type EnvSource, readEnv } from "../env/mod.ts";
 import { createLogger, LOG_FORMATS, type LogFormat } from "../log/mod.ts";
+import { type DbtConfig, readDbtConfig } from "./dbt/config.ts";
 
 /** The host's runtime configuration. */
 export interface HostConfig {
@@ -35,6 +36,8 @@ export interface HostConfig {
   readonly accessLog: boolean;
   /** A bearer token that reads `/metrics` only (`HONEYFRAME_METRICS_TOKEN`). */
   readonly metricsToken?: string;
+  /** How dbt workspaces run (`HONEYFRAME_DBT_*`). */
+  readonly dbt: DbtConfig;
 }
 
 /** The shortest admin token accepted: shorter ones are guessable. */
@@ -85,6 +88,7 @@ export function readConfig(env: EnvSource): HostConfig {
     pluginTimeoutMs: envNumber(env, "HONEYFRAME_PLUGIN_TIMEOUT_MS", { min: 10, max: 86_400_000 }),
     logFormat: readLogFormat(env),
     accessLog: readSwitch(env, "HONEYFRAME_ACCESS_LOG"),
+    dbt: readDbtConfig(env),
   };
 }
 

@@ -13,6 +13,7 @@ export {
   readConfigOrExit,
 } from "./config.ts";
 export { keepAuditFor } from "./audit_retention.ts";
+export * from "./dbt/mod.ts";
 export { DEFAULT_START_TIMEOUT_MS, type ImportOptions, importPlugins } from "./import_plugins.ts";
 export { exitProcess, ExitRefused, refuseExitToPlugins } from "./process_exit.ts";
 export {

@@ -10,6 +10,7 @@ export const RESERVED_PLUGIN_NAMES: readonly string[] = Object.freeze([
   "audit",
   "auth",
   "blocks",
+  "dbt",
   "healthz",
   "orgs",
   "permissions",

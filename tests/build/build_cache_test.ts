@@ -139,7 +139,7 @@ Deno.test("a corrupt, edited or foreign cache file is ignored with a note and th
       good.replace(/"host":"[0-9a-f]+"/, `"host":"${"0".repeat(64)}"`),
       /another version of the host/,
     ],
-    ["of another format", good.replace(/build-cache\/1/, "build-cache/0"), /format is not/],
+    ["of another format", good.replace(/build-cache\/2/, "build-cache/0"), /format is not/],
   ];
   for (const [what, text, reason] of cases) {
     writeFileSync(CACHE_FILE(tree.root), text);

@@ -243,6 +243,7 @@ Deno.test("the layout has the Administration menu in order and the plugins' nav,
   const menu = /<h2 id="menu-admin">Administration<\/h2>(.*?)<\/ul>/.exec(settings)![1]!;
   assert.deepEqual([...menu.matchAll(/<span>([^<]+)<\/span>/g)].map((m) => m[1]), [
     "Audit Log",
+    "dbt",
     "Plugins",
     "Settings",
   ]);

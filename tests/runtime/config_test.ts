@@ -11,6 +11,7 @@ Deno.test("readConfig() applies defaults and reads records, get() sources and bi
     accessLog: false,
     jwtRequireExp: true,
     trustProxy: false,
+    dbt: { command: "dbt", timeoutMs: 3_600_000, installDir: ".", dataDir: "./data" },
   };
   assert.deepEqual(readConfig({}), { port: 8000, hostname: "0.0.0.0", ...defaults });
   const token = "x".repeat(MIN_ADMIN_TOKEN_LENGTH);

@@ -17,6 +17,7 @@ import { prepareHost } from "../_prepare_host.ts";
 import { dropPrivileges } from "../_drop_privileges.ts";
 import { portInUse } from "../../env/mod.ts";
 import { shutDownOnSignal } from "../_shutdown.ts";
+import { denoSpawn } from "./spawn.ts";
 import { type ConnectionGuard, guardConnections } from "./connection_guard.ts";
 
 /** A running host on Deno. */
@@ -54,6 +55,7 @@ export async function serveDeno(
     env,
     writable ? "sqlite" : "memory",
     () => dropPrivileges(env),
+    denoSpawn,
   );
   let guard: ConnectionGuard | undefined;
   const server = Deno.serve(

@@ -18,6 +18,7 @@ import { prepareHost } from "../_prepare_host.ts";
 import { dropPrivileges } from "../_drop_privileges.ts";
 import { portInUse } from "../../env/mod.ts";
 import { shutDownOnSignal } from "../_shutdown.ts";
+import { nodeSpawn } from "./spawn.ts";
 
 /**
  * Starts the host on Node and prints where it listens; exits with a clear message when the
@@ -43,6 +44,7 @@ export async function serveNode(
     env,
     "memory",
     () => dropPrivileges(env),
+    nodeSpawn,
   );
   const server = serve(
     {

@@ -16,18 +16,49 @@ import type { Hono } from "hono";
 import { ConfigError, layeredEnv, processEnv } from "../../env/mod.ts";
 import { dropPrivileges, withoutHostBindings } from "../_drop_privileges.ts";
 import {
+  configuredRunner,
   createApp,
+  DbtService,
   type GeneratedRegistry,
   importPlugins,
+  PluginLifecycle,
   readConfig,
   refuseExitToPlugins,
-  type Registry,
 } from "../../runtime/mod.ts";
+import { MemoryStore } from "../../state/mod.ts";
+
+/** What a Worker's cron trigger passes to `scheduled`. */
+export interface ScheduledEvent {
+  /** When the trigger was due, in milliseconds since the epoch. */
+  readonly scheduledTime: number;
+  /** The trigger's cron expression. */
+  readonly cron?: string;
+}
+
+/** A Worker's execution context, as far as the host uses it. */
+export interface WorkerContext {
+  /** Keeps the Worker alive until the promise settles. */
+  waitUntil(promise: Promise<unknown>): void;
+}
 
 /** A module-worker style handler. */
 export interface FetchHandler {
   /** Answers one request; `env` holds the Worker's bindings where the runtime passes them. */
   fetch(request: Request, env?: unknown, context?: unknown): Response | Promise<Response>;
+  /**
+   * Runs a cron trigger: the dbt schedules due in the minute up to `scheduledTime` start (with the
+   * webhook runner). The README shows the `wrangler.toml` trigger (`* * * * *`).
+   */
+  scheduled(event: ScheduledEvent, env?: unknown, context?: WorkerContext): Promise<void>;
+}
+
+/** The window a cron trigger covers: a trigger every minute sees each schedule slot once. */
+export const SCHEDULED_WINDOW_MS = 60_000;
+
+/** What a Worker serves once its configuration is read and its plugins imported. */
+interface WorkerHost {
+  readonly app: Hono;
+  readonly dbt: DbtService;
 }
 
 /** Options of {@link workerHandler}. */
@@ -60,36 +91,60 @@ export function workerHandler(
   generated: GeneratedRegistry,
   options: WorkerHandlerOptions = {},
 ): FetchHandler {
-  let registry: Promise<Registry> | undefined;
-  let app: Hono | undefined;
+  let host: Promise<WorkerHost> | undefined;
+  const start = (env: unknown): Promise<WorkerHost> => {
+    if (!host) {
+      // The configuration is read before any plugin code runs; then what plugins must not have
+      // is dropped (the process environment on Deno and Bun), then they are imported.
+      const config = readConfig(layeredEnv(bindingsOf(env), processEnv()));
+      const runner = configuredRunner(config.dbt);
+      const note = options.dropPrivileges === false
+        ? Promise.resolve("")
+        : dropPrivileges(processEnv());
+      refuseExitToPlugins();
+      host = note.then(() => importPlugins(generated)).then((registry) => {
+        const lifecycle = new PluginLifecycle(registry, new MemoryStore());
+        const dbt = new DbtService(registry, lifecycle, {
+          config: config.dbt,
+          ...(runner === undefined ? {} : { runner }),
+        });
+        return { app: createApp(registry, { ...config, lifecycle, dbtService: dbt }), dbt };
+      });
+    }
+    return host;
+  };
   return {
     async fetch(request, env, context) {
       try {
-        if (!registry) {
-          // The configuration is read before any plugin code runs; then what plugins must not
-          // have is dropped (the process environment on Deno and Bun), then they are imported.
-          const config = readConfig(layeredEnv(bindingsOf(env), processEnv()));
-          const note = options.dropPrivileges === false
-            ? Promise.resolve("")
-            : dropPrivileges(processEnv());
-          refuseExitToPlugins();
-          registry = note.then(() => importPlugins(generated)).then((imported) => {
-            app = createApp(imported, config);
-            return imported;
-          });
-        }
-        await registry;
-        return await app!.fetch(request, withoutHostBindings(env), context as never);
+        const { app } = await start(env);
+        return await app.fetch(request, withoutHostBindings(env), context as never);
       } catch (error) {
         if (!(error instanceof ConfigError)) throw error;
-        createLogger().error(`Honeyframe Edge is misconfigured: ${error.message}`);
+        misconfigured(error);
         return Response.json(
           { error: "misconfigured", message: "the server is misconfigured; see its log" },
           { status: 500 },
         );
       }
     },
+    async scheduled(event, env, context) {
+      let dbt: DbtService;
+      try {
+        ({ dbt } = await start(env));
+      } catch (error) {
+        if (!(error instanceof ConfigError)) throw error;
+        return misconfigured(error);
+      }
+      const until = new Date(event.scheduledTime);
+      const runs = dbt.tick(new Date(event.scheduledTime - SCHEDULED_WINDOW_MS), until);
+      context?.waitUntil(runs);
+      await runs;
+    },
   };
+}
+
+function misconfigured(error: ConfigError): void {
+  createLogger().error(`Honeyframe Edge is misconfigured: ${error.message}`);
 }
 
 /** A Worker's bindings as an environment source (non-objects are no bindings). */

@@ -1,10 +1,13 @@
 /**
- * Prints the network flag a server should start with: `--allow-net`, or `--allow-net=<hosts>` when
- * `HONEYFRAME_PLUGIN_NET` narrows what plugins reach. The image's entry point runs it.
+ * Prints the permission flags a server should start with, one per line: `--allow-net`, or
+ * `--allow-net=<hosts>` when `HONEYFRAME_PLUGIN_NET` narrows what plugins reach, then
+ * `--allow-run=<dbt>` when the dbt `command` runner is configured. The image's entry point runs it.
  *
  * @module
  */
-import { serverNetAllowList } from "../../env/mod.ts";
+import { dbtRunFlag, serverNetAllowList } from "../../env/mod.ts";
 
 const hosts = serverNetAllowList(Deno.env);
 console.log(hosts === undefined ? "--allow-net" : `--allow-net=${hosts}`);
+const run = dbtRunFlag(Deno.env);
+if (run !== undefined) console.log(run);

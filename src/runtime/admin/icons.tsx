@@ -15,6 +15,8 @@ const PATHS: ReadonlyMap<string, string> = new Map(Object.entries({
   briefcase: "M3 7h18v13H3zM8 7V4h8v3M3 13h18",
   sparkles: "M12 3l2 5 5 2-5 2-2 5-2-5-5-2 5-2zM19 15l1 2 2 1-2 1-1 2-1-2-2-1 2-1z",
   chart: "M4 20V4M4 20h16M8 16v-5M12 16V8M16 16v-3",
+  database:
+    "M4 6c0-1.7 3.6-3 8-3s8 1.3 8 3-3.6 3-8 3-8-1.3-8-3zM4 6v12c0 1.7 3.6 3 8 3s8-1.3 8-3V6M4 12c0 1.7 3.6 3 8 3s8-1.3 8-3",
 }));
 
 /** The icon names the host can draw; the build warns about any other name in a nav entry. */

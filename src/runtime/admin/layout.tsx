@@ -26,6 +26,7 @@ export const DASHBOARD_LINK: NavLink = { label: "Dashboard", href: "/dashboard",
 /** The Administration menu, in its order. */
 export const ADMIN_MENU: readonly NavLink[] = [
   { label: "Audit Log", href: "/admin/audit", icon: "audit" },
+  { label: "dbt", href: "/admin/dbt", icon: "database" },
   { label: "Plugins", href: "/admin/plugins", icon: "plugins" },
   { label: "Settings", href: "/admin/settings", icon: "settings" },
 ];

@@ -49,7 +49,12 @@ export interface PageContext {
  * @param status The HTTP status (200 by default).
  * @returns The HTML response.
  */
-export function renderPage(c: Context, page: PageContext, content: Child, status: 200 | 404 = 200) {
+export function renderPage(
+  c: Context,
+  page: PageContext,
+  content: Child,
+  status: 200 | 404 | 409 | 501 = 200,
+) {
   return htmlDocument(
     c,
     <Layout
@@ -76,7 +81,7 @@ export function renderPage(c: Context, page: PageContext, content: Child, status
 export function htmlDocument(
   c: Context,
   document: Child,
-  status: 200 | 401 | 403 | 404 | 429 = 200,
+  status: 200 | 401 | 403 | 404 | 409 | 429 | 501 = 200,
 ) {
   return c.html(html`<!DOCTYPE html>${document}`, status);
 }

@@ -1,6 +1,6 @@
 /**
  * The admin UI under `/admin`: sign-in and sign-out, the Plugins page (with enable/disable), the
- * Audit Log and Settings pages behind a session. Unauthenticated visits are redirected to the sign-in page; every form POST is
+ * Audit Log, dbt and Settings pages behind a session. Unauthenticated visits are redirected to the sign-in page; every form POST is
  * checked for its origin and, once signed in, for the session's CSRF token.
  *
  * @module
@@ -17,6 +17,9 @@ import type { AuditEvent, StateStore } from "../../state/mod.ts";
 type AuditStore = Pick<StateStore, "appendAudit">;
 import type { NavLink } from "./layout.tsx";
 import { AuditPage } from "./pages/audit_page.tsx";
+import { DbtPage } from "./pages/dbt_page.tsx";
+import type { DbtService } from "../dbt/service.ts";
+import { keepRunning } from "../dbt/api.ts";
 import { PluginDetailPage } from "./pages/plugin_detail_page.tsx";
 import { PluginsPage, STATUS_FILTERS } from "./pages/plugins_page.tsx";
 import { SettingsPage } from "./pages/settings_page.tsx";
@@ -50,6 +53,8 @@ export interface AdminOptions {
   readonly now?: () => number;
   /** Where the admin UI reports problems (malformed cookies). */
   readonly log?: Logger;
+  /** dbt workspaces and runs. */
+  readonly dbt: DbtService;
 }
 
 type AdminEnv = { Variables: { session: Session } };
@@ -65,10 +70,13 @@ type AdminEnv = { Variables: { session: Session } };
  * import { PluginLifecycle } from "../lifecycle.ts";
  * import { MemoryStore } from "../../state/mod.ts";
  * import { defineRegistry } from "../registry.ts";
+ * import { readDbtConfig } from "../dbt/config.ts";
+ * import { DbtService } from "../dbt/service.ts";
  * const registry = defineRegistry({ fingerprint: "sha256-x", permissions: [], plugins: [] });
  * const lifecycle = new PluginLifecycle(registry, new MemoryStore());
  * const app = new Hono();
- * app.route("/admin", adminApp({ registry, lifecycle, links: () => [], settings: [], now: Date.now }));
+ * const dbt = new DbtService(registry, lifecycle, { config: readDbtConfig({}) });
+ * app.route("/admin", adminApp({ registry, lifecycle, dbt, links: () => [], settings: [], now: Date.now }));
  * ```
  */
 export function adminApp(options: AdminOptions): Hono<AdminEnv> {
@@ -237,6 +245,30 @@ export function adminApp(options: AdminOptions): Hono<AdminEnv> {
     async (c) =>
       renderPage(c, page(c, "Audit Log"), <AuditPage events={await store.recentAudit(200)} />),
   );
+  const dbtPage = async (c: Context<AdminEnv>, notice?: string, status: 200 | 409 | 501 = 200) =>
+    renderPage(
+      c,
+      page(c, "dbt"),
+      <DbtPage
+        workspaces={await options.dbt.workspaces()}
+        runs={await options.dbt.runs({ limit: 50 })}
+        runner={options.dbt.runnerKind}
+        csrfToken={c.get("session").csrfToken}
+        {...(notice === undefined ? {} : { notice })}
+      />,
+      status,
+    );
+  app.get("/dbt", (c) => dbtPage(c));
+  app.post("/dbt/:plugin/run", async (c) => {
+    if (!await hasCsrfToken(c)) return c.text("Invalid or missing CSRF token.", 403);
+    const started = await options.dbt.requestRun(c.req.param("plugin"), "admin");
+    if (!("error" in started)) {
+      keepRunning(c, started.done);
+      return c.redirect("/admin/dbt", 303);
+    }
+    if (started.status === 404) return c.text("No such dbt workspace.", 404);
+    return dbtPage(c, `Not started: ${started.message}.`, started.status);
+  });
   app.get(
     "/settings",
     (c) =>

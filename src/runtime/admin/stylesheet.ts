@@ -68,6 +68,8 @@ dl.facts dd { margin: 0; }
 label { display: block; font-weight: 600; margin-bottom: .35rem; }
 input[type="password"] { width: 100%; max-width: 24rem; padding: .55rem .7rem; border: 1px solid #6b7588; border-radius: .4rem; font: inherit; }
 button { font: inherit; padding: .5rem 1rem; border-radius: .4rem; border: 1px solid var(--brand); background: var(--brand); color: var(--brand-ink); cursor: pointer; }
+button:disabled { opacity: .5; cursor: not-allowed; }
+pre { white-space: pre-wrap; overflow-wrap: anywhere; font-size: .8rem; margin: .25rem 0 0; }
 .sidebar button { background: transparent; border-color: var(--side-muted); color: var(--side-ink); width: 100%; }
 .alert { border-left: 4px solid var(--bad); background: var(--bad-wash); color: var(--bad); padding: .6rem .9rem; margin-bottom: 1rem; }
 .sign-in { max-width: 28rem; margin: 4rem auto; }

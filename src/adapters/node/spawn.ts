@@ -1,0 +1,25 @@
+/**
+ * Starting a program on Node (the dbt `command` runner). The child inherits `process.env`, from
+ * which the host removed its own variables before plugin code ran.
+ *
+ * @module
+ */
+import { spawn } from "node:child_process";
+import type { Spawn } from "../../runtime/mod.ts";
+import { OutputTail } from "../_output_tail.ts";
+
+/**
+ * Starts `command`, collects its standard output and error as they come, and resolves with its
+ * exit code (a signal counts as 1); `signal` kills it.
+ */
+export const nodeSpawn: Spawn = (command, args, signal) =>
+  new Promise((resolve, reject) => {
+    const child = spawn(command, [...args], { stdio: ["ignore", "pipe", "pipe"], signal });
+    const output = new OutputTail();
+    child.stdout.setEncoding("utf8").on("data", (text: string) => output.push(text));
+    child.stderr.setEncoding("utf8").on("data", (text: string) => output.push(text));
+    child.on("error", (error: Error) => {
+      if (error.name !== "AbortError") reject(error);
+    });
+    child.on("close", (code) => resolve({ code: code ?? 1, output: output.text }));
+  });

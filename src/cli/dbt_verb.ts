@@ -1,0 +1,127 @@
+/**
+ * `dbt list`, `dbt run <plugin>` and `dbt export`: the dbt workspaces the build finds, one run of
+ * dbt in the foreground (its output passed through, its exit code returned), and the inventory an
+ * external orchestrator schedules from.
+ *
+ * @module
+ */
+import { resolve } from "node:path";
+import type { VerifiedPlugin } from "../build/mod.ts";
+import { readEnv } from "../env/mod.ts";
+import { dbtArguments, nextRun, readDbtConfig } from "../runtime/mod.ts";
+import type { CliArgs } from "./args.ts";
+import { openCache, runBuild } from "./build_verbs.ts";
+import { alignColumns } from "./format.ts";
+import type { CliIo } from "./io.ts";
+
+/** The exit code when dbt cannot be started at all (as a shell reports a missing command). */
+export const DBT_NOT_STARTED = 127;
+
+/**
+ * Runs `dbt <action>`.
+ *
+ * @param args The parsed command line (`positionals`: the action and, for `run`, the plugin).
+ * @param io Where to write.
+ * @returns The exit code: dbt's for `run`, else 0 (1 when a plugin's problems stop it).
+ */
+export async function dbtVerb(args: CliArgs, io: CliIo): Promise<number> {
+  const [action, name] = args.positionals;
+  const { plugins } = await runBuild(args, openCache(args, io));
+  const workspaces = plugins.filter((plugin) => plugin.dbt !== undefined && !plugin.shadowed);
+  if (action === "run") return await runDbt(args, workspaces, name!, io);
+  const rows = workspaces.map((plugin) => workspaceRecord(args, plugin));
+  if (args.json) {
+    io.out(JSON.stringify({ workspaces: rows }, null, 2));
+    return 0;
+  }
+  if (rows.length === 0) {
+    io.out("no plugin has a dbt workspace");
+    return 0;
+  }
+  const table = action === "export"
+    ? [
+      ["PLUGIN", "PROJECT", "SCHEDULE (UTC)", "PATH"],
+      ...rows.map((row) => [row.plugin, row.project, row.schedule ?? "-", row.path]),
+    ]
+    : [
+      ["PLUGIN", "PROJECT", "PROFILE", "MODELS", "SCHEDULE (UTC)", "NEXT RUN", "STATUS"],
+      ...rows.map((row) => [
+        row.plugin,
+        row.project,
+        row.profile ?? "-",
+        String(row.models.length),
+        row.schedule ?? "-",
+        row.next_run ?? "-",
+        row.status,
+      ]),
+    ];
+  for (const line of alignColumns(table)) io.out(line);
+  return 0;
+}
+
+/** One workspace as `list` and `export` show it. */
+function workspaceRecord(args: CliArgs, plugin: VerifiedPlugin) {
+  const dbt = plugin.dbt!;
+  const schedule = plugin.status === "mounted" ? dbt.schedule : null;
+  return {
+    plugin: plugin.name,
+    status: plugin.status,
+    project: dbt.project,
+    profile: dbt.profile,
+    version: dbt.version,
+    path: resolve(plugin.dir, dbt.path),
+    schedule: dbt.schedule,
+    next_run: schedule === null ? null : nextRun(schedule, new Date())?.toISOString() ?? null,
+    models: dbt.models.map((model) => ({ name: model.name, path: model.path })),
+  };
+}
+
+async function runDbt(
+  args: CliArgs,
+  workspaces: readonly VerifiedPlugin[],
+  name: string,
+  io: CliIo,
+): Promise<number> {
+  const plugin = workspaces.find((candidate) => candidate.name === name);
+  if (!plugin) {
+    io.err(`error: no plugin called ${name} has a dbt workspace (see \`plugins dbt list\`)`);
+    return 1;
+  }
+  if (plugin.status !== "mounted") {
+    io.err(`error: ${name} has errors; fix them first (see \`plugins verify\`)`);
+    return 1;
+  }
+  let config;
+  try {
+    config = readDbtConfig(args.env);
+  } catch (error) {
+    io.err(`error: ${(error as Error).message}`);
+    return 2;
+  }
+  const command = config.command;
+  const commandArgs = dbtArguments(resolve(plugin.dir, plugin.dbt!.path), config.profilesDir);
+  io.err(`running ${command} ${commandArgs.join(" ")}`);
+  const signal = AbortSignal.timeout(config.timeoutMs);
+  let status: Deno.CommandStatus;
+  try {
+    status = await new Deno.Command(command, {
+      args: commandArgs,
+      stdin: "inherit",
+      stdout: "inherit",
+      stderr: "inherit",
+      signal,
+    }).spawn().status;
+  } catch (error) {
+    io.err(`error: \`${command}\` could not be started: ${(error as Error).message}`);
+    if (readEnv(args.env, "HONEYFRAME_DBT_COMMAND") === undefined) {
+      io.err("hint: install dbt, or set HONEYFRAME_DBT_COMMAND to its path");
+    }
+    return DBT_NOT_STARTED;
+  }
+  if (signal.aborted) {
+    io.err(`error: dbt was stopped after the time limit of ${config.timeoutMs / 1000} s`);
+    return status.code === 0 ? 1 : status.code;
+  }
+  io.err(`dbt exited with ${status.code}`);
+  return status.code;
+}
