@@ -133,6 +133,8 @@ function readWorkspace(dir: string, workspace: string, schedule: string | null):
   for (const [index, modelPath] of fields.modelPaths.entries()) {
     const folder = resolveInsidePlugin(dir, posix.join(workspace, modelPath));
     if (folder.kind !== "inside" || !folder.isDirectory) {
+      // dbt's default folder may be absent (a project without models yet); a listed one may not.
+      if (!fields.modelPathsListed) continue;
       warnings.push(problem(
         "dbt_workspace.model_path_missing",
         `the model path \`${modelPath}\` is not a folder in the workspace`,
@@ -176,6 +178,8 @@ interface ProjectFields {
   readonly version: string | null;
   readonly profile: string | null;
   readonly modelPaths: string[];
+  /** Whether `model-paths` was written (else dbt's default, `models`, is used). */
+  readonly modelPathsListed: boolean;
   readonly seedPaths: string[];
 }
 
@@ -225,7 +229,8 @@ function projectFields(
   const modelPaths = paths("model-paths", "models");
   const seedPaths = paths("seed-paths", "seeds");
   if (errors.length > 0) return { errors };
-  return { name: name as string, version, profile, modelPaths, seedPaths };
+  const modelPathsListed = value["model-paths"] !== undefined && value["model-paths"] !== null;
+  return { name: name as string, version, profile, modelPaths, modelPathsListed, seedPaths };
 }
 
 /** Adds the `.sql` and `.py` files under `folder` (symbolic links are not followed). */

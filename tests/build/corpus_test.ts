@@ -93,6 +93,13 @@ const EXPECTED: Record<string, { errors: string[]; warnings?: string[] }> = {
   "dbt-no-project": { errors: ["dbt_workspace.no_project"] },
   "dbt-dotdot": { errors: ["manifest.invalid_path"] },
   "dbt-symlink-outside": { errors: ["dbt_workspace.outside_plugin"] },
+  "dbt-invalid-project": { errors: ["dbt_workspace.invalid_project"] },
+  "dbt-bad-name": { errors: ["dbt_workspace.invalid_project", "dbt_workspace.invalid_project"] },
+  "dbt-schedule-invalid": { errors: ["dbt_schedule.invalid"] },
+  "dbt-schedule-no-workspace": { errors: ["dbt_schedule.no_workspace"] },
+  "dbt-model-path-missing": { errors: [], warnings: ["dbt_workspace.model_path_missing"] },
+  "dbt-conflict-a": { errors: ["dbt_workspace.conflict"] },
+  "dbt-conflict-b": { errors: ["dbt_workspace.conflict"] },
   "frontend-missing": { errors: ["frontend_entry.not_found"] },
   "frontend-wrong-extension": { errors: ["manifest.invalid_path"] },
   "blocks-invalid": { errors: ["frontend_entry.invalid_blocks"] },
@@ -126,6 +133,7 @@ Deno.test("discovery and verification finish on the corpus, each plugin gets exa
   );
   assert.deepEqual(mounted, [
     "client-large",
+    "dbt-model-path-missing",
     "healthy-a",
     "healthy-b",
     "unknown-field",

@@ -1,0 +1,188 @@
+/**
+ * dbt workspaces at build time: the inventory read from `dbt_project.yml`, and every problem with
+ * its plugin, file, field and line.
+ */
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { discover, type VerifiedPlugin, verify } from "../../src/build/mod.ts";
+import { loadRegistry } from "../helpers/build.ts";
+import type { Problem } from "../../src/manifest/mod.ts";
+import { codes } from "../helpers/problems.ts";
+import { makeTree, manifest, type TreeEntry } from "../helpers/tree.ts";
+
+/** Verifies the plugins of a tree made of `files`. */
+async function verifyTree(files: Record<string, TreeEntry>): Promise<VerifiedPlugin[]> {
+  using tree = makeTree(files);
+  return await verify(discover({ installDir: tree.root, dataDir: join(tree.root, "data") }));
+}
+
+/** One plugin `p` with a dbt workspace in `dbt/` made of `files`. */
+function dbtPlugin(manifestLines: string[], files: Record<string, TreeEntry>) {
+  return {
+    "plugins/p/plugin.yaml": manifest("p", ...manifestLines),
+    ...Object.fromEntries(
+      Object.entries(files).map(([path, entry]) => [`plugins/p/${path}`, entry]),
+    ),
+  };
+}
+
+const FINANCE_PROJECT = `name: finance
+version: 2
+profile: warehouse
+config-version: 2
+model-paths: ["models", "analytics/models/"]
+seed-paths: ["seeds"]
+models:
+  finance:
+    +materialized: table
+`;
+
+Deno.test("the build lists a real-shaped project's models from every model path into the registry", async () => {
+  using tree = makeTree(dbtPlugin(["dbt_workspace: dbt/", 'dbt_schedule: "30 2 * * 1-5"'], {
+    "dbt/dbt_project.yml": FINANCE_PROJECT,
+    "dbt/models/staging/stg_customers.sql": "select 1",
+    "dbt/models/staging/stg_orders.sql": "select 2",
+    "dbt/models/staging/schema.yml": "version: 2\n",
+    "dbt/models/marts/finance/revenue.py": "def model(dbt, session): pass\n",
+    "dbt/models/README.md": "# models\n",
+    "dbt/analytics/models/kpi/margin.sql": "select 3",
+    "dbt/seeds/rates.csv": "a,b\n",
+    "dbt/macros/cents.sql": "-- a macro, not a model",
+  }));
+  const registry = await loadRegistry(tree.root);
+  const [plugin] = registry.plugins;
+  assert.deepEqual(plugin?.errors, []);
+  assert.deepEqual(plugin?.warnings, []);
+  assert.deepEqual(plugin?.dbt, {
+    project: "finance",
+    version: "2",
+    profile: "warehouse",
+    path: "dbt",
+    model_paths: ["models", "analytics/models"],
+    seed_paths: ["seeds"],
+    models: [
+      { name: "margin", path: "analytics/models/kpi/margin.sql" },
+      { name: "revenue", path: "models/marts/finance/revenue.py" },
+      { name: "stg_customers", path: "models/staging/stg_customers.sql" },
+      { name: "stg_orders", path: "models/staging/stg_orders.sql" },
+    ],
+    schedule: "30 2 * * 1-5",
+  });
+  assert.ok(Object.isFrozen(plugin?.dbt?.models), "the inventory is frozen like the rest");
+});
+
+Deno.test("dbt_project.yml problems name the file, the field and the line", async () => {
+  const cases: [string, string, { path?: string; line: number; message: RegExp }[]][] = [
+    ["not YAML", "name: [unclosed\nprofile: x\n", [{ line: 2, message: /^dbt_project\.yml / }]],
+    ["duplicate key", "name: a\nname: b\n", [{ line: 2, message: /unique/i }]],
+    ["no name", "profile: x\n", [{ path: "name", line: 1, message: /needs a `name`/ }]],
+    ["a name dbt refuses", "profile: x\nname: 9lives\n", [{
+      path: "name",
+      line: 2,
+      message: /"9lives" breaks dbt's rule: letters, digits and underscores/,
+    }]],
+    ["model paths not a list", "name: ok\nmodel-paths: models\n", [{
+      path: "model-paths",
+      line: 2,
+      message: /must be a list of folders/,
+    }]],
+    ["a model path leaving the workspace", 'name: ok\nmodel-paths:\n  - models\n  - "../x"\n', [{
+      path: "model-paths[1]",
+      line: 4,
+      message: /"\.\.\/x" leaves the workspace/,
+    }]],
+    ["a profile that is a list", "name: ok\nprofile: [a]\n", [{
+      path: "profile",
+      line: 2,
+      message: /must be a string/,
+    }]],
+    ["a document that is a list", "- name\n", [{ line: 0, message: /must be a mapping/ }]],
+  ];
+  for (const [what, project, expected] of cases) {
+    const [plugin] = await verifyTree(dbtPlugin(["dbt_workspace: dbt"], {
+      "dbt/dbt_project.yml": project,
+    }));
+    assert.equal(plugin?.status, "error", what);
+    assert.deepEqual(
+      codes(plugin!.errors),
+      expected.map(() => "dbt_workspace.invalid_project"),
+      what,
+    );
+    for (const [index, want] of expected.entries()) {
+      const error: Problem = plugin!.errors[index]!;
+      assert.equal(error.file, "dbt/dbt_project.yml", what);
+      assert.equal(error.path, want.path, what);
+      if (want.line > 0) assert.equal(error.line, want.line, what);
+      assert.match(error.message, want.message, what);
+    }
+  }
+});
+
+Deno.test("a listed model path that does not exist is a warning on its line; the plugin mounts", async () => {
+  const [plugin] = await verifyTree(dbtPlugin(["dbt_workspace: dbt"], {
+    "dbt/dbt_project.yml": "name: ok\nmodel-paths:\n  - models\n  - marts\n",
+    "dbt/models/a.sql": "select 1",
+  }));
+  assert.equal(plugin?.status, "mounted");
+  assert.deepEqual(plugin?.warnings.map((w) => [w.code, w.file, w.path, w.line]), [
+    ["dbt_workspace.model_path_missing", "dbt/dbt_project.yml", "model-paths[1]", 4],
+  ]);
+  assert.deepEqual(plugin?.dbt?.models, [{ name: "a", path: "models/a.sql" }]);
+  const [quiet] = await verifyTree(dbtPlugin(["dbt_workspace: dbt"], {
+    "dbt/dbt_project.yml": "name: no_models_yet\n",
+  }));
+  assert.deepEqual(quiet?.warnings, [], "dbt's default `models` folder may be absent");
+  assert.deepEqual(quiet?.dbt?.models, []);
+});
+
+Deno.test("dbt_schedule must be five cron fields and needs a workspace, with the reason on its line", async () => {
+  const project = { "dbt/dbt_project.yml": "name: ok\n" };
+  const cases: [string[], string, RegExp][] = [
+    [['dbt_schedule: "61 2 * * *"'], "dbt_schedule.invalid", /`61 2 \* \* \*`.*minute: 61/],
+    [['dbt_schedule: "0 0 2 * * *"'], "dbt_schedule.invalid", /it has 6 fields; five are needed/],
+    [['dbt_schedule: "@daily"'], "dbt_schedule.invalid", /it has 1 field; five are needed/],
+    [['dbt_schedule: "0 2 * * FUNDAY"'], "dbt_schedule.invalid", /not a five-field cron/],
+  ];
+  for (const [lines, code, message] of cases) {
+    const [plugin] = await verifyTree(dbtPlugin(["dbt_workspace: dbt", ...lines], project));
+    assert.deepEqual(codes(plugin!.errors), [code], lines[0]);
+    assert.match(plugin!.errors[0]!.message, message);
+    assert.equal(plugin!.errors[0]!.path, "dbt_schedule");
+    assert.equal(plugin!.errors[0]!.line, 4, "the line of dbt_schedule in plugin.yaml");
+  }
+  const [alone] = await verifyTree(dbtPlugin(['dbt_schedule: "0 2 * * *"'], {}));
+  assert.deepEqual(codes(alone!.errors), ["dbt_schedule.no_workspace"]);
+  assert.equal(alone!.errors[0]!.line, 3);
+  const [empty] = await verifyTree(dbtPlugin(["dbt_workspace: dbt", 'dbt_schedule: " "'], project));
+  assert.deepEqual(codes(empty!.errors), ["manifest.invalid_value"]);
+});
+
+Deno.test("two plugins with one dbt project name are both errors, each naming the other", async () => {
+  const plugin = (name: string) => ({
+    [`plugins/${name}/plugin.yaml`]: manifest(name, "dbt_workspace: dbt"),
+    [`plugins/${name}/dbt/dbt_project.yml`]: "name: shared\n",
+  });
+  const plugins = await verifyTree({ ...plugin("crm"), ...plugin("billing"), ...plugin("solo") });
+  const byName = Object.fromEntries(plugins.map((item) => [item.name, item]));
+  assert.equal(byName.solo?.dbt?.project, "shared");
+  assert.equal(byName.solo?.status, "error");
+  const expected: [string, string[]][] = [["crm", ["billing", "solo"]], ["billing", [
+    "crm",
+    "solo",
+  ]]];
+  for (const [name, others] of expected) {
+    const errors = byName[name]!.errors;
+    assert.deepEqual(codes(errors), ["dbt_workspace.conflict"]);
+    for (const other of others) assert.match(errors[0]!.message, new RegExp(`\`${other}\``));
+    assert.equal(errors[0]!.path, "dbt_workspace");
+    assert.equal(errors[0]!.line, 3);
+  }
+  const [mine, theirs] = await verifyTree({
+    "plugins/crm/plugin.yaml": manifest("crm", "dbt_workspace: dbt"),
+    "plugins/crm/dbt/dbt_project.yml": "name: shared\n",
+    "data/plugins/custom/plugin.yaml": manifest("custom", "dbt_workspace: dbt"),
+    "data/plugins/custom/dbt/dbt_project.yml": "name: shared\n",
+  });
+  assert.deepEqual([mine?.name, mine?.status], ["crm", "mounted"], "the bundled plugin wins");
+  assert.deepEqual([theirs?.name, codes(theirs!.errors)], ["custom", ["dbt_workspace.conflict"]]);
+});
