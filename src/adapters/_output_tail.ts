@@ -4,6 +4,12 @@
  * @module
  */
 
+/**
+ * How long output is still read once the subprocess ended: a program it started (and that outlived
+ * it, as after a time limit) may hold its pipes open.
+ */
+export const PIPE_GRACE_MS = 1_000;
+
 /** How many characters of output a subprocess keeps (the run history keeps fewer). */
 const KEPT_CHARS = 64 * 1024;
 

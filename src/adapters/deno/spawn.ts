@@ -6,11 +6,11 @@
  */
 import { serverVariables } from "../../env/mod.ts";
 import type { Spawn } from "../../runtime/mod.ts";
-import { OutputTail } from "../_output_tail.ts";
+import { OutputTail, PIPE_GRACE_MS } from "../_output_tail.ts";
 
 /**
  * Starts `command`, collects its standard output and error as they come, and resolves with its
- * exit code; `signal` kills it.
+ * exit code once it ended; `signal` kills it.
  */
 export const denoSpawn: Spawn = async (command, args, signal) => {
   const child = new Deno.Command(command, {
@@ -22,9 +22,21 @@ export const denoSpawn: Spawn = async (command, args, signal) => {
     signal,
   }).spawn();
   const output = new OutputTail();
-  const collect = async (stream: ReadableStream<Uint8Array>) => {
-    for await (const text of stream.pipeThrough(new TextDecoderStream())) output.push(text);
-  };
-  const [status] = await Promise.all([child.status, collect(child.stdout), collect(child.stderr)]);
+  const readers = [child.stdout, child.stderr].map((stream) => stream.getReader());
+  const drained = Promise.all(readers.map(async (reader) => {
+    const decoder = new TextDecoder();
+    for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) {
+      output.push(decoder.decode(chunk.value, { stream: true }));
+    }
+  })).catch(() => {});
+  const status = await child.status;
+  // A program it started may still hold the pipes open: its output is not waited for long.
+  let grace: ReturnType<typeof setTimeout> | undefined;
+  await Promise.race([
+    drained,
+    new Promise((resolve) => grace = setTimeout(resolve, PIPE_GRACE_MS)),
+  ]);
+  clearTimeout(grace);
+  await Promise.all(readers.map((reader) => reader.cancel().catch(() => {})));
   return { code: status.code, output: output.text };
 };

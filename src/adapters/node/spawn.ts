@@ -6,11 +6,11 @@
  */
 import { spawn } from "node:child_process";
 import type { Spawn } from "../../runtime/mod.ts";
-import { OutputTail } from "../_output_tail.ts";
+import { OutputTail, PIPE_GRACE_MS } from "../_output_tail.ts";
 
 /**
  * Starts `command`, collects its standard output and error as they come, and resolves with its
- * exit code (a signal counts as 1); `signal` kills it.
+ * exit code once it ended (a signal counts as 1); `signal` kills it.
  */
 export const nodeSpawn: Spawn = (command, args, signal) =>
   new Promise((resolve, reject) => {
@@ -21,5 +21,15 @@ export const nodeSpawn: Spawn = (command, args, signal) =>
     child.on("error", (error: Error) => {
       if (error.name !== "AbortError") reject(error);
     });
-    child.on("close", (code) => resolve({ code: code ?? 1, output: output.text }));
+    child.on("exit", (code) => {
+      // A program it started may still hold the pipes open: its output is not waited for long.
+      const grace = setTimeout(() => {
+        child.stdout.destroy();
+        child.stderr.destroy();
+      }, PIPE_GRACE_MS);
+      child.on("close", () => {
+        clearTimeout(grace);
+        resolve({ code: code ?? 1, output: output.text });
+      });
+    });
   });

@@ -7,7 +7,7 @@ import { ConfigError } from "../../env/mod.ts";
 import { commandRunner, type Spawn } from "./command_runner.ts";
 import type { DbtConfig } from "./config.ts";
 import type { DbtRunner } from "./runner.ts";
-import { webhookRunner } from "./webhook.ts";
+import { WEBHOOK_TIMEOUT_MS, webhookRunner } from "./webhook.ts";
 
 /**
  * The configured runner.
@@ -24,7 +24,11 @@ import { webhookRunner } from "./webhook.ts";
  */
 export function configuredRunner(config: DbtConfig, spawn?: Spawn): DbtRunner | undefined {
   if (config.runner === "webhook") {
-    return webhookRunner({ url: config.webhookUrl!, secret: config.webhookSecret! });
+    return webhookRunner({
+      url: config.webhookUrl!,
+      secret: config.webhookSecret!,
+      timeoutMs: Math.min(WEBHOOK_TIMEOUT_MS, config.timeoutMs),
+    });
   }
   if (config.runner !== "command") return undefined;
   if (!spawn) {
