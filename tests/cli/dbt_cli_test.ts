@@ -1,0 +1,130 @@
+/**
+ * `plugins dbt list | run <plugin> | export`: the workspaces the build finds, dbt run in the
+ * foreground with its exit code (a stand-in `dbt`), and the export for an orchestrator.
+ */
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { cli } from "../helpers/cli.ts";
+import { makeDbtStandIn } from "../helpers/dbt_standin.ts";
+import { makeTree, manifest } from "../helpers/tree.ts";
+
+function tree() {
+  return makeTree({
+    "plugins/finance/plugin.yaml": manifest(
+      "finance",
+      "dbt_workspace: dbt",
+      'dbt_schedule: "0 2 * * *"',
+    ),
+    "plugins/finance/dbt/dbt_project.yml": "name: finance\nprofile: warehouse\n",
+    "plugins/finance/dbt/models/revenue.sql": "select 1",
+    "data/plugins/broken/plugin.yaml": manifest("broken", "dbt_workspace: dbt"),
+    "data/plugins/broken/dbt/dbt_project.yml": "name: [\n",
+    "data/plugins/custom/plugin.yaml": manifest("custom", "dbt_workspace: dbt"),
+    "data/plugins/custom/dbt/dbt_project.yml": "name: custom\n",
+  });
+}
+
+const dirs = (root: string) => [
+  "--install-dir",
+  root,
+  "--data-dir",
+  join(root, "data"),
+  "--out",
+  join(root, ".gen/registry.ts"),
+];
+
+Deno.test("dbt list and export show every workspace; export gives absolute paths for an orchestrator", async () => {
+  using plugins = tree();
+  const list = await cli(["dbt", "list", ...dirs(plugins.root)]);
+  assert.equal(list.code, 0, list.err.join("\n"));
+  assert.match(
+    list.out[0]!,
+    /^PLUGIN\s+PROJECT\s+PROFILE\s+MODELS\s+SCHEDULE \(UTC\)\s+NEXT RUN\s+STATUS$/,
+  );
+  assert.match(list.out[1]!, /^custom\s+custom\s+-\s+0\s+-\s+-\s+mounted$/);
+  assert.match(
+    list.out[2]!,
+    /^finance\s+finance\s+warehouse\s+1\s+0 2 \* \* \*\s+\S+T02:00:00\.000Z\s+mounted$/,
+  );
+  assert.equal(list.out.length, 3, "the broken project has no inventory");
+
+  const exported = await cli(["dbt", "export", "--json", ...dirs(plugins.root)]);
+  assert.equal(exported.code, 0);
+  const { workspaces } = JSON.parse(exported.out.join("\n"));
+  assert.deepEqual(
+    workspaces.map((item: { plugin: string; path: string; schedule: string }) => [
+      item.plugin,
+      item.path,
+      item.schedule,
+    ]),
+    [
+      ["custom", join(plugins.root, "data/plugins/custom/dbt"), null],
+      ["finance", join(plugins.root, "plugins/finance/dbt"), "0 2 * * *"],
+    ],
+  );
+  assert.deepEqual(workspaces[1].models, [{ name: "revenue", path: "models/revenue.sql" }]);
+  const table = await cli(["dbt", "export", ...dirs(plugins.root)]);
+  assert.match(
+    table.out[2]!,
+    new RegExp(`^finance\\s+finance\\s+0 2 \\* \\* \\*\\s+${plugins.root}`),
+  );
+});
+
+Deno.test("dbt run runs dbt on the workspace and exits with dbt's exit code", async () => {
+  using plugins = tree();
+  using dbt = makeDbtStandIn();
+  const env = { HONEYFRAME_DBT_COMMAND: dbt.command, HONEYFRAME_DBT_PROFILES_DIR: "/etc/dbt" };
+  const ok = await cli(["dbt", "run", "finance", ...dirs(plugins.root)], env);
+  assert.equal(ok.code, 0, ok.err.join("\n"));
+  assert.deepEqual(dbt.calls()[0]?.args, [
+    "build",
+    "--project-dir",
+    join(plugins.root, "plugins/finance/dbt"),
+    "--profiles-dir",
+    "/etc/dbt",
+  ]);
+  dbt.exitWith(3);
+  const failed = await cli(["dbt", "run", "finance", ...dirs(plugins.root)], env);
+  assert.equal(failed.code, 3);
+  assert.match(failed.err.at(-1)!, /dbt exited with 3/);
+
+  const broken = await cli(["dbt", "run", "broken", ...dirs(plugins.root)], env);
+  assert.equal(broken.code, 1);
+  assert.match(broken.err.join("\n"), /no plugin called broken has a dbt workspace/);
+  const missing = await cli(["dbt", "run", "finance", ...dirs(plugins.root)], {
+    HONEYFRAME_DBT_COMMAND: join(dbt.dir, "not-there"),
+  });
+  assert.equal(missing.code, 127);
+  assert.match(missing.err.join("\n"), /could not be started/);
+});
+
+Deno.test("dbt takes list, run <plugin> or export, with a suggestion for a typo", async () => {
+  for (
+    const [argv, message] of [
+      [["dbt"], /`dbt` takes list, run, export$/],
+      [["dbt", "lst"], /not `lst`; did you mean `list`\?/],
+      [["dbt", "run"], /`dbt run` takes exactly one plugin name/],
+      [["dbt", "list", "extra"], /`dbt list` takes no more arguments/],
+    ] as const
+  ) {
+    const run = await cli([...argv]);
+    assert.equal(run.code, 2, argv.join(" "));
+    assert.match(run.err[0]!, message);
+    assert.match(run.err[1]!, /^Usage: deno task plugins dbt list \| run <plugin> \| export/);
+  }
+});
+
+Deno.test("deno task plugins dbt run finds dbt on PATH", async () => {
+  using plugins = tree();
+  using dbt = makeDbtStandIn();
+  const output = await new Deno.Command(Deno.execPath(), {
+    args: ["task", "--quiet", "plugins", "dbt", "run", "finance", ...dirs(plugins.root)],
+    env: { PATH: `${dbt.dir}:${Deno.env.get("PATH")}` },
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const text = new TextDecoder().decode(output.stdout) + new TextDecoder().decode(output.stderr);
+  assert.equal(output.code, 0, text);
+  assert.match(text, /Found 2 models/);
+  assert.equal(dbt.calls().length, 1);
+});
