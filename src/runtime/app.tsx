@@ -28,7 +28,7 @@ import { dashboardApp } from "./dashboard.tsx";
 import { pluginAssetsApp } from "./plugin_assets.ts";
 import type { PreparedRouterParams, Registry } from "./registry.ts";
 import { MemoryStore, StateUnavailable } from "../state/mod.ts";
-import { readDbtConfig } from "./dbt/config.ts";
+import { type DbtConfig, readDbtConfig } from "./dbt/config.ts";
 import { configuredRunner } from "./dbt/configured_runner.ts";
 import { DbtService } from "./dbt/service.ts";
 
@@ -105,15 +105,7 @@ function buildApp(
   const metrics = new PluginMetrics();
   const lifecycle = options.lifecycle ?? new PluginLifecycle(registry, new MemoryStore(), { now });
   const links = () => pluginNavigation(registry, (name) => lifecycle.isEnabled(name));
-  const dbtConfig = options.dbt ?? readDbtConfig({});
-  const runner = configuredRunner(dbtConfig);
-  const dbt = options.dbtService ??
-    new DbtService(registry, lifecycle, {
-      config: dbtConfig,
-      now,
-      log,
-      ...(runner === undefined ? {} : { runner }),
-    });
+  const dbt = options.dbtService ?? defaultDbtService(registry, lifecycle, options.dbt, now, log);
   const verifyToken = tokenVerifier({
     requireExp: options.jwtRequireExp ?? true,
     ...(options.jwtSecret === undefined ? {} : { secret: options.jwtSecret }),
@@ -242,6 +234,23 @@ function buildApp(
   });
   observeRequests(app, { metrics, log, accessLog: options.accessLog ?? false });
   return app;
+}
+
+/** dbt over the app's lifecycle, with the runner that needs nothing from the runtime. */
+function defaultDbtService(
+  registry: Registry,
+  lifecycle: PluginLifecycle,
+  config: DbtConfig = readDbtConfig({}),
+  now: () => number,
+  log: Logger,
+): DbtService {
+  const runner = configuredRunner(config);
+  return new DbtService(registry, lifecycle, {
+    config,
+    now,
+    log,
+    ...(runner === undefined ? {} : { runner }),
+  });
 }
 
 /** Always an own property, so that a missing token can never be read from a prototype. */

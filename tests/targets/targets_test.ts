@@ -8,7 +8,9 @@ import { join, resolve } from "node:path";
 import { bundle } from "../../src/build/bundle.ts";
 import { serverEntrySource } from "../../src/build/server_entry.ts";
 import { startServer } from "../helpers/process.ts";
+import { signBody } from "../../src/runtime/mod.ts";
 import { makeTree } from "../helpers/tree.ts";
+import { makeDbtStandIn } from "../helpers/dbt_standin.ts";
 
 const deno = Deno.execPath();
 const TOKEN = "runtime-test-admin-token";
@@ -129,6 +131,39 @@ Deno.test("the Node bundle serves with reads allowed only for the bundle file", 
   await assertServesTheHost(server.url);
 });
 
+Deno.test("the Node bundle runs dbt with the command runner, the host's variables removed", async () => {
+  using dbt = makeDbtStandIn();
+  dbt.exitWith(5);
+  await using server = await startServer(
+    new Deno.Command("node", {
+      args: [bundles.node],
+      env: { ...serverEnv, HONEYFRAME_DBT_RUNNER: "command", PATH: `${dbt.dir}:${serverEnv.PATH}` },
+      clearEnv: true,
+      stdout: "piped",
+      stderr: "piped",
+    }),
+  );
+  const headers = { Authorization: `Bearer ${TOKEN}` };
+  const response = await fetch(`${server.url}/api/dbt/workspaces/_demo/runs`, {
+    method: "POST",
+    headers,
+  });
+  assert.equal(response.status, 202);
+  const { run_id } = await response.json();
+  let run: { status: string; exit_code: number | null; output: string } | undefined;
+  for (const deadline = Date.now() + 10_000; Date.now() < deadline;) {
+    const { runs } = await (await fetch(`${server.url}/api/dbt/runs`, { headers })).json();
+    run = runs.find((item: { id: string }) => item.id === run_id);
+    if (run?.status === "failed") break;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  assert.deepEqual([run?.status, run?.exit_code], ["failed", 5]);
+  assert.match(run!.output, /Finished: exit 5$/);
+  assert.deepEqual(dbt.calls().map((call) => [call.args, call.adminToken]), [
+    [["build", "--project-dir", "plugins/_demo/dbt"], ""],
+  ]);
+});
+
 Deno.test("a file read inserted into the runtime makes the Deno and Node sandboxes refuse to serve", async () => {
   using tree = makeTree();
   const variants = [
@@ -165,6 +200,51 @@ Deno.test("the worker bundle serves in workerd through Miniflare, the token pass
     60_000,
   );
   await assertServesTheHost(server.url);
+});
+
+Deno.test("the worker bundle's scheduled handler sends the due dbt schedules to the webhook in workerd", async () => {
+  const secret = "workerd-webhook-secret-01";
+  const received: { body: string; signature: string | null }[] = [];
+  await using receiver = Deno.serve(
+    { hostname: "127.0.0.1", port: 0, onListen: () => {} },
+    async (req) => {
+      received.push({
+        body: await req.text(),
+        signature: req.headers.get("X-Honeyframe-Signature"),
+      });
+      return new Response(null, { status: 202 });
+    },
+  );
+  const trigger = async (time: string) => {
+    const output = await new Deno.Command("node", {
+      args: [
+        resolve("tests/targets/miniflare_scheduled.mjs"),
+        bundles.worker,
+        `http://127.0.0.1:${receiver.addr.port}/hooks/dbt`,
+        secret,
+        time,
+      ],
+      env: { PATH: serverEnv.PATH },
+      clearEnv: true,
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    const text = new TextDecoder().decode(output.stdout);
+    assert.equal(output.code, 0, text + new TextDecoder().decode(output.stderr));
+    assert.equal(JSON.parse(text.trim().split("\n").at(-1)!).outcome, "ok");
+  };
+  // _demo's schedule is "0 2 * * *": the 02:00 trigger runs it, the 02:01 one does not.
+  await trigger("2026-11-27T02:00:00.000Z");
+  await trigger("2026-11-27T02:01:00.000Z");
+  assert.equal(received.length, 1);
+  const body = JSON.parse(received[0]!.body);
+  assert.deepEqual([body.plugin, body.project, body.schedule, body.models], [
+    "_demo",
+    "demo",
+    "0 2 * * *",
+    ["daily_pings", "stg_pings"],
+  ]);
+  assert.equal(received[0]!.signature, await signBody(secret, received[0]!.body));
 });
 
 Deno.test("the worker bundle serves under Bun", async () => {
