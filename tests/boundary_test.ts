@@ -17,11 +17,11 @@ interface Layer {
   readonly packages: RegExp;
 }
 
-const HONO = /^hono(\/|$)/;
 const LAYERS: Record<string, Layer> = {
   env: { modules: /^$/, packages: /^$/ },
   log: { modules: /^$/, packages: /^$/ },
   state: { modules: /^(env|log)\/mod\.ts$/, packages: /^(postgres|node:(fs|path|sqlite))$/ },
+  // croner (dbt schedules) is plain JavaScript with no runtime APIs: edge-safe.
   runtime: { modules: /^(env|log|state)\/mod\.ts$/, packages: /^(hono(\/|$)|croner$)/ },
   adapters: {
     modules: /^(env|log|runtime|state)\/mod\.ts$/,

@@ -29,7 +29,7 @@ export async function dbtVerb(args: CliArgs, io: CliIo): Promise<number> {
   const { plugins } = await runBuild(args, openCache(args, io));
   const workspaces = plugins.filter((plugin) => plugin.dbt !== undefined && !plugin.shadowed);
   if (action === "run") return await runDbt(args, workspaces, name!, io);
-  const rows = workspaces.map((plugin) => workspaceRecord(args, plugin));
+  const rows = workspaces.map(workspaceRecord);
   if (args.json) {
     io.out(JSON.stringify({ workspaces: rows }, null, 2));
     return 0;
@@ -60,7 +60,7 @@ export async function dbtVerb(args: CliArgs, io: CliIo): Promise<number> {
 }
 
 /** One workspace as `list` and `export` show it. */
-function workspaceRecord(args: CliArgs, plugin: VerifiedPlugin) {
+function workspaceRecord(plugin: VerifiedPlugin) {
   const dbt = plugin.dbt!;
   const schedule = plugin.status === "mounted" ? dbt.schedule : null;
   return {

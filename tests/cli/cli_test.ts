@@ -5,20 +5,10 @@ import { SILENT_LOGGER } from "../../src/log/mod.ts";
 import { parseManifest } from "../../src/manifest/mod.ts";
 import { createApp } from "../../src/runtime/mod.ts";
 import { loadRegistry } from "../helpers/build.ts";
-import { cli } from "../helpers/cli.ts";
+import { cli, treeFlags } from "../helpers/cli.ts";
 import { healthyPlugin, makeTree, manifest } from "../helpers/tree.ts";
 
-/** Flags pointing the CLI at a test tree. */
-const at = (
-  root: string,
-) => [
-  "--install-dir",
-  root,
-  "--data-dir",
-  join(root, "data"),
-  "--out",
-  join(root, ".gen/registry.ts"),
-];
+const at = treeFlags;
 
 const brokenCustomer = {
   "data/plugins/broken/plugin.yaml": manifest(

@@ -4,7 +4,7 @@
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { cli } from "../helpers/cli.ts";
+import { cli, treeFlags } from "../helpers/cli.ts";
 import { makeDbtStandIn } from "../helpers/dbt_standin.ts";
 import { makeTree, manifest } from "../helpers/tree.ts";
 
@@ -24,18 +24,9 @@ function tree() {
   });
 }
 
-const dirs = (root: string) => [
-  "--install-dir",
-  root,
-  "--data-dir",
-  join(root, "data"),
-  "--out",
-  join(root, ".gen/registry.ts"),
-];
-
 Deno.test("dbt list and export show every workspace; export gives absolute paths for an orchestrator", async () => {
   using plugins = tree();
-  const list = await cli(["dbt", "list", ...dirs(plugins.root)]);
+  const list = await cli(["dbt", "list", ...treeFlags(plugins.root)]);
   assert.equal(list.code, 0, list.err.join("\n"));
   assert.match(
     list.out[0]!,
@@ -48,7 +39,7 @@ Deno.test("dbt list and export show every workspace; export gives absolute paths
   );
   assert.equal(list.out.length, 3, "the broken project has no inventory");
 
-  const exported = await cli(["dbt", "export", "--json", ...dirs(plugins.root)]);
+  const exported = await cli(["dbt", "export", "--json", ...treeFlags(plugins.root)]);
   assert.equal(exported.code, 0);
   const { workspaces } = JSON.parse(exported.out.join("\n"));
   assert.deepEqual(
@@ -63,7 +54,7 @@ Deno.test("dbt list and export show every workspace; export gives absolute paths
     ],
   );
   assert.deepEqual(workspaces[1].models, [{ name: "revenue", path: "models/revenue.sql" }]);
-  const table = await cli(["dbt", "export", ...dirs(plugins.root)]);
+  const table = await cli(["dbt", "export", ...treeFlags(plugins.root)]);
   assert.match(
     table.out[2]!,
     new RegExp(`^finance\\s+finance\\s+0 2 \\* \\* \\*\\s+${plugins.root}`),
@@ -74,7 +65,7 @@ Deno.test("dbt run runs dbt on the workspace and exits with dbt's exit code", as
   using plugins = tree();
   using dbt = makeDbtStandIn();
   const env = { HONEYFRAME_DBT_COMMAND: dbt.command, HONEYFRAME_DBT_PROFILES_DIR: "/etc/dbt" };
-  const ok = await cli(["dbt", "run", "finance", ...dirs(plugins.root)], env);
+  const ok = await cli(["dbt", "run", "finance", ...treeFlags(plugins.root)], env);
   assert.equal(ok.code, 0, ok.err.join("\n"));
   assert.deepEqual(dbt.calls()[0]?.args, [
     "build",
@@ -84,14 +75,14 @@ Deno.test("dbt run runs dbt on the workspace and exits with dbt's exit code", as
     "/etc/dbt",
   ]);
   dbt.exitWith(3);
-  const failed = await cli(["dbt", "run", "finance", ...dirs(plugins.root)], env);
+  const failed = await cli(["dbt", "run", "finance", ...treeFlags(plugins.root)], env);
   assert.equal(failed.code, 3);
   assert.match(failed.err.at(-1)!, /dbt exited with 3/);
 
-  const broken = await cli(["dbt", "run", "broken", ...dirs(plugins.root)], env);
+  const broken = await cli(["dbt", "run", "broken", ...treeFlags(plugins.root)], env);
   assert.equal(broken.code, 1);
   assert.match(broken.err.join("\n"), /no plugin called broken has a dbt workspace/);
-  const missing = await cli(["dbt", "run", "finance", ...dirs(plugins.root)], {
+  const missing = await cli(["dbt", "run", "finance", ...treeFlags(plugins.root)], {
     HONEYFRAME_DBT_COMMAND: join(dbt.dir, "not-there"),
   });
   assert.equal(missing.code, 127);
@@ -118,7 +109,7 @@ Deno.test("deno task plugins dbt run finds dbt on PATH", async () => {
   using plugins = tree();
   using dbt = makeDbtStandIn();
   const output = await new Deno.Command(Deno.execPath(), {
-    args: ["task", "--quiet", "plugins", "dbt", "run", "finance", ...dirs(plugins.root)],
+    args: ["task", "--quiet", "plugins", "dbt", "run", "finance", ...treeFlags(plugins.root)],
     env: { PATH: `${dbt.dir}:${Deno.env.get("PATH")}` },
     stdout: "piped",
     stderr: "piped",

@@ -3,6 +3,7 @@
  *
  * @module
  */
+import { join } from "node:path";
 import { runCli } from "../../src/cli/mod.ts";
 
 /** What one CLI run printed and returned. */
@@ -24,4 +25,16 @@ export async function cli(argv: string[], env: Record<string, string> = {}): Pro
     err: (line) => err.push(line),
   });
   return { code, out, err };
+}
+
+/** The flags that point the CLI at a test tree: its plugins, its data folder, its registry. */
+export function treeFlags(root: string): string[] {
+  return [
+    "--install-dir",
+    root,
+    "--data-dir",
+    join(root, "data"),
+    "--out",
+    join(root, ".gen/registry.ts"),
+  ];
 }

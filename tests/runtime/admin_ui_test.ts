@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { csrfOf, form, ORIGIN, signInWith } from "../helpers/admin_forms.ts";
 import { Hono } from "hono";
 import { PluginLifecycle } from "../../src/runtime/lifecycle.ts";
 import { MemoryStore } from "../../src/state/mod.ts";
@@ -9,7 +10,6 @@ import { registryOf } from "../helpers/registry.ts";
 import { healthyPlugin, makeTree, manifest } from "../helpers/tree.ts";
 
 const TOKEN = "admin-ui-test-token-0123";
-const ORIGIN = "http://localhost";
 
 /** An admin UI over a hand-written registry, with its audit store and a movable clock. */
 function adminHost(
@@ -30,32 +30,8 @@ function adminHost(
   return { app, audit, advance: (ms: number) => (clock += ms) };
 }
 
-function form(fields: Record<string, string>, cookie?: string, origin = ORIGIN): RequestInit {
-  return {
-    method: "POST",
-    body: new URLSearchParams(fields),
-    headers: {
-      "content-type": "application/x-www-form-urlencoded",
-      origin,
-      ...(cookie ? { cookie } : {}),
-    },
-  };
-}
-
 /** Signs in and returns the session cookie (`name=value`). */
-async function signIn(app: Hono, url = `${ORIGIN}/admin/sign-in`): Promise<string> {
-  const response = await app.request(
-    url,
-    form({ token: TOKEN, next: "/admin/plugins" }, undefined, new URL(url).origin),
-  );
-  assert.equal(response.status, 303);
-  return response.headers.get("set-cookie")!.split(";")[0]!;
-}
-
-async function csrfOf(app: Hono, cookie: string): Promise<string> {
-  const page = await (await app.request(`${ORIGIN}/admin/plugins`, { headers: { cookie } })).text();
-  return /name="csrf" value="([^"]+)"/.exec(page)![1]!;
-}
+const signIn = (app: Hono, url?: string) => signInWith(app, TOKEN, url);
 
 Deno.test("unauthenticated visits to /admin/* redirect to the sign-in page", async () => {
   const { app } = adminHost();

@@ -20,6 +20,7 @@ import { type DbtRun, MemoryStore, type StateStore } from "../../src/state/mod.t
 import { loadRegistry } from "../helpers/build.ts";
 import { makeDbtStandIn } from "../helpers/dbt_standin.ts";
 import { makeTree, manifest, pingRouter } from "../helpers/tree.ts";
+import { csrfOf, form, ORIGIN, signInWith } from "../helpers/admin_forms.ts";
 
 const TOKEN = "dbt-admin-token-0123456789";
 const SECRET = "dbt-webhook-secret-0123";
@@ -408,4 +409,49 @@ Deno.test("a webhook that answers an error or nothing in time fails the run with
     "the webhook did not answer within 1 s",
   ]);
   release();
+});
+
+Deno.test("the admin dbt page lists workspaces and runs, and its Run button starts a run", async () => {
+  using tree = dbtTree();
+  using dbtBinary = makeDbtStandIn();
+  const registry = await loadRegistry(tree.root);
+  const config = configFor(tree.root, { HONEYFRAME_DBT_RUNNER: "command" });
+  const runner = commandRunner({ ...config, command: dbtBinary.command, spawn: denoSpawn });
+  const { app, api } = host(registry, { config, runner, now: () => ONE_AM });
+  const cookie = await signInWith(app, TOKEN);
+  const page = await (await app.request(`${ORIGIN}/admin/dbt`, { headers: { cookie } })).text();
+  assert.match(
+    page,
+    /<h2 id="menu-admin">Administration<\/h2>.*href="\/admin\/dbt" aria-current="page"/s,
+  );
+  assert.match(page, /Runs start through the command runner/);
+  assert.match(page, /<code>finance<\/code>.*plugins\/finance\/dbt · profile warehouse/s);
+  assert.match(page, /<summary>2 models<\/summary>.*<code>costs<\/code>.*<code>revenue<\/code>/s);
+  assert.match(
+    page,
+    /<code>0 2 \* \* \*<\/code><\/td><td><time datetime="2026-11-27T02:00:00.000Z">/,
+  );
+  assert.match(page, /No runs yet\./);
+  const broken = /action="\/admin\/dbt\/broken\/run">.*?<button type="submit" disabled>Run/s;
+  assert.match(page, broken, "a plugin with errors cannot be run");
+
+  const csrf = await csrfOf(app, cookie);
+  const forged = await app.request(`${ORIGIN}/admin/dbt/finance/run`, form({ csrf: "x" }, cookie));
+  assert.equal(forged.status, 403);
+  const started = await app.request(`${ORIGIN}/admin/dbt/finance/run`, form({ csrf }, cookie));
+  assert.equal(started.status, 303);
+  assert.equal(started.headers.get("location"), "/admin/dbt");
+  const [queued] = (await (await api("/runs")).json()).runs as DbtRun[];
+  assert.equal((await finished(api, queued!.id)).status, "succeeded");
+  const after = await (await app.request(`${ORIGIN}/admin/dbt`, { headers: { cookie } })).text();
+  assert.match(after, /<h2>Run history<\/h2>.*finance.*admin.*succeeded.*Finished: exit 0/s);
+
+  const refused = await app.request(`${ORIGIN}/admin/dbt/broken/run`, form({ csrf }, cookie));
+  assert.equal(refused.status, 409);
+  assert.match(
+    await refused.text(),
+    /role="status" class="alert">Not started: broken is not mounted/,
+  );
+  const unknown = await app.request(`${ORIGIN}/admin/dbt/nobody/run`, form({ csrf }, cookie));
+  assert.equal(unknown.status, 404);
 });

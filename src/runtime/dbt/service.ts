@@ -175,7 +175,10 @@ export class DbtService {
       const slot = dueSlot(schedule, since, until);
       if (!slot) continue;
       try {
-        if (await this.#inProgress(plugin.name)) {
+        const running = await this.#inProgress(plugin.name);
+        // Another instance may have started this very slot: that is not a skip.
+        if (running?.slot === slot.toISOString()) continue;
+        if (running) {
           await this.#audit("schedule", plugin.name, "failure", "skipped: a run is in progress");
           continue;
         }
