@@ -38,8 +38,6 @@ export interface PreparedHost {
   readonly app: Hono;
   /** The state store (closed on shutdown). */
   readonly store: StateStore;
-  /** dbt runs and the scheduler (stopped on shutdown). */
-  readonly dbt: DbtService;
   /** The log, in the configured format, secrets redacted. */
   readonly log: Logger;
   /** The lines to print once listening, after the address. */
@@ -49,7 +47,7 @@ export interface PreparedHost {
 /**
  * Reads the configuration, opens the store, drops what plugins must not have, imports the plugins'
  * code (from then on only the host can end the process), loads the state (seeding first-time
- * plugins) and creates the app.
+ * plugins), starts the dbt scheduler (its timer never keeps the process alive) and creates the app.
  *
  * @param generated The generated registry (its plugins' code is imported here, bounded in time).
  * @param env The environment.
@@ -114,7 +112,6 @@ export async function prepareHost(
     limits,
     app: createApp(registry, { ...config, lifecycle, log, dbtService: dbt }),
     store,
-    dbt,
     log,
     notes: [`State: ${label}.`, privileges, dbtNote(dbt)],
   };

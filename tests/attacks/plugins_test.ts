@@ -47,14 +47,16 @@ Deno.test("a plugin.yaml or dbt_project.yml linked out of the plugin is refused 
   });
   using tree = makeTree({
     "data/plugins/linked/plugin.yaml": { symlink: join(outside.root, "secret.yaml") },
-    "data/plugins/dbt/plugin.yaml": manifest("dbt", "dbt_workspace: dbt"),
-    "data/plugins/dbt/dbt/dbt_project.yml": { symlink: join(outside.root, "dbt_project.yml") },
+    "data/plugins/warehouse/plugin.yaml": manifest("warehouse", "dbt_workspace: dbt"),
+    "data/plugins/warehouse/dbt/dbt_project.yml": {
+      symlink: join(outside.root, "dbt_project.yml"),
+    },
   });
   const plugins = await verifyTree(tree.root);
   const linked = plugins["data:linked"]!;
   assert.deepEqual(codes(linked.errors), ["manifest.symlink"]);
   assert.doesNotMatch(JSON.stringify(linked), /hunter2|stolen/);
-  assert.deepEqual(codes(plugins["data:dbt"]!.errors), ["dbt_workspace.outside_plugin"]);
+  assert.deepEqual(codes(plugins["data:warehouse"]!.errors), ["dbt_workspace.outside_plugin"]);
 });
 
 Deno.test("manifest lists are capped: 10,000 nav items are an error, not a 2.6 MB sidebar", async () => {
