@@ -147,7 +147,7 @@ function readWorkspace(dir: string, workspace: string, schedule: string | null):
   if (models.length > MAX_DBT_MODELS) {
     warnings.push(problem(
       "dbt_workspace.many_models",
-      `the workspace has ${models.length} models; only the first ${MAX_DBT_MODELS} are listed`,
+      `the workspace has more than ${MAX_DBT_MODELS} models; only the first ${MAX_DBT_MODELS} are listed`,
       { file: projectFile },
     ));
   }

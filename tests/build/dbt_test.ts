@@ -5,6 +5,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { discover, type VerifiedPlugin, verify } from "../../src/build/mod.ts";
+import { MAX_DBT_MODELS } from "../../src/build/dbt_project.ts";
 import { loadRegistry } from "../helpers/build.ts";
 import type { Problem } from "../../src/manifest/mod.ts";
 import { codes } from "../helpers/problems.ts";
@@ -185,4 +186,19 @@ Deno.test("two plugins with one dbt project name are both errors, each naming th
   });
   assert.deepEqual([mine?.name, mine?.status], ["crm", "mounted"], "the bundled plugin wins");
   assert.deepEqual([theirs?.name, codes(theirs!.errors)], ["custom", ["dbt_workspace.conflict"]]);
+});
+
+Deno.test("an inventory is capped at 10,000 models, with a warning", async () => {
+  const files: Record<string, TreeEntry> = { "dbt/dbt_project.yml": "name: huge\n" };
+  for (let index = 0; index <= MAX_DBT_MODELS; index++) {
+    files[`dbt/models/m${String(index).padStart(5, "0")}.sql`] = "";
+  }
+  const [plugin] = await verifyTree(dbtPlugin(["dbt_workspace: dbt"], files));
+  assert.equal(plugin?.status, "mounted");
+  assert.deepEqual(codes(plugin!.warnings), ["dbt_workspace.many_models"]);
+  assert.match(
+    plugin!.warnings[0]!.message,
+    /has more than 10000 models; only the first 10000 are listed/,
+  );
+  assert.equal(plugin?.dbt?.models.length, MAX_DBT_MODELS);
 });
