@@ -27,10 +27,13 @@ const LAYERS: Record<string, Layer> = {
     modules: /^(env|log|runtime|state)\/mod\.ts$/,
     packages: /^(hono(\/|$)|@hono\/node-server$|node:(process|child_process)$)/,
   },
-  manifest: { modules: /^runtime\/(registry|reserved_names)\.ts$/, packages: /^(valibot|yaml)$/ },
+  manifest: {
+    modules: /^runtime\/(registry|reserved_names)\.ts$/,
+    packages: /^(valibot|yaml|semver)$/,
+  },
   build: {
     modules: /^((env|log|manifest)\/mod\.ts|runtime\/[a-z_/]+\.tsx?)$/,
-    packages: /^(node:[a-z_/]+|valibot|@valibot\/to-json-schema|yaml)$|^hono(\/|$)/,
+    packages: /^(node:[a-z_/]+|valibot|@valibot\/to-json-schema|yaml|semver)$|^hono(\/|$)/,
   },
   cli: { modules: /^(env|build|log|manifest|runtime)\//, packages: /^node:[a-z_/]+$|^hono$/ },
   dev: { modules: /^(env\/mod|build\/mod|cli\/format)\.ts$/, packages: /^node:[a-z_/]+$/ },

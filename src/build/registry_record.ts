@@ -36,6 +36,15 @@ export function registryRecord(plugin: VerifiedPlugin): RegistryRecord {
     status: plugin.status,
     router_specs: manifest?.routers.map((router) => router.spec) ?? [],
     dbt_workspace: manifest?.dbt_workspace ?? null,
+    ...(manifest?.requires
+      ? {
+        requires: {
+          host: manifest.requires.host ?? null,
+          plugins: { ...manifest.requires.plugins },
+        },
+      }
+      : {}),
+    ...(plugin.dependents ? { dependents: plugin.dependents } : {}),
     ...(plugin.dbt ? { dbt: plugin.dbt } : {}),
     frontend_entry: manifest?.frontend_entry ?? null,
     nav: manifest?.nav ?? [],

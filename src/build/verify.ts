@@ -34,6 +34,8 @@ import {
 import { ModuleInspector } from "./module_inspector.ts";
 import { navWarnings } from "./nav_check.ts";
 import { withoutConflicts } from "./plugin_conflicts.ts";
+import { withDependencies } from "./plugin_dependencies.ts";
+import { HOST_VERSION } from "../runtime/version.ts";
 import { secretValues } from "../log/mod.ts";
 import { redactProblems } from "./redact_secrets.ts";
 import { pluginRoutes } from "./route_table.ts";
@@ -74,6 +76,8 @@ export interface VerifiedPlugin extends DiscoveredPlugin {
   readonly client?: ClientAsset;
   /** Its dbt workspace's inventory, when its `dbt_project.yml` was read. */
   readonly dbt?: DbtWorkspaceInfo;
+  /** The plugins that require it, by name; absent when none does. */
+  readonly dependents?: readonly string[];
 }
 
 /** What checking a plugin's modules found: a function of the plugin folder's contents. */
@@ -105,6 +109,8 @@ export interface VerifyOptions {
   readonly env?: Readonly<Record<string, string | undefined>>;
   /** Earlier results to reuse for plugins whose folders did not change. */
   readonly cache?: BuildCache;
+  /** The host version `requires.host` ranges are matched against (this host's by default). */
+  readonly hostVersion?: string;
 }
 
 /**
@@ -113,7 +119,8 @@ export interface VerifyOptions {
  *
  * @param plugins The output of `discover()`.
  * @param options Import timeout and host folder.
- * @returns The plugins with verification problems added and their status decided.
+ * @returns The plugins with verification problems added and their status decided, each after the
+ * plugins it requires (ties by name).
  * @example
  * ```ts
  * import { discover } from "./discover.ts";
@@ -140,7 +147,8 @@ export async function verify(
   // Problems found after parsing (imports, conflicts) get their place in plugin.yaml too.
   const locate = (plugin: VerifiedPlugin, problems: readonly Problem[]) =>
     redactProblems(locateProblems(problems, plugin.manifestBytes, MANIFEST_FILE), secrets);
-  return withoutConflicts(bundled).map((plugin) => ({
+  const ordered = withDependencies(withoutConflicts(bundled), options.hostVersion ?? HOST_VERSION);
+  return ordered.map((plugin) => ({
     ...plugin,
     errors: locate(plugin, plugin.errors),
     warnings: locate(plugin, plugin.warnings),

@@ -70,6 +70,12 @@ export const PROBLEM_CODES = {
   "client_entry.large": "the client bundle is over 256 KiB minified (a warning)",
   "nav.no_page": "a nav entry points at a path the plugin has no page for (a warning)",
   "nav.unknown_icon": "a nav entry names an icon the host does not have (a warning)",
+  "requires.host_mismatch": "the plugin needs a host version this host is not (`requires.host`)",
+  "requires.missing": "a plugin it requires is not installed",
+  "requires.version_mismatch": "a plugin it requires is installed at a version outside the range",
+  "requires.unavailable":
+    "a plugin it requires cannot be served (it has errors, or needs something missing)",
+  "requires.cycle": "plugins require each other in a cycle (an error on every member)",
   "route.conflict": "two routers declare the same method and path",
   "permission.conflict": "a permission is declared by two plugins, or by a plugin and the host",
   "registry.stale": "the registry on disk differs from what a build would write now",

@@ -6,6 +6,7 @@
  * @module
  */
 import * as v from "valibot";
+import semver from "semver";
 import { modulePathProblem, pathProblem } from "./plugin_path.ts";
 import type { ProblemCode } from "./problems.ts";
 import { parseRouterSpec, type RouterSpec } from "./router_reference.ts";
@@ -169,6 +170,46 @@ const SeedGroupSchema = v.object(
   typeMessage("a mapping with `name` and `permissions`"),
 );
 
+const RangeSchema = v.pipe(
+  text(),
+  v.check(
+    (value: string) => semver.validRange(value) !== null,
+    (issue) =>
+      codedMessage(
+        "manifest.invalid_value",
+        `\`${issue.input}\` is not a semver range (e.g. \`^1.2.0\`, \`>=1.0.0 <2\`, \`1.x || 2.x\`)`,
+      ),
+  ),
+);
+
+const RequiresSchema = v.strictObject(
+  {
+    host: v.optional(RangeSchema),
+    plugins: v.optional(
+      v.record(
+        v.pipe(
+          v.string(),
+          v.regex(
+            PLUGIN_NAME,
+            (issue) =>
+              codedMessage("manifest.invalid_name", `\`${issue.input}\` is not a plugin name`),
+          ),
+        ),
+        RangeSchema,
+        typeMessage("a mapping from plugin names to semver ranges"),
+      ),
+      {},
+    ),
+  },
+  (issue) =>
+    issue.kind === "schema" && issue.expected === "never"
+      ? codedMessage(
+        "manifest.invalid_value",
+        `\`${String(issue.input)}\` is not known here: \`requires\` has \`host\` and \`plugins\``,
+      )
+      : typeMessage("a mapping with `host` and/or `plugins`")(issue),
+);
+
 /**
  * The most entries each list of a manifest may have: they bound what one plugin adds to every
  * page (the sidebar) and to the permission catalog.
@@ -207,6 +248,7 @@ export const MANIFEST_FIELDS = {
   ),
   dbt_workspace: v.optional(v.pipe(text(), pathRule(pathProblem))),
   dbt_schedule: v.optional(v.pipe(text(), nonBlank())),
+  requires: v.optional(RequiresSchema),
   frontend_entry: v.optional(v.pipe(text(), pathRule(modulePathProblem))),
   client_entry: v.optional(v.pipe(text(), pathRule(modulePathProblem))),
   nav: v.optional(
@@ -272,6 +314,14 @@ export interface ManifestNavEntry {
   icon?: string | undefined;
 }
 
+/** What a plugin needs (`requires`). */
+export interface ManifestRequires {
+  /** The host versions it runs on (a semver range). */
+  host?: string | undefined;
+  /** The plugins it needs, by name, each with a semver range. */
+  plugins: { [name: string]: string };
+}
+
 /** A group a plugin seeds on its first enable (`seed_groups[]`). */
 export interface ManifestSeedGroup {
   /** The group name. */
@@ -297,6 +347,8 @@ export interface Manifest {
   dbt_workspace?: string | undefined;
   /** When the dbt workspace runs: a five-field cron expression in UTC. */
   dbt_schedule?: string | undefined;
+  /** The host versions and the other plugins (by name, with semver ranges) it needs. */
+  requires?: ManifestRequires | undefined;
   /** A module inside the plugin exporting `pages`. */
   frontend_entry?: string | undefined;
   /** A browser module bundled at build time and loaded by every page of the plugin. */

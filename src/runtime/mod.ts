@@ -46,6 +46,7 @@ export {
   type PluginBlockComponent,
   type PluginPage,
   type PluginPageProps,
+  type PluginRequires,
   type PluginRouter,
   type PluginSource,
   type PluginStatus,

@@ -109,6 +109,10 @@ export interface RegistryPlugin {
   readonly router_specs: readonly string[];
   /** The folder of the dbt workspace, relative to the plugin, or `null`. */
   readonly dbt_workspace: string | null;
+  /** What it needs (`requires`), when it declares anything. */
+  readonly requires?: PluginRequires;
+  /** The plugins that require it, by name; absent when none does. */
+  readonly dependents?: readonly string[];
   /** What the build read of its dbt project, when it declares one that parsed. */
   readonly dbt?: DbtWorkspaceInfo;
   /** The frontend entry module, relative to the plugin, or `null`. */
@@ -137,6 +141,14 @@ export interface RegistryPlugin {
   readonly health: readonly HealthCheck[];
   /** The imported block components by block id; absent unless mounted with blocks. */
   readonly blockComponents?: Readonly<Record<string, PluginBlockComponent>>;
+}
+
+/** What a plugin needs, as its manifest's `requires` says. */
+export interface PluginRequires {
+  /** The host versions it runs on (a semver range), or `null`. */
+  readonly host: string | null;
+  /** The plugins it needs, by name, each with a semver range. */
+  readonly plugins: Readonly<Record<string, string>>;
 }
 
 /** One dbt model: a `.sql` or `.py` file under a model path. */
