@@ -15,6 +15,7 @@ export { pathProblem } from "./plugin_path.ts";
 export {
   type Manifest,
   type ManifestNavEntry,
+  type ManifestRequires,
   ManifestSchema,
   type ManifestSeedGroup,
   PLUGIN_NAME,

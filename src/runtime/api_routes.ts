@@ -79,7 +79,9 @@ export function apiApp(options: ApiOptions): Hono {
   for (const [action, enabled] of [["enable", true], ["disable", false]] as const) {
     app.post(`/plugins/:name/${action}`, limited, admin, async (c) => {
       const name = c.req.param("name");
-      const refused = await lifecycle.setEnabled(name, enabled, "admin");
+      const cascade = c.req.query("cascade") === "true";
+      const dependents = enabled ? [] : lifecycle.enabledDependents(name);
+      const refused = await lifecycle.setEnabled(name, enabled, "admin", { cascade });
       if (refused === "not_found") {
         return c.json({ error: "not_found", message: `no plugin is called ${name}` }, 404);
       }
@@ -89,7 +91,28 @@ export function apiApp(options: ApiOptions): Hono {
           message: `${name} has errors or is shadowed, so it cannot be enabled or disabled`,
         }, 409);
       }
-      return c.json({ name, status: enabled ? "mounted" : "disabled" });
+      if (refused === "has_dependents") {
+        return c.json({
+          error: "has_dependents",
+          dependents,
+          message: `enabled plugins require ${name}; disable them first, or add ?cascade=true`,
+        }, 409);
+      }
+      if (refused === "dependency_disabled") {
+        const dependencies = lifecycle.disabledDependencies(name);
+        return c.json({
+          error: "dependency_disabled",
+          dependencies,
+          message: `${name} requires ${
+            dependencies.join(", ")
+          }, which is disabled; enable it first`,
+        }, 409);
+      }
+      return c.json({
+        name,
+        status: enabled ? "mounted" : "disabled",
+        ...(cascade && dependents.length > 0 ? { also_disabled: dependents } : {}),
+      });
     });
   }
 

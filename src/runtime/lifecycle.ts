@@ -19,8 +19,22 @@ export const DEFAULT_REFRESH_MS = 2_000;
 /** A plugin's status at run time: the build's, or `disabled`. */
 export type RuntimeStatus = PluginStatus | "disabled";
 
-/** Why a lifecycle change was refused. */
-export type LifecycleRefusal = "not_found" | "not_mountable";
+/**
+ * Why a lifecycle change was refused: no such plugin, one that cannot be mounted, a disable while
+ * enabled plugins require it (see {@link PluginLifecycle.enabledDependents}), an enable while a
+ * plugin it requires is disabled (see {@link PluginLifecycle.disabledDependencies}).
+ */
+export type LifecycleRefusal =
+  | "not_found"
+  | "not_mountable"
+  | "has_dependents"
+  | "dependency_disabled";
+
+/** Options of {@link PluginLifecycle.setEnabled}. */
+export interface SetEnabledOptions {
+  /** A disable also disables the enabled plugins that require it, directly or not. */
+  readonly cascade?: boolean;
+}
 
 /** Options of {@link PluginLifecycle}. */
 export interface LifecycleOptions {
@@ -103,20 +117,55 @@ export class PluginLifecycle {
   }
 
   /**
-   * Enables or disables a plugin now, records it, and (on a first enable) seeds its groups.
+   * Enables or disables a plugin now, records it, and (on a first enable) seeds its groups. A
+   * plugin that enabled plugins require is disabled only with `cascade` (which disables them too,
+   * each audited); a plugin is enabled only while every plugin it requires is.
    *
    * @param name The plugin.
    * @param enabled The new state.
    * @param actor Who asks.
+   * @param options Whether a disable cascades to the plugins that require it.
    * @returns `undefined` when done, or why it was refused.
    */
   async setEnabled(
     name: string,
     enabled: boolean,
     actor: string,
+    options: SetEnabledOptions = {},
   ): Promise<LifecycleRefusal | undefined> {
     await this.ready();
-    return await this.#exclusive(() => this.#setEnabled(name, enabled, actor));
+    return await this.#exclusive(() => this.#setEnabled(name, enabled, actor, options));
+  }
+
+  /**
+   * The enabled plugins that require a plugin, directly or through others, by name.
+   *
+   * @param name The plugin.
+   * @returns Their names, sorted.
+   */
+  enabledDependents(name: string): string[] {
+    const found = new Set<string>();
+    const visit = (current: string) => {
+      for (const dependent of this.#mountable.get(current)?.dependents ?? []) {
+        if (!this.isEnabled(dependent) || found.has(dependent)) continue;
+        found.add(dependent);
+        visit(dependent);
+      }
+    };
+    visit(name);
+    return [...found].sort();
+  }
+
+  /**
+   * The plugins a plugin requires that are disabled now, by name.
+   *
+   * @param name The plugin.
+   * @returns Their names, sorted.
+   */
+  disabledDependencies(name: string): string[] {
+    return Object.keys(this.#mountable.get(name)?.requires?.plugins ?? {})
+      .filter((dependency) => this.#mountable.has(dependency) && !this.isEnabled(dependency))
+      .sort();
   }
 
   /** Reloads the enabled state from the store (what polling does). */
@@ -139,22 +188,52 @@ export class PluginLifecycle {
     name: string,
     enabled: boolean,
     actor: string,
+    options: SetEnabledOptions,
   ): Promise<LifecycleRefusal | undefined> {
     if (!this.registry.plugins.some((plugin) => plugin.name === name)) return "not_found";
     const plugin = this.#mountable.get(name);
     const at = new Date(this.#now()).toISOString();
     const action: AuditEvent["action"] = enabled ? "enable" : "disable";
-    if (!plugin) {
+    const refuse = async (refusal: LifecycleRefusal, detail: string) => {
       await this.store.appendAudit({
         time: at,
         actor,
         action,
         target: name,
         outcome: "failure",
-        detail: "not mountable",
+        detail,
       });
-      return "not_mountable";
+      return refusal;
+    };
+    if (!plugin) return await refuse("not_mountable", "not mountable");
+    const dependents = enabled ? [] : this.enabledDependents(name);
+    if (dependents.length > 0 && !options.cascade) {
+      return await refuse("has_dependents", `required by ${dependents.join(", ")}`);
     }
+    const dependencies = enabled ? this.disabledDependencies(name) : [];
+    if (dependencies.length > 0) {
+      return await refuse("dependency_disabled", `requires ${dependencies.join(", ")} (disabled)`);
+    }
+    // Those furthest from it first: the registry lists every plugin after what it requires.
+    const cascade = this.registry.plugins.filter((other) => dependents.includes(other.name))
+      .reverse();
+    for (const dependent of cascade) {
+      await this.#apply(dependent, false, actor, at, `cascade: requires ${name}`);
+    }
+    await this.#apply(plugin, enabled, actor, at);
+    return undefined;
+  }
+
+  /** Stores a plugin's new state, seeds it on a first enable, serves accordingly, audits. */
+  async #apply(
+    plugin: RegistryPlugin,
+    enabled: boolean,
+    actor: string,
+    at: string,
+    detail?: string,
+  ): Promise<void> {
+    const name = plugin.name;
+    const action: AuditEvent["action"] = enabled ? "enable" : "disable";
     await this.store.setEnabled(name, enabled, actor, at);
     if (enabled) {
       await this.#seed(plugin, actor, at);
@@ -162,8 +241,14 @@ export class PluginLifecycle {
     } else {
       this.#disabled.add(name);
     }
-    await this.store.appendAudit({ time: at, actor, action, target: name, outcome: "success" });
-    return undefined;
+    await this.store.appendAudit({
+      time: at,
+      actor,
+      action,
+      target: name,
+      outcome: "success",
+      ...(detail === undefined ? {} : { detail }),
+    });
   }
 
   async #refresh(): Promise<void> {

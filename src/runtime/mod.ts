@@ -22,6 +22,7 @@ export {
   type LifecycleRefusal,
   PluginLifecycle,
   type RuntimeStatus,
+  type SetEnabledOptions,
 } from "./lifecycle.ts";
 export { type Principal, principalOf, requirePermission } from "./permissions.ts";
 export { startupMessage } from "./startup_message.ts";

@@ -6,6 +6,7 @@
 import type {
   BlockEntry,
   ClientBundleInfo,
+  PluginRequires,
   Problem,
   Registry,
   RegistryPlugin,
@@ -30,6 +31,10 @@ export interface PluginSummary {
   readonly route_count: number;
   /** Its route table: method, full path and the router that declares it. */
   readonly routes: readonly RouteEntry[];
+  /** What it requires (`host` range and plugins by name), or `null`. */
+  readonly requires: PluginRequires | null;
+  /** The plugins that require it. */
+  readonly dependents: readonly string[];
   /** The dbt workspace folder, or `null`. */
   readonly dbt_workspace: string | null;
   /** Its client bundle (hash and bytes), or `null`. */
@@ -44,7 +49,7 @@ export interface PluginSummary {
 
 /** The whole `GET /api/plugins` body. */
 export interface PluginsReport {
-  /** Every discovered plugin, sorted by name. */
+  /** Every discovered plugin, each after the plugins it requires (ties by name). */
   readonly plugins: readonly PluginSummary[];
   /** Facts about the registry itself. */
   readonly registry: { readonly fingerprint: string };
@@ -78,6 +83,8 @@ export function pluginsReport(
       router_count: plugin.router_specs.length,
       route_count: plugin.routes.length,
       routes: plugin.routes,
+      requires: plugin.requires ?? null,
+      dependents: plugin.dependents ?? [],
       dbt_workspace: plugin.dbt_workspace,
       client: plugin.client ?? null,
       blocks: plugin.blocks ?? [],

@@ -234,9 +234,24 @@ export function adminApp(options: AdminOptions): Hono<AdminEnv> {
   for (const [action, enabled] of [["enable", true], ["disable", false]] as const) {
     app.post(`/plugins/:name/${action}`, async (c) => {
       if (!await hasCsrfToken(c)) return c.text("Invalid or missing CSRF token.", 403);
-      const refused = await lifecycle.setEnabled(c.req.param("name"), enabled, "admin");
+      const name = c.req.param("name");
+      const refused = await lifecycle.setEnabled(name, enabled, "admin");
       if (refused === "not_found") return c.text("No such plugin.", 404);
       if (refused === "not_mountable") return c.text("This plugin has errors or is shadowed.", 409);
+      if (refused === "has_dependents") {
+        return c.text(
+          `Enabled plugins require ${name}: ${
+            lifecycle.enabledDependents(name).join(", ")
+          }. Disable them first.`,
+          409,
+        );
+      }
+      if (refused === "dependency_disabled") {
+        return c.text(
+          `${name} requires ${lifecycle.disabledDependencies(name).join(", ")}. Enable it first.`,
+          409,
+        );
+      }
       return c.redirect("/admin/plugins", 303);
     });
   }

@@ -80,6 +80,12 @@ function PluginCard(
             ))
             : "—"}
         </dd>
+        <dt>Requires</dt>
+        <dd>
+          <Requirements plugin={plugin} />
+        </dd>
+        <dt>Required by</dt>
+        <dd>{plugin.dependents?.length ? <PluginLinks names={plugin.dependents} /> : "—"}</dd>
         <dt>dbt workspace</dt>
         <dd>{plugin.dbt_workspace ? <code>{plugin.dbt_workspace}</code> : "—"}</dd>
         <dt>Frontend entry</dt>
@@ -145,5 +151,40 @@ function PluginCard(
         </ul>
       )}
     </section>
+  );
+}
+
+/** What a plugin requires: the host range and each plugin with its range, linked. */
+function Requirements(props: { plugin: RegistryPlugin }) {
+  const requires = props.plugin.requires;
+  const plugins = Object.entries(requires?.plugins ?? {});
+  if (!requires || (requires.host === null && plugins.length === 0)) return <>—</>;
+  return (
+    <>
+      {requires.host === null ? null : (
+        <div>
+          host <code>{requires.host}</code>
+        </div>
+      )}
+      {plugins.map(([name, range]) => (
+        <div>
+          <a href={`/admin/plugins/${encodeURIComponent(name)}`}>{name}</a> <code>{range}</code>
+        </div>
+      ))}
+    </>
+  );
+}
+
+/** Plugin names, each linked to its page. */
+function PluginLinks(props: { names: readonly string[] }) {
+  return (
+    <>
+      {props.names.map((name, index) => (
+        <>
+          {index > 0 ? ", " : ""}
+          <a href={`/admin/plugins/${encodeURIComponent(name)}`}>{name}</a>
+        </>
+      ))}
+    </>
   );
 }

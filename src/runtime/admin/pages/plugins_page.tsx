@@ -90,6 +90,7 @@ export function PluginsPage(props: PluginsPageProps) {
               <tr data-plugin={plugin.name} data-source={plugin.source}>
                 <th scope="row">
                   <a href={`/admin/plugins/${encodeURIComponent(plugin.name)}`}>{plugin.name}</a>
+                  <Dependencies plugin={plugin} />
                 </th>
                 <td>{plugin.display_name}</td>
                 <td>{plugin.version ?? "—"}</td>
@@ -130,5 +131,19 @@ function Toggle(props: { name: string; status: RuntimeStatus; csrfToken: string 
       <input type="hidden" name="csrf" value={props.csrfToken} />
       <button type="submit" aria-label={`${label} ${props.name}`}>{label}</button>
     </form>
+  );
+}
+
+/** A plugin's dependencies and dependents under its name, when it has any. */
+function Dependencies(props: { plugin: RegistryPlugin }) {
+  const requires = Object.keys(props.plugin.requires?.plugins ?? {});
+  const dependents = props.plugin.dependents ?? [];
+  if (requires.length === 0 && dependents.length === 0) return null;
+  return (
+    <div class="meta">
+      {requires.length ? `requires ${requires.join(", ")}` : ""}
+      {requires.length && dependents.length ? " · " : ""}
+      {dependents.length ? `required by ${dependents.join(", ")}` : ""}
+    </div>
   );
 }
