@@ -99,7 +99,7 @@ async function buildTree(root: string): Promise<string> {
     dataDir: join(root, "data"),
     outFile,
   });
-  writeRegistry(outFile, result.source);
+  writeRegistry(outFile, result);
   const entry = join(root, "gen/server.ts");
   writeFileSync(entry, serverEntrySource(outFile, entry));
   return entry;

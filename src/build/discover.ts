@@ -6,7 +6,7 @@
  * @module
  */
 import { lstatSync, readdirSync, readFileSync, realpathSync, statSync } from "node:fs";
-import { basename, join, resolve } from "node:path";
+import { basename, join, relative, resolve } from "node:path";
 import {
   type Manifest,
   MANIFEST_FILE,
@@ -17,6 +17,12 @@ import {
 import type { PluginSource } from "../runtime/registry.ts";
 import type { BuildCache } from "./build_cache.ts";
 import { RESERVED_PLUGIN_NAMES } from "../runtime/reserved_names.ts";
+import {
+  type PackageEntry,
+  packageProblems,
+  type PluginPackage,
+  pluginPackages,
+} from "./package_plugins.ts";
 
 /** Plugins of the same name sort install first: the install one wins. */
 const SOURCE_ORDER: Record<PluginSource, number> = { install: 0, data: 1 };
@@ -43,6 +49,13 @@ export interface DiscoveredPlugin {
   readonly manifest?: Manifest;
   /** True when an install plugin of the same name wins over this data plugin. */
   readonly shadowed: boolean;
+  /** The npm package it came from, for a package plugin. */
+  readonly package?: PluginPackage;
+  /**
+   * Where its router modules and frontend entry are checked from when not its folder: a package
+   * plugin's bundles (see `stagePackageModules`).
+   */
+  readonly modules?: string;
   /** Problems that keep the plugin from being mounted. */
   readonly errors: Problem[];
   /** Problems that do not. */
@@ -66,12 +79,21 @@ export function discover(roots: PluginRoots, cache?: BuildCache): DiscoveredPlug
   const dataRoot = resolve(roots.dataDir, "plugins");
   const read = (source: PluginSource) => (dir: string) =>
     cache ? cache.discovered(dir, source, () => readPlugin(dir, source)) : readPlugin(dir, source);
+  const hostHono = hostHonoVersion();
+  const packaged = (root: string, source: PluginSource) =>
+    pluginPackages(root).map((entry) => readPackagePlugin(entry, source, root, hostHono));
+  const both = !sameFolder(installRoot, dataRoot);
   const found = [
     ...pluginFolders(installRoot).map(read("install")),
-    ...(sameFolder(installRoot, dataRoot) ? [] : pluginFolders(dataRoot).map(read("data"))),
+    ...packaged(resolve(roots.installDir), "install"),
+    ...(both ? pluginFolders(dataRoot).map(read("data")) : []),
+    ...(both ? packaged(resolve(roots.dataDir), "data") : []),
   ];
-  found.sort((a, b) => compare(a.name, b.name) || SOURCE_ORDER[a.source] - SOURCE_ORDER[b.source]);
-  return markShadowed(found);
+  found.sort((a, b) =>
+    compare(a.name, b.name) || SOURCE_ORDER[a.source] - SOURCE_ORDER[b.source] ||
+    compare(a.dir, b.dir)
+  );
+  return markShadowed(markDuplicates(found));
 }
 
 function pluginFolders(root: string): string[] {
@@ -86,7 +108,11 @@ function pluginFolders(root: string): string[] {
     .map((name) => join(root, name));
 }
 
-function readPlugin(dir: string, source: PluginSource): DiscoveredPlugin {
+function readPlugin(
+  dir: string,
+  source: PluginSource,
+  folderNamed = true,
+): DiscoveredPlugin {
   const name = basename(dir);
   const base = { name, dir, source, shadowed: false };
   let manifestBytes: Uint8Array;
@@ -127,7 +153,7 @@ function readPlugin(dir: string, source: PluginSource): DiscoveredPlugin {
       { file: MANIFEST_FILE, path: "name" },
     ));
   }
-  if (manifest && manifest.name !== name) {
+  if (folderNamed && manifest && manifest.name !== name) {
     errors.push(problem(
       "manifest.name_mismatch",
       `\`${manifest.name}\` must equal the folder name \`${name}\``,
@@ -144,6 +170,70 @@ function readPlugin(dir: string, source: PluginSource): DiscoveredPlugin {
 }
 
 /** Same name in both roots: the install plugin wins, the data one is kept as shadowed. */
+/** A package plugin: its manifest read like a folder's (its name need not be the folder's). */
+function readPackagePlugin(
+  entry: PackageEntry,
+  source: PluginSource,
+  root: string,
+  hostHono: string,
+): DiscoveredPlugin {
+  if ("problem" in entry) {
+    return {
+      name: entry.package.name,
+      dir: entry.package.dir,
+      source,
+      shadowed: false,
+      package: entry.package,
+      errors: [entry.problem],
+      warnings: [],
+    };
+  }
+  const read = readPlugin(entry.pluginDir, source, false);
+  const packageFile = relative(entry.pluginDir, join(entry.package.dir, "package.json"));
+  const found = read.manifest
+    ? packageProblems(entry.package, read.manifest.version, root, hostHono, packageFile)
+    : [];
+  const { manifest, ...rest } = read;
+  return {
+    ...rest,
+    name: manifest?.name ?? entry.package.name,
+    package: entry.package,
+    errors: [...read.errors, ...found],
+    ...(manifest && found.length === 0 ? { manifest } : {}),
+  };
+}
+
+/** Plugins of one name in one root (a folder and a package, or two packages): errors on each. */
+function markDuplicates(plugins: DiscoveredPlugin[]): DiscoveredPlugin[] {
+  return plugins.map((plugin) => {
+    const twins = plugins.filter((other) =>
+      other !== plugin && other.name === plugin.name && other.source === plugin.source
+    );
+    if (twins.length === 0) return plugin;
+    const { manifest: _manifest, ...rest } = plugin;
+    const where = (other: DiscoveredPlugin) =>
+      other.package ? `the package ${other.package.name}` : "a plugin folder";
+    return {
+      ...rest,
+      errors: [
+        ...plugin.errors,
+        problem(
+          "plugin.duplicate",
+          `the plugin \`${plugin.name}\` is also declared by ${twins.map(where).join(" and ")} ` +
+            "in the same root",
+          { file: MANIFEST_FILE, path: "name" },
+        ),
+      ],
+    };
+  });
+}
+
+/** The version of the host's own `hono`, which every plugin is served with. */
+function hostHonoVersion(): string {
+  const file = new URL("../../node_modules/hono/package.json", import.meta.url);
+  return JSON.parse(readFileSync(file, "utf8")).version;
+}
+
 function markShadowed(plugins: DiscoveredPlugin[]): DiscoveredPlugin[] {
   return plugins.map((plugin, index) => {
     const installTwin = plugins[index - 1];

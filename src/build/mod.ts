@@ -3,8 +3,10 @@
  *
  * @module
  */
-import { readFileSync } from "node:fs";
-import { resolve } from "node:path";
+import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { stagePackageModules } from "./package_modules.ts";
 import { BuildCache, cacheFileFor } from "./build_cache.ts";
 import { discover, type PluginRoots } from "./discover.ts";
 import { fingerprintInputs } from "./fingerprint.ts";
@@ -46,7 +48,26 @@ export interface BuildResult {
   readonly fingerprint: string;
   /** The registry module's source (not yet written). */
   readonly source: string;
+  /**
+   * The package plugins' bundled modules, by path under {@link packageModulesFolder} (written with
+   * the registry).
+   */
+  readonly packageModules: ReadonlyMap<string, string>;
 }
+
+/**
+ * The folder beside the registry where package plugins' bundled modules are written:
+ * `.gen/registry.packages/` for `.gen/registry.ts`.
+ *
+ * @param outFile The registry path.
+ * @returns The folder.
+ */
+export function packageModulesFolder(outFile: string): string {
+  return resolve(outFile).replace(/\.[^./]*$/, "") + ".packages";
+}
+
+/** The host project (package plugins are bundled with its configuration). */
+const HOST_ROOT = fileURLToPath(new URL("../../", import.meta.url));
 
 /**
  * Discovers, validates and verifies every plugin and generates the registry source. Writes nothing.
@@ -56,34 +77,64 @@ export interface BuildResult {
  * @example
  * ```ts
  * const result = await buildRegistry({ installDir: ".", dataDir: "./data", outFile: ".gen/registry.ts" });
- * writeRegistry(".gen/registry.ts", result.source);
+ * writeRegistry(".gen/registry.ts", result);
  * ```
  */
 export async function buildRegistry(options: BuildOptions): Promise<BuildResult> {
-  const plugins = await verify(discover(options, options.cache), options);
+  const outFile = resolve(options.outFile);
+  using staged = stagePackageModules(discover(options, options.cache), HOST_ROOT);
+  const served = packageModulesFolder(outFile);
+  // Checked from the staging folder, imported by the registry from beside it.
+  const plugins = (await verify(staged.plugins, options)).map((plugin) =>
+    plugin.modules ? servedFrom(plugin, plugin.modules, join(served, plugin.name)) : plugin
+  );
   const fingerprint = fingerprintInputs(
     plugins,
     options.cache ? (dir) => options.cache!.digestOf(dir) : undefined,
   );
-  const outFile = resolve(options.outFile);
   const source = generateRegistry(plugins, fingerprint, outFile, options.cache);
-  return { plugins, fingerprint, source };
+  return { plugins, fingerprint, source, packageModules: staged.files };
+}
+
+/** A plugin whose module files under `from` are imported from `to` instead. */
+function servedFrom(plugin: VerifiedPlugin, from: string, to: string): VerifiedPlugin {
+  const moved = (file: string) => join(to, file.slice(from.length));
+  return {
+    ...plugin,
+    modules: to,
+    routers: plugin.routers.map((router) => ({ ...router, file: moved(router.file) })),
+    ...(plugin.frontend
+      ? { frontend: { ...plugin.frontend, file: moved(plugin.frontend.file) } }
+      : {}),
+  };
 }
 
 /**
- * Writes the registry atomically: a temporary file beside it, then a rename, so a reader never
- * sees half a registry.
+ * Writes the registry atomically (a temporary file beside it, then a rename, so a reader never
+ * sees half a registry), after the package plugins' bundled modules it imports ({@link packageModulesFolder}).
  *
  * @param outFile The registry path.
- * @param source The registry source.
+ * @param result The registry source and the package plugins' bundled modules.
  * @example
  * ```ts
- * const { source } = await buildRegistry({ installDir: ".", dataDir: "./data", outFile: ".gen/registry.ts" });
- * writeRegistry(".gen/registry.ts", source);
+ * const result = await buildRegistry({ installDir: ".", dataDir: "./data", outFile: ".gen/registry.ts" });
+ * writeRegistry(".gen/registry.ts", result);
  * ```
  */
-export function writeRegistry(outFile: string, source: string): void {
-  writeFileAtomically(outFile, source);
+export function writeRegistry(
+  outFile: string,
+  result: Pick<BuildResult, "source" | "packageModules">,
+): void {
+  const folder = packageModulesFolder(outFile);
+  const next = `${folder}.next`;
+  rmSync(next, { recursive: true, force: true });
+  for (const [path, text] of result.packageModules) {
+    mkdirSync(dirname(join(next, path)), { recursive: true });
+    writeFileSync(join(next, path), text);
+  }
+  rmSync(folder, { recursive: true, force: true });
+  if (result.packageModules.size > 0) renameSync(next, folder);
+  writeFileAtomically(outFile, result.source);
 }
 
 /**

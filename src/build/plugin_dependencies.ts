@@ -49,7 +49,7 @@ export function withDependencies(
     const plugin = served.get(name)!;
     const found = [
       ...hostProblem(plugin, hostVersion),
-      ...cycleProblem(plugin, cycles.get(name)),
+      ...cycleProblem(cycles.get(name)),
       ...needs(plugin).flatMap((dependency) =>
         sameCycle(dependency, name)
           ? []
@@ -86,7 +86,7 @@ function hostProblem(plugin: VerifiedPlugin, hostVersion: string): Problem[] {
   )];
 }
 
-function cycleProblem(plugin: VerifiedPlugin, cycle: string | undefined): Problem[] {
+function cycleProblem(cycle: string | undefined): Problem[] {
   if (cycle === undefined) return [];
   return [need("requires.cycle", `is part of a dependency cycle: ${cycle}`, "requires.plugins")];
 }

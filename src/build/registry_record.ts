@@ -45,6 +45,9 @@ export function registryRecord(plugin: VerifiedPlugin): RegistryRecord {
       }
       : {}),
     ...(plugin.dependents ? { dependents: plugin.dependents } : {}),
+    ...(plugin.package
+      ? { package: { name: plugin.package.name, version: plugin.package.version } }
+      : {}),
     ...(plugin.dbt ? { dbt: plugin.dbt } : {}),
     frontend_entry: manifest?.frontend_entry ?? null,
     nav: manifest?.nav ?? [],

@@ -134,7 +134,14 @@ export async function verify(
   const lanes = Math.max(1, Math.min(VERIFY_LANES, plugins.length));
   const verified: VerifiedPlugin[] = new Array(plugins.length);
   // The import workers may read the folders of the plugins they import, nothing else of ours.
-  const readable = [...new Set(plugins.flatMap((plugin) => realFolder(plugin.dir)))];
+  const readable = [
+    ...new Set(
+      plugins.flatMap((plugin) => [
+        ...realFolder(plugin.dir),
+        ...(plugin.modules ? realFolder(plugin.modules) : []),
+      ]),
+    ),
+  ];
   await Promise.all(Array.from({ length: lanes }, async (_, lane) => {
     using inspector = new ModuleInspector(options.importTimeoutMs, readable);
     const context = { inspector, hostDir: options.hostDir ?? process.cwd() };
@@ -164,8 +171,10 @@ async function verifyPlugin(
   if (plugin.shadowed) return { ...plugin, status: "shadowed", routers: [], routes: [] };
   if (!manifest) return { ...plugin, status: "error", routers: [], routes: [] };
 
-  const check = () => checkPlugin(plugin.dir, manifest, context);
-  const { routers, routes, frontend, dbt, ...found } = await (cache?.checks(plugin, check) ??
+  const check = () => checkPlugin(plugin.dir, plugin.modules ?? plugin.dir, manifest, context);
+  // A package plugin's bundles depend on its dependencies too, which its folder's digest misses.
+  const cached = plugin.package ? undefined : cache;
+  const { routers, routes, frontend, dbt, ...found } = await (cached?.checks(plugin, check) ??
     check());
   const errors = [...plugin.errors, ...found.errors];
   const warnings = [...plugin.warnings, ...found.warnings];
@@ -186,6 +195,7 @@ async function verifyPlugin(
 /** Checks everything a valid manifest points at: its dbt workspace, frontend and routers. */
 async function checkPlugin(
   dir: string,
+  modulesDir: string,
   manifest: Manifest,
   context: ModuleCheckContext,
 ): Promise<PluginChecks> {
@@ -193,7 +203,7 @@ async function checkPlugin(
   const errors: Problem[] = [...dbtCheck.errors];
   let frontend: VerifiedFrontend | undefined;
   if (manifest.frontend_entry !== undefined) {
-    const result = await checkFrontend(dir, manifest.frontend_entry, context);
+    const result = await checkFrontend(modulesDir, manifest.frontend_entry, context);
     if ("code" in result) errors.push(result);
     else frontend = result;
   }
@@ -203,7 +213,7 @@ async function checkPlugin(
   const warnings = [...dbtCheck.warnings, ...navWarnings(manifest.nav, frontend?.pages ?? [])];
   const routers: VerifiedRouter[] = [];
   for (const [index, spec] of manifest.routers.entries()) {
-    const result = await checkRouter(dir, spec, `routers[${index}]`, context);
+    const result = await checkRouter(modulesDir, spec, `routers[${index}]`, context);
     if ("code" in result) errors.push(result);
     else routers.push(result);
   }

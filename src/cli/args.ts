@@ -18,8 +18,8 @@ export const DBT_ACTIONS = { list: false, run: true, export: false } as const;
 /** Verbs that take exactly one positional argument. */
 const ONE_ARGUMENT: Readonly<Partial<Record<Verb, string>>> = {
   new: "a slug",
-  install: "a plugin folder",
-  uninstall: "a slug",
+  install: "a plugin folder, a package tarball or an npm package spec",
+  uninstall: "a plugin or package name",
 };
 
 /** One CLI verb. */
@@ -74,10 +74,10 @@ const VERB_HELP: Readonly<Record<Verb, { readonly argument?: string; readonly su
     list: { summary: "show every plugin with its source and status" },
     new: { argument: "<slug>", summary: "scaffold a plugin from the _demo shape" },
     install: {
-      argument: "<dir>",
-      summary: "verify a plugin folder, copy it into the data directory, rebuild",
+      argument: "<dir | tarball | npm spec>",
+      summary: "verify a plugin (folder, or npm package into $DATA_DIR), install it, rebuild",
     },
-    uninstall: { argument: "<slug>", summary: "remove a data plugin, rebuild" },
+    uninstall: { argument: "<name>", summary: "remove a data plugin or plugin package, rebuild" },
     dbt: {
       argument: "list | run <plugin> | export",
       summary: "list the dbt workspaces, run one with dbt, or export them for an orchestrator",

@@ -25,7 +25,7 @@ import type { CliIo } from "./io.ts";
 export async function buildVerb(args: CliArgs, io: CliIo): Promise<number> {
   const cache = openCache(args, io);
   const result = await runBuild(args, cache);
-  writeRegistry(args.outFile, result.source);
+  writeRegistry(args.outFile, result);
   cache?.save(cacheFileFor(args.outFile));
   const failed = args.strict && hasErrors(result);
   if (args.json) {

@@ -1,15 +1,14 @@
 /**
  * `install <folder>` and `uninstall <slug>`: customer plugins in and out of
- * `$DATA_DIR/plugins`. Every change is staged in a hidden folder beside its target and swapped in
+ * `$DATA_DIR/plugins` (a package, a tarball or an npm spec goes through `package_install.ts`). Every change is staged in a hidden folder beside its target and swapped in
  * with renames; a plugin with errors (alone, or together with the others in a full build) is
  * refused and nothing of it is left behind. The registry is rebuilt after each change.
  *
  * @module
  */
-import { cpSync, existsSync, readFileSync, renameSync, rmSync } from "node:fs";
+import { cpSync, existsSync, readFileSync, renameSync, rmSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
 import {
-  buildRegistry,
   discover,
   type DiscoveredPlugin,
   type VerifiedPlugin,
@@ -22,6 +21,8 @@ import type { CliArgs } from "./args.ts";
 import { displayPath, formatProblem, formatProblems } from "./format.ts";
 import { type CliIo, report, type VerbOutcome } from "./io.ts";
 import { makeStaging } from "./staging.ts";
+import { runBuild } from "./build_verbs.ts";
+import { installPackage, uninstallPackage } from "./package_install.ts";
 
 /**
  * Runs `install <folder>`.
@@ -31,6 +32,7 @@ import { makeStaging } from "./staging.ts";
  * @returns 0 when installed, 1 when refused.
  */
 export async function installVerb(args: CliArgs, io: CliIo): Promise<number> {
+  if (!isFolder(args.positionals[0]!)) return await installPackage(args, io);
   const source = resolve(args.positionals[0]!);
   const name = manifestName(source);
   if (typeof name !== "string") return report(io, args.json, name);
@@ -58,17 +60,17 @@ export async function installVerb(args: CliArgs, io: CliIo): Promise<number> {
     const replacing = existsSync(target);
     if (replacing) renameSync(target, previous);
     renameSync(staged, target);
-    const result = await rebuild(args);
+    const result = await runBuild(args, undefined);
     const installed = result.plugins.find((plugin) =>
       plugin.name === name && plugin.source === "data"
     );
     if (!installed || installed.status !== "mounted") {
       rmSync(target, { recursive: true, force: true });
       if (replacing) renameSync(previous, target);
-      writeRegistry(args.outFile, (await rebuild(args)).source);
+      writeRegistry(args.outFile, await runBuild(args, undefined));
       return refuse(io, args, name, installed ? [{ ...installed, dir: source }] : []);
     }
-    writeRegistry(args.outFile, result.source);
+    writeRegistry(args.outFile, result);
     const action = replacing ? "upgraded" : "installed";
     return report(io, args.json, {
       ok: true,
@@ -96,6 +98,11 @@ export async function installVerb(args: CliArgs, io: CliIo): Promise<number> {
  */
 export async function uninstallVerb(args: CliArgs, io: CliIo): Promise<number> {
   const name = args.positionals[0]!;
+  const packaged = (await runBuild(args, undefined)).plugins.find((plugin) =>
+    plugin.source === "data" && plugin.package !== undefined &&
+    (plugin.name === name || plugin.package.name === name)
+  );
+  if (packaged) return await uninstallPackage(args, io, packaged);
   const target = resolve(args.dataDir, "plugins", name);
   if (!PLUGIN_NAME.test(name) || !existsSync(target)) {
     const bundled = existsSync(resolve(args.installDir, "plugins", name));
@@ -110,7 +117,7 @@ export async function uninstallVerb(args: CliArgs, io: CliIo): Promise<number> {
   const trash = makeStaging(resolve(args.dataDir, "plugins"), "uninstall", name);
   try {
     renameSync(target, join(trash, name));
-    writeRegistry(args.outFile, (await rebuild(args)).source);
+    writeRegistry(args.outFile, await runBuild(args, undefined));
   } finally {
     rmSync(trash, { recursive: true, force: true });
   }
@@ -121,6 +128,14 @@ export async function uninstallVerb(args: CliArgs, io: CliIo): Promise<number> {
     }; restart the server to stop serving it`,
     data: { action: "uninstalled", plugin: name, registry: resolve(args.outFile) },
   });
+}
+
+function isFolder(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
 }
 
 /** The manifest's name, or why the folder is not a plugin that can be installed. */
@@ -189,16 +204,6 @@ function futureSet(args: CliArgs, staging: string, name: string): DiscoveredPlug
   return [...current, ...staged].sort((a, b) =>
     a.name < b.name ? -1 : a.name > b.name ? 1 : a.source === "install" ? -1 : 1
   );
-}
-
-function rebuild(args: CliArgs) {
-  return buildRegistry({
-    installDir: args.installDir,
-    dataDir: args.dataDir,
-    outFile: args.outFile,
-    importTimeoutMs: args.importTimeoutMs,
-    env: args.env,
-  });
 }
 
 /** Reports why `name` was refused; its problems name the user's folder (`dir`), not the staging. */

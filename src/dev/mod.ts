@@ -154,7 +154,7 @@ class DevLoop {
       this.options.print(`dev: ${what} · ${work} · the registry is the same: nothing to restart`);
       return;
     }
-    writeRegistry(this.outFile, result.source);
+    writeRegistry(this.outFile, result);
     const entry = join(dirname(this.outFile), "dev_server.ts");
     writeFileAtomically(entry, serverEntrySource(this.outFile, entry));
     const serverStarted = performance.now();

@@ -14,6 +14,16 @@ export const PROBLEM_CODES = {
   "plugin.shadowed": "an install plugin and a data plugin have the same name; the install one wins",
   "plugin.start_failed":
     "the plugin's code threw or hung when the server imported it (it is not served)",
+  "plugin.duplicate":
+    "a plugin folder and a package, or two packages, declare the same plugin name in one root (an error on each)",
+  "package.no_manifest": "the package's `honeyframe.plugin` names a plugin.yaml it does not have",
+  "package.invalid_manifest_path":
+    "the package's `honeyframe.plugin` is not a relative path inside the package",
+  "package.version_mismatch": "the package's version differs from its plugin.yaml's",
+  "package.hono_mismatch":
+    "the package asks for or brings a major version of hono other than the host's",
+  "package.bundle_failed":
+    "bundling a package plugin's module with its dependencies failed (the bundler's message says where)",
   "plugin.reserved_name":
     "the name is one of the host's own API segments (e.g. `plugins`), or a customer plugin's name starts with `_`",
   "manifest.unreadable": "plugin.yaml could not be read",

@@ -31,6 +31,8 @@ export interface PluginSummary {
   readonly route_count: number;
   /** Its route table: method, full path and the router that declares it. */
   readonly routes: readonly RouteEntry[];
+  /** The npm package it came from (`{name, version}`), or `null` for a plugin folder. */
+  readonly package: RegistryPlugin["package"] | null;
   /** What it requires (`host` range and plugins by name), or `null`. */
   readonly requires: PluginRequires | null;
   /** The plugins that require it. */
@@ -83,6 +85,7 @@ export function pluginsReport(
       router_count: plugin.router_specs.length,
       route_count: plugin.routes.length,
       routes: plugin.routes,
+      package: plugin.package ?? null,
       requires: plugin.requires ?? null,
       dependents: plugin.dependents ?? [],
       dbt_workspace: plugin.dbt_workspace,

@@ -109,6 +109,8 @@ export interface RegistryPlugin {
   readonly router_specs: readonly string[];
   /** The folder of the dbt workspace, relative to the plugin, or `null`. */
   readonly dbt_workspace: string | null;
+  /** The npm package it came from, for a package plugin. */
+  readonly package?: { readonly name: string; readonly version: string };
   /** What it needs (`requires`), when it declares anything. */
   readonly requires?: PluginRequires;
   /** The plugins that require it, by name; absent when none does. */

@@ -32,7 +32,7 @@ async function build(root: string, cache?: BuildCache): Promise<BuildResult> {
     outFile,
     ...(cache ? { cache } : {}),
   });
-  writeRegistry(outFile, result.source);
+  writeRegistry(outFile, result);
   return result;
 }
 

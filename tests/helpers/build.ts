@@ -30,7 +30,7 @@ export async function buildTree(
     dataDir: join(root, "data"),
     outFile,
   });
-  writeRegistry(outFile, result.source);
+  writeRegistry(outFile, result);
   return { ...result, outFile };
 }
 
