@@ -15,6 +15,7 @@ import { type VerifiedPlugin, verify, type VerifyOptions } from "./verify.ts";
 import { writeFileAtomically } from "./write_atomically.ts";
 
 export type { DiscoveredPlugin, PluginRoots } from "./discover.ts";
+export type { PluginPackage } from "./package_plugins.ts";
 export type {
   PluginChecks,
   VerifiedFrontend,
