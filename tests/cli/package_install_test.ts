@@ -100,6 +100,11 @@ Deno.test("a packed plugin installs from its tarball and serves from the Deno an
   );
   const data = JSON.parse(readFileSync(join(tree.root, "data/package.json"), "utf8"));
   assert.ok(data.dependencies["@acme/crm-plugin"], "the package is a dependency of $DATA_DIR");
+  const table = (await cli(["list", ...flags])).out;
+  assert.match(
+    table[1]!,
+    /^acme-crm +1\.2\.0 +customer +mounted +1 +- +@acme\/crm-plugin@1\.2\.0 /,
+  );
   const listed = JSON.parse((await cli(["list", "--json", ...flags])).out.join("\n"));
   assert.deepEqual(
     listed.plugins.map((p: Record<string, unknown>) => [p.name, p.status, p.package]),
