@@ -110,7 +110,7 @@ Deno.test("list prints a table and --json the records of GET /api/plugins plus t
   );
   assert.match(table.out[1]!, /^broken +1\.0\.0 +customer +error +1 +- +- +1 +0 +broken$/);
   assert.match(table.out[2]!, /^crm +1\.0\.0 +bundled +mounted +1 +- +- +0 +0 +crm$/);
-  assert.match(table.out[3]!, /^web +1\.0\.0 +bundled +mounted +0 +0\.\d KiB +0 +0 +web$/);
+  assert.match(table.out[3]!, /^web +1\.0\.0 +bundled +mounted +0 +0\.\d KiB +- +0 +0 +web$/);
   const json = JSON.parse((await cli(["list", "--json", ...at(tree.root)])).out.join("\n"));
   assert.equal(json.plugins[1].dir, join(tree.root, "plugins/crm"));
   assert.equal(json.plugins[1].router_count, 1);
