@@ -35,21 +35,27 @@ export const BUNDLE_TARGETS: readonly BundleTarget[] = [
  * ```
  */
 export function bundle(target: BundleTarget, cwd: string = process.cwd()): void {
+  const failure = denoBundle(["--minify", "--output", target.output, target.entry], cwd);
+  if (failure !== undefined) throw new Error(`deno bundle ${target.entry} failed:\n${failure}`);
+}
+
+/**
+ * Runs `deno bundle --quiet --platform deno` with the running Deno binary.
+ *
+ * @param args The rest of the arguments (output, entry, externals…).
+ * @param cwd The project folder whose `deno.json` resolves the imports.
+ * @returns The bundler's message when it failed, else `undefined`.
+ * @example
+ * ```ts
+ * denoBundle(["--output", "dist/server.js", "main.ts"], "."); // undefined
+ * ```
+ */
+export function denoBundle(args: readonly string[], cwd: string): string | undefined {
   const result = spawnSync(
     process.execPath,
-    [
-      "bundle",
-      "--quiet",
-      "--platform",
-      "deno",
-      "--minify",
-      "--output",
-      target.output,
-      target.entry,
-    ],
-    { cwd, encoding: "utf8" },
+    ["bundle", "--quiet", "--platform", "deno", ...args],
+    { cwd, encoding: "utf8", env: { ...process.env, NO_COLOR: "1" } },
   );
-  if (result.status !== 0) {
-    throw new Error(`deno bundle ${target.entry} failed:\n${result.stderr || result.error}`);
-  }
+  if (result.status === 0) return undefined;
+  return result.stderr || result.error?.message || "the bundler could not run";
 }

@@ -7,14 +7,13 @@
  *
  * @module
  */
-import { spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
-import process from "node:process";
 import { MANIFEST_FILE, problem } from "../manifest/mod.ts";
 import type { DiscoveredPlugin } from "./discover.ts";
 import { redactPaths } from "./redact_paths.ts";
+import { denoBundle } from "./bundle.ts";
 
 /** The imports a bundle keeps: the host provides them. */
 const HOST_PACKAGES = ["hono", "hono/*", "@honeyframe/edge"];
@@ -87,24 +86,8 @@ export function stagePackageModules(
 /** Bundles one module; returns the bundler's message when it fails. */
 function bundle(entry: string, out: string, hostDir: string): string | undefined {
   mkdirSync(dirname(out), { recursive: true });
-  const result = spawnSync(
-    process.execPath,
-    [
-      "bundle",
-      "--quiet",
-      "--platform",
-      "deno",
-      "--format",
-      "esm",
-      ...HOST_PACKAGES.flatMap((name) => ["--external", name]),
-      "--output",
-      out,
-      entry,
-    ],
-    { cwd: hostDir, encoding: "utf8", env: { ...process.env, NO_COLOR: "1" } },
-  );
-  if (result.status === 0) return undefined;
-  const message = result.stderr || result.error?.message || "the bundler could not run";
-  return message.trim().split("\n").filter((line) => !/^\s*(\d+:|Stack backtrace)/.test(line))
+  const externals = HOST_PACKAGES.flatMap((name) => ["--external", name]);
+  const failure = denoBundle(["--format", "esm", ...externals, "--output", out, entry], hostDir);
+  return failure?.trim().split("\n").filter((line) => !/^\s*(\d+:|Stack backtrace)/.test(line))
     .slice(0, 6).join("\n");
 }
