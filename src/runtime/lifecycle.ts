@@ -1,7 +1,8 @@
 /**
  * Plugin lifecycle at run time: which mounted plugins are enabled, kept in a state store and cached
  * in memory so that a request pays one set lookup. Enabling a plugin for the first time seeds its
- * groups into the default organisation. Instances sharing a store poll it to converge.
+ * groups into the default organisation. Instances sharing a store hear of each other's changes
+ * where the store can tell (PostgreSQL's LISTEN/NOTIFY) and poll it besides.
  *
  * @module
  */
@@ -66,6 +67,7 @@ export class PluginLifecycle {
   #ready: Promise<void> | undefined;
   #started = false;
   #timer: ReturnType<typeof setInterval> | undefined;
+  #unwatch: (() => Promise<void>) | undefined;
   #queue: Promise<unknown> = Promise.resolve();
 
   /**
@@ -259,10 +261,12 @@ export class PluginLifecycle {
     }
   }
 
-  /** Stops polling. */
+  /** Stops polling and watching. */
   close(): void {
     clearInterval(this.#timer);
     this.#timer = undefined;
+    this.#unwatch?.().catch(() => {});
+    this.#unwatch = undefined;
   }
 
   async #start(): Promise<void> {
@@ -273,6 +277,17 @@ export class PluginLifecycle {
       if (!state?.seeded && (state?.enabled ?? true)) await this.#seed(plugin, "system", at);
     }
     await this.#refresh();
+    if (this.store.watch) {
+      // Changes arrive at once; the poll below stays for what a lost connection could hide.
+      const log = this.options.log ?? createLogger();
+      try {
+        this.#unwatch = await this.store.watch(() => {
+          this.refresh().catch((error) => log.warn("state refresh failed", { error }));
+        });
+      } catch (error) {
+        log.warn("cannot listen for state changes; polling only", { error });
+      }
+    }
     if (this.store.shared) {
       this.#timer = backgroundInterval(() => {
         this.refresh().catch((error) =>

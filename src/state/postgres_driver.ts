@@ -26,5 +26,12 @@ export function postgresDriver(url: string): SqlDriver {
       sql.begin((tx) => work(wrap(tx))) as Promise<T>,
     close: () => sql.end({ timeout: 5 }),
   });
-  return wrap(sql);
+  return {
+    ...wrap(sql),
+    // postgres.js keeps one connection for LISTEN and re-establishes it after a loss.
+    listen: async (channel, onNotify, onListen) => {
+      const { unlisten } = await sql.listen(channel, onNotify, onListen);
+      return unlisten;
+    },
+  };
 }

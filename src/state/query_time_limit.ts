@@ -45,6 +45,7 @@ export function withQueryTimeLimit(driver: SqlDriver, timeoutMs: number): SqlDri
     // Statements inside a transaction run on the transaction's own driver; the limit covers the
     // whole transaction.
     transaction: (work) => bounded(driver.transaction(work), "a transaction"),
+    ...(driver.listen ? { listen: driver.listen.bind(driver) } : {}),
     close: () => driver.close(),
   };
 }

@@ -28,7 +28,13 @@ export class SqlStore implements StateStore {
     readonly driver: SqlDriver,
     readonly kind: string,
     readonly shared: boolean,
-  ) {}
+  ) {
+    const listen = driver.listen;
+    if (listen) this.watch = (onChange) => listen(STATE_CHANNEL, onChange, onChange);
+  }
+
+  /** Present where the driver can listen (PostgreSQL). */
+  readonly watch?: (onChange: () => void) => Promise<() => Promise<void>>;
 
   async ping(): Promise<void> {
     await this.driver.query("SELECT 1");
@@ -48,12 +54,15 @@ export class SqlStore implements StateStore {
   }
 
   async setEnabled(name: string, enabled: boolean, actor: string, at: string): Promise<void> {
-    await this.driver.query(
-      `INSERT INTO plugin_state (name, enabled, seeded, updated_at, updated_by) VALUES ($1, $2, 0, $3, $4)
-       ON CONFLICT (name) DO UPDATE SET enabled = excluded.enabled, updated_at = excluded.updated_at,
-       updated_by = excluded.updated_by`,
-      [name, enabled ? 1 : 0, at, actor],
-    );
+    await this.driver.transaction(async (tx) => {
+      await tx.query(
+        `INSERT INTO plugin_state (name, enabled, seeded, updated_at, updated_by) VALUES ($1, $2, 0, $3, $4)
+         ON CONFLICT (name) DO UPDATE SET enabled = excluded.enabled, updated_at = excluded.updated_at,
+         updated_by = excluded.updated_by`,
+        [name, enabled ? 1 : 0, at, actor],
+      );
+      await notifyChange(tx, name);
+    });
   }
 
   seed(
@@ -76,6 +85,7 @@ export class SqlStore implements StateStore {
         [plugin],
       );
       if (claimed.length === 0) return false;
+      await notifyChange(tx, plugin);
       for (const group of groups) {
         await tx.query(
           `INSERT INTO org_groups (org, name, permissions, source, updated_at, updated_by)
@@ -276,6 +286,16 @@ export async function openSqlStore(
 ): Promise<SqlStore> {
   await migrate(driver);
   return new SqlStore(driver, options.kind, options.shared);
+}
+
+/** The PostgreSQL channel plugin-state changes are announced on. */
+const STATE_CHANNEL = "honeyframe_state";
+
+/** Announces a change of a plugin's state to the other instances (delivered at commit). */
+async function notifyChange(tx: SqlDriver, plugin: string): Promise<void> {
+  if (tx.dialect === "postgres") {
+    await tx.query("SELECT pg_notify($1, $2)", [STATE_CHANNEL, plugin]);
+  }
 }
 
 /** The columns of `dbt_runs` a run is made of (the table also has its order, `seq`). */

@@ -110,6 +110,12 @@ export interface StateStore extends AsyncDisposable {
   readonly kind: string;
   /** True when other instances may change the state (the host then polls for changes). */
   readonly shared: boolean;
+  /**
+   * Calls `onChange` soon after another instance changes a plugin's state, and whenever changes may
+   * have been missed (a lost connection came back); absent where the backend cannot tell (the host
+   * then polls only). Resolves with what stops it.
+   */
+  watch?(onChange: () => void): Promise<() => Promise<void>>;
   /** Resolves when the backend answers a trivial query (readiness); rejects otherwise. */
   ping(): Promise<void>;
   /** Every plugin that has a state, sorted by name. */
