@@ -117,7 +117,13 @@ export const ENV_VARIABLES = [
     name: "HONEYFRAME_STORE",
     defaultText: "see State",
     readBy: "server",
-    meaning: "force the state store: `memory`, `sqlite` or `postgres`",
+    meaning: "force the state store: `memory`, `sqlite`, `postgres` or `denokv` (Deno KV)",
+  },
+  {
+    name: "HONEYFRAME_DENO_KV_PATH",
+    defaultText: "unset (Deno Deploy's database)",
+    readBy: "server",
+    meaning: "with `HONEYFRAME_STORE=denokv`, a local Deno KV file (put it under `$DATA_DIR`)",
   },
   {
     name: "HONEYFRAME_HEADER_TIMEOUT_S",

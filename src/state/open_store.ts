@@ -1,7 +1,7 @@
 /**
  * Choosing and opening the state store from the environment: `HONEYFRAME_DATABASE_URL` selects
  * PostgreSQL (several instances behind a load balancer), `HONEYFRAME_STORE` (`memory`, `sqlite`,
- * `postgres`) forces a backend, and otherwise the server adapter's default applies (SQLite at
+ * `postgres`, `denokv`) forces a backend, and otherwise the server adapter's default applies (SQLite at
  * `$DATA_DIR/honeyframe.db` on Deno with write access there, memory elsewhere). The SQL drivers are
  * loaded only when chosen.
  *
@@ -15,13 +15,14 @@ import { openSqlStore } from "./sql_store.ts";
 import type { StateStore } from "./types.ts";
 
 /** The backends. */
-export type StoreKind = "memory" | "sqlite" | "postgres";
+export type StoreKind = "memory" | "sqlite" | "postgres" | "denokv";
 
 /** Where the state lives. */
 export type StoreChoice =
   | { readonly kind: "memory" }
   | { readonly kind: "sqlite"; readonly path: string }
-  | { readonly kind: "postgres"; readonly url: string };
+  | { readonly kind: "postgres"; readonly url: string }
+  | { readonly kind: "denokv"; readonly path?: string };
 
 /** The time limit of one query or transaction when none is configured, in milliseconds. */
 export const DEFAULT_QUERY_TIMEOUT_MS = 10_000;
@@ -29,7 +30,7 @@ export const DEFAULT_QUERY_TIMEOUT_MS = 10_000;
 /** The SQLite database's file name inside `$DATA_DIR`. */
 export const SQLITE_FILE = "honeyframe.db";
 
-const KINDS: readonly StoreKind[] = ["memory", "sqlite", "postgres"];
+const KINDS: readonly StoreKind[] = ["memory", "sqlite", "postgres", "denokv"];
 
 /**
  * Decides the backend from the environment.
@@ -49,7 +50,7 @@ export function chooseStore(env: EnvSource, fallback: StoreKind): StoreChoice {
   const named = readEnv(env, "HONEYFRAME_STORE");
   if (named !== undefined && !(KINDS as readonly string[]).includes(named)) {
     throw new ConfigError(
-      `HONEYFRAME_STORE must be memory, sqlite or postgres, not ${JSON.stringify(named)}`,
+      `HONEYFRAME_STORE must be memory, sqlite, postgres or denokv, not ${JSON.stringify(named)}`,
     );
   }
   const kind = (named ?? (url ? "postgres" : fallback)) as StoreKind;
@@ -59,6 +60,10 @@ export function chooseStore(env: EnvSource, fallback: StoreKind): StoreChoice {
   }
   if (kind === "sqlite") {
     return { kind, path: `${envOrDefault(env, "DATA_DIR").replace(/\/+$/, "")}/${SQLITE_FILE}` };
+  }
+  if (kind === "denokv") {
+    const path = readEnv(env, "HONEYFRAME_DENO_KV_PATH");
+    return path === undefined ? { kind } : { kind, path };
   }
   return { kind };
 }
@@ -102,6 +107,14 @@ export async function openStore(
         shared: true,
       });
     }
+    case "denokv": {
+      const { openDenoKvStore } = await import("./deno_kv_store.ts");
+      return await openDenoKvStore(choice.path).catch((error: Error) => {
+        throw /--unstable-kv/.test(error.message)
+          ? new ConfigError("HONEYFRAME_STORE=denokv needs Deno with --unstable-kv")
+          : error;
+      });
+    }
   }
 }
 
@@ -125,6 +138,8 @@ export function describeStore(choice: StoreChoice): string {
       const url = new URL(choice.url);
       return `postgres (${url.hostname}:${url.port || 5432}${url.pathname})`;
     }
+    case "denokv":
+      return `denokv (${choice.path ?? "the runtime's default database"})`;
   }
 }
 
