@@ -2,7 +2,7 @@
  * Plugin lifecycle at run time: which mounted plugins are enabled, kept in a state store and cached
  * in memory so that a request pays one set lookup. Enabling a plugin for the first time seeds its
  * groups into the default organisation. Instances sharing a store hear of each other's changes
- * where the store can tell (PostgreSQL's LISTEN/NOTIFY) and poll it besides.
+ * where the store can tell (PostgreSQL's LISTEN/NOTIFY, Deno KV's watch) and poll it besides.
  *
  * @module
  */
