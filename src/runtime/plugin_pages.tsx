@@ -4,12 +4,13 @@
  *
  * @module
  */
-import { Hono } from "hono";
+import { type Context, Hono } from "hono";
 import type { NavLink } from "./admin/layout.tsx";
 import { pageSecurityHeaders, renderPage } from "./admin/render.tsx";
 import type { PluginLifecycle } from "./lifecycle.ts";
 import { assetUrl } from "./plugin_assets.ts";
 import type { Registry } from "./registry.ts";
+import { NotFoundPage } from "./admin/pages/not_found_page.tsx";
 
 /**
  * Creates the app of plugin pages, to be mounted at `/plugins`.
@@ -20,7 +21,7 @@ import type { Registry } from "./registry.ts";
  * @returns The app; a plugin's root page answers at `/<name>/` (and `/<name>` redirects there).
  * @example
  * ```ts
- * import { Hono } from "hono";
+ * import { type Context, Hono } from "hono";
  * import { MemoryStore } from "../state/mod.ts";
  * import { PluginLifecycle } from "./lifecycle.ts";
  * import { defineRegistry } from "./registry.ts";
@@ -42,7 +43,7 @@ export function pluginPagesApp(
       const url = path === "/" ? `/${plugin.name}/` : `/${plugin.name}${path}`;
       if (path === "/") app.get(`/${plugin.name}`, (c) => c.redirect(`/plugins${url}`, 301));
       app.get(url, (c) => {
-        if (!lifecycle.isEnabled(plugin.name)) return c.notFound();
+        if (!lifecycle.isEnabled(plugin.name)) return notFound(c);
         return renderPage(
           c,
           {
@@ -59,5 +60,14 @@ export function pluginPagesApp(
       });
     }
   }
+  // Browsers get a page for what is not there (JSON 404s stay for /api).
+  const notFound = (c: Context) =>
+    renderPage(
+      c,
+      { title: "Page not found", pluginLinks: links() },
+      <NotFoundPage path={c.req.path} />,
+      404,
+    );
+  app.get("*", notFound);
   return app;
 }

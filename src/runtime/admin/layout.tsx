@@ -14,8 +14,8 @@ import { STYLESHEET_PATH } from "./stylesheet.ts";
 export interface NavLink {
   /** The link text. */
   readonly label: string;
-  /** Where it goes. */
-  readonly href: string;
+  /** Where it goes; absent for a plugin's nav entry whose path has no page (shown, not a link). */
+  readonly href?: string;
   /** An icon name. */
   readonly icon?: string;
 }
@@ -47,7 +47,9 @@ export function pluginNavigation(
     .flatMap((plugin) =>
       plugin.nav.map((entry) => ({
         label: entry.label,
-        href: pageUrl(plugin.name, entry.path),
+        ...(Object.hasOwn(plugin.pages, entry.path)
+          ? { href: pageUrl(plugin.name, entry.path) }
+          : {}),
         ...(entry.icon === undefined ? {} : { icon: entry.icon }),
       }))
     );
@@ -146,13 +148,22 @@ function Links(props: { links: readonly NavLink[]; current: string }) {
     <ul>
       {props.links.map((link) => (
         <li>
-          <a
-            href={link.href}
-            aria-current={isCurrent(link.href, props.current) ? "page" : undefined}
-          >
-            <Icon name={link.icon} />
-            <span>{link.label}</span>
-          </a>
+          {link.href === undefined
+            ? (
+              <span class="nav-missing" title="This plugin has no page here yet">
+                <Icon name={link.icon} />
+                <span>{link.label}</span>
+              </span>
+            )
+            : (
+              <a
+                href={link.href}
+                aria-current={isCurrent(link.href, props.current) ? "page" : undefined}
+              >
+                <Icon name={link.icon} />
+                <span>{link.label}</span>
+              </a>
+            )}
         </li>
       ))}
     </ul>

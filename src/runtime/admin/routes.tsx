@@ -18,6 +18,7 @@ type AuditStore = Pick<StateStore, "appendAudit">;
 import type { NavLink } from "./layout.tsx";
 import { AuditPage } from "./pages/audit_page.tsx";
 import { DbtPage } from "./pages/dbt_page.tsx";
+import { NotFoundPage } from "./pages/not_found_page.tsx";
 import type { DbtService } from "../dbt/service.ts";
 import { keepRunning } from "../dbt/api.ts";
 import { PluginDetailPage } from "./pages/plugin_detail_page.tsx";
@@ -212,12 +213,7 @@ export function adminApp(options: AdminOptions): Hono<AdminEnv> {
   app.get("/plugins/:name", async (c) => {
     const plugins = registry.plugins.filter((plugin) => plugin.name === c.req.param("name"));
     if (plugins.length === 0) {
-      return renderPage(
-        c,
-        page(c, "Not found"),
-        <p>No plugin is called {c.req.param("name")}.</p>,
-        404,
-      );
+      return renderPage(c, page(c, "Page not found"), <NotFoundPage path={c.req.path} />, 404);
     }
     const served = plugins.find((plugin) => plugin.status !== "shadowed") ?? plugins[0]!;
     const health = await pluginHealth(served, lifecycle.status(served));
@@ -292,6 +288,11 @@ export function adminApp(options: AdminOptions): Hono<AdminEnv> {
         page(c, "Settings"),
         <SettingsPage facts={options.settings} csrfToken={c.get("session").csrfToken} />,
       ),
+  );
+  // A browser gets a page for what is not there, inside the layout.
+  app.get(
+    "*",
+    (c) => renderPage(c, page(c, "Page not found"), <NotFoundPage path={c.req.path} />, 404),
   );
   return app;
 }

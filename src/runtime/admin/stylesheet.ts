@@ -29,6 +29,7 @@ a { color: var(--brand); }
 .sidebar ul { list-style: none; margin: 0; padding: 0; }
 .sidebar a { display: flex; gap: .5rem; align-items: center; color: var(--side-ink); text-decoration: none; padding: .4rem .6rem; border-radius: .4rem; }
 .sidebar a:hover, .sidebar a[aria-current="page"] { background: #263247; }
+.sidebar .nav-missing { display: flex; gap: .5rem; align-items: center; color: var(--side-muted); padding: .4rem .6rem; cursor: not-allowed; }
 .sidebar svg { width: 1rem; height: 1rem; flex: none; }
 .sidebar form { margin-top: 1.5rem; }
 main { padding: 1.5rem 2rem; max-width: 80rem; }
