@@ -38,7 +38,8 @@ export function stagePackageModules(
   plugins: readonly DiscoveredPlugin[],
   hostDir: string,
 ): StagedPackageModules {
-  const root = mkdtempSync(join(tmpdir(), "honeyframe-packages-"));
+  // Made when the first package plugin needs it: most builds have none.
+  let root: string | undefined;
   const files = new Map<string, string>();
   const staged = plugins.map((plugin) => {
     const manifest = plugin.manifest;
@@ -52,7 +53,7 @@ export function stagePackageModules(
         ? []
         : [{ module: manifest.frontend_entry, path: "frontend_entry" }]),
     ];
-    const folder = join(root, plugin.name);
+    const folder = join(root ??= mkdtempSync(join(tmpdir(), "honeyframe-packages-")), plugin.name);
     for (const { module, path } of modules) {
       const out = join(folder, module);
       if (files.has(`${plugin.name}/${module}`)) continue;
@@ -79,7 +80,9 @@ export function stagePackageModules(
   return {
     plugins: staged,
     files,
-    [Symbol.dispose]: () => rmSync(root, { recursive: true, force: true }),
+    [Symbol.dispose]: () => {
+      if (root !== undefined) rmSync(root, { recursive: true, force: true });
+    },
   };
 }
 

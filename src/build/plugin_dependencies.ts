@@ -29,40 +29,49 @@ export function withDependencies(
   const served = new Map(
     plugins.filter((plugin) => !plugin.shadowed).map((plugin) => [plugin.name, plugin]),
   );
-  const needs = (plugin: VerifiedPlugin) =>
-    Object.keys(plugin.manifest?.requires?.plugins ?? {}).sort();
+  const needs = new Map(
+    [...served].map((
+      [name, plugin],
+    ) => [name, Object.keys(plugin.manifest?.requires?.plugins ?? {}).sort()]),
+  );
   const cycles = cyclesAmong(
-    [...served.values()],
-    (plugin) => needs(plugin).filter((name) => served.has(name)),
+    [...served.keys()].sort(),
+    (name) => needs.get(name)!.filter((dependency) => served.has(dependency)),
   );
   const sameCycle = (a: string, b: string) =>
     cycles.get(a) !== undefined && cycles.get(a) === cycles.get(b);
   const order = topologicalOrder(
     [...served.keys()].sort(),
     (name) =>
-      needs(served.get(name)!).filter((dependency) =>
+      needs.get(name)!.filter((dependency) =>
         served.has(dependency) && !sameCycle(dependency, name)
       ),
   );
   const checked = new Map<string, VerifiedPlugin>();
+  const dependents = new Map<string, string[]>();
   for (const name of order) {
     const plugin = served.get(name)!;
     const found = [
       ...hostProblem(plugin, hostVersion),
       ...cycleProblem(cycles.get(name)),
-      ...needs(plugin).flatMap((dependency) =>
+      ...needs.get(name)!.flatMap((dependency) =>
         sameCycle(dependency, name)
           ? []
           : dependencyProblem(plugin, dependency, checked.get(dependency) ?? served.get(dependency))
       ),
     ];
     checked.set(name, found.length === 0 ? plugin : stopped(plugin, found));
+    for (const dependency of needs.get(name)!) {
+      dependents.set(dependency, [...dependents.get(dependency) ?? [], name]);
+    }
   }
-  const dependents = (name: string) =>
-    order.filter((other) => needs(served.get(other)!).includes(name));
+  const shadowed = Map.groupBy(
+    plugins.filter((plugin) => plugin.shadowed),
+    (plugin) => plugin.name,
+  );
   return order.flatMap((name) => [
-    withDependents(checked.get(name)!, dependents(name)),
-    ...plugins.filter((plugin) => plugin.shadowed && plugin.name === name),
+    withDependents(checked.get(name)!, dependents.get(name) ?? []),
+    ...shadowed.get(name) ?? [],
   ]).concat(plugins.filter((plugin) => plugin.shadowed && !served.has(plugin.name)));
 }
 
@@ -135,12 +144,12 @@ function need(code: ProblemCode, message: string, path: string): Problem {
  * member).
  */
 function cyclesAmong(
-  plugins: readonly VerifiedPlugin[],
-  needs: (plugin: VerifiedPlugin) => string[],
+  names: readonly string[],
+  needs: (name: string) => string[],
 ): Map<string, string> {
-  const edges = new Map(plugins.map((plugin) => [plugin.name, needs(plugin)]));
+  const edges = new Map(names.map((name) => [name, needs(name)]));
   const found = new Map<string, string>();
-  for (const component of stronglyConnected([...edges.keys()].sort(), (name) => edges.get(name)!)) {
+  for (const component of stronglyConnected(names, (name) => edges.get(name)!)) {
     const members = new Set(component);
     const first = [...members].sort()[0]!;
     if (members.size === 1 && !edges.get(first)!.includes(first)) continue;
@@ -195,14 +204,37 @@ function stronglyConnected(names: readonly string[], next: (name: string) => str
 
 /** Kahn's algorithm over acyclic edges: dependencies first, ties by name. */
 function topologicalOrder(names: readonly string[], needs: (name: string) => string[]): string[] {
-  const waiting = new Map(names.map((name) => [name, new Set(needs(name))]));
-  const order: string[] = [];
-  while (waiting.size > 0) {
-    const ready = [...waiting.keys()].filter((name) => waiting.get(name)!.size === 0).sort()[0];
-    if (ready === undefined) throw new Error("a dependency cycle was left in the graph");
-    order.push(ready);
-    waiting.delete(ready);
-    for (const pending of waiting.values()) pending.delete(ready);
+  const waiting = new Map(names.map((name) => [name, needs(name).length]));
+  const dependents = new Map<string, string[]>();
+  for (const name of names) {
+    for (const dependency of needs(name)) {
+      dependents.set(dependency, [...dependents.get(dependency) ?? [], name]);
+    }
   }
+  // Kept sorted, so the smallest name that is ready comes first.
+  const ready = names.filter((name) => waiting.get(name) === 0).sort();
+  const order: string[] = [];
+  while (ready.length > 0) {
+    const name = ready.shift()!;
+    order.push(name);
+    for (const dependent of dependents.get(name) ?? []) {
+      const left = waiting.get(dependent)! - 1;
+      waiting.set(dependent, left);
+      if (left === 0) ready.splice(sortedIndex(ready, dependent), 0, dependent);
+    }
+  }
+  if (order.length !== names.length) throw new Error("a dependency cycle was left in the graph");
   return order;
+}
+
+/** Where `name` goes in the sorted `names`. */
+function sortedIndex(names: readonly string[], name: string): number {
+  let low = 0;
+  let high = names.length;
+  while (low < high) {
+    const middle = (low + high) >> 1;
+    if (names[middle]! < name) low = middle + 1;
+    else high = middle;
+  }
+  return low;
 }

@@ -87,9 +87,8 @@ async function install(args: CliArgs, io: CliIo, spec: string): Promise<number |
     npmFailed(args, io, `npm install ${spec}`, npm.output);
     return "restore";
   }
-  const added = Object.keys(dependencies(dataDir)).filter((name) =>
-    before[name] !== dependencies(dataDir)[name]
-  );
+  const after = dependencies(dataDir);
+  const added = Object.keys(after).filter((name) => before[name] !== after[name]);
   const result = await runBuild(args, undefined);
   const installed = result.plugins.find((plugin) =>
     plugin.source === "data" && plugin.package !== undefined && added.includes(plugin.package.name)

@@ -11,7 +11,7 @@ import { join, resolve } from "node:path";
 import { bundle } from "../../src/build/bundle.ts";
 import { serverEntrySource } from "../../src/build/server_entry.ts";
 import { cli, treeFlags } from "../helpers/cli.ts";
-import { startServer } from "../helpers/process.ts";
+import { sandboxedDenoServer, startServer } from "../helpers/process.ts";
 import { makeTree, type Tree } from "../helpers/tree.ts";
 
 const TOKEN = "package-install-token-0123";
@@ -130,21 +130,10 @@ Deno.test("a packed plugin installs from its tarball and serves from the Deno an
   bundle({ entry: workerEntry, output: join(tree.root, "dist/worker.js") });
   {
     await using server = await startServer(
-      new Deno.Command(Deno.execPath(), {
-        args: [
-          "run",
-          "--no-prompt",
-          "--no-config",
-          "--deny-read",
-          "--deny-write",
-          "--allow-net",
-          "--allow-env",
-          join(tree.root, "dist/deno.js"),
-        ],
-        env: { PORT: "0", HOST: "127.0.0.1", HONEYFRAME_ADMIN_TOKEN: TOKEN },
-        clearEnv: true,
-        stdout: "piped",
-        stderr: "piped",
+      sandboxedDenoServer(join(tree.root, "dist/deno.js"), {
+        PORT: "0",
+        HOST: "127.0.0.1",
+        HONEYFRAME_ADMIN_TOKEN: TOKEN,
       }),
     );
     await serves(server.url);

@@ -4,6 +4,7 @@
  * @module
  */
 import { readdirSync, readFileSync } from "node:fs";
+import { serverLaunchFlags } from "../../src/env/mod.ts";
 
 /** A running child process with the port it listens on. */
 export interface RunningServer extends AsyncDisposable {
@@ -88,6 +89,20 @@ export function sandboxedDenoServer(entry: string, env: Record<string, string>):
       "--allow-env",
       entry,
     ],
+    env,
+    clearEnv: true,
+    stdout: "piped",
+    stderr: "piped",
+  });
+}
+
+/**
+ * `main.ts` (the project's registry) started with the permissions `deno task start` gives a server
+ * for `env` (`serverLaunchFlags`), and only `env` as its environment.
+ */
+export function taskStartServer(env: Record<string, string>): Deno.Command {
+  return new Deno.Command(Deno.execPath(), {
+    args: ["run", "--no-prompt", ...serverLaunchFlags(env), "main.ts"],
     env,
     clearEnv: true,
     stdout: "piped",

@@ -8,7 +8,6 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { denoSpawn } from "../../src/adapters/deno/spawn.ts";
-import { serverLaunchFlags } from "../../src/env/mod.ts";
 import {
   commandRunner,
   DbtService,
@@ -22,7 +21,7 @@ import type { DbtRun } from "../../src/state/mod.ts";
 import { loadRegistry } from "../helpers/build.ts";
 import { makeDbtStandIn } from "../helpers/dbt_standin.ts";
 import { startPostgres } from "../helpers/postgres.ts";
-import { startServer } from "../helpers/process.ts";
+import { startServer, taskStartServer } from "../helpers/process.ts";
 import { needs } from "../helpers/system_tools.ts";
 import { makeTree, manifest } from "../helpers/tree.ts";
 
@@ -54,13 +53,7 @@ Deno.test("a Deno server with deno task start's permissions runs the dbt it find
       PATH: `${dbt.dir}:${Deno.env.get("PATH")}`,
     };
     await using server = await startServer(
-      new Deno.Command(Deno.execPath(), {
-        args: ["run", "--no-prompt", ...serverLaunchFlags(env), "main.ts"],
-        env,
-        clearEnv: true,
-        stdout: "piped",
-        stderr: "piped",
-      }),
+      taskStartServer(env),
     );
     assert.match(server.output(), /programs: only dbt \(the dbt runner\)/);
     assert.match(server.output(), /dbt: runs start through the command runner; schedules fire/);

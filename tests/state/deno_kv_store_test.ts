@@ -7,8 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { openDenoKvStore } from "../../src/state/deno_kv_store.ts";
 import { stateStoreConformance } from "./conformance.ts";
-import { serverLaunchFlags } from "../../src/env/mod.ts";
-import { startServer } from "../helpers/process.ts";
+import { startServer, taskStartServer } from "../helpers/process.ts";
 import { bundle } from "../../src/build/bundle.ts";
 
 Deno.test("the Deno KV store passes the state store conformance suite", async (t) => {
@@ -69,13 +68,7 @@ Deno.test("a Deno server on Deno KV keeps a disabled plugin across a restart; No
   };
   const server = () =>
     startServer(
-      new Deno.Command(Deno.execPath(), {
-        args: ["run", "--no-prompt", ...serverLaunchFlags(env), "main.ts"],
-        env,
-        clearEnv: true,
-        stdout: "piped",
-        stderr: "piped",
-      }),
+      taskStartServer(env),
     );
   try {
     {

@@ -243,9 +243,13 @@ export class DbtService {
     }
   }
 
-  /** Looks for due schedules every `intervalMs` from now on (when a runner is configured). */
+  /**
+   * Looks for due schedules every `intervalMs` from now on (when a runner is configured and some
+   * workspace has a schedule).
+   */
   startScheduler(intervalMs: number = SCHEDULER_INTERVAL_MS): void {
-    if (!this.options.runner || this.#timer !== undefined) return;
+    const scheduled = this.#plugins.some((plugin) => plugin.dbt!.schedule !== null);
+    if (!this.options.runner || !scheduled || this.#timer !== undefined) return;
     let since = new Date(this.#now());
     this.#timer = backgroundInterval(() => {
       const until = new Date(this.#now());

@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { sameSecret } from "../secrets.ts";
 import { type DbtRunner, type DbtRunRequest, failedRun } from "./runner.ts";
 
 /** The header that carries a body's signature: `sha256=<hex HMAC-SHA256 of the body>`. */
@@ -54,13 +55,7 @@ export async function signatureMatches(
   body: string,
   header: string | undefined,
 ): Promise<boolean> {
-  const expected = await signBody(secret, body);
-  if (header === undefined || header.length !== expected.length) return false;
-  let difference = 0;
-  for (let index = 0; index < expected.length; index++) {
-    difference |= expected.charCodeAt(index) ^ header.charCodeAt(index);
-  }
-  return difference === 0;
+  return header !== undefined && await sameSecret(header, await signBody(secret, body));
 }
 
 /** Options of {@link webhookRunner}. */

@@ -4,6 +4,7 @@
  * @module
  */
 import type { AuditEvent } from "../../../state/mod.ts";
+import { Timestamp } from "./timestamp.tsx";
 
 const ACTIONS: Record<AuditEvent["action"], string> = {
   sign_in: "Sign-in",
@@ -44,7 +45,7 @@ export function AuditPage(props: { events: readonly AuditEvent[] }) {
               {props.events.map((event) => (
                 <tr>
                   <td>
-                    <time datetime={event.time}>{event.time.replace("T", " ").slice(0, 19)}</time>
+                    <Timestamp iso={event.time} />
                   </td>
                   <td>{event.actor}</td>
                   <td>{ACTIONS[event.action]}</td>

@@ -6,6 +6,7 @@
  */
 import type { DbtRun } from "../../../state/mod.ts";
 import type { DbtWorkspaceView } from "../../dbt/service.ts";
+import { Timestamp } from "./timestamp.tsx";
 
 /** What the page shows. */
 export interface DbtPageProps {
@@ -99,7 +100,7 @@ export function DbtPage(props: DbtPageProps) {
                       </details>
                     </td>
                     <td>{workspace.schedule ? <code>{workspace.schedule}</code> : "—"}</td>
-                    <td>{workspace.next_run ? <Time iso={workspace.next_run} /> : "—"}</td>
+                    <td>{workspace.next_run ? <Timestamp iso={workspace.next_run} /> : "—"}</td>
                     <td>{workspace.last_run ? <RunStatus run={workspace.last_run} /> : "never"}</td>
                     <td>
                       <form
@@ -141,7 +142,7 @@ export function DbtPage(props: DbtPageProps) {
               {props.runs.map((run) => (
                 <tr>
                   <td>
-                    <Time iso={run.queued_at} />
+                    <Timestamp iso={run.queued_at} />
                   </td>
                   <td>{run.plugin}</td>
                   <td>{run.started_by}</td>
@@ -149,7 +150,7 @@ export function DbtPage(props: DbtPageProps) {
                     <RunStatus run={run} />
                   </td>
                   <td>{run.exit_code ?? "—"}</td>
-                  <td>{run.finished_at ? <Time iso={run.finished_at} /> : "—"}</td>
+                  <td>{run.finished_at ? <Timestamp iso={run.finished_at} /> : "—"}</td>
                   <td>
                     {run.output
                       ? (
@@ -168,10 +169,6 @@ export function DbtPage(props: DbtPageProps) {
       )}
     </>
   );
-}
-
-function Time(props: { iso: string }) {
-  return <time datetime={props.iso}>{props.iso.replace("T", " ").slice(0, 19)}</time>;
 }
 
 function RunStatus(props: { run: DbtRun }) {
