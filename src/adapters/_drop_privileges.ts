@@ -24,6 +24,7 @@ import {
   readEnv,
   serverVariables,
 } from "../env/mod.ts";
+import { D1_BINDING } from "../state/mod.ts";
 
 /**
  * The Deno permissions revoked, in the words the start-up note uses (`import`, the permission for
@@ -81,7 +82,7 @@ export async function dropPrivileges(env: EnvSource): Promise<string> {
 
 /**
  * A Worker's bindings as plugins see them: without the host's variables (tokens, secrets, the
- * database URL), the same object for the same bindings.
+ * database URL) and its D1 database, the same object for the same bindings.
  *
  * @param bindings The bindings the platform passed.
  * @returns The bindings plugins get.
@@ -90,7 +91,7 @@ export function withoutHostBindings(bindings: unknown): unknown {
   if (typeof bindings !== "object" || bindings === null) return bindings;
   let filtered = FILTERED.get(bindings);
   if (!filtered) {
-    const host = new Set<string>(serverVariables());
+    const host = new Set<string>([...serverVariables(), D1_BINDING]);
     filtered = Object.fromEntries(Object.entries(bindings).filter(([name]) => !host.has(name)));
     FILTERED.set(bindings, filtered);
   }

@@ -117,7 +117,8 @@ export const ENV_VARIABLES = [
     name: "HONEYFRAME_STORE",
     defaultText: "see State",
     readBy: "server",
-    meaning: "force the state store: `memory`, `sqlite`, `postgres` or `denokv` (Deno KV)",
+    meaning:
+      "force the state store: `memory`, `sqlite`, `postgres`, `denokv` (Deno KV) or `d1` (a Worker's `HONEYFRAME_D1` binding)",
   },
   {
     name: "HONEYFRAME_DENO_KV_PATH",

@@ -204,7 +204,7 @@ function buildApp(
         return c.json({
           error: "state_unavailable",
           request_id,
-          message: "the state store cannot keep changes right now; nothing was changed",
+          message: "the state store is unavailable; try again later",
         }, 503);
       }
     } catch {

@@ -41,6 +41,12 @@ export interface SetEnabledOptions {
 export interface LifecycleOptions {
   /** Poll interval for shared stores (default 2 s). */
   readonly refreshMs?: number;
+  /**
+   * How a shared store is polled: by a background timer (the default), or only when a request
+   * calls {@link PluginLifecycle.refreshIfStale} (a Worker's isolate runs no timers between
+   * requests).
+   */
+  readonly poll?: "timer" | "on_request";
   /** The clock, in milliseconds. */
   readonly now?: () => number;
   /** Where a failed refresh is reported. */
@@ -69,6 +75,8 @@ export class PluginLifecycle {
   #timer: ReturnType<typeof setInterval> | undefined;
   #unwatch: (() => Promise<void>) | undefined;
   #queue: Promise<unknown> = Promise.resolve();
+  #refreshedAt = 0;
+  #refreshing: Promise<void> | undefined;
 
   /**
    * Creates the lifecycle; call {@link PluginLifecycle.ready} before serving.
@@ -176,6 +184,22 @@ export class PluginLifecycle {
   }
 
   /**
+   * For a shared store, reloads the state when it was last read a poll interval ago or more;
+   * concurrent callers share one reload. A failed reload is logged and the last known state
+   * stays. Never rejects.
+   */
+  async refreshIfStale(): Promise<void> {
+    if (!this.store.shared || !this.#started) return;
+    if (this.#now() - this.#refreshedAt < (this.options.refreshMs ?? DEFAULT_REFRESH_MS)) return;
+    this.#refreshing ??= this.refresh()
+      .catch((error) =>
+        (this.options.log ?? createLogger()).warn("state refresh failed", { error })
+      )
+      .finally(() => this.#refreshing = undefined);
+    await this.#refreshing;
+  }
+
+  /**
    * Runs state changes one at a time, so that what is served always follows what was stored:
    * memory changes only after the store committed, and a refresh never applies a read that a
    * concurrent write has overtaken.
@@ -254,7 +278,9 @@ export class PluginLifecycle {
   }
 
   async #refresh(): Promise<void> {
+    const readAt = this.#now();
     const states = await this.store.pluginStates();
+    this.#refreshedAt = readAt;
     this.#disabled.clear();
     for (const state of states) {
       if (!state.enabled && this.#mountable.has(state.name)) this.#disabled.add(state.name);
@@ -288,7 +314,7 @@ export class PluginLifecycle {
         log.warn("cannot listen for state changes; polling only", { error });
       }
     }
-    if (this.store.shared) {
+    if (this.store.shared && this.options.poll !== "on_request") {
       this.#timer = backgroundInterval(() => {
         this.refresh().catch((error) =>
           (this.options.log ?? createLogger()).warn("state refresh failed", { error })

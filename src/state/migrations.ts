@@ -109,9 +109,10 @@ export const MIGRATIONS: readonly Migration[] = [
 ];
 
 /**
- * Brings the schema up to date: applies, in one transaction, the migrations not yet recorded in
- * `schema_migrations`. Safe to run from several instances at once (PostgreSQL takes an advisory
- * lock first; SQLite serialises writers).
+ * Brings the schema up to date: applies, in one batch, the migrations not yet recorded in
+ * `schema_migrations`. Safe to run from several instances at once: of two batches applying the
+ * same migration one fails (its table exists, or its version row does), and the instance that lost
+ * reads the recorded versions again.
  *
  * @param driver The database.
  * @param migrations The migrations (all of them by default).
@@ -123,27 +124,43 @@ export const MIGRATIONS: readonly Migration[] = [
  * await migrate(driver); // [1, …] on a new database, [] afterwards
  * ```
  */
-export function migrate(
+export async function migrate(
   driver: SqlDriver,
   migrations: readonly Migration[] = MIGRATIONS,
 ): Promise<number[]> {
-  return driver.transaction(async (tx) => {
-    if (tx.dialect === "postgres") await tx.query("SELECT pg_advisory_xact_lock(2026112601)");
-    await tx.query(
-      "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)",
-    );
-    const rows = await tx.query<{ version: number }>("SELECT version FROM schema_migrations");
-    const done = new Set(rows.map((row) => Number(row.version)));
-    const applied: number[] = [];
-    for (const migration of migrations) {
-      if (done.has(migration.version)) continue;
-      for (const statement of migration.sql[tx.dialect]) await tx.query(statement);
-      await tx.query(
-        "INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)",
-        [migration.version, migration.name, new Date().toISOString()],
-      );
-      applied.push(migration.version);
+  for (let attempt = 1;; attempt++) {
+    try {
+      const pending = await pendingMigrations(driver, migrations);
+      if (pending.length === 0) return [];
+      await driver.batch([
+        // PostgreSQL: a second instance waits here, then fails on the tables the first made.
+        ...(driver.dialect === "postgres"
+          ? [{ text: "SELECT pg_advisory_xact_lock(2026112601)" }]
+          : []),
+        ...pending.flatMap((migration) => [
+          ...migration.sql[driver.dialect].map((text) => ({ text })),
+          {
+            text: "INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)",
+            params: [migration.version, migration.name, new Date().toISOString()],
+          },
+        ]),
+      ]);
+      return pending.map((migration) => migration.version);
+    } catch (error) {
+      // Another instance may have applied them meanwhile: look again, a few times.
+      if (attempt === 3) throw error;
     }
-    return applied;
-  });
+  }
+}
+
+async function pendingMigrations(
+  driver: SqlDriver,
+  migrations: readonly Migration[],
+): Promise<Migration[]> {
+  await driver.query(
+    "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)",
+  );
+  const rows = await driver.query<{ version: number }>("SELECT version FROM schema_migrations");
+  const done = new Set(rows.map((row) => Number(row.version)));
+  return migrations.filter((migration) => !done.has(migration.version));
 }

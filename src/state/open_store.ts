@@ -1,8 +1,9 @@
 /**
- * Choosing and opening the state store from the environment: `HONEYFRAME_DATABASE_URL` selects
- * PostgreSQL (several instances behind a load balancer), `HONEYFRAME_STORE` (`memory`, `sqlite`,
- * `postgres`, `denokv`) forces a backend, and otherwise the server adapter's default applies (SQLite at
- * `$DATA_DIR/honeyframe.db` on Deno with write access there, memory elsewhere). The SQL drivers are
+ * Choosing and opening the state store from the environment: `HONEYFRAME_STORE` (`memory`,
+ * `sqlite`, `postgres`, `denokv`, `d1`) forces a backend; otherwise a Worker's D1 binding named
+ * `HONEYFRAME_D1` selects D1, `HONEYFRAME_DATABASE_URL` selects PostgreSQL (several instances
+ * behind a load balancer), and otherwise the server adapter's default applies (SQLite at
+ * `$DATA_DIR/honeyframe.db` on Deno with write access there, memory elsewhere). The drivers are
  * loaded only when chosen.
  *
  * @module
@@ -13,16 +14,21 @@ import { withQueryTimeLimit } from "./query_time_limit.ts";
 import { MemoryStore } from "./memory_store.ts";
 import { openSqlStore } from "./sql_store.ts";
 import type { StateStore } from "./types.ts";
+import type { D1Database } from "./d1_driver.ts";
+
+/** The name of the Worker binding that holds the D1 database of the state. */
+export const D1_BINDING = "HONEYFRAME_D1";
 
 /** The backends. */
-export type StoreKind = "memory" | "sqlite" | "postgres" | "denokv";
+export type StoreKind = "memory" | "sqlite" | "postgres" | "denokv" | "d1";
 
 /** Where the state lives. */
 export type StoreChoice =
   | { readonly kind: "memory" }
   | { readonly kind: "sqlite"; readonly path: string }
   | { readonly kind: "postgres"; readonly url: string }
-  | { readonly kind: "denokv"; readonly path?: string };
+  | { readonly kind: "denokv"; readonly path?: string }
+  | { readonly kind: "d1"; readonly database: D1Database };
 
 /** The time limit of one query or transaction when none is configured, in milliseconds. */
 export const DEFAULT_QUERY_TIMEOUT_MS = 10_000;
@@ -30,30 +36,61 @@ export const DEFAULT_QUERY_TIMEOUT_MS = 10_000;
 /** The SQLite database's file name inside `$DATA_DIR`. */
 export const SQLITE_FILE = "honeyframe.db";
 
-const KINDS: readonly StoreKind[] = ["memory", "sqlite", "postgres", "denokv"];
+const KINDS: readonly StoreKind[] = ["memory", "sqlite", "postgres", "denokv", "d1"];
+
+/**
+ * The time limit of one query or batch, from `HONEYFRAME_QUERY_TIMEOUT_S`.
+ *
+ * @param env The environment.
+ * @returns Milliseconds.
+ * @throws {ConfigError} For a value out of range.
+ * @example
+ * ```ts
+ * queryTimeLimit({ HONEYFRAME_QUERY_TIMEOUT_S: "2" }); // 2000
+ * ```
+ */
+export function queryTimeLimit(env: EnvSource): number {
+  return envNumber(env, "HONEYFRAME_QUERY_TIMEOUT_S", { min: 0.1, max: 3600 }) * 1000;
+}
 
 /**
  * Decides the backend from the environment.
  *
  * @param env The environment.
  * @param fallback The backend when nothing is configured.
+ * @param d1 The Worker's `HONEYFRAME_D1` binding, if it has one.
  * @returns The choice.
- * @throws {ConfigError} For an unknown `HONEYFRAME_STORE`, or `postgres` without a URL.
+ * @throws {ConfigError} For an unknown `HONEYFRAME_STORE`, `postgres` without a URL, `d1`
+ * without a binding.
  * @example
  * ```ts
  * chooseStore({ HONEYFRAME_DATABASE_URL: "postgres://db/hf" }, "sqlite"); // { kind: "postgres", url: "postgres://db/hf" }
  * chooseStore({ DATA_DIR: "/data" }, "sqlite"); // { kind: "sqlite", path: "/data/honeyframe.db" }
  * ```
  */
-export function chooseStore(env: EnvSource, fallback: StoreKind): StoreChoice {
+export function chooseStore(
+  env: EnvSource,
+  fallback: StoreKind,
+  d1?: D1Database,
+): StoreChoice {
   const url = readEnv(env, "HONEYFRAME_DATABASE_URL");
   const named = readEnv(env, "HONEYFRAME_STORE");
   if (named !== undefined && !(KINDS as readonly string[]).includes(named)) {
     throw new ConfigError(
-      `HONEYFRAME_STORE must be memory, sqlite, postgres or denokv, not ${JSON.stringify(named)}`,
+      `HONEYFRAME_STORE must be memory, sqlite, postgres, denokv or d1, not ${
+        JSON.stringify(named)
+      }`,
     );
   }
-  const kind = (named ?? (url ? "postgres" : fallback)) as StoreKind;
+  const kind = (named ?? (d1 ? "d1" : url ? "postgres" : fallback)) as StoreKind;
+  if (kind === "d1") {
+    if (!d1) {
+      throw new ConfigError(
+        "HONEYFRAME_STORE=d1 needs a Cloudflare D1 binding named HONEYFRAME_D1 (Workers only)",
+      );
+    }
+    return { kind, database: d1 };
+  }
   if (kind === "postgres") {
     if (!url) throw new ConfigError("HONEYFRAME_STORE=postgres needs HONEYFRAME_DATABASE_URL");
     return { kind, url };
@@ -115,6 +152,13 @@ export async function openStore(
           : error;
       });
     }
+    case "d1": {
+      const { d1Driver } = await import("./d1_driver.ts");
+      return await openSqlStore(withQueryTimeLimit(d1Driver(choice.database), queryTimeoutMs), {
+        kind: "d1",
+        shared: true,
+      });
+    }
   }
 }
 
@@ -140,6 +184,8 @@ export function describeStore(choice: StoreChoice): string {
     }
     case "denokv":
       return `denokv (${choice.path ?? "the runtime's default database"})`;
+    case "d1":
+      return "d1 (the HONEYFRAME_D1 binding)";
   }
 }
 
@@ -165,9 +211,7 @@ export async function openStoreOrExit(
 ): Promise<{ store: StateStore; label: string }> {
   try {
     const choice = chooseStore(env, fallback);
-    const queryTimeoutMs = envNumber(env, "HONEYFRAME_QUERY_TIMEOUT_S", { min: 0.1, max: 3600 }) *
-      1000;
-    return { store: await openStore(choice, queryTimeoutMs), label: describeStore(choice) };
+    return { store: await openStore(choice, queryTimeLimit(env)), label: describeStore(choice) };
   } catch (error) {
     log.error(`Honeyframe Edge cannot start: the state store: ${(error as Error).message}`);
     return exit(1);

@@ -18,16 +18,21 @@ import type { SqlDriver } from "./sql_driver.ts";
  */
 export function postgresDriver(url: string): SqlDriver {
   const sql = postgres(url, { max: 5, onnotice: () => {}, connect_timeout: 10 });
-  const wrap = (connection: postgres.Sql | postgres.TransactionSql): SqlDriver => ({
-    dialect: "postgres",
-    query: async <Row>(text: string, params: readonly unknown[] = []) =>
-      [...await connection.unsafe(text, params as postgres.ParameterOrJSON<never>[])] as Row[],
-    transaction: <T>(work: (tx: SqlDriver) => Promise<T>) =>
-      sql.begin((tx) => work(wrap(tx))) as Promise<T>,
-    close: () => sql.end({ timeout: 5 }),
-  });
+  const run = async <Row>(
+    connection: postgres.Sql | postgres.TransactionSql,
+    text: string,
+    params: readonly unknown[] = [],
+  ) => [...await connection.unsafe(text, params as postgres.ParameterOrJSON<never>[])] as Row[];
   return {
-    ...wrap(sql),
+    dialect: "postgres",
+    query: (text, params) => run(sql, text, params),
+    batch: (statements) =>
+      sql.begin(async (tx) => {
+        const results: Record<string, unknown>[][] = [];
+        for (const { text, params } of statements) results.push(await run(tx, text, params));
+        return results;
+      }) as Promise<Record<string, unknown>[][]>,
+    close: () => sql.end({ timeout: 5 }),
     // postgres.js keeps one connection for LISTEN and re-establishes it after a loss.
     listen: async (channel, onNotify, onListen) => {
       const { unlisten } = await sql.listen(channel, onNotify, onListen);

@@ -13,7 +13,7 @@ import type {
   StateStore,
 } from "./types.ts";
 import { migrate } from "./migrations.ts";
-import type { SqlDriver } from "./sql_driver.ts";
+import type { SqlDriver, SqlStatement } from "./sql_driver.ts";
 
 /**
  * A state store backed by SQL. Create it with {@link openSqlStore}.
@@ -36,6 +36,14 @@ export class SqlStore implements StateStore {
   /** Present where the driver can listen (PostgreSQL). */
   readonly watch?: (onChange: () => void) => Promise<() => Promise<void>>;
 
+  /** The statement announcing a change of a plugin's state to the other instances, if any. */
+  #announce(plugin: string): SqlStatement[] {
+    // PostgreSQL delivers the notification at commit.
+    return this.driver.dialect === "postgres"
+      ? [{ text: "SELECT pg_notify($1, $2)", params: [STATE_CHANNEL, plugin] }]
+      : [];
+  }
+
   async ping(): Promise<void> {
     await this.driver.query("SELECT 1");
   }
@@ -54,54 +62,61 @@ export class SqlStore implements StateStore {
   }
 
   async setEnabled(name: string, enabled: boolean, actor: string, at: string): Promise<void> {
-    await this.driver.transaction(async (tx) => {
-      await tx.query(
-        `INSERT INTO plugin_state (name, enabled, seeded, updated_at, updated_by) VALUES ($1, $2, 0, $3, $4)
-         ON CONFLICT (name) DO UPDATE SET enabled = excluded.enabled, updated_at = excluded.updated_at,
-         updated_by = excluded.updated_by`,
-        [name, enabled ? 1 : 0, at, actor],
-      );
-      await notifyChange(tx, name);
-    });
+    await this.driver.batch([
+      {
+        text:
+          `INSERT INTO plugin_state (name, enabled, seeded, updated_at, updated_by) VALUES ($1, $2, 0, $3, $4)
+           ON CONFLICT (name) DO UPDATE SET enabled = excluded.enabled, updated_at = excluded.updated_at,
+           updated_by = excluded.updated_by`,
+        params: [name, enabled ? 1 : 0, at, actor],
+      },
+      ...this.#announce(name),
+    ]);
   }
 
-  seed(
+  async seed(
     plugin: string,
     org: string,
     groups: readonly SeedGroupInput[],
     actor: string,
     at: string,
   ): Promise<boolean> {
-    return this.driver.transaction(async (tx) => {
-      // Claim the seeding: the UPDATE locks the row, so of two concurrent first enables exactly one
-      // sees `seeded = 0` and writes the groups.
-      await tx.query(
-        `INSERT INTO plugin_state (name, enabled, seeded, updated_at, updated_by) VALUES ($1, 1, 0, $2, $3)
-         ON CONFLICT (name) DO NOTHING`,
-        [plugin, at, actor],
-      );
-      const claimed = await tx.query<{ name: string }>(
-        "UPDATE plugin_state SET seeded = 1 WHERE name = $1 AND seeded = 0 RETURNING name",
-        [plugin],
-      );
-      if (claimed.length === 0) return false;
-      await notifyChange(tx, plugin);
-      for (const group of groups) {
-        await tx.query(
-          `INSERT INTO org_groups (org, name, permissions, source, updated_at, updated_by)
-           VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (org, name) DO NOTHING`,
-          [
-            org,
-            group.name,
-            permissionsJson(group.permissions),
-            `seed:${plugin}`,
-            at,
-            `plugin:${plugin}`,
-          ],
-        );
-      }
-      return true;
-    });
+    // One batch claims the seeding (`seeded` 0 → 2, which locks the row), writes the groups only
+    // while the claim holds, then marks the plugin seeded (2 → 1). Of two concurrent first enables
+    // exactly one claims; `seeded = 2` is never seen outside the batch.
+    const results = await this.driver.batch([
+      {
+        text:
+          `INSERT INTO plugin_state (name, enabled, seeded, updated_at, updated_by) VALUES ($1, 1, 0, $2, $3)
+           ON CONFLICT (name) DO NOTHING`,
+        params: [plugin, at, actor],
+      },
+      {
+        text: "UPDATE plugin_state SET seeded = 2 WHERE name = $1 AND seeded = 0 RETURNING name",
+        params: [plugin],
+      },
+      ...groups.map((group) => ({
+        text: `INSERT INTO org_groups (org, name, permissions, source, updated_at, updated_by)
+           SELECT $1, $2, $3, $4, $5, $6
+           WHERE EXISTS (SELECT 1 FROM plugin_state WHERE name = $7 AND seeded = 2)
+           ON CONFLICT (org, name) DO NOTHING`,
+        params: [
+          org,
+          group.name,
+          permissionsJson(group.permissions),
+          `seed:${plugin}`,
+          at,
+          `plugin:${plugin}`,
+          plugin,
+        ],
+      })),
+      {
+        text: "UPDATE plugin_state SET seeded = 1 WHERE name = $1 AND seeded = 2",
+        params: [plugin],
+      },
+      ...this.#announce(plugin),
+    ]);
+    return results[1]!.length > 0;
   }
 
   async groups(org: string): Promise<GroupRecord[]> {
@@ -202,41 +217,35 @@ export class SqlStore implements StateStore {
     return rows.map(dbtRunOf);
   }
 
-  recordDbtSchedule(
+  async recordDbtSchedule(
     plugin: string,
     schedule: string | null,
     at: string,
   ): Promise<{ previous: string | null } | undefined> {
-    return this.driver.transaction(async (tx) => {
-      const inserted = await tx.query<{ plugin: string }>(
-        `INSERT INTO dbt_schedules (plugin, schedule, updated_at) VALUES ($1, $2, $3)
-         ON CONFLICT (plugin) DO NOTHING RETURNING plugin`,
-        [plugin, schedule, at],
-      );
-      if (inserted.length > 0) return { previous: null };
-      const [before] = await tx.query<{ schedule: string | null }>(
-        "SELECT schedule FROM dbt_schedules WHERE plugin = $1",
-        [plugin],
-      );
-      // The UPDATE locks the row: of two instances recording the same change, one changes it.
-      const changed = await tx.query<{ plugin: string }>(
-        `UPDATE dbt_schedules SET schedule = $2, updated_at = $3
-         WHERE plugin = $1 AND schedule IS DISTINCT FROM $2 RETURNING plugin`,
-        [plugin, schedule, at],
-      );
-      return changed.length > 0 ? { previous: before?.schedule ?? null } : undefined;
-    });
+    // The upsert locks the row: of two instances recording the same change, one changes it.
+    const [before, changed] = await this.driver.batch([
+      { text: "SELECT schedule FROM dbt_schedules WHERE plugin = $1", params: [plugin] },
+      {
+        text: `INSERT INTO dbt_schedules (plugin, schedule, updated_at) VALUES ($1, $2, $3)
+           ON CONFLICT (plugin) DO UPDATE SET schedule = excluded.schedule,
+           updated_at = excluded.updated_at
+           WHERE dbt_schedules.schedule IS DISTINCT FROM excluded.schedule RETURNING plugin`,
+        params: [plugin, schedule, at],
+      },
+    ]);
+    if (changed!.length === 0) return undefined;
+    return { previous: (before![0]?.schedule as string | null | undefined) ?? null };
   }
 
   async createSession(id: string, expires: number, at: string): Promise<void> {
-    await this.driver.transaction(async (tx) => {
-      // Expired sessions are removed as new ones are made, so the table stays small.
-      await tx.query("DELETE FROM admin_sessions WHERE expires <= $1", [Date.parse(at) / 1000]);
-      await tx.query(
-        "INSERT INTO admin_sessions (id, expires, created_at) VALUES ($1, $2, $3)",
-        [id, expires, at],
-      );
-    });
+    // Expired sessions are removed as new ones are made, so the table stays small.
+    await this.driver.batch([
+      { text: "DELETE FROM admin_sessions WHERE expires <= $1", params: [Date.parse(at) / 1000] },
+      {
+        text: "INSERT INTO admin_sessions (id, expires, created_at) VALUES ($1, $2, $3)",
+        params: [id, expires, at],
+      },
+    ]);
   }
 
   async sessionActive(id: string, now: number): Promise<boolean> {
@@ -290,13 +299,6 @@ export async function openSqlStore(
 
 /** The PostgreSQL channel plugin-state changes are announced on. */
 const STATE_CHANNEL = "honeyframe_state";
-
-/** Announces a change of a plugin's state to the other instances (delivered at commit). */
-async function notifyChange(tx: SqlDriver, plugin: string): Promise<void> {
-  if (tx.dialect === "postgres") {
-    await tx.query("SELECT pg_notify($1, $2)", [STATE_CHANNEL, plugin]);
-  }
-}
 
 /** The columns of `dbt_runs` a run is made of (the table also has its order, `seq`). */
 const DBT_RUN_COLUMNS = [

@@ -1,6 +1,6 @@
 /**
- * SQLite through `node:sqlite` (built into Deno): one connection, every statement and transaction
- * run one at a time so that an `await` inside a transaction never lets another statement in.
+ * SQLite through `node:sqlite` (built into Deno): one connection, synchronous, so every statement
+ * and batch runs whole before the next.
  * `node:sqlite` is imported when a database is opened, so that a bundle holding this module still
  * loads on runtimes without it (Node 20).
  *
@@ -41,43 +41,42 @@ export async function sqliteDriver(path: string): Promise<SqlDriver> {
       );
     }
   };
-  let queue: Promise<unknown> = Promise.resolve();
-  const exclusive = <T>(work: () => Promise<T>): Promise<T> => {
-    const result = queue.then(work);
-    queue = result.catch(() => {});
-    return result;
-  };
   const run = <Row>(text: string, params: readonly unknown[] = []): Row[] => {
     stillThere();
     return db.prepare(text.replace(/\$(\d+)/g, "?$1")).all(...(params as never[])) as Row[];
   };
-  const inTransaction: SqlDriver = {
-    dialect: "sqlite",
-    query: (text, params) => Promise.resolve(run(text, params)),
-    transaction: (work) => work(inTransaction),
-    close: () => Promise.resolve(),
-  };
+  // node:sqlite is synchronous: a statement or a whole batch runs before any other can start.
   return {
     dialect: "sqlite",
-    query: (text, params) => exclusive(() => Promise.resolve(run(text, params))),
-    transaction: (work) =>
-      exclusive(async () => {
+    query: (text, params) => settle(() => run(text, params)),
+    batch: (statements) =>
+      settle(() => {
         stillThere();
         db.exec("BEGIN IMMEDIATE");
         try {
-          const result = await work(inTransaction);
+          const results = statements.map(({ text, params }) =>
+            run<Record<string, unknown>>(text, params)
+          );
           db.exec("COMMIT");
-          return result;
+          return results;
         } catch (error) {
           db.exec("ROLLBACK");
           throw error;
         }
       }),
     close: () =>
-      exclusive(() => {
+      settle(() => {
         db.close();
         if (file !== undefined) closeSync(file);
-        return Promise.resolve();
       }),
   };
+}
+
+/** Runs synchronous work as a promise (`Promise.try`, which Node 22 lacks). */
+function settle<T>(work: () => T): Promise<T> {
+  try {
+    return Promise.resolve(work());
+  } catch (error) {
+    return Promise.reject(error);
+  }
 }

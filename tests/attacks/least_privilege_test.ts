@@ -7,6 +7,7 @@
  * records what that model stops (and that the network stays open there).
  */
 import assert from "node:assert/strict";
+import { Miniflare } from "npm:miniflare@4.20260426.0";
 import { existsSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { Hono } from "hono";
@@ -267,7 +268,7 @@ Deno.test("the Node bundle under Node's permission model: secrets gone, files an
   );
 });
 
-Deno.test("on Workers, plugins get the bindings without the host's tokens and secrets", async () => {
+Deno.test("on Workers, plugins get the bindings without the host's tokens, secrets and D1 database", async () => {
   const app = new Hono().get("/bindings", (c) => c.json(Object.keys(c.env as object).sort()));
   const { routers: _, pages: __, health: ___, ...record } = registryOf({ spy: app }).plugins[0]!;
   const generated = defineRegistry({
@@ -281,15 +282,30 @@ Deno.test("on Workers, plugins get the bindings without the host's tokens and se
   });
   // In this test's own process, which must keep its rights; `deno serve` and Bun drop them.
   const handler = workerHandler(generated, { dropPrivileges: false });
-  const bindings = { ...SECRETS, HONEYFRAME_STORE: "memory", CUSTOMER_KV: "a binding of theirs" };
-  const response = await handler.fetch(new Request("http://edge/api/spy/bindings"), bindings);
-  assert.deepEqual(await response.json(), ["CUSTOMER_KV"]);
-  const admin = await handler.fetch(
-    new Request("http://edge/api/plugins", {
-      headers: { Authorization: `Bearer ${SECRETS.HONEYFRAME_ADMIN_TOKEN}` },
-    }),
-    bindings,
-  );
-  assert.equal(admin.status, 200, "the host still reads its own bindings");
-  await admin.body?.cancel();
+  // A real D1 database in workerd, as the host's store binding.
+  const miniflare = new Miniflare({
+    modules: true,
+    script: "export default { fetch: () => new Response(null, { status: 204 }) };",
+    compatibilityDate: "2026-04-01",
+    d1Databases: ["HONEYFRAME_D1"],
+  });
+  try {
+    const bindings = {
+      ...SECRETS,
+      HONEYFRAME_D1: await miniflare.getD1Database("HONEYFRAME_D1"),
+      CUSTOMER_KV: "a binding of theirs",
+    };
+    const response = await handler.fetch(new Request("http://edge/api/spy/bindings"), bindings);
+    assert.deepEqual(await response.json(), ["CUSTOMER_KV"]);
+    const admin = await handler.fetch(
+      new Request("http://edge/api/plugins", {
+        headers: { Authorization: `Bearer ${SECRETS.HONEYFRAME_ADMIN_TOKEN}` },
+      }),
+      bindings,
+    );
+    assert.equal(admin.status, 200, "the host still reads its own bindings");
+    await admin.body?.cancel();
+  } finally {
+    await miniflare.dispose();
+  }
 });

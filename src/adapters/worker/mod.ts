@@ -1,7 +1,10 @@
 /**
  * The fetch-handler adapter for Cloudflare Workers, Bun and `deno serve`: a module whose default
  * export has `fetch`. Configuration comes from the Worker's bindings, falling back to the process
- * environment where the runtime has one (Bun, Deno). The state lives in memory.
+ * environment where the runtime has one (Bun, Deno). The state lives in Cloudflare D1 when the
+ * Worker has a D1 binding named `HONEYFRAME_D1` (or `HONEYFRAME_STORE` names another store), in
+ * memory otherwise. A shared store is read again on a request when the state is older than the poll
+ * interval: an isolate has no timers between requests.
  *
  * @example
  * ```ts ignore
@@ -25,7 +28,7 @@ import {
   readConfig,
   refuseExitToPlugins,
 } from "../../runtime/mod.ts";
-import { MemoryStore } from "../../state/mod.ts";
+import { D1_BINDING, openWorkerStore } from "../../state/mod.ts";
 
 /** What a Worker's cron trigger passes to `scheduled`. */
 export interface ScheduledEvent {
@@ -59,6 +62,7 @@ export const SCHEDULED_WINDOW_MS = 60_000;
 interface WorkerHost {
   readonly app: Hono;
   readonly dbt: DbtService;
+  readonly lifecycle: PluginLifecycle;
 }
 
 /** Options of {@link workerHandler}. */
@@ -96,44 +100,48 @@ export function workerHandler(
     if (!host) {
       // The configuration is read before any plugin code runs; then what plugins must not have
       // is dropped (the process environment on Deno and Bun), then they are imported.
-      const config = readConfig(layeredEnv(bindingsOf(env), processEnv()));
+      const vars = layeredEnv(bindingsOf(env), processEnv());
+      const config = readConfig(vars);
       const runner = configuredRunner(config.dbt);
+      const store = openWorkerStore(vars, bindingsOf(env)[D1_BINDING]);
       const note = options.dropPrivileges === false
         ? Promise.resolve("")
         : dropPrivileges(processEnv());
       refuseExitToPlugins();
-      host = note.then(() => importPlugins(generated)).then((registry) => {
-        const lifecycle = new PluginLifecycle(registry, new MemoryStore());
-        const dbt = new DbtService(registry, lifecycle, {
-          config: config.dbt,
-          ...(runner === undefined ? {} : { runner }),
-        });
-        return { app: createApp(registry, { ...config, lifecycle, dbtService: dbt }), dbt };
-      });
+      host = Promise.all([store, note.then(() => importPlugins(generated))]).then(
+        ([store, registry]) => {
+          const lifecycle = new PluginLifecycle(registry, store, { poll: "on_request" });
+          const dbt = new DbtService(registry, lifecycle, {
+            config: config.dbt,
+            ...(runner === undefined ? {} : { runner }),
+          });
+          const app = createApp(registry, { ...config, lifecycle, dbtService: dbt });
+          return { app, dbt, lifecycle };
+        },
+      );
+      // A store that could not be opened is tried again on the next request.
+      host.catch(() => host = undefined);
     }
     return host;
   };
   return {
     async fetch(request, env, context) {
+      let served: WorkerHost;
       try {
-        const { app } = await start(env);
-        return await app.fetch(request, withoutHostBindings(env), context as never);
+        served = await start(env);
       } catch (error) {
-        if (!(error instanceof ConfigError)) throw error;
-        misconfigured(error);
-        return Response.json(
-          { error: "misconfigured", message: "the server is misconfigured; see its log" },
-          { status: 500 },
-        );
+        return notStarted(error);
       }
+      await served.lifecycle.refreshIfStale();
+      return await served.app.fetch(request, withoutHostBindings(env), context as never);
     },
     async scheduled(event, env, context) {
       let dbt: DbtService;
       try {
         ({ dbt } = await start(env));
       } catch (error) {
-        if (!(error instanceof ConfigError)) throw error;
-        return misconfigured(error);
+        await notStarted(error).body?.cancel();
+        return;
       }
       const until = new Date(event.scheduledTime);
       const runs = dbt.tick(new Date(event.scheduledTime - SCHEDULED_WINDOW_MS), until);
@@ -143,8 +151,19 @@ export function workerHandler(
   };
 }
 
-function misconfigured(error: ConfigError): void {
-  createLogger().error(`Honeyframe Edge is misconfigured: ${error.message}`);
+/** Logs why the host could not start, in one line, and answers what a request gets. */
+function notStarted(error: unknown): Response {
+  if (error instanceof ConfigError) {
+    createLogger().error(`Honeyframe Edge is misconfigured: ${error.message}`);
+    return Response.json(
+      { error: "misconfigured", message: "the server is misconfigured; see its log" },
+      { status: 500 },
+    );
+  }
+  createLogger().error(
+    `Honeyframe Edge cannot start: the state store: ${(error as Error).message}`,
+  );
+  return Response.json({ error: "state_unavailable" }, { status: 503 });
 }
 
 /** A Worker's bindings as an environment source (non-objects are no bindings). */
