@@ -23,6 +23,12 @@ import { type ClientBuild, timeClientBuilds } from "./lib/clients.ts";
 import { type IncrementalTimes, timeDevLoop, timeIncrementalBuilds } from "./lib/incremental.ts";
 import { median } from "./lib/median.ts";
 import {
+  spawnServer,
+  timeProcessColdStart,
+  timeWorkerdColdStart,
+  type WorkerdColdStart,
+} from "./lib/cold_start.ts";
+import {
   folderScanningLoader,
   handWrittenApp,
   pluginName,
@@ -42,11 +48,15 @@ const deno = Deno.execPath();
 const project = Deno.cwd();
 
 type Variant = "ours" | "hand-written" | "folder loader";
+/** The bundles of the other runtimes: ours and the hand-written app, for Node and for workerd. */
+type OtherBundles = Record<"node" | "workerd", { ours: string; hand: string }>;
 interface SizeResult {
   plugins: number;
   buildSeconds: number;
   coldStart: Record<Variant, number>;
   bundleKiB?: number;
+  node: { ours: number; hand: number };
+  workerd: { ours: WorkerdColdStart; hand: WorkerdColdStart };
 }
 
 const work = mkdtempSync(join(tmpdir(), "honeyframe-bench-"));
@@ -61,16 +71,29 @@ try {
     writePluginTree(join(dir, "data"), plugins);
     const buildSeconds = median(await repeat(ROUNDS, () => timeBuild(dir)));
     const files = prepareVariants(dir, plugins);
+    const others = prepareOtherRuntimes(dir, plugins);
     const coldStart = {
       "ours": [] as number[],
       "hand-written": [] as number[],
       "folder loader": [] as number[],
     };
+    const node = { ours: [] as number[], hand: [] as number[] };
+    const workerd = { ours: [] as WorkerdColdStart[], hand: [] as WorkerdColdStart[] };
     for (let round = 0; round < ROUNDS; round++) {
       for (const variant of Object.keys(coldStart) as Variant[]) {
         coldStart[variant].push(await timeColdStart(files[variant], join(dir, "data")));
       }
+      for (const variant of ["ours", "hand"] as const) {
+        node[variant].push(
+          await timeProcessColdStart("node", [others.node[variant]], join(dir, "data"), project),
+        );
+        workerd[variant].push(await timeWorkerdColdStart(others.workerd[variant]));
+      }
     }
+    const medianWorkerd = (times: WorkerdColdStart[]) => ({
+      total: median(times.map((time) => time.total)),
+      firstRequest: median(times.map((time) => time.firstRequest)),
+    });
     results.push({
       plugins,
       buildSeconds,
@@ -80,6 +103,8 @@ try {
         "folder loader": median(coldStart["folder loader"]),
       },
       bundleKiB: statSync(files.ours).size / 1024,
+      node: { ours: median(node.ours), hand: median(node.hand) },
+      workerd: { ours: medianWorkerd(workerd.ours), hand: medianWorkerd(workerd.hand) },
     });
     if (plugins === SIZES.at(-1)) load = await measureLoad(files, plugins);
     if (plugins === 100) {
@@ -117,6 +142,29 @@ function prepareVariants(dir: string, plugins: number): Record<Variant, string> 
   };
 }
 
+/** Writes the Node and Worker bundles of a tree: ours and the hand-written app for each. */
+function prepareOtherRuntimes(dir: string, plugins: number): OtherBundles {
+  const registry = join(dir, "gen/registry.ts");
+  const write = (name: string, source: string, output: string) => {
+    const entry = join(dir, "gen", name);
+    writeFileSync(entry, source);
+    bundle({ entry, output: join(dir, "dist", output) }, project);
+    return join(dir, "dist", output);
+  };
+  const oursNode = join(dir, "gen/ours_node.ts");
+  const oursWorker = join(dir, "gen/ours_worker.ts");
+  return {
+    node: {
+      ours: write("ours_node.ts", serverEntrySource(registry, oursNode, "node"), "ours.mjs"),
+      hand: write("hand_node.ts", handWrittenApp(plugins, "node"), "hand.mjs"),
+    },
+    workerd: {
+      ours: write("ours_worker.ts", serverEntrySource(registry, oursWorker, "worker"), "worker.js"),
+      hand: write("hand_worker.ts", handWrittenApp(plugins, "worker"), "hand_worker.js"),
+    },
+  };
+}
+
 function timeBuild(dir: string): Promise<number> {
   return timeCliBuild(deno, project, {
     installDir: join(dir, "none"),
@@ -126,50 +174,14 @@ function timeBuild(dir: string): Promise<number> {
   });
 }
 
-/** Spawns a server and returns the seconds until its first 200 on a plugin route. */
-async function timeColdStart(file: string, dataDir: string): Promise<number> {
-  const started = performance.now();
-  const server = spawnServer(file, dataDir);
-  try {
-    const port = await server.port;
-    const response = await fetch(`http://127.0.0.1:${port}/api/${pluginName(1)}/a/one`);
-    await response.body?.cancel();
-    if (response.status !== 200) throw new Error(`${file}: status ${response.status}`);
-    return (performance.now() - started) / 1000;
-  } finally {
-    await server.stop();
-  }
+/** Seconds until a Deno server's first 200 on a plugin route. */
+function timeColdStart(file: string, dataDir: string): Promise<number> {
+  return timeProcessColdStart(deno, denoArgs(file), dataDir, project);
 }
 
-function spawnServer(file: string, dataDir: string) {
-  const child = new Deno.Command(deno, {
-    args: ["run", "-A", "--config", join(project, "deno.json"), file],
-    cwd: project,
-    env: { PORT: "0", HOST: "127.0.0.1", DATA_DIR: dataDir, HONEYFRAME_STORE: "memory" },
-    stdout: "piped",
-    stderr: "null",
-  }).spawn();
-  const port = (async () => {
-    const decoder = new TextDecoder();
-    let text = "";
-    for await (const chunk of child.stdout) {
-      text += decoder.decode(chunk, { stream: true });
-      const match = /listening on http:\/\/[^:]+:(\d+)\//.exec(text);
-      if (match) {
-        child.stdout.pipeTo(new WritableStream()).catch(() => {});
-        return Number(match[1]);
-      }
-    }
-    throw new Error(`${file} exited before listening`);
-  })();
-  return {
-    pid: child.pid,
-    port,
-    async stop() {
-      child.kill("SIGTERM");
-      await child.status;
-    },
-  };
+/** How the benchmark runs a Deno server: same flags for every variant. */
+function denoArgs(file: string): string[] {
+  return ["run", "-A", "--config", join(project, "deno.json"), file];
 }
 
 /** Throughput and p99 on the same plugin route, ours and hand-written alternated; peak RSS. */
@@ -182,7 +194,7 @@ async function measureLoad(files: Record<Variant, string>, plugins: number) {
     };
   for (let round = 0; round < (quick ? 1 : 2); round++) {
     for (const variant of ["ours", "hand-written"] as const) {
-      const server = spawnServer(files[variant], "");
+      const server = spawnServer(deno, denoArgs(files[variant]), "", project);
       try {
         const port = await server.port;
         const output = await new Deno.Command("node", {
@@ -273,6 +285,8 @@ function formatReport(
       ROUNDS > 1 ? "s" : ""
     }, medians; ${navigator.userAgent}, ${navigator.hardwareConcurrency} cores)`,
     "",
+    "Deno (bundles, `deno run -A`, state in memory), build and cold start to the first 200:",
+    "",
     "| plugins | build | cold start: ours | hand-written | folder loader | ours ÷ hand-written | loader ÷ ours | bundle (minified) |",
     "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ...results.map((r) =>
@@ -321,6 +335,28 @@ function formatReport(
     `| ours ÷ hand-written | ${x(load.ours.rps / load.hand.rps)} | ${
       x(load.ours.p99 / load.hand.p99)
     } | ${x(load.ours.rssMiB / load.hand.rssMiB)} |`,
+    "",
+    "Node (bundles, `node dist/…mjs`, state in memory; the hand-written app on `@hono/node-server`), cold start to the first 200:",
+    "",
+    "| plugins | ours | hand-written | ours ÷ hand-written |",
+    "| ---: | ---: | ---: | ---: |",
+    ...results.map((r) =>
+      `| ${r.plugins} | ${s(r.node.ours)} | ${s(r.node.hand)} | ${x(r.node.ours / r.node.hand)} |`
+    ),
+    "",
+    "workerd (Worker bundles through Miniflare, state in memory), workerd's start and the first 200, and the first request alone:",
+    "",
+    "| plugins | ours | hand-written | ours ÷ hand-written | first request: ours | hand-written | ours ÷ hand-written |",
+    "| ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ...results.map((r) => {
+      const { ours, hand } = r.workerd;
+      const ms = (seconds: number) => `${(seconds * 1000).toFixed(0)} ms`;
+      return `| ${r.plugins} | ${s(ours.total)} | ${s(hand.total)} | ${
+        x(ours.total / hand.total)
+      } | ${ms(ours.firstRequest)} | ${ms(hand.firstRequest)} | ${
+        x(ours.firstRequest / hand.firstRequest)
+      } |`;
+    }),
   ];
   return lines.join("\n");
 }

@@ -51,13 +51,30 @@ export function writePluginTree(root: string, count: number): void {
   }
 }
 
+/** How a hand-written app is served on each runtime. */
+const HAND_WRITTEN_SERVE = {
+  deno: [
+    'Deno.serve({ port: Number(Deno.env.get("PORT") ?? 0), hostname: "127.0.0.1", onListen: ({ port }) => console.log(`listening on http://127.0.0.1:${port}/`) }, app.fetch);',
+  ],
+  node: [
+    'import { serve } from "@hono/node-server";',
+    'serve({ fetch: app.fetch, port: Number(process.env.PORT ?? 0), hostname: "127.0.0.1" }, ({ port }) => console.log(`listening on http://127.0.0.1:${port}/`));',
+  ],
+  worker: ["export default app;"],
+} as const;
+
 /**
  * The same routes as one hand-written Hono app: the zero-overhead reference.
  *
  * @param count How many plugins' routes.
- * @returns The module source; it serves on `PORT` and prints `listening on …`.
+ * @param runtime Where it runs: Deno and Node serve on `PORT` and print `listening on …`; a
+ * Worker exports the app.
+ * @returns The module source.
  */
-export function handWrittenApp(count: number): string {
+export function handWrittenApp(
+  count: number,
+  runtime: keyof typeof HAND_WRITTEN_SERVE = "deno",
+): string {
   const lines = ['import { Hono } from "hono";', "const app = new Hono();"];
   for (let index = 1; index <= count; index++) {
     const name = pluginName(index);
@@ -69,9 +86,7 @@ export function handWrittenApp(count: number): string {
       }
     }
   }
-  lines.push(
-    'Deno.serve({ port: Number(Deno.env.get("PORT") ?? 0), hostname: "127.0.0.1", onListen: ({ port }) => console.log(`listening on http://127.0.0.1:${port}/`) }, app.fetch);',
-  );
+  lines.push(...HAND_WRITTEN_SERVE[runtime]);
   return lines.join("\n") + "\n";
 }
 

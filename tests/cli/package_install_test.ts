@@ -117,15 +117,7 @@ Deno.test("a packed plugin installs from its tarball and serves from the Deno an
   const denoEntry = join(tree.root, ".gen/deno.ts");
   writeFileSync(denoEntry, serverEntrySource(registryFile, denoEntry));
   const workerEntry = join(tree.root, ".gen/worker.ts");
-  writeFileSync(
-    workerEntry,
-    [
-      'import { registry } from "./registry.ts";',
-      `import { workerHandler } from ${JSON.stringify(resolve("src/adapters/worker/mod.ts"))};`,
-      "export default workerHandler(registry);",
-      "",
-    ].join("\n"),
-  );
+  writeFileSync(workerEntry, serverEntrySource(registryFile, workerEntry, "worker"));
   bundle({ entry: denoEntry, output: join(tree.root, "dist/deno.js") });
   bundle({ entry: workerEntry, output: join(tree.root, "dist/worker.js") });
   {
