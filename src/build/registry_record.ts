@@ -3,7 +3,7 @@
  *
  * @module
  */
-import type { RegistryPlugin } from "../runtime/registry.ts";
+import { MANIFEST_TEXT_LIMIT, type RegistryPlugin } from "../runtime/registry.ts";
 import type { VerifiedPlugin } from "./verify.ts";
 
 /** A registry record without its imported routers, pages and health checks (plain data only). */
@@ -14,7 +14,7 @@ export type RegistryRecord = Omit<
 
 /**
  * Turns a verified plugin into registry data. Plugins whose manifest is invalid are shown with
- * their folder name and empty defaults.
+ * their folder name and empty defaults, and the manifest's text as read.
  *
  * @param plugin The verified plugin.
  * @returns The record the registry stores for it (routers and pages excluded).
@@ -55,6 +55,9 @@ export function registryRecord(plugin: VerifiedPlugin): RegistryRecord {
     seed_groups: manifest?.seed_groups ?? [],
     errors: plugin.errors,
     warnings: plugin.warnings,
+    ...(plugin.errors.length > 0 && plugin.manifestBytes
+      ? { manifest_text: manifestText(plugin.manifestBytes) }
+      : {}),
     routes: plugin.routes,
     ...(plugin.client
       ? {
@@ -66,4 +69,10 @@ export function registryRecord(plugin: VerifiedPlugin): RegistryRecord {
       : {}),
     ...(plugin.frontend?.blocks.length ? { blocks: plugin.frontend.blocks } : {}),
   };
+}
+
+/** The manifest as text, cut at the limit (on a character boundary). */
+function manifestText(bytes: Uint8Array): string {
+  const text = new TextDecoder().decode(bytes.subarray(0, MANIFEST_TEXT_LIMIT));
+  return bytes.byteLength > MANIFEST_TEXT_LIMIT ? text.replace(/\uFFFD$/, "") : text;
 }

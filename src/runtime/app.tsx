@@ -4,12 +4,13 @@
  *
  * @module
  */
-import { Hono } from "hono";
+import { type Context, Hono } from "hono";
 import { envOrDefault } from "../env/mod.ts";
 import { PreparedRegExpRouter } from "hono/router/reg-exp-router";
 import { HTTPException } from "hono/http-exception";
 import { pluginNavigation } from "./admin/layout.tsx";
 import { adminApp } from "./admin/routes.tsx";
+import { sessionManager } from "./admin/session.ts";
 import { STYLESHEET, STYLESHEET_PATH } from "./admin/stylesheet.ts";
 import { apiApp } from "./api_routes.ts";
 import type { HostConfig } from "./config.ts";
@@ -17,6 +18,7 @@ import { createLogger, type Logger } from "../log/mod.ts";
 import { requireAdmin } from "./admin/api_auth.ts";
 import { DEFAULT_ORG, PluginLifecycle } from "./lifecycle.ts";
 import { pluginPagesApp } from "./plugin_pages.tsx";
+import type { PageShell } from "./admin/render.tsx";
 import { mountPlugin, pluginResponse, PluginTimeout, servingPlugin } from "./plugin_mount.ts";
 import { PluginMetrics } from "./metrics.ts";
 import { observeRequests, requestIdOf } from "./observe.ts";
@@ -148,6 +150,19 @@ function buildApp(
   }
   app.get("/", (c) => c.redirect("/admin/plugins", 303));
   app.route("/api", apiApp({ registry, lifecycle, now, dbt, ...adminToken(options) }));
+  const transport = {
+    ...(options.publicUrl === undefined ? {} : { publicUrl: options.publicUrl }),
+    trustProxy: options.trustProxy ?? false,
+  };
+  // One session for every page: the admin pages, plugin pages and the dashboard show who is
+  // signed in and the sign-out control.
+  const sessions = options.adminToken
+    ? sessionManager(options.adminToken, lifecycle.store, now, log, transport)
+    : undefined;
+  const shell: PageShell = {
+    links,
+    sessionOf: (c: Context) => sessions?.read(c) ?? Promise.resolve(undefined),
+  };
   app.route(
     "/admin",
     adminApp({
@@ -158,15 +173,13 @@ function buildApp(
       settings: settingsFacts(registry, lifecycle, options),
       log,
       dbt,
-      transport: {
-        ...(options.publicUrl === undefined ? {} : { publicUrl: options.publicUrl }),
-        trustProxy: options.trustProxy ?? false,
-      },
+      transport,
+      ...(sessions ? { sessions } : {}),
       ...adminToken(options),
     }),
   );
-  app.route("/plugins", pluginPagesApp(registry, lifecycle, links));
-  app.route("/dashboard", dashboardApp(registry, lifecycle, links, log));
+  app.route("/plugins", pluginPagesApp(registry, lifecycle, shell));
+  app.route("/dashboard", dashboardApp(registry, lifecycle, shell, log));
   app.route("/assets/plugins", pluginAssetsApp(registry, lifecycle));
   for (const plugin of registry.plugins) {
     if (plugin.status === "mounted") {

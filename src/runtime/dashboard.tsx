@@ -9,8 +9,7 @@
 import { Hono } from "hono";
 import { raw } from "hono/html";
 import type { Logger } from "../log/mod.ts";
-import type { NavLink } from "./admin/layout.tsx";
-import { pageSecurityHeaders, renderPage } from "./admin/render.tsx";
+import { pageSecurityHeaders, type PageShell, renderPage, sessionOf } from "./admin/render.tsx";
 import type { PluginLifecycle } from "./lifecycle.ts";
 import type { BlockEntry, Registry, RegistryPlugin } from "./registry.ts";
 
@@ -41,14 +40,14 @@ export function dashboardBlocks(
  *
  * @param registry The registry (its plugins' block components).
  * @param lifecycle Which plugins are enabled.
- * @param links The plugins' sidebar links.
+ * @param shell The plugins' sidebar links and the request's session.
  * @param log Where a failing block's stack goes.
  * @returns The app.
  */
 export function dashboardApp(
   registry: Registry,
   lifecycle: PluginLifecycle,
-  links: () => readonly NavLink[],
+  shell: PageShell,
   log: Logger,
 ): Hono {
   const app = new Hono();
@@ -58,7 +57,7 @@ export function dashboardApp(
     const cards = await Promise.all(blocks.map((block) => renderBlock(block, log)));
     return renderPage(
       c,
-      { title: "Dashboard", pluginLinks: links() },
+      { title: "Dashboard", pluginLinks: shell.links(), ...await sessionOf(shell, c) },
       <>
         <h1>Dashboard</h1>
         {cards.length === 0

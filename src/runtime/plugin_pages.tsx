@@ -5,8 +5,7 @@
  * @module
  */
 import { type Context, Hono } from "hono";
-import type { NavLink } from "./admin/layout.tsx";
-import { pageSecurityHeaders, renderPage } from "./admin/render.tsx";
+import { pageSecurityHeaders, type PageShell, renderPage, sessionOf } from "./admin/render.tsx";
 import type { PluginLifecycle } from "./lifecycle.ts";
 import { assetUrl } from "./plugin_assets.ts";
 import type { Registry } from "./registry.ts";
@@ -17,7 +16,7 @@ import { NotFoundPage } from "./admin/pages/not_found_page.tsx";
  *
  * @param registry The registry.
  * @param lifecycle Which plugins are enabled.
- * @param links The sidebar links, as of now.
+ * @param shell The sidebar links and the request's session.
  * @returns The app; a plugin's root page answers at `/<name>/` (and `/<name>` redirects there).
  * @example
  * ```ts
@@ -27,13 +26,14 @@ import { NotFoundPage } from "./admin/pages/not_found_page.tsx";
  * import { defineRegistry } from "./registry.ts";
  * const registry = defineRegistry({ fingerprint: "sha256-x", permissions: [], plugins: [] });
  * const lifecycle = new PluginLifecycle(registry, new MemoryStore());
- * new Hono().route("/plugins", pluginPagesApp(registry, lifecycle, () => []));
+ * const shell = { links: () => [], sessionOf: () => Promise.resolve(undefined) };
+ * new Hono().route("/plugins", pluginPagesApp(registry, lifecycle, shell));
  * ```
  */
 export function pluginPagesApp(
   registry: Registry,
   lifecycle: PluginLifecycle,
-  links: () => readonly NavLink[],
+  shell: PageShell,
 ): Hono {
   const app = new Hono();
   app.use("*", pageSecurityHeaders);
@@ -42,13 +42,14 @@ export function pluginPagesApp(
     for (const [path, Page] of Object.entries(plugin.pages)) {
       const url = path === "/" ? `/${plugin.name}/` : `/${plugin.name}${path}`;
       if (path === "/") app.get(`/${plugin.name}`, (c) => c.redirect(`/plugins${url}`, 301));
-      app.get(url, (c) => {
-        if (!lifecycle.isEnabled(plugin.name)) return notFound(c);
+      app.get(url, async (c) => {
+        if (!lifecycle.isEnabled(plugin.name)) return await notFound(c);
         return renderPage(
           c,
           {
             title: plugin.display_name,
-            pluginLinks: links(),
+            pluginLinks: shell.links(),
+            ...await sessionOf(shell, c),
             ...(plugin.client ? { script: assetUrl(plugin.name, plugin.client.hash) } : {}),
           },
           <Page
@@ -61,10 +62,10 @@ export function pluginPagesApp(
     }
   }
   // Browsers get a page for what is not there (JSON 404s stay for /api).
-  const notFound = (c: Context) =>
+  const notFound = async (c: Context) =>
     renderPage(
       c,
-      { title: "Page not found", pluginLinks: links() },
+      { title: "Page not found", pluginLinks: shell.links(), ...await sessionOf(shell, c) },
       <NotFoundPage path={c.req.path} />,
       404,
     );

@@ -30,6 +30,9 @@ export interface Problem {
   readonly column?: number;
 }
 
+/** How much of a broken plugin's `plugin.yaml` the registry keeps, in bytes. */
+export const MANIFEST_TEXT_LIMIT = 64 * 1024;
+
 /** A sidebar entry contributed by a plugin's frontend. */
 export interface NavEntry {
   /** The label shown in the sidebar. */
@@ -129,6 +132,11 @@ export interface RegistryPlugin {
   readonly errors: readonly Problem[];
   /** Problems that do not. */
   readonly warnings: readonly Problem[];
+  /**
+   * For a plugin with errors, its `plugin.yaml` as the build read it (the first
+   * {@link MANIFEST_TEXT_LIMIT} bytes), so that its detail page shows what was read.
+   */
+  readonly manifest_text?: string;
   /** Every route of the plugin's routers (middleware excluded), sorted by path then method. */
   readonly routes: readonly RouteEntry[];
   /** Its client bundle (`/assets/plugins/<name>/<hash>.js`), when it has a client entry. */

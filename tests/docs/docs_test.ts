@@ -10,7 +10,7 @@ import { navWarnings } from "../../src/build/nav_check.ts";
 import { scaffoldFiles } from "../../src/cli/new_verb.ts";
 import { ENV_VARIABLES } from "../../src/env/mod.ts";
 import { PROBLEM_CODES } from "../../src/manifest/problems.ts";
-import { ICON_NAMES } from "../../src/runtime/admin/icons.tsx";
+import { ICON_NAMES, iconSvgFile } from "../../src/runtime/admin/icons.tsx";
 import { createApp } from "../../src/runtime/mod.ts";
 import { loadRegistry } from "../helpers/build.ts";
 import { makeTree } from "../helpers/tree.ts";
@@ -68,11 +68,19 @@ Deno.test("the environment table of docs/operations.md is src/env/variables.ts",
   );
 });
 
-Deno.test("docs/plugins.md lists the icons the host draws, and the unknown-icon warning lists them too", () => {
-  const plugins = readFileSync("docs/plugins.md", "utf8").replaceAll("\n", " ");
-  const listed = /The host's icons: ((?:`[a-z]+`,? ?)+)/.exec(plugins)?.[1];
-  assert.ok(listed, "the icon list is in the docs");
-  assert.deepEqual([...listed.matchAll(/`([a-z]+)`/g)].map((match) => match[1]), ICON_NAMES);
+Deno.test("docs/plugins.md shows every icon the host draws with its picture, and the unknown-icon warning lists them too", () => {
+  const rows = tableAfter(readFileSync("docs/plugins.md", "utf8"), "### Nav icons");
+  assert.deepEqual(
+    rows,
+    ICON_NAMES.map((name) => [`![${name}](icons/${name}.svg)`, `\`${name}\``]),
+  );
+  for (const name of ICON_NAMES) {
+    assert.equal(
+      readFileSync(`docs/icons/${name}.svg`, "utf8"),
+      iconSvgFile(name),
+      `docs/icons/${name}.svg is the icon the host draws (run deno task icons)`,
+    );
+  }
   const [warning] = navWarnings([{ path: "/", icon: "rocket" }], ["/"]);
   assert.equal(warning?.code, "nav.unknown_icon");
   for (const icon of ICON_NAMES) assert.ok(warning.message.includes(icon), icon);

@@ -29,8 +29,9 @@ try {
   const page = await context.newPage();
   // No console error and no Content-Security-Policy violation anywhere in the run.
   const consoleErrors = [];
-  // (The wrong token's 401 page and the browser's own /favicon.ico request are expected.)
-  const expected = [/\/admin\/sign-in$/, /\/favicon\.ico$/];
+  // (The wrong token's 401 page, the 404 page and the browser's own /favicon.ico request are
+  // expected.)
+  const expected = [/\/admin\/sign-in$/, /\/favicon\.ico$/, /\/admin\/nothing-here$/];
   page.on("console", (message) => {
     const where = message.location().url ?? "";
     if (message.type() !== "error") return;
@@ -67,13 +68,30 @@ try {
   assert.equal(finance[3], "customer");
   assert.match(finance[4], /^mounted/);
   const shadowed = await cells("_demo", "data");
-  assert.match(shadowed[4], /^shadowed[\s\S]*shadowed by the bundled plugin/);
+  assert.equal(shadowed[4], "shadowed");
+  assert.equal(shadowed[5], "1 error · 1 warning", "why it is shadowed is one click away");
   const broken = await cells("broken", "data");
-  assert.match(
-    broken[4],
-    /^error[\s\S]*Error: plugin\.yaml › routers\[0\]: `backend\/missing\.ts` is not a file in the plugin[\s\S]*router\.not_found/,
-  );
+  assert.equal(broken[4], "error");
+  assert.equal(broken[5], "1 error", "problems are counted in the list");
   await page.screenshot({ path: join(screenshots, "plugins-page.png"), fullPage: true });
+
+  // The search, by name and by source, keeps the status filter's links.
+  await page.getByLabel("Search plugins").fill("fin");
+  await page.getByRole("button", { name: "Search" }).click();
+  await page.waitForURL(`${baseUrl}/admin/plugins?q=fin`);
+  assert.deepEqual(
+    await page.locator("tbody tr").evaluateAll((rows) => rows.map((r) => r.dataset.plugin)),
+    ["finance"],
+  );
+  await page.getByLabel("Search plugins").fill("bundled");
+  await page.getByRole("button", { name: "Search" }).click();
+  await page.waitForURL(`${baseUrl}/admin/plugins?q=bundled`);
+  assert.deepEqual(
+    await page.locator("tbody tr").evaluateAll((rows) => rows.map((r) => r.dataset.plugin)),
+    ["_demo"],
+  );
+  await page.screenshot({ path: join(screenshots, "plugins-search.png"), fullPage: true });
+  await page.goto(`${baseUrl}/admin/plugins`);
 
   // The status filter.
   await page.getByRole("link", { name: /^Error \(1\)$/ }).click();
@@ -82,13 +100,63 @@ try {
     ["broken"],
   );
 
-  // A detail page.
+  // A detail page: the problems in full, with line and column.
   await page.getByRole("link", { name: "broken", exact: true }).click();
   await page.waitForURL(`${baseUrl}/admin/plugins/broken`);
-  assert.match(await page.locator("main").innerText(), /router\.not_found/);
+  assert.match(
+    await page.locator("main").innerText(),
+    /plugin\.yaml:\d+:\d+ › routers\[0\]: `backend\/missing\.ts` is not a file in the plugin[\s\S]*router\.not_found/,
+  );
   await page.goto(`${baseUrl}/admin/plugins/finance`);
   assert.match(await page.locator("main").innerText(), /GET\s+\/api\/finance\/ping/);
   await page.screenshot({ path: join(screenshots, "plugin-detail.png"), fullPage: true });
+
+  // Disabling from the detail page asks first; cancelling changes nothing; confirming disables.
+  await page.getByRole("link", { name: "Disable finance" }).click();
+  await page.waitForURL(`${baseUrl}/admin/plugins/finance/disable`);
+  assert.equal(await page.getByRole("heading", { level: 1 }).innerText(), "Disable Finance?");
+  await page.screenshot({ path: join(screenshots, "confirm-disable.png"), fullPage: true });
+  await page.getByRole("link", { name: "Cancel" }).click();
+  await page.waitForURL(`${baseUrl}/admin/plugins/finance`);
+  assert.equal((await page.request.get(`${baseUrl}/api/finance/ping`)).status(), 200);
+  await page.getByRole("link", { name: "Disable finance" }).click();
+  await page.getByRole("button", { name: "Disable finance" }).click();
+  await page.waitForURL(`${baseUrl}/admin/plugins`);
+  assert.equal((await page.request.get(`${baseUrl}/api/finance/ping`)).status(), 404);
+  assert.match((await cells("finance", "data"))[4], /^disabled/);
+  // Enabling from the list asks too.
+  await row("finance", "data").getByRole("link", { name: "Enable finance" }).click();
+  assert.equal(await page.getByRole("heading", { level: 1 }).innerText(), "Enable Finance?");
+  await page.getByRole("button", { name: "Enable finance" }).click();
+  await page.waitForURL(`${baseUrl}/admin/plugins`);
+  assert.equal((await page.request.get(`${baseUrl}/api/finance/ping`)).status(), 200);
+
+  // No page scrolls sideways at a phone's, a small laptop's and a desktop's width: wide tables
+  // scroll inside their own box.
+  for (const width of [390, 800, 1024, 1280]) {
+    await page.setViewportSize({ width, height: 900 });
+    for (
+      const [name, path] of [
+        ["plugins", "/admin/plugins"],
+        ["detail", "/admin/plugins/broken"],
+        ["settings", "/admin/settings"],
+        ["not-found", "/admin/nothing-here"],
+      ]
+    ) {
+      await page.goto(`${baseUrl}${path}`);
+      const { scrollWidth, innerWidth } = await page.evaluate(() => ({
+        scrollWidth: document.documentElement.scrollWidth,
+        innerWidth: globalThis.innerWidth,
+      }));
+      assert.ok(
+        scrollWidth <= innerWidth,
+        `${path} at ${width} px: ${scrollWidth} > ${innerWidth}`,
+      );
+      await page.screenshot({ path: join(screenshots, `${name}-${width}.png`), fullPage: true });
+    }
+  }
+  await page.setViewportSize({ width: 1280, height: 900 });
+  await page.goto(`${baseUrl}/admin/plugins/finance`);
 
   // The keyboard reaches the skip link first, and it moves focus to the content.
   await page.keyboard.press("Tab");

@@ -166,27 +166,51 @@ Deno.test("form posts need the session's CSRF token and a same-origin request", 
   assert.deepEqual((await audit.recent(1)).map((e) => e.action), ["sign_out"]);
 });
 
-Deno.test("the Plugins page lists every plugin with source, status, problems and a status filter", async () => {
+Deno.test("the Plugins page lists every plugin with source, status, a problem count and a status filter; the detail page lists the problems", async () => {
   using tree = makeTree({
     ...healthyPlugin("crm"),
     ...healthyPlugin("crm", "data/plugins"),
     ...healthyPlugin("finance", "data/plugins"),
-    "data/plugins/broken/plugin.yaml": manifest("broken", "routers:", "  - missing.ts:router"),
+    "data/plugins/broken/plugin.yaml": manifest(
+      "broken",
+      "routers:",
+      "  - missing.ts:router",
+      "# <script>alert(1)</script>",
+    ),
+    // A typo: `router` for `routers`, so the plugin mounts with no route and a warning.
+    "data/plugins/typo/plugin.yaml": manifest("typo", "router:", "  - backend/main.ts:router"),
   });
   const { app } = adminHost(await loadRegistry(tree.root));
   const cookie = await signIn(app);
   const html = await (await app.request(`${ORIGIN}/admin/plugins`, { headers: { cookie } })).text();
   const rows = [...html.matchAll(/<tr data-plugin="([^"]+)" data-source="([^"]+)">(.*?)<\/tr>/g)];
-  assert.deepEqual(rows.map((row) => [row[1], row[2]]), [["broken", "data"], ["crm", "install"], [
-    "crm",
-    "data",
-  ], ["finance", "data"]]);
+  assert.deepEqual(rows.map((row) => [row[1], row[2]]), [
+    ["broken", "data"],
+    ["crm", "install"],
+    ["crm", "data"],
+    ["finance", "data"],
+    ["typo", "data"],
+  ]);
   assert.match(
     rows[0]![3]!,
-    /<td>customer<\/td><td><span class="badge status-error">error<\/span>.*Error:<\/strong> plugin\.yaml › routers\[0\]: .*router\.not_found/,
+    /<td>customer<\/td><td><span class="badge status-error">error<\/span><\/td><td><a class="badge problem-count has-errors" href="\/admin\/plugins\/broken#problems-data">1 error<\/a><\/td>/,
   );
-  assert.match(rows[1]![3]!, /<td>bundled<\/td>.*status-mounted.*Warning:/);
+  assert.ok(!rows[0]![3]!.includes("router.not_found"), "the problems are on the detail page");
+  assert.match(
+    rows[1]![3]!,
+    /<td>bundled<\/td><td><span class="badge status-mounted">mounted<\/span><\/td><td><a [^>]*has-warnings[^>]*>1 warning<\/a>/,
+  );
   assert.match(rows[2]![3]!, /status-shadowed">shadowed/);
+  assert.match(
+    rows[3]![3]!,
+    /status-mounted">mounted<\/span><\/td><td><\/td>/,
+    "no problem, no badge",
+  );
+  assert.match(
+    rows[4]![3]!,
+    /<span class="badge status-mounted-warning" title="[^"]+">mounted, no routes<\/span>.*1 warning/,
+    "0 routes and a warning is not shown as healthy",
+  );
   assert.match(html, /Registry fingerprint <code>sha256-[0-9a-f]{64}<\/code>/);
 
   const filtered =
@@ -200,6 +224,20 @@ Deno.test("the Plugins page lists every plugin with source, status, problems and
     /<a href="\/admin\/plugins\?status=error" aria-current="true">Error \(1\)<\/a>/,
   );
 
+  const broken =
+    await (await app.request(`${ORIGIN}/admin/plugins/broken`, { headers: { cookie } }))
+      .text();
+  assert.match(
+    broken,
+    /<ul class="problems" id="problems-data"><li class="error"><strong>Error:<\/strong> plugin\.yaml:4:5 › routers\[0\]: .*router\.not_found/,
+    "each problem with its file, line and column",
+  );
+  assert.match(
+    broken,
+    /<h3 id="manifest-data">plugin\.yaml as read<\/h3><div class="source-wrap"><ol class="source" aria-labelledby="manifest-data"><li><code>name: broken<\/code><\/li><li><code>version: 1\.0\.0<\/code><\/li><li><code>routers:<\/code><\/li><li><code> {2}- missing\.ts:router<\/code><\/li><li><code># &lt;script&gt;alert\(1\)&lt;\/script&gt;<\/code><\/li><\/ol>/,
+    "the manifest as read, escaped, line by line",
+  );
+  assert.ok(!broken.includes("<script>alert"), "never raw");
   const detail = await (await app.request(`${ORIGIN}/admin/plugins/crm`, { headers: { cookie } }))
     .text();
   assert.match(detail, /crm <span class="meta">\(bundled\)<\/span>/);
@@ -209,6 +247,49 @@ Deno.test("the Plugins page lists every plugin with source, status, problems and
     (await app.request(`${ORIGIN}/admin/plugins/nobody`, { headers: { cookie } })).status,
     404,
   );
+});
+
+Deno.test("the Plugins page searches by name, display name, status, source and package", async () => {
+  using tree = makeTree({
+    ...healthyPlugin("crm"),
+    ...healthyPlugin("finance", "data/plugins"),
+    "data/plugins/broken/plugin.yaml": manifest("broken", "routers:", "  - missing.ts:router"),
+  });
+  const { app } = adminHost(await loadRegistry(tree.root));
+  const cookie = await signIn(app);
+  const search = async (query: string) => {
+    const html = await (await app.request(`${ORIGIN}/admin/plugins?${query}`, {
+      headers: { cookie },
+    })).text();
+    return {
+      html,
+      rows: [...html.matchAll(/<tr data-plugin="([^"]+)"/g)].map((row) => row[1]),
+    };
+  };
+  assert.deepEqual((await search("q=FIN")).rows, ["finance"], "by name, any case");
+  assert.deepEqual((await search("q=error")).rows, ["broken"], "by status");
+  assert.deepEqual((await search("q=bundled")).rows, ["crm"], "by source");
+  assert.deepEqual((await search("q=customer")).rows, ["broken", "finance"]);
+  const both = await search("q=customer&status=mounted");
+  assert.deepEqual(both.rows, ["finance"], "with the status filter");
+  assert.match(both.html, /<input id="plugin-search" type="search" name="q" value="customer"/);
+  assert.match(
+    both.html,
+    /<a href="\/admin\/plugins\?q=customer&amp;status=error" ?>Error \(1\)<\/a>/,
+  );
+  const none = await search("q=%3Cscript%3E");
+  assert.deepEqual(none.rows, []);
+  assert.match(none.html, /No plugin matches/);
+  assert.ok(!none.html.includes("<script>"), "the query is escaped");
+});
+
+Deno.test("with no plugin at all, the Plugins page says how to add the first one", async () => {
+  const { app } = adminHost(registryOf({}));
+  const cookie = await signIn(app);
+  const html = await (await app.request(`${ORIGIN}/admin/plugins`, { headers: { cookie } })).text();
+  assert.match(html, /<h2 id="no-plugins">No plugins yet<\/h2>/);
+  assert.match(html, /npx deno task plugins new crm/);
+  assert.ok(!html.includes("<table"), "no bare table header");
 });
 
 Deno.test("the layout has the Administration menu in order and the plugins' nav, and Settings hides the token", async () => {
@@ -266,15 +347,31 @@ Deno.test("the JSON API keeps accepting the bearer token and ignores the session
   );
 });
 
-Deno.test("the Plugins page disables and enables a plugin with a CSRF-protected form", async () => {
+Deno.test("enable and disable ask for confirmation, from the Plugins page and the detail page, and change only on the CSRF-protected POST", async () => {
   const { app, audit } = adminHost();
   const cookie = await signIn(app);
   const csrf = await csrfOf(app, cookie);
-  const page = await (await app.request(`${ORIGIN}/admin/plugins`, { headers: { cookie } })).text();
+  const get = async (path: string) => {
+    const response = await app.request(`${ORIGIN}${path}`, { headers: { cookie } });
+    return {
+      status: response.status,
+      location: response.headers.get("location"),
+      html: await response.text(),
+    };
+  };
+  const link =
+    /<a class="button disable" href="\/admin\/plugins\/crm\/disable" aria-label="Disable crm">Disable<\/a>/;
+  assert.match((await get("/admin/plugins")).html, link);
+  assert.match((await get("/admin/plugins/crm")).html, link, "on the detail page too");
+
+  const confirm = await get("/admin/plugins/crm/disable");
+  assert.equal(confirm.status, 200);
+  assert.match(confirm.html, /<h1>Disable crm\?<\/h1>/);
   assert.match(
-    page,
-    /<form method="post" action="\/admin\/plugins\/crm\/disable">.*aria-label="Disable crm">Disable<\/button>/,
+    confirm.html,
+    /<form method="post" action="\/admin\/plugins\/crm\/disable"><input type="hidden" name="csrf" value="[^"]+"><button type="submit" class="disable">Disable crm<\/button> <a href="\/admin\/plugins\/crm">Cancel<\/a>/,
   );
+  assert.equal((await app.request(`${ORIGIN}/api/crm/x`)).status, 200, "asking changed nothing");
 
   assert.equal(
     (await app.request(`${ORIGIN}/admin/plugins/crm/disable`, form({}, cookie))).status,
@@ -284,13 +381,20 @@ Deno.test("the Plugins page disables and enables a plugin with a CSRF-protected 
   const disabled = await app.request(`${ORIGIN}/admin/plugins/crm/disable`, form({ csrf }, cookie));
   assert.deepEqual([disabled.status, disabled.headers.get("location")], [303, "/admin/plugins"]);
   assert.equal((await app.request(`${ORIGIN}/api/crm/x`)).status, 404);
-  const after =
-    await (await app.request(`${ORIGIN}/admin/plugins?status=disabled`, { headers: { cookie } }))
-      .text();
   assert.match(
-    after,
+    (await get("/admin/plugins?status=disabled")).html,
     /<tr data-plugin="crm".*status-disabled">disabled<.*aria-label="Enable crm">Enable</,
   );
+  // Asking to disable it again leads to where it stands.
+  assert.deepEqual(
+    [
+      (await get("/admin/plugins/crm/disable")).status,
+      (await get("/admin/plugins/crm/disable")).location,
+    ],
+    [303, "/admin/plugins/crm"],
+  );
+  assert.match((await get("/admin/plugins/crm/enable")).html, /<h1>Enable crm\?<\/h1>/);
+  assert.equal((await get("/admin/plugins/nobody/enable")).status, 404);
 
   assert.equal(
     (await app.request(`${ORIGIN}/admin/plugins/crm/enable`, form({ csrf }, cookie))).status,

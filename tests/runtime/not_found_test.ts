@@ -55,3 +55,32 @@ Deno.test("unknown pages under /admin and /plugins are 404 pages in the layout; 
   const unsigned = await app.request(`${ORIGIN}/admin/nope`);
   assert.equal(unsigned.status, 303, "the admin 404 page is behind the session like the rest");
 });
+
+Deno.test("every page shows who is signed in and the sign-out control, plugin pages and the dashboard included; signed out, a sign-in link that comes back", async () => {
+  using tree = makeTree({
+    "plugins/crm/plugin.yaml": manifest("crm", "frontend_entry: pages.tsx"),
+    "plugins/crm/pages.tsx": "export const pages = { '/': () => <p>customers</p> };\n",
+  });
+  const registry = await loadRegistry(tree.root);
+  const app = createApp(registry, {
+    adminToken: TOKEN,
+    lifecycle: new PluginLifecycle(registry, new MemoryStore()),
+  });
+  const cookie = await signInWith(app, TOKEN);
+  for (const path of ["/plugins/crm/", "/dashboard", "/plugins/crm/nope", "/admin/plugins"]) {
+    const page = await (await app.request(`${ORIGIN}${path}`, { headers: { cookie } })).text();
+    assert.match(
+      page,
+      /<div class="who"><p>Signed in as <strong>admin<\/strong> <span class="meta">\(admin token\)<\/span><\/p><form method="post" action="\/admin\/sign-out"><input type="hidden" name="csrf" value="[^"]+"><button type="submit">Sign out<\/button><\/form><\/div>/,
+      path,
+    );
+    const anonymous = await (await app.request(`${ORIGIN}${path}`)).text();
+    if (path.startsWith("/admin")) continue; // admin pages send anonymous visitors to sign in
+    assert.doesNotMatch(anonymous, /Sign out/, path);
+    assert.match(
+      anonymous,
+      new RegExp(`<a href="/admin/sign-in\\?next=${encodeURIComponent(path)}">Sign in</a>`),
+      path,
+    );
+  }
+});

@@ -23,6 +23,26 @@ const PATHS: ReadonlyMap<string, string> = new Map(Object.entries({
 export const ICON_NAMES: readonly string[] = [...PATHS.keys()].sort();
 
 /**
+ * One of the host's icons as a standalone SVG file, for the documentation's pictures
+ * (`deno task icons` writes them to `docs/icons/`).
+ *
+ * @param name An icon name from {@link ICON_NAMES}.
+ * @returns The file's text.
+ * @throws {RangeError} For a name the host does not draw.
+ * @example
+ * ```ts
+ * iconSvgFile("chart").startsWith("<svg"); // true
+ * ```
+ */
+export function iconSvgFile(name: string): string {
+  const path = PATHS.get(name);
+  if (path === undefined) throw new RangeError(`the host has no icon named ${name}`);
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="48" height="48" viewBox="0 0 24 24" ` +
+    `fill="none" stroke="#1d2330" stroke-width="2" stroke-linecap="round" ` +
+    `stroke-linejoin="round"><path d="${path}"/></svg>\n`;
+}
+
+/**
  * An icon by name.
  *
  * @param props `name`: the icon name from a nav entry or the host menu.

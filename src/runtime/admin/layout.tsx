@@ -74,7 +74,7 @@ export interface LayoutProps {
   readonly current: string;
   /** The plugins' sidebar links. */
   readonly pluginLinks: readonly NavLink[];
-  /** The admin session, when signed in (shows the sign-out button). */
+  /** The admin session, when signed in (shows who and the sign-out button; else a sign-in link). */
   readonly session?: Session;
   /** A plugin's client module the page loads (`/assets/plugins/<name>/<hash>.js`). */
   readonly script?: string;
@@ -110,12 +110,25 @@ export function Layout(props: LayoutProps) {
                 <Links links={ADMIN_MENU} current={props.current} />
               </section>
             </nav>
-            {props.session && (
-              <form method="post" action="/admin/sign-out">
-                <input type="hidden" name="csrf" value={props.session.csrfToken} />
-                <button type="submit">Sign out</button>
-              </form>
-            )}
+            {props.session
+              ? (
+                <div class="who">
+                  <p>
+                    Signed in as <strong>admin</strong> <span class="meta">(admin token)</span>
+                  </p>
+                  <form method="post" action="/admin/sign-out">
+                    <input type="hidden" name="csrf" value={props.session.csrfToken} />
+                    <button type="submit">Sign out</button>
+                  </form>
+                </div>
+              )
+              : props.current.startsWith("/admin/sign-in")
+              ? null
+              : (
+                <p class="who">
+                  <a href={`/admin/sign-in?next=${encodeURIComponent(props.current)}`}>Sign in</a>
+                </p>
+              )}
           </aside>
           <main id="main" tabindex={-1}>{props.children}</main>
         </div>

@@ -28,6 +28,29 @@ export const pageSecurityHeaders: MiddlewareHandler = secureHeaders({
   referrerPolicy: "same-origin",
 });
 
+/** What every page outside `/admin` needs for the layout: the sidebar links and the session. */
+export interface PageShell {
+  /** The plugins' sidebar links, as of now. */
+  readonly links: () => readonly NavLink[];
+  /** The request's admin session, if one is signed in. */
+  readonly sessionOf: (c: Context) => Promise<Session | undefined>;
+}
+
+/**
+ * The request's session as page props: `{ session }` when signed in, nothing otherwise.
+ *
+ * @param shell Where the session comes from.
+ * @param c The request context.
+ * @returns The props to spread into a {@link PageContext}.
+ */
+export async function sessionOf(
+  shell: PageShell,
+  c: Context,
+): Promise<{ session?: Session }> {
+  const session = await shell.sessionOf(c);
+  return session ? { session } : {};
+}
+
 /** What a page render needs besides its content. */
 export interface PageContext {
   /** The page title. */

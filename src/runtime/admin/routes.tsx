@@ -23,10 +23,11 @@ import type { DbtService } from "../dbt/service.ts";
 import { keepRunning } from "../dbt/api.ts";
 import { PluginDetailPage } from "./pages/plugin_detail_page.tsx";
 import { PluginsPage, STATUS_FILTERS } from "./pages/plugins_page.tsx";
+import { ConfirmTogglePage, toggleActionOf } from "./pages/toggle.tsx";
 import { SettingsPage } from "./pages/settings_page.tsx";
 import { SignInPage } from "./pages/sign_in_page.tsx";
 import { htmlDocument, pageSecurityHeaders, renderPage } from "./render.tsx";
-import { type Session, sessionManager } from "./session.ts";
+import type { Session, SessionManager } from "./session.ts";
 import { formOrigins, type Transport } from "../secure_request.ts";
 import {
   DEFAULT_THROTTLE_LIMITS,
@@ -46,7 +47,9 @@ export interface AdminOptions {
   readonly lifecycle: PluginLifecycle;
   /** The admin token; without one, nobody can sign in. */
   readonly adminToken?: string;
-  /** How to tell an HTTPS request, for the session cookie's `Secure` and `__Host-`. */
+  /** The sessions of that token (`sessionManager`); none without a token. */
+  readonly sessions?: SessionManager;
+  /** How to tell an HTTPS request (the forms' accepted origins). */
   readonly transport?: Transport;
   /** Non-secret facts for the Settings page. */
   readonly settings: readonly (readonly [string, string])[];
@@ -84,9 +87,7 @@ export function adminApp(options: AdminOptions): Hono<AdminEnv> {
   const { registry, lifecycle, links } = options;
   const store = lifecycle.store;
   const now = options.now ?? Date.now;
-  const sessions = options.adminToken
-    ? sessionManager(options.adminToken, store, now, options.log, options.transport)
-    : undefined;
+  const sessions = options.adminToken ? options.sessions : undefined;
   const record = (event: Omit<AuditEvent, "time">) =>
     store.appendAudit({ ...event, time: new Date(now()).toISOString() });
   const throttle = new SignInThrottle(
@@ -204,8 +205,8 @@ export function adminApp(options: AdminOptions): Hono<AdminEnv> {
       <PluginsPage
         registry={registry}
         status={status}
+        query={c.req.query("q")}
         statusOf={(plugin) => lifecycle.status(plugin)}
-        csrfToken={c.get("session").csrfToken}
         health={new Map(checked.map((health) => [health.plugin, health]))}
       />,
     );
@@ -228,6 +229,31 @@ export function adminApp(options: AdminOptions): Hono<AdminEnv> {
     );
   });
   for (const [action, enabled] of [["enable", true], ["disable", false]] as const) {
+    app.get(`/plugins/:name/${action}`, (c) => {
+      const name = c.req.param("name");
+      const plugin = registry.plugins.find((entry) =>
+        entry.name === name && entry.status !== "shadowed"
+      );
+      if (!plugin) {
+        return renderPage(c, page(c, "Page not found"), <NotFoundPage path={c.req.path} />, 404);
+      }
+      // Already done, or not possible: the detail page says where the plugin stands.
+      if (toggleActionOf(lifecycle.status(plugin)) !== action) {
+        return c.redirect(`/admin/plugins/${encodeURIComponent(name)}`, 303);
+      }
+      return renderPage(
+        c,
+        page(c, `${action === "enable" ? "Enable" : "Disable"} ${plugin.display_name}`),
+        <ConfirmTogglePage
+          name={name}
+          displayName={plugin.display_name}
+          action={action}
+          csrfToken={c.get("session").csrfToken}
+          dependents={enabled ? [] : lifecycle.enabledDependents(name)}
+          missing={enabled ? lifecycle.disabledDependencies(name) : []}
+        />,
+      );
+    });
     app.post(`/plugins/:name/${action}`, async (c) => {
       if (!await hasCsrfToken(c)) return c.text("Invalid or missing CSRF token.", 403);
       const name = c.req.param("name");

@@ -22,7 +22,7 @@ a { color: var(--brand); }
 :focus-visible { outline: 3px solid #f5b400; outline-offset: 2px; }
 .skip { position: absolute; left: -999px; top: 0; background: var(--paper); padding: .5rem 1rem; z-index: 10; }
 .skip:focus { left: .5rem; }
-.shell { display: grid; grid-template-columns: 15rem 1fr; min-height: 100vh; }
+.shell { display: grid; grid-template-columns: 15rem minmax(0, 1fr); min-height: 100vh; }
 .sidebar { background: var(--side); color: var(--side-ink); padding: 1.25rem 1rem; }
 .brand { display: block; font-weight: 700; font-size: 1.1rem; color: var(--side-ink); text-decoration: none; margin-bottom: 1.5rem; }
 .sidebar h2 { font-size: .75rem; text-transform: uppercase; letter-spacing: .08em; color: var(--side-muted); margin: 1.25rem 0 .4rem; }
@@ -32,7 +32,7 @@ a { color: var(--brand); }
 .sidebar .nav-missing { display: flex; gap: .5rem; align-items: center; color: var(--side-muted); padding: .4rem .6rem; cursor: not-allowed; }
 .sidebar svg { width: 1rem; height: 1rem; flex: none; }
 .sidebar form { margin-top: 1.5rem; }
-main { padding: 1.5rem 2rem; max-width: 80rem; }
+main { padding: 1.5rem 2rem; max-width: 80rem; min-width: 0; }
 h1 { font-size: 1.6rem; margin: 0 0 1rem; }
 h2 { font-size: 1.15rem; margin: 1.5rem 0 .5rem; }
 .meta { color: var(--muted); }
@@ -53,21 +53,35 @@ tbody th { background: var(--paper); font-size: 1rem; }
 .badge { display: inline-block; padding: .05rem .5rem; border-radius: 999px; font-size: .8rem; font-weight: 600; }
 .status-mounted { background: var(--ok-wash); color: var(--ok); }
 .status-error { background: var(--bad-wash); color: var(--bad); }
-.status-shadowed, .status-disabled { background: var(--warn-wash); color: var(--warn); }
+.status-shadowed, .status-disabled, .status-mounted-warning { background: var(--warn-wash); color: var(--warn); }
+.problem-count { text-decoration: none; white-space: nowrap; }
+.problem-count.has-errors { background: var(--bad-wash); color: var(--bad); }
+.problem-count.has-warnings { background: var(--warn-wash); color: var(--warn); }
+.search { display: flex; flex-wrap: wrap; gap: .5rem; align-items: center; margin: .75rem 0; }
+.search input { flex: 1 1 12rem; min-width: 0; }
+a.button { display: inline-block; padding: .25rem .75rem; border: 1px solid var(--line); border-radius: .375rem; text-decoration: none; }
+.confirm .warning { color: var(--warn); }
+.who { margin-top: 1rem; font-size: .9rem; }
+.who p { margin: 0 0 .5rem; }
+.source-wrap { overflow-x: auto; border: 1px solid var(--line); border-radius: .375rem; background: var(--wash); }
+ol.source { margin: 0; padding: .5rem 0 .5rem 3.5rem; font-family: ui-monospace, monospace; font-size: .85rem; }
+ol.source li { white-space: pre; }
+ol.source li::marker { color: var(--muted); }
+ol.source code { background: none; padding: 0; overflow-wrap: normal; }
 .health-ok { background: var(--ok-wash); color: var(--ok); }
 .health-failing { background: var(--bad-wash); color: var(--bad); }
 .problems { margin: .35rem 0 0; padding-left: 1.1rem; font-size: .85rem; }
 .problems .error { color: var(--bad); }
 .problems .warning { color: var(--warn); }
-code { font-size: .85em; background: var(--wash); padding: .05rem .3rem; border-radius: .25rem; }
+code { overflow-wrap: anywhere; font-size: .85em; background: var(--wash); padding: .05rem .3rem; border-radius: .25rem; }
 .filters { display: flex; flex-wrap: wrap; gap: .5rem; margin: 0 0 1rem; padding: 0; list-style: none; }
 .filters a { display: inline-block; padding: .3rem .8rem; border: 1px solid var(--line); border-radius: 999px; background: var(--paper); text-decoration: none; }
 .filters a[aria-current="true"] { background: var(--brand); color: var(--brand-ink); border-color: var(--brand); }
-dl.facts { display: grid; grid-template-columns: max-content 1fr; gap: .35rem 1.25rem; margin: 0; }
+dl.facts { display: grid; grid-template-columns: max-content minmax(0, 1fr); gap: .35rem 1.25rem; margin: 0; }
 dl.facts dt { font-weight: 600; }
-dl.facts dd { margin: 0; }
+dl.facts dd { margin: 0; min-width: 0; overflow-wrap: anywhere; }
 label { display: block; font-weight: 600; margin-bottom: .35rem; }
-input[type="password"] { width: 100%; max-width: 24rem; padding: .55rem .7rem; border: 1px solid #6b7588; border-radius: .4rem; font: inherit; }
+input[type="password"], input[type="search"] { width: 100%; max-width: 24rem; padding: .55rem .7rem; border: 1px solid #6b7588; border-radius: .4rem; font: inherit; }
 button { font: inherit; padding: .5rem 1rem; border-radius: .4rem; border: 1px solid var(--brand); background: var(--brand); color: var(--brand-ink); cursor: pointer; }
 button:disabled { opacity: .5; cursor: not-allowed; }
 pre { white-space: pre-wrap; overflow-wrap: anywhere; font-size: .8rem; margin: .25rem 0 0; }
@@ -75,9 +89,11 @@ pre { white-space: pre-wrap; overflow-wrap: anywhere; font-size: .8rem; margin: 
 .alert { border-left: 4px solid var(--bad); background: var(--bad-wash); color: var(--bad); padding: .6rem .9rem; margin-bottom: 1rem; }
 .sign-in { max-width: 28rem; margin: 4rem auto; }
 @media (max-width: 48rem) {
-  .shell { grid-template-columns: 1fr; }
+  .shell { grid-template-columns: minmax(0, 1fr); }
   .sidebar { padding: .75rem 1rem; }
   .sidebar nav { display: flex; flex-wrap: wrap; gap: 0 1.5rem; }
   main { padding: 1rem; }
+  dl.facts { grid-template-columns: minmax(0, 1fr); gap: 0 1rem; }
+  dl.facts dd { margin-bottom: .5rem; }
 }
 `;

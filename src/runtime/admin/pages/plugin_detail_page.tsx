@@ -9,7 +9,8 @@ import type { RuntimeStatus } from "../../lifecycle.ts";
 import type { RegistryPlugin } from "../../registry.ts";
 import { pageUrl } from "../layout.tsx";
 import type { PluginHealth } from "../../plugin_health.ts";
-import { HealthBadge, ProblemList, sourceLabel, StatusBadge } from "./problem_list.tsx";
+import { HealthBadge, ProblemList, problemsId, sourceLabel, StatusBadge } from "./problem_list.tsx";
+import { toggleActionOf, ToggleLink } from "./toggle.tsx";
 
 /**
  * The detail page of every registry entry with one name.
@@ -53,9 +54,13 @@ function PluginCard(
     <section class="card" aria-labelledby={id}>
       <h2 id={id}>
         {plugin.name} <span class="meta">({sourceLabel(plugin.source)})</span>{" "}
-        <StatusBadge status={props.status} />
+        <StatusBadge status={props.status} plugin={plugin} />
       </h2>
-      <ProblemList plugin={plugin} />
+      {plugin.status === "shadowed"
+        ? null
+        : <ToggleLink name={plugin.name} status={props.status} />}
+      <ProblemList plugin={plugin} id={problemsId(plugin)} />
+      <ManifestText plugin={plugin} />
       <h3>Manifest</h3>
       <dl class="facts">
         <dt>Name</dt>
@@ -185,6 +190,27 @@ function PluginLinks(props: { names: readonly string[] }) {
           <a href={`/admin/plugins/${encodeURIComponent(name)}`}>{name}</a>
         </>
       ))}
+    </>
+  );
+}
+
+/** A broken plugin's `plugin.yaml` as the build read it, with line numbers (escaped by JSX). */
+function ManifestText(props: { plugin: RegistryPlugin }) {
+  const text = props.plugin.manifest_text;
+  if (text === undefined) return null;
+  const id = `manifest-${props.plugin.source}`;
+  return (
+    <>
+      <h3 id={id}>plugin.yaml as read</h3>
+      <div class="source-wrap">
+        <ol class="source" aria-labelledby={id}>
+          {text.replace(/\n$/, "").split("\n").map((line) => (
+            <li>
+              <code>{line}</code>
+            </li>
+          ))}
+        </ol>
+      </div>
     </>
   );
 }

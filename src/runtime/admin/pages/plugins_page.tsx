@@ -1,13 +1,15 @@
 /**
- * `/admin/plugins`: every discovered plugin, its source and status with each problem readable, its
- * health (for plugins that export `health()`), a filter by status, and the registry fingerprint.
+ * `/admin/plugins`: every discovered plugin, its source, status and problem count (the problems
+ * themselves are on its detail page), its health (for plugins that export `health()`), a search, a
+ * filter by status, and the registry fingerprint; with no plugin at all, how to add the first.
  *
  * @module
  */
 import type { RuntimeStatus } from "../../lifecycle.ts";
 import type { Registry, RegistryPlugin } from "../../registry.ts";
 import type { PluginHealth } from "../../plugin_health.ts";
-import { HealthBadge, ProblemList, sourceLabel, StatusBadge } from "./problem_list.tsx";
+import { HealthBadge, ProblemCount, sourceLabel, StatusBadge } from "./problem_list.tsx";
+import { ToggleLink } from "./toggle.tsx";
 
 /** The statuses the filter offers. */
 export const STATUS_FILTERS: readonly RuntimeStatus[] = [
@@ -23,10 +25,10 @@ export interface PluginsPageProps {
   readonly registry: Registry;
   /** The status to show (all when absent). */
   readonly status?: RuntimeStatus;
+  /** What to search for (name, display name, status, source, package), if anything. */
+  readonly query?: string;
   /** A plugin's status at run time. */
   readonly statusOf: (plugin: RegistryPlugin) => RuntimeStatus;
-  /** The session's CSRF token, for the enable/disable forms. */
-  readonly csrfToken: string;
   /** The health of the plugins whose checks ran, by name. */
   readonly health: ReadonlyMap<string, PluginHealth>;
 }
@@ -39,24 +41,43 @@ export interface PluginsPageProps {
  */
 export function PluginsPage(props: PluginsPageProps) {
   const { registry, status, statusOf } = props;
-  const shown = registry.plugins.filter((plugin) => !status || statusOf(plugin) === status);
+  if (registry.plugins.length === 0) return <EmptyState fingerprint={registry.fingerprint} />;
+  const query = props.query?.trim().toLowerCase() ?? "";
+  const found = registry.plugins.filter((plugin) => matches(plugin, statusOf(plugin), query));
+  const shown = found.filter((plugin) => !status || statusOf(plugin) === status);
   const count = (wanted?: RuntimeStatus) =>
-    registry.plugins.filter((plugin) => !wanted || statusOf(plugin) === wanted).length;
+    found.filter((plugin) => !wanted || statusOf(plugin) === wanted).length;
+  const withQuery = (params: Record<string, string>) => {
+    const search = new URLSearchParams(query ? { q: props.query!.trim(), ...params } : params);
+    return `/admin/plugins${search.size ? `?${search}` : ""}`;
+  };
   return (
     <>
       <h1>Plugins</h1>
       <p class="meta">
         Registry fingerprint <code>{registry.fingerprint}</code>
       </p>
+      <form role="search" method="get" action="/admin/plugins" class="search">
+        <label for="plugin-search">Search plugins</label>
+        <input
+          id="plugin-search"
+          type="search"
+          name="q"
+          value={props.query ?? ""}
+          placeholder="name, status, source or package"
+        />
+        {status ? <input type="hidden" name="status" value={status} /> : null}
+        <button type="submit">Search</button>
+      </form>
       <nav aria-label="Filter by status">
         <ul class="filters">
           <li>
-            <a href="/admin/plugins" aria-current={status ? undefined : "true"}>All ({count()})</a>
+            <a href={withQuery({})} aria-current={status ? undefined : "true"}>All ({count()})</a>
           </li>
           {STATUS_FILTERS.map((option) => (
             <li>
               <a
-                href={`/admin/plugins?status=${option}`}
+                href={withQuery({ status: option })}
                 aria-current={status === option ? "true" : undefined}
               >
                 {option[0]!.toUpperCase() + option.slice(1)} ({count(option)})
@@ -70,6 +91,7 @@ export function PluginsPage(props: PluginsPageProps) {
           <caption>
             {shown.length} of {registry.plugins.length}{" "}
             plugins{status ? ` with status ${status}` : ""}
+            {query ? ` matching “${props.query!.trim()}”` : ""}
           </caption>
           <thead>
             <tr>
@@ -78,6 +100,7 @@ export function PluginsPage(props: PluginsPageProps) {
               <th scope="col">Version</th>
               <th scope="col">Source</th>
               <th scope="col">Status</th>
+              <th scope="col">Problems</th>
               <th scope="col">Health</th>
               <th scope="col">Routers</th>
               <th scope="col">Routes</th>
@@ -96,8 +119,10 @@ export function PluginsPage(props: PluginsPageProps) {
                 <td>{plugin.version ?? "—"}</td>
                 <td>{sourceLabel(plugin.source)}</td>
                 <td>
-                  <StatusBadge status={statusOf(plugin)} />
-                  <ProblemList plugin={plugin} />
+                  <StatusBadge status={statusOf(plugin)} plugin={plugin} />
+                </td>
+                <td>
+                  <ProblemCount plugin={plugin} />
                 </td>
                 <td>
                   <HealthBadge health={props.health.get(plugin.name)} />
@@ -106,31 +131,64 @@ export function PluginsPage(props: PluginsPageProps) {
                 <td>{plugin.routes.length}</td>
                 <td>{plugin.dbt_workspace ? <code>{plugin.dbt_workspace}</code> : "—"}</td>
                 <td>
-                  <Toggle
-                    name={plugin.name}
-                    status={statusOf(plugin)}
-                    csrfToken={props.csrfToken}
-                  />
+                  <ToggleLink name={plugin.name} status={statusOf(plugin)} />
                 </td>
               </tr>
             ))}
           </tbody>
         </table>
       </div>
+      {shown.length === 0
+        ? (
+          <p class="empty">
+            No plugin matches. <a href="/admin/plugins">Show all plugins</a>.
+          </p>
+        )
+        : null}
     </>
   );
 }
 
-/** Enable or disable, for plugins that can be mounted; nothing for the others. */
-function Toggle(props: { name: string; status: RuntimeStatus; csrfToken: string }) {
-  if (props.status !== "mounted" && props.status !== "disabled") return <span class="meta">—</span>;
-  const action = props.status === "mounted" ? "disable" : "enable";
-  const label = action === "disable" ? "Disable" : "Enable";
+/** Whether a plugin matches a search (lower case; every plugin matches an empty one). */
+function matches(plugin: RegistryPlugin, status: RuntimeStatus, query: string): boolean {
+  if (!query) return true;
+  return [
+    plugin.name,
+    plugin.display_name,
+    status,
+    plugin.source,
+    sourceLabel(plugin.source),
+    plugin.package?.name ?? "",
+  ].some((field) => field.toLowerCase().includes(query));
+}
+
+/** What the page says before there is any plugin: how to add the first one. */
+function EmptyState(props: { fingerprint: string }) {
   return (
-    <form method="post" action={`/admin/plugins/${encodeURIComponent(props.name)}/${action}`}>
-      <input type="hidden" name="csrf" value={props.csrfToken} />
-      <button type="submit" aria-label={`${label} ${props.name}`}>{label}</button>
-    </form>
+    <>
+      <h1>Plugins</h1>
+      <section class="card empty-state" aria-labelledby="no-plugins">
+        <h2 id="no-plugins">No plugins yet</h2>
+        <p>
+          A plugin is a folder with a <code>plugin.yaml</code>. To add your first one:
+        </p>
+        <ol>
+          <li>
+            Create it: <code>npx deno task plugins new crm</code> writes <code>plugins/crm/</code>
+            {" "}
+            (bundled with the host), or add <code>--data</code> for{" "}
+            <code>$DATA_DIR/plugins/crm/</code> (a customer plugin).
+          </li>
+          <li>
+            Build the registry again (<code>npx deno task build</code>, or{" "}
+            <code>npm start</code>, which builds first) and restart the server.
+          </li>
+        </ol>
+        <p class="meta">
+          Registry fingerprint <code>{props.fingerprint}</code>
+        </p>
+      </section>
+    </>
   );
 }
 

@@ -1,5 +1,6 @@
 /**
- * A plugin's errors and warnings as a readable list.
+ * A plugin's errors and warnings: as a readable list (with file, line and column) on its detail
+ * page, as a count on the Plugins page; and the badges of its status and health.
  *
  * @module
  */
@@ -13,14 +14,14 @@ import type { PluginHealth } from "../../plugin_health.ts";
  * @param props `plugin`: whose problems to list.
  * @returns A list, or nothing when there are no problems.
  */
-export function ProblemList(props: { plugin: RegistryPlugin }) {
+export function ProblemList(props: { plugin: RegistryPlugin; id?: string }) {
   const items = [
     ...props.plugin.errors.map((problem) => ({ problem, level: "error" as const })),
     ...props.plugin.warnings.map((problem) => ({ problem, level: "warning" as const })),
   ];
   if (items.length === 0) return null;
   return (
-    <ul class="problems">
+    <ul class="problems" id={props.id}>
       {items.map(({ problem, level }) => (
         <li class={level}>
           <ProblemText problem={problem} level={level} />
@@ -32,7 +33,10 @@ export function ProblemList(props: { plugin: RegistryPlugin }) {
 
 function ProblemText(props: { problem: Problem; level: "error" | "warning" }) {
   const { problem } = props;
-  const where = [problem.file, problem.path].filter(Boolean).join(" › ");
+  const at = problem.file && problem.line
+    ? `${problem.file}:${problem.line}${problem.column ? `:${problem.column}` : ""}`
+    : problem.file;
+  const where = [at, problem.path].filter(Boolean).join(" › ");
   return (
     <>
       <strong>{props.level === "error" ? "Error" : "Warning"}:</strong> {where && `${where}: `}
@@ -47,13 +51,57 @@ export function sourceLabel(source: RegistryPlugin["source"]): string {
 }
 
 /**
- * A status badge.
+ * How many errors and warnings a plugin has, linking to the list on its detail page.
  *
- * @param props `status`: the plugin's status.
+ * @param props `plugin`: whose problems to count.
+ * @returns The badge, or nothing when there are none.
+ */
+export function ProblemCount(props: { plugin: RegistryPlugin }) {
+  const { plugin } = props;
+  const parts = [
+    counted(plugin.errors.length, "error"),
+    counted(plugin.warnings.length, "warning"),
+  ].filter((part) => part !== "");
+  if (parts.length === 0) return null;
+  return (
+    <a
+      class={`badge problem-count ${plugin.errors.length ? "has-errors" : "has-warnings"}`}
+      href={`/admin/plugins/${encodeURIComponent(plugin.name)}#${problemsId(plugin)}`}
+    >
+      {parts.join(" · ")}
+    </a>
+  );
+}
+
+/** The id of a registry entry's problem list on its detail page. */
+export function problemsId(plugin: RegistryPlugin): string {
+  return `problems-${plugin.source}`;
+}
+
+function counted(count: number, noun: string): string {
+  return count === 0 ? "" : `${count} ${noun}${count === 1 ? "" : "s"}`;
+}
+
+/**
+ * A status badge. A plugin that is mounted but serves no route and has warnings (a typo in a
+ * router's path, say) is shown as a warning, not as healthy.
+ *
+ * @param props `status`: the plugin's status; `plugin`: the plugin, to tell that case.
  * @returns The badge.
  */
-export function StatusBadge(props: { status: RuntimeStatus }) {
-  return <span class={`badge status-${props.status}`}>{props.status}</span>;
+export function StatusBadge(props: { status: RuntimeStatus; plugin?: RegistryPlugin }) {
+  const { status, plugin } = props;
+  if (status === "mounted" && plugin && plugin.routes.length === 0 && plugin.warnings.length > 0) {
+    return (
+      <span
+        class="badge status-mounted-warning"
+        title="mounted, but it serves no route: see its warnings"
+      >
+        mounted, no routes
+      </span>
+    );
+  }
+  return <span class={`badge status-${status}`}>{status}</span>;
 }
 
 /**
