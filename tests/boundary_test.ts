@@ -21,8 +21,12 @@ const LAYERS: Record<string, Layer> = {
   env: { modules: /^$/, packages: /^$/ },
   log: { modules: /^$/, packages: /^$/ },
   state: { modules: /^(env|log)\/mod\.ts$/, packages: /^(postgres|node:(fs|path|sqlite))$/ },
-  // croner (dbt schedules) is plain JavaScript with no runtime APIs: edge-safe.
-  runtime: { modules: /^(env|log|state)\/mod\.ts$/, packages: /^(hono(\/|$)|croner$)/ },
+  // croner (dbt schedules) is plain JavaScript with no runtime APIs, and openid-client (sign-in)
+  // uses Web APIs only: both edge-safe.
+  runtime: {
+    modules: /^(env|log|state)\/mod\.ts$/,
+    packages: /^(hono(\/|$)|croner$|openid-client$)/,
+  },
   adapters: {
     modules: /^(env|log|runtime|state)\/mod\.ts$/,
     packages: /^(hono(\/|$)|@hono\/node-server$|node:(process|child_process)$)/,

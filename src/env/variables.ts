@@ -94,6 +94,32 @@ export const ENV_VARIABLES = [
     meaning: "the URL people reach the host at; `https://…` makes the session cookie `Secure`",
   },
   {
+    name: "HONEYFRAME_OIDC_ISSUER",
+    defaultText: "unset (token sign-in only)",
+    readBy: "server",
+    meaning:
+      "an OpenID Connect provider people sign in with (`https://…`; `http://` only on 127.0.0.1 or localhost)",
+  },
+  {
+    name: "HONEYFRAME_OIDC_CLIENT_ID",
+    defaultText: "unset",
+    readBy: "server",
+    meaning: "the host's client id at that provider",
+  },
+  {
+    name: "HONEYFRAME_OIDC_CLIENT_SECRET",
+    defaultText: "unset",
+    readBy: "server",
+    meaning: "the host's client secret at that provider (never logged)",
+  },
+  {
+    name: "HONEYFRAME_OIDC_GROUPS_CLAIM",
+    default: "groups",
+    defaultText: "`groups`",
+    readBy: "server",
+    meaning: "the claim that lists a person's groups (their organisation is the `org` claim)",
+  },
+  {
     name: "HONEYFRAME_TRUST_PROXY",
     default: "0",
     defaultText: "`0`",

@@ -11,6 +11,8 @@ import { HTTPException } from "hono/http-exception";
 import { pluginNavigation } from "./admin/layout.tsx";
 import { adminApp } from "./admin/routes.tsx";
 import { sessionManager } from "./admin/session.ts";
+import { oidcApp, providerLabel } from "./auth/oidc.tsx";
+import { grantsOf, groupPermissions } from "./admin/access.ts";
 import { STYLESHEET, STYLESHEET_PATH } from "./admin/stylesheet.ts";
 import { apiApp } from "./api_routes.ts";
 import type { HostConfig } from "./config.ts";
@@ -29,7 +31,7 @@ import { tokenVerifier } from "./token_verifier.ts";
 import { dashboardApp } from "./dashboard.tsx";
 import { pluginAssetsApp } from "./plugin_assets.ts";
 import type { PreparedRouterParams, Registry } from "./registry.ts";
-import { MemoryStore, StateUnavailable } from "../state/mod.ts";
+import { type AuditEvent, MemoryStore, StateUnavailable } from "../state/mod.ts";
 import { type DbtConfig, readDbtConfig } from "./dbt/config.ts";
 import { configuredRunner } from "./dbt/configured_runner.ts";
 import { DbtService } from "./dbt/service.ts";
@@ -118,12 +120,8 @@ function buildApp(
     authorize: async (token, permission) => {
       const principal = token === undefined ? undefined : await verifyToken(token);
       if (!principal) return "unauthorized";
-      const groups = new Set(principal.groups);
-      const records = await lifecycle.store.groups(principal.org);
-      const granted = records.some((group) =>
-        groups.has(group.name) && group.permissions.includes(permission)
-      );
-      return granted ? principal : "forbidden";
+      const granted = await groupPermissions(lifecycle.store, principal.org, principal.groups);
+      return granted.has(permission) ? principal : "forbidden";
     },
   };
 
@@ -156,12 +154,19 @@ function buildApp(
   };
   // One session for every page: the admin pages, plugin pages and the dashboard show who is
   // signed in and the sign-out control.
-  const sessions = options.adminToken
-    ? sessionManager(options.adminToken, lifecycle.store, now, log, transport)
+  const sessionSecret = [options.adminToken, options.oidc?.clientSecret].filter(Boolean).join("\n");
+  const sessions = sessionSecret
+    ? sessionManager(sessionSecret, lifecycle.store, now, log, transport)
     : undefined;
+  const record = (event: Omit<AuditEvent, "time">) =>
+    lifecycle.store.appendAudit({ ...event, time: new Date(now()).toISOString() });
   const shell: PageShell = {
     links,
-    sessionOf: (c: Context) => sessions?.read(c) ?? Promise.resolve(undefined),
+    viewerOf: async (c: Context) => {
+      const session = await sessions?.read(c);
+      const can = await grantsOf(session, lifecycle.store);
+      return session ? { session, can } : { can };
+    },
   };
   app.route(
     "/admin",
@@ -175,9 +180,13 @@ function buildApp(
       dbt,
       transport,
       ...(sessions ? { sessions } : {}),
+      ...(options.oidc ? { oidcLabel: providerLabel(options.oidc) } : {}),
       ...adminToken(options),
     }),
   );
+  if (options.oidc && sessions) {
+    app.route("/auth", oidcApp({ config: options.oidc, sessions, record, transport, log }));
+  }
   app.route("/plugins", pluginPagesApp(registry, lifecycle, shell));
   app.route("/dashboard", dashboardApp(registry, lifecycle, shell, log));
   app.route("/assets/plugins", pluginAssetsApp(registry, lifecycle));

@@ -5,6 +5,7 @@
  * @module
  */
 import { ConfigError, envNumber, envOrDefault, type EnvSource, readEnv } from "../env/mod.ts";
+import { type OidcConfig, readOidcConfig } from "./auth/oidc_config.ts";
 import { createLogger, LOG_FORMATS, type LogFormat } from "../log/mod.ts";
 import { type DbtConfig, readDbtConfig } from "./dbt/config.ts";
 
@@ -38,6 +39,8 @@ export interface HostConfig {
   readonly metricsToken?: string;
   /** How dbt workspaces run (`HONEYFRAME_DBT_*`). */
   readonly dbt: DbtConfig;
+  /** Sign-in through an OpenID Connect provider, when configured. */
+  readonly oidc?: OidcConfig;
 }
 
 /** The shortest admin token accepted: shorter ones are guessable. */
@@ -74,6 +77,7 @@ export function readConfig(env: EnvSource): HostConfig {
   const jwtIssuer = readEnv(env, "HONEYFRAME_JWT_ISSUER");
   const jwtAudience = readEnv(env, "HONEYFRAME_JWT_AUDIENCE");
   const publicUrl = readPublicUrl(env);
+  const oidc = readOidcConfig(env);
   return {
     port,
     hostname: envOrDefault(env, "HOST"),
@@ -89,6 +93,7 @@ export function readConfig(env: EnvSource): HostConfig {
     logFormat: readLogFormat(env),
     accessLog: readSwitch(env, "HONEYFRAME_ACCESS_LOG"),
     dbt: readDbtConfig(env),
+    ...(oidc === undefined ? {} : { oidc }),
   };
 }
 

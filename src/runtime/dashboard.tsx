@@ -9,7 +9,7 @@
 import { Hono } from "hono";
 import { raw } from "hono/html";
 import type { Logger } from "../log/mod.ts";
-import { pageSecurityHeaders, type PageShell, renderPage, sessionOf } from "./admin/render.tsx";
+import { pageSecurityHeaders, type PageShell, renderPage } from "./admin/render.tsx";
 import type { PluginLifecycle } from "./lifecycle.ts";
 import type { BlockEntry, Registry, RegistryPlugin } from "./registry.ts";
 
@@ -57,7 +57,7 @@ export function dashboardApp(
     const cards = await Promise.all(blocks.map((block) => renderBlock(block, log)));
     return renderPage(
       c,
-      { title: "Dashboard", pluginLinks: shell.links(), ...await sessionOf(shell, c) },
+      { title: "Dashboard", pluginLinks: shell.links(), ...await shell.viewerOf(c) },
       <>
         <h1>Dashboard</h1>
         {cards.length === 0

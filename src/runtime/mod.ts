@@ -12,6 +12,7 @@ export {
   readConfig,
   readConfigOrExit,
 } from "./config.ts";
+export { type OidcConfig, readOidcConfig } from "./auth/oidc_config.ts";
 export { keepAuditFor } from "./audit_retention.ts";
 export * from "./dbt/mod.ts";
 export { DEFAULT_START_TIMEOUT_MS, type ImportOptions, importPlugins } from "./import_plugins.ts";

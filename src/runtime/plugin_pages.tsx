@@ -5,7 +5,7 @@
  * @module
  */
 import { type Context, Hono } from "hono";
-import { pageSecurityHeaders, type PageShell, renderPage, sessionOf } from "./admin/render.tsx";
+import { pageSecurityHeaders, type PageShell, renderPage } from "./admin/render.tsx";
 import type { PluginLifecycle } from "./lifecycle.ts";
 import { assetUrl } from "./plugin_assets.ts";
 import type { Registry } from "./registry.ts";
@@ -26,7 +26,7 @@ import { NotFoundPage } from "./admin/pages/not_found_page.tsx";
  * import { defineRegistry } from "./registry.ts";
  * const registry = defineRegistry({ fingerprint: "sha256-x", permissions: [], plugins: [] });
  * const lifecycle = new PluginLifecycle(registry, new MemoryStore());
- * const shell = { links: () => [], sessionOf: () => Promise.resolve(undefined) };
+ * const shell = { links: () => [], viewerOf: () => Promise.resolve({ can: () => false }) };
  * new Hono().route("/plugins", pluginPagesApp(registry, lifecycle, shell));
  * ```
  */
@@ -49,7 +49,7 @@ export function pluginPagesApp(
           {
             title: plugin.display_name,
             pluginLinks: shell.links(),
-            ...await sessionOf(shell, c),
+            ...await shell.viewerOf(c),
             ...(plugin.client ? { script: assetUrl(plugin.name, plugin.client.hash) } : {}),
           },
           <Page
@@ -65,7 +65,7 @@ export function pluginPagesApp(
   const notFound = async (c: Context) =>
     renderPage(
       c,
-      { title: "Page not found", pluginLinks: shell.links(), ...await sessionOf(shell, c) },
+      { title: "Page not found", pluginLinks: shell.links(), ...await shell.viewerOf(c) },
       <NotFoundPage path={c.req.path} />,
       404,
     );

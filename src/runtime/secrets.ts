@@ -68,6 +68,22 @@ export function base64url(bytes: Uint8Array): string {
   return btoa(binary).replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "");
 }
 
+/**
+ * Decodes unpadded base64url (the inverse of {@link base64url}).
+ *
+ * @param text The encoded text.
+ * @returns The bytes.
+ * @throws {DOMException} When the text is not base64url.
+ * @example
+ * ```ts
+ * fromBase64url("AQI"); // Uint8Array [1, 2]
+ * ```
+ */
+export function fromBase64url(text: string): Uint8Array {
+  const binary = atob(text.replaceAll("-", "+").replaceAll("_", "/"));
+  return Uint8Array.from(binary, (char) => char.charCodeAt(0));
+}
+
 async function digest(text: string): Promise<Uint8Array<ArrayBuffer>> {
   return new Uint8Array(await crypto.subtle.digest("SHA-256", encoder.encode(text)));
 }

@@ -39,13 +39,14 @@ export type AuditAction =
   | "disable"
   | "group_change"
   | "dbt_run"
-  | "dbt_schedule";
+  | "dbt_schedule"
+  | "access";
 
 /** One audit event. */
 export interface AuditEvent {
   /** When, as an ISO 8601 timestamp. */
   readonly time: string;
-  /** Who: `admin` for the admin, `anonymous` otherwise. */
+  /** Who: `admin` for the admin token, a person's email (else subject), `anonymous` otherwise. */
   readonly actor: string;
   /** The action. */
   readonly action: AuditAction;

@@ -311,11 +311,11 @@ Deno.test("the layout has the Administration menu in order and the plugins' nav,
   assert.ok(!settings.includes(TOKEN));
 });
 
-Deno.test("with no admin token, sign-in is closed and says how to open it", async () => {
+Deno.test("with no admin token and no identity provider, sign-in is closed and says how to open it", async () => {
   const app = createApp(registryOf({}));
   assert.match(
     await (await app.request(`${ORIGIN}/admin/sign-in`)).text(),
-    /no admin token is configured/,
+    /no admin token and no identity provider is configured/,
   );
   assert.equal(
     (await app.request(`${ORIGIN}/admin/sign-in`, form({ token: "anything-at-all-here" }))).status,

@@ -8,6 +8,7 @@ import type { Child } from "hono/jsx";
 import type { Registry } from "../registry.ts";
 import { Icon } from "./icons.tsx";
 import type { Session } from "./session.ts";
+import type { Grants } from "./access.ts";
 import { STYLESHEET_PATH } from "./stylesheet.ts";
 
 /** One link in the sidebar. */
@@ -24,11 +25,11 @@ export interface NavLink {
 export const DASHBOARD_LINK: NavLink = { label: "Dashboard", href: "/dashboard", icon: "chart" };
 
 /** The Administration menu, in its order. */
-export const ADMIN_MENU: readonly NavLink[] = [
-  { label: "Audit Log", href: "/admin/audit", icon: "audit" },
-  { label: "dbt", href: "/admin/dbt", icon: "database" },
-  { label: "Plugins", href: "/admin/plugins", icon: "plugins" },
-  { label: "Settings", href: "/admin/settings", icon: "settings" },
+export const ADMIN_MENU: readonly (NavLink & { readonly permission: string })[] = [
+  { label: "Audit Log", href: "/admin/audit", icon: "audit", permission: "audit.read" },
+  { label: "dbt", href: "/admin/dbt", icon: "database", permission: "plugins.read" },
+  { label: "Plugins", href: "/admin/plugins", icon: "plugins", permission: "plugins.read" },
+  { label: "Settings", href: "/admin/settings", icon: "settings", permission: "plugins.manage" },
 ];
 
 /**
@@ -74,8 +75,10 @@ export interface LayoutProps {
   readonly current: string;
   /** The plugins' sidebar links. */
   readonly pluginLinks: readonly NavLink[];
-  /** The admin session, when signed in (shows who and the sign-out button; else a sign-in link). */
+  /** The session, when signed in (shows who and the sign-out button; else a sign-in link). */
   readonly session?: Session;
+  /** What the session may open: the Administration menu shows only that. */
+  readonly can?: Grants;
   /** A plugin's client module the page loads (`/assets/plugins/<name>/<hash>.js`). */
   readonly script?: string;
   /** The page content. */
@@ -89,6 +92,8 @@ export interface LayoutProps {
  * @returns The whole HTML document.
  */
 export function Layout(props: LayoutProps) {
+  const can = props.can ?? (() => false);
+  const adminMenu = ADMIN_MENU.filter((link) => can(link.permission));
   return (
     <html lang="en">
       <DocumentHead title={props.title} script={props.script} />
@@ -105,16 +110,33 @@ export function Layout(props: LayoutProps) {
                   <Links links={props.pluginLinks} current={props.current} />
                 </section>
               )}
-              <section aria-labelledby="menu-admin">
-                <h2 id="menu-admin">Administration</h2>
-                <Links links={ADMIN_MENU} current={props.current} />
-              </section>
+              {adminMenu.length > 0 && (
+                <section aria-labelledby="menu-admin">
+                  <h2 id="menu-admin">Administration</h2>
+                  <Links links={adminMenu} current={props.current} />
+                </section>
+              )}
             </nav>
             {props.session
               ? (
                 <div class="who">
                   <p>
-                    Signed in as <strong>admin</strong> <span class="meta">(admin token)</span>
+                    Signed in as {props.session.person
+                      ? (
+                        <>
+                          <strong>
+                            {props.session.person.name ?? props.session.person.subject}
+                          </strong>
+                          {props.session.person.email
+                            ? <span class="meta">{` (${props.session.person.email})`}</span>
+                            : null}
+                        </>
+                      )
+                      : (
+                        <>
+                          <strong>admin</strong> <span class="meta">(admin token)</span>
+                        </>
+                      )}
                   </p>
                   <form method="post" action="/admin/sign-out">
                     <input type="hidden" name="csrf" value={props.session.csrfToken} />
@@ -141,13 +163,16 @@ export function Layout(props: LayoutProps) {
  * The `<head>` of every page: character set, viewport, title, the host's stylesheet and, on a
  * plugin's pages, its client module.
  *
- * @param props `title`: the page title; `script`: a module to load.
+ * @param props `title`: the page title; `script`: a module to load; `refresh`: a page to move on to.
  * @returns The head element.
  */
-export function DocumentHead(props: { title: string; script?: string | undefined }) {
+export function DocumentHead(
+  props: { title: string; script?: string | undefined; refresh?: string },
+) {
   return (
     <head>
       <meta charset="utf-8" />
+      {props.refresh && <meta http-equiv="refresh" content={`0;url=${props.refresh}`} />}
       <meta name="viewport" content="width=device-width, initial-scale=1" />
       <title>{props.title} · Honeyframe Edge</title>
       <link rel="stylesheet" href={STYLESHEET_PATH} />

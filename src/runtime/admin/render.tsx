@@ -9,6 +9,7 @@ import { html } from "hono/html";
 import { secureHeaders } from "hono/secure-headers";
 import { Layout, type NavLink } from "./layout.tsx";
 import type { Session } from "./session.ts";
+import type { Grants } from "./access.ts";
 
 /**
  * Security headers for HTML pages: a strict Content-Security-Policy (only this origin's
@@ -28,27 +29,20 @@ export const pageSecurityHeaders: MiddlewareHandler = secureHeaders({
   referrerPolicy: "same-origin",
 });
 
-/** What every page outside `/admin` needs for the layout: the sidebar links and the session. */
+/** Who is looking at a page: their session, if signed in, and what it may open. */
+export interface Viewer {
+  /** The session, when someone is signed in. */
+  readonly session?: Session;
+  /** What they may open (nothing when signed out). */
+  readonly can: Grants;
+}
+
+/** What every page outside `/admin` needs for the layout: the sidebar links and the viewer. */
 export interface PageShell {
   /** The plugins' sidebar links, as of now. */
   readonly links: () => readonly NavLink[];
-  /** The request's admin session, if one is signed in. */
-  readonly sessionOf: (c: Context) => Promise<Session | undefined>;
-}
-
-/**
- * The request's session as page props: `{ session }` when signed in, nothing otherwise.
- *
- * @param shell Where the session comes from.
- * @param c The request context.
- * @returns The props to spread into a {@link PageContext}.
- */
-export async function sessionOf(
-  shell: PageShell,
-  c: Context,
-): Promise<{ session?: Session }> {
-  const session = await shell.sessionOf(c);
-  return session ? { session } : {};
+  /** Who is looking. */
+  readonly viewerOf: (c: Context) => Promise<Viewer>;
 }
 
 /** What a page render needs besides its content. */
@@ -57,8 +51,10 @@ export interface PageContext {
   readonly title: string;
   /** The plugins' sidebar links. */
   readonly pluginLinks: readonly NavLink[];
-  /** The admin session, when signed in. */
+  /** The session, when signed in. */
   readonly session?: Session;
+  /** What the session may open (the menu shows only that); nothing when absent. */
+  readonly can?: Grants;
   /** A plugin's client module the page loads. */
   readonly script?: string;
 }
@@ -76,7 +72,7 @@ export function renderPage(
   c: Context,
   page: PageContext,
   content: Child,
-  status: 200 | 404 | 409 | 501 = 200,
+  status: 200 | 403 | 404 | 409 | 501 = 200,
 ) {
   return htmlDocument(
     c,
@@ -85,6 +81,7 @@ export function renderPage(
       current={c.req.path}
       pluginLinks={page.pluginLinks}
       session={page.session}
+      can={page.can}
       script={page.script}
     >
       {content}
@@ -104,7 +101,7 @@ export function renderPage(
 export function htmlDocument(
   c: Context,
   document: Child,
-  status: 200 | 401 | 403 | 404 | 409 | 429 | 501 = 200,
+  status: 200 | 400 | 401 | 403 | 404 | 409 | 429 | 501 | 502 = 200,
 ) {
   return c.html(html`<!DOCTYPE html>${document}`, status);
 }

@@ -7,7 +7,7 @@
  */
 import { createLogger, type Logger } from "../../log/mod.ts";
 import { FORM_BODY_LIMIT, limitBody } from "../body_limits.ts";
-import { type Context, Hono } from "hono";
+import { type Context, Hono, type MiddlewareHandler } from "hono";
 import { csrf } from "hono/csrf";
 import type { Registry } from "../registry.ts";
 import { sameSecret } from "../secrets.ts";
@@ -27,7 +27,11 @@ import { ConfirmTogglePage, toggleActionOf } from "./pages/toggle.tsx";
 import { SettingsPage } from "./pages/settings_page.tsx";
 import { SignInPage } from "./pages/sign_in_page.tsx";
 import { htmlDocument, pageSecurityHeaders, renderPage } from "./render.tsx";
-import type { Session, SessionManager } from "./session.ts";
+import { actorOf, type Session, type SessionManager } from "./session.ts";
+import { type Grants, grantsOf } from "./access.ts";
+import { safeNext } from "./safe_next.ts";
+import { describePerson } from "../auth/oidc.tsx";
+import { ForbiddenPage } from "./pages/forbidden_page.tsx";
 import { formOrigins, type Transport } from "../secure_request.ts";
 import {
   DEFAULT_THROTTLE_LIMITS,
@@ -47,8 +51,10 @@ export interface AdminOptions {
   readonly lifecycle: PluginLifecycle;
   /** The admin token; without one, nobody can sign in. */
   readonly adminToken?: string;
-  /** The sessions of that token (`sessionManager`); none without a token. */
+  /** The sessions (`sessionManager`); none when nobody can sign in. */
   readonly sessions?: SessionManager;
+  /** The identity provider's name for the sign-in page, when people sign in through one. */
+  readonly oidcLabel?: string;
   /** How to tell an HTTPS request (the forms' accepted origins). */
   readonly transport?: Transport;
   /** Non-secret facts for the Settings page. */
@@ -61,7 +67,7 @@ export interface AdminOptions {
   readonly dbt: DbtService;
 }
 
-type AdminEnv = { Variables: { session: Session } };
+type AdminEnv = { Variables: { session: Session; can: Grants } };
 
 /**
  * Creates the admin app, to be mounted at `/admin`.
@@ -87,7 +93,8 @@ export function adminApp(options: AdminOptions): Hono<AdminEnv> {
   const { registry, lifecycle, links } = options;
   const store = lifecycle.store;
   const now = options.now ?? Date.now;
-  const sessions = options.adminToken ? options.sessions : undefined;
+  const sessions = options.sessions;
+  const signIn = { closed: !sessions, ...(options.oidcLabel ? { oidc: options.oidcLabel } : {}) };
   const record = (event: Omit<AuditEvent, "time">) =>
     store.appendAudit({ ...event, time: new Date(now()).toISOString() });
   const throttle = new SignInThrottle(
@@ -108,7 +115,14 @@ export function adminApp(options: AdminOptions): Hono<AdminEnv> {
 
   app.get("/sign-in", async (c) => {
     if (await sessions?.read(c)) return c.redirect(safeNext(c.req.query("next")), 303);
-    return htmlDocument(c, <SignInPage next={safeNext(c.req.query("next"))} closed={!sessions} />);
+    return htmlDocument(
+      c,
+      <SignInPage
+        next={safeNext(c.req.query("next"))}
+        {...signIn}
+        token={options.adminToken !== undefined}
+      />,
+    );
   });
 
   app.post("/sign-in", async (c) => {
@@ -120,7 +134,8 @@ export function adminApp(options: AdminOptions): Hono<AdminEnv> {
         c,
         <SignInPage
           next="/admin/plugins"
-          closed={!sessions}
+          {...signIn}
+          token={options.adminToken !== undefined}
           error={`Too many failed sign-ins; try again in ${wait} s.`}
         />,
         429,
@@ -131,7 +146,12 @@ export function adminApp(options: AdminOptions): Hono<AdminEnv> {
     if (!sessions || !options.adminToken) {
       return htmlDocument(
         c,
-        <SignInPage next={next} closed error="Sign-in is not possible." />,
+        <SignInPage
+          next={next}
+          {...signIn}
+          token={false}
+          error="Sign-in with a token is not possible."
+        />,
         403,
       );
     }
@@ -140,13 +160,18 @@ export function adminApp(options: AdminOptions): Hono<AdminEnv> {
       // The admitted attempt stays counted: audited per client and minute, with the count.
       return htmlDocument(
         c,
-        <SignInPage next={next} closed={false} error="That token is not the admin token." />,
+        <SignInPage
+          next={next}
+          {...signIn}
+          token
+          error="That token is not the admin token."
+        />,
         401,
       );
     }
     throttle.forgive(client);
     await sessions.start(c);
-    await record({ actor: "admin", action: "sign_in", outcome: "success" });
+    await record({ actor: "admin", action: "sign_in", outcome: "success", detail: "admin token" });
     return c.redirect(next, 303);
   });
 
@@ -160,6 +185,7 @@ export function adminApp(options: AdminOptions): Hono<AdminEnv> {
       );
     }
     c.set("session", session);
+    c.set("can", await grantsOf(session, store));
     await next();
     c.header("Cache-Control", "no-store");
     return undefined;
@@ -167,16 +193,22 @@ export function adminApp(options: AdminOptions): Hono<AdminEnv> {
 
   app.post("/sign-out", async (c) => {
     if (!await hasCsrfToken(c)) return c.text("Invalid or missing CSRF token.", 403);
-    await sessions!.end(c, c.get("session"));
-    await record({ actor: "admin", action: "sign_out", outcome: "success" });
+    const session = c.get("session");
+    await sessions!.end(c, session);
+    await record({
+      actor: actorOf(session),
+      action: "sign_out",
+      outcome: "success",
+      ...(session.person ? { detail: describePerson(session.person) } : {}),
+    });
     return c.redirect("/admin/sign-in", 303);
   });
 
-  app.post("/sign-out-everywhere", async (c) => {
+  app.post("/sign-out-everywhere", needs("plugins.manage"), async (c) => {
     if (!await hasCsrfToken(c)) return c.text("Invalid or missing CSRF token.", 403);
     const ended = await sessions!.endEverywhere(c);
     await record({
-      actor: "admin",
+      actor: actorOf(c.get("session")),
       action: "sign_out_everywhere",
       outcome: "success",
       detail: `${ended} session${ended === 1 ? "" : "s"} ended`,
@@ -188,10 +220,30 @@ export function adminApp(options: AdminOptions): Hono<AdminEnv> {
     title,
     pluginLinks: links(),
     session: c.get("session"),
+    can: c.get("can"),
   });
+  /** A person without `permission` gets the 403 page in the layout (the admin token has all). */
+  function needs(permission: string): MiddlewareHandler<AdminEnv> {
+    return async (c, next) => {
+      if (c.get("can")(permission)) return await next();
+      await record({
+        actor: actorOf(c.get("session")),
+        action: "access",
+        target: c.req.path,
+        outcome: "failure",
+        detail: `needs ${permission}`,
+      });
+      return renderPage(
+        c,
+        page(c, "Not allowed"),
+        <ForbiddenPage path={c.req.path} permission={permission} />,
+        403,
+      );
+    };
+  }
 
   app.get("/", (c) => c.redirect("/admin/plugins", 303));
-  app.get("/plugins", async (c) => {
+  app.get("/plugins", needs("plugins.read"), async (c) => {
     const wanted = c.req.query("status");
     const status = STATUS_FILTERS.find((option) => option === wanted) as RuntimeStatus | undefined;
     const checked = await Promise.all(
@@ -211,7 +263,7 @@ export function adminApp(options: AdminOptions): Hono<AdminEnv> {
       />,
     );
   });
-  app.get("/plugins/:name", async (c) => {
+  app.get("/plugins/:name", needs("plugins.read"), async (c) => {
     const plugins = registry.plugins.filter((plugin) => plugin.name === c.req.param("name"));
     if (plugins.length === 0) {
       return renderPage(c, page(c, "Page not found"), <NotFoundPage path={c.req.path} />, 404);
@@ -229,7 +281,7 @@ export function adminApp(options: AdminOptions): Hono<AdminEnv> {
     );
   });
   for (const [action, enabled] of [["enable", true], ["disable", false]] as const) {
-    app.get(`/plugins/:name/${action}`, (c) => {
+    app.get(`/plugins/:name/${action}`, needs("plugins.manage"), (c) => {
       const name = c.req.param("name");
       const plugin = registry.plugins.find((entry) =>
         entry.name === name && entry.status !== "shadowed"
@@ -254,10 +306,10 @@ export function adminApp(options: AdminOptions): Hono<AdminEnv> {
         />,
       );
     });
-    app.post(`/plugins/:name/${action}`, async (c) => {
+    app.post(`/plugins/:name/${action}`, needs("plugins.manage"), async (c) => {
       if (!await hasCsrfToken(c)) return c.text("Invalid or missing CSRF token.", 403);
       const name = c.req.param("name");
-      const refused = await lifecycle.setEnabled(name, enabled, "admin");
+      const refused = await lifecycle.setEnabled(name, enabled, actorOf(c.get("session")));
       if (refused === "not_found") return c.text("No such plugin.", 404);
       if (refused === "not_mountable") return c.text("This plugin has errors or is shadowed.", 409);
       if (refused === "has_dependents") {
@@ -279,6 +331,7 @@ export function adminApp(options: AdminOptions): Hono<AdminEnv> {
   }
   app.get(
     "/audit",
+    needs("audit.read"),
     async (c) =>
       renderPage(c, page(c, "Audit Log"), <AuditPage events={await store.recentAudit(200)} />),
   );
@@ -295,10 +348,10 @@ export function adminApp(options: AdminOptions): Hono<AdminEnv> {
       />,
       status,
     );
-  app.get("/dbt", (c) => dbtPage(c));
-  app.post("/dbt/:plugin/run", async (c) => {
+  app.get("/dbt", needs("plugins.read"), (c) => dbtPage(c));
+  app.post("/dbt/:plugin/run", needs("plugins.manage"), async (c) => {
     if (!await hasCsrfToken(c)) return c.text("Invalid or missing CSRF token.", 403);
-    const started = await options.dbt.requestRun(c.req.param("plugin"), "admin");
+    const started = await options.dbt.requestRun(c.req.param("plugin"), actorOf(c.get("session")));
     if (!("error" in started)) {
       keepRunning(c, started.done);
       return c.redirect("/admin/dbt", 303);
@@ -308,6 +361,7 @@ export function adminApp(options: AdminOptions): Hono<AdminEnv> {
   });
   app.get(
     "/settings",
+    needs("plugins.manage"),
     (c) =>
       renderPage(
         c,
@@ -326,17 +380,6 @@ export function adminApp(options: AdminOptions): Hono<AdminEnv> {
 async function hasCsrfToken(c: Context<AdminEnv>): Promise<boolean> {
   const form = await c.req.parseBody();
   return typeof form.csrf === "string" && await sameSecret(form.csrf, c.get("session").csrfToken);
-}
-
-/**
- * Only paths inside this host: never an absolute or protocol-relative URL, and no control
- * characters or backslashes (a CR/LF would otherwise break the `Location` header).
- */
-function safeNext(next: string | undefined): string {
-  return next && /^\/(admin|plugins)(\/|$)/.test(next) && !next.startsWith("//") &&
-      ![...next].some((char) => char < " " || char === "\x7f" || char === "\\")
-    ? next
-    : "/admin/plugins";
 }
 
 /** One audit row per client and minute of failed sign-ins, with the count. */

@@ -14,7 +14,7 @@ import { createLogger, type Logger } from "../../log/mod.ts";
 import type { Context } from "hono";
 import { deleteCookie, getSignedCookie, setSignedCookie } from "hono/cookie";
 import type { StateStore } from "../../state/mod.ts";
-import { base64url, hmacKey, sign } from "../secrets.ts";
+import { base64url, fromBase64url, hmacKey, sign } from "../secrets.ts";
 import { isSecureRequest, type Transport } from "../secure_request.ts";
 
 /** The session cookie's name (`__Host-` prefixed over HTTPS). */
@@ -23,7 +23,21 @@ export const SESSION_COOKIE = "hf_session";
 /** How long a session lasts, in seconds (8 hours). */
 export const SESSION_TTL_SECONDS = 8 * 60 * 60;
 
-/** A signed-in admin session. */
+/** A person signed in through the identity provider. */
+export interface Person {
+  /** The provider's subject (`sub`). */
+  readonly subject: string;
+  /** Their email address, when the provider gave one. */
+  readonly email?: string;
+  /** Their name, when the provider gave one. */
+  readonly name?: string;
+  /** Their organisation (the `org` claim, else `default`). */
+  readonly org: string;
+  /** Their groups (the groups claim): they grant permissions exactly as a JWT's do. */
+  readonly groups: readonly string[];
+}
+
+/** A signed-in session: a person's, or the admin token's (which has every permission). */
 export interface Session {
   /** A random identifier of this session. */
   readonly id: string;
@@ -31,12 +45,28 @@ export interface Session {
   readonly expires: number;
   /** The token forms of this session must carry. */
   readonly csrfToken: string;
+  /** Who signed in through the identity provider; absent for the admin token. */
+  readonly person?: Person;
+}
+
+/**
+ * Who a session is, for the audit log and the page's corner: the person's email (else subject),
+ * or `admin` for the admin token.
+ *
+ * @param session The session.
+ * @returns The actor.
+ */
+export function actorOf(session: Session): string {
+  return session.person ? session.person.email ?? session.person.subject : "admin";
 }
 
 /** Issues and checks sessions for one admin token. */
 export interface SessionManager {
-  /** Starts a session: records it, sets the cookie on the response and returns the session. */
-  start(c: Context): Promise<Session>;
+  /**
+   * Starts a session (a person's, or the admin token's without one): records it, sets the cookie
+   * on the response and returns the session.
+   */
+  start(c: Context, person?: Person): Promise<Session>;
   /** The valid, unexpired, not ended session of the request, if any; a malformed cookie is none. */
   read(c: Context): Promise<Session | undefined>;
   /** Ends the request's session: it stops working at once, and the cookie is cleared. */
@@ -55,11 +85,11 @@ export type SessionStore = Pick<
 const MALFORMED_LOG_INTERVAL_MS = 60_000;
 
 /**
- * Creates the session manager for an admin token. A session is a signed cookie (the signing keys
- * derive from the admin token, so changing the token signs everyone out) and a record in the
- * store (so signing out ends it at once, on every instance).
+ * Creates the session manager. A session is a signed cookie (the signing keys derive from the
+ * secret: the admin token and the identity provider's client secret, so changing either signs
+ * everyone out) and a record in the store (so signing out ends it at once, on every instance).
  *
- * @param adminToken The configured admin token.
+ * @param secret The admin token and/or the identity provider's client secret.
  * @param store Where sessions are recorded.
  * @param now The clock, in milliseconds (injectable for tests).
  * @param log Where a malformed cookie is reported (once a minute at most).
@@ -74,16 +104,21 @@ const MALFORMED_LOG_INTERVAL_MS = 60_000;
  * ```
  */
 export function sessionManager(
-  adminToken: string,
+  secret: string,
   store: SessionStore,
   now: () => number = Date.now,
   log: Logger = createLogger(),
   transport: Transport = {},
 ): SessionManager {
-  const cookieSecret = `honeyframe:session:${adminToken}`;
-  const csrfKey = hmacKey(adminToken, "csrf");
-  const toSession = async (id: string, expires: number): Promise<Session> => {
-    return { id, expires, csrfToken: await sign(await csrfKey, id) };
+  const cookieSecret = `honeyframe:session:${secret}`;
+  const csrfKey = hmacKey(secret, "csrf");
+  const toSession = async (id: string, expires: number, person?: Person): Promise<Session> => {
+    return {
+      id,
+      expires,
+      csrfToken: await sign(await csrfKey, id),
+      ...(person === undefined ? {} : { person }),
+    };
   };
   const cookie = (c: Context) =>
     isSecureRequest(c.req.raw, transport)
@@ -97,17 +132,21 @@ export function sessionManager(
     return undefined;
   };
   return {
-    async start(c) {
+    async start(c, person) {
       const id = base64url(crypto.getRandomValues(new Uint8Array(18)));
       const expires = Math.floor(now() / 1000) + SESSION_TTL_SECONDS;
       await store.createSession(id, expires, new Date(now()).toISOString());
-      await setSignedCookie(c, SESSION_COOKIE, `${id}.${expires}`, cookieSecret, {
+      // The person rides in the signed cookie (the store keeps only that the session is open).
+      const value = person === undefined
+        ? `${id}.${expires}`
+        : `${id}.${expires}.${base64url(new TextEncoder().encode(JSON.stringify(person)))}`;
+      await setSignedCookie(c, SESSION_COOKIE, value, cookieSecret, {
         ...cookie(c),
         httpOnly: true,
         sameSite: "Strict",
         maxAge: SESSION_TTL_SECONDS,
       });
-      return await toSession(id, expires);
+      return await toSession(id, expires, person);
     },
     async read(c) {
       const options = cookie(c);
@@ -119,12 +158,14 @@ export function sessionManager(
       );
       if (value === undefined) return undefined;
       if (value === false) return malformed();
-      const [id, expires, extra] = value.split(".");
+      const [id, expires, encoded, extra] = value.split(".");
       if (!id || !expires || extra !== undefined || !/^\d+$/.test(expires)) return malformed();
+      const person = encoded === undefined ? undefined : personOf(encoded);
+      if (person === null) return malformed();
       const seconds = now() / 1000;
       if (!(Number(expires) > seconds)) return undefined;
       if (!await store.sessionActive(id, seconds)) return undefined;
-      return await toSession(id, Number(expires));
+      return await toSession(id, Number(expires), person);
     },
     async end(c, session) {
       await store.endSession(session.id);
@@ -136,4 +177,20 @@ export function sessionManager(
       return ended;
     },
   };
+}
+
+/** The person a cookie carries, or `null` when it is not one (the cookie is signed, so never). */
+function personOf(encoded: string): Person | null {
+  try {
+    const text = new TextDecoder().decode(fromBase64url(encoded));
+    const value = JSON.parse(text) as Partial<Person>;
+    const strings = (list: unknown) =>
+      Array.isArray(list) && list.every((item) => typeof item === "string");
+    if (
+      typeof value.subject !== "string" || typeof value.org !== "string" || !strings(value.groups)
+    ) return null;
+    return value as Person;
+  } catch {
+    return null;
+  }
 }

@@ -61,6 +61,7 @@ tbody th { background: var(--paper); font-size: 1rem; }
 .search input { flex: 1 1 12rem; min-width: 0; }
 a.button { display: inline-block; padding: .25rem .75rem; border: 1px solid var(--line); border-radius: .375rem; text-decoration: none; }
 .confirm .warning { color: var(--warn); }
+a.button.primary { background: var(--brand); border-color: var(--brand); color: var(--brand-ink); padding: .5rem 1rem; }
 .who { margin-top: 1rem; font-size: .9rem; }
 .who p { margin: 0 0 .5rem; }
 .source-wrap { overflow-x: auto; border: 1px solid var(--line); border-radius: .375rem; background: var(--wash); }

@@ -56,9 +56,9 @@ function PluginCard(
         {plugin.name} <span class="meta">({sourceLabel(plugin.source)})</span>{" "}
         <StatusBadge status={props.status} plugin={plugin} />
       </h2>
-      {plugin.status === "shadowed"
-        ? null
-        : <ToggleLink name={plugin.name} status={props.status} />}
+      {toggleActionOf(props.status)
+        ? <ToggleLink name={plugin.name} status={props.status} />
+        : null}
       <ProblemList plugin={plugin} id={problemsId(plugin)} />
       <ManifestText plugin={plugin} />
       <h3>Manifest</h3>

@@ -1,5 +1,6 @@
 /**
- * `/admin/sign-in`: the form that takes the admin token.
+ * `/admin/sign-in`: "Sign in with <provider>" when people sign in through an identity provider,
+ * beside the form that takes the admin token (for bootstrap).
  *
  * @module
  */
@@ -11,8 +12,12 @@ export interface SignInProps {
   readonly next: string;
   /** A message about the last attempt. */
   readonly error?: string;
-  /** True when no admin token is configured (sign-in is impossible). */
+  /** True when nobody can sign in (no admin token, no identity provider). */
   readonly closed: boolean;
+  /** Whether the admin-token form is offered (an admin token is configured). */
+  readonly token?: boolean;
+  /** The identity provider's name, when people sign in through one. */
+  readonly oidc?: string;
 }
 
 /**
@@ -32,12 +37,29 @@ export function SignInPage(props: SignInProps) {
           {props.closed
             ? (
               <p>
-                Administration is closed: no admin token is configured. Set{" "}
-                <code>HONEYFRAME_ADMIN_TOKEN</code> and restart the server.
+                Administration is closed: no admin token and no identity provider is configured. Set
+                {" "}
+                <code>HONEYFRAME_ADMIN_TOKEN</code> (or <code>HONEYFRAME_OIDC_ISSUER</code>{" "}
+                and its client) and restart the server.
               </p>
             )
-            : (
+            : null}
+          {props.oidc
+            ? (
+              <p>
+                <a
+                  class="button primary"
+                  href={`/auth/sign-in?next=${encodeURIComponent(props.next)}`}
+                >
+                  Sign in with {props.oidc}
+                </a>
+              </p>
+            )
+            : null}
+          {props.token !== false && !props.closed
+            ? (
               <form method="post" action="/admin/sign-in">
+                {props.oidc ? <h2>Or with the admin token</h2> : null}
                 <input type="hidden" name="next" value={props.next} />
                 <p>
                   <label for="token">Admin token</label>
@@ -47,12 +69,13 @@ export function SignInPage(props: SignInProps) {
                     type="password"
                     autocomplete="current-password"
                     required
-                    autofocus
+                    autofocus={!props.oidc}
                   />
                 </p>
                 <button type="submit">Sign in</button>
               </form>
-            )}
+            )
+            : null}
         </main>
       </body>
     </html>

@@ -1,0 +1,87 @@
+// Drives Debian's Chromium through sign-in with an OpenID Connect provider (run by Node from
+// tests/e2e/oidc_test.ts). Usage: node oidc.mjs <base url> <admin token> <provider> <screenshot dir>
+import assert from "node:assert/strict";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { chromium } from "playwright-core";
+
+const [baseUrl, token, providerName, screenshots] = process.argv.slice(2);
+const userDataDir = mkdtempSync(join(tmpdir(), "honeyframe-chromium-"));
+const context = await chromium.launchPersistentContext(userDataDir, {
+  executablePath: "/usr/bin/chromium",
+  headless: true,
+  args: ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-sync"],
+  viewport: { width: 1280, height: 900 },
+});
+context.setDefaultTimeout(15_000);
+
+/** The Administration menu's entries, in order. */
+const adminMenu = (page) =>
+  page.locator('section[aria-labelledby="menu-admin"] a span').allInnerTexts();
+
+/** Signs in through the provider's own login and consent forms, starting from `path`. */
+async function signInAs(page, login, path) {
+  await page.goto(`${baseUrl}${path}`);
+  assert.match(page.url(), /\/admin\/sign-in\?next=/);
+  await page.getByRole("link", { name: `Sign in with ${providerName}` }).click();
+  await page.locator('input[name="login"]').fill(login);
+  await page.locator('input[name="password"]').fill("any password");
+  await page.locator('button[type="submit"]').click();
+  // The provider asks for consent once per person.
+  await page.locator('button[type="submit"]').click();
+  await page.waitForURL(`${baseUrl}${path}`);
+}
+
+async function signOut(page) {
+  await page.getByRole("button", { name: "Sign out" }).click();
+  await page.waitForURL(`${baseUrl}/admin/sign-in`);
+  // The host's session is over; the provider still remembers who signed in there. The next
+  // person starts from a browser without that.
+  await context.clearCookies();
+}
+
+const page = await context.newPage();
+try {
+  // Alice lands on the page she first asked for, with every Administration entry.
+  await signInAs(page, "alice", "/admin/audit");
+  assert.equal(await page.getByRole("heading", { level: 1 }).innerText(), "Audit Log");
+  assert.match(
+    await page.locator(".who").innerText(),
+    /Signed in as Alice Admin\s*\(alice@example\.com\)/,
+  );
+  assert.deepEqual(await adminMenu(page), ["Audit Log", "dbt", "Plugins", "Settings"]);
+  await page.screenshot({ path: join(screenshots, "oidc-alice.png"), fullPage: true });
+  // A plugin page shows the same session.
+  await page.goto(`${baseUrl}/plugins/_demo/`);
+  assert.match(await page.locator(".who").innerText(), /Alice Admin/);
+  await signOut(page);
+
+  // Bob may read plugins only: no Audit Log or Settings in his menu, and 403 pages for them.
+  await signInAs(page, "bob", "/admin/plugins");
+  assert.deepEqual(await adminMenu(page), ["dbt", "Plugins"]);
+  for (const path of ["/admin/audit", "/admin/settings", "/admin/plugins/_demo/disable"]) {
+    const response = await page.goto(`${baseUrl}${path}`);
+    assert.equal(response.status(), 403, path);
+    assert.equal(await page.getByRole("heading", { level: 1 }).innerText(), "Not allowed");
+    assert.match(await page.locator(".who").innerText(), /Bob Viewer/, "inside the layout");
+  }
+  await page.screenshot({ path: join(screenshots, "oidc-bob-403.png"), fullPage: true });
+  await signOut(page);
+
+  // The admin token still signs in, beside the provider.
+  await page.goto(`${baseUrl}/admin/settings`);
+  await page.getByLabel("Admin token").fill(token);
+  await page.getByRole("button", { name: "Sign in", exact: true }).click();
+  await page.waitForURL(`${baseUrl}/admin/settings`);
+  assert.deepEqual(await adminMenu(page), ["Audit Log", "dbt", "Plugins", "Settings"]);
+  assert.match(await page.locator(".who").innerText(), /admin\s*\(admin token\)/);
+  console.log("oidc e2e: all steps passed");
+} catch (error) {
+  // Where the browser was helps more than the assertion alone.
+  console.error(`at ${page.url()}:\n${(await page.locator("body").innerText()).slice(0, 1500)}`);
+  throw error;
+} finally {
+  await context.close();
+  rmSync(userDataDir, { recursive: true, force: true });
+}

@@ -1,0 +1,97 @@
+/**
+ * End to end: people sign in through a real OpenID Connect provider (the `oidc-provider` package on
+ * 127.0.0.1, with its own login form) in headless Chromium. Alice's group grants the host's
+ * permissions, Bob's only `plugins.read`: each sees exactly the menu entries and pages their groups
+ * allow, gets the 403 page for the others, and signs out; the admin token still signs in. The
+ * audit log names each person by email and subject. Loopback only, bounded in time.
+ */
+import assert from "node:assert/strict";
+import { mkdirSync } from "node:fs";
+import { resolve } from "node:path";
+import { buildServerEntry } from "../helpers/build.ts";
+import { sandboxedDenoServer, startServer } from "../helpers/process.ts";
+import { makeTree } from "../helpers/tree.ts";
+import { needs } from "../helpers/system_tools.ts";
+import { startOidcProvider } from "../helpers/oidc.ts";
+
+const TOKEN = "oidc-e2e-admin-token-0123456789";
+const CLIENT_ID = "honeyframe-edge";
+const CLIENT_SECRET = "oidc-e2e-client-secret-0123456789";
+const SCREENSHOTS = resolve("tests/.output/screenshots");
+
+Deno.test(
+  "people sign in through an OpenID Connect provider and see what their groups allow",
+  needs("chromium"),
+  async () => {
+    await using provider = await startOidcProvider(CLIENT_ID, CLIENT_SECRET);
+    const issuer = provider.issuer;
+    using tree = makeTree();
+    const entry = await buildServerEntry(tree.root);
+    await using server = await startServer(sandboxedDenoServer(entry, {
+      PORT: "0",
+      HOST: "127.0.0.1",
+      HONEYFRAME_ADMIN_TOKEN: TOKEN,
+      HONEYFRAME_OIDC_ISSUER: issuer,
+      HONEYFRAME_OIDC_CLIENT_ID: CLIENT_ID,
+      HONEYFRAME_OIDC_CLIENT_SECRET: CLIENT_SECRET,
+    }));
+    await provider.allowRedirect(`${server.url}/auth/callback`);
+
+    // Alice's group may read and manage plugins and read the audit log; Bob's may read plugins.
+    for (
+      const [group, permissions] of [
+        ["crm_admin", ["plugins.read", "plugins.manage", "audit.read"]],
+        ["crm_viewer", ["plugins.read"]],
+      ] as const
+    ) {
+      const response = await fetch(`${server.url}/api/orgs/default/groups/${group}`, {
+        method: "PUT",
+        headers: { Authorization: `Bearer ${TOKEN}`, "Content-Type": "application/json" },
+        body: JSON.stringify({ permissions }),
+      });
+      assert.equal(response.status, 200, await response.text());
+    }
+
+    mkdirSync(SCREENSHOTS, { recursive: true });
+    const browser = new Deno.Command("node", {
+      args: [
+        resolve("tests/e2e/oidc.mjs"),
+        server.url,
+        TOKEN,
+        new URL(issuer).host,
+        SCREENSHOTS,
+      ],
+      stdout: "piped",
+      stderr: "piped",
+    }).spawn();
+    const browserKiller = setTimeout(() => browser.kill("SIGKILL"), 120_000);
+    const output = await browser.output();
+    clearTimeout(browserKiller);
+    const text = new TextDecoder().decode(output.stdout) +
+      new TextDecoder().decode(output.stderr);
+    assert.equal(output.code, 0, text);
+    assert.match(text, /oidc e2e: all steps passed/);
+
+    // The audit log names each person by email, with their subject, and the refusal.
+    const audit = await (await fetch(`${server.url}/api/audit?limit=50`, {
+      headers: { Authorization: `Bearer ${TOKEN}` },
+    })).json() as {
+      events: { actor: string; action: string; outcome: string; detail?: string }[];
+    };
+    const seen = audit.events.map((event) =>
+      `${event.actor} ${event.action} ${event.outcome} ${event.detail ?? ""}`.trim()
+    );
+    for (
+      const expected of [
+        /^alice@example\.com sign_in success oidc subject alice, email alice@example\.com, org default, groups crm_admin$/,
+        /^alice@example\.com sign_out success oidc subject alice/,
+        /^bob@example\.com sign_in success oidc subject bob/,
+        /^bob@example\.com access failure needs audit\.read$/,
+        /^bob@example\.com sign_out success/,
+        /^admin sign_in success admin token$/,
+      ]
+    ) {
+      assert.ok(seen.some((line) => expected.test(line)), `${expected} in\n${seen.join("\n")}`);
+    }
+  },
+);

@@ -1,0 +1,135 @@
+/**
+ * Sign-in with OpenID Connect, in process against a real provider on 127.0.0.1: the settings, the
+ * redirect (authorization code with PKCE, state and nonce), and every refusal, audited. The whole
+ * browser flow is tests/e2e/oidc_test.ts.
+ */
+import assert from "node:assert/strict";
+import { createApp, PluginLifecycle, readOidcConfig } from "../../src/runtime/mod.ts";
+import { ConfigError } from "../../src/env/mod.ts";
+import { MemoryStore } from "../../src/state/mod.ts";
+import { registryOf } from "../helpers/registry.ts";
+import { ORIGIN } from "../helpers/admin_forms.ts";
+import { startOidcProvider } from "../helpers/oidc.ts";
+
+const CLIENT_ID = "honeyframe-edge";
+const CLIENT_SECRET = "oidc-unit-client-secret-0123456789";
+
+Deno.test("the OpenID Connect settings come all together, over https (http only on this machine)", () => {
+  assert.equal(readOidcConfig({}), undefined);
+  const settings = {
+    HONEYFRAME_OIDC_ISSUER: "https://id.example.com/realms/acme",
+    HONEYFRAME_OIDC_CLIENT_ID: CLIENT_ID,
+    HONEYFRAME_OIDC_CLIENT_SECRET: CLIENT_SECRET,
+  };
+  const config = readOidcConfig(settings)!;
+  assert.equal(config.issuer.href, "https://id.example.com/realms/acme");
+  assert.equal(config.groupsClaim, "groups");
+  assert.equal(
+    readOidcConfig({ ...settings, HONEYFRAME_OIDC_GROUPS_CLAIM: "roles" })!.groupsClaim,
+    "roles",
+  );
+  assert.throws(
+    () => readOidcConfig({ HONEYFRAME_OIDC_ISSUER: settings.HONEYFRAME_OIDC_ISSUER }),
+    (error: Error) =>
+      error instanceof ConfigError &&
+      /missing: HONEYFRAME_OIDC_CLIENT_ID, HONEYFRAME_OIDC_CLIENT_SECRET$/.test(error.message),
+  );
+  assert.throws(
+    () => readOidcConfig({ ...settings, HONEYFRAME_OIDC_ISSUER: "http://id.example.com" }),
+    /must be https:\/\/ \(http:\/\/ only on 127\.0\.0\.1 or localhost\)/,
+  );
+  assert.throws(
+    () => readOidcConfig({ ...settings, HONEYFRAME_OIDC_ISSUER: "not a url" }),
+    /HONEYFRAME_OIDC_ISSUER must be a URL/,
+  );
+  assert.equal(
+    readOidcConfig({ ...settings, HONEYFRAME_OIDC_ISSUER: "http://127.0.0.1:9000" })!.issuer.host,
+    "127.0.0.1:9000",
+  );
+});
+
+/** An app whose people sign in through `issuer`, and its audit log. */
+function hostFor(issuer: string) {
+  const registry = registryOf({});
+  const store = new MemoryStore();
+  const app = createApp(registry, {
+    lifecycle: new PluginLifecycle(registry, store),
+    oidc: readOidcConfig({
+      HONEYFRAME_OIDC_ISSUER: issuer,
+      HONEYFRAME_OIDC_CLIENT_ID: CLIENT_ID,
+      HONEYFRAME_OIDC_CLIENT_SECRET: CLIENT_SECRET,
+    })!,
+  });
+  const audit = async () =>
+    (await store.recentAudit(10)).map((event) =>
+      `${event.actor} ${event.action} ${event.outcome} ${event.detail ?? ""}`.trim()
+    );
+  return { app, audit };
+}
+
+Deno.test("sign-in goes to the provider with PKCE, state and nonce; the callback refuses what it cannot check, audited", async () => {
+  await using provider = await startOidcProvider(CLIENT_ID, CLIENT_SECRET);
+  await provider.allowRedirect(`${ORIGIN}/auth/callback`);
+  const { app, audit } = hostFor(provider.issuer);
+
+  const page = await (await app.request(`${ORIGIN}/admin/sign-in?next=%2Fadmin%2Faudit`)).text();
+  const host = new URL(provider.issuer).host;
+  assert.match(
+    page,
+    new RegExp(
+      `<a class="button primary" href="/auth/sign-in\\?next=%2Fadmin%2Faudit">Sign in with ${host}</a>`,
+    ),
+  );
+  assert.doesNotMatch(page, /Admin token/, "no token form without an admin token");
+
+  const start = await app.request(`${ORIGIN}/auth/sign-in?next=%2Fadmin%2Faudit`);
+  assert.equal(start.status, 302);
+  const to = new URL(start.headers.get("location")!);
+  assert.equal(to.origin, provider.issuer);
+  assert.equal(to.searchParams.get("client_id"), CLIENT_ID);
+  assert.equal(to.searchParams.get("redirect_uri"), `${ORIGIN}/auth/callback`);
+  assert.equal(to.searchParams.get("response_type"), "code");
+  assert.equal(to.searchParams.get("code_challenge_method"), "S256");
+  assert.match(to.searchParams.get("code_challenge")!, /^[\w-]{43}$/);
+  assert.match(to.searchParams.get("scope")!, /^openid email profile groups$/);
+  const state = to.searchParams.get("state")!;
+  assert.ok(state && to.searchParams.get("nonce"));
+  const flowCookie = start.headers.get("set-cookie")!;
+  assert.match(flowCookie, /^hf_oidc=[^;]+; Max-Age=600; Path=\/auth; HttpOnly; SameSite=Lax/);
+  const cookie = flowCookie.split(";")[0]!;
+
+  const callback = (query: string, withCookie = true) =>
+    app.request(`${ORIGIN}/auth/callback?${query}`, {
+      headers: withCookie ? { cookie } : {},
+    });
+  const refused = await callback(`error=access_denied&state=${state}`);
+  assert.equal(refused.status, 401);
+  assert.match(await refused.text(), /The identity provider refused the sign-in \(access_denied\)/);
+  const forged = await callback(`code=forged&state=not-the-state`);
+  assert.equal(forged.status, 401);
+  assert.match(await forged.text(), /The sign-in could not be completed; sign in again/);
+  const stray = await callback(`code=x&state=${state}`, false);
+  assert.equal(stray.status, 400);
+  assert.match(await stray.text(), /This sign-in expired or was started in another browser/);
+  const events = await audit();
+  assert.equal(events.length, 3);
+  assert.match(events[0]!, /^anonymous sign_in failure oidc: no sign-in in progress$/);
+  assert.match(events[1]!, /^anonymous sign_in failure oidc: /);
+  assert.match(events[2]!, /^anonymous sign_in failure oidc: the provider answered access_denied$/);
+});
+
+Deno.test("a provider that cannot be reached gets a page that says so on every attempt, each audited", async () => {
+  const { app, audit } = hostFor("http://127.0.0.1:9");
+  for (let attempt = 0; attempt < 2; attempt++) {
+    const response = await app.request(`${ORIGIN}/auth/sign-in`);
+    assert.equal(response.status, 502);
+    assert.match(
+      await response.text(),
+      /The identity provider \(127\.0\.0\.1:9\) cannot be reached; try again later\./,
+    );
+  }
+  assert.deepEqual(await audit(), [
+    "anonymous sign_in failure oidc: the provider cannot be reached",
+    "anonymous sign_in failure oidc: the provider cannot be reached",
+  ]);
+});
