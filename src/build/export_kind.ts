@@ -16,7 +16,10 @@ export interface AppRoute {
   readonly path: string;
 }
 
-/** The kind of a map of page components: an object whose keys are paths (`/…`) and values functions. */
+/**
+ * The kind of a map of pages: an object whose keys are paths (`/…`) and whose values are
+ * components, or `{ component, permission? }` for a page that needs a permission.
+ */
 export const PAGE_MAP = "a map of pages";
 
 /** The kind of a map of dashboard blocks: slugs to `{ title, component, size? }`. */
@@ -43,6 +46,8 @@ export interface ExportInfo {
   readonly routes?: readonly AppRoute[];
   /** The page map's paths. */
   readonly pages?: readonly string[];
+  /** The permission each page that names one needs, by path. */
+  readonly pagePermissions?: Readonly<Record<string, string>>;
   /** The block map's blocks. */
   readonly blocks?: readonly BlockInfo[];
 }
@@ -73,9 +78,22 @@ export function describeExport(value: unknown): ExportInfo {
     if (typeof value === "function") return { kind: "a function" };
     const entries = Object.entries(value);
     const isPage = ([path, item]: [string, unknown]) =>
-      path.startsWith("/") && typeof item === "function";
+      path.startsWith("/") && (typeof item === "function" || isGuardedPage(item));
     if (entries.length > 0 && entries.every(isPage)) {
-      return { kind: PAGE_MAP, pages: entries.map(([path]) => path) };
+      const guarded = entries.filter(([, item]) =>
+        typeof item !== "function" && permissionOf(item)
+      );
+      return {
+        kind: PAGE_MAP,
+        pages: entries.map(([path]) => path),
+        ...(guarded.length
+          ? {
+            pagePermissions: Object.fromEntries(
+              guarded.map(([path, item]) => [path, permissionOf(item)!]),
+            ),
+          }
+          : {}),
+      };
     }
     const isObject = ([, item]: [string, unknown]) =>
       typeof item === "object" && item !== null && !Array.isArray(item);
@@ -83,6 +101,18 @@ export function describeExport(value: unknown): ExportInfo {
     return { kind: "an object" };
   }
   return { kind: `a ${typeof value}` };
+}
+
+/** A page given as `{ component, permission? }`. */
+function isGuardedPage(item: unknown): boolean {
+  if (typeof item !== "object" || item === null) return false;
+  const { component, permission } = item as Record<string, unknown>;
+  return typeof component === "function" &&
+    (permission === undefined || typeof permission === "string");
+}
+
+function permissionOf(item: unknown): string | undefined {
+  return (item as { permission?: string }).permission;
 }
 
 /** A map whose values are objects: a valid block map, or the first reason it is not one. */

@@ -153,6 +153,7 @@ export async function checkRouter(
 export async function checkFrontend(
   dir: string,
   entry: string,
+  declared: readonly string[],
   context: ModuleCheckContext,
 ): Promise<VerifiedFrontend | Problem> {
   const result = await checkModuleExport(
@@ -172,10 +173,26 @@ export async function checkFrontend(
       { file: MANIFEST_FILE, path: "frontend_entry" },
     );
   }
+  const pagePermissions = result.found.pagePermissions ?? {};
+  const undeclared = Object.entries(pagePermissions)
+    .filter(([, permission]) => !declared.includes(permission));
+  if (undeclared.length > 0) {
+    return problem(
+      "frontend_entry.undeclared_permission",
+      `${
+        undeclared.map(([path, permission]) =>
+          `page \`${path}\` needs undeclared \`${permission}\``
+        )
+          .join("; ")
+      } in \`${entry}\`; pages may only need the plugin's own \`permissions\``,
+      { file: MANIFEST_FILE, path: "frontend_entry" },
+    );
+  }
   return {
     module: entry,
     file: result.file,
     pages: result.found.pages ?? [],
+    pagePermissions,
     blocks: blocks?.blocks ?? [],
   };
 }

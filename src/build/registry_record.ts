@@ -68,6 +68,9 @@ export function registryRecord(plugin: VerifiedPlugin): RegistryRecord {
       }
       : {}),
     ...(plugin.frontend?.blocks.length ? { blocks: plugin.frontend.blocks } : {}),
+    ...(plugin.frontend && Object.keys(plugin.frontend.pagePermissions).length
+      ? { page_permissions: plugin.frontend.pagePermissions }
+      : {}),
   };
 }
 

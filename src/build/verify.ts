@@ -58,6 +58,8 @@ export interface VerifiedFrontend {
   readonly file: string;
   /** The page paths its `pages` export maps. */
   readonly pages: readonly string[];
+  /** The permission each page that names one needs, by path. */
+  readonly pagePermissions: Readonly<Record<string, string>>;
   /** The dashboard blocks its `blocks` export declares. */
   readonly blocks: readonly BlockInfo[];
 }
@@ -203,7 +205,12 @@ async function checkPlugin(
   const errors: Problem[] = [...dbtCheck.errors];
   let frontend: VerifiedFrontend | undefined;
   if (manifest.frontend_entry !== undefined) {
-    const result = await checkFrontend(modulesDir, manifest.frontend_entry, context);
+    const result = await checkFrontend(
+      modulesDir,
+      manifest.frontend_entry,
+      manifest.permissions,
+      context,
+    );
     if ("code" in result) errors.push(result);
     else frontend = result;
   }

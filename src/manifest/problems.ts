@@ -70,7 +70,10 @@ export const PROBLEM_CODES = {
   "frontend_entry.outside_plugin": "the frontend entry resolves outside the plugin folder",
   "frontend_entry.import_failed": "importing the frontend entry threw",
   "frontend_entry.export_not_found": "the frontend entry has no `pages` export",
-  "frontend_entry.invalid_pages": "`pages` is not a map from paths (`/…`) to components",
+  "frontend_entry.invalid_pages":
+    "`pages` is not a map from paths (`/…`) to components (or `{ component, permission }`)",
+  "frontend_entry.undeclared_permission":
+    "a page needs a permission the plugin does not declare in `permissions`",
   "frontend_entry.invalid_blocks":
     "`blocks` is not a map from slugs to `{ title, component, size? }` (size: small, medium or large)",
   "client_entry.not_found": "the client entry module does not exist",

@@ -130,6 +130,18 @@ const RouterSpecSchema = v.pipe(
   }),
 );
 
+const PermissionSchema = v.pipe(
+  text(),
+  v.regex(
+    PERMISSION,
+    (issue) =>
+      codedMessage(
+        "manifest.invalid_permission",
+        `\`${issue.input}\` is not \`resource.action\` (lowercase, dotted)`,
+      ),
+  ),
+);
+
 const NavEntrySchema = v.object(
   {
     label: v.pipe(
@@ -146,20 +158,9 @@ const NavEntrySchema = v.object(
       ),
     ),
     icon: v.optional(v.pipe(text(), nonBlank())),
+    permission: v.optional(PermissionSchema),
   },
   typeMessage("a mapping with `label` and `path`"),
-);
-
-const PermissionSchema = v.pipe(
-  text(),
-  v.regex(
-    PERMISSION,
-    (issue) =>
-      codedMessage(
-        "manifest.invalid_permission",
-        `\`${issue.input}\` is not \`resource.action\` (lowercase, dotted)`,
-      ),
-  ),
 );
 
 const SeedGroupSchema = v.object(
@@ -291,6 +292,19 @@ export const ManifestSchema = v.pipe(
   v.object(MANIFEST_FIELDS, typeMessage("a mapping")),
   v.forward(
     v.partialCheck(
+      [["permissions"], ["nav"]],
+      (input) => undeclaredNavPermissions(input).length === 0,
+      (issue) =>
+        codedMessage(
+          "manifest.undeclared_permission",
+          `${undeclaredNavPermissions(issue.input).join("; ")}; nav entries may only use the ` +
+            "plugin's own `permissions`",
+        ),
+    ),
+    ["nav"],
+  ),
+  v.forward(
+    v.partialCheck(
       [["permissions"], ["seed_groups"]],
       (input) => undeclaredSeedPermissions(input).length === 0,
       (issue) =>
@@ -312,6 +326,8 @@ export interface ManifestNavEntry {
   path: string;
   /** An icon name. */
   icon?: string | undefined;
+  /** A permission (one the plugin declares) that protects the entry and the page at its path. */
+  permission?: string | undefined;
 }
 
 /** What a plugin needs (`requires`). */
@@ -374,6 +390,19 @@ function undeclaredSeedPermissions(
     group.permissions
       .filter((permission) => !declared.has(permission))
       .map((permission) => `group \`${group.name}\` uses undeclared \`${permission}\``)
+  );
+}
+
+function undeclaredNavPermissions(
+  input: { permissions?: string[]; nav?: { path: string; permission?: string | undefined }[] },
+): string[] {
+  const declared = new Set(input.permissions ?? []);
+  return (input.nav ?? []).flatMap((entry) =>
+    // A malformed permission has its own error (`manifest.invalid_permission`).
+    entry.permission === undefined || declared.has(entry.permission) ||
+      !PERMISSION.test(entry.permission)
+      ? []
+      : [`the entry \`${entry.path}\` uses undeclared \`${entry.permission}\``]
   );
 }
 

@@ -12,7 +12,7 @@ import { pluginNavigation } from "./admin/layout.tsx";
 import { adminApp } from "./admin/routes.tsx";
 import { sessionManager } from "./admin/session.ts";
 import { oidcApp, providerLabel } from "./auth/oidc.tsx";
-import { grantsOf, groupPermissions } from "./admin/access.ts";
+import { grantsOf, groupPermissions, refusalEvent } from "./admin/access.ts";
 import { STYLESHEET, STYLESHEET_PATH } from "./admin/stylesheet.ts";
 import { apiApp } from "./api_routes.ts";
 import type { HostConfig } from "./config.ts";
@@ -167,6 +167,7 @@ function buildApp(
       const can = await grantsOf(session, lifecycle.store);
       return session ? { session, can } : { can };
     },
+    refused: (session, path, permission) => record(refusalEvent(session, path, permission)),
   };
   app.route(
     "/admin",

@@ -40,6 +40,7 @@ export {
   defineRegistry,
   type GeneratedPlugin,
   type GeneratedRegistry,
+  type GuardedPluginPage,
   type HealthCheck,
   type HealthReport,
   type LoadedPlugin,

@@ -16,6 +16,7 @@
 export { type Principal, principalOf, requirePermission } from "./permissions.ts";
 export type {
   BlockProps,
+  GuardedPluginPage,
   PluginBlock,
   PluginBlockComponent,
   PluginPage,

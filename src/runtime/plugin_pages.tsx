@@ -10,6 +10,8 @@ import type { PluginLifecycle } from "./lifecycle.ts";
 import { assetUrl } from "./plugin_assets.ts";
 import type { Registry } from "./registry.ts";
 import { NotFoundPage } from "./admin/pages/not_found_page.tsx";
+import { ForbiddenPage } from "./admin/pages/forbidden_page.tsx";
+import { pagePermission } from "./admin/layout.tsx";
 
 /**
  * Creates the app of plugin pages, to be mounted at `/plugins`.
@@ -26,7 +28,11 @@ import { NotFoundPage } from "./admin/pages/not_found_page.tsx";
  * import { defineRegistry } from "./registry.ts";
  * const registry = defineRegistry({ fingerprint: "sha256-x", permissions: [], plugins: [] });
  * const lifecycle = new PluginLifecycle(registry, new MemoryStore());
- * const shell = { links: () => [], viewerOf: () => Promise.resolve({ can: () => false }) };
+ * const shell = {
+ *   links: () => [],
+ *   viewerOf: () => Promise.resolve({ can: () => false }),
+ *   refused: () => Promise.resolve(),
+ * };
  * new Hono().route("/plugins", pluginPagesApp(registry, lifecycle, shell));
  * ```
  */
@@ -42,17 +48,37 @@ export function pluginPagesApp(
     for (const [path, Page] of Object.entries(plugin.pages)) {
       const url = path === "/" ? `/${plugin.name}/` : `/${plugin.name}${path}`;
       if (path === "/") app.get(`/${plugin.name}`, (c) => c.redirect(`/plugins${url}`, 301));
+      const component = typeof Page === "function" ? Page : Page.component;
+      const permission = pagePermission(plugin, path);
       app.get(url, async (c) => {
         if (!lifecycle.isEnabled(plugin.name)) return await notFound(c);
+        const viewer = await shell.viewerOf(c);
+        if (permission !== undefined && !viewer.can(permission)) {
+          if (!viewer.session) {
+            const asked = new URL(c.req.url);
+            return c.redirect(
+              `/admin/sign-in?next=${encodeURIComponent(asked.pathname + asked.search)}`,
+              303,
+            );
+          }
+          await shell.refused(viewer.session, c.req.path, permission);
+          return renderPage(
+            c,
+            { title: "Not allowed", pluginLinks: shell.links(), ...viewer },
+            <ForbiddenPage path={c.req.path} permission={permission} />,
+            403,
+          );
+        }
+        const Component = component;
         return renderPage(
           c,
           {
             title: plugin.display_name,
             pluginLinks: shell.links(),
-            ...await shell.viewerOf(c),
+            ...viewer,
             ...(plugin.client ? { script: assetUrl(plugin.name, plugin.client.hash) } : {}),
           },
-          <Page
+          <Component
             plugin={{ name: plugin.name, display_name: plugin.display_name }}
             path={path}
             url={new URL(c.req.url)}

@@ -41,6 +41,8 @@ export interface NavEntry {
   readonly path: string;
   /** An optional icon name. */
   readonly icon?: string;
+  /** The permission that protects the entry and the page at its path, if any. */
+  readonly permission?: string;
 }
 
 /** A group of permissions a plugin seeds into an organisation on install. */
@@ -64,8 +66,19 @@ export interface PluginPageProps {
   readonly url: URL;
 }
 
-/** A plugin page: a hono/jsx component rendered inside the host's layout. */
-export type PluginPage = FC<PluginPageProps>;
+/**
+ * A plugin page: a hono/jsx component rendered inside the host's layout, or
+ * `{ component, permission }` for a page only people with that permission may open.
+ */
+export type PluginPage = FC<PluginPageProps> | GuardedPluginPage;
+
+/** A plugin page that needs a permission (one the plugin declares). */
+export interface GuardedPluginPage {
+  /** The page's component. */
+  readonly component: FC<PluginPageProps>;
+  /** The permission it needs. */
+  readonly permission?: string;
+}
 
 /** One route a plugin serves, as the build found it in its routers. */
 export interface RouteEntry {
@@ -132,6 +145,8 @@ export interface RegistryPlugin {
   readonly errors: readonly Problem[];
   /** Problems that do not. */
   readonly warnings: readonly Problem[];
+  /** The permission each page that names one in the `pages` export needs, by path. */
+  readonly page_permissions?: Readonly<Record<string, string>>;
   /**
    * For a plugin with errors, its `plugin.yaml` as the build read it (the first
    * {@link MANIFEST_TEXT_LIMIT} bytes), so that its detail page shows what was read.

@@ -5,6 +5,9 @@ import { createApp } from "../../src/runtime/mod.ts";
 import { loadRegistry } from "../helpers/build.ts";
 import { codes } from "../helpers/problems.ts";
 import { makeTree, manifest } from "../helpers/tree.ts";
+import { ORIGIN, signInWith } from "../helpers/admin_forms.ts";
+
+const TOKEN = "frontend-test-admin-token-0123";
 
 const PAGES = `import type { PluginPageProps } from "@honeyframe/edge";
 const Home = (props: PluginPageProps) => <h1>Home of {props.plugin.display_name}</h1>;
@@ -97,4 +100,67 @@ Deno.test("a frontend entry without a valid pages export is an error", async () 
     assert.match(crm!.errors[0]!.message, message);
     assert.equal(crm!.errors[0]!.path, "frontend_entry");
   }
+});
+
+Deno.test("pages and nav entries may need a permission the plugin declares: signed out, people are sent to sign in; the admin token opens them; the menu shows only what they may open", async () => {
+  using tree = crmTree(
+    `import type { PluginPageProps } from "@honeyframe/edge";
+const Home = (props: PluginPageProps) => <h1>Home of {props.plugin.display_name}</h1>;
+export const pages = {
+  "/": Home,
+  "/reports": () => <p>Reports</p>,
+  "/audit": { component: () => <p>Audit trail</p>, permission: "crm.audit" },
+};
+`,
+    "permissions: [crm.report, crm.audit]",
+    "nav:",
+    "  - label: Home",
+    "    path: /",
+    "  - label: Reports",
+    "    path: /reports",
+    "    permission: crm.report",
+  );
+  const registry = await loadRegistry(tree.root);
+  const [crm] = registry.plugins;
+  assert.deepEqual([crm!.status, crm!.errors], ["mounted", []]);
+  assert.deepEqual(crm!.page_permissions, { "/audit": "crm.audit" });
+  assert.deepEqual(crm!.nav.map((entry) => entry.permission), [undefined, "crm.report"]);
+
+  const app = createApp(registry, { adminToken: TOKEN });
+  const home = await (await app.request(`${ORIGIN}/plugins/crm/`)).text();
+  assert.match(home, /<h1>Home of CRM<\/h1>/, "a page without a permission is public");
+  assert.match(home, /<span>Home<\/span>/);
+  assert.doesNotMatch(
+    home,
+    /<span>Reports<\/span>/,
+    "signed out: no entry that needs a permission",
+  );
+  for (const path of ["/plugins/crm/reports", "/plugins/crm/audit?x=1"]) {
+    const response = await app.request(`${ORIGIN}${path}`);
+    assert.deepEqual(
+      [response.status, response.headers.get("location")],
+      [303, `/admin/sign-in?next=${encodeURIComponent(path)}`],
+      path,
+    );
+  }
+  const cookie = await signInWith(app, TOKEN);
+  const reports = await app.request(`${ORIGIN}/plugins/crm/reports`, { headers: { cookie } });
+  assert.equal(reports.status, 200);
+  const text = await reports.text();
+  assert.match(text, /<p>Reports<\/p>/);
+  assert.match(text, /<span>Reports<\/span>/, "the admin token sees every entry");
+  const audit = await app.request(`${ORIGIN}/plugins/crm/audit`, { headers: { cookie } });
+  assert.match(await audit.text(), /<p>Audit trail<\/p>/);
+});
+
+Deno.test("a page that needs a permission the plugin does not declare is an error", async () => {
+  using tree = crmTree(
+    `export const pages = { "/": { component: () => <p>x</p>, permission: "crm.secret" } };\n`,
+    "permissions: [crm.read]",
+  );
+  const [crm] = await verify(
+    discover({ installDir: join(tree.root, "none"), dataDir: join(tree.root, "data") }),
+  );
+  assert.deepEqual(codes(crm!.errors), ["frontend_entry.undeclared_permission"]);
+  assert.match(crm!.errors[0]!.message, /page `\/` needs undeclared `crm\.secret`/);
 });

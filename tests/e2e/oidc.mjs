@@ -19,6 +19,9 @@ context.setDefaultTimeout(15_000);
 /** The Administration menu's entries, in order. */
 const adminMenu = (page) =>
   page.locator('section[aria-labelledby="menu-admin"] a span').allInnerTexts();
+/** The plugins' menu entries, in order. */
+const pluginMenu = (page) =>
+  page.locator('section[aria-labelledby="menu-plugins"] a span').allInnerTexts();
 
 /** Signs in through the provider's own login and consent forms, starting from `path`. */
 async function signInAs(page, login, path) {
@@ -52,9 +55,20 @@ try {
   );
   assert.deepEqual(await adminMenu(page), ["Audit Log", "dbt", "Plugins", "Settings"]);
   await page.screenshot({ path: join(screenshots, "oidc-alice.png"), fullPage: true });
-  // A plugin page shows the same session.
+  // A plugin page shows the same session; her group opens the CRM's reports and forecast.
   await page.goto(`${baseUrl}/plugins/_demo/`);
   assert.match(await page.locator(".who").innerText(), /Alice Admin/);
+  assert.deepEqual(await pluginMenu(page), ["Demo", "Customers", "Reports"]);
+  for (
+    const [path, heading] of [["/plugins/crm/reports", "Reports"], [
+      "/plugins/crm/forecast",
+      "Forecast",
+    ]]
+  ) {
+    const response = await page.goto(`${baseUrl}${path}`);
+    assert.equal(response.status(), 200, path);
+    assert.equal(await page.getByRole("heading", { level: 1 }).innerText(), heading);
+  }
   await signOut(page);
 
   // Bob may read plugins only: no Audit Log or Settings in his menu, and 403 pages for them.
@@ -67,6 +81,14 @@ try {
     assert.match(await page.locator(".who").innerText(), /Bob Viewer/, "inside the layout");
   }
   await page.screenshot({ path: join(screenshots, "oidc-bob-403.png"), fullPage: true });
+  // The CRM's public page, but not its reports: no menu entry, and 403 pages.
+  await page.goto(`${baseUrl}/plugins/crm/`);
+  assert.deepEqual(await pluginMenu(page), ["Demo", "Customers"]);
+  for (const path of ["/plugins/crm/reports", "/plugins/crm/forecast"]) {
+    const response = await page.goto(`${baseUrl}${path}`);
+    assert.equal(response.status(), 403, path);
+    assert.match(await page.locator("main").innerText(), /needs the permission crm\.report/);
+  }
   await signOut(page);
 
   // The admin token still signs in, beside the provider.

@@ -1,7 +1,8 @@
 /**
  * End to end: people sign in through a real OpenID Connect provider (the `oidc-provider` package on
  * 127.0.0.1, with its own login form) in headless Chromium. Alice's group grants the host's
- * permissions, Bob's only `plugins.read`: each sees exactly the menu entries and pages their groups
+ * permissions and the plugin's `crm.report`, Bob's only `plugins.read` and `crm.read`: each sees
+ * exactly the menu entries and pages (the Administration pages and a plugin's pages) their groups
  * allow, gets the 403 page for the others, and signs out; the admin token still signs in. The
  * audit log names each person by email and subject. Loopback only, bounded in time.
  */
@@ -10,7 +11,7 @@ import { mkdirSync } from "node:fs";
 import { resolve } from "node:path";
 import { buildServerEntry } from "../helpers/build.ts";
 import { sandboxedDenoServer, startServer } from "../helpers/process.ts";
-import { makeTree } from "../helpers/tree.ts";
+import { makeTree, manifest } from "../helpers/tree.ts";
 import { needs } from "../helpers/system_tools.ts";
 import { startOidcProvider } from "../helpers/oidc.ts";
 
@@ -25,7 +26,27 @@ Deno.test(
   async () => {
     await using provider = await startOidcProvider(CLIENT_ID, CLIENT_SECRET);
     const issuer = provider.issuer;
-    using tree = makeTree();
+    // A plugin with a public page, a page behind a nav entry's permission and one behind its own.
+    using tree = makeTree({
+      "data/plugins/crm/plugin.yaml": manifest(
+        "crm",
+        "display_name: CRM",
+        "frontend_entry: pages.tsx",
+        "permissions: [crm.read, crm.report]",
+        "nav:",
+        "  - label: Customers",
+        "    path: /",
+        "  - label: Reports",
+        "    path: /reports",
+        "    permission: crm.report",
+      ),
+      "data/plugins/crm/pages.tsx": `export const pages = {
+  "/": () => <h1>Customers</h1>,
+  "/reports": () => <h1>Reports</h1>,
+  "/forecast": { component: () => <h1>Forecast</h1>, permission: "crm.report" },
+};
+`,
+    });
     const entry = await buildServerEntry(tree.root);
     await using server = await startServer(sandboxedDenoServer(entry, {
       PORT: "0",
@@ -40,8 +61,8 @@ Deno.test(
     // Alice's group may read and manage plugins and read the audit log; Bob's may read plugins.
     for (
       const [group, permissions] of [
-        ["crm_admin", ["plugins.read", "plugins.manage", "audit.read"]],
-        ["crm_viewer", ["plugins.read"]],
+        ["crm_admin", ["plugins.read", "plugins.manage", "audit.read", "crm.read", "crm.report"]],
+        ["crm_viewer", ["plugins.read", "crm.read"]],
       ] as const
     ) {
       const response = await fetch(`${server.url}/api/orgs/default/groups/${group}`, {

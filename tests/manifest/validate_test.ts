@@ -193,6 +193,23 @@ Deno.test("parseManifest() rejects seed groups that use undeclared permissions",
   assert.match(error.message, /admins.*customer\.delete/);
 });
 
+Deno.test("parseManifest() accepts a nav permission the plugin declares and rejects any other, at its line", () => {
+  const { manifest } = parse(
+    base + "permissions: [crm.read]\nnav:\n  - label: A\n    path: /\n    permission: crm.read\n",
+  );
+  assert.deepEqual(manifest?.nav, [{ label: "A", path: "/", permission: "crm.read" }]);
+  const error = onlyError(
+    "permissions: [crm.read]\nnav:\n  - label: B\n    path: /b\n    permission: crm.report\n",
+  );
+  assert.deepEqual([error.code, error.path], ["manifest.undeclared_permission", "nav"]);
+  assert.match(error.message, /the entry `\/b` uses undeclared `crm\.report`/);
+  assert.ok(error.line !== undefined && error.column !== undefined, "with its line and column");
+  assert.equal(
+    onlyError("nav:\n  - label: C\n    path: /c\n    permission: Not-A-Permission\n").code,
+    "manifest.invalid_permission",
+  );
+});
+
 Deno.test("parseManifest() warns about unknown top-level fields and still accepts the manifest", () => {
   const { manifest, errors, warnings } = parse(base + "homepage: https://x\nauthor: me\n");
   assert.ok(manifest);

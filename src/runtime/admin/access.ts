@@ -4,8 +4,8 @@
  *
  * @module
  */
-import type { StateStore } from "../../state/mod.ts";
-import type { Session } from "./session.ts";
+import type { AuditEvent, StateStore } from "../../state/mod.ts";
+import { actorOf, type Session } from "./session.ts";
 
 /** Whether a permission is granted. */
 export type Grants = (permission: string) => boolean;
@@ -59,4 +59,26 @@ export async function grantsOf(
   if (!session.person) return ALL_GRANTED;
   const granted = await groupPermissions(store, session.person.org, session.person.groups);
   return (permission) => granted.has(permission);
+}
+
+/**
+ * The audit event of a page refused to a signed-in person for want of a permission.
+ *
+ * @param session Who asked.
+ * @param path The page.
+ * @param permission What it needs.
+ * @returns The event (without its time).
+ */
+export function refusalEvent(
+  session: Session,
+  path: string,
+  permission: string,
+): Omit<AuditEvent, "time"> {
+  return {
+    actor: actorOf(session),
+    action: "access",
+    target: path,
+    outcome: "failure",
+    detail: `needs ${permission}`,
+  };
 }

@@ -5,7 +5,7 @@
  * @module
  */
 import type { Child } from "hono/jsx";
-import type { Registry } from "../registry.ts";
+import type { Registry, RegistryPlugin } from "../registry.ts";
 import { Icon } from "./icons.tsx";
 import type { Session } from "./session.ts";
 import type { Grants } from "./access.ts";
@@ -19,6 +19,8 @@ export interface NavLink {
   readonly href?: string;
   /** An icon name. */
   readonly icon?: string;
+  /** The permission it needs: people without it do not see it. */
+  readonly permission?: string;
 }
 
 /** The dashboard: the sidebar's first entry. */
@@ -52,8 +54,24 @@ export function pluginNavigation(
           ? { href: pageUrl(plugin.name, entry.path) }
           : {}),
         ...(entry.icon === undefined ? {} : { icon: entry.icon }),
+        ...(pagePermission(plugin, entry.path) === undefined
+          ? {}
+          : { permission: pagePermission(plugin, entry.path)! }),
       }))
     );
+}
+
+/**
+ * The permission a plugin page needs: the one its `pages` export names, else the one of the nav
+ * entry at its path, else none (the page is public).
+ *
+ * @param plugin The plugin.
+ * @param path The page path inside the plugin.
+ * @returns The permission, if any.
+ */
+export function pagePermission(plugin: RegistryPlugin, path: string): string | undefined {
+  return plugin.page_permissions?.[path] ??
+    plugin.nav.find((entry) => entry.path === path && entry.permission)?.permission;
 }
 
 /**
@@ -94,6 +112,7 @@ export interface LayoutProps {
 export function Layout(props: LayoutProps) {
   const can = props.can ?? (() => false);
   const adminMenu = ADMIN_MENU.filter((link) => can(link.permission));
+  const pluginLinks = props.pluginLinks.filter((link) => !link.permission || can(link.permission));
   return (
     <html lang="en">
       <DocumentHead title={props.title} script={props.script} />
@@ -104,10 +123,10 @@ export function Layout(props: LayoutProps) {
             <a class="brand" href="/admin/plugins">Honeyframe Edge</a>
             <nav aria-label="Main">
               <Links links={[DASHBOARD_LINK]} current={props.current} />
-              {props.pluginLinks.length > 0 && (
+              {pluginLinks.length > 0 && (
                 <section aria-labelledby="menu-plugins">
                   <h2 id="menu-plugins">Plugin pages</h2>
-                  <Links links={props.pluginLinks} current={props.current} />
+                  <Links links={pluginLinks} current={props.current} />
                 </section>
               )}
               {adminMenu.length > 0 && (

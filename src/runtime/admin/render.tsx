@@ -43,6 +43,8 @@ export interface PageShell {
   readonly links: () => readonly NavLink[];
   /** Who is looking. */
   readonly viewerOf: (c: Context) => Promise<Viewer>;
+  /** Audits a page refused to a signed-in person for want of `permission`. */
+  readonly refused: (session: Session, path: string, permission: string) => Promise<void>;
 }
 
 /** What a page render needs besides its content. */

@@ -28,7 +28,7 @@ import { SettingsPage } from "./pages/settings_page.tsx";
 import { SignInPage } from "./pages/sign_in_page.tsx";
 import { htmlDocument, pageSecurityHeaders, renderPage } from "./render.tsx";
 import { actorOf, type Session, type SessionManager } from "./session.ts";
-import { type Grants, grantsOf } from "./access.ts";
+import { type Grants, grantsOf, refusalEvent } from "./access.ts";
 import { safeNext } from "./safe_next.ts";
 import { describePerson } from "../auth/oidc.tsx";
 import { ForbiddenPage } from "./pages/forbidden_page.tsx";
@@ -226,13 +226,7 @@ export function adminApp(options: AdminOptions): Hono<AdminEnv> {
   function needs(permission: string): MiddlewareHandler<AdminEnv> {
     return async (c, next) => {
       if (c.get("can")(permission)) return await next();
-      await record({
-        actor: actorOf(c.get("session")),
-        action: "access",
-        target: c.req.path,
-        outcome: "failure",
-        detail: `needs ${permission}`,
-      });
+      await record(refusalEvent(c.get("session"), c.req.path, permission));
       return renderPage(
         c,
         page(c, "Not allowed"),
