@@ -1,7 +1,7 @@
 /**
  * Sign-in with OpenID Connect, in process against a real provider on 127.0.0.1: the settings, the
- * redirect (authorization code with PKCE, state and nonce), and every refusal, audited. The whole
- * browser flow is tests/e2e/oidc_test.ts.
+ * redirect (authorization code with PKCE, state and nonce) on Deno, from the Node bundle and in
+ * workerd, and every refusal, audited. The whole browser flow is tests/e2e/oidc_test.ts.
  */
 import assert from "node:assert/strict";
 import { createApp, PluginLifecycle, readOidcConfig } from "../../src/runtime/mod.ts";
@@ -10,6 +10,12 @@ import { MemoryStore } from "../../src/state/mod.ts";
 import { registryOf } from "../helpers/registry.ts";
 import { ORIGIN } from "../helpers/admin_forms.ts";
 import { startOidcProvider } from "../helpers/oidc.ts";
+import { startServer } from "../helpers/process.ts";
+import { bundle } from "../../src/build/bundle.ts";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { Miniflare } from "npm:miniflare@4.20260426.0";
 
 const CLIENT_ID = "honeyframe-edge";
 const CLIENT_SECRET = "oidc-unit-client-secret-0123456789";
@@ -132,4 +138,61 @@ Deno.test("a provider that cannot be reached gets a page that says so on every a
     "anonymous sign_in failure oidc: the provider cannot be reached",
     "anonymous sign_in failure oidc: the provider cannot be reached",
   ]);
+});
+
+Deno.test("the Node bundle and the Worker bundle in workerd send people to the provider too", async () => {
+  await using provider = await startOidcProvider(CLIENT_ID, CLIENT_SECRET);
+  await provider.allowRedirect(`${ORIGIN}/auth/callback`);
+  const dir = mkdtempSync(join(tmpdir(), "honeyframe-oidc-"));
+  const settings = {
+    HONEYFRAME_OIDC_ISSUER: provider.issuer,
+    HONEYFRAME_OIDC_CLIENT_ID: CLIENT_ID,
+    HONEYFRAME_OIDC_CLIENT_SECRET: CLIENT_SECRET,
+    HONEYFRAME_PUBLIC_URL: ORIGIN,
+  };
+  const assertSentToProvider = (response: Response, runtime: string) => {
+    assert.equal(response.status, 302, runtime);
+    const to = new URL(response.headers.get("location")!);
+    assert.equal(to.origin, provider.issuer, runtime);
+    assert.equal(to.searchParams.get("code_challenge_method"), "S256", runtime);
+    assert.equal(to.searchParams.get("redirect_uri"), `${ORIGIN}/auth/callback`, runtime);
+  };
+  try {
+    const node = join(dir, "server.mjs");
+    bundle({ entry: resolve("main_node.ts"), output: node });
+    {
+      await using server = await startServer(
+        new Deno.Command("node", {
+          args: [node],
+          env: { PORT: "0", HOST: "127.0.0.1", PATH: Deno.env.get("PATH") ?? "", ...settings },
+          clearEnv: true,
+          stdout: "piped",
+          stderr: "piped",
+        }),
+      );
+      assertSentToProvider(
+        await fetch(`${server.url}/auth/sign-in`, { redirect: "manual" }),
+        "node",
+      );
+    }
+    const worker = join(dir, "worker.js");
+    bundle({ entry: resolve("main_worker.ts"), output: worker });
+    const miniflare = new Miniflare({
+      modules: true,
+      scriptPath: worker,
+      modulesRoot: dir,
+      compatibilityDate: "2026-04-01",
+      bindings: settings,
+    });
+    try {
+      const response = await miniflare.dispatchFetch(`${ORIGIN}/auth/sign-in`, {
+        redirect: "manual",
+      });
+      assertSentToProvider(response as unknown as Response, "workerd");
+    } finally {
+      await miniflare.dispose();
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
