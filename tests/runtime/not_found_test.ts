@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import { createApp, PluginLifecycle } from "../../src/runtime/mod.ts";
 import { MemoryStore } from "../../src/state/mod.ts";
-import { ORIGIN, signInWith } from "../helpers/admin_forms.ts";
+import { form, ORIGIN, signInWith } from "../helpers/admin_forms.ts";
 import { loadRegistry } from "../helpers/build.ts";
 import { makeTree, manifest } from "../helpers/tree.ts";
 
@@ -83,4 +83,23 @@ Deno.test("every page shows who is signed in and the sign-out control, plugin pa
       path,
     );
   }
+});
+
+Deno.test("signing in from the dashboard's Sign in link comes back to the dashboard", async () => {
+  using tree = makeTree();
+  const registry = await loadRegistry(tree.root);
+  const app = createApp(registry, {
+    adminToken: TOKEN,
+    lifecycle: new PluginLifecycle(registry, new MemoryStore()),
+  });
+  const response = await app.request(
+    `${ORIGIN}/admin/sign-in`,
+    form({ token: TOKEN, next: "/dashboard" }),
+  );
+  assert.deepEqual([response.status, response.headers.get("location")], [303, "/dashboard"]);
+  const outside = await app.request(
+    `${ORIGIN}/admin/sign-in`,
+    form({ token: TOKEN, next: "/dashboardx//evil" }),
+  );
+  assert.equal(outside.headers.get("location"), "/admin/plugins");
 });

@@ -5,7 +5,7 @@
  */
 
 /**
- * The page to go to after signing in: only paths of the admin UI and plugin pages on this host,
+ * The page to go to after signing in: only paths of the admin UI, plugin pages and the dashboard,
  * never an absolute or protocol-relative URL, and no control characters or backslashes (a CR/LF
  * would otherwise break the `Location` header); the Plugins page otherwise.
  *
@@ -18,7 +18,7 @@
  * ```
  */
 export function safeNext(next: string | undefined): string {
-  return next && /^\/(admin|plugins)(\/|$)/.test(next) && !next.startsWith("//") &&
+  return next && /^\/(admin|plugins|dashboard)(\/|$)/.test(next) && !next.startsWith("//") &&
       ![...next].some((char) => char < " " || char === "\x7f" || char === "\\")
     ? next
     : "/admin/plugins";
