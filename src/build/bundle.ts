@@ -1,11 +1,25 @@
 /**
  * Bundling: each server entry becomes one self-contained JavaScript file with `deno bundle`
- * (esbuild inside), so a runtime needs nothing but that file.
+ * (esbuild inside), beside it the state-store drivers that need Node's networking or file modules,
+ * imported only when their store is chosen; a runtime needs nothing but that folder.
  *
  * @module
  */
 import { spawnSync } from "node:child_process";
+import { readFileSync, writeFileSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
 import process from "node:process";
+
+/**
+ * The drivers bundled apart: the PostgreSQL client brings `node:net`, `node:tls`, `node:crypto`,
+ * `node:stream`, … and the SQLite driver `node:fs`. A bundle imports those built-ins at its top,
+ * so inlined they would load on every start, whatever the store (13 ms of a 91 ms cold start at
+ * 10 plugins, bench/README.md). Apart, `openStore` imports them when their store is chosen.
+ */
+const LAZY_DRIVERS = [
+  { module: "src/state/postgres_driver.ts", specifier: "./postgres_driver.ts" },
+  { module: "src/state/sqlite_driver.ts", specifier: "./sqlite_driver.ts" },
+] as const;
 
 /** One bundle to write: an entry module and the file it becomes. */
 export interface BundleTarget {
@@ -24,7 +38,7 @@ export const BUNDLE_TARGETS: readonly BundleTarget[] = [
 
 /**
  * Bundles one entry with the running Deno binary (every dependency inlined, `node:` built-ins kept
- * as imports, minified).
+ * as imports, minified), and beside it each lazily imported store driver the bundle refers to.
  *
  * @param target The entry and output file.
  * @param cwd The project folder whose `deno.json` resolves the imports.
@@ -35,8 +49,23 @@ export const BUNDLE_TARGETS: readonly BundleTarget[] = [
  * ```
  */
 export function bundle(target: BundleTarget, cwd: string = process.cwd()): void {
-  const failure = denoBundle(["--minify", "--output", target.output, target.entry], cwd);
-  if (failure !== undefined) throw new Error(`deno bundle ${target.entry} failed:\n${failure}`);
+  const externals = LAZY_DRIVERS.flatMap((driver) => ["--external", driver.specifier]);
+  run(["--minify", ...externals, "--output", target.output, target.entry], target.entry, cwd);
+  const output = resolve(cwd, target.output);
+  let text = readFileSync(output, "utf8");
+  for (const driver of LAZY_DRIVERS) {
+    const imported = `"${driver.specifier}"`;
+    if (!text.includes(imported)) continue;
+    const file = driver.specifier.replace(/\.ts$/, ".js");
+    run(["--minify", "--output", join(dirname(output), file), driver.module], driver.module, cwd);
+    text = text.replaceAll(imported, `"${file}"`);
+  }
+  writeFileSync(output, text);
+}
+
+function run(args: readonly string[], entry: string, cwd: string): void {
+  const failure = denoBundle(args, cwd);
+  if (failure !== undefined) throw new Error(`deno bundle ${entry} failed:\n${failure}`);
 }
 
 /**
