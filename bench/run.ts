@@ -184,17 +184,25 @@ function denoArgs(file: string): string[] {
   return ["run", "-A", "--config", join(project, "deno.json"), file];
 }
 
-/** Throughput and p99 on the same plugin route, ours and hand-written alternated; peak RSS. */
+/**
+ * Throughput and p99 on the same plugin route, ours (with and without the connection guard) and
+ * hand-written alternated; peak RSS.
+ */
 async function measureLoad(files: Record<Variant, string>, plugins: number) {
   const path = `/api/${pluginName(Math.ceil(plugins / 2))}/b/items/42`;
-  const runs: Record<"ours" | "hand-written", { rps: number[]; p99: number[]; rssMiB: number[] }> =
-    {
-      "ours": { rps: [], p99: [], rssMiB: [] },
-      "hand-written": { rps: [], p99: [], rssMiB: [] },
-    };
+  const servers = [
+    { name: "ours", file: files.ours, env: {} },
+    { name: "unguarded", file: files.ours, env: { HONEYFRAME_CONNECTION_GUARD: "0" } },
+    { name: "hand", file: files["hand-written"], env: {} },
+  ] as const;
+  const runs = Object.fromEntries(
+    servers.map((
+      { name },
+    ) => [name, { rps: [] as number[], p99: [] as number[], rssMiB: [] as number[] }]),
+  ) as Record<(typeof servers)[number]["name"], { rps: number[]; p99: number[]; rssMiB: number[] }>;
   for (let round = 0; round < (quick ? 1 : 2); round++) {
-    for (const variant of ["ours", "hand-written"] as const) {
-      const server = spawnServer(deno, denoArgs(files[variant]), "", project);
+    for (const { name, file, env } of servers) {
+      const server = spawnServer(deno, denoArgs(file), "", project, env);
       try {
         const port = await server.port;
         const output = await new Deno.Command("node", {
@@ -212,22 +220,28 @@ async function measureLoad(files: Record<Variant, string>, plugins: number) {
         }).output();
         const result = JSON.parse(new TextDecoder().decode(output.stdout));
         if (result.non2xx > 0 || result.errors > 0) {
-          throw new Error(`${variant}: ${result.non2xx} non-2xx, ${result.errors} errors`);
+          throw new Error(`${name}: ${result.non2xx} non-2xx, ${result.errors} errors`);
         }
-        runs[variant].rps.push(result.requests.average);
-        runs[variant].p99.push(result.latency.p99);
-        runs[variant].rssMiB.push(peakRssKiB(server.pid) / 1024);
+        runs[name].rps.push(result.requests.average);
+        runs[name].p99.push(result.latency.p99);
+        runs[name].rssMiB.push(peakRssKiB(server.pid) / 1024);
       } finally {
         await server.stop();
       }
     }
   }
-  const summary = (variant: "ours" | "hand-written") => ({
-    rps: median(runs[variant].rps),
-    p99: median(runs[variant].p99),
-    rssMiB: median(runs[variant].rssMiB),
+  const summary = (name: keyof typeof runs) => ({
+    rps: median(runs[name].rps),
+    p99: median(runs[name].p99),
+    rssMiB: median(runs[name].rssMiB),
   });
-  return { plugins, path, ours: summary("ours"), hand: summary("hand-written") };
+  return {
+    plugins,
+    path,
+    ours: summary("ours"),
+    unguarded: summary("unguarded"),
+    hand: summary("hand"),
+  };
 }
 
 /** The bundle of the `_demo` plugin alone. */
@@ -329,12 +343,18 @@ function formatReport(
     `| ours (bundled) | ${load.ours.rps.toFixed(0)} | ${load.ours.p99} ms | ${
       load.ours.rssMiB.toFixed(1)
     } MiB |`,
+    `| ours, \`HONEYFRAME_CONNECTION_GUARD=0\` (behind a proxy) | ${
+      load.unguarded.rps.toFixed(0)
+    } | ${load.unguarded.p99} ms | ${load.unguarded.rssMiB.toFixed(1)} MiB |`,
     `| hand-written (bundled) | ${load.hand.rps.toFixed(0)} | ${load.hand.p99} ms | ${
       load.hand.rssMiB.toFixed(1)
     } MiB |`,
     `| ours ÷ hand-written | ${x(load.ours.rps / load.hand.rps)} | ${
       x(load.ours.p99 / load.hand.p99)
     } | ${x(load.ours.rssMiB / load.hand.rssMiB)} |`,
+    `| ours without the guard ÷ hand-written | ${x(load.unguarded.rps / load.hand.rps)} | ${
+      x(load.unguarded.p99 / load.hand.p99)
+    } | ${x(load.unguarded.rssMiB / load.hand.rssMiB)} |`,
     "",
     "Node (bundles, `node dist/…mjs`, state in memory; the hand-written app on `@hono/node-server`), cold start to the first 200:",
     "",

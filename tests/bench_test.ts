@@ -25,6 +25,10 @@ Deno.test("deno task bench --quick runs and prints its tables (no thresholds her
   assert.match(text, /^\| 100 \| [\d.]+ s \| \d+ KiB \| \d+ KiB \|$/m, "the client-entry row");
   assert.match(text, /^\| ours \(bundled\) \| \d+ \| [\d.]+ ms \| [\d.]+ MiB \|$/m);
   assert.match(text, /^\| ours ÷ hand-written \| [\d.]+× \|/m);
+  assert.match(
+    text,
+    /^\| ours without the guard ÷ hand-written \| [\d.]+× \| [\d.]+× \| [\d.]+× \|$/m,
+  );
   assert.match(text, /^Node \(bundles/m, "the Node table");
   assert.match(text, /^\| 100 \| [\d.]+ s \| [\d.]+ s \| [\d.]+× \|$/m, "a Node row");
   assert.match(text, /^workerd \(Worker bundles through Miniflare/m, "the workerd table");

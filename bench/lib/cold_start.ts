@@ -28,6 +28,7 @@ export interface SpawnedServer {
  * @param args Its arguments (the server file last).
  * @param dataDir The server's `DATA_DIR`.
  * @param cwd Where it runs.
+ * @param env More of its environment.
  * @returns The running server.
  */
 export function spawnServer(
@@ -35,11 +36,12 @@ export function spawnServer(
   args: readonly string[],
   dataDir: string,
   cwd: string,
+  env: Readonly<Record<string, string>> = {},
 ): SpawnedServer {
   const child = new Deno.Command(program, {
     args: [...args],
     cwd,
-    env: { PORT: "0", HOST: "127.0.0.1", DATA_DIR: dataDir, HONEYFRAME_STORE: "memory" },
+    env: { PORT: "0", HOST: "127.0.0.1", DATA_DIR: dataDir, HONEYFRAME_STORE: "memory", ...env },
     stdout: "piped",
     stderr: "null",
   }).spawn();

@@ -16,6 +16,7 @@ export {
   envNumber,
   envOrDefault,
   type EnvSource,
+  envSwitch,
   layeredEnv,
   processEnv,
   readEnv,

@@ -96,6 +96,26 @@ export function envNumber(
 }
 
 /**
+ * Reads a `0`/`1` switch (its default when unset).
+ *
+ * @param env The environment source.
+ * @param name The variable (one with a default).
+ * @returns Whether it is on.
+ * @throws {ConfigError} When the value is neither `0` nor `1`.
+ * @example
+ * ```ts
+ * envSwitch({ HONEYFRAME_TRUST_PROXY: "1" }, "HONEYFRAME_TRUST_PROXY"); // true
+ * ```
+ */
+export function envSwitch(env: EnvSource, name: EnvNameWithDefault): boolean {
+  const value = envOrDefault(env, name);
+  if (value !== "0" && value !== "1") {
+    throw new ConfigError(`${name} must be 0 or 1, not ${JSON.stringify(value)}`);
+  }
+  return value === "1";
+}
+
+/**
  * The environment of the running process, on runtimes that have one (`Deno.env`, `process.env`);
  * an empty source elsewhere (Workers).
  *

@@ -174,6 +174,14 @@ export const ENV_VARIABLES = [
     meaning: "concurrent client connections; more are closed at once (keep it under the fd limit)",
   },
   {
+    name: "HONEYFRAME_CONNECTION_GUARD",
+    default: "1",
+    defaultText: "`1`",
+    readBy: "server",
+    meaning:
+      "Deno: `0` serves without the connection guard (header and idle timeouts, connection cap) and its relay, for a proxy in front that enforces them",
+  },
+  {
     name: "HONEYFRAME_PLUGIN_TIMEOUT_MS",
     default: "30000",
     defaultText: "`30000`",

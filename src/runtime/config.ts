@@ -4,7 +4,14 @@
  *
  * @module
  */
-import { ConfigError, envNumber, envOrDefault, type EnvSource, readEnv } from "../env/mod.ts";
+import {
+  ConfigError,
+  envNumber,
+  envOrDefault,
+  type EnvSource,
+  envSwitch,
+  readEnv,
+} from "../env/mod.ts";
 import { type OidcConfig, readOidcConfig } from "./auth/oidc_config.ts";
 import { createLogger, LOG_FORMATS, type LogFormat } from "../log/mod.ts";
 import { type DbtConfig, readDbtConfig } from "./dbt/config.ts";
@@ -88,10 +95,10 @@ export function readConfig(env: EnvSource): HostConfig {
     ...(jwtIssuer === undefined ? {} : { jwtIssuer }),
     ...(jwtAudience === undefined ? {} : { jwtAudience }),
     ...(publicUrl === undefined ? {} : { publicUrl }),
-    trustProxy: readSwitch(env, "HONEYFRAME_TRUST_PROXY"),
+    trustProxy: envSwitch(env, "HONEYFRAME_TRUST_PROXY"),
     pluginTimeoutMs: envNumber(env, "HONEYFRAME_PLUGIN_TIMEOUT_MS", { min: 10, max: 86_400_000 }),
     logFormat: readLogFormat(env),
-    accessLog: readSwitch(env, "HONEYFRAME_ACCESS_LOG"),
+    accessLog: envSwitch(env, "HONEYFRAME_ACCESS_LOG"),
     dbt: readDbtConfig(env),
     ...(oidc === undefined ? {} : { oidc }),
   };
@@ -131,17 +138,6 @@ function readSecret(
     );
   }
   return value;
-}
-
-function readSwitch(
-  env: EnvSource,
-  name: "HONEYFRAME_ACCESS_LOG" | "HONEYFRAME_TRUST_PROXY",
-): boolean {
-  const value = envOrDefault(env, name);
-  if (value !== "0" && value !== "1") {
-    throw new ConfigError(`${name} must be 0 or 1, not ${JSON.stringify(value)}`);
-  }
-  return value === "1";
 }
 
 function readBoolean(env: EnvSource, name: "HONEYFRAME_JWT_REQUIRE_EXP"): boolean {

@@ -165,3 +165,31 @@ Deno.test("a request head over 64 KiB is refused with 431", async () => {
   assert.equal(response.status, 431);
   await response.body?.cancel();
 });
+
+Deno.test({
+  name:
+    "with HONEYFRAME_CONNECTION_GUARD=0 the server listens itself, says so, and leaves slow heads to the proxy in front",
+  sanitizeResources: false,
+  async fn() {
+    await using server = await startHangingServer({
+      HONEYFRAME_HEADER_TIMEOUT_S: "1",
+      HONEYFRAME_CONNECTION_GUARD: "0",
+    });
+    assert.match(server.output(), /Connection guard off \(HONEYFRAME_CONNECTION_GUARD=0\)/);
+    assert.ok(await healthy(server.port));
+    // No guard answers 408 after the header timeout: the connection stays open past it.
+    const [conn] = await halfOpen(server.port, 1);
+    const read = await Promise.race([
+      conn!.read(new Uint8Array(64)).catch(() => null),
+      new Promise<"open">((resolve) => setTimeout(resolve, 2_500, "open")),
+    ]);
+    conn!.close();
+    assert.equal(read, "open");
+    // One listening socket: the server's own, no loopback relay behind it.
+    const listening = Deno.readTextFileSync("/proc/net/tcp").split("\n").filter((line) =>
+      line.includes(` 0A `) &&
+      fdLinks(server.pid).includes(`socket:[${line.trim().split(/\s+/)[9]}]`)
+    );
+    assert.equal(listening.length, 1, "one listening socket");
+  },
+});

@@ -19,6 +19,9 @@ import { portInUse } from "../../env/mod.ts";
 import { shutDownOnSignal } from "../_shutdown.ts";
 import { denoSpawn } from "./spawn.ts";
 import { type ConnectionGuard, guardConnections } from "./connection_guard.ts";
+import type { Hono } from "hono";
+import type { HostConfig } from "../../runtime/mod.ts";
+import type { ServerLimits } from "../_server_limits.ts";
 
 /** A running host on Deno. */
 export interface DenoHost extends AsyncDisposable {
@@ -57,6 +60,48 @@ export async function serveDeno(
     () => dropPrivileges(env),
     denoSpawn,
   );
+  let front: Front;
+  try {
+    front = limits.connectionGuard ? guardedFront(app, config, limits) : directFront(app, config);
+  } catch (error) {
+    const reason = error instanceof Deno.errors.AddrInUse
+      ? portInUse(config.port)
+      : (error as Error).message;
+    log.error(`Honeyframe Edge cannot start: ${reason}`);
+    return exitProcess(1);
+  }
+  const guardNote = limits.connectionGuard ? [] : [
+    "Connection guard off (HONEYFRAME_CONNECTION_GUARD=0): the proxy in front must limit header " +
+    "and idle times and connections.",
+  ];
+  for (
+    const line of [...startupMessage(registry, config, front.addr.port), ...notes, ...guardNote]
+  ) {
+    log.info(line);
+  }
+  const shutdown = () => front.closeAll();
+  shutDownOnSignal((signal, handler) => Deno.addSignalListener(signal, handler), {
+    drain: () => front.drain(),
+    closeAll: () => front.closeAll(),
+  }, { store, log, timeoutMs: limits.shutdownTimeoutMs, exit: exitProcess });
+  return { addr: front.addr, shutdown, [Symbol.asyncDispose]: shutdown };
+}
+
+/** Where clients connect, and how it stops. */
+interface Front {
+  /** The address clients connect to. */
+  readonly addr: Deno.NetAddr;
+  /** Stops accepting and resolves once every in-flight response has reached its client. */
+  drain(): Promise<void>;
+  /** Closes every connection and the server. */
+  closeAll(): Promise<void>;
+}
+
+/**
+ * The app behind the connection guard: `Deno.serve` on 127.0.0.1, the guard on the configured
+ * address (header and idle timeouts, the connection cap), the client's address passed on.
+ */
+function guardedFront(app: Hono, config: HostConfig, limits: ServerLimits): Front {
   let guard: ConnectionGuard | undefined;
   const server = Deno.serve(
     { hostname: "127.0.0.1", port: 0, onListen: () => {} },
@@ -72,27 +117,37 @@ export async function serveDeno(
       limits,
     );
   } catch (error) {
-    const reason = error instanceof Deno.errors.AddrInUse
-      ? portInUse(config.port)
-      : (error as Error).message;
-    log.error(`Honeyframe Edge cannot start: ${reason}`);
-    return exitProcess(1);
-  }
-  for (const line of [...startupMessage(registry, config, guard.addr.port), ...notes]) {
-    log.info(line);
+    server.shutdown();
+    throw error;
   }
   const listening = guard;
-  const shutdown = async () => {
-    await listening[Symbol.asyncDispose]();
-    await server.shutdown();
-  };
-  shutDownOnSignal((signal, handler) => Deno.addSignalListener(signal, handler), {
+  return {
+    addr: listening.addr,
     drain: async () => {
       listening.stopAccepting();
       await server.shutdown();
       await listening.idle();
     },
-    closeAll: () => listening[Symbol.asyncDispose](),
-  }, { store, log, timeoutMs: limits.shutdownTimeoutMs, exit: exitProcess });
-  return { addr: guard.addr, shutdown, [Symbol.asyncDispose]: shutdown };
+    closeAll: async () => {
+      await listening[Symbol.asyncDispose]();
+      await server.shutdown();
+    },
+  };
+}
+
+/** The app served by `Deno.serve` on the configured address, for a proxy that guards it. */
+function directFront(app: Hono, config: HostConfig): Front {
+  const abort = new AbortController();
+  const server = Deno.serve(
+    { hostname: config.hostname, port: config.port, signal: abort.signal, onListen: () => {} },
+    (request, info) => app.fetch(request, info),
+  );
+  return {
+    addr: server.addr,
+    drain: () => server.shutdown(),
+    closeAll: async () => {
+      abort.abort();
+      await server.finished;
+    },
+  };
 }
