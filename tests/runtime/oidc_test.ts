@@ -7,6 +7,8 @@ import assert from "node:assert/strict";
 import { createApp, PluginLifecycle, readOidcConfig } from "../../src/runtime/mod.ts";
 import { ConfigError } from "../../src/env/mod.ts";
 import { MemoryStore } from "../../src/state/mod.ts";
+import { type Person, sessionManager } from "../../src/runtime/admin/session.ts";
+import { Hono } from "hono";
 import { registryOf } from "../helpers/registry.ts";
 import { ORIGIN } from "../helpers/admin_forms.ts";
 import { startOidcProvider } from "../helpers/oidc.ts";
@@ -195,4 +197,42 @@ Deno.test("the Node bundle and the Worker bundle in workerd send people to the p
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+Deno.test("a person rides in the signed session cookie, and one with too many groups is refused before any session starts", async () => {
+  const store = new MemoryStore();
+  const sessions = sessionManager(CLIENT_SECRET, store);
+  const app = new Hono()
+    .post("/start", async (c) => {
+      const person = await c.req.json<Person>();
+      try {
+        await sessions.start(c, person);
+        return c.text("started");
+      } catch (error) {
+        return c.text((error as Error).name, 400);
+      }
+    })
+    .get("/read", async (c) => c.json((await sessions.read(c))?.person ?? null));
+  const alice: Person = {
+    subject: "alice",
+    email: "alice@example.com",
+    name: "Alice",
+    org: "default",
+    groups: ["crm_admin", "crm_viewer"],
+  };
+  const started = await app.request("/start", { method: "POST", body: JSON.stringify(alice) });
+  assert.equal(await started.text(), "started");
+  const cookie = started.headers.get("set-cookie")!.split(";")[0]!;
+  assert.ok(cookie.length < 4_000);
+  assert.deepEqual(await (await app.request("/read", { headers: { cookie } })).json(), alice);
+  // A changed byte breaks the signature: no session at all.
+  const at = cookie.length - 5; // inside the signature, before its `%3D` padding
+  const forged = cookie.slice(0, at) + (cookie[at] === "A" ? "B" : "A") + cookie.slice(at + 1);
+  assert.equal(await (await app.request("/read", { headers: { cookie: forged } })).json(), null);
+
+  const crowd = { ...alice, groups: Array.from({ length: 400 }, (_, i) => `group_${i}`) };
+  const refused = await app.request("/start", { method: "POST", body: JSON.stringify(crowd) });
+  assert.deepEqual([refused.status, await refused.text()], [400, "PersonTooLarge"]);
+  assert.equal(refused.headers.get("set-cookie"), null, "no cookie");
+  assert.equal(await store.endAllSessions(), 1, "only alice's session was recorded");
 });

@@ -64,7 +64,8 @@ export function actorOf(session: Session): string {
 export interface SessionManager {
   /**
    * Starts a session (a person's, or the admin token's without one): records it, sets the cookie
-   * on the response and returns the session.
+   * on the response and returns the session. Rejects with {@link PersonTooLarge} for a person the
+   * cookie cannot carry.
    */
   start(c: Context, person?: Person): Promise<Session>;
   /** The valid, unexpired, not ended session of the request, if any; a malformed cookie is none. */
@@ -80,6 +81,18 @@ export type SessionStore = Pick<
   StateStore,
   "createSession" | "sessionActive" | "endSession" | "endAllSessions"
 >;
+
+/**
+ * The most bytes a person may take in the session cookie (browsers drop cookies over 4 KiB; the
+ * signature, id and attributes take the rest).
+ */
+export const MAX_PERSON_BYTES = 3_000;
+
+/** A person too large for the session cookie (hundreds of groups, say). */
+export class PersonTooLarge extends Error {
+  /** The error's name. */
+  override name = "PersonTooLarge";
+}
 
 /** How often a malformed session cookie is logged at most, in milliseconds. */
 const MALFORMED_LOG_INTERVAL_MS = 60_000;
@@ -133,13 +146,20 @@ export function sessionManager(
   };
   return {
     async start(c, person) {
+      const encoded = person === undefined
+        ? undefined
+        : base64url(new TextEncoder().encode(JSON.stringify(person)));
+      if (encoded !== undefined && encoded.length > MAX_PERSON_BYTES) {
+        throw new PersonTooLarge(
+          `${person!.subject} has ${person!.groups.length} groups: more than a session cookie ` +
+            `carries (${encoded.length} of ${MAX_PERSON_BYTES} bytes)`,
+        );
+      }
       const id = base64url(crypto.getRandomValues(new Uint8Array(18)));
       const expires = Math.floor(now() / 1000) + SESSION_TTL_SECONDS;
       await store.createSession(id, expires, new Date(now()).toISOString());
       // The person rides in the signed cookie (the store keeps only that the session is open).
-      const value = person === undefined
-        ? `${id}.${expires}`
-        : `${id}.${expires}.${base64url(new TextEncoder().encode(JSON.stringify(person)))}`;
+      const value = encoded === undefined ? `${id}.${expires}` : `${id}.${expires}.${encoded}`;
       await setSignedCookie(c, SESSION_COOKIE, value, cookieSecret, {
         ...cookie(c),
         httpOnly: true,

@@ -18,7 +18,7 @@ import type { AuditEvent } from "../../state/mod.ts";
 import { htmlDocument, pageSecurityHeaders } from "../admin/render.tsx";
 import { SignInPage } from "../admin/pages/sign_in_page.tsx";
 import { DocumentHead } from "../admin/layout.tsx";
-import type { Person, SessionManager } from "../admin/session.ts";
+import { type Person, PersonTooLarge, type SessionManager } from "../admin/session.ts";
 import { safeNext } from "../admin/safe_next.ts";
 import { base64url, fromBase64url } from "../secrets.ts";
 import { isSecureRequest, type Transport } from "../secure_request.ts";
@@ -197,7 +197,18 @@ export function oidcApp(options: OidcAppOptions): Hono {
         `oidc: ${(error as Error).message}`,
       );
     }
-    await sessions.start(c, person);
+    try {
+      await sessions.start(c, person);
+    } catch (error) {
+      if (!(error instanceof PersonTooLarge)) throw error;
+      return await refuse(
+        c,
+        `The identity provider lists more groups for you (${person.groups.length}) than a ` +
+          "session can carry; ask an administrator to send only the groups this host uses.",
+        401,
+        `oidc: ${error.message}`,
+      );
+    }
     await record({
       actor: person.email ?? person.subject,
       action: "sign_in",
