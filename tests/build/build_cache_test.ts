@@ -8,6 +8,7 @@ import {
   cacheFileFor,
   writeRegistry,
 } from "../../src/build/mod.ts";
+import { BUILD_CACHE_FORMAT } from "../../src/build/build_cache.ts";
 import { cli } from "../helpers/cli.ts";
 import { healthyPlugin, makeTree, manifest } from "../helpers/tree.ts";
 
@@ -139,7 +140,11 @@ Deno.test("a corrupt, edited or foreign cache file is ignored with a note and th
       good.replace(/"host":"[0-9a-f]+"/, `"host":"${"0".repeat(64)}"`),
       /another version of the host/,
     ],
-    ["of another format", good.replace(/build-cache\/2/, "build-cache/0"), /format is not/],
+    [
+      "of another format",
+      good.replace(BUILD_CACHE_FORMAT, "honeyframe-build-cache/0"),
+      /format is not/,
+    ],
   ];
   for (const [what, text, reason] of cases) {
     writeFileSync(CACHE_FILE(tree.root), text);
