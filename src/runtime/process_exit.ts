@@ -50,7 +50,10 @@ export function refuseExitToPlugins(): void {
   const refuse = (() => {
     throw new ExitRefused("plugins may not end the server process");
   }) as ExitFunction;
-  for (const holder of [runtime.Deno, runtime.process]) {
+  // On Deno, `process.exit` ends the process through `Deno.exit`, so refusing that refuses both,
+  // and `globalThis.process` stays untouched: reading it loads Deno's Node compatibility layer,
+  // about 30 ms of every start (bench/README.md).
+  for (const holder of runtime.Deno ? [runtime.Deno] : [runtime.process]) {
     if (!holder || typeof holder.exit !== "function") continue;
     try {
       Object.defineProperty(holder, "exit", {

@@ -31,6 +31,13 @@ Deno.test("plugins that throw, hang or exit at import in the server only are mar
       `if (inServer) (Object.prototype as Record<string, unknown>).adminToken = "polluted-admin-token";`,
     ),
     ...plugin("quitter", "", `() => Deno.exit(0)`),
+    // Node's \`process.exit\` (a global on Deno too, and \`node:process\`) ends through Deno.exit.
+    ...plugin("node-exiter", `if (inServer) (globalThis as any).process.exit(0);`),
+    ...plugin(
+      "node-quitter",
+      "",
+      `async () => { (await import("node:process")).default.exit(0); return new Response("alive"); }`,
+    ),
   });
   const entry = await buildServerEntry(tree.root);
   await using server = await startServer(sandboxedDenoServer(entry, {
@@ -47,7 +54,7 @@ Deno.test("plugins that throw, hang or exit at import in the server only are mar
     headers: { Authorization: `Bearer ${TOKEN}` },
   })).json() as { plugins: { name: string; status: string; errors: { code: string }[] }[] };
   const statusOf = (name: string) => report.plugins.find((p) => p.name === name);
-  for (const name of ["thrower", "hanger", "exiter"]) {
+  for (const name of ["thrower", "hanger", "exiter", "node-exiter"]) {
     assert.equal(statusOf(name)?.status, "error", name);
     assert.deepEqual(statusOf(name)?.errors.map((e) => e.code), ["plugin.start_failed"], name);
   }
@@ -62,6 +69,9 @@ Deno.test("plugins that throw, hang or exit at import in the server only are mar
   const quit = await fetch(`${server.url}/api/quitter/x`);
   assert.equal(quit.status, 500);
   assert.equal((await quit.json()).plugin, "quitter");
+  const nodeQuit = await fetch(`${server.url}/api/node-quitter/x`);
+  assert.equal(nodeQuit.status, 500);
+  assert.equal((await nodeQuit.json()).plugin, "node-quitter");
   const ping = await fetch(`${server.url}/api/_demo/ping`);
   assert.equal(ping.status, 200, "the server is still up");
   await ping.body?.cancel();
