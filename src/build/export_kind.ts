@@ -80,19 +80,14 @@ export function describeExport(value: unknown): ExportInfo {
     const isPage = ([path, item]: [string, unknown]) =>
       path.startsWith("/") && (typeof item === "function" || isGuardedPage(item));
     if (entries.length > 0 && entries.every(isPage)) {
-      const guarded = entries.filter(([, item]) =>
-        typeof item !== "function" && permissionOf(item)
-      );
+      const guarded = entries.flatMap(([path, item]) => {
+        const permission = typeof item === "function" ? undefined : permissionOf(item);
+        return permission ? [[path, permission] as const] : [];
+      });
       return {
         kind: PAGE_MAP,
         pages: entries.map(([path]) => path),
-        ...(guarded.length
-          ? {
-            pagePermissions: Object.fromEntries(
-              guarded.map(([path, item]) => [path, permissionOf(item)!]),
-            ),
-          }
-          : {}),
+        ...(guarded.length ? { pagePermissions: Object.fromEntries(guarded) } : {}),
       };
     }
     const isObject = ([, item]: [string, unknown]) =>

@@ -191,12 +191,15 @@ export class PluginLifecycle {
   async refreshIfStale(): Promise<void> {
     if (!this.store.shared || !this.#started) return;
     if (this.#now() - this.#refreshedAt < (this.options.refreshMs ?? DEFAULT_REFRESH_MS)) return;
-    this.#refreshing ??= this.refresh()
-      .catch((error) =>
-        (this.options.log ?? createLogger()).warn("state refresh failed", { error })
-      )
-      .finally(() => this.#refreshing = undefined);
+    this.#refreshing ??= this.#refreshQuietly().finally(() => this.#refreshing = undefined);
     await this.#refreshing;
+  }
+
+  /** {@link refresh}, logging a failure instead of rejecting (the last known state stays). */
+  #refreshQuietly(): Promise<void> {
+    return this.refresh().catch((error) =>
+      (this.options.log ?? createLogger()).warn("state refresh failed", { error })
+    );
   }
 
   /**
@@ -305,21 +308,20 @@ export class PluginLifecycle {
     await this.#refresh();
     if (this.store.watch) {
       // Changes arrive at once; the poll below stays for what a lost connection could hide.
-      const log = this.options.log ?? createLogger();
       try {
-        this.#unwatch = await this.store.watch(() => {
-          this.refresh().catch((error) => log.warn("state refresh failed", { error }));
-        });
+        this.#unwatch = await this.store.watch(() => void this.#refreshQuietly());
       } catch (error) {
-        log.warn("cannot listen for state changes; polling only", { error });
+        (this.options.log ?? createLogger()).warn(
+          "cannot listen for state changes; polling only",
+          { error },
+        );
       }
     }
     if (this.store.shared && this.options.poll !== "on_request") {
-      this.#timer = backgroundInterval(() => {
-        this.refresh().catch((error) =>
-          (this.options.log ?? createLogger()).warn("state refresh failed", { error })
-        );
-      }, this.options.refreshMs ?? DEFAULT_REFRESH_MS);
+      this.#timer = backgroundInterval(
+        () => void this.#refreshQuietly(),
+        this.options.refreshMs ?? DEFAULT_REFRESH_MS,
+      );
     }
     this.#started = true;
   }

@@ -12,6 +12,7 @@ import type { Registry } from "./registry.ts";
 import { NotFoundPage } from "./admin/pages/not_found_page.tsx";
 import { ForbiddenPage } from "./admin/pages/forbidden_page.tsx";
 import { pagePermission } from "./admin/layout.tsx";
+import { signInUrl } from "./admin/safe_next.ts";
 
 /**
  * Creates the app of plugin pages, to be mounted at `/plugins`.
@@ -48,7 +49,7 @@ export function pluginPagesApp(
     for (const [path, Page] of Object.entries(plugin.pages)) {
       const url = path === "/" ? `/${plugin.name}/` : `/${plugin.name}${path}`;
       if (path === "/") app.get(`/${plugin.name}`, (c) => c.redirect(`/plugins${url}`, 301));
-      const component = typeof Page === "function" ? Page : Page.component;
+      const Component = typeof Page === "function" ? Page : Page.component;
       const permission = pagePermission(plugin, path);
       app.get(url, async (c) => {
         if (!lifecycle.isEnabled(plugin.name)) return await notFound(c);
@@ -56,10 +57,7 @@ export function pluginPagesApp(
         if (permission !== undefined && !viewer.can(permission)) {
           if (!viewer.session) {
             const asked = new URL(c.req.url);
-            return c.redirect(
-              `/admin/sign-in?next=${encodeURIComponent(asked.pathname + asked.search)}`,
-              303,
-            );
+            return c.redirect(signInUrl(asked.pathname + asked.search), 303);
           }
           await shell.refused(viewer.session, c.req.path, permission);
           return renderPage(
@@ -69,7 +67,6 @@ export function pluginPagesApp(
             403,
           );
         }
-        const Component = component;
         return renderPage(
           c,
           {

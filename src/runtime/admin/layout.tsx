@@ -10,6 +10,7 @@ import { Icon } from "./icons.tsx";
 import type { Session } from "./session.ts";
 import type { Grants } from "./access.ts";
 import { STYLESHEET_PATH } from "./stylesheet.ts";
+import { signInUrl } from "./safe_next.ts";
 
 /** One link in the sidebar. */
 export interface NavLink {
@@ -48,16 +49,17 @@ export function pluginNavigation(
   return registry.plugins
     .filter((plugin) => plugin.status === "mounted" && isEnabled(plugin.name))
     .flatMap((plugin) =>
-      plugin.nav.map((entry) => ({
-        label: entry.label,
-        ...(Object.hasOwn(plugin.pages, entry.path)
-          ? { href: pageUrl(plugin.name, entry.path) }
-          : {}),
-        ...(entry.icon === undefined ? {} : { icon: entry.icon }),
-        ...(pagePermission(plugin, entry.path) === undefined
-          ? {}
-          : { permission: pagePermission(plugin, entry.path)! }),
-      }))
+      plugin.nav.map((entry) => {
+        const permission = pagePermission(plugin, entry.path);
+        return {
+          label: entry.label,
+          ...(Object.hasOwn(plugin.pages, entry.path)
+            ? { href: pageUrl(plugin.name, entry.path) }
+            : {}),
+          ...(entry.icon === undefined ? {} : { icon: entry.icon }),
+          ...(permission === undefined ? {} : { permission }),
+        };
+      })
     );
 }
 
@@ -167,7 +169,7 @@ export function Layout(props: LayoutProps) {
               ? null
               : (
                 <p class="who">
-                  <a href={`/admin/sign-in?next=${encodeURIComponent(props.current)}`}>Sign in</a>
+                  <a href={signInUrl(props.current)}>Sign in</a>
                 </p>
               )}
           </aside>

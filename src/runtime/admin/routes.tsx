@@ -29,7 +29,7 @@ import { SignInPage } from "./pages/sign_in_page.tsx";
 import { htmlDocument, pageSecurityHeaders, renderPage } from "./render.tsx";
 import { actorOf, type Session, type SessionManager } from "./session.ts";
 import { type Grants, grantsOf, refusalEvent } from "./access.ts";
-import { safeNext } from "./safe_next.ts";
+import { safeNext, signInUrl } from "./safe_next.ts";
 import { describePerson } from "../auth/oidc.tsx";
 import { ForbiddenPage } from "./pages/forbidden_page.tsx";
 import { formOrigins, type Transport } from "../secure_request.ts";
@@ -179,10 +179,7 @@ export function adminApp(options: AdminOptions): Hono<AdminEnv> {
     const session = await sessions?.read(c);
     if (!session) {
       const url = new URL(c.req.url);
-      return c.redirect(
-        `/admin/sign-in?next=${encodeURIComponent(url.pathname + url.search)}`,
-        303,
-      );
+      return c.redirect(signInUrl(url.pathname + url.search), 303);
     }
     c.set("session", session);
     c.set("can", await grantsOf(session, store));

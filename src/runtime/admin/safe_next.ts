@@ -1,8 +1,22 @@
 /**
- * Where a sign-in may send the browser afterwards.
+ * Sign-in links: the page that signs in, and where it may send the browser afterwards.
  *
  * @module
  */
+
+/**
+ * The sign-in page that brings the browser back to `next` afterwards.
+ *
+ * @param next The path (and query) to come back to.
+ * @returns E.g. `/admin/sign-in?next=%2Fadmin%2Faudit`.
+ * @example
+ * ```ts
+ * signInUrl("/dashboard"); // "/admin/sign-in?next=%2Fdashboard"
+ * ```
+ */
+export function signInUrl(next: string): string {
+  return `/admin/sign-in?next=${encodeURIComponent(next)}`;
+}
 
 /**
  * The page to go to after signing in: only paths of the admin UI, plugin pages and the dashboard,

@@ -77,14 +77,16 @@ export function oidcApp(options: OidcAppOptions): Hono {
   const flowSecret = `honeyframe:oidc:${config.clientSecret}`;
   let discovered: Promise<client.Configuration> | undefined;
   const provider = () => {
-    discovered ??= client.discovery(
-      config.issuer,
-      config.clientId,
-      config.clientSecret,
-      undefined,
-      config.issuer.protocol === "http:" ? { execute: [client.allowInsecureRequests] } : {},
-    );
-    discovered.catch(() => discovered = undefined); // tried again on the next sign-in
+    if (!discovered) {
+      discovered = client.discovery(
+        config.issuer,
+        config.clientId,
+        config.clientSecret,
+        undefined,
+        config.issuer.protocol === "http:" ? { execute: [client.allowInsecureRequests] } : {},
+      );
+      discovered.catch(() => discovered = undefined); // tried again on the next sign-in
+    }
     return discovered;
   };
   const redirectUri = (c: Context) =>
