@@ -6,7 +6,7 @@
  */
 import { createLogger, type Logger } from "../log/mod.ts";
 import type { StateStore } from "../state/mod.ts";
-import { backgroundInterval } from "./unref_timer.ts";
+import { every, type Timer } from "./timer.ts";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 const HOUR_MS = 60 * 60 * 1000;
@@ -24,7 +24,7 @@ const HOUR_MS = 60 * 60 * 1000;
  * import { MemoryStore } from "../state/mod.ts";
  * const { first, timer } = keepAuditFor(new MemoryStore(), 90);
  * await first; // 0
- * clearInterval(timer);
+ * timer.cancel();
  * ```
  */
 export function keepAuditFor(
@@ -32,11 +32,11 @@ export function keepAuditFor(
   days: number,
   now: () => number = Date.now,
   log: Logger = createLogger(),
-): { first: Promise<number>; timer: ReturnType<typeof setInterval> } {
+): { first: Promise<number>; timer: Timer } {
   const prune = () =>
     store.pruneAudit(new Date(now() - days * DAY_MS).toISOString()).catch((error) => {
       log.warn("audit retention: old events could not be deleted", { error });
       return 0;
     });
-  return { first: prune(), timer: backgroundInterval(() => void prune(), HOUR_MS) };
+  return { first: prune(), timer: every(() => void prune(), HOUR_MS) };
 }

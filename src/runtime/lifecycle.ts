@@ -9,7 +9,7 @@
 import { createLogger, type Logger } from "../log/mod.ts";
 import type { PluginStatus, Registry, RegistryPlugin } from "./registry.ts";
 import type { AuditEvent, StateStore } from "../state/mod.ts";
-import { backgroundInterval } from "./unref_timer.ts";
+import { every, type Timer } from "./timer.ts";
 
 /** The organisation seed groups go to. */
 export const DEFAULT_ORG = "default";
@@ -72,7 +72,7 @@ export class PluginLifecycle {
   readonly #now: () => number;
   #ready: Promise<void> | undefined;
   #started = false;
-  #timer: ReturnType<typeof setInterval> | undefined;
+  #timer: Timer | undefined;
   #unwatch: (() => Promise<void>) | undefined;
   #queue: Promise<unknown> = Promise.resolve();
   #refreshedAt = 0;
@@ -292,7 +292,7 @@ export class PluginLifecycle {
 
   /** Stops polling and watching. */
   close(): void {
-    clearInterval(this.#timer);
+    this.#timer?.cancel();
     this.#timer = undefined;
     this.#unwatch?.().catch(() => {});
     this.#unwatch = undefined;
@@ -318,7 +318,7 @@ export class PluginLifecycle {
       }
     }
     if (this.store.shared && this.options.poll !== "on_request") {
-      this.#timer = backgroundInterval(
+      this.#timer = every(
         () => void this.#refreshQuietly(),
         this.options.refreshMs ?? DEFAULT_REFRESH_MS,
       );

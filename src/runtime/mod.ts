@@ -27,6 +27,7 @@ export {
 } from "./lifecycle.ts";
 export { type Principal, principalOf, requirePermission } from "./permissions.ts";
 export { startupMessage } from "./startup_message.ts";
+export { after, every, type Timer } from "./timer.ts";
 export { RESERVED_PLUGIN_NAMES } from "./reserved_names.ts";
 export { type PluginsReport, pluginsReport, type PluginSummary } from "./plugins_report.ts";
 export {

@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { after, type Timer } from "./timer.ts";
 
 /**
  * Settles with `work`, or rejects with `timeout()` after `timeoutMs` or when `signal` aborts.
@@ -24,15 +25,15 @@ export function withinTime<T>(
   timeout: () => Error,
   signal?: AbortSignal,
 ): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
+  let timer: Timer | undefined;
   let onAbort: (() => void) | undefined;
   const limit = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(timeout()), timeoutMs);
+    timer = after(() => reject(timeout()), timeoutMs);
     onAbort = () => reject(timeout());
     signal?.addEventListener("abort", onAbort, { once: true });
   });
   return Promise.race([work, limit]).finally(() => {
-    clearTimeout(timer);
+    timer!.cancel();
     signal?.removeEventListener("abort", onAbort!);
   });
 }

@@ -9,6 +9,7 @@
  * @module
  */
 import type { ServerLimits } from "../_server_limits.ts";
+import { after, every, type Timer } from "../../runtime/mod.ts";
 
 /** The most bytes a request head may have before the connection is refused (431). */
 export const MAX_HEAD_BYTES = 64 * 1024;
@@ -126,9 +127,9 @@ async function readHead(conn: Deno.Conn, timeoutMs: number): Promise<Head> {
   // Most heads fit in a few KiB: start small (a held connection costs little) and grow to the cap.
   let buffer = new Uint8Array(COPY_BUFFER_BYTES);
   let length = 0;
-  let timer: ReturnType<typeof setTimeout> | undefined;
+  let timer: Timer | undefined;
   const deadline = new Promise<"timeout">((resolve) => {
-    timer = setTimeout(resolve, timeoutMs, "timeout");
+    timer = after(() => resolve("timeout"), timeoutMs);
   });
   try {
     while (length < MAX_HEAD_BYTES) {
@@ -151,7 +152,7 @@ async function readHead(conn: Deno.Conn, timeoutMs: number): Promise<Head> {
     }
     return { kind: "too_large" };
   } finally {
-    clearTimeout(timer);
+    timer!.cancel();
   }
 }
 
@@ -169,7 +170,7 @@ function indexOfHeadEnd(buffer: Uint8Array, from: number, to: number): number {
 async function copyBothWays(a: Deno.Conn, b: Deno.Conn, idleMs: number): Promise<void> {
   let lastActivity = Date.now();
   const touch = () => lastActivity = Date.now();
-  const idle = setInterval(() => {
+  const idle = every(() => {
     if (Date.now() - lastActivity < idleMs) return;
     closeQuietly(a);
     closeQuietly(b);
@@ -179,7 +180,7 @@ async function copyBothWays(a: Deno.Conn, b: Deno.Conn, idleMs: number): Promise
     // handler that never answers cannot hold the connection), and a server that closes is passed on.
     await Promise.race([copy(a, b, touch), copy(b, a, touch)]);
   } finally {
-    clearInterval(idle);
+    idle.cancel();
   }
 }
 

@@ -10,7 +10,7 @@ import { createLogger, type Logger } from "../../log/mod.ts";
 import type { DbtRun, DbtRunChange } from "../../state/mod.ts";
 import type { PluginLifecycle, RuntimeStatus } from "../lifecycle.ts";
 import type { DbtModel, Registry, RegistryPlugin } from "../registry.ts";
-import { backgroundInterval } from "../unref_timer.ts";
+import { every, type Timer } from "../timer.ts";
 import type { DbtConfig } from "./config.ts";
 import { type DbtRunner, type DbtRunResult, lastLines } from "./runner.ts";
 import { dueSlot, nextRun } from "./schedule.ts";
@@ -80,7 +80,7 @@ export class DbtService {
   readonly #plugins: RegistryPlugin[];
   readonly #now: () => number;
   readonly #log: Logger;
-  #timer: ReturnType<typeof setInterval> | undefined;
+  #timer: Timer | undefined;
 
   /**
    * Creates the service; servers then call {@link DbtService.startScheduler}.
@@ -251,7 +251,7 @@ export class DbtService {
     const scheduled = this.#plugins.some((plugin) => plugin.dbt!.schedule !== null);
     if (!this.options.runner || !scheduled || this.#timer !== undefined) return;
     let since = new Date(this.#now());
-    this.#timer = backgroundInterval(() => {
+    this.#timer = every(() => {
       const until = new Date(this.#now());
       this.tick(since, until).catch((error) =>
         this.#log.error("the dbt scheduler failed", { error })
@@ -262,7 +262,7 @@ export class DbtService {
 
   /** Stops the scheduler. */
   close(): void {
-    clearInterval(this.#timer);
+    this.#timer?.cancel();
     this.#timer = undefined;
   }
 
