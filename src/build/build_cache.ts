@@ -25,7 +25,7 @@ import type { PluginChecks } from "./verify.ts";
 import { writeFileAtomically } from "./write_atomically.ts";
 
 /** The format of the cache file; a file of another format is ignored. */
-export const BUILD_CACHE_FORMAT = "honeyframe-build-cache/3";
+export const BUILD_CACHE_FORMAT = "honeyframe-build-cache/4";
 
 /** The cache file beside a registry file. */
 export function cacheFileFor(registryFile: string): string {

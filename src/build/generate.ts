@@ -44,7 +44,7 @@ export function generateRegistry(
 ): string {
   const outDir = dirname(outFile);
   const prepared = preparedRouterSource(plugins, cache);
-  const router = prepared === undefined ? undefined : new Code(`() => (${prepared})`);
+  const router = prepared === undefined ? undefined : new Code(prepared);
   const permissions = permissionCatalog(
     plugins
       .filter((plugin) => plugin.status === "mounted")

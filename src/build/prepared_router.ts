@@ -9,7 +9,7 @@
  * @module
  */
 import { Hono } from "hono";
-import { RegExpRouter, serializeInitParams } from "hono/router/reg-exp-router";
+import { RegExpRouter } from "hono/router/reg-exp-router";
 import { createApp } from "../runtime/app.tsx";
 import type { Registry, RegistryPlugin } from "../runtime/registry.ts";
 import type { BuildCache } from "./build_cache.ts";
@@ -22,14 +22,15 @@ import { SILENT_LOGGER } from "../log/mod.ts";
  *
  * @param plugins The verified plugins.
  * @param cache Where an earlier build's matcher for the same paths is kept.
- * @returns The router's constructor parameters as TypeScript source, or `undefined` when a route
+ * @returns The prepared router (the runtime's `PreparedRouter`) as TypeScript source, or
+ * `undefined` when a route
  * shape cannot be prepared (the app then uses Hono's default router).
  * @example
  * ```ts
  * import { discover } from "./discover.ts";
  * import { verify } from "./verify.ts";
  * const plugins = await verify(discover({ installDir: ".", dataDir: "./data" }));
- * const source = preparedRouterSource(plugins); // "[{\"ALL\":[/^…$/,…]},{…}]"
+ * const source = preparedRouterSource(plugins); // '{ json: "[{\\"ALL\\":[null,…]},{…}]", patterns: [/^…$/] }'
  * ```
  */
 export function preparedRouterSource(
@@ -40,14 +41,27 @@ export function preparedRouterSource(
     const app = createApp(standInRegistry(plugins), { log: SILENT_LOGGER });
     const paths = [...new Set(app.routes.map((route) => route.path))];
     try {
-      return serializeInitParams(
-        preparedRouterParams(paths) as unknown as Parameters<typeof serializeInitParams>[0],
-      );
+      return paramsSource(preparedRouterParams(paths));
     } catch {
       return undefined;
     }
   };
   return cache ? cache.preparedRouter(routeInputs(plugins), compile) : compile();
+}
+
+/**
+ * The parameters as the registry holds them (`PreparedRouter`): JSON, and the regular expressions
+ * apart.
+ */
+function paramsSource([matchers, relocateMap]: [Matchers, RelocateMap]): string {
+  const patterns = Object.values(matchers).map((matcher) => String(matcher[0]));
+  const json = JSON.stringify([
+    Object.fromEntries(
+      Object.entries(matchers).map(([method, [, ...rest]]) => [method, [null, ...rest]]),
+    ),
+    relocateMap,
+  ]);
+  return `{ json: ${JSON.stringify(json)}, patterns: [${patterns.join(", ")}] }`;
 }
 
 /** What the stand-in registry's routes are made of: each plugin's status, routes and pages. */

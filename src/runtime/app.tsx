@@ -30,7 +30,7 @@ import type { HostContext } from "./permissions.ts";
 import { tokenVerifier } from "./token_verifier.ts";
 import { dashboardApp } from "./dashboard.tsx";
 import { pluginAssetsApp } from "./plugin_assets.ts";
-import type { PreparedRouterParams, Registry } from "./registry.ts";
+import { type PreparedRouter, type Registry, routerParams } from "./registry.ts";
 import { type AuditEvent, MemoryStore, StateUnavailable } from "../state/mod.ts";
 import { type DbtConfig, readDbtConfig } from "./dbt/config.ts";
 import { configuredRunner } from "./dbt/configured_runner.ts";
@@ -91,8 +91,10 @@ export function createApp(registry: Registry, given: AppOptions = {}): Hono {
 type AppRouter = NonNullable<NonNullable<ConstructorParameters<typeof Hono>[0]>["router"]>;
 
 /** A router from fresh parameters (the router fills them with handlers). */
-function preparedRouter(params: () => PreparedRouterParams): AppRouter {
-  const [matchers, relocateMap] = params() as ConstructorParameters<typeof PreparedRegExpRouter>;
+function preparedRouter(router: PreparedRouter): AppRouter {
+  const [matchers, relocateMap] = routerParams(router) as ConstructorParameters<
+    typeof PreparedRegExpRouter
+  >;
   return new PreparedRegExpRouter(matchers, relocateMap) as unknown as AppRouter;
 }
 

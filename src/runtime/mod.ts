@@ -54,6 +54,7 @@ export {
   type PluginRouter,
   type PluginSource,
   type PluginStatus,
+  type PreparedRouter,
   type PreparedRouterParams,
   type Problem,
   type Registry,

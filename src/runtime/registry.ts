@@ -294,6 +294,34 @@ export interface CatalogPermission {
  */
 export type PreparedRouterParams = readonly [matchers: unknown, relocateMap: unknown];
 
+/**
+ * The prepared router as the generated registry holds it: its parameters as JSON (which V8 reads
+ * faster than the same object literal: 21 ms against 38 ms for the 6,000 routes of 1,000 plugins)
+ * and, apart, the regular expression of each method's matcher.
+ */
+export interface PreparedRouter {
+  /** `[matchers, relocateMap]`, each matcher's regular expression left `null`. */
+  readonly json: string;
+  /** The matchers' regular expressions, in the order of their methods in `json`. */
+  readonly patterns: readonly RegExp[];
+}
+
+/**
+ * The prepared router's parameters, fresh on each call (the router fills them with handlers).
+ *
+ * @param router The prepared router as the registry holds it.
+ * @returns Its constructor parameters.
+ * @example
+ * ```ts
+ * const [matchers] = routerParams({ json: '[{"ALL":[null,[],{}]},{}]', patterns: [/^$/] });
+ * ```
+ */
+export function routerParams(router: PreparedRouter): PreparedRouterParams {
+  const [matchers, relocateMap] = JSON.parse(router.json) as [Record<string, unknown[]>, unknown];
+  Object.values(matchers).forEach((matcher, index) => matcher[0] = router.patterns[index]);
+  return [matchers, relocateMap];
+}
+
 /** The generated registry: every discovered plugin, sorted by name, and a fingerprint of the inputs. */
 export interface Registry {
   /** A hash of every input of the build (manifests, router modules, locations). */
@@ -304,16 +332,14 @@ export interface Registry {
   readonly plugins: readonly RegistryPlugin[];
   /** The client bundles of mounted plugins, by plugin name. */
   readonly assets?: Readonly<Record<string, ClientAssetFiles>>;
-  /**
-   * The precompiled route matcher: a function that returns fresh parameters on each call (the
-   * router fills them with handlers); absent when the routes could not be prepared.
-   */
-  readonly router?: () => PreparedRouterParams;
+  /** The precompiled route matcher; absent when the routes could not be prepared. */
+  readonly router?: PreparedRouter;
 }
 
 /**
  * Deep-freezes registry data so that nothing at run time can change what the build decided.
- * Router apps, page components, loaders and the prepared router are left as they are (Hono mutates
+ * Router apps, page components, loaders and the prepared router's regular expressions are left as
+ * they are (Hono mutates
  * its own router state while it serves).
  *
  * @param registry The registry literal written by the build.
@@ -336,11 +362,20 @@ export function defineRegistry<T extends Registry | GeneratedRegistry>(registry:
   Object.freeze(registry.plugins);
   deepFreeze(registry.permissions);
   deepFreeze(registry.assets);
+  if (registry.router) Object.freeze(registry.router.patterns);
   return Object.freeze(registry);
 }
 
+/**
+ * What {@link deepFreeze} froze, children first: the generated registry's data is frozen when its
+ * module is evaluated, and the servers' registry (the same data beside the imported code) is not
+ * walked again.
+ */
+const deeplyFrozen = new WeakSet<object>();
+
 function deepFreeze(value: unknown): void {
-  if (typeof value !== "object" || value === null) return;
+  if (typeof value !== "object" || value === null || deeplyFrozen.has(value)) return;
   for (const item of Object.values(value)) deepFreeze(item);
   Object.freeze(value);
+  deeplyFrozen.add(value);
 }
