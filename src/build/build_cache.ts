@@ -41,7 +41,6 @@ interface CachedPlugin {
 
 interface CacheBody {
   readonly plugins: Record<string, CachedPlugin>;
-  readonly router?: { readonly key: string; readonly source: string | null };
 }
 
 interface CacheHeader {
@@ -72,7 +71,6 @@ export interface CacheStats {
 export class BuildCache {
   #previous: CacheBody;
   #plugins = new Map<string, CachedPlugin>();
-  #router: CacheBody["router"];
   #digests = new Map<string, string | undefined>();
   #keys = new Map<string, string | undefined>();
   /** Counts of the current build. */
@@ -220,25 +218,6 @@ export class BuildCache {
   }
 
   /**
-   * The compiled route matcher: from the cache when what it is compiled from is the same.
-   *
-   * @param inputs Everything the matcher depends on besides the host, as text.
-   * @param compile Compiles it.
-   * @returns The matcher's source, or `undefined` when the routes cannot be prepared.
-   */
-  preparedRouter(inputs: string, compile: () => string | undefined): string | undefined {
-    const key = sha256(inputs);
-    const cached = this.#router?.key === key
-      ? this.#router
-      : this.#previous.router?.key === key
-      ? this.#previous.router
-      : undefined;
-    const source = cached ? cached.source ?? undefined : compile();
-    this.#router = { key, source: source ?? null };
-    return source;
-  }
-
-  /**
    * Forgets what is known about folders' contents (the dev server calls it for changed folders).
    *
    * @param dirs The folders that changed.
@@ -259,7 +238,6 @@ export class BuildCache {
   save(file?: string): void {
     const body: CacheBody = {
       plugins: Object.fromEntries(this.#plugins),
-      ...(this.#router ? { router: this.#router } : {}),
     };
     this.#previous = body;
     this.#plugins = new Map();

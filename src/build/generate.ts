@@ -9,10 +9,8 @@
  */
 import { dirname, relative, sep } from "node:path";
 import { fileURLToPath } from "node:url";
-import type { BuildCache } from "./build_cache.ts";
 import { moduleIdentifiers } from "./identifiers.ts";
 import { permissionCatalog } from "./permission_catalog.ts";
-import { preparedRouterSource } from "./prepared_router.ts";
 import { registryRecord } from "./registry_record.ts";
 import { Code, type LiteralValue, toTsLiteral } from "./ts_literal.ts";
 import type { VerifiedPlugin } from "./verify.ts";
@@ -25,7 +23,6 @@ const RUNTIME_REGISTRY = fileURLToPath(new URL("../runtime/registry.ts", import.
  * @param plugins The verified plugins, sorted as discovery sorted them.
  * @param fingerprint The fingerprint of the inputs.
  * @param outFile Where the module will be written (import paths are relative to it).
- * @param cache Where an earlier build's route matcher is kept.
  * @returns The TypeScript source of the registry.
  * @example
  * ```ts
@@ -40,11 +37,8 @@ export function generateRegistry(
   plugins: readonly VerifiedPlugin[],
   fingerprint: string,
   outFile: string,
-  cache?: BuildCache,
 ): string {
   const outDir = dirname(outFile);
-  const prepared = preparedRouterSource(plugins, cache);
-  const router = prepared === undefined ? undefined : new Code(prepared);
   const permissions = permissionCatalog(
     plugins
       .filter((plugin) => plugin.status === "mounted")
@@ -79,7 +73,6 @@ export function generateRegistry(
         permissions,
         plugins: data,
         assets: clientAssets(plugins),
-        router,
       })
     });`,
     "",

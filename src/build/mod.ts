@@ -93,7 +93,7 @@ export async function buildRegistry(options: BuildOptions): Promise<BuildResult>
     plugins,
     options.cache ? (dir) => options.cache!.digestOf(dir) : undefined,
   );
-  const source = generateRegistry(plugins, fingerprint, outFile, options.cache);
+  const source = generateRegistry(plugins, fingerprint, outFile);
   return { plugins, fingerprint, source, packageModules: staged.files };
 }
 

@@ -6,7 +6,6 @@
  */
 import { type Context, Hono } from "hono";
 import { envOrDefault } from "../env/mod.ts";
-import { PreparedRegExpRouter } from "hono/router/reg-exp-router";
 import { HTTPException } from "hono/http-exception";
 import { pluginNavigation } from "./admin/layout.tsx";
 import { adminApp } from "./admin/routes.tsx";
@@ -30,7 +29,8 @@ import type { HostContext } from "./permissions.ts";
 import { tokenVerifier } from "./token_verifier.ts";
 import { dashboardApp } from "./dashboard.tsx";
 import { pluginAssetsApp } from "./plugin_assets.ts";
-import { type PreparedRouter, type Registry, routerParams } from "./registry.ts";
+import type { Registry } from "./registry.ts";
+import { PartitionedRouter } from "./partitioned_router.ts";
 import { type AuditEvent, MemoryStore, StateUnavailable } from "../state/mod.ts";
 import { type DbtConfig, readDbtConfig } from "./dbt/config.ts";
 import { configuredRunner } from "./dbt/configured_runner.ts";
@@ -57,8 +57,8 @@ export interface AppOptions extends Partial<HostConfig> {
 /**
  * Creates the host app from a registry. Only plugins with status `mounted` are served, each under
  * `/api/<name>` (and its pages under `/plugins/<name>/`), and only while enabled; the host's own
- * routes are registered first and always win. The registry's prepared router is used when it
- * fits the app's routes, Hono's default router otherwise.
+ * routes are registered first and always win. Requests are matched by a {@link PartitionedRouter}
+ * (Hono's router once per path prefix), so matching does not slow down as plugins are added.
  *
  * @param registry The generated registry.
  * @param options Configuration, lifecycle, log and clock.
@@ -74,35 +74,6 @@ export interface AppOptions extends Partial<HostConfig> {
 export function createApp(registry: Registry, given: AppOptions = {}): Hono {
   // Own properties only: a plugin that polluted Object.prototype cannot supply an admin token.
   const options: AppOptions = Object.assign(Object.create(null), given);
-  if (!registry.router) return buildApp(registry, options, undefined);
-  try {
-    return buildApp(registry, options, preparedRouter(registry.router));
-  } catch (error) {
-    (options.log ?? createLogger()).warn(
-      `the registry's prepared router does not fit this app (${
-        (error as Error).message
-      }); using Hono's default router`,
-    );
-    return buildApp(registry, options, undefined);
-  }
-}
-
-/** The router a Hono app can be given. */
-type AppRouter = NonNullable<NonNullable<ConstructorParameters<typeof Hono>[0]>["router"]>;
-
-/** A router from fresh parameters (the router fills them with handlers). */
-function preparedRouter(router: PreparedRouter): AppRouter {
-  const [matchers, relocateMap] = routerParams(router) as ConstructorParameters<
-    typeof PreparedRegExpRouter
-  >;
-  return new PreparedRegExpRouter(matchers, relocateMap) as unknown as AppRouter;
-}
-
-function buildApp(
-  registry: Registry,
-  options: AppOptions,
-  router: AppRouter | undefined,
-): Hono {
   const now = options.now ?? Date.now;
   const log = options.log ?? createLogger({
     format: options.logFormat,
@@ -127,7 +98,7 @@ function buildApp(
     },
   };
 
-  const app = new Hono(router ? { router } : {});
+  const app = new Hono({ router: new PartitionedRouter() });
   app.route("/", probesApp(lifecycle, log));
   app.get("/metrics", requireAdmin(options.adminToken, options.metricsToken), (c) => {
     const text = metrics.render({

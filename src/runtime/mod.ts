@@ -54,8 +54,6 @@ export {
   type PluginRouter,
   type PluginSource,
   type PluginStatus,
-  type PreparedRouter,
-  type PreparedRouterParams,
   type Problem,
   type Registry,
   type RegistryPlugin,

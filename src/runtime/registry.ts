@@ -288,40 +288,6 @@ export interface CatalogPermission {
   readonly owner: string;
 }
 
-/**
- * The host app's route matcher, compiled at build time (Hono's `PreparedRegExpRouter` parameters):
- * matchers and the map that places each registered path in them.
- */
-export type PreparedRouterParams = readonly [matchers: unknown, relocateMap: unknown];
-
-/**
- * The prepared router as the generated registry holds it: its parameters as JSON (which V8 reads
- * faster than the same object literal: 21 ms against 38 ms for the 6,000 routes of 1,000 plugins)
- * and, apart, the regular expression of each method's matcher.
- */
-export interface PreparedRouter {
-  /** `[matchers, relocateMap]`, each matcher's regular expression left `null`. */
-  readonly json: string;
-  /** The matchers' regular expressions, in the order of their methods in `json`. */
-  readonly patterns: readonly RegExp[];
-}
-
-/**
- * The prepared router's parameters, fresh on each call (the router fills them with handlers).
- *
- * @param router The prepared router as the registry holds it.
- * @returns Its constructor parameters.
- * @example
- * ```ts
- * const [matchers] = routerParams({ json: '[{"ALL":[null,[],{}]},{}]', patterns: [/^$/] });
- * ```
- */
-export function routerParams(router: PreparedRouter): PreparedRouterParams {
-  const [matchers, relocateMap] = JSON.parse(router.json) as [Record<string, unknown[]>, unknown];
-  Object.values(matchers).forEach((matcher, index) => matcher[0] = router.patterns[index]);
-  return [matchers, relocateMap];
-}
-
 /** The generated registry: every discovered plugin, sorted by name, and a fingerprint of the inputs. */
 export interface Registry {
   /** A hash of every input of the build (manifests, router modules, locations). */
@@ -332,14 +298,11 @@ export interface Registry {
   readonly plugins: readonly RegistryPlugin[];
   /** The client bundles of mounted plugins, by plugin name. */
   readonly assets?: Readonly<Record<string, ClientAssetFiles>>;
-  /** The precompiled route matcher; absent when the routes could not be prepared. */
-  readonly router?: PreparedRouter;
 }
 
 /**
  * Deep-freezes registry data so that nothing at run time can change what the build decided.
- * Router apps, page components, loaders and the prepared router's regular expressions are left as
- * they are (Hono mutates
+ * Router apps, page components and loaders are left as they are (Hono mutates
  * its own router state while it serves).
  *
  * @param registry The registry literal written by the build.
@@ -362,7 +325,6 @@ export function defineRegistry<T extends Registry | GeneratedRegistry>(registry:
   Object.freeze(registry.plugins);
   deepFreeze(registry.permissions);
   deepFreeze(registry.assets);
-  if (registry.router) Object.freeze(registry.router.patterns);
   return Object.freeze(registry);
 }
 
