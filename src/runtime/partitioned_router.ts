@@ -99,9 +99,21 @@ export class PartitionedRouter<T> implements Router<T> {
   }
 }
 
-/** Hono's default router. */
+/** Hono's default router, made on the first request: most prefixes of a large app are never asked. */
 function defaultRouter<T>(): Router<T> {
-  return new SmartRouter<T>({ routers: [new RegExpRouter(), new TrieRouter()] });
+  const routes: Route<T>[] = [];
+  const router: Router<T> = {
+    name: "SmartRouter",
+    add: (...route) => void routes.push(route),
+    match(method, path) {
+      const made = new SmartRouter<T>({ routers: [new RegExpRouter(), new TrieRouter()] });
+      for (const route of routes) made.add(...route);
+      router.match = (method, path) => made.match(method, path);
+      router.add = (...route) => made.add(...route);
+      return made.match(method, path);
+    },
+  };
+  return router;
 }
 
 /** Which requests a route can match: one prefix, one first segment, or any. */
