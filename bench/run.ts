@@ -42,6 +42,8 @@ const { values } = parseArgs({
 const quick = values.quick;
 const SIZES = quick ? [10, 100] : [10, 100, 1000];
 const ROUNDS = quick ? 1 : 3;
+/** Cold starts are short and noisy (the machine's speed varies by up to 2×): more rounds of them. */
+const COLD_ROUNDS = quick ? 1 : 9;
 const LOAD_SECONDS = quick ? 2 : 8;
 const DEV_ROUNDS = quick ? 2 : 5;
 const deno = Deno.execPath();
@@ -79,7 +81,7 @@ try {
     };
     const node = { ours: [] as number[], hand: [] as number[] };
     const workerd = { ours: [] as WorkerdColdStart[], hand: [] as WorkerdColdStart[] };
-    for (let round = 0; round < ROUNDS; round++) {
+    for (let round = 0; round < COLD_ROUNDS; round++) {
       for (const variant of Object.keys(coldStart) as Variant[]) {
         coldStart[variant].push(await timeColdStart(files[variant], join(dir, "data")));
       }
@@ -297,7 +299,7 @@ function formatReport(
   const lines = [
     `Honeyframe Edge benchmark (${quick ? "quick" : "full"}; ${ROUNDS} round${
       ROUNDS > 1 ? "s" : ""
-    }, medians; ${navigator.userAgent}, ${navigator.hardwareConcurrency} cores)`,
+    }, ${COLD_ROUNDS} of cold starts, medians; ${navigator.userAgent}, ${navigator.hardwareConcurrency} cores)`,
     "",
     "Deno (bundles, `deno run -A`, state in memory), build and cold start to the first 200:",
     "",

@@ -51,7 +51,7 @@ export function after(fire: () => void, ms: number): Timer {
     const id = setTimeout(fire, ms);
     return { cancel: () => clearTimeout(id) };
   }
-  const delay = Math.max(0, ms);
+  const delay = ms > 0 ? ms : 0; // as setTimeout: a negative or NaN delay is none
   const entry: Entry = { at: performance.now() + delay, fire };
   let queue = queues.get(delay);
   if (!queue) queues.set(delay, queue = new Set());

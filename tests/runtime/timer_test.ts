@@ -87,3 +87,11 @@ Deno.test("on Deno no global setTimeout or setInterval is used (its first call l
     Object.assign(globalThis, { setTimeout: realTimeout, setInterval: realInterval });
   }
 });
+
+Deno.test("a negative or NaN delay fires at once, as with setTimeout", async () => {
+  const fired: string[] = [];
+  after(() => fired.push("negative"), -5);
+  after(() => fired.push("NaN"), NaN);
+  await sleep(20);
+  assert.deepEqual(fired.sort(), ["NaN", "negative"]);
+});
