@@ -69,7 +69,7 @@ function matched<T>([handlers, stash]: Result<T>): [T, Record<string, string>][]
   ]);
 }
 
-/** Routes from a path list: the same handler object for the same position, as Hono registers. */
+/** The router, given the routes in order (as an app adds them). */
 function routerOf<T>(router: Router<T>, routes: readonly (readonly [string, string, T])[]) {
   for (const [method, path, handler] of routes) router.add(method, path, handler);
   return router;
