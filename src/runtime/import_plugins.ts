@@ -1,6 +1,7 @@
 /**
  * Importing the mounted plugins' code when a server starts. Each plugin's modules are imported with
- * a time limit; a plugin whose code throws or hangs at import is marked `error` (with a
+ * a time limit (all start together, so one timer is every plugin's limit); a plugin whose code
+ * throws or hangs at import is marked `error` (with a
  * `plugin.start_failed` problem) and the server starts and serves the others. (Servers call
  * `refuseExitToPlugins()` first, so that plugin code cannot end the process either.)
  *
@@ -16,7 +17,7 @@ import type {
 } from "./registry.ts";
 import { createLogger, type Logger } from "../log/mod.ts";
 import { defineRegistry } from "./registry.ts";
-import { withinTime } from "./time_limit.ts";
+import { after, type Timer } from "./timer.ts";
 
 /** How long one plugin's modules may take to import at start-up, in milliseconds. */
 export const DEFAULT_START_TIMEOUT_MS = 10_000;
@@ -52,20 +53,30 @@ export async function importPlugins(
 ): Promise<Registry> {
   const timeoutMs = options.timeoutMs ?? DEFAULT_START_TIMEOUT_MS;
   const log = options.log ?? createLogger();
-  const plugins = await Promise.all(
-    generated.plugins.map((plugin) => importPlugin(plugin, timeoutMs, log)),
-  );
-  return defineRegistry({ ...generated, plugins });
+  let timer: Timer | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = after(() => reject(new StartTimeout()), timeoutMs);
+  });
+  deadline.catch(() => {}); // with no plugin to import, nothing else waits on it
+  try {
+    const plugins = await Promise.all(
+      generated.plugins.map((plugin) => importPlugin(plugin, deadline, timeoutMs, log)),
+    );
+    return defineRegistry({ ...generated, plugins });
+  } finally {
+    timer!.cancel();
+  }
 }
 
 async function importPlugin(
   plugin: GeneratedPlugin,
+  deadline: Promise<never>,
   timeoutMs: number,
   log: Logger,
 ): Promise<RegistryPlugin> {
   const { load, ...data } = plugin;
   if (plugin.status !== "mounted" || !load) return { ...data, ...NOTHING };
-  const failure = await withinTime(load(), timeoutMs, () => new StartTimeout()).then(
+  const failure = await Promise.race([load(), deadline]).then(
     (loaded) => ({ loaded }),
     (error: unknown) => ({ error: describe(error, timeoutMs) }),
   );

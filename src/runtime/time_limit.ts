@@ -1,6 +1,6 @@
 /**
- * One time limit for the host's waits on plugin code (a handler, an import at start-up): the work's
- * result, or a rejection once the limit passed or an abort signal fired, whichever comes first.
+ * One time limit for the host's waits on plugin code (a handler, a health check): the work's result,
+ * or a rejection once the limit passed or an abort signal fired, whichever comes first.
  *
  * @module
  */
