@@ -1,9 +1,9 @@
 /**
  * Importing the mounted plugins' code when a server starts. Each plugin's modules are imported with
  * a time limit (all start together, so one timer is every plugin's limit); a plugin whose code
- * throws or hangs at import is marked `error` (with a
- * `plugin.start_failed` problem) and the server starts and serves the others. (Servers call
- * `refuseExitToPlugins()` first, so that plugin code cannot end the process either.)
+ * throws or hangs at import is marked `error` (with a `plugin.start_failed` problem) and the server
+ * starts and serves the others. (Servers call `refuseExitToPlugins()` first, so that plugin code
+ * cannot end the process either.)
  *
  * @module
  */

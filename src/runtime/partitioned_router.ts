@@ -99,21 +99,9 @@ export class PartitionedRouter<T> implements Router<T> {
   }
 }
 
-/** Hono's default router, made on the first request: most prefixes of a large app are never asked. */
+/** Hono's default router (it compiles its routes on its first request). */
 function defaultRouter<T>(): Router<T> {
-  const routes: Route<T>[] = [];
-  const router: Router<T> = {
-    name: "SmartRouter",
-    add: (...route) => void routes.push(route),
-    match(method, path) {
-      const made = new SmartRouter<T>({ routers: [new RegExpRouter(), new TrieRouter()] });
-      for (const route of routes) made.add(...route);
-      router.match = (method, path) => made.match(method, path);
-      router.add = (...route) => made.add(...route);
-      return made.match(method, path);
-    },
-  };
-  return router;
+  return new SmartRouter<T>({ routers: [new RegExpRouter(), new TrieRouter()] });
 }
 
 /** Which requests a route can match: one prefix, one first segment, or any. */

@@ -8,7 +8,7 @@ import type { Child } from "hono/jsx";
 import type { Registry, RegistryPlugin } from "../registry.ts";
 import { Icon } from "./icons.tsx";
 import type { Session } from "./session.ts";
-import type { Grants } from "./access.ts";
+import { type Grants, NONE_GRANTED } from "./access.ts";
 import { STYLESHEET_PATH } from "./stylesheet.ts";
 import { signInUrl } from "./safe_next.ts";
 
@@ -112,7 +112,7 @@ export interface LayoutProps {
  * @returns The whole HTML document.
  */
 export function Layout(props: LayoutProps) {
-  const can = props.can ?? (() => false);
+  const can = props.can ?? NONE_GRANTED;
   const adminMenu = ADMIN_MENU.filter((link) => can(link.permission));
   const pluginLinks = props.pluginLinks.filter((link) => !link.permission || can(link.permission));
   return (

@@ -94,7 +94,11 @@ export function adminApp(options: AdminOptions): Hono<AdminEnv> {
   const store = lifecycle.store;
   const now = options.now ?? Date.now;
   const sessions = options.sessions;
-  const signIn = { closed: !sessions, ...(options.oidcLabel ? { oidc: options.oidcLabel } : {}) };
+  const signIn = {
+    closed: !sessions,
+    token: options.adminToken !== undefined,
+    ...(options.oidcLabel ? { oidc: options.oidcLabel } : {}),
+  };
   const record = (event: Omit<AuditEvent, "time">) =>
     store.appendAudit({ ...event, time: new Date(now()).toISOString() });
   const throttle = new SignInThrottle(
@@ -120,7 +124,6 @@ export function adminApp(options: AdminOptions): Hono<AdminEnv> {
       <SignInPage
         next={safeNext(c.req.query("next"))}
         {...signIn}
-        token={options.adminToken !== undefined}
       />,
     );
   });
@@ -135,7 +138,6 @@ export function adminApp(options: AdminOptions): Hono<AdminEnv> {
         <SignInPage
           next="/admin/plugins"
           {...signIn}
-          token={options.adminToken !== undefined}
           error={`Too many failed sign-ins; try again in ${wait} s.`}
         />,
         429,
@@ -163,7 +165,6 @@ export function adminApp(options: AdminOptions): Hono<AdminEnv> {
         <SignInPage
           next={next}
           {...signIn}
-          token
           error="That token is not the admin token."
         />,
         401,
