@@ -110,6 +110,8 @@ async function run(label: string, entry: string, targets: readonly string[]): Pr
   const server = new Deno.Command(Deno.execPath(), {
     args: [
       "run",
+      "--no-prompt",
+      "--no-remote",
       "--config",
       resolve("deno.json"),
       "--deny-read",

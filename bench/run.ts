@@ -183,7 +183,7 @@ function timeColdStart(file: string, dataDir: string): Promise<number> {
 
 /** How the benchmark runs a Deno server: same flags for every variant. */
 function denoArgs(file: string): string[] {
-  return ["run", "-A", "--config", join(project, "deno.json"), file];
+  return ["run", "--no-prompt", "-A", "--config", join(project, "deno.json"), file];
 }
 
 /**

@@ -10,14 +10,16 @@ cd /app
 deno=/app/node_modules/deno/deno
 
 if [ "${HONEYFRAME_BUILD_ON_START:-0}" = "1" ]; then
-  "$deno" task bundle
+  # The build reads plugin code: it gets the plugin roots and nothing of the host's secrets.
+  env -i PATH="$PATH" HOME="${HOME:-/tmp}" INSTALL_DIR="${INSTALL_DIR:-.}" DATA_DIR="${DATA_DIR:-./data}" \
+    "$deno" task bundle
 fi
 
 flags=$("$deno" run --no-prompt --no-config --allow-env src/cli/tasks/net_permission.ts)
 net=$(printf '%s\n' "$flags" | sed -n 1p)
 run=$(printf '%s\n' "$flags" | sed -n 2p)
 
-exec "$deno" run --no-prompt --no-config --unstable-no-legacy-abort --deny-read --deny-write \
+exec "$deno" run --no-prompt --no-remote --no-config --unstable-no-legacy-abort --deny-read --deny-write \
   "$net" ${run:+"$run"} \
   --allow-env=INSTALL_DIR,DATA_DIR,PORT,HOST,HONEYFRAME_ADMIN_TOKEN,HONEYFRAME_JWT_SECRET,HONEYFRAME_JWT_REQUIRE_EXP,HONEYFRAME_JWT_ISSUER,HONEYFRAME_JWT_AUDIENCE,HONEYFRAME_PUBLIC_URL,HONEYFRAME_OIDC_ISSUER,HONEYFRAME_OIDC_CLIENT_ID,HONEYFRAME_OIDC_CLIENT_SECRET,HONEYFRAME_OIDC_GROUPS_CLAIM,HONEYFRAME_TRUST_PROXY,HONEYFRAME_PLUGIN_NET,HONEYFRAME_DATABASE_URL,HONEYFRAME_STORE,HONEYFRAME_DENO_KV_PATH,HONEYFRAME_HEADER_TIMEOUT_S,HONEYFRAME_IDLE_TIMEOUT_S,HONEYFRAME_MAX_CONNECTIONS,HONEYFRAME_CONNECTION_GUARD,HONEYFRAME_PLUGIN_TIMEOUT_MS,HONEYFRAME_SHUTDOWN_TIMEOUT_S,HONEYFRAME_LOG_FORMAT,HONEYFRAME_ACCESS_LOG,HONEYFRAME_METRICS_TOKEN,HONEYFRAME_AUDIT_RETENTION_DAYS,HONEYFRAME_QUERY_TIMEOUT_S,HONEYFRAME_DBT_RUNNER,HONEYFRAME_DBT_COMMAND,HONEYFRAME_DBT_PROFILES_DIR,HONEYFRAME_DBT_TIMEOUT_S,HONEYFRAME_DBT_WEBHOOK_URL,HONEYFRAME_DBT_WEBHOOK_SECRET \
   dist/server.js

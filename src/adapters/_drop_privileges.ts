@@ -2,7 +2,8 @@
  * What a server gives up before it imports any plugin code: the host reads its configuration and
  * opens its state store first, then takes from the process what plugins must not have.
  *
- * - **Deno** revokes every permission but the network: no environment variable, no file read or
+ * - **Deno** removes the host's own variables from the process environment (children inherit none)
+ *   and revokes every permission but the network: no environment variable, no file read or
  *   write, no subprocess, no native library, no system information, no remote module. An open
  *   SQLite database keeps working through the handle it already has. The network is narrowed at
  *   start by `--allow-net` when `HONEYFRAME_PLUGIN_NET` lists hosts; a process started with all of
@@ -123,6 +124,9 @@ async function revokeDenoPermissions(env: EnvSource, deno: typeof Deno): Promise
         `--allow-run=${dbt} (deno task start does)`,
     );
   }
+  // The host's variables leave the process environment too: a program a plugin starts (the dbt
+  // executable, the one it may) inherits none of them.
+  for (const name of serverVariables()) deno.env.delete(name);
   const revoked = REVOKED.filter(([name]) => dbt === undefined || name !== "run");
   for (const [name] of revoked) {
     await deno.permissions.revoke({ name } as Deno.PermissionDescriptor);

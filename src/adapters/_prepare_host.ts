@@ -86,7 +86,13 @@ export async function prepareHost(
     return exit(1);
   }
   refuseExitToPlugins();
-  const registry = await importPlugins(generated, { timeoutMs: config.pluginTimeoutMs, log });
+  let registry: Registry;
+  try {
+    registry = await importPlugins(generated, { timeoutMs: config.pluginTimeoutMs, log });
+  } catch (error) {
+    log.error(`Honeyframe Edge cannot start: ${(error as Error).message}`);
+    return exit(1);
+  }
   const lifecycle = new PluginLifecycle(registry, store, { log });
   try {
     await lifecycle.ready();

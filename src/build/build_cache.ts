@@ -25,7 +25,7 @@ import type { PluginChecks } from "./verify.ts";
 import { writeFileAtomically } from "./write_atomically.ts";
 
 /** The format of the cache file; a file of another format is ignored. */
-export const BUILD_CACHE_FORMAT = "honeyframe-build-cache/4";
+export const BUILD_CACHE_FORMAT = "honeyframe-build-cache/5";
 
 /** The cache file beside a registry file. */
 export function cacheFileFor(registryFile: string): string {
@@ -37,6 +37,7 @@ interface CachedPlugin {
   readonly discovered: Omit<DiscoveredPlugin, "manifestBytes"> & { manifestBytes?: string };
   checks?: PluginChecks;
   client?: ClientAsset;
+  policy?: readonly Problem[];
 }
 
 interface CacheBody {
@@ -192,6 +193,29 @@ export class BuildCache {
     const checks = await check();
     if (entry && !checks.errors.some(dependsOnMoreThanFiles)) entry.checks = checks;
     return checks;
+  }
+
+  /**
+   * What the module policy found in an earlier build of the same folder, if it ran.
+   *
+   * @param plugin The plugin.
+   * @returns Its problems (empty when it kept to the policy).
+   */
+  policy(plugin: DiscoveredPlugin): readonly Problem[] | undefined {
+    const key = this.#keyOf(plugin.dir, plugin.source);
+    return key === undefined ? undefined : this.#plugins.get(key)?.policy;
+  }
+
+  /**
+   * Keeps what the module policy found for the next build of the same folder.
+   *
+   * @param plugin The plugin.
+   * @param problems Its problems.
+   */
+  rememberPolicy(plugin: DiscoveredPlugin, problems: readonly Problem[]): void {
+    const key = this.#keyOf(plugin.dir, plugin.source);
+    const entry = key === undefined ? undefined : this.#plugins.get(key);
+    if (entry) entry.policy = problems;
   }
 
   /**

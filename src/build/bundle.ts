@@ -9,6 +9,7 @@ import { spawnSync } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import process from "node:process";
+import { toolEnvironment } from "./tool_environment.ts";
 
 /**
  * The drivers bundled apart: the PostgreSQL client brings `node:net`, `node:tls`, `node:crypto`,
@@ -83,7 +84,7 @@ export function denoBundle(args: readonly string[], cwd: string): string | undef
   const result = spawnSync(
     process.execPath,
     ["bundle", "--quiet", "--platform", "deno", ...args],
-    { cwd, encoding: "utf8", env: { ...process.env, NO_COLOR: "1" } },
+    { cwd, encoding: "utf8", env: toolEnvironment() },
   );
   if (result.status === 0) return undefined;
   return result.stderr || result.error?.message || "the bundler could not run";

@@ -16,6 +16,7 @@ import { tmpdir } from "node:os";
 import { dirname, join, relative, resolve, sep } from "node:path";
 import process from "node:process";
 import { pathToFileURL } from "node:url";
+import { toolEnvironment } from "./tool_environment.ts";
 
 /** A client bundle, as the registry carries it. */
 export interface ClientAsset {
@@ -93,7 +94,7 @@ function bundleBatch(
         join(outDir, "out"),
         ...entries.map((entry) => entry.file),
       ],
-      { cwd: hostDir, encoding: "utf8", env: { ...process.env, NO_COLOR: "1" } },
+      { cwd: hostDir, encoding: "utf8", env: toolEnvironment() },
     );
     if (result.status !== 0) {
       const message = result.stderr || result.error?.message || "the bundler could not run";

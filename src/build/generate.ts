@@ -9,6 +9,7 @@
  */
 import { dirname, relative, sep } from "node:path";
 import { fileURLToPath } from "node:url";
+import { MODULE_POLICY_VERSION } from "../runtime/registry.ts";
 import { moduleIdentifiers } from "./identifiers.ts";
 import { permissionCatalog } from "./permission_catalog.ts";
 import { registryRecord } from "./registry_record.ts";
@@ -70,6 +71,7 @@ export function generateRegistry(
     `export const registry: GeneratedRegistry = defineRegistry(${
       toTsLiteral({
         fingerprint,
+        modulePolicy: MODULE_POLICY_VERSION,
         permissions,
         plugins: data,
         assets: clientAssets(plugins),

@@ -14,6 +14,7 @@ import { MANIFEST_FILE, problem } from "../manifest/mod.ts";
 import type { DiscoveredPlugin } from "./discover.ts";
 import { redactPaths } from "./redact_paths.ts";
 import { denoBundle } from "./bundle.ts";
+import { withModulePolicy } from "./plugin_policy.ts";
 
 /** The imports a bundle keeps: the host provides them. */
 const HOST_PACKAGES = ["hono", "hono/*", "@honeyframe/edge"];
@@ -41,7 +42,9 @@ export function stagePackageModules(
   // Made when the first package plugin needs it: most builds have none.
   let root: string | undefined;
   const files = new Map<string, string>();
-  const staged = plugins.map((plugin) => {
+  // Nothing is bundled before the module policy has read the package and its dependencies.
+  const checked = withModulePolicy(plugins, undefined, (plugin) => plugin.package !== undefined);
+  const staged = checked.map((plugin) => {
     const manifest = plugin.manifest;
     if (!plugin.package || !manifest || plugin.shadowed) return plugin;
     const modules = [

@@ -33,6 +33,7 @@ import {
 } from "./module_checks.ts";
 import { ModuleInspector } from "./module_inspector.ts";
 import { navWarnings } from "./nav_check.ts";
+import { withModulePolicy } from "./plugin_policy.ts";
 import { withoutConflicts } from "./plugin_conflicts.ts";
 import { withDependencies } from "./plugin_dependencies.ts";
 import { HOST_VERSION } from "../runtime/version.ts";
@@ -117,7 +118,8 @@ export interface VerifyOptions {
 
 /**
  * Verifies discovered plugins. Shadowed and already-invalid plugins are passed through unchecked
- * (their code is never imported).
+ * (their code is never imported); so are plugins whose code breaks the module policy, checked
+ * first.
  *
  * @param plugins The output of `discover()`.
  * @param options Import timeout and host folder.
@@ -133,6 +135,9 @@ export async function verify(
   plugins: readonly DiscoveredPlugin[],
   options: VerifyOptions = {},
 ): Promise<VerifiedPlugin[]> {
+  // No plugin code is imported before the module policy has read it (package plugins' was read
+  // before their modules were bundled).
+  plugins = withModulePolicy(plugins, options.cache, (plugin) => plugin.modules === undefined);
   const lanes = Math.max(1, Math.min(VERIFY_LANES, plugins.length));
   const verified: VerifiedPlugin[] = new Array(plugins.length);
   // The import workers may read the folders of the plugins they import, nothing else of ours.

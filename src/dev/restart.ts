@@ -12,6 +12,7 @@ export const CONFIG_EXIT_CODE = 2;
 
 /** The permissions of a dev loop: it builds, serves through its proxy and runs the servers. */
 export const LOOP_PERMISSIONS = [
+  "--no-prompt",
   "--allow-read",
   "--allow-write",
   "--allow-env",

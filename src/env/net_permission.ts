@@ -45,7 +45,7 @@ export function serverNetAllowList(env: EnvSource): string | undefined {
  * @example
  * ```ts
  * serverLaunchFlags({ DATA_DIR: "/data" });
- * // ["--allow-net", "--allow-env", "--allow-read=/data", "--allow-write=/data"]
+ * // ["--no-prompt", "--no-remote", "--allow-net", "--allow-env", "--allow-read=/data", "--allow-write=/data"]
  * ```
  */
 export function serverLaunchFlags(env: EnvSource): string[] {
@@ -53,6 +53,10 @@ export function serverLaunchFlags(env: EnvSource): string[] {
   const dataDir = envOrDefault(env, "DATA_DIR");
   const run = dbtRunFlag(env);
   return [
+    // A revoked permission never becomes a question on the operator's terminal, and nothing is
+    // fetched from the network at start.
+    "--no-prompt",
+    "--no-remote",
     net === undefined ? "--allow-net" : `--allow-net=${net}`,
     "--allow-env",
     `--allow-read=${dataDir}`,

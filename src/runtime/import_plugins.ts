@@ -16,7 +16,7 @@ import type {
   RegistryPlugin,
 } from "./registry.ts";
 import { createLogger, type Logger } from "../log/mod.ts";
-import { defineRegistry } from "./registry.ts";
+import { defineRegistry, MODULE_POLICY_VERSION } from "./registry.ts";
 import { after, type Timer } from "./timer.ts";
 
 /** How long one plugin's modules may take to import at start-up, in milliseconds. */
@@ -30,6 +30,11 @@ export interface ImportOptions {
   readonly log?: Logger;
 }
 
+/** The registry's plugin code was not checked by this host's module policy; none is imported. */
+export class UncheckedRegistry extends Error {
+  override name = "UncheckedRegistry";
+}
+
 const NOTHING = { routers: [], pages: {}, health: [] } as const satisfies LoadedPlugin;
 
 /**
@@ -38,9 +43,11 @@ const NOTHING = { routers: [], pages: {}, health: [] } as const satisfies Loaded
  * @param generated The generated registry.
  * @param options Time limit and log.
  * @returns The registry with routers and pages; plugins that failed are errors.
+ * @throws {UncheckedRegistry} When the registry has plugin code and was not built with this host's module
+ * policy: none of it is imported.
  * @example
  * ```ts
- * import { defineRegistry } from "./registry.ts";
+ * import { defineRegistry, MODULE_POLICY_VERSION } from "./registry.ts";
  * const registry = await importPlugins(
  *   defineRegistry({ fingerprint: "sha256-x", permissions: [], plugins: [] }),
  * );
@@ -51,6 +58,14 @@ export async function importPlugins(
   generated: GeneratedRegistry,
   options: ImportOptions = {},
 ): Promise<Registry> {
+  const unchecked = generated.modulePolicy !== MODULE_POLICY_VERSION &&
+    generated.plugins.some((plugin) => plugin.load !== undefined);
+  if (unchecked) {
+    throw new UncheckedRegistry(
+      `the registry was not built with the module policy (version ${MODULE_POLICY_VERSION}), so ` +
+        "its plugins' imports were never checked; rebuild it with this host (`deno task build`)",
+    );
+  }
   const timeoutMs = options.timeoutMs ?? DEFAULT_START_TIMEOUT_MS;
   const log = options.log ?? createLogger();
   let timer: Timer | undefined;

@@ -15,7 +15,12 @@ export {
 export { type OidcConfig, readOidcConfig } from "./auth/oidc_config.ts";
 export { keepAuditFor } from "./audit_retention.ts";
 export * from "./dbt/mod.ts";
-export { DEFAULT_START_TIMEOUT_MS, type ImportOptions, importPlugins } from "./import_plugins.ts";
+export {
+  DEFAULT_START_TIMEOUT_MS,
+  type ImportOptions,
+  importPlugins,
+  UncheckedRegistry,
+} from "./import_plugins.ts";
 export { exitProcess, ExitRefused, refuseExitToPlugins } from "./process_exit.ts";
 export {
   DEFAULT_ORG,
@@ -45,6 +50,7 @@ export {
   type HealthCheck,
   type HealthReport,
   type LoadedPlugin,
+  MODULE_POLICY_VERSION,
   type NavEntry,
   type PluginBlock,
   type PluginBlockComponent,

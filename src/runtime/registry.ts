@@ -288,10 +288,22 @@ export interface CatalogPermission {
   readonly owner: string;
 }
 
+/**
+ * The version of the build's module policy (what plugin code may import). A registry records the
+ * version it was checked with; the server refuses to import the plugin code of a registry made
+ * without it, or with another, since Deno loads a literal `import()` even with reads revoked.
+ */
+export const MODULE_POLICY_VERSION = 1;
+
 /** The generated registry: every discovered plugin, sorted by name, and a fingerprint of the inputs. */
 export interface Registry {
   /** A hash of every input of the build (manifests, router modules, locations). */
   readonly fingerprint: string;
+  /**
+   * The version of the module policy the build checked plugin code with
+   * ({@link MODULE_POLICY_VERSION}); a registry with plugin code and another version is refused.
+   */
+  readonly modulePolicy?: number;
   /** The permission catalog: the host's and every mounted plugin's, sorted by name. */
   readonly permissions: readonly CatalogPermission[];
   /** Every discovered plugin, sorted by name then source. */

@@ -15,7 +15,7 @@ import { workerHandler } from "../../src/adapters/worker/mod.ts";
 import { bundle } from "../../src/build/bundle.ts";
 import { serverEntrySource } from "../../src/build/mod.ts";
 import { serverNetAllowList, serverVariables } from "../../src/env/mod.ts";
-import { defineRegistry } from "../../src/runtime/mod.ts";
+import { defineRegistry, MODULE_POLICY_VERSION } from "../../src/runtime/mod.ts";
 import { buildServerEntry, rebuildProjectRegistry } from "../helpers/build.ts";
 import { type RunningServer, startServer } from "../helpers/process.ts";
 import { registryOf } from "../helpers/registry.ts";
@@ -273,6 +273,7 @@ Deno.test("on Workers, plugins get the bindings without the host's tokens, secre
   const { routers: _, pages: __, health: ___, ...record } = registryOf({ spy: app }).plugins[0]!;
   const generated = defineRegistry({
     fingerprint: "sha256-handwritten",
+    modulePolicy: MODULE_POLICY_VERSION,
     permissions: [],
     plugins: [{
       ...record,

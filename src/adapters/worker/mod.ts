@@ -27,6 +27,7 @@ import {
   PluginLifecycle,
   readConfig,
   refuseExitToPlugins,
+  UncheckedRegistry,
 } from "../../runtime/mod.ts";
 import { D1_BINDING, openWorkerStore } from "../../state/mod.ts";
 
@@ -153,7 +154,7 @@ export function workerHandler(
 
 /** Logs why the host could not start, in one line, and answers what a request gets. */
 function notStarted(error: unknown): Response {
-  if (error instanceof ConfigError) {
+  if (error instanceof ConfigError || error instanceof UncheckedRegistry) {
     createLogger().error(`Honeyframe Edge is misconfigured: ${error.message}`);
     return Response.json(
       { error: "misconfigured", message: "the server is misconfigured; see its log" },

@@ -1,0 +1,315 @@
+/**
+ * The module policy: what a plugin's code may import, decided at build time before any of it is
+ * imported or bundled. A plugin's module graph (routers, frontend entry, client entry, and for a
+ * package plugin its dependencies) may reach only
+ * - files inside the plugin folder (a package plugin: its package and the packages it depends on),
+ *   links resolved;
+ * - `hono`, `hono/*` and `@honeyframe/edge` (and its subpaths), from the host;
+ * - the npm packages the plugin declares (a package plugin's `dependencies`);
+ * - `node:` built-ins.
+ *
+ * Anything else is an error with file, line and column: a file outside (`module.outside_plugin`),
+ * a URL that is not a file (`module.remote`), an undeclared package or `npm:`/`jsr:` specifier
+ * (`module.undeclared_dependency`), an `import()` whose specifier is not a literal
+ * (`module.dynamic_specifier`). Nothing outside the plugin is read: a specifier is judged on its
+ * text and its path before the file it names is opened. Code is parsed by `deno lint` with the
+ * {@link MODULE_REFERENCE_RULE} plugin, on copies whose lint directives are defused (a plugin
+ * cannot switch the rule off with `// deno-lint-ignore-file`).
+ *
+ * @module
+ */
+import { spawnSync } from "node:child_process";
+import {
+  existsSync,
+  mkdtempSync,
+  readFileSync,
+  realpathSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, extname, isAbsolute, join, relative, resolve, sep } from "node:path";
+import process from "node:process";
+import { fileURLToPath } from "node:url";
+import { type Problem, problem, type ProblemCode } from "../manifest/mod.ts";
+import { MODULE_REFERENCE_RULE } from "./module_policy_rule.ts";
+import { toolEnvironment } from "./tool_environment.ts";
+
+/** One plugin's code, as the policy sees it. */
+export interface PolicyScope {
+  /** The plugin folder (problems name files relative to it). */
+  readonly dir: string;
+  /** The modules its manifest names, absolute. */
+  readonly entries: readonly string[];
+  /** The folders its code may reach (the plugin folder, a package plugin's dependencies). */
+  readonly roots: readonly string[];
+  /** The npm packages it declares, by name. */
+  readonly packages: ReadonlySet<string>;
+  /** Further files to check whatever imports them (a package plugin's dependencies' code). */
+  readonly alsoCheck?: readonly string[];
+}
+
+/** The extensions of the files the policy parses (other files in the plugin are data). */
+const CODE_EXTENSIONS = new Set([".ts", ".tsx", ".mts", ".cts", ".js", ".jsx", ".mjs", ".cjs"]);
+
+/** The host's packages a plugin may import, by name (subpaths included). */
+const HOST_PACKAGES = new Set(["hono", "@honeyframe/edge"]);
+
+/** How many files one `deno lint` run parses (its command line stays short). */
+const FILES_PER_RUN = 400;
+
+/** The lint plugin's URL. */
+const RULE_URL = new URL("./module_policy_rule.ts", import.meta.url).href;
+
+/**
+ * Checks each plugin's module graph against the policy.
+ *
+ * @param scopes The plugins' code.
+ * @returns Each scope's problems, in order (empty when it keeps to the policy).
+ * @throws {Error} When `deno lint` cannot run (not a plugin's fault).
+ * @example
+ * ```ts ignore
+ * const [problems] = checkModulePolicy([{
+ *   dir: "/srv/plugins/crm",
+ *   entries: ["/srv/plugins/crm/backend/routers/customers.ts"],
+ *   roots: ["/srv/plugins/crm"],
+ *   packages: new Set(),
+ * }]);
+ * ```
+ */
+export function checkModulePolicy(scopes: readonly PolicyScope[]): Problem[][] {
+  const problems = scopes.map((): Problem[] => []);
+  const realRoots = scopes.map((scope) => scope.roots.flatMap(withRealPath));
+  const seen = scopes.map(() => new Set<string>());
+  let frontier = scopes.flatMap((scope, index) =>
+    [...scope.entries, ...(scope.alsoCheck ?? [])].map((file) => ({ index, file }))
+  );
+  while (frontier.length > 0) {
+    // Only code files, once each, and never one whose real location is outside (an entry that is
+    // a link out is the manifest check's to report).
+    const wanted = frontier.filter(({ index, file }) =>
+      CODE_EXTENSIONS.has(extname(file)) && !seen[index]!.has(file) && seen[index]!.add(file) &&
+      isFile(file) && within(realpathSync(file), realRoots[index]!)
+    );
+    const next: typeof frontier = [];
+    for (const reference of moduleReferences(wanted.map(({ file }) => file))) {
+      const { index, file } = wanted[reference.fileIndex]!;
+      const scope = scopes[index]!;
+      const verdict = judge(reference.specifier, file, scope, realRoots[index]!);
+      if (verdict.follow !== undefined) next.push({ index, file: verdict.follow });
+      if (verdict.refused) {
+        problems[index]!.push(
+          problem(verdict.refused.code, verdict.refused.message, {
+            file: displayFile(scope.dir, file),
+            line: reference.line,
+            column: reference.column,
+          }),
+        );
+      }
+    }
+    frontier = next;
+  }
+  return problems;
+}
+
+/** What the policy says of one specifier: a refusal, and/or a file of the plugin to check next. */
+interface Verdict {
+  readonly refused?: { readonly code: ProblemCode; readonly message: string };
+  readonly follow?: string;
+}
+
+function judge(
+  specifier: string | undefined,
+  from: string,
+  scope: PolicyScope,
+  realRoots: readonly string[],
+): Verdict {
+  if (specifier === undefined) {
+    return refuse(
+      "module.dynamic_specifier",
+      "`import()` of a computed specifier: the build cannot check what it loads; import a " +
+        "literal path inside the plugin, or pick from a map of literal imports",
+    );
+  }
+  const quoted = `\`${specifier}\``;
+  if (specifier.startsWith("node:")) return {};
+  const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(specifier)?.[1]?.toLowerCase();
+  if (scheme === "npm" || scheme === "jsr") {
+    return refuse(
+      "module.undeclared_dependency",
+      `${quoted} is not a dependency the plugin declares; plugins import hono, hono/*, ` +
+        "@honeyframe/edge, node: built-ins and their own files",
+    );
+  }
+  if (scheme !== undefined && scheme !== "file") {
+    return refuse(
+      "module.remote",
+      `${quoted} is not a file of the plugin; plugin code is never fetched from the network ` +
+        "or a URL",
+    );
+  }
+  if (scheme === undefined && !specifier.startsWith(".") && !isAbsolute(specifier)) {
+    return judgeBare(specifier, scope);
+  }
+  let target: string;
+  try {
+    target = scheme === "file"
+      ? fileURLToPath(specifier)
+      : resolve(dirname(from), decodeURIComponent(specifier.replace(/[?#].*$/, "")));
+  } catch {
+    return refuse("module.outside_plugin", `${quoted} is not a path inside the plugin folder`);
+  }
+  const outside = refuse(
+    "module.outside_plugin",
+    `${quoted} is outside the plugin folder; plugin code may import only its own files`,
+  );
+  if (!within(target, scope.roots)) return outside;
+  if (!existsSync(target)) return {};
+  // Inside by its path, but a link may lead elsewhere.
+  if (!within(realpathSync(target), realRoots)) return outside;
+  return { follow: target };
+}
+
+function judgeBare(specifier: string, scope: PolicyScope): Verdict {
+  const parts = specifier.split("/");
+  const name = specifier.startsWith("@") ? parts.slice(0, 2).join("/") : parts[0]!;
+  const subpath = parts.slice(name.split("/").length);
+  if (subpath.some((part) => part === ".." || part === "." || part.includes("\\"))) {
+    return refuse(
+      "module.outside_plugin",
+      `\`${specifier}\` leaves its package with a \`.\` or \`..\` segment`,
+    );
+  }
+  if (HOST_PACKAGES.has(name) || scope.packages.has(name)) return {};
+  return refuse(
+    "module.undeclared_dependency",
+    `\`${specifier}\` is not a dependency the plugin declares; plugins import hono, hono/*, ` +
+      "@honeyframe/edge, node: built-ins, their own files and (package plugins) the packages " +
+      "their package.json lists",
+  );
+}
+
+function refuse(code: ProblemCode, message: string): Verdict {
+  return { refused: { code, message } };
+}
+
+/** Whether `path` is a file, links followed. */
+function isFile(path: string): boolean {
+  try {
+    return statSync(path).isFile();
+  } catch {
+    return false;
+  }
+}
+
+/** Whether `path` is one of `roots` or inside one. */
+function within(path: string, roots: readonly string[]): boolean {
+  return roots.some((root) => path === root || path.startsWith(root + sep));
+}
+
+/** A folder and, when a link leads elsewhere, where it leads. */
+function withRealPath(dir: string): string[] {
+  try {
+    const real = realpathSync(dir);
+    return real === dir ? [dir] : [dir, real];
+  } catch {
+    return [dir];
+  }
+}
+
+/** A file as problems name it: relative to the plugin, or from `node_modules/` for a dependency. */
+function displayFile(dir: string, file: string): string {
+  const inside = relative(dir, file);
+  if (!inside.startsWith("..")) return inside.split(sep).join("/");
+  const modules = file.lastIndexOf(`${sep}node_modules${sep}`);
+  return (modules < 0 ? file : file.slice(modules + 1)).split(sep).join("/");
+}
+
+/** One specifier a file names, where it names it. */
+interface ModuleReference {
+  /** The index of the file in the list given to {@link moduleReferences}. */
+  readonly fileIndex: number;
+  /** The specifier, or `undefined` for a computed `import()`. */
+  readonly specifier: string | undefined;
+  /** From 1. */
+  readonly line: number;
+  /** From 1. */
+  readonly column: number;
+}
+
+/** Every specifier the files name, parsed by `deno lint` with the policy's rule. */
+function moduleReferences(files: readonly string[]): ModuleReference[] {
+  const references: ModuleReference[] = [];
+  for (let start = 0; start < files.length; start += FILES_PER_RUN) {
+    references.push(
+      ...lintBatch(files.slice(start, start + FILES_PER_RUN)).map((reference) => ({
+        ...reference,
+        fileIndex: reference.fileIndex + start,
+      })),
+    );
+  }
+  return references;
+}
+
+interface LintReport {
+  readonly diagnostics: {
+    readonly filename: string;
+    readonly range: { readonly start: { readonly line: number; readonly col: number } };
+    readonly message: string;
+    readonly code: string;
+  }[];
+}
+
+function lintBatch(files: readonly string[]): ModuleReference[] {
+  if (files.length === 0) return [];
+  const folder = mkdtempSync(join(tmpdir(), "honeyframe-policy-"));
+  try {
+    const config = join(folder, "deno.json");
+    writeFileSync(
+      config,
+      JSON.stringify({
+        lint: {
+          plugins: [RULE_URL],
+          rules: { tags: [], include: [MODULE_REFERENCE_RULE] },
+        },
+      }),
+    );
+    // Copies under names of our own (the index), lint directives defused at the same length, so
+    // positions stay those of the plugin's file.
+    const copies = files.map((file, index) => {
+      const copy = join(folder, `${index}${extname(file)}`);
+      writeFileSync(copy, readFileSync(file, "utf8").replaceAll("deno-lint-", "deno_lint_"));
+      return copy;
+    });
+    const result = spawnSync(
+      process.execPath,
+      ["lint", "--json", "--config", config, ...copies],
+      { cwd: folder, encoding: "utf8", env: toolEnvironment(), maxBuffer: 256 * 1024 * 1024 },
+    );
+    let report: LintReport;
+    try {
+      report = JSON.parse(result.stdout) as LintReport;
+    } catch {
+      throw new Error(
+        `the module policy could not parse plugin code: deno lint said ${
+          (result.stderr || result.error?.message || "nothing").slice(0, 500)
+        }`,
+      );
+    }
+    return report.diagnostics.filter((item) => item.code === MODULE_REFERENCE_RULE).map(
+      (item) => {
+        const name = fileURLToPath(item.filename).slice(folder.length + 1);
+        const found = JSON.parse(item.message) as { specifier?: string };
+        return {
+          fileIndex: Number.parseInt(name, 10),
+          specifier: found.specifier,
+          line: item.range.start.line,
+          column: item.range.start.col + 1,
+        };
+      },
+    );
+  } finally {
+    rmSync(folder, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,58 @@
+/**
+ * The `deno lint` plugin the module policy parses plugin code with: it reports every module
+ * specifier a file names — static imports and re-exports, `import()`, `import x = require()`,
+ * `require()`, and type imports — as a diagnostic whose message is JSON: `{"specifier": "…"}`, or
+ * `{"dynamic": true}` for an `import()` whose specifier is not a literal. Deno's own parser reads
+ * the code, so what the policy sees is what Deno and its bundler will load.
+ *
+ * @module
+ */
+
+type Node = Deno.lint.Node;
+
+/** The name of the rule (`<plugin>/<rule>`), as `deno lint --json` reports it. */
+export const MODULE_REFERENCE_RULE = "honeyframe-policy/module-reference";
+
+/** A string literal's value, or `undefined` for any other expression. */
+function literal(node: Node | null | undefined): string | undefined {
+  if (!node) return undefined;
+  if (node.type === "Literal" && typeof node.value === "string") return node.value;
+  if (node.type === "TemplateLiteral" && node.expressions.length === 0) {
+    return node.quasis[0]?.cooked;
+  }
+  return undefined;
+}
+
+const plugin: Deno.lint.Plugin = {
+  name: "honeyframe-policy",
+  rules: {
+    "module-reference": {
+      create(context) {
+        const named = (node: Node | null | undefined) => {
+          const specifier = literal(node);
+          if (node && specifier !== undefined) {
+            context.report({ node, message: JSON.stringify({ specifier }) });
+          }
+        };
+        return {
+          ImportDeclaration: (node) => named(node.source),
+          ExportAllDeclaration: (node) => named(node.source),
+          ExportNamedDeclaration: (node) => named(node.source),
+          TSExternalModuleReference: (node) => named(node.expression),
+          TSImportType: (node) => named((node.argument as { literal?: Node }).literal),
+          ImportExpression(node) {
+            if (literal(node.source) !== undefined) named(node.source);
+            else context.report({ node: node.source, message: JSON.stringify({ dynamic: true }) });
+          },
+          CallExpression(node) {
+            if (node.callee.type === "Identifier" && node.callee.name === "require") {
+              named(node.arguments[0]);
+            }
+          },
+        };
+      },
+    },
+  },
+};
+
+export default plugin;

@@ -1,0 +1,124 @@
+/**
+ * The module policy applied to discovered plugins, before any of their code is imported or
+ * bundled: a plugin whose code breaks it loses its manifest (so nothing of it is imported,
+ * bundled or mounted) and carries the policy's problems.
+ *
+ * @module
+ */
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import type { BuildCache } from "./build_cache.ts";
+import type { Problem } from "../manifest/mod.ts";
+import type { DiscoveredPlugin } from "./discover.ts";
+import { checkModulePolicy, type PolicyScope } from "./module_policy.ts";
+
+/**
+ * Checks the code of every plugin with a valid manifest against the module policy.
+ *
+ * @param plugins The discovered plugins.
+ * @param cache Earlier results, reused for folder plugins whose folder did not change.
+ * @param which The plugins to check (all by default; package plugins are checked before their
+ * modules are bundled, and the bundles are not checked again).
+ * @returns The plugins; those that break the policy without their manifest and with its problems.
+ * @example
+ * ```ts ignore
+ * const checked = withModulePolicy(discover({ installDir: ".", dataDir: "./data" }));
+ * ```
+ */
+export function withModulePolicy(
+  plugins: readonly DiscoveredPlugin[],
+  cache?: BuildCache,
+  which: (plugin: DiscoveredPlugin) => boolean = () => true,
+): DiscoveredPlugin[] {
+  const checked = plugins.filter((plugin) => plugin.manifest && !plugin.shadowed && which(plugin));
+  const found = new Map<DiscoveredPlugin, readonly Problem[]>();
+  const unknown = checked.filter((plugin) => {
+    const cached = plugin.package ? undefined : cache?.policy(plugin);
+    if (cached) found.set(plugin, cached);
+    return !cached;
+  });
+  checkModulePolicy(unknown.map(policyScope)).forEach((problems, index) => {
+    const plugin = unknown[index]!;
+    if (!plugin.package) cache?.rememberPolicy(plugin, problems);
+    found.set(plugin, problems);
+  });
+  return plugins.map((plugin) => {
+    const problems = found.get(plugin) ?? [];
+    if (problems.length === 0) return plugin;
+    const { manifest: _manifest, ...rest } = plugin;
+    return { ...rest, errors: [...plugin.errors, ...problems] };
+  });
+}
+
+/** What of a plugin the policy checks, and where its code may reach. */
+function policyScope(plugin: DiscoveredPlugin): PolicyScope {
+  const manifest = plugin.manifest!;
+  const entries = [
+    ...manifest.routers.map((router) => router.module),
+    ...(manifest.frontend_entry === undefined ? [] : [manifest.frontend_entry]),
+    ...(manifest.client_entry === undefined ? [] : [manifest.client_entry]),
+  ].map((module) => join(plugin.dir, module));
+  if (!plugin.package) {
+    return { dir: plugin.dir, entries, roots: [plugin.dir], packages: new Set() };
+  }
+  const dependencies = packageDependencies(plugin.package.dir);
+  return {
+    dir: plugin.dir,
+    entries,
+    roots: [plugin.package.dir, ...dependencies.values()],
+    packages: new Set(dependencies.keys()),
+    alsoCheck: [...dependencies.values()].flatMap(codeFiles),
+  };
+}
+
+/**
+ * The packages a package depends on, directly or not, by name, each with its folder as Node finds
+ * it (the nearest `node_modules` upwards). Packages that are not installed are left out: bundling
+ * reports them.
+ */
+function packageDependencies(packageDir: string): Map<string, string> {
+  const found = new Map<string, string>();
+  const pending = [packageDir];
+  while (pending.length > 0) {
+    const dir = pending.pop()!;
+    for (const name of declaredPackages(dir)) {
+      if (found.has(name)) continue;
+      const location = nodeResolvePackage(dir, name);
+      if (location === undefined) continue;
+      found.set(name, location);
+      pending.push(location);
+    }
+  }
+  return found;
+}
+
+function declaredPackages(dir: string): string[] {
+  try {
+    const json = JSON.parse(readFileSync(join(dir, "package.json"), "utf8"));
+    return ["dependencies", "optionalDependencies", "peerDependencies"].flatMap((field) =>
+      typeof json[field] === "object" && json[field] !== null ? Object.keys(json[field]) : []
+    );
+  } catch {
+    return [];
+  }
+}
+
+function nodeResolvePackage(from: string, name: string): string | undefined {
+  for (let dir = resolve(from);; dir = dirname(dir)) {
+    const candidate = join(dir, "node_modules", name);
+    if (existsSync(join(candidate, "package.json"))) return candidate;
+    if (dirname(dir) === dir) return undefined;
+  }
+}
+
+/** The files of a package folder, its own `node_modules` left out (those are packages too). */
+function codeFiles(dir: string): string[] {
+  const files: string[] = [];
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    if (entry.name === "node_modules") continue;
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) files.push(...codeFiles(path));
+    else if (entry.isFile()) files.push(path);
+  }
+  return files;
+}

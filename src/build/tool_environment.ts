@@ -1,0 +1,32 @@
+/**
+ * The environment the build gives the tools it runs on plugin code (`deno bundle`, `deno lint`):
+ * what they need to find themselves and their caches, and nothing else, so no host secret
+ * (`HONEYFRAME_ADMIN_TOKEN`, the database URL, …) is ever in a process that reads plugin code.
+ *
+ * @module
+ */
+import process from "node:process";
+
+/** The variables a tool keeps: where programs, the Deno cache and temporary files are. */
+const TOOL_VARIABLES = ["PATH", "HOME", "DENO_DIR", "XDG_CACHE_HOME", "TMPDIR", "LANG"] as const;
+
+/**
+ * The environment for a tool that reads plugin code.
+ *
+ * @param env The build's environment (`process.env` by default).
+ * @returns {@link TOOL_VARIABLES} that are set, and `NO_COLOR=1`.
+ * @example
+ * ```ts
+ * toolEnvironment({ PATH: "/usr/bin", HONEYFRAME_ADMIN_TOKEN: "x" }); // { PATH: "/usr/bin", NO_COLOR: "1" }
+ * ```
+ */
+export function toolEnvironment(
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): Record<string, string> {
+  const kept: Record<string, string> = { NO_COLOR: "1" };
+  for (const name of TOOL_VARIABLES) {
+    const value = env[name];
+    if (value !== undefined) kept[name] = value;
+  }
+  return kept;
+}
