@@ -53,8 +53,11 @@ export interface PolicyScope {
 /** The extensions of the files the policy parses (other files in the plugin are data). */
 const CODE_EXTENSIONS = new Set([".ts", ".tsx", ".mts", ".cts", ".js", ".jsx", ".mjs", ".cjs"]);
 
-/** The host's packages a plugin may import, by name (subpaths included). */
-const HOST_PACKAGES = new Set(["hono", "@honeyframe/edge"]);
+/**
+ * The host's packages a plugin may import, by name (subpaths included): they resolve to the host's
+ * own copies, whatever a package plugin installed beside it.
+ */
+export const HOST_PACKAGES: ReadonlySet<string> = new Set(["hono", "@honeyframe/edge"]);
 
 /** How many files one `deno lint` run parses (its command line stays short). */
 const FILES_PER_RUN = 400;

@@ -10,7 +10,7 @@ import { dirname, join, resolve } from "node:path";
 import type { BuildCache } from "./build_cache.ts";
 import type { Problem } from "../manifest/mod.ts";
 import type { DiscoveredPlugin } from "./discover.ts";
-import { checkModulePolicy, type PolicyScope } from "./module_policy.ts";
+import { checkModulePolicy, HOST_PACKAGES, type PolicyScope } from "./module_policy.ts";
 
 /**
  * Checks the code of every plugin with a valid manifest against the module policy.
@@ -73,8 +73,8 @@ function policyScope(plugin: DiscoveredPlugin): PolicyScope {
 
 /**
  * The packages a package depends on, directly or not, by name, each with its folder as Node finds
- * it (the nearest `node_modules` upwards). Packages that are not installed are left out: bundling
- * reports them.
+ * it (the nearest `node_modules` upwards). Packages that are not installed are left out (bundling
+ * reports them), and so are the host's (bundles import the host's copies).
  */
 function packageDependencies(packageDir: string): Map<string, string> {
   const found = new Map<string, string>();
@@ -82,7 +82,7 @@ function packageDependencies(packageDir: string): Map<string, string> {
   while (pending.length > 0) {
     const dir = pending.pop()!;
     for (const name of declaredPackages(dir)) {
-      if (found.has(name)) continue;
+      if (found.has(name) || HOST_PACKAGES.has(name)) continue;
       const location = nodeResolvePackage(dir, name);
       if (location === undefined) continue;
       found.set(name, location);

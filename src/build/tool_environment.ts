@@ -14,7 +14,8 @@ const TOOL_VARIABLES = ["PATH", "HOME", "DENO_DIR", "XDG_CACHE_HOME", "TMPDIR", 
  * The environment for a tool that reads plugin code.
  *
  * @param env The build's environment (`process.env` by default).
- * @returns {@link TOOL_VARIABLES} that are set, and `NO_COLOR=1`.
+ * @param alsoKeep Further variables the tool needs, by name (e.g. npm's `npm_config_*`).
+ * @returns {@link TOOL_VARIABLES} that are set, those `alsoKeep` matches, and `NO_COLOR=1`.
  * @example
  * ```ts
  * toolEnvironment({ PATH: "/usr/bin", HONEYFRAME_ADMIN_TOKEN: "x" }); // { PATH: "/usr/bin", NO_COLOR: "1" }
@@ -22,11 +23,12 @@ const TOOL_VARIABLES = ["PATH", "HOME", "DENO_DIR", "XDG_CACHE_HOME", "TMPDIR", 
  */
 export function toolEnvironment(
   env: Readonly<Record<string, string | undefined>> = process.env,
+  alsoKeep?: RegExp,
 ): Record<string, string> {
   const kept: Record<string, string> = { NO_COLOR: "1" };
-  for (const name of TOOL_VARIABLES) {
-    const value = env[name];
-    if (value !== undefined) kept[name] = value;
+  for (const [name, value] of Object.entries(env)) {
+    const wanted = (TOOL_VARIABLES as readonly string[]).includes(name) || alsoKeep?.test(name);
+    if (wanted && value !== undefined) kept[name] = value;
   }
   return kept;
 }

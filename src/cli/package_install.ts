@@ -17,6 +17,7 @@ import {
 } from "node:fs";
 import { join, resolve } from "node:path";
 import { type VerifiedPlugin, writeRegistry } from "../build/mod.ts";
+import { toolEnvironment } from "../build/tool_environment.ts";
 import { runBuild } from "./build_verbs.ts";
 import type { CliArgs } from "./args.ts";
 import { displayPath, formatProblems } from "./format.ts";
@@ -63,7 +64,7 @@ export async function uninstallPackage(
 ): Promise<number> {
   const pkg = plugin.package!;
   return await withRestore(args, async () => {
-    const npm = await runNpm(["uninstall", "--no-audit", "--no-fund", pkg.name], args);
+    const npm = await runNpm(["uninstall", pkg.name], args);
     if (npm.code !== 0) {
       npmFailed(args, io, `npm uninstall ${pkg.name}`, npm.output);
       return "restore";
@@ -82,7 +83,7 @@ export async function uninstallPackage(
 async function install(args: CliArgs, io: CliIo, spec: string): Promise<number | "restore"> {
   const dataDir = resolve(args.dataDir);
   const before = dependencies(dataDir);
-  const npm = await runNpm(["install", "--no-audit", "--no-fund", spec], args);
+  const npm = await runNpm(["install", spec], args);
   if (npm.code !== 0) {
     npmFailed(args, io, `npm install ${spec}`, npm.output);
     return "restore";
@@ -174,13 +175,25 @@ function dependencies(dataDir: string): Record<string, string> {
   }
 }
 
+/**
+ * npm's own settings (registry, proxy, cache) are the only variables it gets besides where
+ * programs and home are: no host secret reaches a package's code.
+ */
+const NPM_VARIABLES = /^(npm_config_|NPM_CONFIG_)|^(https?_proxy|no_proxy)$/i;
+
+/**
+ * Runs npm in `$DATA_DIR` without lifecycle scripts (a package's `preinstall` never runs, even when
+ * the install is then refused) and without the host's variables.
+ */
 async function runNpm(
   npmArgs: readonly string[],
   args: CliArgs,
 ): Promise<{ code: number; output: string }> {
   try {
     const output = await new Deno.Command("npm", {
-      args: [...npmArgs],
+      args: [...npmArgs, "--ignore-scripts", "--no-audit", "--no-fund"],
+      env: toolEnvironment(Deno.env.toObject(), NPM_VARIABLES),
+      clearEnv: true,
       cwd: resolve(args.dataDir),
       stdin: "null",
       stdout: "piped",

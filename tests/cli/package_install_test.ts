@@ -6,7 +6,14 @@
  */
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
-import { lstatSync, readdirSync, readFileSync, readlinkSync, writeFileSync } from "node:fs";
+import {
+  existsSync,
+  lstatSync,
+  readdirSync,
+  readFileSync,
+  readlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { join, resolve } from "node:path";
 import { bundle } from "../../src/build/bundle.ts";
 import { serverEntrySource } from "../../src/build/server_entry.ts";
@@ -20,13 +27,20 @@ const TOKEN = "package-install-token-0123";
 async function packedPlugin(
   tree: Tree,
   folder: string,
-  options: { name: string; version: string; pluginVersion?: string },
+  options: {
+    name: string;
+    version: string;
+    pluginVersion?: string;
+    scripts?: Record<string, string>;
+    router?: string;
+  },
 ): Promise<string> {
   tree.write({
     [`${folder}/package.json`]: JSON.stringify({
       name: options.name,
       version: options.version,
       type: "module",
+      ...(options.scripts ? { scripts: options.scripts } : {}),
       honeyframe: { plugin: "plugin/plugin.yaml" },
       dependencies: { ms: "2.1.3" },
       peerDependencies: { hono: "^4.0.0" },
@@ -40,7 +54,7 @@ async function packedPlugin(
       "  - acme.read",
       "",
     ].join("\n"),
-    [`${folder}/plugin/backend/router.js`]: [
+    [`${folder}/plugin/backend/router.js`]: options.router ?? [
       'import { Hono } from "hono";',
       'import ms from "ms";',
       'import { requirePermission } from "@honeyframe/edge";',
@@ -51,7 +65,7 @@ async function packedPlugin(
     ].join("\n"),
   });
   const packed = await new Deno.Command("npm", {
-    args: ["pack", "--silent", "--pack-destination", tree.root],
+    args: ["pack", "--silent", "--ignore-scripts", "--pack-destination", tree.root],
     cwd: join(tree.root, folder),
     stdout: "piped",
     stderr: "piped",
@@ -185,4 +199,35 @@ Deno.test("a refused package install leaves $DATA_DIR byte for byte as it was", 
   assert.equal(missing.code, 1);
   assert.match(missing.err.join("\n"), /npm install .*nope\.tgz failed; nothing was changed/);
   assert.deepEqual(snapshot(dataDir), before);
+});
+
+Deno.test("a package's lifecycle scripts never run: not for a refused install, not for an accepted one", async () => {
+  using tree = makeTree();
+  const flags = treeFlags(tree.root);
+  const planted = (name: string) => join(tree.root, `${name}.txt`);
+  const scripts = Object.fromEntries(
+    ["preinstall", "install", "postinstall", "prepare"].map((hook) => [
+      hook,
+      `env > ${planted(hook)}`,
+    ]),
+  );
+  const hostile = await packedPlugin(tree, "src/hostile", {
+    name: "acme-hostile",
+    version: "1.0.0",
+    scripts,
+    router: 'throw new Error("refused on purpose");\n',
+  });
+  const refused = await cli(["install", hostile, ...flags]);
+  assert.equal(refused.code, 1, [...refused.out, ...refused.err].join("\n"));
+  assert.match(refused.err.join("\n"), /nothing was changed/);
+  const accepted = await packedPlugin(tree, "src/accepted", {
+    name: "acme-accepted",
+    version: "1.0.0",
+    scripts,
+  });
+  const installed = await cli(["install", accepted, ...flags]);
+  assert.equal(installed.code, 0, [...installed.out, ...installed.err].join("\n"));
+  for (const hook of Object.keys(scripts)) {
+    assert.equal(existsSync(planted(hook)), false, `${hook} ran`);
+  }
 });
