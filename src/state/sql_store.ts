@@ -240,7 +240,10 @@ export class SqlStore implements StateStore {
   async createSession(id: string, expires: number, at: string): Promise<void> {
     // Expired sessions are removed as new ones are made, so the table stays small.
     await this.driver.batch([
-      { text: "DELETE FROM admin_sessions WHERE expires <= $1", params: [Date.parse(at) / 1000] },
+      {
+        text: "DELETE FROM admin_sessions WHERE expires <= $1",
+        params: [Math.floor(Date.parse(at) / 1000)],
+      },
       {
         text: "INSERT INTO admin_sessions (id, expires, created_at) VALUES ($1, $2, $3)",
         params: [id, expires, at],

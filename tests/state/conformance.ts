@@ -173,10 +173,12 @@ export async function stateStoreConformance(
   await step(
     "sessions are active until ended, ended one by one or all at once, or expired",
     async (store) => {
-      const now = Date.parse(AT) / 1000;
-      await store.createSession("s1", now + 60, AT);
-      await store.createSession("s2", now + 60, AT);
-      await store.createSession("old", now - 1, AT);
+      // Sessions are created at the request's time, milliseconds and all.
+      const at = "2026-11-26T10:00:00.456Z";
+      const now = Math.floor(Date.parse(at) / 1000);
+      await store.createSession("s1", now + 60, at);
+      await store.createSession("s2", now + 60, at);
+      await store.createSession("old", now - 1, at);
       assert.equal(await store.sessionActive("s1", now), true);
       assert.equal(await store.sessionActive("old", now), false, "expired");
       assert.equal(await store.sessionActive("s1", now + 61), false, "expired later");

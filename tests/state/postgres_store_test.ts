@@ -1,4 +1,8 @@
 import assert from "node:assert/strict";
+import { createApp } from "../../src/runtime/mod.ts";
+import { PluginLifecycle } from "../../src/runtime/lifecycle.ts";
+import { form, ORIGIN } from "../helpers/admin_forms.ts";
+import { registryOf } from "../helpers/registry.ts";
 import { postgresDriver } from "../../src/state/postgres_driver.ts";
 import { openSqlStore } from "../../src/state/sql_store.ts";
 import { startPostgres } from "../helpers/postgres.ts";
@@ -13,6 +17,26 @@ Deno.test(
   async (t) => {
     await using cluster = await startPostgres();
     await stateStoreConformance(t, async () => open(await cluster.createDatabase()));
+
+    await t.step(
+      "an admin signs in with the token and the session holds on PostgreSQL",
+      async () => {
+        await using store = await open(await cluster.createDatabase());
+        const registry = registryOf({});
+        const lifecycle = new PluginLifecycle(registry, store);
+        await lifecycle.ready();
+        const token = "postgres-sign-in-token-0123";
+        const app = createApp(registry, { adminToken: token, lifecycle, port: 8000, hostname: "" });
+        const signedIn = await app.request(`${ORIGIN}/admin/sign-in`, form({ token }));
+        assert.equal(signedIn.status, 303, await signedIn.text());
+        const cookie = signedIn.headers.get("set-cookie")!.split(";")[0]!;
+        const page = await app.request(`${ORIGIN}/admin/plugins`, { headers: { cookie } });
+        assert.equal(page.status, 200);
+        await page.body?.cancel();
+        const again = await app.request(`${ORIGIN}/admin/sign-in`, form({ token }));
+        assert.equal(again.status, 303, "expired sessions are cleared as new ones are made");
+      },
+    );
 
     await t.step("instances opening one database at once migrate it once", async () => {
       const url = await cluster.createDatabase();

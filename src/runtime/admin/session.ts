@@ -182,7 +182,7 @@ export function sessionManager(
       if (!id || !expires || extra !== undefined || !/^\d+$/.test(expires)) return malformed();
       const person = encoded === undefined ? undefined : personOf(encoded);
       if (person === null) return malformed();
-      const seconds = now() / 1000;
+      const seconds = Math.floor(now() / 1000);
       if (!(Number(expires) > seconds)) return undefined;
       if (!await store.sessionActive(id, seconds)) return undefined;
       return await toSession(id, Number(expires), person);
