@@ -14,7 +14,7 @@ import {
   PluginLifecycle,
   readDbtConfig,
   type Registry,
-  signBody,
+  signRunBody,
 } from "../../src/runtime/mod.ts";
 import { type DbtRun, MemoryStore, type StateStore } from "../../src/state/mod.ts";
 import { loadRegistry } from "../helpers/build.ts";
@@ -354,8 +354,11 @@ Deno.test("the webhook runner posts a signed run and takes the signed result bac
     models: ["costs", "revenue"],
     schedule: "0 2 * * *",
   });
-  const expected = createHmac("sha256", SECRET).update(call!.body).digest("hex");
-  assert.equal(call!.signature, `sha256=${expected}`, "an independent HMAC agrees");
+  const [, t] = /^t=(\d+),v1=[0-9a-f]{64}$/.exec(call!.signature!)!;
+  assert.ok(Math.abs(Number(t) - Date.now() / 1000) < 60, "signed now");
+  const expected = createHmac("sha256", SECRET).update(`${t}.${run_id}.${call!.body}`)
+    .digest("hex");
+  assert.equal(call!.signature, `t=${t},v1=${expected}`, "an independent HMAC agrees");
   let running: DbtRun | undefined;
   while (running?.status !== "running" && Date.now() < deadline) {
     [running] = (await (await app.request("/api/dbt/runs", { headers: AUTH })).json()).runs;
@@ -369,16 +372,28 @@ Deno.test("the webhook runner posts a signed run and takes the signed result bac
       headers: signature === undefined ? {} : { "X-Honeyframe-Signature": signature },
     });
   const result = JSON.stringify({ status: "succeeded", exit_code: 0, output: "Done. PASS=2" });
+  const sign = (body: string, options: { secret?: string; run?: string; at?: number } = {}) =>
+    signRunBody(options.secret ?? SECRET, options.run ?? run_id, body, options.at);
   assert.equal((await report(result)).status, 401, "unsigned");
-  assert.equal((await report(result, await signBody("another-secret-0123", result))).status, 401);
-  assert.equal((await report(result, await signBody(SECRET, `${result} `))).status, 401);
+  assert.equal(
+    (await report(result, await sign(result, { secret: "another-secret-0123" }))).status,
+    401,
+  );
+  assert.equal((await report(result, await sign(`${result} `))).status, 401);
+  assert.equal((await report(result, `sha256=${"0".repeat(64)}`)).status, 401, "the old form");
+  // Another run's report, however well signed, is not this run's; nor is a stale one.
+  assert.equal((await report(result, await sign(result, { run: "another-run" }))).status, 401);
+  const stale = await sign(result, { at: Date.now() - 301_000 });
+  assert.equal((await report(result, stale)).status, 401, "over five minutes old");
+  const future = await sign(result, { at: Date.now() + 301_000 });
+  assert.equal((await report(result, future)).status, 401, "over five minutes ahead");
   const bad = JSON.stringify({ status: "done" });
-  assert.equal((await report(bad, await signBody(SECRET, bad))).status, 400);
-  const accepted = await report(result, await signBody(SECRET, result));
+  assert.equal((await report(bad, await sign(bad))).status, 400);
+  const accepted = await report(result, await sign(result, { at: Date.now() - 240_000 }));
   assert.equal(accepted.status, 200);
   const { run } = await accepted.json();
   assert.deepEqual([run.status, run.exit_code, run.output], ["succeeded", 0, "Done. PASS=2"]);
-  assert.equal((await report(result, await signBody(SECRET, result))).status, 404, "finished");
+  assert.equal((await report(result, await sign(result))).status, 404, "finished");
 });
 
 Deno.test("a webhook that answers an error or nothing in time fails the run with why", async () => {

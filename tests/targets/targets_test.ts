@@ -8,7 +8,7 @@ import { join, resolve } from "node:path";
 import { bundle } from "../../src/build/bundle.ts";
 import { serverEntrySource } from "../../src/build/server_entry.ts";
 import { startServer } from "../helpers/process.ts";
-import { signBody } from "../../src/runtime/mod.ts";
+import { signRunBody } from "../../src/runtime/mod.ts";
 import { makeTree } from "../helpers/tree.ts";
 import { makeDbtStandIn } from "../helpers/dbt_standin.ts";
 
@@ -244,7 +244,11 @@ Deno.test("the worker bundle's scheduled handler sends the due dbt schedules to 
     "0 2 * * *",
     ["daily_pings", "stg_pings"],
   ]);
-  assert.equal(received[0]!.signature, await signBody(secret, received[0]!.body));
+  const t = Number(/^t=(\d+),/.exec(received[0]!.signature ?? "")?.[1]);
+  assert.equal(
+    received[0]!.signature,
+    await signRunBody(secret, body.run_id, received[0]!.body, t * 1000),
+  );
 });
 
 Deno.test("the worker bundle serves under Bun", async () => {

@@ -49,7 +49,8 @@ export function dbtApi(service: DbtService, admin: MiddlewareHandler): Hono {
     if (result === "unsigned") {
       return c.json({
         error: "invalid_signature",
-        message: `${SIGNATURE_HEADER} is missing or does not match the body`,
+        message:
+          `${SIGNATURE_HEADER} is missing, does not match the body and this run, or is over five minutes old`,
       }, 401);
     }
     if (result === "invalid_body") {

@@ -28,4 +28,10 @@ export {
   SCHEDULER_INTERVAL_MS,
   type StartedRun,
 } from "./service.ts";
-export { SIGNATURE_HEADER, signBody, webhookRunner, type WebhookRunnerOptions } from "./webhook.ts";
+export {
+  SIGNATURE_HEADER,
+  SIGNATURE_TOLERANCE_S,
+  signRunBody,
+  webhookRunner,
+  type WebhookRunnerOptions,
+} from "./webhook.ts";

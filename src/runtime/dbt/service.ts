@@ -201,7 +201,7 @@ export class DbtService {
   /**
    * Records a result an orchestrator reports for a webhook run. The body is
    * `{"status": "running" | "succeeded" | "failed", "exit_code"?, "output"?, "reason"?}`, signed
-   * like the webhook's own bodies.
+   * like the webhook's own bodies: for this run, within five minutes.
    *
    * @returns The run as changed, or why the report was refused.
    */
@@ -211,7 +211,9 @@ export class DbtService {
     signature: string | undefined,
   ): Promise<DbtRun | "unsigned" | "invalid_body" | "not_found"> {
     const secret = this.options.config.webhookSecret;
-    if (secret === undefined || !await signatureMatches(secret, body, signature)) {
+    if (
+      secret === undefined || !await signatureMatches(secret, id, body, signature, this.#now())
+    ) {
       return "unsigned";
     }
     const change = reportedChange(body, new Date(this.#now()).toISOString());

@@ -8,13 +8,20 @@
 import { sameSecret } from "../secrets.ts";
 import { type DbtRunner, type DbtRunRequest, failedRun } from "./runner.ts";
 
-/** The header that carries a body's signature: `sha256=<hex HMAC-SHA256 of the body>`. */
+/**
+ * The header that carries a signature: `t=<unix seconds>,v1=<hex HMAC-SHA256 of
+ * "<t>.<run id>.<body>">`. Signing the run id and the time with the body means a report is good
+ * for one run and five minutes: one run's report cannot be replayed onto another, nor later.
+ */
 export const SIGNATURE_HEADER = "X-Honeyframe-Signature";
+
+/** How far a signature's time may be from the receiver's clock, in seconds. */
+export const SIGNATURE_TOLERANCE_S = 300;
 
 /** How long the orchestrator has to accept a run. */
 export const WEBHOOK_TIMEOUT_MS = 10_000;
 
-async function hmac(secret: string, body: string): Promise<Uint8Array> {
+async function hmacHex(secret: string, text: string): Promise<string> {
   const encoder = new TextEncoder();
   const key = await crypto.subtle.importKey(
     "raw",
@@ -23,39 +30,56 @@ async function hmac(secret: string, body: string): Promise<Uint8Array> {
     false,
     ["sign"],
   );
-  return new Uint8Array(await crypto.subtle.sign("HMAC", key, encoder.encode(body)));
+  const bytes = new Uint8Array(await crypto.subtle.sign("HMAC", key, encoder.encode(text)));
+  return Array.from(bytes, (byte) => byte.toString(16).padStart(2, "0")).join("");
 }
 
 /**
- * The signature header's value for a body.
+ * The signature header's value for a body about one run, at one time.
  *
  * @param secret The shared secret.
+ * @param runId The run the body is about.
  * @param body The exact body sent.
- * @returns `sha256=<hex>`.
+ * @param at When it is signed, in milliseconds since the epoch (now by default).
+ * @returns `t=<unix seconds>,v1=<hex>`.
  * @example
  * ```ts
- * await signBody("a-shared-secret-16", "{}"); // "sha256=…"
+ * await signRunBody("a-shared-secret-16", "r1", "{}", 0); // "t=0,v1=…"
  * ```
  */
-export async function signBody(secret: string, body: string): Promise<string> {
-  const bytes = await hmac(secret, body);
-  return `sha256=${Array.from(bytes, (byte) => byte.toString(16).padStart(2, "0")).join("")}`;
+export async function signRunBody(
+  secret: string,
+  runId: string,
+  body: string,
+  at: number = Date.now(),
+): Promise<string> {
+  const t = Math.floor(at / 1000);
+  return `t=${t},v1=${await hmacHex(secret, `${t}.${runId}.${body}`)}`;
 }
 
 /**
- * Whether a signature header matches a body (compared in constant time).
+ * Whether a signature header was made for this body, this run and a time within
+ * {@link SIGNATURE_TOLERANCE_S} of `now` (compared in constant time).
  *
  * @param secret The shared secret.
+ * @param runId The run the request is about (from its URL).
  * @param body The exact body received.
  * @param header The header's value, if any.
- * @returns Whether it is the body's signature.
+ * @param now The receiver's clock, in milliseconds.
+ * @returns Whether it is the body's signature, for this run, and recent.
  */
 export async function signatureMatches(
   secret: string,
+  runId: string,
   body: string,
   header: string | undefined,
+  now: number,
 ): Promise<boolean> {
-  return header !== undefined && await sameSecret(header, await signBody(secret, body));
+  const parts = header === undefined ? undefined : /^t=(\d{1,12}),v1=[0-9a-f]{64}$/.exec(header);
+  if (!parts) return false;
+  const t = Number(parts[1]);
+  if (Math.abs(now / 1000 - t) > SIGNATURE_TOLERANCE_S) return false;
+  return await sameSecret(header!, await signRunBody(secret, runId, body, t * 1000));
 }
 
 /** Options of {@link webhookRunner}. */
@@ -68,6 +92,8 @@ export interface WebhookRunnerOptions {
   readonly fetch?: typeof fetch;
   /** How long the orchestrator has to answer (default {@link WEBHOOK_TIMEOUT_MS}). */
   readonly timeoutMs?: number;
+  /** The clock the signatures' times come from, in milliseconds (`Date.now` by default). */
+  readonly now?: () => number;
 }
 
 /**
@@ -99,7 +125,12 @@ export function webhookRunner(options: WebhookRunnerOptions): DbtRunner {
           method: "POST",
           headers: {
             "Content-Type": "application/json",
-            [SIGNATURE_HEADER]: await signBody(options.secret, body),
+            [SIGNATURE_HEADER]: await signRunBody(
+              options.secret,
+              request.run_id,
+              body,
+              (options.now ?? Date.now)(),
+            ),
           },
           body,
           redirect: "manual",
