@@ -161,8 +161,9 @@ export function createApp(registry: Registry, given: AppOptions = {}): Hono {
   if (options.oidc && sessions) {
     app.route("/auth", oidcApp({ config: options.oidc, sessions, record, transport, log }));
   }
-  app.route("/plugins", pluginPagesApp(registry, lifecycle, shell));
-  app.route("/dashboard", dashboardApp(registry, lifecycle, shell, log));
+  const timeoutMs = options.pluginTimeoutMs;
+  app.route("/plugins", pluginPagesApp(registry, lifecycle, shell, { timeoutMs, log }));
+  app.route("/dashboard", dashboardApp(registry, lifecycle, shell, log, timeoutMs));
   app.route("/assets/plugins", pluginAssetsApp(registry, lifecycle));
   for (const plugin of registry.plugins) {
     if (plugin.status === "mounted") {

@@ -1,8 +1,8 @@
 /**
  * `/dashboard`: the blocks of every mounted, enabled plugin in a responsive grid, each in a card
- * titled with its title and its plugin's display name. A block whose component throws becomes an
- * error card naming the plugin and block (its stack goes to the log, nothing to the page), and the
- * page still answers 200.
+ * titled with its title and its plugin's display name. A block whose component throws, or does not
+ * render within the plugin time limit, becomes an error card naming the plugin and block (its stack
+ * goes to the log, nothing to the page), and the page still answers 200.
  *
  * @module
  */
@@ -12,6 +12,8 @@ import type { Logger } from "../log/mod.ts";
 import { pageSecurityHeaders, type PageShell, renderPage } from "./admin/render.tsx";
 import type { PluginLifecycle } from "./lifecycle.ts";
 import type { BlockEntry, Registry, RegistryPlugin } from "./registry.ts";
+import { PluginTimeout } from "./plugin_mount.ts";
+import { renderPluginElement } from "./plugin_render.ts";
 
 /** A block of an enabled plugin, as the dashboard and `GET /api/blocks` list it. */
 export interface DashboardBlock extends BlockEntry {
@@ -42,6 +44,7 @@ export function dashboardBlocks(
  * @param lifecycle Which plugins are enabled.
  * @param shell The plugins' sidebar links and the request's session.
  * @param log Where a failing block's stack goes.
+ * @param timeoutMs How long one block may take to render (then it is an error card).
  * @returns The app.
  */
 export function dashboardApp(
@@ -49,12 +52,13 @@ export function dashboardApp(
   lifecycle: PluginLifecycle,
   shell: PageShell,
   log: Logger,
+  timeoutMs?: number,
 ): Hono {
   const app = new Hono();
   app.use("*", pageSecurityHeaders);
   app.get("/", async (c) => {
     const blocks = dashboardBlocks(registry, (name) => lifecycle.isEnabled(name));
-    const cards = await Promise.all(blocks.map((block) => renderBlock(block, log)));
+    const cards = await Promise.all(blocks.map((block) => renderBlock(block, log, timeoutMs)));
     return renderPage(
       c,
       { title: "Dashboard", pluginLinks: shell.links(), ...await shell.viewerOf(c) },
@@ -75,21 +79,23 @@ export function dashboardApp(
   return app;
 }
 
-async function renderBlock(block: DashboardBlock, log: Logger) {
+async function renderBlock(block: DashboardBlock, log: Logger, timeoutMs?: number) {
   const { plugin } = block;
   const Component = plugin.blockComponents?.[block.id];
   let body: string | undefined;
+  let failure = "failed to render";
   try {
     if (!Component) throw new Error(`the block component of ${block.id} was not loaded`);
-    body = String(
-      await (
-        <Component plugin={{ name: plugin.name, display_name: plugin.display_name }} />
-      ).toString(),
+    body = await renderPluginElement(
+      <Component plugin={{ name: plugin.name, display_name: plugin.display_name }} />,
+      plugin.name,
+      timeoutMs,
     );
   } catch (error) {
-    log.error(`block ${block.id} of plugin ${plugin.name} failed to render`, {
+    if (error instanceof PluginTimeout) failure = `did not render within ${error.timeoutMs} ms`;
+    log.error(`block ${block.id} of plugin ${plugin.name} ${failure}`, {
       plugin: plugin.name,
-      error,
+      ...(error instanceof PluginTimeout ? {} : { error }),
     });
   }
   return (
@@ -102,8 +108,7 @@ async function renderBlock(block: DashboardBlock, log: Logger) {
       {body === undefined
         ? (
           <p role="alert">
-            The block <code>{block.id}</code> of the plugin <code>{plugin.name}</code>{" "}
-            failed to render.
+            The block <code>{block.id}</code> of the plugin <code>{plugin.name}</code> {failure}.
           </p>
         )
         : raw(body)}

@@ -13,13 +13,42 @@ import { NotFoundPage } from "./admin/pages/not_found_page.tsx";
 import { ForbiddenPage } from "./admin/pages/forbidden_page.tsx";
 import { pagePermission } from "./admin/layout.tsx";
 import { signInUrl } from "./admin/safe_next.ts";
+import { raw } from "hono/html";
+import { createLogger, type Logger } from "../log/mod.ts";
+import { requestIdOf } from "./observe.ts";
+import { PluginTimeout } from "./plugin_mount.ts";
+import { renderPluginElement } from "./plugin_render.ts";
+
+/** What a plugin page that failed shows instead: which plugin, what happened, the request id. */
+function PluginPageFailed(
+  props: { plugin: string; reason: string; requestId: string | undefined },
+) {
+  return (
+    <section class="card" role="alert">
+      <h1>This page is not available</h1>
+      <p>
+        The page of the plugin <code>{props.plugin}</code> {props.reason}.
+        {props.requestId
+          ? (
+            <>
+              Request id: <code>{props.requestId}</code>.
+            </>
+          )
+          : ""}
+      </p>
+    </section>
+  );
+}
 
 /**
- * Creates the app of plugin pages, to be mounted at `/plugins`.
+ * Creates the app of plugin pages, to be mounted at `/plugins`. A page is rendered before the
+ * layout is: one that throws answers a 500 page naming the plugin, one that does not render within
+ * the plugin time limit a 504 page (the log has the rest).
  *
  * @param registry The registry.
  * @param lifecycle Which plugins are enabled.
  * @param shell The sidebar links and the request's session.
+ * @param options How long a page may take to render, and where failures are logged.
  * @returns The app; a plugin's root page answers at `/<name>/` (and `/<name>` redirects there).
  * @example
  * ```ts
@@ -41,7 +70,9 @@ export function pluginPagesApp(
   registry: Registry,
   lifecycle: PluginLifecycle,
   shell: PageShell,
+  options: { readonly timeoutMs?: number | undefined; readonly log?: Logger } = {},
 ): Hono {
+  const log = options.log ?? createLogger();
   const app = new Hono();
   app.use("*", pageSecurityHeaders);
   for (const plugin of registry.plugins) {
@@ -67,19 +98,43 @@ export function pluginPagesApp(
             403,
           );
         }
+        const page = { title: plugin.display_name, pluginLinks: shell.links(), ...viewer };
+        let html: string;
+        try {
+          html = await renderPluginElement(
+            <Component
+              plugin={{ name: plugin.name, display_name: plugin.display_name }}
+              path={path}
+              url={new URL(c.req.url)}
+            />,
+            plugin.name,
+            options.timeoutMs,
+          );
+        } catch (error) {
+          const timedOut = error instanceof PluginTimeout;
+          const request_id = requestIdOf(c.req.raw);
+          log.error(
+            `page ${path} of plugin ${plugin.name} ${timedOut ? "timed out" : "failed"}`,
+            { plugin: plugin.name, request_id, ...(timedOut ? {} : { error }) },
+          );
+          return renderPage(
+            c,
+            page,
+            <PluginPageFailed
+              plugin={plugin.name}
+              reason={timedOut ? `did not render within ${error.timeoutMs} ms` : "failed to render"}
+              requestId={request_id}
+            />,
+            timedOut ? 504 : 500,
+          );
+        }
         return renderPage(
           c,
           {
-            title: plugin.display_name,
-            pluginLinks: shell.links(),
-            ...viewer,
+            ...page,
             ...(plugin.client ? { script: assetUrl(plugin.name, plugin.client.hash) } : {}),
           },
-          <Component
-            plugin={{ name: plugin.name, display_name: plugin.display_name }}
-            path={path}
-            url={new URL(c.req.url)}
-          />,
+          raw(html),
         );
       });
     }
