@@ -118,10 +118,23 @@ function guard(name: string, options: MountOptions, handler: RouteHandler): Hand
 }
 
 /**
- * What the host's own cookies are called: a plugin response may not set them (it could otherwise
- * fix or replace an admin's session).
+ * The prefix of the host's own cookies (`hf_session`, `hf_oidc`, …): a plugin response may not set
+ * any cookie whose name, as a browser reads it, starts with it (it could otherwise fix or replace an
+ * admin's session).
  */
-const HOST_COOKIE = new RegExp(`^\\s*(__Host-)?${SESSION_COOKIE}=`, "i");
+const HOST_COOKIE_PREFIX = SESSION_COOKIE.slice(0, SESSION_COOKIE.indexOf("_") + 1);
+
+/**
+ * Whether a `Set-Cookie` value names one of the host's cookies: the name is compared as browsers
+ * end up storing it — whitespace around it trimmed (`hf_session =x`, a tab before `=`), case
+ * folded, and the `__Host-`/`__Secure-` prefixes taken off.
+ */
+function isHostCookie(setCookie: string): boolean {
+  const equals = setCookie.indexOf("=");
+  if (equals < 0) return false; // a nameless cookie: its value is not a name
+  const name = setCookie.slice(0, equals).trim().toLowerCase().replace(/^(__(host|secure)-)+/, "");
+  return name.startsWith(HOST_COOKIE_PREFIX);
+}
 
 /** Plugin API answers are data: no sniffing into HTML, no script on the admin UI's origin. */
 const PLUGIN_API_CSP = "default-src 'none'; frame-ancestors 'none'; sandbox";
@@ -151,10 +164,10 @@ function secureHeaders(headers: Headers): void {
     headers.set("Content-Security-Policy", PLUGIN_API_CSP);
   }
   const cookies = headers.getSetCookie();
-  if (!cookies.some((cookie) => HOST_COOKIE.test(cookie))) return;
+  if (!cookies.some(isHostCookie)) return;
   headers.delete("Set-Cookie");
   for (const cookie of cookies) {
-    if (!HOST_COOKIE.test(cookie)) headers.append("Set-Cookie", cookie);
+    if (!isHostCookie(cookie)) headers.append("Set-Cookie", cookie);
   }
 }
 

@@ -15,6 +15,11 @@ function app() {
     .get("/cookie", (c) => {
       c.header("Set-Cookie", "hf_session=fixed.1.sig; Path=/", { append: true });
       c.header("Set-Cookie", "__Host-hf_session=fixed; Path=/; Secure", { append: true });
+      // Names a browser reads as the host's once it trims and folds them.
+      for (const name of ["hf_session ", "hf_session\t", " HF_Session", "__Secure-hf_session"]) {
+        c.header("Set-Cookie", `${name}=fixed; Path=/`, { append: true });
+      }
+      c.header("Set-Cookie", "hf_oidc=forged; Path=/auth", { append: true });
       c.header("Set-Cookie", "evil_pref=dark; Path=/api/evil", { append: true });
       return c.text("ok");
     })
