@@ -76,6 +76,14 @@ export const ENV_VARIABLES = [
       "`false` accepts JWTs without `exp` (never expiring); expired ones are refused either way",
   },
   {
+    name: "HONEYFRAME_JWT_MAX_TTL_S",
+    default: "86400",
+    defaultText: "`86400`",
+    readBy: "server",
+    meaning:
+      "the longest a JWT may live: one whose `exp` is further than this after its `iat` (or after now, without `iat`) is refused",
+  },
+  {
     name: "HONEYFRAME_JWT_ISSUER",
     defaultText: "unset (any)",
     readBy: "server",

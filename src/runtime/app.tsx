@@ -26,7 +26,7 @@ import { observeRequests, requestIdOf } from "./observe.ts";
 import { probesApp } from "./probes.ts";
 import { HOST_VERSION } from "./version.ts";
 import type { HostContext } from "./permissions.ts";
-import { tokenVerifier } from "./token_verifier.ts";
+import { DEFAULT_JWT_MAX_TTL_S, tokenVerifier } from "./token_verifier.ts";
 import { dashboardApp } from "./dashboard.tsx";
 import { pluginAssetsApp } from "./plugin_assets.ts";
 import type { Registry } from "./registry.ts";
@@ -85,6 +85,7 @@ export function createApp(registry: Registry, given: AppOptions = {}): Hono {
   const dbt = options.dbtService ?? defaultDbtService(registry, lifecycle, options.dbt, now, log);
   const verifyToken = tokenVerifier({
     requireExp: options.jwtRequireExp ?? true,
+    maxTtlSeconds: options.jwtMaxTtlS ?? DEFAULT_JWT_MAX_TTL_S,
     ...(options.jwtSecret === undefined ? {} : { secret: options.jwtSecret }),
     ...(options.jwtIssuer === undefined ? {} : { issuer: options.jwtIssuer }),
     ...(options.jwtAudience === undefined ? {} : { audience: options.jwtAudience }),

@@ -28,6 +28,8 @@ export interface HostConfig {
   readonly jwtSecret?: string;
   /** Whether a JWT without `exp` is refused (`HONEYFRAME_JWT_REQUIRE_EXP`, default true). */
   readonly jwtRequireExp: boolean;
+  /** The longest a JWT may live, in seconds (`HONEYFRAME_JWT_MAX_TTL_S`, default 86400). */
+  readonly jwtMaxTtlS?: number;
   /** The `iss` every JWT must have (`HONEYFRAME_JWT_ISSUER`), when set. */
   readonly jwtIssuer?: string;
   /** The audience every JWT's `aud` must name (`HONEYFRAME_JWT_AUDIENCE`), when set. */
@@ -92,6 +94,7 @@ export function readConfig(env: EnvSource): HostConfig {
     ...(jwtSecret === undefined ? {} : { jwtSecret }),
     ...(metricsToken === undefined ? {} : { metricsToken }),
     jwtRequireExp: readBoolean(env, "HONEYFRAME_JWT_REQUIRE_EXP"),
+    jwtMaxTtlS: envNumber(env, "HONEYFRAME_JWT_MAX_TTL_S", { min: 1, max: 31_536_000 }),
     ...(jwtIssuer === undefined ? {} : { jwtIssuer }),
     ...(jwtAudience === undefined ? {} : { jwtAudience }),
     ...(publicUrl === undefined ? {} : { publicUrl }),

@@ -10,12 +10,21 @@ import { verify } from "hono/jwt";
 /** How far the clocks of the token's issuer and the host may disagree, in seconds. */
 export const CLOCK_SKEW_SECONDS = 30;
 
+/** The longest a token may live when the operator says nothing (`HONEYFRAME_JWT_MAX_TTL_S`). */
+export const DEFAULT_JWT_MAX_TTL_S = 86_400;
+
 /** What makes a token valid. */
 export interface TokenPolicy {
   /** The HS256 secret; without one, no token is valid. */
   readonly secret?: string;
   /** Whether a token without `exp` is refused (`HONEYFRAME_JWT_REQUIRE_EXP`, default true). */
   readonly requireExp: boolean;
+  /**
+   * The longest a token may live, in seconds: its `exp` may lie at most this long after its `iat`
+   * (after now, without `iat`). A token that says it never really expires (`exp: 1e308`) is
+   * refused. Default {@link DEFAULT_JWT_MAX_TTL_S}.
+   */
+  readonly maxTtlSeconds?: number;
   /** The `iss` a token must have, when set (`HONEYFRAME_JWT_ISSUER`). */
   readonly issuer?: string;
   /** The audience a token's `aud` must be or contain, when set (`HONEYFRAME_JWT_AUDIENCE`). */
@@ -49,6 +58,7 @@ export function tokenVerifier(
   now: () => number = Date.now,
 ): (token: string) => Promise<Principal | undefined> {
   const { secret } = policy;
+  const maxTtl = policy.maxTtlSeconds ?? DEFAULT_JWT_MAX_TTL_S;
   const options = {
     alg: "HS256" as const,
     exp: false,
@@ -80,6 +90,8 @@ export function tokenVerifier(
     if (iat !== undefined && !(typeof iat === "number" && iat - CLOCK_SKEW_SECONDS <= seconds)) {
       return undefined;
     }
+    const issued = typeof iat === "number" ? iat : seconds;
+    if (typeof exp === "number" && exp - issued > maxTtl + CLOCK_SKEW_SECONDS) return undefined;
     if (typeof org !== "string" || !Array.isArray(groups)) return undefined;
     return {
       org,

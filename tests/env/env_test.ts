@@ -88,6 +88,8 @@ Deno.test("envNumber() reads a number in its range and refuses anything else, na
 
 Deno.test("serverLaunchFlags() grants the data directory and the network, narrowed when asked", () => {
   assert.deepEqual(serverLaunchFlags({ DATA_DIR: "/data" }), [
+    "--no-prompt",
+    "--no-remote",
     "--allow-net",
     "--allow-env",
     "--allow-read=/data",
@@ -98,7 +100,7 @@ Deno.test("serverLaunchFlags() grants the data directory and the network, narrow
       HOST: "127.0.0.1",
       HONEYFRAME_PLUGIN_NET: "api.example.com, billing:8443",
       HONEYFRAME_DATABASE_URL: "postgres://u:p@db:5432/hf",
-    })[0],
+    })[2],
     "--allow-net=127.0.0.1,db:5432,api.example.com,billing:8443",
   );
 });

@@ -123,3 +123,25 @@ Deno.test("the environment switches the rules on for plugin routes, and refuses 
   assert.equal(await ask({ exp, iss: "https://id.example", aud: "other" }), 401);
   assert.equal(await ask({ iss: "https://id.example", aud: "honeyframe" }), 401, "no exp");
 });
+
+Deno.test("a token may live at most HONEYFRAME_JWT_MAX_TTL_S: exp: 1e308 is refused", async () => {
+  const verify = tokenVerifier({ secret: JWT_SECRET, requireExp: true }, () => NOW);
+  const day = 86_400;
+  const cases: [string, Record<string, unknown>, boolean][] = [
+    ["exp: 1e308", { exp: 1e308 }, false],
+    ["exp a day from now, no iat", { exp: seconds + day }, true],
+    ["exp two days from now, no iat", { exp: seconds + 2 * day }, false],
+    ["iat an hour ago, exp 23 h ahead", { iat: seconds - 3600, exp: seconds + day - 3600 }, true],
+    ["iat an hour ago, exp 24 h ahead", { iat: seconds - 3600, exp: seconds + day + 60 }, false],
+  ];
+  for (const [name, claims, valid] of cases) {
+    assert.equal((await verify(await token(claims))) !== undefined, valid, name);
+  }
+  const longer = tokenVerifier(
+    { secret: JWT_SECRET, requireExp: true, maxTtlSeconds: 7 * day },
+    () => NOW,
+  );
+  assert.ok(await longer(await token({ exp: seconds + 2 * day })), "the operator's limit");
+  assert.equal(readConfig({}).jwtMaxTtlS, day);
+  assert.equal(readConfig({ HONEYFRAME_JWT_MAX_TTL_S: "604800" }).jwtMaxTtlS, 7 * day);
+});
