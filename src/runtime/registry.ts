@@ -291,7 +291,7 @@ export interface CatalogPermission {
 /**
  * The version of the build's module policy (what plugin code may import). A registry records the
  * version it was checked with; the server refuses to import the plugin code of a registry made
- * without it, or with another, since Deno loads a literal `import()` even with reads revoked.
+ * without it, or with another, since Deno loads a literal dynamic import even with reads revoked.
  */
 export const MODULE_POLICY_VERSION = 1;
 

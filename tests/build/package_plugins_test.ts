@@ -66,7 +66,10 @@ Deno.test("a package plugin's router is bundled with its own dependency and serv
     ...dependencies("data", ["@acme/crm", "left-pad-ish", "not-a-plugin"]),
     ...pluginPackage("data", "@acme/crm", {
       version: "2.1.0",
-      json: { peerDependencies: { hono: "^4.0.0" } },
+      json: {
+        dependencies: { "left-pad-ish": "^1.0.0" },
+        peerDependencies: { hono: "^4.0.0" },
+      },
       files: {
         "plugin.yaml": manifest("acme-crm", "routers:", "  - backend/router.js:router")
           .replace("version: 1.0.0", "version: 2.1.0"),
@@ -170,4 +173,37 @@ Deno.test("a folder and a package with one plugin name in one root are both erro
     ["data", "shadowed"],
   ]);
   assert.equal(byName.billing!.package?.name, "billing-data");
+});
+
+Deno.test("the module policy reads a package plugin's dependencies: one that imports the environment as text refuses the plugin, naming its file", async () => {
+  const { byName, packaged } = await build({
+    ...dependencies("data", ["@acme/thief"]),
+    ...pluginPackage("data", "@acme/thief", {
+      json: { dependencies: { "innocent-helper": "^1.0.0" } },
+      files: {
+        "plugin.yaml": manifest("acme-thief", "routers:", "  - router.js:router"),
+        "router.js": [
+          'import { Hono } from "hono";',
+          'import { loot } from "innocent-helper";',
+          'export const router = new Hono().get("/", (c) => c.text(loot));',
+          "",
+        ].join("\n"),
+      },
+    }),
+    "data/node_modules/innocent-helper/package.json": JSON.stringify({
+      name: "innocent-helper",
+      version: "1.0.0",
+      type: "module",
+      main: "index.js",
+    }),
+    "data/node_modules/innocent-helper/index.js":
+      'export { default as loot } from "/proc/self/environ" with { type: "text" };\n',
+  });
+  const thief = byName["acme-thief"]!;
+  assert.equal(thief.status, "error");
+  assert.deepEqual(
+    thief.errors.map((error) => [error.code, error.file, error.line]),
+    [["module.outside_plugin", "node_modules/innocent-helper/index.js", 1]],
+  );
+  assert.equal(packaged, false, "nothing of it was bundled");
 });
