@@ -19,6 +19,11 @@ import { createLogger, type Logger } from "../log/mod.ts";
 import { requireAdmin } from "./admin/api_auth.ts";
 import { DEFAULT_ORG, PluginLifecycle } from "./lifecycle.ts";
 import { pluginPagesApp } from "./plugin_pages.tsx";
+import {
+  auditSignInFailures,
+  DEFAULT_THROTTLE_LIMITS,
+  SignInThrottle,
+} from "./admin/sign_in_throttle.ts";
 import type { PageShell } from "./admin/render.tsx";
 import { mountPlugin, pluginResponse, PluginTimeout, servingPlugin } from "./plugin_mount.ts";
 import { PluginMetrics } from "./metrics.ts";
@@ -134,6 +139,12 @@ export function createApp(registry: Registry, given: AppOptions = {}): Hono {
     : undefined;
   const record = (event: Omit<AuditEvent, "time">) =>
     lifecycle.store.appendAudit({ ...event, time: new Date(now()).toISOString() });
+  // Token sign-ins and OpenID Connect callbacks count their failures together.
+  const throttle = new SignInThrottle(
+    DEFAULT_THROTTLE_LIMITS,
+    now,
+    auditSignInFailures((event) => lifecycle.store.appendAudit(event), log),
+  );
   const shell: PageShell = {
     links,
     viewerOf: async (c: Context) => {
@@ -154,13 +165,17 @@ export function createApp(registry: Registry, given: AppOptions = {}): Hono {
       log,
       dbt,
       transport,
+      throttle,
       ...(sessions ? { sessions } : {}),
       ...(options.oidc ? { oidcLabel: providerLabel(options.oidc) } : {}),
       ...adminToken(options),
     }),
   );
   if (options.oidc && sessions) {
-    app.route("/auth", oidcApp({ config: options.oidc, sessions, record, transport, log }));
+    app.route(
+      "/auth",
+      oidcApp({ config: options.oidc, sessions, record, transport, log, failures: throttle }),
+    );
   }
   const timeoutMs = options.pluginTimeoutMs;
   app.route("/plugins", pluginPagesApp(registry, lifecycle, shell, { timeoutMs, log }));

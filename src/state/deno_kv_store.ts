@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { boundedAuditEvent } from "./audit_text.ts";
 import type {
   AuditEvent,
   DbtRun,
@@ -138,7 +139,7 @@ export class DenoKvStore implements StateStore {
   }
 
   async appendAudit(event: AuditEvent): Promise<void> {
-    await this.kv.set(["audit", this.#nextKey()], { ...event });
+    await this.kv.set(["audit", this.#nextKey()], boundedAuditEvent(event));
   }
 
   async recentAudit(limit: number): Promise<AuditEvent[]> {

@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { boundedAuditEvent } from "./audit_text.ts";
 import type {
   AuditEvent,
   DbtRun,
@@ -104,7 +105,7 @@ export class MemoryStore implements StateStore {
   }
 
   appendAudit(event: AuditEvent): Promise<void> {
-    this.#audit.push({ ...event });
+    this.#audit.push(boundedAuditEvent(event));
     if (this.#audit.length > this.auditCapacity) this.#audit.shift();
     return Promise.resolve();
   }

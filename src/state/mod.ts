@@ -25,6 +25,7 @@ export type {
   SeedGroupInput,
   StateStore,
 } from "./types.ts";
+export { AUDIT_TEXT_LIMIT } from "./audit_text.ts";
 export { MemoryStore } from "./memory_store.ts";
 export { QueryTimeout, withQueryTimeLimit } from "./query_time_limit.ts";
 export { StateUnavailable } from "./state_unavailable.ts";

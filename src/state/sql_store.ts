@@ -3,6 +3,7 @@
  *
  * @module
  */
+import { boundedAuditEvent } from "./audit_text.ts";
 import type {
   AuditEvent,
   DbtRun,
@@ -146,7 +147,8 @@ export class SqlStore implements StateStore {
     );
   }
 
-  async appendAudit(event: AuditEvent): Promise<void> {
+  async appendAudit(written: AuditEvent): Promise<void> {
+    const event = boundedAuditEvent(written);
     await this.driver.query(
       "INSERT INTO audit_log (time, actor, action, target, outcome, detail) VALUES ($1, $2, $3, $4, $5, $6)",
       [

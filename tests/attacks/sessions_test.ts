@@ -136,3 +136,19 @@ Deno.test("failed sign-ins are limited per client and in all, and audited once p
   const mine = failures.find((event) => event.target === "127.0.0.2");
   assert.equal(mine?.detail, "12 failed sign-ins in the minute (wrong admin token)");
 });
+
+Deno.test("other clients' failures never refuse the right token: 12 addresses × 10 failures, then the admin from a fresh address signs in", async () => {
+  const { app } = host();
+  const attempt = async (client: string, token = "wrong-token"): Promise<Response> =>
+    await app.request(`${ORIGIN}/admin/sign-in`, post({ token }), from(client));
+  // 120 failures fill the global limit (100) and then some.
+  for (let address = 0; address < 12; address++) {
+    for (let i = 0; i < 10; i++) await attempt(`127.0.2.${address}`);
+  }
+  assert.equal((await attempt("127.0.2.0")).status, 429, "a client that failed waits");
+  assert.equal((await attempt("127.0.3.1", TOKEN)).status, 303, "the right token gets in");
+  // A fresh address is heard once while the limit is reached; after a failure it waits too.
+  assert.equal((await attempt("127.0.3.2")).status, 401);
+  assert.equal((await attempt("127.0.3.2")).status, 429);
+  assert.equal((await attempt("127.0.3.2", TOKEN)).status, 429, "its own failure holds it");
+});

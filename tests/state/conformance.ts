@@ -1,11 +1,11 @@
 /**
  * The one conformance suite every state store backend must pass, run by
- * memory_store_test.ts, sqlite_store_test.ts and postgres_store_test.ts.
+ * the memory, SQLite, PostgreSQL, D1 and Deno KV store tests.
  *
  * @module
  */
 import assert from "node:assert/strict";
-import type { DbtRun, StateStore } from "../../src/state/mod.ts";
+import { AUDIT_TEXT_LIMIT, type DbtRun, type StateStore } from "../../src/state/mod.ts";
 
 const AT = "2026-11-26T10:00:00.000Z";
 const LATER = "2026-11-26T11:00:00.000Z";
@@ -190,6 +190,23 @@ export async function stateStoreConformance(
       assert.equal(await store.sessionActive("s2", now), false, "everywhere");
     },
   );
+
+  await step("an audit event keeps at most 256 characters of its free text", async (store) => {
+    const long = "é".repeat(6_000);
+    await store.appendAudit({
+      time: AT,
+      actor: long,
+      action: "sign_in",
+      target: long,
+      outcome: "failure",
+      detail: long,
+    });
+    const [event] = await store.recentAudit(1);
+    for (const text of [event!.actor, event!.target!, event!.detail!]) {
+      assert.equal([...text].length, AUDIT_TEXT_LIMIT);
+      assert.ok(text.endsWith("é…"));
+    }
+  });
 
   await step("pruneAudit() deletes the events older than the retention", async (store) => {
     await store.appendAudit({ time: AT, actor: "admin", action: "enable", outcome: "success" });

@@ -12,9 +12,8 @@ import { csrf } from "hono/csrf";
 import type { Registry } from "../registry.ts";
 import { sameSecret } from "../secrets.ts";
 import type { PluginLifecycle, RuntimeStatus } from "../lifecycle.ts";
-import type { AuditEvent, StateStore } from "../../state/mod.ts";
+import type { AuditEvent } from "../../state/mod.ts";
 
-type AuditStore = Pick<StateStore, "appendAudit">;
 import type { NavLink } from "./layout.tsx";
 import { AuditPage } from "./pages/audit_page.tsx";
 import { DbtPage } from "./pages/dbt_page.tsx";
@@ -34,8 +33,8 @@ import { describePerson } from "../auth/oidc.tsx";
 import { ForbiddenPage } from "./pages/forbidden_page.tsx";
 import { formOrigins, type Transport } from "../secure_request.ts";
 import {
+  auditSignInFailures,
   DEFAULT_THROTTLE_LIMITS,
-  type FailureSummary,
   SignInThrottle,
 } from "./sign_in_throttle.ts";
 import { clientAddress } from "../client_address.ts";
@@ -65,6 +64,11 @@ export interface AdminOptions {
   readonly log?: Logger;
   /** dbt workspaces and runs. */
   readonly dbt: DbtService;
+  /**
+   * The failed sign-in throttle, shared with the OpenID Connect callback so that its failures are
+   * audited with the token's (a new one by default).
+   */
+  readonly throttle?: SignInThrottle;
 }
 
 type AdminEnv = { Variables: { session: Session; can: Grants } };
@@ -101,10 +105,10 @@ export function adminApp(options: AdminOptions): Hono<AdminEnv> {
   };
   const record = (event: Omit<AuditEvent, "time">) =>
     store.appendAudit({ ...event, time: new Date(now()).toISOString() });
-  const throttle = new SignInThrottle(
+  const throttle = options.throttle ?? new SignInThrottle(
     DEFAULT_THROTTLE_LIMITS,
     now,
-    (summaries) => auditFailures(store, summaries, options.log ?? createLogger()),
+    auditSignInFailures((event) => store.appendAudit(event), options.log ?? createLogger()),
   );
 
   const app = new Hono<AdminEnv>();
@@ -375,21 +379,3 @@ async function hasCsrfToken(c: Context<AdminEnv>): Promise<boolean> {
 }
 
 /** One audit row per client and minute of failed sign-ins, with the count. */
-async function auditFailures(
-  store: AuditStore,
-  summaries: readonly FailureSummary[],
-  log: Logger,
-): Promise<void> {
-  for (const summary of summaries) {
-    await store.appendAudit({
-      time: summary.windowStart,
-      actor: "anonymous",
-      action: "sign_in",
-      target: summary.client,
-      outcome: "failure",
-      detail: `${summary.failures} failed sign-in${
-        summary.failures === 1 ? "" : "s"
-      } in the minute (wrong admin token)`,
-    }).catch((error) => log.error("admin UI: the audit log could not be written", { error }));
-  }
-}

@@ -20,6 +20,8 @@ import { SignInPage } from "../admin/pages/sign_in_page.tsx";
 import { DocumentHead } from "../admin/layout.tsx";
 import { type Person, PersonTooLarge, type SessionManager } from "../admin/session.ts";
 import { safeNext } from "../admin/safe_next.ts";
+import type { SignInThrottle } from "../admin/sign_in_throttle.ts";
+import { clientAddress } from "../client_address.ts";
 import { base64url, fromBase64url } from "../secrets.ts";
 import { isSecureRequest, type Transport } from "../secure_request.ts";
 import type { OidcConfig } from "./oidc_config.ts";
@@ -50,6 +52,11 @@ export interface OidcAppOptions {
   readonly transport: Transport;
   /** Where a provider that cannot be reached is reported. */
   readonly log: Logger;
+  /**
+   * Where failed sign-ins are counted: audited per client and minute with the token's (never one
+   * row per failure, so an anonymous flood of callbacks writes one row per address and minute).
+   */
+  readonly failures: SignInThrottle;
 }
 
 /**
@@ -69,11 +76,21 @@ export function providerLabel(config: OidcConfig): string {
  * @returns The app.
  * @example
  * ```ts ignore
- * app.route("/auth", oidcApp({ config, sessions, record, transport: {}, log }));
+ * app.route("/auth", oidcApp({ config, sessions, record, transport: {}, log, failures }));
  * ```
  */
 export function oidcApp(options: OidcAppOptions): Hono {
-  const { config, sessions, record, transport, log } = options;
+  const { config, sessions, record, transport, log, failures } = options;
+  // The state of every flow that reached the callback, until its cookie could no longer be
+  // presented: a flow cookie is good for one callback.
+  const finished = new Map<string, number>();
+  const finish = (state: string): boolean => {
+    const now = Date.now();
+    for (const [used, until] of finished) if (until <= now) finished.delete(used);
+    if (finished.has(state)) return false;
+    finished.set(state, now + FLOW_TTL_SECONDS * 1000);
+    return true;
+  };
   const flowSecret = `honeyframe:oidc:${config.clientSecret}`;
   let discovered: Promise<client.Configuration> | undefined;
   const provider = () => {
@@ -98,8 +115,8 @@ export function oidcApp(options: OidcAppOptions): Hono {
     sameSite: "Lax" as const,
     ...(isSecureRequest(c.req.raw, transport) ? { secure: true, prefix: "secure" as const } : {}),
   });
-  const refuse = async (c: Context, reason: string, status: 400 | 401 | 502, detail: string) => {
-    await record({ actor: "anonymous", action: "sign_in", outcome: "failure", detail });
+  const refuse = (c: Context, reason: string, status: 400 | 401 | 502, detail: string) => {
+    failures.fail(clientAddress(c), detail);
     return htmlDocument(
       c,
       <SignInPage next="/admin/plugins" closed={false} error={reason} />,
@@ -108,7 +125,10 @@ export function oidcApp(options: OidcAppOptions): Hono {
   };
 
   const app = new Hono();
-  app.use("*", pageSecurityHeaders);
+  app.use("*", pageSecurityHeaders, async (_c, next) => {
+    await failures.roll();
+    await next();
+  });
   app.get("/sign-in", async (c) => {
     let configuration: client.Configuration;
     try {
@@ -157,7 +177,7 @@ export function oidcApp(options: OidcAppOptions): Hono {
     );
     deleteCookie(c, FLOW_COOKIE, options);
     const flow = typeof stored === "string" ? decodeFlow(stored) : undefined;
-    if (!flow) {
+    if (!flow || !finish(flow.state)) {
       return await refuse(
         c,
         "This sign-in expired or was started in another browser; sign in again.",
@@ -165,7 +185,8 @@ export function oidcApp(options: OidcAppOptions): Hono {
         "oidc: no sign-in in progress",
       );
     }
-    const providerError = c.req.query("error");
+    // The provider's error code is short ASCII (RFC 6749 §4.1.2.1); anything else is cut.
+    const providerError = c.req.query("error")?.slice(0, 64).replace(/[^\x20-\x7e]/g, "?");
     if (providerError) {
       return await refuse(
         c,
