@@ -11,8 +11,8 @@ deno=/app/node_modules/deno/deno
 
 if [ "${HONEYFRAME_BUILD_ON_START:-0}" = "1" ]; then
   # The build reads plugin code: it gets the plugin roots and nothing of the host's secrets.
-  env -i PATH="$PATH" HOME="${HOME:-/tmp}" INSTALL_DIR="${INSTALL_DIR:-.}" DATA_DIR="${DATA_DIR:-./data}" \
-    "$deno" task bundle
+  env -i PATH="$PATH" HOME="${HOME:-/tmp}" ${DENO_DIR:+"DENO_DIR=$DENO_DIR"} DENO_NO_UPDATE_CHECK=1 \
+    INSTALL_DIR="${INSTALL_DIR:-.}" DATA_DIR="${DATA_DIR:-./data}" "$deno" task bundle
 fi
 
 flags=$("$deno" run --no-prompt --no-config --allow-env src/cli/tasks/net_permission.ts)

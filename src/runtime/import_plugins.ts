@@ -32,6 +32,7 @@ export interface ImportOptions {
 
 /** The registry's plugin code was not checked by this host's module policy; none is imported. */
 export class UncheckedRegistry extends Error {
+  /** `UncheckedRegistry`. */
   override name = "UncheckedRegistry";
 }
 
