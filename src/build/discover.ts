@@ -6,6 +6,7 @@
  * @module
  */
 import { lstatSync, readdirSync, readFileSync, realpathSync, statSync } from "node:fs";
+import { linksOutside } from "./plugin_links.ts";
 import { basename, join, relative, resolve } from "node:path";
 import {
   type Manifest,
@@ -158,6 +159,14 @@ function readPlugin(
       "manifest.name_mismatch",
       `\`${manifest.name}\` must equal the folder name \`${name}\``,
       { file: MANIFEST_FILE, path: "name" },
+    ));
+  }
+  for (const link of linksOutside(dir)) {
+    errors.push(problem(
+      "plugin.link_outside",
+      `\`${link}\` is a symbolic link that leads outside the plugin folder; it is not followed, ` +
+        "and the plugin's code is not imported",
+      { file: link },
     ));
   }
   return {

@@ -11,6 +11,8 @@ export type { Problem };
 /** Every problem code the build can report, with what it means. */
 export const PROBLEM_CODES = {
   "plugin.no_manifest": "the plugin folder has no plugin.yaml",
+  "plugin.link_outside":
+    "a symbolic link in the plugin folder leads outside it (it is not followed)",
   "plugin.shadowed": "an install plugin and a data plugin have the same name; the install one wins",
   "plugin.start_failed":
     "the plugin's code threw or hung when the server imported it (it is not served)",

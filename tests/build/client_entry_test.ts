@@ -99,7 +99,7 @@ Deno.test("bad client entries and blocks are build problems that name the plugin
   assert.deepEqual(codes("unresolved"), ["client_entry.bundle_failed"]);
   assert.match(byName("unresolved").errors[0]!.message, /missing\.ts/);
   assert.deepEqual(codes("missing"), ["client_entry.not_found"]);
-  assert.deepEqual(codes("outside"), ["client_entry.outside_plugin"]);
+  assert.deepEqual(codes("outside"), ["plugin.link_outside"]);
   assert.equal(byName("large").status, "mounted");
   assert.deepEqual(byName("large").warnings.map((problem) => problem.code), ["client_entry.large"]);
   assert.match(byName("large").warnings[0]!.message, /bundles to 30\d KiB minified/);

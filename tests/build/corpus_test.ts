@@ -71,8 +71,8 @@ const EXPECTED: Record<string, { errors: string[]; warnings?: string[] }> = {
   "router-bad-export-name": { errors: ["manifest.invalid_router_spec"] },
   "router-missing-file": { errors: ["router.not_found"] },
   "router-directory": { errors: ["router.not_found"] },
-  "router-symlink-file": { errors: ["router.outside_plugin"] },
-  "router-symlink-folder": { errors: ["router.outside_plugin"] },
+  "router-symlink-file": { errors: ["plugin.link_outside"] },
+  "router-symlink-folder": { errors: ["plugin.link_outside"] },
   "router-throws": { errors: ["router.import_failed"] },
   "router-broken-import": { errors: ["router.import_failed"] },
   "router-syntax-error": { errors: ["router.import_failed"] },
@@ -97,7 +97,7 @@ const EXPECTED: Record<string, { errors: string[]; warnings?: string[] }> = {
   "module-reexport": { errors: ["module.outside_plugin"] },
   "module-lint-ignore": { errors: ["module.outside_plugin"] },
   "module-nested": { errors: ["module.outside_plugin"] },
-  "module-link-outside": { errors: ["module.outside_plugin"] },
+  "module-link-outside": { errors: ["plugin.link_outside"] },
   "module-client": { errors: ["module.outside_plugin"] },
   "module-allowed": { errors: [] },
   // other references
@@ -109,7 +109,7 @@ const EXPECTED: Record<string, { errors: string[]; warnings?: string[] }> = {
   "dbt-missing": { errors: ["dbt_workspace.not_found"] },
   "dbt-no-project": { errors: ["dbt_workspace.no_project"] },
   "dbt-dotdot": { errors: ["manifest.invalid_path"] },
-  "dbt-symlink-outside": { errors: ["dbt_workspace.outside_plugin"] },
+  "dbt-symlink-outside": { errors: ["plugin.link_outside"] },
   "dbt-invalid-project": { errors: ["dbt_workspace.invalid_project"] },
   "dbt-bad-name": { errors: ["dbt_workspace.invalid_project", "dbt_workspace.invalid_project"] },
   "dbt-schedule-invalid": { errors: ["dbt_schedule.invalid"] },
@@ -125,7 +125,7 @@ const EXPECTED: Record<string, { errors: string[]; warnings?: string[] }> = {
   "blocks-invalid": { errors: ["frontend_entry.invalid_blocks"] },
   // client entries
   "client-missing": { errors: ["client_entry.not_found"] },
-  "client-outside": { errors: ["client_entry.outside_plugin"] },
+  "client-outside": { errors: ["plugin.link_outside"] },
   "client-syntax": { errors: ["client_entry.bundle_failed"] },
   "client-large": { errors: [], warnings: ["client_entry.large"] },
 };

@@ -79,8 +79,9 @@ Deno.test("verify() rejects symlinks (file or folder) that lead out of the plugi
     },
   );
   const { plugin } = fixture;
-  assert.deepEqual(codes(plugin.errors), ["router.outside_plugin", "router.outside_plugin"]);
-  assert.deepEqual(plugin.errors.map((e) => e.path), ["routers[0]", "routers[1]"]);
+  assert.deepEqual(codes(plugin.errors), ["plugin.link_outside", "plugin.link_outside"]);
+  assert.deepEqual(plugin.errors.map((e) => e.file), ["backend/file.ts", "linked"]);
+  assert.deepEqual(plugin.routers, [], "nothing of it is imported");
   assert.ok(
     plugin.errors.every((e) => !e.message.includes(outside.root)),
     "no server path in the message",
@@ -180,13 +181,18 @@ Deno.test("verify() checks the dbt workspace folder and its dbt_project.yml", as
     [{}, ["dbt_workspace.not_found"]],
     [{ "dbt/models/a.sql": "select 1" }, ["dbt_workspace.no_project"]],
     [{ "dbt": "a file" }, ["dbt_workspace.not_found"]],
-    [{ "dbt": { symlink: join(outside.root, "dbt") } }, ["dbt_workspace.outside_plugin"]],
+    [{ "dbt": { symlink: join(outside.root, "dbt") } }, ["plugin.link_outside"]],
   ];
   for (const [files, expected] of cases) {
     using fixture = await verifyOne(["dbt_workspace: dbt/"], files);
     const { plugin } = fixture;
     assert.deepEqual(codes(plugin.errors), expected, JSON.stringify(files));
-    if (expected.length) assert.equal(plugin.errors[0]!.path, "dbt_workspace");
+    const where = expected[0] === "plugin.link_outside"
+      ? plugin.errors[0]!.file
+      : plugin.errors[0]?.path;
+    if (expected.length) {
+      assert.equal(where, expected[0] === "plugin.link_outside" ? "dbt" : "dbt_workspace");
+    }
   }
 });
 
