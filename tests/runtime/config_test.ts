@@ -10,6 +10,7 @@ Deno.test("readConfig() applies defaults and reads records, get() sources and bi
     logFormat: "text",
     accessLog: false,
     jwtRequireExp: true,
+    jwtMaxTtlS: 86_400,
     trustProxy: false,
     dbt: { command: "dbt", timeoutMs: 3_600_000, installDir: ".", dataDir: "./data" },
   };
