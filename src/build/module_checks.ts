@@ -11,6 +11,7 @@ import { BLOCK_MAP, type ExportInfo, HONO_APP, PAGE_MAP } from "./export_kind.ts
 import { resolveInsidePlugin } from "./inside_plugin.ts";
 import type { ModuleInspector } from "./module_inspector.ts";
 import { redactPaths } from "./redact_paths.ts";
+import { hasDotSegment } from "../runtime/dot_segments.ts";
 import type { VerifiedFrontend, VerifiedRouter } from "./verify.ts";
 
 /** What each kind of module reference is checked for, and the codes of its problems. */
@@ -126,6 +127,15 @@ export async function checkRouter(
     context,
   );
   if ("code" in result) return result;
+  const dotted = (result.found.routes ?? []).find((route) => hasDotSegment(route.path));
+  if (dotted) {
+    return problem(
+      "router.dot_segment",
+      `\`${parsed.module}\` routes \`${dotted.method} ${dotted.path}\`: a path with a \`.\` or \`..\` ` +
+        "segment would answer for another path (browsers and proxies remove such segments)",
+      { file: MANIFEST_FILE, path },
+    );
+  }
   const health = result.exports.health;
   if (health !== undefined && health.kind !== "a function") {
     return problem(

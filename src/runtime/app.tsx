@@ -19,6 +19,7 @@ import { createLogger, type Logger } from "../log/mod.ts";
 import { requireAdmin } from "./admin/api_auth.ts";
 import { DEFAULT_ORG, PluginLifecycle } from "./lifecycle.ts";
 import { pluginPagesApp } from "./plugin_pages.tsx";
+import { refuseDotSegments } from "./dot_segments.ts";
 import {
   auditSignInFailures,
   DEFAULT_THROTTLE_LIMITS,
@@ -105,6 +106,7 @@ export function createApp(registry: Registry, given: AppOptions = {}): Hono {
   };
 
   const app = new Hono({ router: new PartitionedRouter() });
+  app.use("*", refuseDotSegments);
   app.route("/", probesApp(lifecycle, log));
   app.get("/metrics", requireAdmin(options.adminToken, options.metricsToken), (c) => {
     const text = metrics.render({

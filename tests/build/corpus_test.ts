@@ -82,6 +82,7 @@ const EXPECTED: Record<string, { errors: string[]; warnings?: string[] }> = {
   "router-export-function": { errors: ["router.not_hono_app"] },
   "router-export-object": { errors: ["router.not_hono_app"] },
   "router-export-null": { errors: ["router.not_hono_app"] },
+  "router-dot-segment": { errors: ["router.dot_segment"] },
   "router-route-conflict": { errors: ["route.conflict", "route.conflict"] },
   // the module policy: what plugin code may import
   "module-text-proc": { errors: ["module.outside_plugin"] },
