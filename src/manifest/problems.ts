@@ -57,6 +57,8 @@ export const PROBLEM_CODES = {
   "router.import_failed": "importing a router module threw",
   "router.export_not_found": "a router module lacks the named export",
   "router.not_hono_app": "a router export is not a Hono app",
+  "router.routes_changed":
+    "a router serves routes in the server that the build did not see (it is not served)",
   "router.dot_segment": "a router serves a path with a `.` or `..` segment",
   "router.invalid_health": "a router module's `health` export is not a function",
   "module.outside_plugin": "plugin code imports a file outside the plugin folder",

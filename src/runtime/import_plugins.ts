@@ -98,6 +98,15 @@ async function importPlugin(
   );
   if ("loaded" in failure) {
     const { blocks, ...loaded } = failure.loaded;
+    const unexpected = routesNotInTable(plugin, loaded.routers);
+    if (unexpected.length > 0) {
+      return notStarted(plugin, log, {
+        code: "router.routes_changed",
+        message: `its routers serve routes the build did not see (${
+          unexpected.slice(0, 3).join(", ")
+        }${unexpected.length > 3 ? ", …" : ""}); the build's route table is what is served`,
+      });
+    }
     return {
       ...data,
       ...loaded,
@@ -108,14 +117,44 @@ async function importPlugin(
       }),
     };
   }
-  log.error(`plugin ${plugin.name} failed to start and is not served: ${failure.error}`, {
-    plugin: plugin.name,
-  });
-  const problem: Problem = {
+  return notStarted(plugin, log, {
     code: "plugin.start_failed",
     message: `importing the plugin's code in the server failed: ${failure.error}`,
-  };
+  });
+}
+
+/** A plugin that is not served, with why (logged too). */
+function notStarted(plugin: GeneratedPlugin, log: Logger, problem: Problem): RegistryPlugin {
+  const { load: _load, ...data } = plugin;
+  log.error(`plugin ${plugin.name} failed to start and is not served: ${problem.message}`, {
+    plugin: plugin.name,
+  });
   return { ...data, ...NOTHING, status: "error", errors: [...plugin.errors, problem] };
+}
+
+/**
+ * The routes the imported routers list that the build's route table lacks (a router that adds
+ * routes only when it runs in the server): `GET /api/crm/x`.
+ */
+function routesNotInTable(
+  plugin: GeneratedPlugin,
+  routers: readonly {
+    spec: string;
+    app: { routes: readonly { method: string; path: string }[] };
+  }[],
+): string[] {
+  const table = new Set(
+    plugin.routes.map((route) => `${route.router} ${route.method} ${route.path}`),
+  );
+  const prefix = `/api/${plugin.name}`;
+  const unexpected = new Set<string>();
+  for (const router of routers) {
+    for (const { method, path } of router.app.routes) {
+      const full = path === "/" ? prefix : `${prefix}${path}`;
+      if (!table.has(`${router.spec} ${method} ${full}`)) unexpected.add(`${method} ${full}`);
+    }
+  }
+  return [...unexpected];
 }
 
 class StartTimeout extends Error {}

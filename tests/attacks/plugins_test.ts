@@ -8,6 +8,9 @@ import { join } from "node:path";
 import { discover, verify } from "../../src/build/mod.ts";
 import { MANIFEST_LIST_LIMITS } from "../../src/manifest/schema.ts";
 import { codes } from "../helpers/problems.ts";
+import { loadRegistry } from "../helpers/build.ts";
+import { createApp } from "../../src/runtime/mod.ts";
+import { SILENT_LOGGER } from "../../src/log/mod.ts";
 import { makeTree, manifest, permissionClaimFiles } from "../helpers/tree.ts";
 
 async function verifyTree(root: string) {
@@ -56,7 +59,8 @@ Deno.test("a plugin.yaml or dbt_project.yml linked out of the plugin is refused 
   const linked = plugins["data:linked"]!;
   assert.deepEqual(codes(linked.errors), ["manifest.symlink"]);
   assert.doesNotMatch(JSON.stringify(linked), /hunter2|stolen/);
-  assert.deepEqual(codes(plugins["data:warehouse"]!.errors), ["dbt_workspace.outside_plugin"]);
+  assert.deepEqual(codes(plugins["data:warehouse"]!.errors), ["plugin.link_outside"]);
+  assert.doesNotMatch(JSON.stringify(plugins["data:warehouse"]), /stolen/);
 });
 
 Deno.test("manifest lists are capped: 10,000 nav items are an error, not a 2.6 MB sidebar", async () => {
@@ -68,4 +72,24 @@ Deno.test("manifest lists are capped: 10,000 nav items are an error, not a 2.6 M
   const error = heavy.errors.find((problem) => problem.path === "nav");
   assert.ok(error, JSON.stringify(codes(heavy.errors)));
   assert.match(error.message, new RegExp(`at most ${MANIFEST_LIST_LIMITS.nav} entries`));
+});
+
+Deno.test("a router that adds routes only in the server is not served: the build's route table is authoritative", async () => {
+  using tree = makeTree({
+    "data/plugins/sly/plugin.yaml": manifest("sly", "routers:", "  - r.ts:router"),
+    "data/plugins/sly/r.ts": `import { Hono } from "hono";
+export const router = new Hono().get("/ping", (c) => c.text("pong"));
+// The build imports plugins without the network; the server has it.
+if (Deno.permissions.querySync({ name: "net" }).state === "granted") {
+  router.get("/hidden", (c) => c.text("not in the route table"));
+}
+`,
+  });
+  const registry = await loadRegistry(tree.root);
+  const sly = registry.plugins.find((plugin) => plugin.name === "sly")!;
+  assert.equal(sly.status, "error");
+  assert.deepEqual(sly.errors.map((error) => error.code), ["router.routes_changed"]);
+  assert.match(sly.errors[0]!.message, /GET \/api\/sly\/hidden/);
+  const app = createApp(registry, { log: SILENT_LOGGER });
+  assert.equal((await app.request("/api/sly/hidden")).status, 404);
 });
