@@ -183,21 +183,40 @@ const RangeSchema = v.pipe(
   ),
 );
 
+/** Keys a JavaScript object cannot hold as plain data (valibot's `record` drops them). */
+const UNSAFE_KEYS = ["__proto__", "constructor", "prototype"] as const;
+
 const RequiresSchema = v.strictObject(
   {
     host: v.optional(RangeSchema),
     plugins: v.optional(
-      v.record(
-        v.pipe(
-          v.string(),
-          v.regex(
-            PLUGIN_NAME,
-            (issue) =>
-              codedMessage("manifest.invalid_name", `\`${issue.input}\` is not a plugin name`),
-          ),
+      v.pipe(
+        v.unknown(),
+        // A record drops these keys without a word: a requirement would vanish silently.
+        v.check(
+          (input) =>
+            typeof input !== "object" || input === null ||
+            !UNSAFE_KEYS.some((key) => Object.hasOwn(input, key)),
+          (issue) =>
+            codedMessage(
+              "manifest.invalid_name",
+              `\`${
+                UNSAFE_KEYS.find((key) => Object.hasOwn(issue.input as object, key))
+              }\` cannot name a required plugin`,
+            ),
         ),
-        RangeSchema,
-        typeMessage("a mapping from plugin names to semver ranges"),
+        v.record(
+          v.pipe(
+            v.string(),
+            v.regex(
+              PLUGIN_NAME,
+              (issue) =>
+                codedMessage("manifest.invalid_name", `\`${issue.input}\` is not a plugin name`),
+            ),
+          ),
+          RangeSchema,
+          typeMessage("a mapping from plugin names to semver ranges"),
+        ),
       ),
       {},
     ),

@@ -258,3 +258,20 @@ Deno.test("didYouMean() suggests within two edits, transpositions count once", (
   assert.equal(didYouMean("deploy", ["build", "verify", "list"]), undefined);
   assert.equal(didYouMean("x", ["nav"]), undefined, "not for words shorter than the distance");
 });
+
+Deno.test("parseManifest() refuses requires.plugins keys a record would drop silently", () => {
+  for (const key of ["constructor", "__proto__", "prototype"]) {
+    const { manifest, errors } = parseManifest(
+      new TextEncoder().encode(
+        `name: x\nversion: 1.0.0\nrequires:\n  plugins:\n    crm: ^1.0.0\n    ${key}: ^1.0.0\n`,
+      ),
+      "plugin.yaml",
+    );
+    assert.equal(manifest, undefined, key);
+    assert.deepEqual(
+      errors.map((error) => [error.code, error.path, error.message]),
+      [["manifest.invalid_name", "requires.plugins", `\`${key}\` cannot name a required plugin`]],
+      key,
+    );
+  }
+});
