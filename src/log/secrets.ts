@@ -58,20 +58,28 @@ function credentialsOf(value: string): string | undefined {
   }
 }
 
+/** The credentials of a URL written anywhere in a text: `scheme://user:password@` or `scheme://<token>@`. */
+const CREDENTIAL_URL = /\b([a-z][a-z0-9+.-]*:\/\/)(?:([^\s/@:]+):[^\s/@]+|[^\s/@:]{16,})@/gi;
+
 /**
- * Replaces every secret value in a text.
+ * Replaces every secret value in a text, and the credentials of any URL written in it (a plugin's
+ * message may name `postgres://svc:pw@db` that no variable of the host holds).
  *
  * @param text The text.
  * @param secrets The values to hide (from {@link secretValues}).
- * @returns The text with each value replaced by `[redacted]`.
+ * @returns The text with each value replaced by `[redacted]`, and URL credentials too.
  * @example
  * ```ts
- * redactSecrets("connect to postgres://app:hunter22@db/x failed", ["postgres://app:hunter22@db/x"]);
- * // "connect to [redacted] failed"
+ * redactSecrets("connect to postgres://app:hunter22@db/x failed", []);
+ * // "connect to postgres://app:[redacted]@db/x failed"
  * ```
  */
 export function redactSecrets(text: string, secrets: readonly string[]): string {
   let result = text;
   for (const secret of secrets) result = result.replaceAll(secret, "[redacted]");
-  return result;
+  return result.replace(
+    CREDENTIAL_URL,
+    (_, scheme: string, user: string | undefined) =>
+      user === undefined ? `${scheme}[redacted]@` : `${scheme}${user}:[redacted]@`,
+  );
 }

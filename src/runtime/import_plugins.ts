@@ -15,7 +15,7 @@ import type {
   Registry,
   RegistryPlugin,
 } from "./registry.ts";
-import { createLogger, type Logger } from "../log/mod.ts";
+import { createLogger, type Logger, redactSecrets } from "../log/mod.ts";
 import { defineRegistry, MODULE_POLICY_VERSION } from "./registry.ts";
 import { after, type Timer } from "./timer.ts";
 
@@ -124,8 +124,10 @@ async function importPlugin(
 }
 
 /** A plugin that is not served, with why (logged too). */
-function notStarted(plugin: GeneratedPlugin, log: Logger, problem: Problem): RegistryPlugin {
+function notStarted(plugin: GeneratedPlugin, log: Logger, found: Problem): RegistryPlugin {
   const { load: _load, ...data } = plugin;
+  // The message is shown by the admin UI and API: no credentials a plugin's error spelled out.
+  const problem = { ...found, message: redactSecrets(found.message, []) };
   log.error(`plugin ${plugin.name} failed to start and is not served: ${problem.message}`, {
     plugin: plugin.name,
   });

@@ -8,9 +8,9 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { secretValues } from "../../src/log/mod.ts";
+import { redactSecrets, secretValues } from "../../src/log/mod.ts";
 import { createApp, type Registry } from "../../src/runtime/mod.ts";
-import { buildServerEntry } from "../helpers/build.ts";
+import { buildServerEntry, loadRegistry } from "../helpers/build.ts";
 import { cli } from "../helpers/cli.ts";
 import { sandboxedDenoServer, startServer } from "../helpers/process.ts";
 import { makeTree, manifest } from "../helpers/tree.ts";
@@ -114,5 +114,35 @@ export const router = new Hono().get("/boom", (c) => {
     for (const value of never) {
       assert.ok(!log.includes(value), `${format}: the log leaks ${value}`);
     }
+  }
+});
+
+Deno.test("credentials in any URL a plugin's message spells out are redacted, whatever the host's variables", async () => {
+  const plugin = "postgres://svc:plugin-own-pw-42@warehouse:5432/crm";
+  const token = "https://ghp_plugintoken0123456789@git.example/x";
+  assert.equal(
+    redactSecrets(`cannot reach ${plugin} nor ${token}; see https://docs.example/a@b`, []),
+    "cannot reach postgres://svc:[redacted]@warehouse:5432/crm nor https://[redacted]@git.example/x; " +
+      "see https://docs.example/a@b",
+  );
+  // At build time (an import that throws) and at start (the same in the server).
+  using tree = makeTree({
+    "data/plugins/talky/plugin.yaml": manifest("talky", "routers:", "  - r.ts:router"),
+    "data/plugins/talky/r.ts": `import { Hono } from "hono";
+if (Deno.permissions.querySync({ name: "net" }).state === "granted") {
+  throw new Error(${JSON.stringify(`cannot reach ${plugin}`)});
+}
+export const router = new Hono();
+`,
+    "data/plugins/noisy/plugin.yaml": manifest("noisy", "routers:", "  - r.ts:router"),
+    "data/plugins/noisy/r.ts": `throw new Error(${JSON.stringify(`cannot reach ${plugin}`)});\n`,
+  });
+  const registry = await loadRegistry(tree.root);
+  for (const name of ["talky", "noisy"]) {
+    const found = registry.plugins.find((entry) => entry.name === name)!;
+    assert.equal(found.status, "error", name);
+    const text = JSON.stringify(found.errors);
+    assert.match(text, /postgres:\/\/svc:\[redacted\]@warehouse/, name);
+    assert.ok(!text.includes("plugin-own-pw-42"), name);
   }
 });
