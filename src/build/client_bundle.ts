@@ -126,7 +126,7 @@ function asset(out: string, pluginDir: string, hostDir: string): ClientAsset {
     const file = resolve(dirname(out), source);
     const inPlugin = relative(pluginDir, file);
     return inPlugin.startsWith("..")
-      ? { path: `host/${relative(hostDir, file)}`, own: false }
+      ? { path: hostSourcePath(file, hostDir), own: false }
       : { path: inPlugin, own: true };
   });
   map.sources = sources.map((source) => source.path.split(sep).join("/"));
@@ -136,6 +136,21 @@ function asset(out: string, pluginDir: string, hostDir: string): ClientAsset {
     sources[index]?.own ? content : null
   );
   return { hash, js: `${code}\n//# sourceMappingURL=${hash}.js.map\n`, map: JSON.stringify(map) };
+}
+
+/**
+ * How a source map names a file of the host's: `host/<path in the project>`, and a package the
+ * bundler read from Deno's npm cache as `host/node_modules/<package>/<path>`, so that no path of
+ * the build machine (`/root/.cache/deno/npm/…`) is in a map.
+ */
+function hostSourcePath(file: string, hostDir: string): string {
+  const inHost = relative(hostDir, file).split(sep).join("/");
+  if (!inHost.startsWith("..")) return `host/${inHost}`;
+  const posix = file.split(sep).join("/");
+  const cached = /\/npm\/[^/]+\/((?:@[^/]+\/)?[^/]+)\/[^/]+\/(.+)$/.exec(posix);
+  if (cached) return `host/node_modules/${cached[1]}/${cached[2]}`;
+  const modules = posix.lastIndexOf("/node_modules/");
+  return modules < 0 ? `host/${posix.split("/").at(-1)}` : `host${posix.slice(modules)}`;
 }
 
 /**
