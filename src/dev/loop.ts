@@ -10,9 +10,19 @@
 import process from "node:process";
 import { parseArgs } from "node:util";
 import { DEFAULT_REGISTRY_FILE } from "../build/mod.ts";
-import { ConfigError, envNumber, envOrDefault, portInUse, processEnv } from "../env/mod.ts";
+import {
+  ConfigError,
+  envNumber,
+  envOrDefault,
+  portInUse,
+  processEnv,
+  readEnv,
+} from "../env/mod.ts";
 import { type DevSession, startDev } from "./mod.ts";
 import { CONFIG_EXIT_CODE, RESTART_EXIT_CODE } from "./restart.ts";
+
+/** Where the dev proxy listens when `HOST` is unset. */
+const DEV_HOST = "127.0.0.1";
 
 const env = processEnv();
 const { promise: ended, resolve } = Promise.withResolvers<number>();
@@ -26,7 +36,8 @@ try {
     dataDir: envOrDefault(env, "DATA_DIR"),
     hostDir: process.cwd(),
     outFile: values.out ?? DEFAULT_REGISTRY_FILE,
-    hostname: envOrDefault(env, "HOST"),
+    // A dev server serves code as it is being written: this machine only, unless HOST says so.
+    hostname: readEnv(env, "HOST") ?? DEV_HOST,
     port,
     env: Deno.env.toObject(),
     print: console.log,

@@ -1,7 +1,9 @@
 /**
  * The dev proxy: listens where the developer's browser points and passes every request to the
  * current server child, so that a new server can start beside the old one and take over only once
- * it answers (and a server that fails to start never replaces the last good one).
+ * it answers (and a server that fails to start never replaces the last good one). A form posted
+ * from the proxy's own origin reaches the server as posted from the server's (so sign-in works in
+ * dev); one from any other origin is still refused by the server.
  *
  * @module
  */
@@ -39,11 +41,16 @@ export function startProxy(hostname: string, port: number): DevProxy {
       });
     }
     const url = new URL(request.url);
+    const origin = url.origin;
     url.protocol = "http:";
     url.hostname = "127.0.0.1";
     url.port = String(target);
+    const forwarded = new Request(url, request);
+    // The browser's form posts come from the proxy's origin; the server checks them against its
+    // own. A same-origin Origin is passed on as the server's; any other stays as it was (refused).
+    if (request.headers.get("Origin") === origin) forwarded.headers.set("Origin", url.origin);
     try {
-      return await fetch(new Request(url, request), { redirect: "manual" });
+      return await fetch(forwarded, { redirect: "manual" });
     } catch (error) {
       return new Response(`the dev server's backend did not answer: ${String(error)}\n`, {
         status: 502,
