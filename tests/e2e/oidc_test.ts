@@ -4,7 +4,8 @@
  * permissions and the plugin's `crm.report`, Bob's only `plugins.read` and `crm.read`: each sees
  * exactly the menu entries and pages (the Administration pages and a plugin's pages) their groups
  * allow, gets the 403 page for the others, and signs out; the admin token still signs in. The
- * audit log names each person by email and subject. Loopback only, bounded in time.
+ * audit log names each person by email and subject. The state is in a real PostgreSQL, so sessions
+ * (token and OpenID Connect) are made and checked there. Loopback only, bounded in time.
  */
 import assert from "node:assert/strict";
 import { mkdirSync } from "node:fs";
@@ -14,6 +15,7 @@ import { sandboxedDenoServer, startServer } from "../helpers/process.ts";
 import { makeTree, manifest } from "../helpers/tree.ts";
 import { needs } from "../helpers/system_tools.ts";
 import { startOidcProvider } from "../helpers/oidc.ts";
+import { startPostgres } from "../helpers/postgres.ts";
 
 const TOKEN = "oidc-e2e-admin-token-0123456789";
 const CLIENT_ID = "honeyframe-edge";
@@ -22,9 +24,10 @@ const SCREENSHOTS = resolve("tests/.output/screenshots");
 
 Deno.test(
   "people sign in through an OpenID Connect provider and see what their groups allow",
-  needs("chromium"),
+  needs("chromium", "postgresql"),
   async () => {
     await using provider = await startOidcProvider(CLIENT_ID, CLIENT_SECRET);
+    await using postgres = await startPostgres();
     const issuer = provider.issuer;
     // A plugin with a public page, a page behind a nav entry's permission and one behind its own.
     using tree = makeTree({
@@ -52,11 +55,13 @@ Deno.test(
       PORT: "0",
       HOST: "127.0.0.1",
       HONEYFRAME_ADMIN_TOKEN: TOKEN,
+      HONEYFRAME_DATABASE_URL: await postgres.createDatabase(),
       HONEYFRAME_OIDC_ISSUER: issuer,
       HONEYFRAME_OIDC_CLIENT_ID: CLIENT_ID,
       HONEYFRAME_OIDC_CLIENT_SECRET: CLIENT_SECRET,
     }));
     await provider.allowRedirect(`${server.url}/auth/callback`);
+    assert.match(server.output(), /State: postgres \(127\.0\.0\.1:/, "sessions live in PostgreSQL");
 
     // Alice's group may read and manage plugins and read the audit log; Bob's may read plugins.
     for (
