@@ -38,3 +38,23 @@ export function resolveInsidePlugin(pluginDir: string, relativePath: string): Re
   }
   return { kind: "inside", realPath, isDirectory: statSync(realPath).isDirectory() };
 }
+
+/**
+ * A folder and, when a link leads elsewhere, the folder it leads to: the paths a check of "inside
+ * this folder" must accept.
+ *
+ * @param dir The folder.
+ * @returns `[dir]`, or `[dir, its real path]`.
+ * @example
+ * ```ts ignore
+ * folderAndRealPath("/srv/plugins/crm"); // ["/srv/plugins/crm", "/data/crm"] when it is a link
+ * ```
+ */
+export function folderAndRealPath(dir: string): string[] {
+  try {
+    const real = realpathSync(dir);
+    return real === dir ? [dir] : [dir, real];
+  } catch {
+    return [dir];
+  }
+}

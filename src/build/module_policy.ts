@@ -33,6 +33,7 @@ import { dirname, extname, isAbsolute, join, relative, resolve, sep } from "node
 import process from "node:process";
 import { fileURLToPath } from "node:url";
 import { type Problem, problem, type ProblemCode } from "../manifest/mod.ts";
+import { folderAndRealPath } from "./inside_plugin.ts";
 import { MODULE_REFERENCE_RULE } from "./module_policy_rule.ts";
 import { toolEnvironment } from "./tool_environment.ts";
 
@@ -83,7 +84,7 @@ const RULE_URL = new URL("./module_policy_rule.ts", import.meta.url).href;
  */
 export function checkModulePolicy(scopes: readonly PolicyScope[]): Problem[][] {
   const problems = scopes.map((): Problem[] => []);
-  const realRoots = scopes.map((scope) => scope.roots.flatMap(withRealPath));
+  const realRoots = scopes.map((scope) => scope.roots.flatMap(folderAndRealPath));
   const seen = scopes.map(() => new Set<string>());
   let frontier = scopes.flatMap((scope, index) =>
     [...scope.entries, ...(scope.alsoCheck ?? [])].map((file) => ({ index, file }))
@@ -209,16 +210,6 @@ function isFile(path: string): boolean {
 /** Whether `path` is one of `roots` or inside one. */
 function within(path: string, roots: readonly string[]): boolean {
   return roots.some((root) => path === root || path.startsWith(root + sep));
-}
-
-/** A folder and, when a link leads elsewhere, where it leads. */
-function withRealPath(dir: string): string[] {
-  try {
-    const real = realpathSync(dir);
-    return real === dir ? [dir] : [dir, real];
-  } catch {
-    return [dir];
-  }
 }
 
 /** A file as problems name it: relative to the plugin, or from `node_modules/` for a dependency. */

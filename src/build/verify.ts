@@ -32,6 +32,7 @@ import {
   type ModuleCheckContext,
 } from "./module_checks.ts";
 import { ModuleInspector } from "./module_inspector.ts";
+import { folderAndRealPath } from "./inside_plugin.ts";
 import { navWarnings } from "./nav_check.ts";
 import { withModulePolicy } from "./plugin_policy.ts";
 import { withoutConflicts } from "./plugin_conflicts.ts";
@@ -144,8 +145,8 @@ export async function verify(
   const readable = [
     ...new Set(
       plugins.flatMap((plugin) => [
-        ...realFolder(plugin.dir),
-        ...(plugin.modules ? realFolder(plugin.modules) : []),
+        ...folderAndRealPath(plugin.dir),
+        ...(plugin.modules ? folderAndRealPath(plugin.modules) : []),
       ]),
     ),
   ];
@@ -303,13 +304,3 @@ function withClientBundles(
 
 /** The host project, whose dependencies client entries' bare imports resolve to. */
 const HOST_ROOT = fileURLToPath(new URL("../../", import.meta.url));
-
-/** A plugin folder and, when it is a link, the folder it leads to. */
-function realFolder(dir: string): string[] {
-  try {
-    const real = realpathSync(dir);
-    return real === dir ? [dir] : [dir, real];
-  } catch {
-    return [dir];
-  }
-}
