@@ -6,7 +6,6 @@
  *
  * @module
  */
-import { realpathSync } from "node:fs";
 import { join } from "node:path";
 import process from "node:process";
 import { fileURLToPath } from "node:url";
