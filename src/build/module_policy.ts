@@ -34,7 +34,7 @@ import process from "node:process";
 import { fileURLToPath } from "node:url";
 import { type Problem, problem, type ProblemCode } from "../manifest/mod.ts";
 import { folderAndRealPath } from "./inside_plugin.ts";
-import { MODULE_REFERENCE_RULE } from "./module_policy_rule.ts";
+import { FILE_READ, MODULE_REFERENCE_RULE } from "./module_policy_rule.ts";
 import { toolEnvironment } from "./tool_environment.ts";
 
 /** One plugin's code, as the policy sees it. */
@@ -253,6 +253,7 @@ interface LintReport {
     readonly message: string;
     readonly code: string;
   }[];
+  readonly errors: readonly { readonly file_path: string }[];
 }
 
 function lintBatch(files: readonly string[]): ModuleReference[] {
@@ -291,7 +292,16 @@ function lintBatch(files: readonly string[]): ModuleReference[] {
         }`,
       );
     }
-    return report.diagnostics.filter((item) => item.code === MODULE_REFERENCE_RULE).map(
+    // Every file the rule read says so; one the linter passed over (and that is no syntax error,
+    // which importing it reports) would be a file nobody checked.
+    const read = new Set(report.errors.map((error) => error.file_path));
+    const ours = report.diagnostics.filter((item) => item.code === MODULE_REFERENCE_RULE);
+    for (const item of ours) read.add(fileURLToPath(item.filename));
+    const skipped = copies.findIndex((copy) => !read.has(copy));
+    if (skipped >= 0) {
+      throw new Error(`the module policy could not read ${files[skipped]} (deno lint skipped it)`);
+    }
+    return ours.filter((item) => item.message !== FILE_READ).map(
       (item) => {
         const name = fileURLToPath(item.filename).slice(folder.length + 1);
         const found = JSON.parse(item.message) as { specifier?: string };

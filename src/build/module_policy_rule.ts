@@ -2,8 +2,9 @@
  * The `deno lint` plugin the module policy parses plugin code with: it reports every module
  * specifier a file names — static imports and re-exports, `import()`, `import x = require()`,
  * `require()`, and type imports — as a diagnostic whose message is JSON: `{"specifier": "…"}`, or
- * `{"dynamic": true}` for an `import()` whose specifier is not a literal. Deno's own parser reads
- * the code, so what the policy sees is what Deno and its bundler will load.
+ * `{"dynamic": true}` for an `import()` whose specifier is not a literal — and once per file
+ * {@link FILE_READ}, so that a file the linter passed over is noticed. Deno's own parser reads the
+ * code, so what the policy sees is what Deno and its bundler will load.
  *
  * @module
  */
@@ -12,6 +13,9 @@ type Node = Deno.lint.Node;
 
 /** The name of the rule (`<plugin>/<rule>`), as `deno lint --json` reports it. */
 export const MODULE_REFERENCE_RULE = "honeyframe-policy/module-reference";
+
+/** The message of the diagnostic each file gets once: the rule read it. */
+export const FILE_READ = '{"read":true}';
 
 /** A string literal's value, or `undefined` for any other expression. */
 function literal(node: Node | null | undefined): string | undefined {
@@ -35,6 +39,7 @@ const plugin: Deno.lint.Plugin = {
           }
         };
         return {
+          Program: (node) => context.report({ node, message: FILE_READ }),
           ImportDeclaration: (node) => named(node.source),
           ExportAllDeclaration: (node) => named(node.source),
           ExportNamedDeclaration: (node) => named(node.source),
