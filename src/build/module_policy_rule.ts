@@ -49,11 +49,10 @@ const plugin: Deno.lint.Plugin = {
             if (literal(node.source) !== undefined) named(node.source);
             else context.report({ node: node.source, message: JSON.stringify({ dynamic: true }) });
           },
-          CallExpression(node) {
-            if (node.callee.type === "Identifier" && node.callee.name === "require") {
-              named(node.arguments[0]);
-            }
-          },
+          // A selector, so that the rule's code runs for `require(…)` calls only.
+          'CallExpression[callee.type="Identifier"][callee.name="require"]': (
+            node: Deno.lint.CallExpression,
+          ) => named(node.arguments[0]),
         };
       },
     },
