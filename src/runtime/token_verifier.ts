@@ -54,9 +54,12 @@ export interface Principal {
  * ```
  */
 export function tokenVerifier(
-  policy: TokenPolicy,
+  given: TokenPolicy,
   now: () => number = Date.now,
 ): (token: string) => Promise<Principal | undefined> {
+  // Own properties only: with no secret configured, a plugin that set Object.prototype.secret
+  // must not have chosen the key that signs valid tokens.
+  const policy: TokenPolicy = Object.assign(Object.create(null), given);
   const { secret } = policy;
   const maxTtl = policy.maxTtlSeconds ?? DEFAULT_JWT_MAX_TTL_S;
   const options = {

@@ -145,3 +145,15 @@ Deno.test("a token may live at most HONEYFRAME_JWT_MAX_TTL_S: exp: 1e308 is refu
   assert.equal(readConfig({}).jwtMaxTtlS, day);
   assert.equal(readConfig({ HONEYFRAME_JWT_MAX_TTL_S: "604800" }).jwtMaxTtlS, 7 * day);
 });
+
+Deno.test("a polluted Object.prototype.secret is no JWT secret: with none configured, every token is refused", async () => {
+  const chosen = "a-secret-the-plugin-chose-0123456789";
+  const prototype = Object.prototype as Record<string, unknown>;
+  prototype.secret = chosen;
+  try {
+    const verify = tokenVerifier({ requireExp: true }, () => NOW);
+    assert.equal(await verify(await token({ exp: seconds + 60 }, chosen)), undefined);
+  } finally {
+    delete prototype.secret;
+  }
+});
