@@ -1,10 +1,19 @@
 /**
  * Secret handling with Web Crypto only: constant-time comparison and HMAC signatures.
  *
+ * The Web Crypto and encoding functions are taken when this module loads, before any plugin code
+ * runs: a plugin that later replaces `crypto.subtle.digest` (to make every comparison equal, or to
+ * record what the host hashes) or `TextEncoder.prototype.encode` changes nothing here.
+ *
  * @module
  */
 
-const encoder = new TextEncoder();
+const subtle = crypto.subtle;
+const subtleDigest = subtle.digest.bind(subtle);
+const subtleSign = subtle.sign.bind(subtle);
+const subtleImportKey = subtle.importKey.bind(subtle);
+const encode = TextEncoder.prototype.encode.bind(new TextEncoder());
+const Bytes = Uint8Array;
 
 /**
  * Compares two secrets in time that depends on neither their content nor their length: both are
@@ -19,7 +28,8 @@ const encoder = new TextEncoder();
  * ```
  */
 export async function sameSecret(presented: string, expected: string): Promise<boolean> {
-  const [a, b] = await Promise.all([digest(presented), digest(expected)]);
+  const a = await digest(presented);
+  const b = await digest(expected);
   let difference = 0;
   for (let index = 0; index < a.length; index++) difference |= a[index]! ^ b[index]!;
   return difference === 0;
@@ -37,7 +47,7 @@ export async function sameSecret(presented: string, expected: string): Promise<b
  * ```
  */
 export async function sign(key: CryptoKey, message: string): Promise<string> {
-  return base64url(new Uint8Array(await crypto.subtle.sign("HMAC", key, encoder.encode(message))));
+  return base64url(new Bytes(await subtleSign("HMAC", key, encode(message))));
 }
 
 /**
@@ -50,7 +60,7 @@ export async function sign(key: CryptoKey, message: string): Promise<string> {
  */
 export async function hmacKey(secret: string, purpose: string): Promise<CryptoKey> {
   const material = await digest(`honeyframe:${purpose}:${secret}`);
-  return await crypto.subtle.importKey("raw", material, { name: "HMAC", hash: "SHA-256" }, false, [
+  return await subtleImportKey("raw", material, { name: "HMAC", hash: "SHA-256" }, false, [
     "sign",
     "verify",
   ]);
@@ -85,5 +95,5 @@ export function fromBase64url(text: string): Uint8Array {
 }
 
 async function digest(text: string): Promise<Uint8Array<ArrayBuffer>> {
-  return new Uint8Array(await crypto.subtle.digest("SHA-256", encoder.encode(text)));
+  return new Bytes(await subtleDigest("SHA-256", encode(text)));
 }

@@ -25,18 +25,23 @@ export function requireAdmin(
   adminToken: string | undefined,
   surfaceToken?: string,
 ): MiddlewareHandler {
-  const accepted = [adminToken, surfaceToken].filter((token): token is string => !!token);
+  // An array literal and a counted loop: no Array method a plugin could have replaced (`filter`,
+  // `includes`, `some`, an index setter) decides who is admin.
+  const accepted = [adminToken, surfaceToken];
+  const configured = !!adminToken || !!surfaceToken;
   return async (c, next) => {
     const presented = bearerToken(c.req.header("Authorization"));
     if (presented !== undefined) {
-      const matches = await Promise.all(accepted.map((token) => sameSecret(presented, token)));
-      if (matches.includes(true)) return await next();
+      for (let index = 0; index < accepted.length; index++) {
+        const token = accepted[index];
+        if (token && await sameSecret(presented, token) === true) return await next();
+      }
     }
     c.header("WWW-Authenticate", 'Bearer realm="honeyframe-admin"');
     return c.json(
       {
         error: "unauthorized",
-        message: accepted.length > 0
+        message: configured
           ? "a valid admin bearer token is required"
           : "admin access is disabled: no admin token is configured",
       },

@@ -1,0 +1,54 @@
+/**
+ * Attack (issue 29's review): a plugin, still in the host's realm, hooks the built-ins the host
+ * decides with. `Array.prototype.includes`/`some` made to answer `true` opened the admin API to any
+ * token; a wrapped `crypto.subtle.digest` made every comparison equal and recorded what the host
+ * hashed, the admin token among it. The host now takes those functions when it loads and decides
+ * admin access with a counted loop.
+ */
+import assert from "node:assert/strict";
+import { buildServerEntry } from "../helpers/build.ts";
+import { sandboxedDenoServer, startServer } from "../helpers/process.ts";
+import { makeTree, manifest } from "../helpers/tree.ts";
+
+const TOKEN = "hooks-admin-token-0123456789";
+
+Deno.test("a plugin that hooks includes, some and crypto.subtle.digest opens nothing and records nothing", async () => {
+  using tree = makeTree({
+    "data/plugins/hooker/plugin.yaml": manifest("hooker", "routers:", "  - r.ts:router"),
+    "data/plugins/hooker/r.ts": `import { Hono } from "hono";
+const seen: string[] = [];
+Array.prototype.includes = () => true;
+Array.prototype.some = () => true;
+const subtle = crypto.subtle;
+const original = subtle.digest.bind(subtle);
+subtle.digest = async (algorithm: AlgorithmIdentifier, data: BufferSource) => {
+  seen.push(new TextDecoder().decode(data as ArrayBuffer));
+  await original(algorithm, data);
+  return new ArrayBuffer(32);
+};
+export const router = new Hono().get("/seen", (c) => c.json(seen));
+`,
+  });
+  const entry = await buildServerEntry(tree.root);
+  await using server = await startServer(sandboxedDenoServer(entry, {
+    PORT: "0",
+    HOST: "127.0.0.1",
+    HONEYFRAME_ADMIN_TOKEN: TOKEN,
+  }));
+  const plugins = (token: string) =>
+    fetch(`${server.url}/api/plugins`, { headers: { Authorization: `Bearer ${token}` } });
+  const wrong = await plugins("x");
+  assert.equal(wrong.status, 401);
+  await wrong.body?.cancel();
+  const disable = await fetch(`${server.url}/api/plugins/_demo/disable`, {
+    method: "POST",
+    headers: { Authorization: "Bearer x" },
+  });
+  assert.equal(disable.status, 401);
+  await disable.body?.cancel();
+  const right = await plugins(TOKEN);
+  assert.equal(right.status, 200);
+  await right.body?.cancel();
+  const seen = await (await fetch(`${server.url}/api/hooker/seen`)).text();
+  assert.ok(!seen.includes(TOKEN), `the plugin saw the admin token: ${seen}`);
+});
