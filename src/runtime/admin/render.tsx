@@ -4,12 +4,17 @@
  * @module
  */
 import type { Context, MiddlewareHandler } from "hono";
-import type { Child } from "hono/jsx";
+import { type Child, jsx } from "hono/jsx";
 import { html } from "hono/html";
 import { secureHeaders } from "hono/secure-headers";
 import { Layout, type NavLink } from "./layout.tsx";
 import type { Session } from "./session.ts";
 import type { Grants } from "./access.ts";
+
+// Hono's JSX runtime finishes setting itself up on its first element by walking an object with
+// `for…in`: done as this module loads, before any plugin code could add a key to Object.prototype
+// (which made every page answer 500).
+jsx("p", {});
 
 /**
  * Security headers for HTML pages: a strict Content-Security-Policy (only this origin's
