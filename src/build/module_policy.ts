@@ -104,7 +104,9 @@ export function checkModulePolicy(scopes: readonly PolicyScope[]): Problem[][] {
     within(realpathSync(file), realRoots[index]!);
   read(
     scopes.flatMap((scope, index) =>
-      [...folderCode(scope.dir), ...(scope.alsoCheck ?? [])].filter((file) => readable(index, file))
+      [...codeFilesIn(scope.dir), ...(scope.alsoCheck ?? [])].filter((file) =>
+        readable(index, file)
+      )
     ),
   );
   let frontier = scopes.flatMap((scope, index) =>
@@ -144,8 +146,17 @@ export function checkModulePolicy(scopes: readonly PolicyScope[]): Problem[][] {
   return problems;
 }
 
-/** The code files of a plugin folder, its `node_modules` and hidden folders left out. */
-function folderCode(dir: string): string[] {
+/**
+ * The code files under a folder, its `node_modules` (packages of their own) and `.git` left out.
+ *
+ * @param dir A plugin folder, or a package's.
+ * @returns The files' paths.
+ * @example
+ * ```ts ignore
+ * codeFilesIn("/srv/plugins/crm"); // ["/srv/plugins/crm/backend/routers/customers.ts", …]
+ * ```
+ */
+export function codeFilesIn(dir: string): string[] {
   let entries;
   try {
     entries = readdirSync(dir, { withFileTypes: true });
@@ -155,7 +166,7 @@ function folderCode(dir: string): string[] {
   return entries.flatMap((entry) => {
     const path = join(dir, entry.name);
     if (entry.isDirectory()) {
-      return entry.name === "node_modules" || entry.name.startsWith(".") ? [] : folderCode(path);
+      return entry.name === "node_modules" || entry.name === ".git" ? [] : codeFilesIn(path);
     }
     return entry.isFile() && CODE_EXTENSIONS.has(extname(entry.name)) ? [path] : [];
   });

@@ -5,12 +5,17 @@
  *
  * @module
  */
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import type { BuildCache } from "./build_cache.ts";
 import type { Problem } from "../manifest/mod.ts";
 import type { DiscoveredPlugin } from "./discover.ts";
-import { checkModulePolicy, HOST_PACKAGES, type PolicyScope } from "./module_policy.ts";
+import {
+  checkModulePolicy,
+  codeFilesIn,
+  HOST_PACKAGES,
+  type PolicyScope,
+} from "./module_policy.ts";
 
 /**
  * Checks the code of every plugin with a valid manifest against the module policy.
@@ -67,7 +72,7 @@ function policyScope(plugin: DiscoveredPlugin): PolicyScope {
     entries,
     roots: [plugin.package.dir, ...dependencies.values()],
     packages: new Set(dependencies.keys()),
-    alsoCheck: [...dependencies.values()].flatMap(codeFiles),
+    alsoCheck: [...dependencies.values()].flatMap(codeFilesIn),
   };
 }
 
@@ -109,16 +114,4 @@ function nodeResolvePackage(from: string, name: string): string | undefined {
     if (existsSync(join(candidate, "package.json"))) return candidate;
     if (dirname(dir) === dir) return undefined;
   }
-}
-
-/** The files of a package folder, its own `node_modules` left out (those are packages too). */
-function codeFiles(dir: string): string[] {
-  const files: string[] = [];
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    if (entry.name === "node_modules") continue;
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) files.push(...codeFiles(path));
-    else if (entry.isFile()) files.push(path);
-  }
-  return files;
 }
