@@ -25,6 +25,8 @@ import {
 } from "../runtime/mod.ts";
 import { openStoreOrExit, type StateStore, type StoreKind } from "../state/mod.ts";
 import { readServerLimits, type ServerLimits } from "./_server_limits.ts";
+import { DEFAULT_START_TIMEOUT_MS, type ImportIsolation } from "../runtime/import_plugins.ts";
+import { readIsolationPolicy } from "../runtime/plugins/isolation.ts";
 
 /** A host ready to serve. */
 export interface PreparedHost {
@@ -42,7 +44,17 @@ export interface PreparedHost {
   readonly log: Logger;
   /** The lines to print once listening, after the address. */
   readonly notes: string[];
+  /** Stops the plugin process, if one was started. */
+  readonly stopPlugins: () => Promise<void>;
 }
+
+/** A runtime's way of starting the plugin process for the isolated plugins, if it has one. */
+export type StartIsolation = (
+  generated: GeneratedRegistry,
+  env: EnvSource,
+  timeoutMs: number,
+  log: Logger,
+) => Promise<{ isolation: ImportIsolation; stop?: () => Promise<void> }>;
 
 /**
  * Reads the configuration, opens the store, drops what plugins must not have, imports the plugins'
@@ -56,6 +68,8 @@ export interface PreparedHost {
  * called once the configuration is read and the store open, before any plugin code runs; it
  * returns a start-up note.
  * @param spawn How the runtime starts a program (for the dbt `command` runner).
+ * @param startIsolation How the runtime starts its plugin process (before it drops its
+ * permissions); absent on a runtime that has none, where isolated plugins are not served.
  * @returns The prepared host.
  */
 export async function prepareHost(
@@ -64,6 +78,7 @@ export async function prepareHost(
   fallbackStore: StoreKind,
   dropPrivileges: () => Promise<string>,
   spawn: Spawn,
+  startIsolation?: StartIsolation,
 ): Promise<PreparedHost> {
   const exit = exitProcess;
   const config = readConfigOrExit(env, exit);
@@ -79,7 +94,15 @@ export async function prepareHost(
   }
   const { store, label } = await openStoreOrExit(env, fallbackStore, exit, log);
   let privileges: string;
+  let isolation: ImportIsolation;
+  let stopPlugins = () => Promise.resolve();
   try {
+    const timeoutMs = config.pluginTimeoutMs ?? DEFAULT_START_TIMEOUT_MS;
+    const started = startIsolation
+      ? await startIsolation(generated, env, timeoutMs, log)
+      : { isolation: { policy: readIsolationPolicy(env) } };
+    isolation = started.isolation;
+    if (started.stop) stopPlugins = started.stop;
     privileges = await dropPrivileges();
   } catch (error) {
     log.error(`Honeyframe Edge cannot start: ${(error as Error).message}`);
@@ -88,7 +111,11 @@ export async function prepareHost(
   refuseExitToPlugins();
   let registry: Registry;
   try {
-    registry = await importPlugins(generated, { timeoutMs: config.pluginTimeoutMs, log });
+    registry = await importPlugins(generated, {
+      timeoutMs: config.pluginTimeoutMs,
+      log,
+      isolation,
+    });
   } catch (error) {
     log.error(`Honeyframe Edge cannot start: ${(error as Error).message}`);
     return exit(1);
@@ -119,8 +146,20 @@ export async function prepareHost(
     app: createApp(registry, { ...config, lifecycle, log, dbtService: dbt }),
     store,
     log,
-    notes: [`State: ${label}.`, privileges, dbtNote(dbt)],
+    notes: [`State: ${label}.`, privileges, isolationNote(registry), dbtNote(dbt)],
+    stopPlugins,
   };
+}
+
+/** The start-up line about how plugins run. */
+function isolationNote(registry: Registry): string {
+  const mounted = registry.plugins.filter((plugin) => plugin.isolation !== undefined);
+  const isolated = mounted.filter((plugin) => plugin.isolation === "worker");
+  if (isolated.length === 0) return "Plugins: every mounted plugin runs in the host's process.";
+  const names = isolated.map((plugin) => plugin.name);
+  return `Plugins: ${isolated.length} isolated in the plugin process, a worker each (${
+    names.slice(0, 5).join(", ")
+  }${names.length > 5 ? ", …" : ""}); ${mounted.length - isolated.length} in the host's process.`;
 }
 
 /** The start-up line about dbt. */

@@ -10,11 +10,12 @@
 import { dirname, relative, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 import { MODULE_POLICY_VERSION } from "../runtime/registry.ts";
-import { moduleIdentifiers } from "./identifiers.ts";
+import { loadedPluginSource, type PluginModules, pluginModules } from "./loaded_source.ts";
 import { permissionCatalog } from "./permission_catalog.ts";
 import { registryRecord } from "./registry_record.ts";
 import { Code, type LiteralValue, toTsLiteral } from "./ts_literal.ts";
 import type { VerifiedPlugin } from "./verify.ts";
+import type { WorkerBundles } from "./worker_bundle.ts";
 
 const RUNTIME_REGISTRY = fileURLToPath(new URL("../runtime/registry.ts", import.meta.url));
 
@@ -38,6 +39,7 @@ export function generateRegistry(
   plugins: readonly VerifiedPlugin[],
   fingerprint: string,
   outFile: string,
+  bundles: Pick<WorkerBundles, "process" | "workers"> = { workers: new Map() },
 ): string {
   const outDir = dirname(outFile);
   const permissions = permissionCatalog(
@@ -47,14 +49,13 @@ export function generateRegistry(
   ).map((permission) => ({ ...permission }));
   const data = plugins.map((plugin) => {
     const record = registryRecord(plugin);
-    const modules = uniqueByModule([
-      ...plugin.routers,
-      ...(plugin.frontend ? [plugin.frontend] : []),
-    ]);
-    if (modules.length === 0) return record as unknown as LiteralValue;
+    const modules = pluginModules(plugin);
+    if (modules.modules.length === 0) return record as unknown as LiteralValue;
+    const worker = bundles.workers.get(plugin.name);
     return {
       ...record,
       load: new Code(loaderSource(plugin, modules, outDir)),
+      ...(worker === undefined ? {} : { worker }),
     } as unknown as LiteralValue;
   });
 
@@ -75,6 +76,7 @@ export function generateRegistry(
         permissions,
         plugins: data,
         assets: clientAssets(plugins),
+        pluginProcess: bundles.process,
       })
     });`,
     "",
@@ -85,29 +87,14 @@ export function generateRegistry(
  * A mounted plugin's loader: imports its modules (string literals, so bundlers include them) and
  * returns its routers and pages. The server calls it at start-up, bounded in time.
  */
-function loaderSource(
-  plugin: VerifiedPlugin,
-  modules: readonly { module: string; file: string }[],
-  outDir: string,
-): string {
-  const ids = moduleIdentifiers(plugin.name, modules.map((module) => module.module));
+function loaderSource(plugin: VerifiedPlugin, { modules, ids }: PluginModules, outDir: string) {
   const names = modules.map((module) => ids.get(module.module)!);
   const imports = modules.map((module) =>
     `import(${JSON.stringify(specifier(outDir, module.file))})`
   );
-  const routers = plugin.routers.map((router) =>
-    `{ spec: ${JSON.stringify(router.spec)}, app: ${ids.get(router.module)}.${router.exportName} }`
-  );
-  const frontend = plugin.frontend ? ids.get(plugin.frontend.module) : undefined;
-  const pages = frontend ? `${frontend}.pages` : "{}";
-  const blocks = plugin.frontend?.blocks.length ? `, blocks: ${frontend}.blocks` : "";
-  const health = uniqueByModule(plugin.routers.filter((router) => router.health))
-    .map((router) => `${ids.get(router.module)}.health`);
   return `async () => { const [${names.join(", ")}] = await Promise.all([${
     imports.join(", ")
-  }]); return { routers: [${routers.join(", ")}], pages: ${pages}, health: [${
-    health.join(", ")
-  }]${blocks} }; }`;
+  }]); return ${loadedPluginSource(plugin, ids)}; }`;
 }
 
 /** The client bundles of mounted plugins, by name; `undefined` (left out) when there are none. */
@@ -119,11 +106,6 @@ function clientAssets(
   return Object.fromEntries(
     bundled.map((plugin) => [plugin.name, { js: plugin.client!.js, map: plugin.client!.map }]),
   );
-}
-
-function uniqueByModule<T extends { module: string }>(items: readonly T[]): T[] {
-  const seen = new Set<string>();
-  return items.filter((item) => !seen.has(item.module) && seen.add(item.module));
 }
 
 function specifier(fromDir: string, file: string): string {

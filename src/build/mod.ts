@@ -13,6 +13,9 @@ import { fingerprintInputs } from "./fingerprint.ts";
 import { generateRegistry } from "./generate.ts";
 import { type VerifiedPlugin, verify, type VerifyOptions } from "./verify.ts";
 import { writeFileAtomically } from "./write_atomically.ts";
+import { withWorkerBundles } from "./worker_bundle.ts";
+import { type IsolationPolicy, readIsolationPolicy } from "../runtime/plugins/isolation.ts";
+import process from "node:process";
 
 export type { DiscoveredPlugin, PluginRoots } from "./discover.ts";
 export type { PluginPackage } from "./package_plugins.ts";
@@ -39,6 +42,11 @@ export interface BuildOptions extends PluginRoots, VerifyOptions {
   readonly outFile: string;
   /** Results of earlier builds to reuse for unchanged plugins (none: every plugin is checked). */
   readonly cache?: BuildCache;
+  /**
+   * Which plugins get a worker bundle to run isolated (default: `HONEYFRAME_ISOLATION` of
+   * `env`, else `customer`).
+   */
+  readonly isolation?: IsolationPolicy;
 }
 
 /** What a build produced. */
@@ -86,14 +94,19 @@ export async function buildRegistry(options: BuildOptions): Promise<BuildResult>
   using staged = stagePackageModules(discover(options, options.cache), HOST_ROOT);
   const served = packageModulesFolder(outFile);
   // Checked from the staging folder, imported by the registry from beside it.
-  const plugins = (await verify(staged.plugins, options)).map((plugin) =>
+  const policy = options.isolation ?? readIsolationPolicy(options.env ?? process.env);
+  const { plugins: isolated, bundles } = withWorkerBundles(
+    await verify(staged.plugins, options),
+    policy,
+  );
+  const plugins = isolated.map((plugin) =>
     plugin.modules ? servedFrom(plugin, plugin.modules, join(served, plugin.name)) : plugin
   );
   const fingerprint = fingerprintInputs(
     plugins,
     options.cache ? (dir) => options.cache!.digestOf(dir) : undefined,
   );
-  const source = generateRegistry(plugins, fingerprint, outFile);
+  const source = generateRegistry(plugins, fingerprint, outFile, bundles);
   return { plugins, fingerprint, source, packageModules: staged.files };
 }
 

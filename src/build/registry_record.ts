@@ -51,6 +51,7 @@ export function registryRecord(plugin: VerifiedPlugin): RegistryRecord {
     ...(plugin.dbt ? { dbt: plugin.dbt } : {}),
     frontend_entry: manifest?.frontend_entry ?? null,
     nav: manifest?.nav ?? [],
+    ...(manifest?.network?.length ? { network: manifest.network } : {}),
     permissions: manifest?.permissions ?? [],
     seed_groups: manifest?.seed_groups ?? [],
     errors: plugin.errors,

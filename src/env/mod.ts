@@ -22,10 +22,10 @@ export {
   readEnv,
 } from "./read_env.ts";
 export {
-  dbtRunFlag,
   pluginNetHosts,
   serverLaunchFlags,
   serverNetAllowList,
+  serverRunFlag,
 } from "./net_permission.ts";
 export { portInUse } from "./port_in_use.ts";
 export {

@@ -51,7 +51,7 @@ export function serverNetAllowList(env: EnvSource): string | undefined {
 export function serverLaunchFlags(env: EnvSource): string[] {
   const net = serverNetAllowList(env);
   const dataDir = envOrDefault(env, "DATA_DIR");
-  const run = dbtRunFlag(env);
+  const run = serverRunFlag(env);
   return [
     // A revoked permission never becomes a question on the operator's terminal, and nothing is
     // fetched from the network at start.
@@ -66,19 +66,34 @@ export function serverLaunchFlags(env: EnvSource): string[] {
 }
 
 /**
- * The `--allow-run=` flag the dbt `command` runner needs, or `undefined` for any other runner.
+ * The program the server starts its plugin process with (Deno itself), unless
+ * `HONEYFRAME_ISOLATION=none`: the server starts the plugin process's supervisor before it drops
+ * its permissions, and runs no program afterwards (but the dbt executable, when configured).
+ */
+function pluginProcessProgram(env: EnvSource): string[] {
+  const deno = (globalThis as { Deno?: { execPath(): string } }).Deno;
+  return readEnv(env, "HONEYFRAME_ISOLATION") === "none" || !deno ? [] : [deno.execPath()];
+}
+
+/**
+ * The `--allow-run=` flag a Deno server needs: Deno itself for the plugin process (unless
+ * `HONEYFRAME_ISOLATION=none`), and the dbt executable for the dbt `command` runner.
  *
  * @param env The server's environment.
- * @returns `--allow-run=<HONEYFRAME_DBT_COMMAND>`, or `undefined`.
+ * @returns The flag, or `undefined` when the server starts no program.
  * @example
  * ```ts
- * dbtRunFlag({ HONEYFRAME_DBT_RUNNER: "command" }); // "--allow-run=dbt"
+ * serverRunFlag({ HONEYFRAME_ISOLATION: "none", HONEYFRAME_DBT_RUNNER: "command" }); // "--allow-run=dbt"
  * ```
  */
-export function dbtRunFlag(env: EnvSource): string | undefined {
-  return readEnv(env, "HONEYFRAME_DBT_RUNNER") === "command"
-    ? `--allow-run=${envOrDefault(env, "HONEYFRAME_DBT_COMMAND")}`
-    : undefined;
+export function serverRunFlag(env: EnvSource): string | undefined {
+  const programs = [
+    ...pluginProcessProgram(env),
+    ...(readEnv(env, "HONEYFRAME_DBT_RUNNER") === "command"
+      ? [envOrDefault(env, "HONEYFRAME_DBT_COMMAND")]
+      : []),
+  ];
+  return programs.length === 0 ? undefined : `--allow-run=${programs.join(",")}`;
 }
 
 /**

@@ -198,6 +198,30 @@ export const ENV_VARIABLES = [
       "milliseconds a plugin handler may take (then 504), and its code's import when a server starts (then not served)",
   },
   {
+    name: "HONEYFRAME_ISOLATION",
+    default: "customer",
+    defaultText: "`customer`",
+    readBy: "build, server",
+    meaning:
+      "which plugins run in a worker of the plugin process: `customer` (those of the data root), `all`, or `none` (every plugin in the host's process)",
+  },
+  {
+    name: "HONEYFRAME_PLUGIN_MEMORY_MB",
+    default: "512",
+    defaultText: "`512`",
+    readBy: "server",
+    meaning:
+      "Deno: the heap limit of the plugin process, in MiB (past it the process ends and is restarted)",
+  },
+  {
+    name: "HONEYFRAME_PLUGIN_MAX_RESTARTS",
+    default: "5",
+    defaultText: "`5`",
+    readBy: "server",
+    meaning:
+      "how many times an isolated plugin's worker is restarted within a minute before the plugin is marked `error` (`plugin.crashed`)",
+  },
+  {
     name: "HONEYFRAME_SHUTDOWN_TIMEOUT_S",
     default: "10",
     defaultText: "`10`",

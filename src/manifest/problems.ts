@@ -14,6 +14,12 @@ export const PROBLEM_CODES = {
   "plugin.link_outside":
     "a symbolic link in the plugin folder leads outside it (it is not followed)",
   "plugin.shadowed": "an install plugin and a data plugin have the same name; the install one wins",
+  "plugin.worker_bundle_failed":
+    "bundling the plugin's code into one module for its worker failed (it is not served)",
+  "plugin.crashed":
+    "the plugin's worker crashed too often in a minute (`HONEYFRAME_PLUGIN_MAX_RESTARTS`); it is not served until the server restarts",
+  "plugin.isolation_unavailable":
+    "the plugin is to run isolated, but this runtime has no plugin process (or the build made no worker bundle for it)",
   "plugin.start_failed":
     "the plugin's code threw or hung when the server imported it (it is not served)",
   "plugin.duplicate":
@@ -44,6 +50,8 @@ export const PROBLEM_CODES = {
   "manifest.invalid_router_spec": "a router spec is not `<path inside the plugin>[:<export>]`",
   "manifest.invalid_path": "a path field is absolute, leaves the plugin or is malformed",
   "manifest.invalid_permission": "a permission is not `resource.action`",
+  "manifest.invalid_network_host":
+    "a `network` entry is not a host name, or names a loopback or link-local address",
   "manifest.duplicate_permission": "a permission is declared twice",
   "manifest.undeclared_permission": "a seed group uses a permission the plugin does not declare",
   "manifest.unknown_field": "a top-level field the contract does not know (a warning)",

@@ -142,6 +142,46 @@ const PermissionSchema = v.pipe(
   ),
 );
 
+/**
+ * A host an isolated plugin may reach (`network[]`): a name (`api.example.com`), every name under
+ * a domain (`*.example.org`), or an IP address, with an optional port. Loopback, link-local and
+ * unspecified addresses are never reachable, so they are refused here rather than silently later.
+ */
+export const NETWORK_HOST =
+  /^(\*\.)?([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*(:\d{1,5})?$/;
+
+/** Why a `network[]` entry can never be reached, if it names a forbidden address. */
+export function forbiddenNetworkHost(host: string): string | undefined {
+  const name = host.replace(/:\d+$/, "");
+  if (name === "localhost" || name.endsWith(".localhost")) return "the loopback host";
+  if (/^127\./.test(name) || name === "0.0.0.0") return "a loopback address";
+  if (/^169\.254\./.test(name)) return "a link-local address (the cloud metadata service)";
+  return undefined;
+}
+
+const NetworkHostSchema = v.pipe(
+  text(),
+  v.regex(
+    NETWORK_HOST,
+    (issue) =>
+      codedMessage(
+        "manifest.invalid_network_host",
+        `\`${issue.input}\` is not a host name (e.g. \`api.example.com\`, \`*.example.org\`, ` +
+          "`api.example.com:8443`)",
+      ),
+  ),
+  v.check(
+    (host: string) => forbiddenNetworkHost(host) === undefined,
+    (issue) =>
+      codedMessage(
+        "manifest.invalid_network_host",
+        `\`${issue.input}\` is ${
+          forbiddenNetworkHost(issue.input as string)
+        }: plugins never reach it`,
+      ),
+  ),
+);
+
 const NavEntrySchema = v.object(
   {
     label: v.pipe(
@@ -239,6 +279,7 @@ export const MANIFEST_LIST_LIMITS = {
   nav: 50,
   permissions: 500,
   seed_groups: 100,
+  network: 100,
 } as const;
 
 /** The message of a list with more than `max` entries. */
@@ -275,6 +316,13 @@ export const MANIFEST_FIELDS = {
     v.pipe(
       list(NavEntrySchema),
       v.maxLength(MANIFEST_LIST_LIMITS.nav, tooMany(MANIFEST_LIST_LIMITS.nav)),
+    ),
+    [],
+  ),
+  network: v.optional(
+    v.pipe(
+      list(NetworkHostSchema),
+      v.maxLength(MANIFEST_LIST_LIMITS.network, tooMany(MANIFEST_LIST_LIMITS.network)),
     ),
     [],
   ),
@@ -390,6 +438,8 @@ export interface Manifest {
   client_entry?: string | undefined;
   /** Sidebar entries. */
   nav: ManifestNavEntry[];
+  /** The hosts the plugin reaches when it runs isolated (none when empty). */
+  network: string[];
   /** The permissions the plugin declares (`resource.action`). */
   permissions: string[];
   /** Groups seeded on the first enable. */

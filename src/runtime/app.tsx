@@ -28,6 +28,7 @@ import {
 import type { PageShell } from "./admin/render.tsx";
 import { mountPlugin, pluginResponse, PluginTimeout, servingPlugin } from "./plugin_mount.ts";
 import { PluginMetrics } from "./metrics.ts";
+import { PluginUnavailable } from "./plugins/isolated_plugins.ts";
 import { observeRequests, requestIdOf } from "./observe.ts";
 import { probesApp } from "./probes.ts";
 import { HOST_VERSION } from "./version.ts";
@@ -184,9 +185,14 @@ export function createApp(registry: Registry, given: AppOptions = {}): Hono {
   app.route("/dashboard", dashboardApp(registry, lifecycle, shell, log, timeoutMs));
   app.route("/assets/plugins", pluginAssetsApp(registry, lifecycle));
   for (const plugin of registry.plugins) {
-    if (plugin.status === "mounted") {
-      mountPlugin(app, plugin, { lifecycle, host, timeoutMs: options.pluginTimeoutMs });
-    }
+    if (plugin.status !== "mounted") continue;
+    // An isolated plugin's time limit is kept by its plugin process, which also stops its worker:
+    // the host waits a little longer, only in case the plugin process itself stalls.
+    const limit = options.pluginTimeoutMs;
+    const timeoutMs = plugin.isolation === "worker" && limit !== undefined
+      ? limit + ISOLATED_GRACE_MS
+      : limit;
+    mountPlugin(app, plugin, { lifecycle, host, timeoutMs });
   }
 
   app.notFound((c) =>
@@ -209,6 +215,15 @@ export function createApp(registry: Registry, given: AppOptions = {}): Hono {
           request_id,
           message: `the plugin ${error.plugin} did not answer within ${error.timeoutMs} ms`,
         }, 504);
+      }
+      if (error instanceof PluginUnavailable) {
+        metrics.fail(error.plugin, "unavailable");
+        return c.json({
+          error: "plugin_unavailable",
+          plugin: error.plugin,
+          request_id,
+          message: error.message,
+        }, 503);
       }
       if (error instanceof HTTPException) {
         const response = error.getResponse();
@@ -250,6 +265,9 @@ export function createApp(registry: Registry, given: AppOptions = {}): Hono {
   observeRequests(app, { metrics, log, accessLog: options.accessLog ?? false });
   return app;
 }
+
+/** How much longer than the plugin time limit the host waits for an isolated plugin's answer. */
+const ISOLATED_GRACE_MS = 1_000;
 
 /** dbt over the app's lifecycle, with the runner that needs nothing from the runtime. */
 function defaultDbtService(

@@ -18,6 +18,8 @@ import type {
 import { createLogger, type Logger, redactSecrets } from "../log/mod.ts";
 import { defineRegistry, MODULE_POLICY_VERSION } from "./registry.ts";
 import { after, type Timer } from "./timer.ts";
+import { isolationOf, type IsolationPolicy, workerNetwork } from "./plugins/isolation.ts";
+import type { IsolatedPlugins } from "./plugins/isolated_plugins.ts";
 
 /** How long one plugin's modules may take to import at start-up, in milliseconds. */
 export const DEFAULT_START_TIMEOUT_MS = 10_000;
@@ -28,6 +30,20 @@ export interface ImportOptions {
   readonly timeoutMs?: number;
   /** Where a plugin that failed to start is reported. */
   readonly log?: Logger;
+  /** Which plugins run isolated, and the plugin process they run in (absent: none on this runtime). */
+  readonly isolation?: ImportIsolation;
+}
+
+/** How {@link importPlugins} starts isolated plugins. */
+export interface ImportIsolation {
+  /** Which plugins are isolated. */
+  readonly policy: IsolationPolicy;
+  /** The plugin process's side in the host; absent on a runtime that has none. */
+  readonly plugins?: IsolatedPlugins;
+  /** The hosts the operator lets plugins reach (`HONEYFRAME_PLUGIN_NET`), if narrowed. */
+  readonly allowedNet?: readonly string[];
+  /** Why there is no plugin process, when the runtime has one but it could not start. */
+  readonly unavailable?: string;
 }
 
 /** The registry's plugin code was not checked by this host's module policy; none is imported. */
@@ -76,7 +92,9 @@ export async function importPlugins(
   deadline.catch(() => {}); // with no plugin to import, nothing else waits on it
   try {
     const plugins = await Promise.all(
-      generated.plugins.map((plugin) => importPlugin(plugin, deadline, timeoutMs, log)),
+      generated.plugins.map((plugin) =>
+        importPlugin(plugin, deadline, timeoutMs, log, options.isolation)
+      ),
     );
     return defineRegistry({ ...generated, plugins });
   } finally {
@@ -89,9 +107,42 @@ async function importPlugin(
   deadline: Promise<never>,
   timeoutMs: number,
   log: Logger,
+  isolation: ImportIsolation = { policy: "none" },
 ): Promise<RegistryPlugin> {
-  const { load, ...data } = plugin;
+  const { load, worker, ...data } = plugin;
   if (plugin.status !== "mounted" || !load) return { ...data, ...NOTHING };
+  if (isolationOf(plugin.source, isolation.policy) === "worker") {
+    if (worker === undefined || !isolation.plugins) {
+      return notStarted(plugin, log, {
+        code: "plugin.isolation_unavailable",
+        message: worker === undefined
+          ? "it is to run isolated (HONEYFRAME_ISOLATION), but the build made no worker bundle " +
+            "for it: rebuild with the same HONEYFRAME_ISOLATION"
+          : isolation.unavailable !== undefined
+          ? `it is to run isolated (HONEYFRAME_ISOLATION), but ${isolation.unavailable}`
+          : "it is to run isolated (HONEYFRAME_ISOLATION), but this runtime has no plugin " +
+            "process (Deno has one; on Node, Bun and Workers set HONEYFRAME_ISOLATION=none to " +
+            "run it in process)",
+      });
+    }
+    const started = await Promise.race([
+      isolation.plugins.load({
+        name: plugin.name,
+        display_name: plugin.display_name,
+        code: worker,
+        net: workerNetwork(plugin.network ?? [], isolation.allowedNet),
+      }),
+      deadline,
+    ]).then((loaded) => ({ loaded }), (error: unknown) => ({ error: describe(error, timeoutMs) }));
+    if ("error" in started) {
+      return notStarted(plugin, log, {
+        code: "plugin.start_failed",
+        message: `starting the plugin's worker failed: ${started.error}`,
+      });
+    }
+    const { blocks, ...loaded } = started.loaded;
+    return { ...data, ...loaded, ...blockComponentsOf(blocks), isolation: "worker" };
+  }
   const failure = await Promise.race([load(), deadline]).then(
     (loaded) => ({ loaded }),
     (error: unknown) => ({ error: describe(error, timeoutMs) }),
@@ -107,15 +158,7 @@ async function importPlugin(
         }${unexpected.length > 3 ? ", …" : ""}); the build's route table is what is served`,
       });
     }
-    return {
-      ...data,
-      ...loaded,
-      ...(blocks === undefined ? {} : {
-        blockComponents: Object.fromEntries(
-          Object.entries(blocks).map(([id, block]) => [id, block.component]),
-        ),
-      }),
-    };
+    return { ...data, ...loaded, ...blockComponentsOf(blocks), isolation: "in_process" };
   }
   return notStarted(plugin, log, {
     code: "plugin.start_failed",
@@ -123,9 +166,18 @@ async function importPlugin(
   });
 }
 
+/** The block components of a plugin's `blocks` export, by id. */
+function blockComponentsOf(blocks: LoadedPlugin["blocks"]): Partial<RegistryPlugin> {
+  return blocks === undefined ? {} : {
+    blockComponents: Object.fromEntries(
+      Object.entries(blocks).map(([id, block]) => [id, block.component]),
+    ),
+  };
+}
+
 /** A plugin that is not served, with why (logged too). */
 function notStarted(plugin: GeneratedPlugin, log: Logger, found: Problem): RegistryPlugin {
-  const { load: _load, ...data } = plugin;
+  const { load: _load, worker: _worker, ...data } = plugin;
   // The message is shown by the admin UI and API: no credentials a plugin's error spelled out.
   const problem = { ...found, message: redactSecrets(found.message, []) };
   log.error(`plugin ${plugin.name} failed to start and is not served: ${problem.message}`, {

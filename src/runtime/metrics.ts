@@ -23,11 +23,14 @@ export const LATENCY_BUCKETS: readonly number[] = [
   30,
 ];
 
-/** Why a plugin request failed: its handler threw, or did not answer in time. */
-export type FailureKind = "exception" | "timeout";
+/**
+ * Why a plugin request failed: its handler threw, did not answer in time, or the plugin was not
+ * available (its plugin process restarting, or it crashed too often).
+ */
+export type FailureKind = "exception" | "timeout" | "unavailable";
 
 const STATUS_CLASSES = ["1xx", "2xx", "3xx", "4xx", "5xx"] as const;
-const FAILURE_KINDS: readonly FailureKind[] = ["exception", "timeout"];
+const FAILURE_KINDS: readonly FailureKind[] = ["exception", "timeout", "unavailable"];
 
 /** What one plugin has served. */
 class PluginCounters {

@@ -15,8 +15,10 @@ export {
 export { type OidcConfig, readOidcConfig } from "./auth/oidc_config.ts";
 export { keepAuditFor } from "./audit_retention.ts";
 export * from "./dbt/mod.ts";
+export * from "./plugins/mod.ts";
 export {
   DEFAULT_START_TIMEOUT_MS,
+  type ImportIsolation,
   type ImportOptions,
   importPlugins,
   UncheckedRegistry,

@@ -54,6 +54,16 @@ export function provideHostContext(c: Context, host: HostContext): void {
 }
 
 /**
+ * The host context of a request, if the host provided one.
+ *
+ * @param c The request context.
+ * @returns The host context.
+ */
+export function hostContextOf(c: Context): HostContext | undefined {
+  return c.get(HOST_KEY);
+}
+
+/**
  * The principal a permission check verified for this request, if any.
  *
  * @param c The request context.

@@ -25,6 +25,10 @@ export interface PluginSummary {
   readonly source: RegistryPlugin["source"];
   /** `mounted`, `error`, `shadowed` or `disabled`. */
   readonly status: RegistryPlugin["status"] | "disabled";
+  /** How a mounted plugin runs (`worker`: isolated in the plugin process), or `null`. */
+  readonly isolation: "worker" | "in_process" | null;
+  /** The hosts it may reach when isolated (its manifest's `network`). */
+  readonly network: readonly string[];
   /** How many routers the manifest declares. */
   readonly router_count: number;
   /** How many routes its routers declare. */
@@ -82,6 +86,8 @@ export function pluginsReport(
       version: plugin.version,
       source: plugin.source,
       status: statusOf(plugin),
+      isolation: plugin.isolation ?? null,
+      network: plugin.network ?? [],
       router_count: plugin.router_specs.length,
       route_count: plugin.routes.length,
       routes: plugin.routes,

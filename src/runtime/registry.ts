@@ -158,6 +158,10 @@ export interface RegistryPlugin {
   readonly client?: ClientBundleInfo;
   /** Its dashboard blocks (from `frontend_entry`'s `blocks` export), in declaration order. */
   readonly blocks?: readonly BlockEntry[];
+  /** The hosts it reaches when isolated (its manifest's `network`), when it lists any. */
+  readonly network?: readonly string[];
+  /** How it runs, once the server has started it: in a worker of the plugin process or in process. */
+  readonly isolation?: "worker" | "in_process";
   /** The imported routers; empty unless `status` is `mounted`. */
   readonly routers: readonly RegistryRouter[];
   /** The frontend pages by path (from `frontend_entry`'s `pages` export); empty unless mounted. */
@@ -272,12 +276,19 @@ export interface GeneratedPlugin
   extends Omit<RegistryPlugin, "routers" | "pages" | "health" | "blockComponents"> {
   /** Imports the plugin's routers and pages; absent when there is nothing to import. */
   readonly load?: () => Promise<LoadedPlugin>;
+  /**
+   * Its worker bundle (one self-contained module), when the build prepared it to run isolated
+   * (`HONEYFRAME_ISOLATION`).
+   */
+  readonly worker?: string;
 }
 
 /** The generated registry module's `registry`: plugin data and loaders, not yet imported. */
 export interface GeneratedRegistry extends Omit<Registry, "plugins"> {
   /** Every discovered plugin, sorted by name then source. */
   readonly plugins: readonly GeneratedPlugin[];
+  /** The plugin process's bundle, when some plugin has a worker bundle. */
+  readonly pluginProcess?: string;
 }
 
 /** One permission of the catalog and who declares it. */
@@ -326,7 +337,15 @@ export interface Registry {
  */
 export function defineRegistry<T extends Registry | GeneratedRegistry>(registry: T): T {
   for (const plugin of registry.plugins as readonly Partial<RegistryPlugin & GeneratedPlugin>[]) {
-    const { routers, pages, health, blockComponents: _blocks, load: _load, ...data } = plugin;
+    const {
+      routers,
+      pages,
+      health,
+      blockComponents: _blocks,
+      load: _load,
+      worker: _worker,
+      ...data
+    } = plugin;
     for (const router of routers ?? []) Object.freeze(router);
     if (routers) Object.freeze(routers);
     if (pages) Object.freeze(pages);

@@ -68,7 +68,9 @@ export async function startServer(
 
 /**
  * A `deno run` of a server entry with the project's config, file reads and writes, subprocesses and
- * FFI denied, network and environment allowed, and only `env` in its environment.
+ * FFI denied, network and environment allowed, and only `env` in its environment. With no
+ * subprocesses there is no plugin process: every plugin runs in the host's process
+ * (`HONEYFRAME_ISOLATION=none`) unless `env` says otherwise.
  *
  * @param entry The entry module.
  * @param env The server's environment.
@@ -84,6 +86,38 @@ export function sandboxedDenoServer(entry: string, env: Record<string, string>):
       "--deny-read",
       "--deny-write",
       "--deny-run",
+      "--deny-ffi",
+      "--allow-net",
+      "--allow-env",
+      entry,
+    ],
+    env: { HONEYFRAME_ISOLATION: "none", ...env },
+    clearEnv: true,
+    stdout: "piped",
+    stderr: "piped",
+  });
+}
+
+/**
+ * A server entry with the permissions a Deno server with isolated plugins needs besides the
+ * sandbox of {@link sandboxedDenoServer}: the folder of its plugin process's socket
+ * (`$DATA_DIR/.run`) and starting Deno.
+ *
+ * @param entry The entry module.
+ * @param env The server's environment (with an absolute `DATA_DIR`).
+ * @returns The command.
+ */
+export function isolatingDenoServer(entry: string, env: Record<string, string>): Deno.Command {
+  const sockets = `${env.DATA_DIR}/.run`;
+  return new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "--no-prompt",
+      "--config",
+      `${Deno.cwd()}/deno.json`,
+      `--allow-read=${sockets}`,
+      `--allow-write=${sockets}`,
+      `--allow-run=${Deno.execPath()}`,
       "--deny-ffi",
       "--allow-net",
       "--allow-env",

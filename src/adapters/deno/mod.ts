@@ -18,6 +18,7 @@ import { dropPrivileges } from "../_drop_privileges.ts";
 import { portInUse } from "../../env/mod.ts";
 import { shutDownOnSignal } from "../_shutdown.ts";
 import { denoSpawn } from "./spawn.ts";
+import { startDenoIsolation } from "./isolation.ts";
 import { type ConnectionGuard, guardConnections } from "./connection_guard.ts";
 import type { Hono } from "hono";
 import type { HostConfig } from "../../runtime/mod.ts";
@@ -53,12 +54,13 @@ export async function serveDeno(
 ): Promise<DenoHost> {
   const dataDir = envOrDefault(env, "DATA_DIR");
   const writable = Deno.permissions.querySync({ name: "write", path: dataDir }).state === "granted";
-  const { registry, config, limits, app, store, log, notes } = await prepareHost(
+  const { registry, config, limits, app, store, log, notes, stopPlugins } = await prepareHost(
     generated,
     env,
     writable ? "sqlite" : "memory",
     () => dropPrivileges(env),
     denoSpawn,
+    startDenoIsolation,
   );
   let front: Front;
   try {
@@ -79,10 +81,13 @@ export async function serveDeno(
   ) {
     log.info(line);
   }
-  const shutdown = () => front.closeAll();
+  const shutdown = async () => {
+    await front.closeAll();
+    await stopPlugins();
+  };
   shutDownOnSignal((signal, handler) => Deno.addSignalListener(signal, handler), {
     drain: () => front.drain(),
-    closeAll: () => front.closeAll(),
+    closeAll: shutdown,
   }, { store, log, timeoutMs: limits.shutdownTimeoutMs, exit: exitProcess });
   return { addr: front.addr, shutdown, [Symbol.asyncDispose]: shutdown };
 }

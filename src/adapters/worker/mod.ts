@@ -26,6 +26,7 @@ import {
   importPlugins,
   PluginLifecycle,
   readConfig,
+  readIsolationPolicy,
   refuseExitToPlugins,
   UncheckedRegistry,
 } from "../../runtime/mod.ts";
@@ -109,7 +110,9 @@ export function workerHandler(
         ? Promise.resolve("")
         : dropPrivileges(processEnv());
       refuseExitToPlugins();
-      host = Promise.all([store, note.then(() => importPlugins(generated))]).then(
+      // A Worker cannot start workers: the plugins the policy isolates are not served here.
+      const isolation = { policy: readIsolationPolicy(vars) };
+      host = Promise.all([store, note.then(() => importPlugins(generated, { isolation }))]).then(
         ([store, registry]) => {
           const lifecycle = new PluginLifecycle(registry, store, { poll: "on_request" });
           const dbt = new DbtService(registry, lifecycle, {

@@ -1,0 +1,134 @@
+/**
+ * The frames the host and its plugin process exchange over their private socket: each is a JSON
+ * header and optional bytes, `u32 header length | u32 bytes length | header | bytes` (big-endian).
+ * Bodies cross as bytes, never as base64 in JSON, so a streamed response costs a copy, not a
+ * re-encoding.
+ *
+ * @module
+ */
+
+/** One message between the host and its plugin process. */
+export interface Frame {
+  /** What the message says (`req`, `head`, `chunk`, …), with its fields. */
+  readonly header: FrameHeader;
+  /** The bytes it carries (a body chunk), if any. */
+  readonly bytes?: Uint8Array;
+}
+
+/** A frame's JSON header: its type `t` and plain data. */
+export interface FrameHeader {
+  /** The message type. */
+  readonly t: string;
+  /** Its fields. */
+  readonly [field: string]: unknown;
+}
+
+/** The largest header a peer may send, in bytes (a request's URL and headers fit easily). */
+export const MAX_HEADER_BYTES = 1 << 20;
+
+/** The largest chunk of bytes one frame may carry. */
+export const MAX_FRAME_BYTES = 16 << 20;
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+/**
+ * Encodes one frame.
+ *
+ * @param frame The header and bytes.
+ * @returns The frame's bytes, ready to write.
+ * @example
+ * ```ts
+ * encodeFrame({ header: { t: "end", id: 1 } }).byteLength; // 8 + the header's JSON
+ * ```
+ */
+export function encodeFrame(frame: Frame): Uint8Array {
+  const header = encoder.encode(JSON.stringify(frame.header));
+  const bytes = frame.bytes ?? new Uint8Array(0);
+  const out = new Uint8Array(8 + header.byteLength + bytes.byteLength);
+  const view = new DataView(out.buffer);
+  view.setUint32(0, header.byteLength);
+  view.setUint32(4, bytes.byteLength);
+  out.set(header, 8);
+  out.set(bytes, 8 + header.byteLength);
+  return out;
+}
+
+/** A frame the peer sent that breaks the format: the connection cannot be trusted any more. */
+export class FrameError extends Error {
+  /** `FrameError`. */
+  override name = "FrameError";
+}
+
+/**
+ * Splits a byte stream into frames as its chunks arrive.
+ *
+ * @example
+ * ```ts
+ * const reader = new FrameReader();
+ * const [frame] = reader.push(encodeFrame({ header: { t: "end", id: 1 } }));
+ * frame?.header.t; // "end"
+ * ```
+ */
+export class FrameReader {
+  #buffer: Uint8Array = new Uint8Array(0);
+
+  /**
+   * Adds received bytes and returns the frames they complete.
+   *
+   * @param chunk The bytes received.
+   * @returns The complete frames, in order.
+   * @throws {FrameError} When a frame is larger than allowed or its header is not a JSON object
+   * with a string `t`.
+   */
+  push(chunk: Uint8Array): Frame[] {
+    // copied: a stream may reuse the memory of the chunks it hands out
+    this.#buffer = concat(this.#buffer, chunk);
+    const frames: Frame[] = [];
+    let offset = 0;
+    while (this.#buffer.byteLength - offset >= 8) {
+      const view = new DataView(this.#buffer.buffer, this.#buffer.byteOffset + offset, 8);
+      const headerLength = view.getUint32(0);
+      const bytesLength = view.getUint32(4);
+      if (headerLength > MAX_HEADER_BYTES || bytesLength > MAX_FRAME_BYTES) {
+        throw new FrameError(`a frame of ${headerLength} + ${bytesLength} bytes is too large`);
+      }
+      const end = offset + 8 + headerLength + bytesLength;
+      if (this.#buffer.byteLength < end) break;
+      const headerStart = offset + 8;
+      const header = parseHeader(
+        this.#buffer.subarray(headerStart, headerStart + headerLength),
+      );
+      const bytes = bytesLength === 0
+        ? undefined
+        : this.#buffer.slice(headerStart + headerLength, end);
+      frames.push(bytes === undefined ? { header } : { header, bytes });
+      offset = end;
+    }
+    this.#buffer = offset === 0 ? this.#buffer : this.#buffer.slice(offset);
+    return frames;
+  }
+}
+
+function parseHeader(bytes: Uint8Array): FrameHeader {
+  let header: unknown;
+  try {
+    header = JSON.parse(decoder.decode(bytes));
+  } catch {
+    throw new FrameError("a frame's header is not JSON");
+  }
+  if (
+    typeof header !== "object" || header === null || Array.isArray(header) ||
+    typeof (header as { t?: unknown }).t !== "string"
+  ) {
+    throw new FrameError("a frame's header has no type");
+  }
+  return header as FrameHeader;
+}
+
+function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
+  const out = new Uint8Array(a.byteLength + b.byteLength);
+  out.set(a);
+  out.set(b, a.byteLength);
+  return out;
+}

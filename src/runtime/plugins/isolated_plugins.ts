@@ -1,0 +1,434 @@
+/**
+ * The host's side of isolated plugins: each runs in a worker of the plugin process, and the host
+ * reaches it over a {@link PluginLink} (the private socket on Deno). To the rest of the host an
+ * isolated plugin looks like any other: {@link IsolatedPlugins.load} gives back its routers (one
+ * that forwards `/api/<name>` and everything under it), its pages and blocks (components that
+ * render inside the worker) and its health checks. Requests cross as frames: the head, the body in
+ * chunks, the response in chunks acknowledged as they are read; a client that leaves aborts the
+ * request in the worker. While the plugin process is down, an isolated plugin answers 503
+ * `plugin_unavailable`.
+ *
+ * @module
+ */
+import { Hono } from "hono";
+import { raw } from "hono/html";
+import type { HtmlEscapedString } from "hono/utils/html";
+import type { Context } from "hono";
+import type { Frame, FrameHeader } from "./frames.ts";
+import { hostContextOf } from "../permissions.ts";
+import type { HostContext } from "../permissions.ts";
+import type { HealthCheck, LoadedPlugin, PluginBlockComponent, PluginPage } from "../registry.ts";
+import { PluginTimeout } from "../plugin_mount.ts";
+
+/** The host's connection to its plugin process. */
+export interface PluginLink {
+  /** Sends a frame (dropped while the process is down). */
+  send(frame: Frame): void;
+  /** Whether the plugin process is connected now. */
+  readonly up: boolean;
+  /**
+   * Receives the process's frames and hears when it connects (again) and when it is lost.
+   *
+   * @param listener The receiver.
+   */
+  listen(listener: LinkListener): void;
+}
+
+/** What a {@link PluginLink} tells its user. */
+export interface LinkListener {
+  /** A frame from the plugin process. */
+  frame(frame: Frame): void;
+  /** The plugin process (re)connected. */
+  up(): void;
+  /** The plugin process was lost (it ended, or its connection broke). */
+  down(reason: string): void;
+}
+
+/** What happens to isolated plugins, for the metrics, the audit log and the plugin list. */
+export interface IsolationEvents {
+  /** A plugin's worker crashed and is restarted (or, when `final`, given up). */
+  crashed?(plugin: string, reason: string, final: boolean): void;
+  /** A plugin's request took longer than the time limit (its worker is restarted). */
+  timedOut?(plugin: string): void;
+  /** A plugin's log line (its worker's failures, with the stack). */
+  log?(plugin: string, level: "info" | "error", message: string, stack?: string): void;
+  /** The plugin process was lost. */
+  processLost?(reason: string): void;
+}
+
+/** An isolated plugin to load: its name, its worker bundle, the hosts it may reach. */
+export interface IsolatedPluginCode {
+  /** The plugin's name. */
+  readonly name: string;
+  /** Its label. */
+  readonly display_name: string;
+  /** Its worker bundle. */
+  readonly code: string;
+  /** The hosts it may reach. */
+  readonly net: readonly string[];
+}
+
+/** Limits of isolated plugins. */
+export interface IsolationLimits {
+  /** How long an import or a request may take, in milliseconds. */
+  readonly timeoutMs: number;
+  /** How many crashes in the window a plugin survives. */
+  readonly maxRestarts: number;
+  /** The crash window, in milliseconds. */
+  readonly windowMs: number;
+}
+
+/** The plugin process could not take the request (it is down, or the plugin was given up). */
+export class PluginUnavailable extends Error {
+  /**
+   * @param plugin The plugin.
+   * @param reason Why.
+   */
+  constructor(readonly plugin: string, reason: string) {
+    super(`the plugin ${plugin} is not available: ${reason}`);
+    this.name = "PluginUnavailable";
+  }
+}
+
+/** An isolated plugin's worker failed a request (it threw, or crashed while serving it). */
+export class IsolatedPluginFailed extends Error {
+  /**
+   * @param plugin The plugin.
+   * @param message What the worker said.
+   */
+  constructor(readonly plugin: string, message: string) {
+    super(message);
+    this.name = "IsolatedPluginFailed";
+  }
+}
+
+/** Statuses whose responses have no body. */
+const NULL_BODY = new Set([101, 204, 205, 304]);
+
+/** An exchange the host waits on. */
+interface Pending {
+  readonly plugin: string;
+  readonly host?: HostContext;
+  head?: PromiseWithResolvers<Frame>;
+  result?: PromiseWithResolvers<unknown>;
+  body?: ResponseBody;
+}
+
+/** A response body as it arrives: chunks queued until the reader takes them. */
+class ResponseBody {
+  readonly queue: Uint8Array[] = [];
+  ended = false;
+  failure: Error | undefined;
+  wake: (() => void) | undefined;
+
+  settle(): void {
+    this.wake?.();
+    this.wake = undefined;
+  }
+}
+
+/** Every isolated plugin of one host, over one link to the plugin process. */
+export class IsolatedPlugins {
+  readonly #link: PluginLink;
+  readonly #limits: IsolationLimits;
+  readonly #events: IsolationEvents;
+  readonly #pending = new Map<number, Pending>();
+  readonly #loads = new Map<
+    string,
+    { code: IsolatedPluginCode; started: PromiseWithResolvers<Frame> }
+  >();
+  readonly #givenUp = new Map<string, string>();
+  #next = 0;
+
+  /**
+   * @param link The connection to the plugin process.
+   * @param limits Time limit and restarts.
+   * @param events Who hears of crashes, time-outs and log lines.
+   */
+  constructor(link: PluginLink, limits: IsolationLimits, events: IsolationEvents = {}) {
+    this.#link = link;
+    this.#limits = limits;
+    this.#events = events;
+    link.listen({
+      frame: (frame) => this.#receive(frame),
+      up: () => {
+        for (const { code } of this.#loads.values()) this.#sendLoad(code);
+      },
+      down: (reason) => {
+        this.#events.processLost?.(reason);
+        for (const [id, pending] of this.#pending) {
+          this.#fail(
+            id,
+            pending,
+            new PluginUnavailable(pending.plugin, "the plugin process ended"),
+          );
+        }
+      },
+    });
+  }
+
+  /**
+   * Starts a plugin in its worker and returns what the host mounts for it.
+   *
+   * @param code The plugin and its bundle.
+   * @returns Its routers, pages, blocks and health checks.
+   * @throws {Error} When its code failed to import (threw, hung or spun past the time limit).
+   */
+  async load(code: IsolatedPluginCode): Promise<LoadedPlugin> {
+    const started = Promise.withResolvers<Frame>();
+    this.#loads.set(code.name, { code, started });
+    this.#sendLoad(code);
+    const ready = await started.promise;
+    if (ready.header.t === "failed") throw new Error(String(ready.header.reason));
+    return this.#proxies(code, ready.header);
+  }
+
+  /**
+   * Why an isolated plugin was given up after repeated crashes, if it was.
+   *
+   * @param plugin The plugin's name.
+   * @returns The last crash's reason.
+   */
+  givenUp(plugin: string): string | undefined {
+    return this.#givenUp.get(plugin);
+  }
+
+  /**
+   * Forwards a request to a plugin's worker and returns its response as it streams.
+   *
+   * @param plugin The plugin's name.
+   * @param request The request.
+   * @param host The host context of the request, for its permission checks.
+   * @returns The response.
+   * @throws {PluginTimeout} When the worker did not answer within the time limit.
+   * @throws {IsolatedPluginFailed} When the worker threw or crashed.
+   * @throws {PluginUnavailable} When the plugin process is down or the plugin was given up.
+   */
+  async fetch(plugin: string, request: Request, host?: HostContext): Promise<Response> {
+    this.#available(plugin);
+    const id = ++this.#next;
+    const pending: Pending = { plugin, head: Promise.withResolvers(), ...(host ? { host } : {}) };
+    this.#pending.set(id, pending);
+    const hasBody = request.body !== null;
+    this.#link.send({
+      header: {
+        t: "req",
+        plugin,
+        id,
+        method: request.method,
+        url: request.url,
+        headers: [...request.headers],
+        body: hasBody,
+      },
+    });
+    const abort = () => {
+      if (!this.#pending.has(id)) return;
+      this.#link.send({ header: { t: "abort", plugin, id } });
+      this.#fail(id, pending, new DOMException("the client went away", "AbortError"));
+    };
+    request.signal.addEventListener("abort", abort, { once: true });
+    if (hasBody) void this.#sendBody(plugin, id, request.body!);
+    const head = (await pending.head!.promise).header;
+    const status = Number(head.status);
+    const headers = new Headers(head.headers as [string, string][]);
+    if (NULL_BODY.has(status) || request.method === "HEAD") {
+      return new Response(null, { status, headers });
+    }
+    const body = pending.body!;
+    const stream = new ReadableStream<Uint8Array>({
+      pull: async (controller) => {
+        while (body.queue.length === 0 && !body.ended && !body.failure) {
+          await new Promise<void>((resolve) => (body.wake = resolve));
+        }
+        const chunk = body.queue.shift();
+        if (chunk) {
+          controller.enqueue(chunk);
+          this.#link.send({ header: { t: "ack", plugin, id, bytes: chunk.byteLength } });
+        } else if (body.failure) {
+          controller.error(body.failure);
+        } else {
+          request.signal.removeEventListener("abort", abort);
+          controller.close();
+        }
+      },
+      cancel: () => abort(),
+    }, { highWaterMark: 0 });
+    return new Response(stream, { status, headers });
+  }
+
+  /**
+   * Asks a plugin's worker to render a page or block, or run a health check.
+   *
+   * @param plugin The plugin's name.
+   * @param call What to do: `{ kind: "page", path, url }`, `{ kind: "block", block }` or
+   * `{ kind: "health", index }`.
+   * @returns What the worker answered (HTML, or a health report).
+   */
+  async call(plugin: string, call: Record<string, unknown>): Promise<unknown> {
+    this.#available(plugin);
+    const id = ++this.#next;
+    const pending: Pending = { plugin, result: Promise.withResolvers() };
+    this.#pending.set(id, pending);
+    this.#link.send({ header: { ...call, t: "call", plugin, id } });
+    return await pending.result!.promise;
+  }
+
+  #available(plugin: string): void {
+    const reason = this.#givenUp.get(plugin);
+    if (reason !== undefined) {
+      throw new PluginUnavailable(plugin, `it crashed repeatedly (${reason})`);
+    }
+    if (!this.#link.up) throw new PluginUnavailable(plugin, "the plugin process is restarting");
+  }
+
+  #sendLoad(code: IsolatedPluginCode): void {
+    this.#link.send({
+      header: {
+        t: "load",
+        plugin: code.name,
+        net: code.net,
+        timeoutMs: this.#limits.timeoutMs,
+        maxRestarts: this.#limits.maxRestarts,
+        windowMs: this.#limits.windowMs,
+      },
+      bytes: new TextEncoder().encode(code.code),
+    });
+  }
+
+  async #sendBody(plugin: string, id: number, body: ReadableStream<Uint8Array>): Promise<void> {
+    try {
+      for await (const chunk of body) {
+        if (!this.#pending.has(id)) return;
+        this.#link.send({ header: { t: "chunk", plugin, id }, bytes: chunk });
+      }
+      this.#link.send({ header: { t: "end", plugin, id } });
+    } catch {
+      this.#link.send({ header: { t: "abort", plugin, id } });
+    }
+  }
+
+  #receive(frame: Frame): void {
+    const { header } = frame;
+    const plugin = String(header.plugin);
+    switch (header.t) {
+      case "ready":
+      case "failed":
+        this.#loads.get(plugin)?.started.resolve(frame);
+        return;
+      case "crashed":
+        if (header.final === true) this.#givenUp.set(plugin, String(header.reason));
+        this.#events.crashed?.(plugin, String(header.reason), header.final === true);
+        return;
+      case "timeout":
+        this.#events.timedOut?.(plugin);
+        return;
+      case "log":
+        this.#events.log?.(
+          plugin,
+          header.level === "error" ? "error" : "info",
+          String(header.message),
+          typeof header.stack === "string" ? header.stack : undefined,
+        );
+        return;
+      case "authorize":
+        void this.#authorize(plugin, header);
+        return;
+    }
+    const id = Number(header.id);
+    const pending = this.#pending.get(id);
+    if (!pending || pending.plugin !== plugin) return;
+    switch (header.t) {
+      case "head":
+        // The body's chunks may follow before the awaiting code runs again: they queue here.
+        pending.body = new ResponseBody();
+        pending.head?.resolve(frame);
+        return;
+      case "chunk":
+        if (pending.body && frame.bytes) {
+          // a chunk of a request the host gave up on is dropped with it
+          pending.body.queue.push(frame.bytes);
+          pending.body.settle();
+        }
+        return;
+      case "end":
+        this.#pending.delete(id);
+        if (pending.body) {
+          pending.body.ended = true;
+          pending.body.settle();
+        }
+        return;
+      case "result":
+        this.#pending.delete(id);
+        pending.result?.resolve(header.value);
+        return;
+      case "fail": {
+        const status = Number(header.status);
+        const message = String(header.message);
+        this.#fail(
+          id,
+          pending,
+          status === 504
+            ? new PluginTimeout(plugin, this.#limits.timeoutMs)
+            : status === 503
+            ? new PluginUnavailable(plugin, message)
+            : new IsolatedPluginFailed(plugin, message),
+        );
+        return;
+      }
+    }
+  }
+
+  #fail(id: number, pending: Pending, error: Error): void {
+    this.#pending.delete(id);
+    pending.head?.reject(error);
+    pending.result?.reject(error);
+    if (pending.body) {
+      pending.body.failure = error;
+      pending.body.settle();
+    }
+  }
+
+  async #authorize(plugin: string, header: FrameHeader): Promise<void> {
+    const pending = this.#pending.get(Number(header.request));
+    const host = pending?.plugin === plugin ? pending.host : undefined;
+    const token = typeof header.token === "string" ? header.token : undefined;
+    let result: unknown = "unauthorized";
+    try {
+      if (host) result = await host.authorize(token, String(header.permission));
+    } catch {
+      result = "unauthorized";
+    }
+    this.#link.send({ header: { t: "authorized", plugin, id: header.id, result } });
+  }
+
+  /** What the host mounts for an isolated plugin. */
+  #proxies(code: IsolatedPluginCode, ready: FrameHeader): LoadedPlugin {
+    const name = code.name;
+    const forward = (c: Context) => this.fetch(name, c.req.raw, hostContextOf(c));
+    const router = new Hono().all("/", forward).all("/*", forward);
+    const render = async (call: Record<string, unknown>): Promise<HtmlEscapedString> =>
+      raw(String(await this.call(name, call)));
+    const pages: Record<string, PluginPage> = {};
+    for (const path of stringsOf(ready.pages)) {
+      pages[path] = (props) => render({ kind: "page", path, url: props.url.href });
+    }
+    const blocks: Record<string, { title: string; component: PluginBlockComponent }> = {};
+    for (const block of stringsOf(ready.blocks)) {
+      blocks[block] = { title: block, component: () => render({ kind: "block", block }) };
+    }
+    const health: HealthCheck[] = Array.from(
+      { length: Math.max(0, Math.min(Number(ready.health) || 0, 64)) },
+      (_, index) => () => this.call(name, { kind: "health", index }) as ReturnType<HealthCheck>,
+    );
+    return {
+      routers: [{ spec: "(isolated)", app: router }],
+      pages,
+      health,
+      ...(Object.keys(blocks).length > 0 ? { blocks } : {}),
+    };
+  }
+}
+
+function stringsOf(value: unknown): string[] {
+  return Array.isArray(value) ? value.filter((item) => typeof item === "string") : [];
+}

@@ -1,0 +1,24 @@
+/**
+ * Plugins in their own box: the isolation policy, the host's side of the plugin process, and the
+ * frames they exchange.
+ *
+ * @module
+ */
+export {
+  type Isolation,
+  isolationOf,
+  type IsolationPolicy,
+  NEVER_REACHED,
+  readIsolationPolicy,
+  workerNetwork,
+} from "./isolation.ts";
+export {
+  IsolatedPluginFailed,
+  IsolatedPlugins,
+  type IsolationEvents,
+  type IsolationLimits,
+  type LinkListener,
+  type PluginLink,
+  PluginUnavailable,
+} from "./isolated_plugins.ts";
+export { encodeFrame, type Frame, FrameError, FrameReader } from "./frames.ts";

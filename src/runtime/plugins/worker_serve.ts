@@ -1,0 +1,236 @@
+/**
+ * An isolated plugin's side of its worker: the plugin's Hono routers, pages, blocks and health
+ * checks, served to the plugin process by message. A request arrives as a head and body chunks and
+ * its response goes back the same way (chunked everywhere, since `ReadableStream`s are not
+ * transferable on every runtime), with at most {@link RESPONSE_WINDOW_BYTES} unacknowledged; a
+ * client that leaves aborts the request's signal. Permission checks ask the host through the
+ * process, so `requirePermission` works unchanged. Pages and blocks are rendered here, to HTML.
+ *
+ * @module
+ */
+import { Hono } from "hono";
+import { jsx } from "hono/jsx";
+import { type HostContext, provideHostContext } from "../permissions.ts";
+import type { HealthCheck, LoadedPlugin, PluginPage, Principal } from "../mod.ts";
+import { onProcessMessage, postToProcess, type WorkerMessage } from "./worker_bootstrap.ts";
+
+/** How many response bytes a worker sends ahead of what the host has taken. */
+export const RESPONSE_WINDOW_BYTES = 1 << 20;
+
+/** The plugin a worker serves: its name and label, and its imported code. */
+export interface WorkerPlugin extends LoadedPlugin {
+  /** The plugin's name. */
+  readonly name: string;
+  /** Its label (given to pages and blocks). */
+  readonly display_name: string;
+}
+
+/** A request being received or answered. */
+interface Exchange {
+  readonly abort: AbortController;
+  body?: ReadableStreamDefaultController<Uint8Array>;
+  /** Bytes sent and not yet acknowledged, and who waits for room. */
+  unacked: number;
+  room?: () => void;
+}
+
+/**
+ * Serves a plugin from inside its worker, and tells the process it is ready.
+ *
+ * @param plugin The plugin's name, label and code (imported by the worker's entry).
+ * @example
+ * ```ts ignore
+ * import { router } from "./backend/routers/ping.ts";
+ * serveInWorker({ name: "crm", display_name: "CRM", routers: [{ spec: "r.ts:router", app: router }], pages: {}, health: [] });
+ * ```
+ */
+export function serveInWorker(plugin: WorkerPlugin): void {
+  const exchanges = new Map<number, Exchange>();
+  const answers = new Map<number, (value: unknown) => void>();
+  let nextCall = 0;
+  /** The host context of one request: its permission checks are answered for that request. */
+  const hostFor = (request: number): HostContext => ({
+    authorize: (token, permission) => {
+      const id = ++nextCall;
+      postToProcess({
+        header: { t: "authorize", id, request, token: token ?? null, permission },
+      });
+      return new Promise((resolve) => {
+        answers.set(id, (value) => resolve(value as Principal | "unauthorized" | "forbidden"));
+      });
+    },
+  });
+  const app = pluginApp(plugin, hostFor);
+  onProcessMessage((message) => {
+    const { header } = message;
+    const id = Number(header.id);
+    const exchange = exchanges.get(id);
+    switch (header.t) {
+      case "req":
+        exchanges.set(id, { abort: new AbortController(), unacked: 0 });
+        void answer(app, id, header, exchanges);
+        break;
+      case "chunk":
+        if (message.bytes) exchange?.body?.enqueue(message.bytes);
+        break;
+      case "end":
+        exchange?.body?.close();
+        break;
+      case "abort":
+        exchange?.abort.abort(new DOMException("the client went away", "AbortError"));
+        try {
+          exchange?.body?.error(new DOMException("the client went away", "AbortError"));
+        } catch {
+          // the body was already read
+        }
+        exchanges.delete(id);
+        exchange?.room?.();
+        break;
+      case "ack":
+        if (exchange) {
+          exchange.unacked -= Number(header.bytes) || 0;
+          if (exchange.unacked < RESPONSE_WINDOW_BYTES) exchange.room?.();
+        }
+        break;
+      case "call":
+        void call(plugin, id, header).then(
+          (value) => postToProcess({ header: { t: "result", id, value } }),
+          (error: unknown) =>
+            postToProcess({ header: { t: "fail", id, status: 500, message: describe(error) } }),
+        );
+        break;
+      case "authorized":
+        answers.get(id)?.(header.result);
+        answers.delete(id);
+        break;
+    }
+  });
+  postToProcess({
+    header: {
+      t: "ready",
+      health: plugin.health.length,
+      pages: Object.keys(plugin.pages),
+      blocks: Object.keys(plugin.blocks ?? {}),
+    },
+  });
+}
+
+/** The plugin's routers under `/api/<name>`, as the host would mount them in process. */
+function pluginApp(plugin: WorkerPlugin, hostFor: (request: number) => HostContext): Hono {
+  const app = new Hono<{ Bindings: { request: number } }>();
+  app.use("*", (c, next) => {
+    provideHostContext(c, hostFor(c.env.request));
+    return next();
+  });
+  for (const router of plugin.routers) app.route(`/api/${plugin.name}`, router.app as Hono);
+  app.onError((error) => {
+    postToProcess({
+      header: {
+        t: "log",
+        level: "error",
+        message: `the plugin failed: ${describe(error)}`,
+        stack: stackOf(error),
+      },
+    });
+    throw error;
+  });
+  return app as unknown as Hono;
+}
+
+async function answer(
+  app: Hono,
+  id: number,
+  header: WorkerMessage["header"],
+  exchanges: Map<number, Exchange>,
+): Promise<void> {
+  const exchange = exchanges.get(id)!;
+  let response: Response;
+  try {
+    const body = header.body === true
+      ? new ReadableStream<Uint8Array>({ start: (controller) => void (exchange.body = controller) })
+      : null;
+    const request = new Request(String(header.url), {
+      method: String(header.method),
+      headers: header.headers as [string, string][],
+      body,
+      signal: exchange.abort.signal,
+      ...(body ? { duplex: "half" } : {}),
+    } as RequestInit);
+    response = await app.fetch(request, { request: id });
+  } catch (error) {
+    exchanges.delete(id);
+    postToProcess({ header: { t: "fail", id, status: 500, message: describe(error) } });
+    return;
+  }
+  postToProcess({
+    header: { t: "head", id, status: response.status, headers: [...response.headers] },
+  });
+  try {
+    if (response.body) {
+      const reader = response.body.getReader();
+      exchange.abort.signal.addEventListener("abort", () => void reader.cancel().catch(() => {}));
+      while (exchanges.has(id)) {
+        const { done, value } = await reader.read();
+        if (done) break;
+        exchange.unacked += value.byteLength;
+        postToProcess({ header: { t: "chunk", id }, bytes: value });
+        if (exchange.unacked >= RESPONSE_WINDOW_BYTES) {
+          await new Promise<void>((resolve) => (exchange.room = resolve));
+        }
+      }
+    }
+    postToProcess({ header: { t: "end", id } });
+  } catch (error) {
+    postToProcess({ header: { t: "fail", id, status: 500, message: describe(error) } });
+  } finally {
+    exchanges.delete(id);
+  }
+}
+
+/** A page, block or health call: plain data in, plain data out. */
+async function call(
+  plugin: WorkerPlugin,
+  _id: number,
+  header: WorkerMessage["header"],
+): Promise<unknown> {
+  const about = { name: plugin.name, display_name: plugin.display_name };
+  if (header.kind === "page") {
+    const path = String(header.path);
+    const page: PluginPage | undefined = Object.hasOwn(plugin.pages, path)
+      ? plugin.pages[path]
+      : undefined;
+    if (!page) throw new Error(`the plugin has no page ${path}`);
+    const component = typeof page === "function" ? page : page.component;
+    return String(
+      await jsx(component, { plugin: about, path, url: new URL(String(header.url)) }).toString(),
+    );
+  }
+  if (header.kind === "block") {
+    const id = String(header.block);
+    const block = plugin.blocks && Object.hasOwn(plugin.blocks, id) ? plugin.blocks[id] : undefined;
+    if (!block) throw new Error(`the plugin has no block ${id}`);
+    return String(await jsx(block.component, { plugin: about }).toString());
+  }
+  if (header.kind === "health") {
+    const check: HealthCheck | undefined = plugin.health[Number(header.index)];
+    if (!check) throw new Error(`the plugin has no health check ${String(header.index)}`);
+    return await check();
+  }
+  throw new Error(`unknown call ${String(header.kind)}`);
+}
+
+function describe(error: unknown): string {
+  try {
+    return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  } catch {
+    return "a value that cannot be described was thrown";
+  }
+}
+
+function stackOf(error: unknown): string | undefined {
+  try {
+    return error instanceof Error ? error.stack : undefined;
+  } catch {
+    return undefined;
+  }
+}
