@@ -73,7 +73,14 @@ export function apiApp(options: ApiOptions): Hono {
   app.get(
     "/plugins",
     admin,
-    (c) => c.json(pluginsReport(registry, (plugin) => lifecycle.status(plugin))),
+    (c) =>
+      c.json(
+        pluginsReport(
+          registry,
+          (plugin) => lifecycle.status(plugin),
+          (plugin) => lifecycle.faultOf(plugin.name),
+        ),
+      ),
   );
 
   for (const [action, enabled] of [["enable", true], ["disable", false]] as const) {

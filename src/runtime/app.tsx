@@ -28,7 +28,7 @@ import {
 import type { PageShell } from "./admin/render.tsx";
 import { mountPlugin, pluginResponse, PluginTimeout, servingPlugin } from "./plugin_mount.ts";
 import { PluginMetrics } from "./metrics.ts";
-import { PluginUnavailable } from "./plugins/isolated_plugins.ts";
+import { type IsolatedPlugins, PluginUnavailable } from "./plugins/isolated_plugins.ts";
 import { observeRequests, requestIdOf } from "./observe.ts";
 import { probesApp } from "./probes.ts";
 import { HOST_VERSION } from "./version.ts";
@@ -54,6 +54,11 @@ export interface AppOptions extends Partial<HostConfig> {
   readonly lifecycle?: PluginLifecycle;
   /** The clock, in milliseconds (sessions, audit times); injectable for tests. */
   readonly now?: () => number;
+  /**
+   * The isolated plugins' side in the host, when some run in a plugin process: their crashes are
+   * counted, and a plugin given up is marked `error` (`plugin.crashed`) and audited.
+   */
+  readonly isolated?: IsolatedPlugins;
   /**
    * dbt workspaces and runs over the same lifecycle (default: one with the runner `dbt` asks for,
    * where it needs nothing from the runtime: the webhook runner, or none).
@@ -88,6 +93,20 @@ export function createApp(registry: Registry, given: AppOptions = {}): Hono {
   });
   const metrics = new PluginMetrics();
   const lifecycle = options.lifecycle ?? new PluginLifecycle(registry, new MemoryStore(), { now });
+  options.isolated?.observe({
+    crashed: (plugin, reason, final) => {
+      metrics.crash(plugin, !final);
+      if (!final) return;
+      const problem = {
+        code: "plugin.crashed",
+        message: `its worker crashed too often (last: ${reason}); it is not served until the ` +
+          "server restarts",
+      };
+      lifecycle.fault(plugin, problem).catch((error) =>
+        log.error(`the crash of plugin ${plugin} could not be audited`, { error })
+      );
+    },
+  });
   const links = () => pluginNavigation(registry, (name) => lifecycle.isEnabled(name));
   const dbt = options.dbtService ?? defaultDbtService(registry, lifecycle, options.dbt, now, log);
   const verifyToken = tokenVerifier({
@@ -113,6 +132,7 @@ export function createApp(registry: Registry, given: AppOptions = {}): Hono {
     const text = metrics.render({
       registry,
       isEnabled: (name) => lifecycle.isEnabled(name),
+      hasFault: (name) => lifecycle.faultOf(name) !== undefined,
       version: HOST_VERSION,
     });
     return c.body(text, 200, { "Content-Type": "text/plain; version=0.0.4; charset=utf-8" });

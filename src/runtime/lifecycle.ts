@@ -7,7 +7,7 @@
  * @module
  */
 import { createLogger, type Logger } from "../log/mod.ts";
-import type { PluginStatus, Registry, RegistryPlugin } from "./registry.ts";
+import type { PluginStatus, Problem, Registry, RegistryPlugin } from "./registry.ts";
 import type { AuditEvent, StateStore } from "../state/mod.ts";
 import { every, type Timer } from "./timer.ts";
 
@@ -68,6 +68,7 @@ export interface LifecycleOptions {
  */
 export class PluginLifecycle {
   readonly #mountable: Map<string, RegistryPlugin>;
+  readonly #faults = new Map<string, Problem>();
   readonly #disabled = new Set<string>();
   readonly #now: () => number;
   #ready: Promise<void> | undefined;
@@ -119,8 +120,39 @@ export class PluginLifecycle {
     return this.#mountable.has(name) && !this.#disabled.has(name);
   }
 
+  /**
+   * Marks a mounted plugin as failed at run time (an isolated plugin that crashed too often): it
+   * shows as `error` with the problem until the server restarts, and the audit log records it.
+   *
+   * @param name The plugin.
+   * @param problem What happened (`plugin.crashed`).
+   */
+  async fault(name: string, problem: Problem): Promise<void> {
+    if (!this.#mountable.has(name) || this.#faults.has(name)) return;
+    this.#faults.set(name, problem);
+    await this.store.appendAudit({
+      time: new Date(this.#now()).toISOString(),
+      actor: "host",
+      action: "plugin_crashed",
+      target: name,
+      outcome: "failure",
+      detail: problem.message.slice(0, 256),
+    });
+  }
+
+  /**
+   * The problem a plugin met at run time, if any (see {@link fault}).
+   *
+   * @param name The plugin.
+   * @returns The problem.
+   */
+  faultOf(name: string): Problem | undefined {
+    return this.#faults.get(name);
+  }
+
   /** A plugin's status at run time. */
   status(plugin: RegistryPlugin): RuntimeStatus {
+    if (plugin.status === "mounted" && this.#faults.has(plugin.name)) return "error";
     return plugin.status === "mounted" && this.#disabled.has(plugin.name)
       ? "disabled"
       : plugin.status;

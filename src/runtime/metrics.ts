@@ -40,6 +40,9 @@ class PluginCounters {
   readonly buckets = new Array<number>(LATENCY_BUCKETS.length + 1).fill(0);
   sum = 0;
   count = 0;
+  /** Crashes of its worker (isolated plugins), and the restarts that followed. */
+  crashes = 0;
+  restarts = 0;
 }
 
 /** The state of a plugin as the metrics show it. */
@@ -55,6 +58,8 @@ export interface MetricsFacts {
   readonly isEnabled: (plugin: string) => boolean;
   /** The host's version. */
   readonly version: string;
+  /** Whether a mounted plugin failed at run time (shown as `error`). */
+  readonly hasFault?: (plugin: string) => boolean;
 }
 
 /**
@@ -102,6 +107,18 @@ export class PluginMetrics {
   }
 
   /**
+   * Records a crash of an isolated plugin's worker.
+   *
+   * @param plugin The plugin.
+   * @param restarted Whether its worker is started again (not when the plugin was given up).
+   */
+  crash(plugin: string, restarted: boolean): void {
+    const counters = this.#counters(plugin);
+    counters.crashes++;
+    if (restarted) counters.restarts++;
+  }
+
+  /**
    * The metrics in the Prometheus text format; every mounted plugin has its series, at 0 until it
    * serves.
    *
@@ -132,6 +149,8 @@ export class PluginMetrics {
     for (const plugin of registry.plugins) {
       const current: MetricStatus = plugin.status !== "mounted"
         ? plugin.status
+        : facts.hasFault?.(plugin.name)
+        ? "error"
         : facts.isEnabled(plugin.name)
         ? "mounted"
         : "disabled";
@@ -154,10 +173,26 @@ export class PluginMetrics {
     family(
       "honeyframe_plugin_failures_total",
       "counter",
-      "Requests a plugin failed: its handler threw (exception) or did not answer in time (timeout).",
+      "Requests a plugin failed: its handler threw (exception), did not answer in time (timeout), or the plugin was not available (unavailable).",
     );
     for (const [plugin, counters] of plugins) {
       lines.push(...samples("honeyframe_plugin_failures_total", plugin, "kind", counters.failures));
+    }
+    family(
+      "honeyframe_plugin_crashes_total",
+      "counter",
+      "Times an isolated plugin's worker crashed (threw from a timer, spun past the time limit, …).",
+    );
+    for (const [plugin, counters] of plugins) {
+      lines.push(`honeyframe_plugin_crashes_total${labels({ plugin })} ${counters.crashes}`);
+    }
+    family(
+      "honeyframe_plugin_restarts_total",
+      "counter",
+      "Times an isolated plugin's worker was started again after a crash.",
+    );
+    for (const [plugin, counters] of plugins) {
+      lines.push(`honeyframe_plugin_restarts_total${labels({ plugin })} ${counters.restarts}`);
     }
     family(
       "honeyframe_plugin_request_duration_seconds",

@@ -66,6 +66,7 @@ export interface PluginsReport {
  *
  * @param registry The generated registry.
  * @param statusOf The run-time status of a plugin (the build's status by default).
+ * @param faultOf The problem a plugin met at run time (a crashed isolated plugin), if any.
  * @returns The response body.
  * @example
  * ```ts
@@ -78,6 +79,7 @@ export interface PluginsReport {
 export function pluginsReport(
   registry: Registry,
   statusOf: (plugin: RegistryPlugin) => PluginSummary["status"] = (plugin) => plugin.status,
+  faultOf: (plugin: RegistryPlugin) => Problem | undefined = () => undefined,
 ): PluginsReport {
   return {
     plugins: registry.plugins.map((plugin) => ({
@@ -97,7 +99,7 @@ export function pluginsReport(
       dbt_workspace: plugin.dbt_workspace,
       client: plugin.client ?? null,
       blocks: plugin.blocks ?? [],
-      errors: plugin.errors,
+      errors: [...plugin.errors, ...[faultOf(plugin)].filter((fault) => fault !== undefined)],
       warnings: plugin.warnings,
     })),
     registry: { fingerprint: registry.fingerprint },

@@ -40,7 +40,8 @@ export type AuditAction =
   | "group_change"
   | "dbt_run"
   | "dbt_schedule"
-  | "access";
+  | "access"
+  | "plugin_crashed";
 
 /** One audit event. */
 export interface AuditEvent {

@@ -131,7 +131,7 @@ class ResponseBody {
 export class IsolatedPlugins {
   readonly #link: PluginLink;
   readonly #limits: IsolationLimits;
-  readonly #events: IsolationEvents;
+  readonly #events: IsolationEvents[];
   readonly #pending = new Map<number, Pending>();
   readonly #loads = new Map<
     string,
@@ -148,14 +148,14 @@ export class IsolatedPlugins {
   constructor(link: PluginLink, limits: IsolationLimits, events: IsolationEvents = {}) {
     this.#link = link;
     this.#limits = limits;
-    this.#events = events;
+    this.#events = [events];
     link.listen({
       frame: (frame) => this.#receive(frame),
       up: () => {
         for (const { code } of this.#loads.values()) this.#sendLoad(code);
       },
       down: (reason) => {
-        this.#events.processLost?.(reason);
+        for (const events of this.#events) events.processLost?.(reason);
         for (const [id, pending] of this.#pending) {
           this.#fail(
             id,
@@ -181,6 +181,15 @@ export class IsolatedPlugins {
     const ready = await started.promise;
     if (ready.header.t === "failed") throw new Error(String(ready.header.reason));
     return this.#proxies(code, ready.header);
+  }
+
+  /**
+   * Adds who hears of crashes, time-outs and log lines (the metrics, the lifecycle).
+   *
+   * @param events The listeners.
+   */
+  observe(events: IsolationEvents): void {
+    this.#events.push(events);
   }
 
   /**
@@ -317,18 +326,22 @@ export class IsolatedPlugins {
         return;
       case "crashed":
         if (header.final === true) this.#givenUp.set(plugin, String(header.reason));
-        this.#events.crashed?.(plugin, String(header.reason), header.final === true);
+        for (const events of this.#events) {
+          events.crashed?.(plugin, String(header.reason), header.final === true);
+        }
         return;
       case "timeout":
-        this.#events.timedOut?.(plugin);
+        for (const events of this.#events) events.timedOut?.(plugin);
         return;
       case "log":
-        this.#events.log?.(
-          plugin,
-          header.level === "error" ? "error" : "info",
-          String(header.message),
-          typeof header.stack === "string" ? header.stack : undefined,
-        );
+        for (const events of this.#events) {
+          events.log?.(
+            plugin,
+            header.level === "error" ? "error" : "info",
+            String(header.message),
+            typeof header.stack === "string" ? header.stack : undefined,
+          );
+        }
         return;
       case "authorize":
         void this.#authorize(plugin, header);

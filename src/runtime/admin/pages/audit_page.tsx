@@ -15,6 +15,7 @@ const ACTIONS: Record<AuditEvent["action"], string> = {
   group_change: "Group change",
   dbt_run: "dbt run",
   dbt_schedule: "dbt schedule",
+  plugin_crashed: "Plugin crashed",
   access: "Access",
 };
 
