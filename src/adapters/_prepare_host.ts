@@ -12,21 +12,22 @@ import {
   configuredRunner,
   createApp,
   DbtService,
+  DEFAULT_START_TIMEOUT_MS,
   exitProcess,
   type GeneratedRegistry,
   type HostConfig,
+  type ImportIsolation,
   importPlugins,
   keepAuditFor,
   PluginLifecycle,
   readConfigOrExit,
+  readIsolationPolicy,
   refuseExitToPlugins,
   type Registry,
   type Spawn,
 } from "../runtime/mod.ts";
 import { openStoreOrExit, type StateStore, type StoreKind } from "../state/mod.ts";
 import { readServerLimits, type ServerLimits } from "./_server_limits.ts";
-import { DEFAULT_START_TIMEOUT_MS, type ImportIsolation } from "../runtime/import_plugins.ts";
-import { readIsolationPolicy } from "../runtime/plugins/isolation.ts";
 
 /** A host ready to serve. */
 export interface PreparedHost {

@@ -18,7 +18,7 @@ import type { VerifiedPlugin } from "./verify.ts";
 import { isolationOf, type IsolationPolicy } from "../runtime/plugins/isolation.ts";
 
 const HOST_ROOT = fileURLToPath(new URL("../../", import.meta.url));
-const BOOTSTRAP = new URL("../runtime/plugins/worker_bootstrap.ts", import.meta.url).href;
+const BOOTSTRAP = new URL("../adapters/plugin_process/worker_bootstrap.ts", import.meta.url).href;
 const SERVE = new URL("../runtime/plugins/worker_serve.ts", import.meta.url).href;
 const PROCESS_MAIN = new URL("../adapters/plugin_process/main.ts", import.meta.url).href;
 

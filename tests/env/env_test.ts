@@ -87,7 +87,7 @@ Deno.test("envNumber() reads a number in its range and refuses anything else, na
 });
 
 Deno.test("serverLaunchFlags() grants the data directory and the network, narrowed when asked", () => {
-  assert.deepEqual(serverLaunchFlags({ DATA_DIR: "/data" }), [
+  assert.deepEqual(serverLaunchFlags({ DATA_DIR: "/data", HONEYFRAME_ISOLATION: "none" }), [
     "--no-prompt",
     "--no-remote",
     "--allow-net",
@@ -95,6 +95,11 @@ Deno.test("serverLaunchFlags() grants the data directory and the network, narrow
     "--allow-read=/data",
     "--allow-write=/data",
   ]);
+  assert.equal(
+    serverLaunchFlags({ DATA_DIR: "/data" }).at(-1),
+    `--allow-run=${Deno.execPath()}`,
+    "by default the server may start Deno once, for the plugin process",
+  );
   assert.equal(
     serverLaunchFlags({
       HOST: "127.0.0.1",

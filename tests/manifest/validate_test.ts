@@ -62,6 +62,7 @@ Deno.test("parseManifest() applies defaults to optional lists", () => {
     version: "0.1.0",
     routers: [],
     nav: [],
+    network: [],
     permissions: [],
     seed_groups: [],
   });
@@ -245,7 +246,8 @@ Deno.test("an unknown field close to a known one says which one was meant", () =
     [
       "flavour",
       "is not a manifest field and is ignored (known: name, version, display_name, routers, " +
-      "dbt_workspace, dbt_schedule, requires, frontend_entry, client_entry, nav, permissions, seed_groups)",
+      "dbt_workspace, dbt_schedule, requires, frontend_entry, client_entry, nav, network, permissions, " +
+        "seed_groups)",
     ],
     ["router", "is not a manifest field and is ignored: did you mean `routers`?"],
   ]);

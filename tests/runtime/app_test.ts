@@ -106,7 +106,9 @@ Deno.test("GET /api/plugins lists every plugin with the documented fields", asyn
     "dependents",
     "display_name",
     "errors",
+    "isolation",
     "name",
+    "network",
     "package",
     "requires",
     "route_count",
@@ -139,6 +141,8 @@ Deno.test("GET /api/plugins lists every plugin with the documented fields", asyn
       client: null,
       blocks: [],
       errors: [],
+      isolation: "in_process",
+      network: [],
       warnings: ["plugin.shadowed"],
     },
   );

@@ -7,15 +7,15 @@
  */
 import { envNumber, envOrDefault, type EnvSource, pluginNetHosts, readEnv } from "../../env/mod.ts";
 import type { Logger } from "../../log/mod.ts";
-import type { GeneratedRegistry } from "../../runtime/registry.ts";
-import { IsolatedPlugins } from "../../runtime/plugins/isolated_plugins.ts";
 import {
+  type GeneratedRegistry,
+  type ImportIsolation,
+  IsolatedPlugins,
   isolationOf,
   NEVER_REACHED,
   readIsolationPolicy,
   workerNetwork,
-} from "../../runtime/plugins/isolation.ts";
-import type { ImportIsolation } from "../../runtime/import_plugins.ts";
+} from "../../runtime/mod.ts";
 import { startPluginProcess } from "./plugin_process.ts";
 
 /** The window in which `HONEYFRAME_PLUGIN_MAX_RESTARTS` crashes give a plugin up. */

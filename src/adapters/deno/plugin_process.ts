@@ -7,8 +7,7 @@
  *
  * @module
  */
-import type { Frame } from "../../runtime/plugins/frames.ts";
-import type { LinkListener, PluginLink } from "../../runtime/plugins/isolated_plugins.ts";
+import type { Frame, LinkListener, PluginLink } from "../../runtime/plugins/mod.ts";
 import { type FrameChannel, frameChannel } from "../plugin_process/channel.ts";
 
 /** How the plugin process is started. */

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { encodeFrame, type Frame, FrameReader } from "../../runtime/plugins/frames.ts";
+import { encodeFrame, type Frame, FrameReader } from "../../runtime/plugins/mod.ts";
 
 /** A connected socket that speaks frames. */
 export interface FrameChannel {

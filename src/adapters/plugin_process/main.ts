@@ -14,7 +14,7 @@
  *
  * @module
  */
-import type { Frame } from "../../runtime/plugins/frames.ts";
+import type { Frame } from "../../runtime/plugins/mod.ts";
 import { type FrameChannel, frameChannel } from "./channel.ts";
 import { PluginWorker, type WorkerSettings } from "./plugin_worker.ts";
 

@@ -8,7 +8,7 @@
  *
  * @module
  */
-import type { Frame } from "../../runtime/plugins/frames.ts";
+import type { Frame } from "../../runtime/plugins/mod.ts";
 
 /** What the plugin process tells the host about one plugin. */
 export type Report = (frame: Frame) => void;

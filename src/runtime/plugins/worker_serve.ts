@@ -12,7 +12,7 @@ import { Hono } from "hono";
 import { jsx } from "hono/jsx";
 import { type HostContext, provideHostContext } from "../permissions.ts";
 import type { HealthCheck, LoadedPlugin, PluginPage, Principal } from "../mod.ts";
-import { onProcessMessage, postToProcess, type WorkerMessage } from "./worker_bootstrap.ts";
+import { onProcessMessage, postToProcess, type WorkerMessage } from "./worker_port.ts";
 
 /** How many response bytes a worker sends ahead of what the host has taken. */
 export const RESPONSE_WINDOW_BYTES = 1 << 20;
