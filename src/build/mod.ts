@@ -29,6 +29,7 @@ export type {
 export type { AppRoute, BlockInfo } from "./export_kind.ts";
 export type { ClientAsset } from "./client_bundle.ts";
 export type { CacheStats } from "./build_cache.ts";
+export type { WorkerBundles } from "./worker_bundle.ts";
 export { serverEntrySource, type ServerRuntime } from "./server_entry.ts";
 export { writeFileAtomically } from "./write_atomically.ts";
 export { BuildCache, cacheFileFor, discover, fingerprintInputs, generateRegistry, verify };

@@ -32,7 +32,7 @@ export {
   type RuntimeStatus,
   type SetEnabledOptions,
 } from "./lifecycle.ts";
-export { type Principal, principalOf, requirePermission } from "./permissions.ts";
+export { type HostContext, type Principal, principalOf, requirePermission } from "./permissions.ts";
 export { startupMessage } from "./startup_message.ts";
 export { after, every, type Timer } from "./timer.ts";
 export { RESERVED_PLUGIN_NAMES } from "./reserved_names.ts";

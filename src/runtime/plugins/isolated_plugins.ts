@@ -81,6 +81,8 @@ export interface IsolationLimits {
 /** The plugin process could not take the request (it is down, or the plugin was given up). */
 export class PluginUnavailable extends Error {
   /**
+   * Says which plugin is not available, and why.
+   *
    * @param plugin The plugin.
    * @param reason Why.
    */
@@ -93,6 +95,8 @@ export class PluginUnavailable extends Error {
 /** An isolated plugin's worker failed a request (it threw, or crashed while serving it). */
 export class IsolatedPluginFailed extends Error {
   /**
+   * Says which plugin failed the request, and how.
+   *
    * @param plugin The plugin.
    * @param message What the worker said.
    */
@@ -141,6 +145,8 @@ export class IsolatedPlugins {
   #next = 0;
 
   /**
+   * The host's side of the isolated plugins over one connection to the plugin process.
+   *
    * @param link The connection to the plugin process.
    * @param limits Time limit and restarts.
    * @param events Who hears of crashes, time-outs and log lines.

@@ -13,6 +13,7 @@ export {
   workerNetwork,
 } from "./isolation.ts";
 export {
+  type IsolatedPluginCode,
   IsolatedPluginFailed,
   IsolatedPlugins,
   type IsolationEvents,
@@ -21,4 +22,4 @@ export {
   type PluginLink,
   PluginUnavailable,
 } from "./isolated_plugins.ts";
-export { encodeFrame, type Frame, FrameError, FrameReader } from "./frames.ts";
+export { encodeFrame, type Frame, FrameError, type FrameHeader, FrameReader } from "./frames.ts";

@@ -45,4 +45,3 @@ export function postToProcess(message: WorkerMessage): void {
 export function onProcessMessage(handle: (message: WorkerMessage) => void): void {
   listen("message", (event) => handle(event.data as WorkerMessage));
 }
-
