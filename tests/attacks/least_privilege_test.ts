@@ -133,7 +133,11 @@ async function assertEverythingRefused(server: RunningServer, dataDir: string): 
       .json();
     for (const attempt of ATTEMPTS) {
       const expected = attempt === "listed_host" ? { value: "echo" } : { refused: "NotCapable" };
-      assert.deepEqual(outcomes[attempt], expected, `${attempt} at ${when}`);
+      assert.deepEqual(
+        outcomes[attempt],
+        expected,
+        `${attempt} at ${when}: ${JSON.stringify(outcomes)}\n${server.output()}`,
+      );
     }
   }
   const uncaught = await fetch(`${server.url}/api/spy/uncaught`);

@@ -1,14 +1,17 @@
 /**
- * The plugin process on Deno, from the host's side: a Unix socket of the host's making in
- * `$DATA_DIR/.run/` (read and written only by the host, its supervisor and its plugin process —
- * plugin workers have no file permissions), the supervisor started before the host drops its
- * permissions (it alone may start programs: the plugin process, again whenever it ends), and the
- * {@link PluginLink} the host's isolated plugins speak over.
+ * The plugin process on Deno, from the host's side: the supervisor started before the host drops
+ * its permissions (it alone may start programs: the plugin process, again whenever it ends), the
+ * pipes to it — the host's private channel, which needs no permission and which no plugin holds —
+ * and the {@link PluginLink} the host's isolated plugins speak over. The supervisor and the plugin
+ * process meet on a Unix socket in `$DATA_DIR/.run/` that only they may use.
  *
  * @module
  */
 import type { Frame, LinkListener, PluginLink } from "../../runtime/plugins/mod.ts";
 import { type FrameChannel, frameChannel } from "../plugin_process/channel.ts";
+
+/** The longest program argument Linux takes (`MAX_ARG_STRLEN`, 32 pages), less a margin. */
+const MAX_ARGUMENT_LENGTH = 128 * 1024 - 1024;
 
 /** How the plugin process is started. */
 export interface PluginProcessOptions {
@@ -33,8 +36,9 @@ export interface DenoPluginProcess extends PluginLink, AsyncDisposable {
 }
 
 /**
- * Creates the socket and starts the supervisor, which starts the plugin process. Call it before
- * the host drops its permissions: it needs to write in `$DATA_DIR/.run/` and to start Deno.
+ * Starts the supervisor, which starts the plugin process. Call it before the host drops its
+ * permissions: it makes `$DATA_DIR/.run/` and starts Deno. The host itself holds no permission for
+ * the plugin process afterwards: it speaks over the supervisor's standard input and output.
  *
  * @param options The bundle, limits and network.
  * @returns The link to the plugin process (up once it has connected).
@@ -45,10 +49,15 @@ export async function startPluginProcess(
   const runDir = `${options.dataDir}/.run`;
   await Deno.mkdir(runDir, { recursive: true, mode: 0o700 });
   await removeStaleSockets(runDir);
-  const token = randomHex(32);
   const socket = `${runDir}/plugins-${randomHex(8)}.sock`;
-  const listener = Deno.listen({ transport: "unix", path: socket });
   const deno = Deno.execPath();
+  const program = `data:text/javascript;base64,${base64(options.code)}`;
+  if (program.length > MAX_ARGUMENT_LENGTH) {
+    throw new Error(
+      `its bundle is ${program.length} bytes as a data: URL, over the ${MAX_ARGUMENT_LENGTH} ` +
+        "one program argument may have",
+    );
+  }
   const flags = [
     "run",
     "--no-prompt",
@@ -62,9 +71,6 @@ export async function startPluginProcess(
     `--allow-net=${[`unix:${socket}`, ...options.net].join(",")}`,
     ...(options.denyNet.length > 0 ? [`--deny-net=${options.denyNet.join(",")}`] : []),
   ];
-  const code = new TextEncoder().encode(
-    `const HONEYFRAME_CHANNEL_TOKEN = ${JSON.stringify(token)};\n${options.code}`,
-  );
   const supervisor = new Deno.Command(deno, {
     args: [
       "run",
@@ -76,89 +82,73 @@ export async function startPluginProcess(
       `--allow-read=${socket}`,
       `--allow-write=${socket}`,
       `--allow-net=unix:${socket}`,
-      "-",
+      program,
       "supervise",
       socket,
     ],
     stdin: "piped",
-    stdout: "inherit",
+    stdout: "piped",
     stderr: "inherit",
     clearEnv: true,
     env: {},
   }).spawn();
-  const writer = supervisor.stdin.getWriter();
-  await writer.write(code);
-  await writer.close();
 
   const listeners: LinkListener[] = [];
-  let data: FrameChannel | undefined;
-  let control: FrameChannel | undefined;
+  let up = false;
   let closing = false;
-  const accept = async () => {
-    for await (const conn of listener) void greet(conn);
+  const goneDown = (reason: string) => {
+    if (!up) return;
+    up = false;
+    if (!closing) for (const listener of listeners) listener.down(reason);
   };
-  const greet = async (conn: Deno.Conn) => {
-    let hello: Frame | undefined;
-    const early: Frame[] = [];
-    const greeted = Promise.withResolvers<void>();
-    const channel = frameChannel(conn, (frame) => {
-      if (!hello) {
-        hello = frame;
-        greeted.resolve();
-      } else if (channel === data) {
+  const channel = frameChannel({
+    readable: supervisor.stdout,
+    writable: supervisor.stdin,
+    close: () => {},
+  }, (frame: Frame) => {
+    switch (frame.header.t) {
+      case "up":
+        up = true;
+        for (const listener of listeners) listener.up();
+        return;
+      case "down":
+        return goneDown("the plugin process ended");
+      case "exited":
+        return options.onExit?.(Number(frame.header.code), frame.header.signal as string | null);
+      default:
         for (const listener of listeners) listener.frame(frame);
-      } else {
-        early.push(frame);
-      }
-      if (channel === control && frame.header.t === "exited") {
-        options.onExit?.(Number(frame.header.code), frame.header.signal as string | null);
-      }
-    });
-    await Promise.race([greeted.promise, channel.closed]);
-    if (!hello || hello.header.token !== token) return channel.close();
-    if (hello.header.role === "supervisor" && !control) {
-      control = channel;
-      channel.send({ header: { t: "spawn", args: flags }, bytes: code });
-      return;
     }
-    if (hello.header.role !== "process") return channel.close();
-    data?.close();
-    data = channel;
-    for (const listener of listeners) listener.up();
-    for (const frame of early) for (const listener of listeners) listener.frame(frame);
-    await channel.closed;
-    if (data !== channel) return;
-    data = undefined;
-    if (!closing) { for (const listener of listeners) listener.down("the plugin process ended"); }
-  };
-  void accept().catch(() => {});
+  });
+  channel.send({ header: { t: "spawn", args: flags } });
+  void channel.closed.then(() => goneDown("the plugin process's supervisor ended"));
 
   return {
     flags,
     get up() {
-      return data !== undefined;
+      return up;
     },
     send(frame) {
-      data?.send(frame);
+      if (up) channel.send(frame);
     },
     listen(listener) {
       listeners.push(listener);
     },
     async [Symbol.asyncDispose]() {
       closing = true;
-      control?.close();
-      data?.close();
-      try {
-        listener.close();
-      } catch {
-        // already closed
+      // The supervisor stops the plugin process and removes the socket when its input ends.
+      channel.close();
+      const ended = await Promise.race([
+        supervisor.status.then(() => true),
+        new Promise<false>((resolve) => setTimeout(() => resolve(false), 2_000)),
+      ]);
+      if (!ended) {
+        try {
+          supervisor.kill("SIGKILL");
+        } catch {
+          // already ended
+        }
+        await supervisor.status;
       }
-      try {
-        supervisor.kill("SIGTERM");
-      } catch {
-        // already ended
-      }
-      await supervisor.status;
     },
   };
 }
@@ -174,6 +164,15 @@ async function removeStaleSockets(runDir: string): Promise<void> {
       await Deno.remove(path).catch(() => {});
     }
   }
+}
+
+function base64(text: string): string {
+  const bytes = new TextEncoder().encode(text);
+  let binary = "";
+  for (let i = 0; i < bytes.length; i += 0x8000) {
+    binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  }
+  return btoa(binary);
 }
 
 function randomHex(bytes: number): string {

@@ -1,12 +1,23 @@
 /**
- * One end of the host's private socket, as the supervisor and the plugin process use it: frames
- * written in order, frames read as they complete.
+ * Frames over a byte stream: the pipes between the host and the supervisor, and the private socket
+ * between the supervisor and the plugin process. Frames are written in order and read as they
+ * complete.
  *
  * @module
  */
 import { encodeFrame, type Frame, FrameReader } from "../../runtime/plugins/mod.ts";
 
-/** A connected socket that speaks frames. */
+/** A connection or a pair of pipes: bytes in, bytes out. */
+export interface ByteStreams {
+  /** What the peer sends. */
+  readonly readable: ReadableStream<Uint8Array>;
+  /** What goes to the peer. */
+  readonly writable: WritableStream<Uint8Array>;
+  /** Ends the connection (both directions). */
+  close(): void;
+}
+
+/** A connection that speaks frames. */
 export interface FrameChannel {
   /** Sends a frame (queued behind the frames before it). */
   send(frame: Frame): void;
@@ -19,11 +30,11 @@ export interface FrameChannel {
 /**
  * Speaks frames over a connection.
  *
- * @param conn The connection.
+ * @param conn The connection (a socket, or a child's standard input and output).
  * @param onFrame Called with every frame received, in order.
  * @returns The channel.
  */
-export function frameChannel(conn: Deno.Conn, onFrame: (frame: Frame) => void): FrameChannel {
+export function frameChannel(conn: ByteStreams, onFrame: (frame: Frame) => void): FrameChannel {
   let writing: Promise<unknown> = Promise.resolve();
   let open = true;
   const writer = conn.writable.getWriter();
@@ -50,6 +61,7 @@ export function frameChannel(conn: Deno.Conn, onFrame: (frame: Frame) => void): 
     closed,
     close() {
       open = false;
+      void writing.then(() => writer.close()).catch(() => {});
       try {
         conn.close();
       } catch {

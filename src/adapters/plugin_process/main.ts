@@ -1,24 +1,21 @@
 /**
  * The plugin process, and the supervisor that keeps it running. The host starts the supervisor
- * (`deno run … - supervise <socket>`, this file's bundle on its standard input) before it drops
- * its own permissions; the supervisor connects to the host's private socket, is told how to start
- * the plugin process, starts it and starts it again after a back-off whenever it ends (heap
- * exhausted, killed from inside, aborted), and stops it when the host goes away. The plugin process
- * (`- serve <socket>`) connects to the same socket, gives up its file permissions, and runs one
- * worker per isolated plugin the host sends it ({@link PluginWorker}), passing frames between the
- * host and the workers.
- *
- * Both prove themselves to the host with the token the host put before the bundle's code
- * (`const HONEYFRAME_CHANNEL_TOKEN = "…";`): no other program can speak for them, and no plugin
- * worker can reach the socket (it has no file permissions).
+ * (`deno run … <this bundle as a data: URL> supervise <socket>`) before it drops its own
+ * permissions and speaks frames with it over the supervisor's standard input and output, pipes no
+ * one else holds. The supervisor listens on a private Unix socket, starts the plugin process
+ * (`… serve <socket>`), and starts it again after a back-off whenever it ends (heap exhausted,
+ * killed from inside, aborted), telling the host `up`, `down` and `exited`; it passes whole frames
+ * between the host and the plugin process, so a process that dies mid-frame leaves nothing half
+ * sent. The plugin process connects to the socket, proves itself with a token the supervisor gave
+ * it on its standard input, gives up its file permissions, and runs one worker per isolated plugin
+ * ({@link PluginWorker}). Workers reach neither pipe nor socket: the process's own standard output
+ * goes to the log, and workers have no permission to connect to the socket.
  *
  * @module
  */
 import type { Frame } from "../../runtime/plugins/mod.ts";
-import { type FrameChannel, frameChannel } from "./channel.ts";
+import { type ByteStreams, type FrameChannel, frameChannel } from "./channel.ts";
 import { PluginWorker, type WorkerSettings } from "./plugin_worker.ts";
-
-declare const HONEYFRAME_CHANNEL_TOKEN: string;
 
 /** A plugin process that lived this long has its back-off reset. */
 const STABLE_MS = 30_000;
@@ -27,62 +24,105 @@ const MAX_BACKOFF_MS = 5_000;
 
 const [role, socketPath] = Deno.args;
 if (!socketPath || (role !== "supervise" && role !== "serve")) {
-  console.error("usage: deno run - supervise|serve <socket>");
+  console.error("usage: deno run <plugin process> supervise|serve <socket>");
   Deno.exit(2);
 }
-const conn = await Deno.connect({ transport: "unix", path: socketPath });
-if (role === "supervise") await supervise(conn);
-else await serve(conn);
+if (role === "supervise") await supervise(socketPath);
+else await serve(socketPath);
 
-/** Starts the plugin process as the host says, again whenever it ends, until the host leaves. */
-async function supervise(conn: Deno.Conn): Promise<void> {
+/** The supervisor's standard input and output, its line to the host. */
+function hostPipes(): ByteStreams {
+  return {
+    readable: Deno.stdin.readable,
+    writable: Deno.stdout.writable,
+    close: () => {},
+  };
+}
+
+/**
+ * Starts the plugin process as the host says, again whenever it ends, and passes frames between
+ * the two, until the host closes the pipes.
+ */
+async function supervise(socketPath: string): Promise<void> {
+  const listener = Deno.listen({ transport: "unix", path: socketPath });
   let child: Deno.ChildProcess | undefined;
   let stopping = false;
-  let launch: { args: string[]; code: Uint8Array } | undefined;
-  const channel: FrameChannel = frameChannel(conn, (frame) => {
-    if (frame.header.t === "spawn" && frame.bytes && !launch) {
-      launch = { args: (frame.header.args as string[]).map(String), code: frame.bytes };
-      void keepRunning();
-    }
+  let flags: string[] | undefined;
+  let current: FrameChannel | undefined;
+  let token = "";
+  const host = frameChannel(hostPipes(), (frame) => {
+    if (frame.header.t !== "spawn") return current?.send(frame);
+    if (flags) return;
+    flags = (frame.header.args as string[]).map(String);
+    void keepRunning(flags);
   });
-  channel.send({ header: { t: "hello", role: "supervisor", token: HONEYFRAME_CHANNEL_TOKEN } });
-  const keepRunning = async () => {
+  const admit = async (conn: Deno.Conn) => {
+    let hello: Frame | undefined;
+    const early: Frame[] = [];
+    const greeted = Promise.withResolvers<void>();
+    const channel: FrameChannel = frameChannel(conn, (frame) => {
+      if (!hello) {
+        hello = frame;
+        greeted.resolve();
+      } else if (channel === current) host.send(frame);
+      else early.push(frame);
+    });
+    await Promise.race([greeted.promise, channel.closed]);
+    if (!hello || token === "" || hello.header.token !== token || current) return channel.close();
+    token = "";
+    current = channel;
+    host.send({ header: { t: "up" } });
+    for (const frame of early) host.send(frame);
+    await channel.closed;
+    current = undefined;
+    if (!stopping) host.send({ header: { t: "down" } });
+  };
+  const keepRunning = async (args: string[]) => {
     let backoff = FIRST_BACKOFF_MS;
-    while (!stopping && launch) {
+    while (!stopping) {
       const started = Date.now();
+      token = randomHex(32);
       child = new Deno.Command(Deno.execPath(), {
-        args: [...launch.args, "-", "serve", socketPath!],
+        args: [...args, Deno.mainModule, "serve", socketPath],
         stdin: "piped",
-        stdout: "inherit",
+        stdout: "piped",
         stderr: "inherit",
         clearEnv: true,
         env: {},
       }).spawn();
+      // What plugins print goes to the log, never into the host's pipe.
+      void child.stdout.pipeTo(Deno.stderr.writable, { preventClose: true }).catch(() => {});
       const writer = child.stdin.getWriter();
-      await writer.write(launch.code).catch(() => {});
+      await writer.write(new TextEncoder().encode(token)).catch(() => {});
       await writer.close().catch(() => {});
       const status = await child.status;
       if (stopping) break;
-      channel.send({
-        header: { t: "exited", code: status.code, signal: status.signal ?? null },
-      });
+      current?.close();
+      host.send({ header: { t: "exited", code: status.code, signal: status.signal ?? null } });
       if (Date.now() - started > STABLE_MS) backoff = FIRST_BACKOFF_MS;
       await new Promise((resolve) => setTimeout(resolve, backoff));
       backoff = Math.min(backoff * 2, MAX_BACKOFF_MS);
     }
   };
-  await channel.closed;
+  void (async () => {
+    for await (const conn of listener) void admit(conn);
+  })().catch(() => {});
+  await host.closed;
   stopping = true;
   try {
     child?.kill("SIGKILL");
   } catch {
     // already ended
   }
+  listener.close();
+  await Deno.remove(socketPath).catch(() => {});
   Deno.exit(0);
 }
 
 /** Runs the isolated plugins' workers and passes frames between them and the host. */
-async function serve(conn: Deno.Conn): Promise<void> {
+async function serve(socketPath: string): Promise<void> {
+  const token = await new Response(Deno.stdin.readable).text();
+  const conn = await Deno.connect({ transport: "unix", path: socketPath });
   // The socket is connected: nothing here reads or writes files again.
   for (const name of ["read", "write"] as const) await Deno.permissions.revoke({ name });
   const workers = new Map<string, PluginWorker>();
@@ -99,7 +139,7 @@ async function serve(conn: Deno.Conn): Promise<void> {
     const worker = workers.get(String(header.plugin));
     if (worker) void worker.deliver(frame);
   });
-  channel.send({ header: { t: "hello", role: "process", token: HONEYFRAME_CHANNEL_TOKEN } });
+  channel.send({ header: { t: "hello", token } });
   await channel.closed;
   for (const worker of workers.values()) worker.stop();
   Deno.exit(0);
@@ -119,4 +159,10 @@ function loadSettings(frame: Frame): WorkerSettings {
 
 function bytesOf(frame: Frame): { bytes?: Uint8Array } {
   return frame.bytes ? { bytes: frame.bytes } : {};
+}
+
+function randomHex(bytes: number): string {
+  return Array.from(crypto.getRandomValues(new Uint8Array(bytes)))
+    .map((byte) => byte.toString(16).padStart(2, "0"))
+    .join("");
 }
