@@ -2,9 +2,11 @@
  * Attack: a hostile customer plugin. At import and in a handler it tries to read each of the
  * host's secrets from the environment, read the SQLite file and list the data directory, write a
  * file, run a process, and connect to a host `HONEYFRAME_PLUGIN_NET` does not list. Under
- * `deno task start` (what `npm start` runs) and under the bundled Deno server every attempt is
- * refused and the healthy plugin keeps answering; under Node with its permission model, the test
- * records what that model stops (and that the network stays open there).
+ * `deno task start` (what `npm start` runs), where it runs in a worker of the plugin process, and
+ * under the bundled Deno server with plugins in its own process, every attempt is refused and the
+ * healthy plugin keeps answering; under Node with its permission model (plugins in process there,
+ * `HONEYFRAME_ISOLATION=none`), the test records what that model stops (and that the network stays
+ * open there).
  */
 import assert from "node:assert/strict";
 import { Miniflare } from "npm:miniflare@4.20260426.0";
@@ -126,13 +128,23 @@ function hostileTree(
   return { tree, dataDir, env };
 }
 
-/** Every attempt refused by Deno's permissions, the listed host reached, the healthy plugin up. */
-async function assertEverythingRefused(server: RunningServer, dataDir: string): Promise<void> {
+/**
+ * Every attempt refused by Deno's permissions, the healthy plugin up. In the host's process the
+ * listed host is reached; in a worker of the plugin process it is not, since `localhost` is
+ * loopback, which an isolated plugin never reaches whatever the operator lists.
+ */
+async function assertEverythingRefused(
+  server: RunningServer,
+  dataDir: string,
+  isolation: "worker" | "in_process",
+): Promise<void> {
   for (const when of ["import", "handler"]) {
     const outcomes: Record<string, Outcome> = await (await fetch(`${server.url}/api/spy/${when}`))
       .json();
     for (const attempt of ATTEMPTS) {
-      const expected = attempt === "listed_host" ? { value: "echo" } : { refused: "NotCapable" };
+      const expected = attempt === "listed_host" && isolation === "in_process"
+        ? { value: "echo" }
+        : { refused: "NotCapable" };
       assert.deepEqual(
         outcomes[attempt],
         expected,
@@ -148,12 +160,18 @@ async function assertEverythingRefused(server: RunningServer, dataDir: string): 
   assert.ok(existsSync(join(dataDir, "honeyframe.db")), "the host's own store is in use");
   assert.match(server.output(), /Plugins run without environment, file reads, file writes/);
   assert.match(server.output(), /network: localhost:\d+/);
+  assert.match(
+    server.output(),
+    isolation === "worker"
+      ? /Plugins: 2 isolated in the plugin process, a worker each \(ok, spy\)/
+      : /Plugins: every mounted plugin runs in the host's process/,
+  );
   for (const secret of Object.values(SECRETS)) {
     assert.ok(!server.output().includes(secret), "no secret in the log");
   }
 }
 
-Deno.test("deno task start: a hostile plugin gets no secret, file, process or unlisted host", async () => {
+Deno.test("deno task start: a hostile customer plugin, isolated by default, gets no secret, file, process or host", async () => {
   await using echo = echoServer();
   const { tree, dataDir, env } = hostileTree(echo.addr.port);
   using _tree = tree;
@@ -168,15 +186,16 @@ Deno.test("deno task start: a hostile plugin gets no secret, file, process or un
       }),
       60_000,
     );
-    await assertEverythingRefused(server, dataDir);
+    await assertEverythingRefused(server, dataDir, "worker");
   } finally {
     await rebuildProjectRegistry();
   }
 });
 
-Deno.test("the bundled Deno server: the same plugin gets nothing either", async () => {
+Deno.test("the bundled Deno server, plugins in its process: the same plugin gets nothing but the listed host", async () => {
   await using echo = echoServer();
-  const { tree, dataDir, env } = hostileTree(echo.addr.port);
+  const { tree, dataDir, env: customer } = hostileTree(echo.addr.port);
+  const env = { ...customer, HONEYFRAME_ISOLATION: "none" };
   using _tree = tree;
   const entry = await buildServerEntry(tree.root);
   const output = join(tree.root, "server.js");
@@ -200,7 +219,7 @@ Deno.test("the bundled Deno server: the same plugin gets nothing either", async 
       stderr: "piped",
     }),
   );
-  await assertEverythingRefused(server, dataDir);
+  await assertEverythingRefused(server, dataDir, "in_process");
 });
 
 Deno.test("a server told to narrow the network but started with all of it refuses to start", async () => {
@@ -235,7 +254,7 @@ Deno.test("the Node bundle under Node's permission model: secrets gone, files an
   bundle({ entry, output });
   // Node 20 has no SQLite: the state stays in memory (the database URL is then only a secret).
   const { HONEYFRAME_PLUGIN_NET: _, ...rest } = env;
-  const nodeEnv = { ...rest, HONEYFRAME_STORE: "memory" };
+  const nodeEnv = { ...rest, HONEYFRAME_STORE: "memory", HONEYFRAME_ISOLATION: "none" };
   await using server = await startServer(
     new Deno.Command("node", {
       args: ["--experimental-permission", `--allow-fs-read=${output}`, output],
@@ -299,6 +318,8 @@ Deno.test("on Workers, plugins get the bindings without the host's tokens, secre
       ...SECRETS,
       HONEYFRAME_D1: await miniflare.getD1Database("HONEYFRAME_D1"),
       CUSTOMER_KV: "a binding of theirs",
+      // The plugin runs in the host Worker here: what it sees of the bindings is the question.
+      HONEYFRAME_ISOLATION: "none",
     };
     const response = await handler.fetch(new Request("http://edge/api/spy/bindings"), bindings);
     assert.deepEqual(await response.json(), ["CUSTOMER_KV"]);
