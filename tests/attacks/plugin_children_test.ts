@@ -2,7 +2,9 @@
  * Attack: with the dbt `command` runner the server may start one program, the dbt executable. A
  * customer plugin starts it itself from a handler (here the "dbt executable" is `env`, so the child
  * prints what it inherited): it used to see the admin token and the JWT secret. The host now
- * removes its variables from the process environment before any plugin loads.
+ * removes its variables from the process environment before any plugin loads. (This is about
+ * plugins in the host's process — bundled ones, or all with `HONEYFRAME_ISOLATION=none`, as here:
+ * an isolated customer plugin may start no program at all.)
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
@@ -38,6 +40,7 @@ export const router = new Hono().get("/child", async (c) => {
     HONEYFRAME_DBT_COMMAND: program,
     PATH: Deno.env.get("PATH") ?? "",
     INHERITED_ON_PURPOSE: "yes",
+    HONEYFRAME_ISOLATION: "none",
   };
   await using server = await startServer(
     new Deno.Command(Deno.execPath(), {

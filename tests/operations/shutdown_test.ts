@@ -49,7 +49,8 @@ async function serverEntries(tree: Tree): Promise<Record<Runtime, string>> {
 }
 
 function serverCommand(runtime: Runtime, entry: string, env: Record<string, string>) {
-  const base = { PORT: "0", HOST: "127.0.0.1", ...env };
+  // The slow plugin runs in the host's process: these tests are about the host's own shutdown.
+  const base = { PORT: "0", HOST: "127.0.0.1", HONEYFRAME_ISOLATION: "none", ...env };
   if (runtime === "deno") return sandboxedDenoServer(entry, base);
   return new Deno.Command("node", {
     args: [entry],

@@ -37,6 +37,8 @@ Deno.test("a removed SQLite file makes writes answer 503 state_unavailable inste
         HOST: "127.0.0.1",
         HONEYFRAME_ADMIN_TOKEN: TOKEN,
         HONEYFRAME_LOG_FORMAT: "json",
+        // No --allow-run, so no plugin process: the customer plugin runs in the host's process.
+        HONEYFRAME_ISOLATION: "none",
       },
       clearEnv: true,
       stdout: "piped",
