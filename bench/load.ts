@@ -1,7 +1,7 @@
 /**
  * Bounded load test of request-time isolation, in two runs side by side on 127.0.0.1: the same 20
- * plugins served by the Deno adapter in a child process, first with only the 18 healthy ones asked
- * (the baseline), then with every plugin asked, among them one that throws on every request and
+ * plugins served by the Deno adapter in a child process (in its own process,
+ * `HONEYFRAME_ISOLATION=none`), first with only the 18 healthy ones asked (the baseline), then with every plugin asked, among them one that throws on every request and
  * one that never answers (cut off by the plugin time limit). Healthy plugins must answer 100% in
  * both runs with their p99 latency within 2× of the baseline's, every failure and timeout must
  * name its plugin and request id and be logged once as a JSON line, and the server's peak RSS
@@ -95,6 +95,7 @@ async function buildTree(root: string): Promise<string> {
   }
   const outFile = join(root, "gen/registry.ts");
   const result = await buildRegistry({
+    isolation: "none",
     installDir: join(root, "none"),
     dataDir: join(root, "data"),
     outFile,
@@ -125,6 +126,7 @@ async function run(label: string, entry: string, targets: readonly string[]): Pr
       HOST: "127.0.0.1",
       HONEYFRAME_LOG_FORMAT: "json",
       HONEYFRAME_PLUGIN_TIMEOUT_MS: String(timeoutMs),
+      HONEYFRAME_ISOLATION: "none",
     },
     clearEnv: true,
     stdout: "piped",

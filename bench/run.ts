@@ -35,6 +35,11 @@ import {
   writePluginTree,
 } from "./lib/synthetic.ts";
 
+// These tables measure the host with every plugin in its own process, as before customer plugins
+// were isolated: builds, servers and the dev loop below inherit this. `deno task bench:isolation`
+// measures what the plugin process costs, side by side.
+Deno.env.set("HONEYFRAME_ISOLATION", "none");
+
 const { values } = parseArgs({
   args: Deno.args,
   options: { quick: { type: "boolean", default: false } },

@@ -151,6 +151,8 @@ Deno.test("a packed plugin installs from its tarball and serves from the Deno an
           resolve("tests/targets/miniflare_host.mjs"),
           join(tree.root, "dist/worker.js"),
           TOKEN,
+          // In the host Worker: this test is about the package's code in the bundle.
+          JSON.stringify({ HONEYFRAME_ISOLATION: "none" }),
         ],
         // workerd reads the script from below its working directory.
         cwd: tree.root,

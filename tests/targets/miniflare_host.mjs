@@ -1,15 +1,16 @@
 // Serves a worker bundle in workerd through Miniflare on 127.0.0.1, for the runtime tests.
-// Usage: node miniflare_host.mjs <worker.js> <admin token>; prints "listening on <url>".
+// Usage: node miniflare_host.mjs <worker.js> <admin token> [<more bindings as JSON>]; prints
+// "listening on <url>".
 import { Miniflare } from "miniflare";
 
-const [scriptPath, adminToken] = process.argv.slice(2);
+const [scriptPath, adminToken, more] = process.argv.slice(2);
 const miniflare = new Miniflare({
   modules: true,
   scriptPath,
   compatibilityDate: "2026-04-01",
   host: "127.0.0.1",
   port: 0,
-  bindings: { HONEYFRAME_ADMIN_TOKEN: adminToken },
+  bindings: { HONEYFRAME_ADMIN_TOKEN: adminToken, ...JSON.parse(more ?? "{}") },
 });
 const url = await miniflare.ready;
 console.log(`listening on ${url.href}`);
