@@ -239,9 +239,11 @@ export const router = new Hono().get("/wait", async (c) => {
       await using server = await startContainer(IMAGE, { HONEYFRAME_BUILD_ON_START: "1" }, [
         `${data.root}:/data`,
       ]);
-      assert.deepEqual(await (await fetch(`${server.url}/api/finance/ping`)).json(), {
-        pong: "finance",
-      });
+      assert.deepEqual(
+        await (await fetch(`${server.url}/api/finance/ping`)).json(),
+        { pong: "finance" },
+        server.output(),
+      );
       assert.match(server.output(), /wrote \.gen\/registry\.ts: 2 plugins, 2 mounted/);
     });
   },

@@ -55,7 +55,15 @@ export type StartIsolation = (
   env: EnvSource,
   timeoutMs: number,
   log: Logger,
-) => Promise<{ isolation: ImportIsolation; stop?: () => Promise<void> }>;
+) => StartedIsolation | Promise<StartedIsolation>;
+
+/** How plugins are imported, and the plugin process to stop on shutdown (if one was started). */
+export interface StartedIsolation {
+  /** What the importer needs to load isolated plugins. */
+  readonly isolation: ImportIsolation;
+  /** Stops the plugin process. */
+  readonly stop?: () => Promise<void>;
+}
 
 /**
  * Reads the configuration, opens the store, drops what plugins must not have, imports the plugins'

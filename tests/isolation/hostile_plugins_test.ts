@@ -164,11 +164,36 @@ Deno.test("isolated customer plugins reach nothing of the host's, and their faul
     },
   );
 
+  /** The wrecker's crash and restart counters in /metrics. */
+  const counters = async () => {
+    const text = (await get("/metrics", { headers: { Authorization: `Bearer ${TOKEN}` } })).text;
+    const count = (name: string) =>
+      Number(new RegExp(`^${name}\\{plugin="wrecker"\\} (\\d+)$`, "m").exec(text)?.[1]);
+    return {
+      crashes: count("honeyframe_plugin_crashes_total"),
+      restarts: count("honeyframe_plugin_restarts_total"),
+    };
+  };
+
   for (const path of ["/timer-throw", "/reject"]) {
     await t.step(`${path}: the worker ends, is restarted, and the server goes on`, async () => {
-      await get(`/api/wrecker${path}`);
+      const before = await counters();
+      // The handler answers before its timer or rejection ends the worker: the answer may arrive
+      // whole, or be cut off with the worker.
+      await fetch(`${server.url}/api/wrecker${path}`).then((r) => r.text()).catch(() => "");
       await demoAnswers();
+      let after = await counters();
+      for (const deadline = Date.now() + 10_000; after.crashes === before.crashes;) {
+        if (Date.now() > deadline) assert.fail(`no crash counted:\n${server.output()}`);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        after = await counters();
+      }
       await wreckerBack();
+      assert.deepEqual(
+        [after.crashes - before.crashes, after.restarts - before.restarts],
+        [1, 1],
+        "/metrics counts the crash and the restart",
+      );
     });
   }
 

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { envNumber, envOrDefault, type EnvSource, pluginNetHosts, readEnv } from "../../env/mod.ts";
+import { envNumber, type EnvSource, pluginNetHosts, readEnv } from "../../env/mod.ts";
 import type { Logger } from "../../log/mod.ts";
 import {
   type GeneratedRegistry,
@@ -17,6 +17,7 @@ import {
   workerNetwork,
 } from "../../runtime/mod.ts";
 import { startPluginProcess } from "./plugin_process.ts";
+import type { StartedIsolation } from "../_prepare_host.ts";
 
 /** The window in which `HONEYFRAME_PLUGIN_MAX_RESTARTS` crashes give a plugin up. */
 export const CRASH_WINDOW_MS = 60_000;
@@ -30,12 +31,12 @@ export const CRASH_WINDOW_MS = 60_000;
  * @param log Where the plugin process's endings and the plugins' failures are logged.
  * @returns How plugins are imported, and the process to stop on shutdown (if one was started).
  */
-export async function startDenoIsolation(
+export function startDenoIsolation(
   generated: GeneratedRegistry,
   env: EnvSource,
   timeoutMs: number,
   log: Logger,
-): Promise<{ isolation: ImportIsolation; stop?: () => Promise<void> }> {
+): StartedIsolation {
   const policy = readIsolationPolicy(env);
   const allowedNet = pluginNetHosts(env);
   const isolated = generated.plugins.filter((plugin) =>
@@ -49,8 +50,7 @@ export async function startDenoIsolation(
   ];
   let process;
   try {
-    process = await startPluginProcess({
-      dataDir: envOrDefault(env, "DATA_DIR"),
+    process = startPluginProcess({
       code: generated.pluginProcess,
       memoryMb: envNumber(env, "HONEYFRAME_PLUGIN_MEMORY_MB", { min: 32, max: 65_536 }),
       net,

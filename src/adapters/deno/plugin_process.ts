@@ -3,20 +3,22 @@
  * its permissions (it alone may start programs: the plugin process, again whenever it ends), the
  * pipes to it — the host's private channel, which needs no permission and which no plugin holds —
  * and the {@link PluginLink} the host's isolated plugins speak over. The supervisor and the plugin
- * process meet on a Unix socket in `$DATA_DIR/.run/` that only they may use.
+ * process meet on a Unix socket in a folder of `/tmp` the supervisor makes (mode 0700) and removes,
+ * which only they may use.
  *
  * @module
  */
 import type { Frame, LinkListener, PluginLink } from "../../runtime/plugins/mod.ts";
-import { type FrameChannel, frameChannel } from "../plugin_process/channel.ts";
+import { frameChannel } from "../plugin_process/channel.ts";
 
 /** The longest program argument Linux takes (`MAX_ARG_STRLEN`, 32 pages), less a margin. */
 const MAX_ARGUMENT_LENGTH = 128 * 1024 - 1024;
 
+/** Where the supervisor makes the private folder of its socket. */
+const SOCKET_PARENT = "/tmp";
+
 /** How the plugin process is started. */
 export interface PluginProcessOptions {
-  /** The data directory (the socket goes in its `.run/` folder). */
-  readonly dataDir: string;
   /** The plugin process's bundle (`src/adapters/plugin_process/main.ts`, bundled by the build). */
   readonly code: string;
   /** Its heap limit, in MiB. */
@@ -37,19 +39,15 @@ export interface DenoPluginProcess extends PluginLink, AsyncDisposable {
 
 /**
  * Starts the supervisor, which starts the plugin process. Call it before the host drops its
- * permissions: it makes `$DATA_DIR/.run/` and starts Deno. The host itself holds no permission for
- * the plugin process afterwards: it speaks over the supervisor's standard input and output.
+ * permissions: it starts Deno. The host itself touches no file and holds no permission for the
+ * plugin process afterwards: it speaks over the supervisor's standard input and output.
  *
  * @param options The bundle, limits and network.
  * @returns The link to the plugin process (up once it has connected).
  */
-export async function startPluginProcess(
-  options: PluginProcessOptions,
-): Promise<DenoPluginProcess> {
-  const runDir = `${options.dataDir}/.run`;
-  await Deno.mkdir(runDir, { recursive: true, mode: 0o700 });
-  await removeStaleSockets(runDir);
-  const socket = `${runDir}/plugins-${randomHex(8)}.sock`;
+export function startPluginProcess(options: PluginProcessOptions): DenoPluginProcess {
+  const folder = `${SOCKET_PARENT}/honeyframe-plugins-${randomHex(8)}`;
+  const socket = `${folder}/plugins.sock`;
   const deno = Deno.execPath();
   const program = `data:text/javascript;base64,${base64(options.code)}`;
   if (program.length > MAX_ARGUMENT_LENGTH) {
@@ -79,8 +77,8 @@ export async function startPluginProcess(
       "--no-config",
       "--no-lock",
       `--allow-run=${deno}`,
-      `--allow-read=${socket}`,
-      `--allow-write=${socket}`,
+      `--allow-read=${folder}`,
+      `--allow-write=${folder}`,
       `--allow-net=unix:${socket}`,
       program,
       "supervise",
@@ -151,19 +149,6 @@ export async function startPluginProcess(
       }
     },
   };
-}
-
-/** Sockets of hosts that are gone (nothing answers on them) are removed. */
-async function removeStaleSockets(runDir: string): Promise<void> {
-  for await (const entry of Deno.readDir(runDir)) {
-    if (!/^plugins-[0-9a-f]+\.sock$/.test(entry.name)) continue;
-    const path = `${runDir}/${entry.name}`;
-    try {
-      (await Deno.connect({ transport: "unix", path })).close();
-    } catch {
-      await Deno.remove(path).catch(() => {});
-    }
-  }
 }
 
 function base64(text: string): string {

@@ -2,7 +2,8 @@
  * The plugin process, and the supervisor that keeps it running. The host starts the supervisor
  * (`deno run … <this bundle as a data: URL> supervise <socket>`) before it drops its own
  * permissions and speaks frames with it over the supervisor's standard input and output, pipes no
- * one else holds. The supervisor listens on a private Unix socket, starts the plugin process
+ * one else holds. The supervisor makes a private folder for a Unix socket and listens on it, starts
+ * the plugin process
  * (`… serve <socket>`), and starts it again after a back-off whenever it ends (heap exhausted,
  * killed from inside, aborted), telling the host `up`, `down` and `exited`; it passes whole frames
  * between the host and the plugin process, so a process that dies mid-frame leaves nothing half
@@ -44,6 +45,8 @@ function hostPipes(): ByteStreams {
  * the two, until the host closes the pipes.
  */
 async function supervise(socketPath: string): Promise<void> {
+  const folder = socketPath.slice(0, socketPath.lastIndexOf("/"));
+  await Deno.mkdir(folder, { mode: 0o700 });
   const listener = Deno.listen({ transport: "unix", path: socketPath });
   let child: Deno.ChildProcess | undefined;
   let stopping = false;
@@ -115,7 +118,7 @@ async function supervise(socketPath: string): Promise<void> {
     // already ended
   }
   listener.close();
-  await Deno.remove(socketPath).catch(() => {});
+  await Deno.remove(folder, { recursive: true }).catch(() => {});
   Deno.exit(0);
 }
 
