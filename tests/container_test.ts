@@ -245,6 +245,10 @@ export const router = new Hono().get("/wait", async (c) => {
         server.output(),
       );
       assert.match(server.output(), /wrote \.gen\/registry\.ts: 2 plugins, 2 mounted/);
+      assert.match(
+        server.output(),
+        /Plugins: 1 isolated in the plugin process, a worker each \(finance\)/,
+      );
     });
   },
 );

@@ -88,7 +88,8 @@ export function startPluginProcess(options: PluginProcessOptions): DenoPluginPro
     stdout: "piped",
     stderr: "inherit",
     clearEnv: true,
-    env: {},
+    // Deno needs a cache folder, and a user with no home (the image's) has none by default.
+    env: { DENO_DIR: `${folder}/cache` },
   }).spawn();
 
   const listeners: LinkListener[] = [];
@@ -97,7 +98,7 @@ export function startPluginProcess(options: PluginProcessOptions): DenoPluginPro
   const goneDown = (reason: string) => {
     if (!up) return;
     up = false;
-    if (!closing) for (const listener of listeners) listener.down(reason);
+    if (!closing) { for (const listener of listeners) listener.down(reason); }
   };
   const channel = frameChannel({
     readable: supervisor.stdout,

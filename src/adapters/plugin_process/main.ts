@@ -46,7 +46,9 @@ function hostPipes(): ByteStreams {
  */
 async function supervise(socketPath: string): Promise<void> {
   const folder = socketPath.slice(0, socketPath.lastIndexOf("/"));
-  await Deno.mkdir(folder, { mode: 0o700 });
+  // Deno may have made it already, for its cache (DENO_DIR is in it).
+  await Deno.mkdir(folder, { recursive: true });
+  await Deno.chmod(folder, 0o700);
   const listener = Deno.listen({ transport: "unix", path: socketPath });
   let child: Deno.ChildProcess | undefined;
   let stopping = false;
@@ -91,7 +93,7 @@ async function supervise(socketPath: string): Promise<void> {
         stdout: "piped",
         stderr: "inherit",
         clearEnv: true,
-        env: {},
+        env: { DENO_DIR: `${folder}/cache` },
       }).spawn();
       // What plugins print goes to the log, never into the host's pipe.
       void child.stdout.pipeTo(Deno.stderr.writable, { preventClose: true }).catch(() => {});
