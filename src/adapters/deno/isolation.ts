@@ -9,7 +9,6 @@ import { envNumber, type EnvSource, pluginNetHosts, readEnv } from "../../env/mo
 import type { Logger } from "../../log/mod.ts";
 import {
   type GeneratedRegistry,
-  type ImportIsolation,
   IsolatedPlugins,
   isolationOf,
   NEVER_REACHED,
