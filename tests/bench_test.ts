@@ -38,3 +38,27 @@ Deno.test("deno task bench --quick runs and prints its tables (no thresholds her
     "a workerd row",
   );
 });
+
+Deno.test("deno task bench:isolation --quick measures both modes side by side (no thresholds here)", async () => {
+  const output = await new Deno.Command(Deno.execPath(), {
+    args: ["task", "bench:isolation", "--quick"],
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const text = new TextDecoder().decode(output.stdout);
+  assert.equal(output.code, 0, text + new TextDecoder().decode(output.stderr));
+  assert.match(
+    text,
+    /^\| p50 latency, \d+ sequential requests \| [\d.]+ ms \| [\d.]+ ms \| \+-?[\d.]+ ms \|$/m,
+  );
+  assert.match(text, /^\| requests\/s, 32 clients, \d+ s \| \d+ \| \d+ \| [\d.]+× \|$/m);
+  assert.match(
+    text,
+    /^\| spawn to first 200 with every plugin loaded \| [\d.]+ s \| [\d.]+ s \| [\d.]+× \|$/m,
+  );
+  assert.match(
+    text,
+    /^\| resident memory, server and plugin process \| \d+ MiB \| \d+ MiB \| -?[\d.]+ MiB per worker \|$/m,
+  );
+  assert.match(text, /^(met|MISSED) {2}extra p50 ≤ 0\.25 ms/m);
+});
