@@ -105,7 +105,7 @@ async function relay(
     // Bytes go on as they come: a streamed response's small writes must not wait for the peer's
     // delayed acknowledgement (Nagle's algorithm), which costs 40 ms a response.
     (client as Deno.TcpConn).setNoDelay(true);
-    upstream.setNoDelay(true);
+    (upstream as Deno.TcpConn).setNoDelay(true);
     const port = (upstream.localAddr as Deno.NetAddr).port;
     clients.set(port, client.remoteAddr as Deno.NetAddr);
     try {

@@ -83,6 +83,7 @@ export function startPluginProcess(options: PluginProcessOptions): DenoPluginPro
       program,
       "supervise",
       socket,
+      JSON.stringify(flags),
     ],
     stdin: "piped",
     stdout: "piped",
@@ -118,7 +119,6 @@ export function startPluginProcess(options: PluginProcessOptions): DenoPluginPro
         for (const listener of listeners) listener.frame(frame);
     }
   });
-  channel.send({ header: { t: "spawn", args: flags } });
   void channel.closed.then(() => goneDown("the plugin process's supervisor ended"));
 
   return {

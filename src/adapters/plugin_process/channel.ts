@@ -1,7 +1,8 @@
 /**
  * Frames over a byte stream: the pipes between the host and the supervisor, and the private socket
- * between the supervisor and the plugin process. Frames are written in order and read as they
- * complete.
+ * between the supervisor and the plugin process. Frames are written in order — what is queued while
+ * a write is under way goes out in the next write, together — and read as they complete. The
+ * supervisor relays without parsing: it passes on whole frames as bytes.
  *
  * @module
  */
@@ -21,6 +22,8 @@ export interface ByteStreams {
 export interface FrameChannel {
   /** Sends a frame (queued behind the frames before it). */
   send(frame: Frame): void;
+  /** Sends bytes as they are: whole frames a relay passes on, or a greeting. */
+  sendBytes(bytes: Uint8Array): void;
   /** Resolves when the peer closed the connection or broke the format. */
   readonly closed: Promise<void>;
   /** Closes the connection. */
@@ -35,14 +38,74 @@ export interface FrameChannel {
  * @returns The channel.
  */
 export function frameChannel(conn: ByteStreams, onFrame: (frame: Frame) => void): FrameChannel {
-  let writing: Promise<unknown> = Promise.resolve();
+  const reader = new FrameReader();
+  return channel(conn, (chunk) => {
+    for (const frame of reader.push(chunk)) onFrame(frame);
+  });
+}
+
+/**
+ * Passes frames on without parsing them: `onFrames` gets the bytes of whole frames only, so a peer
+ * that ends mid-frame leaves nothing half sent. A connection may start with a greeting of a fixed
+ * length, handed to `onGreeting` before any frame.
+ *
+ * @param conn The connection.
+ * @param onFrames Called with the bytes of one or more whole frames, in order.
+ * @param greeting The greeting's length and who checks it (it closes the channel if it is wrong).
+ * @returns The channel.
+ */
+export function relayChannel(
+  conn: ByteStreams,
+  onFrames: (bytes: Uint8Array) => void,
+  greeting?: { readonly length: number; readonly check: (bytes: Uint8Array) => void },
+): FrameChannel {
+  const reader = new FrameReader();
+  let pending: Uint8Array = new Uint8Array(0);
+  let greeted = greeting === undefined;
+  return channel(conn, (chunk) => {
+    if (!greeted) {
+      pending = concat(pending, chunk);
+      if (pending.byteLength < greeting!.length) return;
+      greeted = true;
+      greeting!.check(pending.slice(0, greeting!.length));
+      chunk = pending.slice(greeting!.length);
+    }
+    const whole = reader.pushWhole(chunk);
+    if (whole.byteLength > 0) onFrames(whole);
+  });
+}
+
+/** Reads every chunk into `receive`, and writes in order with coalescing. */
+function channel(conn: ByteStreams, receive: (chunk: Uint8Array) => void): FrameChannel {
   let open = true;
+  let queued: Uint8Array[] = [];
+  let writing = false;
+  let drained: Promise<void> = Promise.resolve();
   const writer = conn.writable.getWriter();
+  const pump = async () => {
+    try {
+      while (open && queued.length > 0) {
+        const batch = queued.length === 1 ? queued[0]! : concat(...queued);
+        queued = [];
+        await writer.write(batch);
+      }
+    } catch {
+      open = false;
+    }
+    writing = false;
+  };
+  const write = (bytes: Uint8Array) => {
+    if (!open) return;
+    queued.push(bytes);
+    if (writing) return;
+    writing = true;
+    drained = pump();
+  };
   const closed = (async () => {
-    const reader = new FrameReader();
     try {
       for await (const chunk of conn.readable) {
-        for (const frame of reader.push(chunk)) onFrame(frame);
+        if (!open) break;
+        receive(chunk);
       }
     } catch {
       // a reset connection or a broken frame: closed either way
@@ -51,17 +114,12 @@ export function frameChannel(conn: ByteStreams, onFrame: (frame: Frame) => void)
     }
   })();
   return {
-    send(frame) {
-      if (!open) return;
-      const bytes = encodeFrame(frame);
-      writing = writing.then(() => writer.write(bytes)).catch(() => {
-        open = false;
-      });
-    },
+    send: (frame) => write(encodeFrame(frame)),
+    sendBytes: write,
     closed,
     close() {
       open = false;
-      void writing.then(() => writer.close()).catch(() => {});
+      void drained.then(() => writer.close()).catch(() => {});
       try {
         conn.close();
       } catch {
@@ -69,4 +127,14 @@ export function frameChannel(conn: ByteStreams, onFrame: (frame: Frame) => void)
       }
     },
   };
+}
+
+function concat(...parts: Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((sum, part) => sum + part.byteLength, 0));
+  let offset = 0;
+  for (const part of parts) {
+    out.set(part, offset);
+    offset += part.byteLength;
+  }
+  return out;
 }

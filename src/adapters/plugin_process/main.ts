@@ -15,7 +15,7 @@
  * @module
  */
 import type { Frame } from "../../runtime/plugins/mod.ts";
-import { type ByteStreams, type FrameChannel, frameChannel } from "./channel.ts";
+import { type ByteStreams, type FrameChannel, frameChannel, relayChannel } from "./channel.ts";
 import { PluginWorker, type WorkerSettings } from "./plugin_worker.ts";
 
 /** A plugin process that lived this long has its back-off reset. */
@@ -23,12 +23,17 @@ const STABLE_MS = 30_000;
 const FIRST_BACKOFF_MS = 100;
 const MAX_BACKOFF_MS = 5_000;
 
-const [role, socketPath] = Deno.args;
+/** The length of the token a plugin process greets the supervisor with (hex digits). */
+const TOKEN_LENGTH = 64;
+
+const [role, socketPath, processFlags] = Deno.args;
 if (!socketPath || (role !== "supervise" && role !== "serve")) {
-  console.error("usage: deno run <plugin process> supervise|serve <socket>");
+  console.error(
+    "usage: deno run <plugin process> supervise <socket> <flags as JSON> | serve <socket>",
+  );
   Deno.exit(2);
 }
-if (role === "supervise") await supervise(socketPath);
+if (role === "supervise") await supervise(socketPath, JSON.parse(processFlags ?? "[]"));
 else await serve(socketPath);
 
 /** The supervisor's standard input and output, its line to the host. */
@@ -41,10 +46,10 @@ function hostPipes(): ByteStreams {
 }
 
 /**
- * Starts the plugin process as the host says, again whenever it ends, and passes frames between
- * the two, until the host closes the pipes.
+ * Starts the plugin process with the flags the host gave, again whenever it ends, and passes whole
+ * frames between the two without parsing them, until the host closes the pipes.
  */
-async function supervise(socketPath: string): Promise<void> {
+async function supervise(socketPath: string, flags: string[]): Promise<void> {
   const folder = socketPath.slice(0, socketPath.lastIndexOf("/"));
   // Deno may have made it already, for its cache (DENO_DIR is in it).
   await Deno.mkdir(folder, { recursive: true });
@@ -52,33 +57,23 @@ async function supervise(socketPath: string): Promise<void> {
   const listener = Deno.listen({ transport: "unix", path: socketPath });
   let child: Deno.ChildProcess | undefined;
   let stopping = false;
-  let flags: string[] | undefined;
   let current: FrameChannel | undefined;
   let token = "";
-  const host = frameChannel(hostPipes(), (frame) => {
-    if (frame.header.t !== "spawn") return current?.send(frame);
-    if (flags) return;
-    flags = (frame.header.args as string[]).map(String);
-    void keepRunning(flags);
-  });
+  const host = relayChannel(hostPipes(), (bytes) => current?.sendBytes(bytes));
   const admit = async (conn: Deno.Conn) => {
-    let hello: Frame | undefined;
-    const early: Frame[] = [];
-    const greeted = Promise.withResolvers<void>();
-    const channel: FrameChannel = frameChannel(conn, (frame) => {
-      if (!hello) {
-        hello = frame;
-        greeted.resolve();
-      } else if (channel === current) host.send(frame);
-      else early.push(frame);
+    const channel: FrameChannel = relayChannel(conn, (bytes) => host.sendBytes(bytes), {
+      length: TOKEN_LENGTH,
+      check: (greeting) => {
+        if (token === "" || current || new TextDecoder().decode(greeting) !== token) {
+          return channel.close();
+        }
+        token = "";
+        current = channel;
+        host.send({ header: { t: "up" } });
+      },
     });
-    await Promise.race([greeted.promise, channel.closed]);
-    if (!hello || token === "" || hello.header.token !== token || current) return channel.close();
-    token = "";
-    current = channel;
-    host.send({ header: { t: "up" } });
-    for (const frame of early) host.send(frame);
     await channel.closed;
+    if (current !== channel) return;
     current = undefined;
     if (!stopping) host.send({ header: { t: "down" } });
   };
@@ -112,6 +107,7 @@ async function supervise(socketPath: string): Promise<void> {
   void (async () => {
     for await (const conn of listener) void admit(conn);
   })().catch(() => {});
+  void keepRunning(flags);
   await host.closed;
   stopping = true;
   try {
@@ -144,7 +140,7 @@ async function serve(socketPath: string): Promise<void> {
     const worker = workers.get(String(header.plugin));
     if (worker) void worker.deliver(frame);
   });
-  channel.send({ header: { t: "hello", token } });
+  channel.sendBytes(new TextEncoder().encode(token));
   await channel.closed;
   for (const worker of workers.values()) worker.stop();
   Deno.exit(0);

@@ -192,6 +192,14 @@ export class PluginWorker {
           header: { t: "head", id, status: Number(header.status), headers: header.headers },
         });
         return;
+      case "whole":
+        clearTimeout(inFlight.timer);
+        this.#inFlight.delete(id);
+        this.report({
+          header: { t: "whole", id, status: Number(header.status), headers: header.headers },
+          ...(frame.bytes instanceof Uint8Array ? { bytes: frame.bytes } : {}),
+        });
+        return;
       case "chunk":
         if (frame.bytes instanceof Uint8Array) {
           this.report({ header: { t: "chunk", id }, bytes: frame.bytes });

@@ -26,6 +26,9 @@ export interface FrameHeader {
 /** The largest header a peer may send, in bytes (a request's URL and headers fit easily). */
 export const MAX_HEADER_BYTES = 1 << 20;
 
+/** How many response bytes a worker sends ahead of what the host has taken. */
+export const RESPONSE_WINDOW_BYTES = 1 << 20;
+
 /** The largest chunk of bytes one frame may carry. */
 export const MAX_FRAME_BYTES = 16 << 20;
 
@@ -82,31 +85,54 @@ export class FrameReader {
    * with a string `t`.
    */
   push(chunk: Uint8Array): Frame[] {
-    // copied: a stream may reuse the memory of the chunks it hands out
-    this.#buffer = concat(this.#buffer, chunk);
     const frames: Frame[] = [];
+    this.#take(chunk, (buffer, headerStart, headerLength, end) => {
+      const header = parseHeader(buffer.subarray(headerStart, headerStart + headerLength));
+      frames.push(
+        end === headerStart + headerLength
+          ? { header }
+          : { header, bytes: buffer.slice(headerStart + headerLength, end) },
+      );
+    });
+    return frames;
+  }
+
+  /**
+   * Adds received bytes and returns the frames they complete as they are, unparsed: what a relay
+   * passes on, so that it never sends part of a frame.
+   *
+   * @param chunk The bytes received.
+   * @returns The complete frames' bytes (empty when none is complete yet).
+   * @throws {FrameError} When a frame is larger than allowed.
+   */
+  pushWhole(chunk: Uint8Array): Uint8Array {
+    let whole = 0;
+    const buffer = this.#take(chunk, (_, __, ___, end) => (whole = end));
+    return buffer.slice(0, whole);
+  }
+
+  /** Appends a chunk, calls `found` for each complete frame, keeps the rest; returns the buffer. */
+  #take(
+    chunk: Uint8Array,
+    found: (buffer: Uint8Array, headerStart: number, headerLength: number, end: number) => void,
+  ): Uint8Array {
+    // copied: a stream may reuse the memory of the chunks it hands out
+    const buffer = concat(this.#buffer, chunk);
     let offset = 0;
-    while (this.#buffer.byteLength - offset >= 8) {
-      const view = new DataView(this.#buffer.buffer, this.#buffer.byteOffset + offset, 8);
+    while (buffer.byteLength - offset >= 8) {
+      const view = new DataView(buffer.buffer, buffer.byteOffset + offset, 8);
       const headerLength = view.getUint32(0);
       const bytesLength = view.getUint32(4);
       if (headerLength > MAX_HEADER_BYTES || bytesLength > MAX_FRAME_BYTES) {
         throw new FrameError(`a frame of ${headerLength} + ${bytesLength} bytes is too large`);
       }
       const end = offset + 8 + headerLength + bytesLength;
-      if (this.#buffer.byteLength < end) break;
-      const headerStart = offset + 8;
-      const header = parseHeader(
-        this.#buffer.subarray(headerStart, headerStart + headerLength),
-      );
-      const bytes = bytesLength === 0
-        ? undefined
-        : this.#buffer.slice(headerStart + headerLength, end);
-      frames.push(bytes === undefined ? { header } : { header, bytes });
+      if (buffer.byteLength < end) break;
+      found(buffer, offset + 8, headerLength, end);
       offset = end;
     }
-    this.#buffer = offset === 0 ? this.#buffer : this.#buffer.slice(offset);
-    return frames;
+    this.#buffer = offset === 0 ? buffer : buffer.slice(offset);
+    return buffer;
   }
 }
 

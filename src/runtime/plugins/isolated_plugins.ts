@@ -14,7 +14,7 @@ import { Hono } from "hono";
 import { raw } from "hono/html";
 import type { HtmlEscapedString } from "hono/utils/html";
 import type { Context } from "hono";
-import type { Frame, FrameHeader } from "./frames.ts";
+import { type Frame, type FrameHeader, RESPONSE_WINDOW_BYTES } from "./frames.ts";
 import { hostContextOf } from "../permissions.ts";
 import type { HostContext } from "../permissions.ts";
 import type { HealthCheck, LoadedPlugin, PluginBlockComponent, PluginPage } from "../registry.ts";
@@ -105,6 +105,9 @@ export class IsolatedPluginFailed extends Error {
     this.name = "IsolatedPluginFailed";
   }
 }
+
+/** How many response bytes the host takes before it acknowledges them (a quarter of the window). */
+const ACK_BYTES = RESPONSE_WINDOW_BYTES / 4;
 
 /** Statuses whose responses have no body. */
 const NULL_BODY = new Set([101, 204, 205, 304]);
@@ -243,13 +246,19 @@ export class IsolatedPlugins {
     };
     request.signal.addEventListener("abort", abort, { once: true });
     if (hasBody) void this.#sendBody(plugin, id, request.body!);
-    const head = (await pending.head!.promise).header;
+    const answer = await pending.head!.promise;
+    const head = answer.header;
     const status = Number(head.status);
     const headers = new Headers(head.headers as [string, string][]);
     if (NULL_BODY.has(status) || request.method === "HEAD") {
       return new Response(null, { status, headers });
     }
+    if (head.t === "whole") {
+      request.signal.removeEventListener("abort", abort);
+      return new Response(answer.bytes as Uint8Array<ArrayBuffer> | undefined, { status, headers });
+    }
     const body = pending.body!;
+    let unacked = 0;
     const stream = new ReadableStream<Uint8Array>({
       pull: async (controller) => {
         while (body.queue.length === 0 && !body.ended && !body.failure) {
@@ -258,7 +267,12 @@ export class IsolatedPlugins {
         const chunk = body.queue.shift();
         if (chunk) {
           controller.enqueue(chunk);
-          this.#link.send({ header: { t: "ack", plugin, id, bytes: chunk.byteLength } });
+          // Taken bytes are acknowledged a quarter window at a time: a short answer needs none.
+          unacked += chunk.byteLength;
+          if (unacked >= ACK_BYTES) {
+            this.#link.send({ header: { t: "ack", plugin, id, bytes: unacked } });
+            unacked = 0;
+          }
         } else if (body.failure) {
           controller.error(body.failure);
         } else {
@@ -360,6 +374,10 @@ export class IsolatedPlugins {
       case "head":
         // The body's chunks may follow before the awaiting code runs again: they queue here.
         pending.body = new ResponseBody();
+        pending.head?.resolve(frame);
+        return;
+      case "whole":
+        this.#pending.delete(id);
         pending.head?.resolve(frame);
         return;
       case "chunk":

@@ -13,9 +13,7 @@ import { jsx } from "hono/jsx";
 import { type HostContext, provideHostContext } from "../permissions.ts";
 import type { HealthCheck, LoadedPlugin, PluginPage, Principal } from "../mod.ts";
 import { onProcessMessage, postToProcess, type WorkerMessage } from "./worker_port.ts";
-
-/** How many response bytes a worker sends ahead of what the host has taken. */
-export const RESPONSE_WINDOW_BYTES = 1 << 20;
+import { RESPONSE_WINDOW_BYTES } from "./frames.ts";
 
 /** The plugin a worker serves: its name and label, and its imported code. */
 export interface WorkerPlugin extends LoadedPlugin {
@@ -162,22 +160,33 @@ async function answer(
     postToProcess({ header: { t: "fail", id, status: 500, message: describe(error) } });
     return;
   }
-  postToProcess({
-    header: { t: "head", id, status: response.status, headers: [...response.headers] },
-  });
+  const head = { id, status: response.status, headers: [...response.headers] };
   try {
-    if (response.body) {
-      const reader = response.body.getReader();
-      exchange.abort.signal.addEventListener("abort", () => void reader.cancel().catch(() => {}));
-      while (exchanges.has(id)) {
-        const { done, value } = await reader.read();
-        if (done) break;
-        exchange.unacked += value.byteLength;
-        postToProcess({ header: { t: "chunk", id }, bytes: value });
-        if (exchange.unacked >= RESPONSE_WINDOW_BYTES) {
-          await new Promise<void>((resolve) => (exchange.room = resolve));
-        }
+    const reader = response.body?.getReader();
+    const ready = reader ? await readReady(reader) : { chunks: [], done: true };
+    if (ready.done) {
+      // The whole body was there at once (a string or bytes, what most handlers answer): one
+      // message, which the host answers with a fixed length.
+      const bytes = concat(ready.chunks);
+      postToProcess({ header: { t: "whole", ...head }, ...(bytes.byteLength ? { bytes } : {}) });
+      return;
+    }
+    postToProcess({ header: { t: "head", ...head } });
+    exchange.abort.signal.addEventListener("abort", () => void reader!.cancel().catch(() => {}));
+    let next = ready.next;
+    const send = async (value: Uint8Array) => {
+      exchange.unacked += value.byteLength;
+      postToProcess({ header: { t: "chunk", id }, bytes: value });
+      if (exchange.unacked >= RESPONSE_WINDOW_BYTES) {
+        await new Promise<void>((resolve) => (exchange.room = resolve));
       }
+    };
+    for (const chunk of ready.chunks) await send(chunk);
+    while (exchanges.has(id)) {
+      const { done, value } = await (next ?? reader!.read());
+      next = undefined;
+      if (done) break;
+      await send(value);
     }
     postToProcess({ header: { t: "end", id } });
   } catch (error) {
@@ -185,6 +194,53 @@ async function answer(
   } finally {
     exchanges.delete(id);
   }
+}
+
+/** What {@link readReady} found. */
+interface ReadyBody {
+  /** The chunks read. */
+  readonly chunks: Uint8Array[];
+  /** Whether the body ended. */
+  readonly done: boolean;
+  /** The read still under way, when it did not end. */
+  readonly next?: Promise<ReadableStreamReadResult<Uint8Array>>;
+}
+
+/** The most bytes collected before the head is sent. */
+const READY_LIMIT_BYTES = 64 * 1024;
+
+/**
+ * Reads what a body has ready within this turn of the event loop (up to {@link READY_LIMIT_BYTES}):
+ * a body made from a string or bytes ends at once, a stream does not and goes on as a stream.
+ */
+async function readReady(reader: ReadableStreamDefaultReader<Uint8Array>): Promise<ReadyBody> {
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  while (size <= READY_LIMIT_BYTES) {
+    const next = reader.read();
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const later = new Promise<undefined>((
+      resolve,
+    ) => (timer = setTimeout(() => resolve(undefined), 0)));
+    const result = await Promise.race([next, later]);
+    clearTimeout(timer);
+    if (result === undefined) return { chunks, done: false, next };
+    if (result.done) return { chunks, done: true };
+    chunks.push(result.value);
+    size += result.value.byteLength;
+  }
+  return { chunks, done: false };
+}
+
+function concat(parts: readonly Uint8Array[]): Uint8Array {
+  if (parts.length === 1) return parts[0]!;
+  const out = new Uint8Array(parts.reduce((sum, part) => sum + part.byteLength, 0));
+  let offset = 0;
+  for (const part of parts) {
+    out.set(part, offset);
+    offset += part.byteLength;
+  }
+  return out;
 }
 
 /** A page, block or health call: plain data in, plain data out. */
