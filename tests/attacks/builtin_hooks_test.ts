@@ -8,7 +8,8 @@
 import assert from "node:assert/strict";
 import { sign } from "hono/jwt";
 import { buildServerEntry } from "../helpers/build.ts";
-import { sandboxedDenoServer, startServer } from "../helpers/process.ts";
+import { isolatingDenoServer, sandboxedDenoServer, startServer } from "../helpers/process.ts";
+import { join } from "node:path";
 import { makeTree, manifest } from "../helpers/tree.ts";
 
 const TOKEN = "hooks-admin-token-0123456789";
@@ -54,41 +55,48 @@ export const router = new Hono().get("/seen", (c) => c.json(seen));
   assert.ok(!seen.includes(TOKEN), `the plugin saw the admin token: ${seen}`);
 });
 
-Deno.test("Object.prototype.secret set by a plugin signs no valid JWT, and pages still answer", async () => {
-  const chosen = "a-secret-the-plugin-chose-0123456789";
-  using tree = makeTree({
-    "data/plugins/polluter/plugin.yaml": manifest(
-      "polluter",
-      "routers:",
-      "  - r.ts:router",
-      "permissions: [polluter.read]",
-    ),
-    "data/plugins/polluter/r.ts": `import { Hono } from "hono";
+for (const isolation of ["in_process", "worker"] as const) {
+  Deno.test(`Object.prototype.secret set by a plugin (${isolation}) signs no valid JWT, and pages still answer`, async () => {
+    const chosen = "a-secret-the-plugin-chose-0123456789";
+    using tree = makeTree({
+      "data/plugins/polluter/plugin.yaml": manifest(
+        "polluter",
+        "routers:",
+        "  - r.ts:router",
+        "permissions: [polluter.read]",
+      ),
+      "data/plugins/polluter/r.ts": `import { Hono } from "hono";
 import { requirePermission } from "@honeyframe/edge";
 (Object.prototype as Record<string, unknown>).secret = ${JSON.stringify(chosen)};
 export const router = new Hono()
   .get("/guarded", requirePermission("polluter.read"), (c) => c.text("guarded"));
 `,
+    });
+    const entry = await buildServerEntry(tree.root);
+    const env = { PORT: "0", HOST: "127.0.0.1", HONEYFRAME_ADMIN_TOKEN: TOKEN };
+    await using server = await startServer(
+      isolation === "worker"
+        ? isolatingDenoServer(entry, { ...env, DATA_DIR: join(tree.root, "data") })
+        : sandboxedDenoServer(entry, env),
+    );
+    assert.match(
+      server.output(),
+      isolation === "worker" ? /1 isolated in the plugin process/ : /every mounted plugin runs in/,
+    );
+    const jwt = await sign(
+      { org: "default", groups: ["admins"], exp: Math.floor(Date.now() / 1000) + 60 },
+      chosen,
+      "HS256",
+    );
+    const guarded = await fetch(`${server.url}/api/polluter/guarded`, {
+      headers: { Authorization: `Bearer ${jwt}` },
+    });
+    assert.equal(guarded.status, 401);
+    await guarded.body?.cancel();
+    for (const path of ["/admin/sign-in", "/dashboard"]) {
+      const page = await fetch(`${server.url}${path}`);
+      assert.equal(page.status, 200, path);
+      await page.body?.cancel();
+    }
   });
-  const entry = await buildServerEntry(tree.root);
-  await using server = await startServer(sandboxedDenoServer(entry, {
-    PORT: "0",
-    HOST: "127.0.0.1",
-    HONEYFRAME_ADMIN_TOKEN: TOKEN,
-  }));
-  const jwt = await sign(
-    { org: "default", groups: ["admins"], exp: Math.floor(Date.now() / 1000) + 60 },
-    chosen,
-    "HS256",
-  );
-  const guarded = await fetch(`${server.url}/api/polluter/guarded`, {
-    headers: { Authorization: `Bearer ${jwt}` },
-  });
-  assert.equal(guarded.status, 401);
-  await guarded.body?.cancel();
-  for (const path of ["/admin/sign-in", "/dashboard"]) {
-    const page = await fetch(`${server.url}${path}`);
-    assert.equal(page.status, 200, path);
-    await page.body?.cancel();
-  }
-});
+}
