@@ -1,0 +1,77 @@
+/**
+ * The pieces of the plugin process's channel on their own: frames split and joined at any chunk
+ * boundary, whole frames passed on by a relay, bad frames refused; the isolation policy and what an
+ * isolated plugin's worker may reach.
+ */
+import assert from "node:assert/strict";
+import {
+  encodeFrame,
+  FrameError,
+  FrameReader,
+  isolationOf,
+  readIsolationPolicy,
+  workerNetwork,
+} from "../../src/runtime/plugins/mod.ts";
+
+const frames = [
+  { header: { t: "req", id: 1, url: "http://x/api/p/é" } },
+  { header: { t: "chunk", id: 1 }, bytes: new Uint8Array([0, 1, 2, 255]) },
+  { header: { t: "end", id: 1 } },
+];
+const stream = new Uint8Array(frames.flatMap((frame) => [...encodeFrame(frame)]));
+
+Deno.test("frames come out whole whatever the chunks they arrive in", () => {
+  for (const size of [1, 3, 8, 13, stream.byteLength]) {
+    const reader = new FrameReader();
+    const out = [];
+    for (let offset = 0; offset < stream.byteLength; offset += size) {
+      out.push(...reader.push(stream.slice(offset, offset + size)));
+    }
+    assert.deepEqual(out, frames, `chunks of ${size}`);
+  }
+});
+
+Deno.test("a relay passes on whole frames only, as the bytes they were", () => {
+  const reader = new FrameReader();
+  const cut = encodeFrame(frames[0]!).byteLength + 5; // the first frame and part of the second
+  assert.deepEqual(reader.pushWhole(stream.slice(0, 3)), new Uint8Array(0));
+  assert.deepEqual(reader.pushWhole(stream.slice(3, cut)), encodeFrame(frames[0]!));
+  assert.deepEqual(reader.pushWhole(stream.slice(cut)), stream.slice(cut - 5));
+});
+
+Deno.test("a frame too large or with a header that is not a typed JSON object is refused", () => {
+  const huge = new Uint8Array(8);
+  new DataView(huge.buffer).setUint32(0, (1 << 20) + 1);
+  assert.throws(() => new FrameReader().push(huge), FrameError);
+  assert.throws(() => new FrameReader().pushWhole(huge), FrameError);
+  for (const text of ["not json", "[1]", '{"id":1}']) {
+    const header = new TextEncoder().encode(text);
+    const bytes = new Uint8Array(8 + header.byteLength);
+    new DataView(bytes.buffer).setUint32(0, header.byteLength);
+    bytes.set(header, 8);
+    assert.throws(() => new FrameReader().push(bytes), FrameError, text);
+  }
+});
+
+Deno.test("an isolated plugin reaches what its manifest lists, narrowed by the operator's list", () => {
+  assert.deepEqual(workerNetwork(["api.example.com", "api.example.com"], undefined), [
+    "api.example.com",
+  ]);
+  assert.deepEqual(workerNetwork([], ["api.example.com"]), [], "none when it lists none");
+  assert.deepEqual(
+    workerNetwork(["*.example.org", "api.example.com", "other.net"], ["a.example.org", "*.com"]),
+    ["a.example.org", "api.example.com"],
+  );
+});
+
+Deno.test("HONEYFRAME_ISOLATION picks which plugins run in a worker, and refuses a typo", () => {
+  assert.equal(readIsolationPolicy({}), "customer");
+  assert.equal(isolationOf("data", "customer"), "worker");
+  assert.equal(isolationOf("install", "customer"), "in_process");
+  assert.equal(isolationOf("install", "all"), "worker");
+  assert.equal(isolationOf("data", "none"), "in_process");
+  assert.throws(
+    () => readIsolationPolicy({ HONEYFRAME_ISOLATION: "custom" }),
+    /HONEYFRAME_ISOLATION/,
+  );
+});
