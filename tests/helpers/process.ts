@@ -99,24 +99,23 @@ export function sandboxedDenoServer(entry: string, env: Record<string, string>):
 }
 
 /**
- * A server entry with the permissions a Deno server with isolated plugins needs besides the
- * sandbox of {@link sandboxedDenoServer}: the folder of its plugin process's socket
- * (`$DATA_DIR/.run`) and starting Deno.
+ * A server entry with the permissions `deno task start` gives a Deno server with isolated plugins:
+ * its data directory, and starting Deno (the plugin process's supervisor, before it drops its
+ * permissions).
  *
  * @param entry The entry module.
  * @param env The server's environment (with an absolute `DATA_DIR`).
  * @returns The command.
  */
 export function isolatingDenoServer(entry: string, env: Record<string, string>): Deno.Command {
-  const sockets = `${env.DATA_DIR}/.run`;
   return new Deno.Command(Deno.execPath(), {
     args: [
       "run",
       "--no-prompt",
       "--config",
       `${Deno.cwd()}/deno.json`,
-      `--allow-read=${sockets}`,
-      `--allow-write=${sockets}`,
+      `--allow-read=${env.DATA_DIR}`,
+      `--allow-write=${env.DATA_DIR}`,
       `--allow-run=${Deno.execPath()}`,
       "--deny-ffi",
       "--allow-net",
