@@ -18,6 +18,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { buildRegistry, serverEntrySource, writeRegistry } from "../src/build/mod.ts";
+import { loadWith32Clients } from "./lib/autocannon.ts";
 import { spawnServer } from "./lib/cold_start.ts";
 import { median } from "./lib/median.ts";
 import { treeRssMiB } from "./lib/process_memory.ts";
@@ -106,24 +107,8 @@ async function measure(entry: string, root: string, mode: Mode, route: string): 
       if (index >= 200) times.push(performance.now() - before);
     }
     const rssMiB = treeRssMiB(server.pid);
-    const output = await new Deno.Command("node", {
-      args: [
-        resolve(project, "node_modules/autocannon/autocannon.js"),
-        "-j",
-        "-c",
-        "32",
-        "-d",
-        String(LOAD_SECONDS),
-        `${base}${route}`,
-      ],
-      stdout: "piped",
-      stderr: "null",
-    }).output();
-    const result = JSON.parse(new TextDecoder().decode(output.stdout));
-    if (result.non2xx > 0 || result.errors > 0) {
-      throw new Error(`${mode}: ${result.non2xx} non-2xx, ${result.errors} errors`);
-    }
-    return { readyS, rssMiB, p50Ms: median(times), rps: result.requests.average };
+    const { rps } = await loadWith32Clients(project, `${base}${route}`, LOAD_SECONDS, mode);
+    return { readyS, rssMiB, p50Ms: median(times), rps };
   } finally {
     await server.stop();
   }

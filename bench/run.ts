@@ -18,6 +18,7 @@ import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { bundle } from "../src/build/bundle.ts";
 import { serverEntrySource } from "../src/build/server_entry.ts";
+import { loadWith32Clients } from "./lib/autocannon.ts";
 import { timeCliBuild } from "./lib/cli_build.ts";
 import { type ClientBuild, timeClientBuilds } from "./lib/clients.ts";
 import { type IncrementalTimes, timeDevLoop, timeIncrementalBuilds } from "./lib/incremental.ts";
@@ -212,25 +213,14 @@ async function measureLoad(files: Record<Variant, string>, plugins: number) {
       const server = spawnServer(deno, denoArgs(file), "", project, env);
       try {
         const port = await server.port;
-        const output = await new Deno.Command("node", {
-          args: [
-            resolve(project, "node_modules/autocannon/autocannon.js"),
-            "-j",
-            "-c",
-            "32",
-            "-d",
-            String(LOAD_SECONDS),
-            `http://127.0.0.1:${port}${path}`,
-          ],
-          stdout: "piped",
-          stderr: "null",
-        }).output();
-        const result = JSON.parse(new TextDecoder().decode(output.stdout));
-        if (result.non2xx > 0 || result.errors > 0) {
-          throw new Error(`${name}: ${result.non2xx} non-2xx, ${result.errors} errors`);
-        }
-        runs[name].rps.push(result.requests.average);
-        runs[name].p99.push(result.latency.p99);
+        const result = await loadWith32Clients(
+          project,
+          `http://127.0.0.1:${port}${path}`,
+          LOAD_SECONDS,
+          name,
+        );
+        runs[name].rps.push(result.rps);
+        runs[name].p99.push(result.p99);
         runs[name].rssMiB.push(peakRssKiB(server.pid) / 1024);
       } finally {
         await server.stop();

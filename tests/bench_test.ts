@@ -1,13 +1,8 @@
 import assert from "node:assert/strict";
+import { denoTaskOutput } from "./helpers/process.ts";
 
 Deno.test("deno task bench --quick runs and prints its tables (no thresholds here)", async () => {
-  const output = await new Deno.Command(Deno.execPath(), {
-    args: ["task", "bench", "--quick"],
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  const text = new TextDecoder().decode(output.stdout);
-  assert.equal(output.code, 0, text + new TextDecoder().decode(output.stderr));
+  const text = await denoTaskOutput("bench", "--quick");
   assert.match(
     text,
     /^\| 10 \| [\d.]+ s \| [\d.]+ s \| [\d.]+ s \| [\d.]+ s \| [\d.]+× \| [\d.]+× \| \d+ KiB \|$/m,
@@ -40,13 +35,7 @@ Deno.test("deno task bench --quick runs and prints its tables (no thresholds her
 });
 
 Deno.test("deno task bench:isolation --quick measures both modes side by side (no thresholds here)", async () => {
-  const output = await new Deno.Command(Deno.execPath(), {
-    args: ["task", "bench:isolation", "--quick"],
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  const text = new TextDecoder().decode(output.stdout);
-  assert.equal(output.code, 0, text + new TextDecoder().decode(output.stderr));
+  const text = await denoTaskOutput("bench:isolation", "--quick");
   assert.match(
     text,
     /^\| p50 latency, \d+ sequential requests \| [\d.]+ ms \| [\d.]+ ms \| \+-?[\d.]+ ms \|$/m,

@@ -1,13 +1,8 @@
 import assert from "node:assert/strict";
+import { denoTaskOutput } from "./helpers/process.ts";
 
 Deno.test("the bounded load script passes: healthy plugins answer 100% beside a throwing and a hanging one", async () => {
-  const output = await new Deno.Command(Deno.execPath(), {
-    args: ["task", "bench:load", "--seconds", "2", "--clients", "8"],
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  const text = new TextDecoder().decode(output.stdout);
-  assert.equal(output.code, 0, text + new TextDecoder().decode(output.stderr));
+  const text = await denoTaskOutput("bench:load", "--seconds", "2", "--clients", "8");
   assert.match(
     text,
     /healthy plugins answered 200 \| (\d+) \/ \1 \(100\.00%\) \| (\d+) \/ \2 \(100\.00%\) \|/,

@@ -178,21 +178,24 @@ export class PluginMetrics {
     for (const [plugin, counters] of plugins) {
       lines.push(...samples("honeyframe_plugin_failures_total", plugin, "kind", counters.failures));
     }
-    family(
-      "honeyframe_plugin_crashes_total",
-      "counter",
-      "Times an isolated plugin's worker crashed (threw from a timer, spun past the time limit, …).",
-    );
-    for (const [plugin, counters] of plugins) {
-      lines.push(`honeyframe_plugin_crashes_total${labels({ plugin })} ${counters.crashes}`);
-    }
-    family(
-      "honeyframe_plugin_restarts_total",
-      "counter",
-      "Times an isolated plugin's worker was started again after a crash.",
-    );
-    for (const [plugin, counters] of plugins) {
-      lines.push(`honeyframe_plugin_restarts_total${labels({ plugin })} ${counters.restarts}`);
+    for (
+      const [name, help, count] of [
+        [
+          "honeyframe_plugin_crashes_total",
+          "Times an isolated plugin's worker crashed (threw from a timer, spun past the time limit, …).",
+          (counters: PluginCounters) => counters.crashes,
+        ],
+        [
+          "honeyframe_plugin_restarts_total",
+          "Times an isolated plugin's worker was started again after a crash.",
+          (counters: PluginCounters) => counters.restarts,
+        ],
+      ] as const
+    ) {
+      family(name, "counter", help);
+      for (const [plugin, counters] of plugins) {
+        lines.push(`${name}${labels({ plugin })} ${count(counters)}`);
+      }
     }
     family(
       "honeyframe_plugin_request_duration_seconds",

@@ -186,3 +186,25 @@ export function descendants(pid: number): number[] {
   visit(pid);
   return found;
 }
+
+/**
+ * Runs `deno task <args>` and returns what it printed, failing the test when it exits non-zero.
+ *
+ * @param args The task and its arguments.
+ * @returns Its standard output.
+ */
+export async function denoTaskOutput(...args: string[]): Promise<string> {
+  const output = await new Deno.Command(Deno.execPath(), {
+    args: ["task", ...args],
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const text = new TextDecoder().decode(output.stdout);
+  if (output.code !== 0) {
+    throw new Error(
+      `deno task ${args.join(" ")} exited ${output.code}:\n${text}` +
+        new TextDecoder().decode(output.stderr),
+    );
+  }
+  return text;
+}

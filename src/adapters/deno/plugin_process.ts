@@ -9,7 +9,7 @@
  * @module
  */
 import type { Frame, LinkListener, PluginLink } from "../../runtime/plugins/mod.ts";
-import { frameChannel } from "../plugin_process/channel.ts";
+import { frameChannel, randomHex } from "../plugin_process/channel.ts";
 
 /** The longest program argument Linux takes (`MAX_ARG_STRLEN`, 32 pages), less a margin. */
 const MAX_ARGUMENT_LENGTH = 128 * 1024 - 1024;
@@ -159,10 +159,4 @@ function base64(text: string): string {
     binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
   }
   return btoa(binary);
-}
-
-function randomHex(bytes: number): string {
-  return Array.from(crypto.getRandomValues(new Uint8Array(bytes)))
-    .map((byte) => byte.toString(16).padStart(2, "0"))
-    .join("");
 }

@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { encodeFrame, type Frame, FrameReader } from "../../runtime/plugins/mod.ts";
+import { concatBytes, encodeFrame, type Frame, FrameReader } from "../../runtime/plugins/mod.ts";
 
 /** A connection or a pair of pipes: bytes in, bytes out. */
 export interface ByteStreams {
@@ -64,7 +64,7 @@ export function relayChannel(
   let greeted = greeting === undefined;
   return channel(conn, (chunk) => {
     if (!greeted) {
-      pending = concat(pending, chunk);
+      pending = concatBytes([pending, chunk]);
       if (pending.byteLength < greeting!.length) return;
       greeted = true;
       greeting!.check(pending.slice(0, greeting!.length));
@@ -85,7 +85,7 @@ function channel(conn: ByteStreams, receive: (chunk: Uint8Array) => void): Frame
   const pump = async () => {
     try {
       while (open && queued.length > 0) {
-        const batch = queued.length === 1 ? queued[0]! : concat(...queued);
+        const batch = concatBytes(queued);
         queued = [];
         await writer.write(batch);
       }
@@ -129,12 +129,14 @@ function channel(conn: ByteStreams, receive: (chunk: Uint8Array) => void): Frame
   };
 }
 
-function concat(...parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((sum, part) => sum + part.byteLength, 0));
-  let offset = 0;
-  for (const part of parts) {
-    out.set(part, offset);
-    offset += part.byteLength;
-  }
-  return out;
+/**
+ * Random hexadecimal digits: the private folder's name, the plugin process's token.
+ *
+ * @param bytes How many random bytes (two digits each).
+ * @returns The digits.
+ */
+export function randomHex(bytes: number): string {
+  return Array.from(crypto.getRandomValues(new Uint8Array(bytes)))
+    .map((byte) => byte.toString(16).padStart(2, "0"))
+    .join("");
 }

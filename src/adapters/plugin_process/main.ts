@@ -15,7 +15,13 @@
  * @module
  */
 import type { Frame } from "../../runtime/plugins/mod.ts";
-import { type ByteStreams, type FrameChannel, frameChannel, relayChannel } from "./channel.ts";
+import {
+  type ByteStreams,
+  type FrameChannel,
+  frameChannel,
+  randomHex,
+  relayChannel,
+} from "./channel.ts";
 import { PluginWorker, type WorkerSettings } from "./plugin_worker.ts";
 
 /** A plugin process that lived this long has its back-off reset. */
@@ -160,10 +166,4 @@ function loadSettings(frame: Frame): WorkerSettings {
 
 function bytesOf(frame: Frame): { bytes?: Uint8Array } {
   return frame.bytes ? { bytes: frame.bytes } : {};
-}
-
-function randomHex(bytes: number): string {
-  return Array.from(crypto.getRandomValues(new Uint8Array(bytes)))
-    .map((byte) => byte.toString(16).padStart(2, "0"))
-    .join("");
 }

@@ -117,7 +117,7 @@ export class FrameReader {
     found: (buffer: Uint8Array, headerStart: number, headerLength: number, end: number) => void,
   ): Uint8Array {
     // copied: a stream may reuse the memory of the chunks it hands out
-    const buffer = concat(this.#buffer, chunk);
+    const buffer = concatBytes([this.#buffer, chunk]);
     let offset = 0;
     while (buffer.byteLength - offset >= 8) {
       const view = new DataView(buffer.buffer, buffer.byteOffset + offset, 8);
@@ -152,9 +152,23 @@ function parseHeader(bytes: Uint8Array): FrameHeader {
   return header as FrameHeader;
 }
 
-function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
-  const out = new Uint8Array(a.byteLength + b.byteLength);
-  out.set(a);
-  out.set(b, a.byteLength);
+/**
+ * Joins byte arrays into one (the one itself when there is one).
+ *
+ * @param parts The arrays, in order.
+ * @returns Their bytes, one after another.
+ * @example
+ * ```ts
+ * concatBytes([new Uint8Array([1]), new Uint8Array([2, 3])]); // Uint8Array [1, 2, 3]
+ * ```
+ */
+export function concatBytes(parts: readonly Uint8Array[]): Uint8Array {
+  if (parts.length === 1) return parts[0]!;
+  const out = new Uint8Array(parts.reduce((sum, part) => sum + part.byteLength, 0));
+  let offset = 0;
+  for (const part of parts) {
+    out.set(part, offset);
+    offset += part.byteLength;
+  }
   return out;
 }

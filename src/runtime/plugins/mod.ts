@@ -22,4 +22,11 @@ export {
   type PluginLink,
   PluginUnavailable,
 } from "./isolated_plugins.ts";
-export { encodeFrame, type Frame, FrameError, type FrameHeader, FrameReader } from "./frames.ts";
+export {
+  concatBytes,
+  encodeFrame,
+  type Frame,
+  FrameError,
+  type FrameHeader,
+  FrameReader,
+} from "./frames.ts";

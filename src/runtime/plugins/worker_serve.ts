@@ -13,7 +13,7 @@ import { jsx } from "hono/jsx";
 import { type HostContext, provideHostContext } from "../permissions.ts";
 import type { HealthCheck, LoadedPlugin, PluginPage, Principal } from "../mod.ts";
 import { onProcessMessage, postToProcess, type WorkerMessage } from "./worker_port.ts";
-import { RESPONSE_WINDOW_BYTES } from "./frames.ts";
+import { concatBytes, RESPONSE_WINDOW_BYTES } from "./frames.ts";
 
 /** The plugin a worker serves: its name and label, and its imported code. */
 export interface WorkerPlugin extends LoadedPlugin {
@@ -167,7 +167,7 @@ async function answer(
     if (ready.done) {
       // The whole body was there at once (a string or bytes, what most handlers answer): one
       // message, which the host answers with a fixed length.
-      const bytes = concat(ready.chunks);
+      const bytes = concatBytes(ready.chunks);
       postToProcess({ header: { t: "whole", ...head }, ...(bytes.byteLength ? { bytes } : {}) });
       return;
     }
@@ -230,17 +230,6 @@ async function readReady(reader: ReadableStreamDefaultReader<Uint8Array>): Promi
     size += result.value.byteLength;
   }
   return { chunks, done: false };
-}
-
-function concat(parts: readonly Uint8Array[]): Uint8Array {
-  if (parts.length === 1) return parts[0]!;
-  const out = new Uint8Array(parts.reduce((sum, part) => sum + part.byteLength, 0));
-  let offset = 0;
-  for (const part of parts) {
-    out.set(part, offset);
-    offset += part.byteLength;
-  }
-  return out;
 }
 
 /** A page, block or health call: plain data in, plain data out. */
