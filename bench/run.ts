@@ -14,7 +14,7 @@
  */
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { bundle } from "../src/build/bundle.ts";
 import { serverEntrySource } from "../src/build/server_entry.ts";

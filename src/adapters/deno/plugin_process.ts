@@ -136,10 +136,12 @@ export function startPluginProcess(options: PluginProcessOptions): DenoPluginPro
       closing = true;
       // The supervisor stops the plugin process and removes the socket when its input ends.
       channel.close();
+      let timer: ReturnType<typeof setTimeout> | undefined;
       const ended = await Promise.race([
         supervisor.status.then(() => true),
-        new Promise<false>((resolve) => setTimeout(() => resolve(false), 2_000)),
+        new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), 2_000))),
       ]);
+      clearTimeout(timer);
       if (!ended) {
         try {
           supervisor.kill("SIGKILL");
