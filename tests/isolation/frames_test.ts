@@ -1,17 +1,21 @@
 /**
  * The pieces of the plugin process's channel on their own: frames split and joined at any chunk
  * boundary, whole frames passed on by a relay, bad frames refused; the isolation policy and what an
- * isolated plugin's worker may reach.
+ * isolated plugin's worker may reach; a supervisor that cannot run.
  */
 import assert from "node:assert/strict";
 import {
   encodeFrame,
   FrameError,
   FrameReader,
+  IsolatedPlugins,
   isolationOf,
   readIsolationPolicy,
   workerNetwork,
 } from "../../src/runtime/plugins/mod.ts";
+import { startPluginProcess } from "../../src/adapters/_plugin_process.ts";
+import { denoLaunch } from "../../src/adapters/deno/spawn.ts";
+import { nodeLaunch } from "../../src/adapters/node/spawn.ts";
 
 const frames = [
   { header: { t: "req", id: 1, url: "http://x/api/p/é" } },
@@ -74,4 +78,30 @@ Deno.test("HONEYFRAME_ISOLATION picks which plugins run in a worker, and refuses
     () => readIsolationPolicy({ HONEYFRAME_ISOLATION: "custom" }),
     /HONEYFRAME_ISOLATION/,
   );
+});
+
+Deno.test("a plugin process whose supervisor cannot run fails its plugins' imports at once, on Deno's and Node's launcher", async () => {
+  for (const launch of [denoLaunch, nodeLaunch]) {
+    // `false` starts and ends at once, as a Deno executable that cannot run would.
+    await using process = startPluginProcess({
+      deno: "/bin/false",
+      launch,
+      code: "",
+      memoryMb: 64,
+      net: [],
+      denyNet: [],
+    });
+    const plugins = new IsolatedPlugins(process, {
+      timeoutMs: 60_000,
+      maxRestarts: 0,
+      windowMs: 60_000,
+    });
+    const started = Date.now();
+    await assert.rejects(
+      plugins.load({ name: "p", display_name: "P", code: "", net: [] }),
+      /the plugin process's supervisor \(\/bin\/false\) ended or could not start/,
+    );
+    assert.ok(Date.now() - started < 5_000, "not at the 60 s time limit");
+    await assert.rejects(plugins.load({ name: "q", display_name: "Q", code: "", net: [] }));
+  }
 });

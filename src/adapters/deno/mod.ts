@@ -17,8 +17,8 @@ import { prepareHost } from "../_prepare_host.ts";
 import { dropPrivileges } from "../_drop_privileges.ts";
 import { portInUse } from "../../env/mod.ts";
 import { shutDownOnSignal } from "../_shutdown.ts";
-import { denoSpawn } from "./spawn.ts";
-import { startDenoIsolation } from "./isolation.ts";
+import { denoLaunch, denoSpawn } from "./spawn.ts";
+import { isolationWith } from "../_isolation.ts";
 import { type ConnectionGuard, guardConnections } from "./connection_guard.ts";
 import type { Hono } from "hono";
 import type { HostConfig } from "../../runtime/mod.ts";
@@ -60,7 +60,7 @@ export async function serveDeno(
     writable ? "sqlite" : "memory",
     () => dropPrivileges(env),
     denoSpawn,
-    startDenoIsolation,
+    isolationWith(() => Deno.execPath(), denoLaunch),
   );
   let front: Front;
   try {

@@ -1,12 +1,38 @@
 /**
- * Starting a program on Deno (the dbt `command` runner). The host's own variables are blanked in
- * the child's environment, so a dbt project cannot read the tokens with `env_var()`.
+ * Starting a program on Deno: the dbt `command` runner (the host's own variables are blanked in
+ * the child's environment, so a dbt project cannot read the tokens with `env_var()`) and the
+ * plugin process's supervisor.
  *
  * @module
  */
 import { serverVariables } from "../../env/mod.ts";
 import type { Spawn } from "../../runtime/mod.ts";
 import { OutputTail, PIPE_GRACE_MS } from "../_output_tail.ts";
+import type { Launch } from "../_plugin_process.ts";
+
+/** Starts a program with piped input and output and only the environment given. */
+export const denoLaunch: Launch = (program, args, env) => {
+  const child = new Deno.Command(program, {
+    args: [...args],
+    stdin: "piped",
+    stdout: "piped",
+    stderr: "inherit",
+    clearEnv: true,
+    env,
+  }).spawn();
+  return {
+    stdin: child.stdin,
+    stdout: child.stdout,
+    ended: child.status.then(() => {}),
+    kill: () => {
+      try {
+        child.kill("SIGKILL");
+      } catch {
+        // already ended
+      }
+    },
+  };
+};
 
 /**
  * Starts `command`, collects its standard output and error as they come, and resolves with its

@@ -1,6 +1,8 @@
 /**
- * The Node adapter: serves a registry with `@hono/node-server`. The state lives in PostgreSQL when
- * `HONEYFRAME_DATABASE_URL` is set, else in memory (Node 20 has no SQLite).
+ * The Node adapter: serves a registry with `@hono/node-server`, on Node and on Bun. The state lives
+ * in PostgreSQL when `HONEYFRAME_DATABASE_URL` is set, else in memory (Node 20 has no SQLite).
+ * Isolated plugins run in the plugin process, which Deno runs: the `deno` package beside the server
+ * (`npm ci` installs it).
  *
  * @example
  * ```ts ignore
@@ -11,6 +13,9 @@
  * @module
  */
 import { serve, type ServerType } from "@hono/node-server";
+import { existsSync } from "node:fs";
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
 import process from "node:process";
 import type { EnvSource } from "../../env/mod.ts";
 import { exitProcess, type GeneratedRegistry, startupMessage } from "../../runtime/mod.ts";
@@ -18,7 +23,8 @@ import { prepareHost } from "../_prepare_host.ts";
 import { dropPrivileges } from "../_drop_privileges.ts";
 import { portInUse } from "../../env/mod.ts";
 import { shutDownOnSignal } from "../_shutdown.ts";
-import { nodeSpawn } from "./spawn.ts";
+import { nodeLaunch, nodeSpawn } from "./spawn.ts";
+import { isolationWith } from "../_isolation.ts";
 
 /**
  * Starts the host on Node and prints where it listens; exits with a clear message when the
@@ -39,12 +45,13 @@ export async function serveNode(
   generated: GeneratedRegistry,
   env: EnvSource = process.env,
 ): Promise<ServerType> {
-  const { registry, config, limits, app, store, log, notes } = await prepareHost(
+  const { registry, config, limits, app, store, log, notes, stopPlugins } = await prepareHost(
     generated,
     env,
     "memory",
     () => dropPrivileges(env),
     nodeSpawn,
+    isolationWith(installedDeno, nodeLaunch),
   );
   const server = serve(
     {
@@ -80,9 +87,32 @@ export async function serveNode(
         });
         closeIdle(server);
       }),
-    closeAll: () => (server as { closeAllConnections?: () => void }).closeAllConnections?.(),
+    closeAll: async () => {
+      (server as { closeAllConnections?: () => void }).closeAllConnections?.();
+      await stopPlugins();
+    },
   }, { store, log, timeoutMs: limits.shutdownTimeoutMs, exit: exitProcess });
   return server;
+}
+
+/**
+ * The Deno executable of the `deno` package, found as Node finds packages: from the server's
+ * bundle, else from the working directory.
+ */
+function installedDeno(): string {
+  for (const from of [import.meta.url, join(process.cwd(), "server.mjs")]) {
+    try {
+      const deno = join(dirname(createRequire(from).resolve("deno/package.json")), "deno");
+      // Bun resolves a package it does not find into its own cache, without the executable.
+      if (existsSync(deno)) return deno;
+    } catch {
+      // not installed there
+    }
+  }
+  throw new Error(
+    "Deno, which runs it, is not installed beside the server or in the working directory " +
+      "(npm ci installs it)",
+  );
 }
 
 function closeIdle(server: ServerType): void {

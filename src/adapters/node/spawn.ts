@@ -1,12 +1,30 @@
 /**
- * Starting a program on Node (the dbt `command` runner). The child inherits `process.env`, from
- * which the host removed its own variables before plugin code ran.
+ * Starting a program on Node and Bun: the dbt `command` runner (the child inherits `process.env`,
+ * from which the host removed its own variables before plugin code ran) and the plugin process's
+ * supervisor.
  *
  * @module
  */
 import { spawn } from "node:child_process";
+import { Readable, Writable } from "node:stream";
 import type { Spawn } from "../../runtime/mod.ts";
 import { OutputTail, PIPE_GRACE_MS } from "../_output_tail.ts";
+import type { Launch } from "../_plugin_process.ts";
+
+/** Starts a program with piped input and output and only the environment given. */
+export const nodeLaunch: Launch = (program, args, env) => {
+  const child = spawn(program, [...args], { stdio: ["pipe", "pipe", "inherit"], env });
+  const ended = new Promise<void>((resolve) => {
+    child.once("exit", () => resolve());
+    child.once("error", () => resolve());
+  });
+  return {
+    stdin: Writable.toWeb(child.stdin) as WritableStream<Uint8Array>,
+    stdout: Readable.toWeb(child.stdout) as ReadableStream<Uint8Array>,
+    ended,
+    kill: () => void child.kill("SIGKILL"),
+  };
+};
 
 /**
  * Starts `command`, collects its standard output and error as they come, and resolves with its

@@ -40,8 +40,11 @@ export interface LinkListener {
   frame(frame: Frame): void;
   /** The plugin process (re)connected. */
   up(): void;
-  /** The plugin process was lost (it ended, or its connection broke). */
-  down(reason: string): void;
+  /**
+   * The plugin process was lost (it ended, or its connection broke); `final` when it will not come
+   * back (its supervisor ended, or could not start).
+   */
+  down(reason: string, final?: boolean): void;
 }
 
 /** What happens to isolated plugins, for the metrics, the audit log and the plugin list. */
@@ -145,6 +148,7 @@ export class IsolatedPlugins {
     { code: IsolatedPluginCode; started: PromiseWithResolvers<Frame> }
   >();
   readonly #givenUp = new Map<string, string>();
+  #gone: string | undefined;
   #next = 0;
 
   /**
@@ -163,7 +167,14 @@ export class IsolatedPlugins {
       up: () => {
         for (const { code } of this.#loads.values()) this.#sendLoad(code);
       },
-      down: (reason) => {
+      down: (reason, final) => {
+        if (final) {
+          this.#gone = reason;
+          // Plugins still importing never will: they fail now, not at the time limit.
+          for (const { started } of this.#loads.values()) {
+            started.resolve({ header: { t: "failed", reason } });
+          }
+        }
         for (const events of this.#events) events.processLost?.(reason);
         for (const [id, pending] of this.#pending) {
           this.#fail(
@@ -184,7 +195,8 @@ export class IsolatedPlugins {
    * @throws {Error} When its code failed to import (threw, hung or spun past the time limit).
    */
   async load(code: IsolatedPluginCode): Promise<LoadedPlugin> {
-    const started = Promise.withResolvers<Frame>();
+    if (this.#gone !== undefined) throw new Error(this.#gone);
+    const started = withResolvers<Frame>();
     this.#loads.set(code.name, { code, started });
     this.#sendLoad(code);
     const ready = await started.promise;
@@ -225,7 +237,7 @@ export class IsolatedPlugins {
   async fetch(plugin: string, request: Request, host?: HostContext): Promise<Response> {
     this.#available(plugin);
     const id = ++this.#next;
-    const pending: Pending = { plugin, head: Promise.withResolvers(), ...(host ? { host } : {}) };
+    const pending: Pending = { plugin, head: withResolvers(), ...(host ? { host } : {}) };
     this.#pending.set(id, pending);
     const hasBody = request.body !== null;
     this.#link.send({
@@ -296,7 +308,7 @@ export class IsolatedPlugins {
   async call(plugin: string, call: Record<string, unknown>): Promise<unknown> {
     this.#available(plugin);
     const id = ++this.#next;
-    const pending: Pending = { plugin, result: Promise.withResolvers() };
+    const pending: Pending = { plugin, result: withResolvers() };
     this.#pending.set(id, pending);
     this.#link.send({ header: { ...call, t: "call", plugin, id } });
     return await pending.result!.promise;
@@ -468,4 +480,15 @@ export class IsolatedPlugins {
 
 function stringsOf(value: unknown): string[] {
   return Array.isArray(value) ? value.filter((item) => typeof item === "string") : [];
+}
+
+/** `Promise.withResolvers()`, which Node 20 lacks. */
+function withResolvers<T>(): PromiseWithResolvers<T> {
+  let resolve!: (value: T | PromiseLike<T>) => void;
+  let reject!: (reason?: unknown) => void;
+  const promise = new Promise<T>((ok, fail) => {
+    resolve = ok;
+    reject = fail;
+  });
+  return { promise, resolve, reject };
 }

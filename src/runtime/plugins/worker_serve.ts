@@ -121,7 +121,11 @@ function pluginApp(plugin: WorkerPlugin, hostFor: (request: number) => HostConte
     return next();
   });
   for (const router of plugin.routers) app.route(`/api/${plugin.name}`, router.app as Hono);
+  // Hono hands an error to the handler of every app it passes through: it is logged once.
+  const logged = new WeakSet<object>();
   app.onError((error) => {
+    if (logged.has(error)) throw error;
+    logged.add(error);
     postToProcess({
       header: {
         t: "log",

@@ -1,15 +1,16 @@
 /**
- * The plugin process on Deno, from the host's side: the supervisor started before the host drops
- * its permissions (it alone may start programs: the plugin process, again whenever it ends), the
- * pipes to it — the host's private channel, which needs no permission and which no plugin holds —
- * and the {@link PluginLink} the host's isolated plugins speak over. The supervisor and the plugin
+ * The plugin process, from the host's side, on any server runtime: the supervisor (a Deno program,
+ * whichever runtime the host is) started before the host drops its permissions (it alone may start
+ * programs: the plugin process, again whenever it ends), the pipes to it — the host's private
+ * channel, which needs no permission and which no plugin holds — and the {@link PluginLink} the
+ * host's isolated plugins speak over. The supervisor and the plugin
  * process meet on a Unix socket in a folder of `/tmp` the supervisor makes (mode 0700) and removes,
  * which only they may use.
  *
  * @module
  */
-import type { Frame, LinkListener, PluginLink } from "../../runtime/plugins/mod.ts";
-import { frameChannel, randomHex } from "../plugin_process/channel.ts";
+import type { Frame, LinkListener, PluginLink } from "../runtime/plugins/mod.ts";
+import { frameChannel, randomHex } from "./plugin_process/channel.ts";
 
 /** The longest program argument Linux takes (`MAX_ARG_STRLEN`, 32 pages), less a margin. */
 const MAX_ARGUMENT_LENGTH = 128 * 1024 - 1024;
@@ -17,8 +18,34 @@ const MAX_ARGUMENT_LENGTH = 128 * 1024 - 1024;
 /** Where the supervisor makes the private folder of its socket. */
 const SOCKET_PARENT = "/tmp";
 
+/** A started program, as the host holds it: its standard input and output, and its end. */
+export interface LaunchedProgram {
+  /** Its standard input. */
+  readonly stdin: WritableStream<Uint8Array>;
+  /** Its standard output. */
+  readonly stdout: ReadableStream<Uint8Array>;
+  /** Resolves once it has ended (or could not start). */
+  readonly ended: Promise<void>;
+  /** Ends it at once. */
+  kill(): void;
+}
+
+/**
+ * A runtime's way of starting a program with its input and output piped to the host, its errors
+ * on the host's, and nothing of the host's environment but `env`.
+ */
+export type Launch = (
+  program: string,
+  args: readonly string[],
+  env: Record<string, string>,
+) => LaunchedProgram;
+
 /** How the plugin process is started. */
 export interface PluginProcessOptions {
+  /** The Deno executable that runs the supervisor and the plugin process. */
+  readonly deno: string;
+  /** How this runtime starts it. */
+  readonly launch: Launch;
   /** The plugin process's bundle (`src/adapters/plugin_process/main.ts`, bundled by the build). */
   readonly code: string;
   /** Its heap limit, in MiB. */
@@ -32,7 +59,7 @@ export interface PluginProcessOptions {
 }
 
 /** The running plugin process, as the host holds it. */
-export interface DenoPluginProcess extends PluginLink, AsyncDisposable {
+export interface PluginProcess extends PluginLink, AsyncDisposable {
   /** The `deno run` flags of the plugin process (shown by tests and the docs). */
   readonly flags: readonly string[];
 }
@@ -45,10 +72,10 @@ export interface DenoPluginProcess extends PluginLink, AsyncDisposable {
  * @param options The bundle, limits and network.
  * @returns The link to the plugin process (up once it has connected).
  */
-export function startPluginProcess(options: PluginProcessOptions): DenoPluginProcess {
+export function startPluginProcess(options: PluginProcessOptions): PluginProcess {
   const folder = `${SOCKET_PARENT}/honeyframe-plugins-${randomHex(8)}`;
   const socket = `${folder}/plugins.sock`;
-  const deno = Deno.execPath();
+  const deno = options.deno;
   const program = `data:text/javascript;base64,${base64(options.code)}`;
   if (program.length > MAX_ARGUMENT_LENGTH) {
     throw new Error(
@@ -69,8 +96,11 @@ export function startPluginProcess(options: PluginProcessOptions): DenoPluginPro
     `--allow-net=${[`unix:${socket}`, ...options.net].join(",")}`,
     ...(options.denyNet.length > 0 ? [`--deny-net=${options.denyNet.join(",")}`] : []),
   ];
-  const supervisor = new Deno.Command(deno, {
-    args: [
+  // Deno needs a cache folder, and a user with no home (the image's) has none by default.
+  const supervisorEnv = { DENO_DIR: `${folder}/cache` };
+  const supervisor = options.launch(
+    deno,
+    [
       "run",
       "--no-prompt",
       "--no-remote",
@@ -85,21 +115,18 @@ export function startPluginProcess(options: PluginProcessOptions): DenoPluginPro
       socket,
       JSON.stringify(flags),
     ],
-    stdin: "piped",
-    stdout: "piped",
-    stderr: "inherit",
-    clearEnv: true,
-    // Deno needs a cache folder, and a user with no home (the image's) has none by default.
-    env: { DENO_DIR: `${folder}/cache` },
-  }).spawn();
+    supervisorEnv,
+  );
 
   const listeners: LinkListener[] = [];
   let up = false;
   let closing = false;
-  const goneDown = (reason: string) => {
-    if (!up) return;
+  let gone = false;
+  const goneDown = (reason: string, final = false) => {
+    if (gone || (!up && !final)) return;
     up = false;
-    if (!closing) { for (const listener of listeners) listener.down(reason); }
+    gone = final;
+    if (!closing) { for (const listener of listeners) listener.down(reason, final); }
   };
   const channel = frameChannel({
     readable: supervisor.stdout,
@@ -119,7 +146,9 @@ export function startPluginProcess(options: PluginProcessOptions): DenoPluginPro
         for (const listener of listeners) listener.frame(frame);
     }
   });
-  void channel.closed.then(() => goneDown("the plugin process's supervisor ended"));
+  void supervisor.ended.then(() =>
+    goneDown(`the plugin process's supervisor (${deno}) ended or could not start`, true)
+  );
 
   return {
     flags,
@@ -138,17 +167,13 @@ export function startPluginProcess(options: PluginProcessOptions): DenoPluginPro
       channel.close();
       let timer: ReturnType<typeof setTimeout> | undefined;
       const ended = await Promise.race([
-        supervisor.status.then(() => true),
+        supervisor.ended.then(() => true),
         new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), 2_000))),
       ]);
       clearTimeout(timer);
       if (!ended) {
-        try {
-          supervisor.kill("SIGKILL");
-        } catch {
-          // already ended
-        }
-        await supervisor.status;
+        supervisor.kill();
+        await supervisor.ended;
       }
     },
   };

@@ -1,12 +1,13 @@
 /**
- * Isolated plugins on Deno: when the registry has plugins the policy isolates, the plugin process
- * is started (before the host drops its permissions) with the network its plugins declare and
- * never loopback, link-local or the host's own database, and the host's side of it is returned.
+ * Isolated plugins, on every server runtime: when the registry has plugins the policy isolates, the
+ * plugin process (a Deno program, whichever runtime the host is) is started before the host drops
+ * its permissions, with the network its plugins declare and never loopback, link-local or the
+ * host's own database, and the host's side of it is returned.
  *
  * @module
  */
-import { envNumber, type EnvSource, pluginNetHosts, readEnv } from "../../env/mod.ts";
-import type { Logger } from "../../log/mod.ts";
+import { envNumber, type EnvSource, pluginNetHosts, readEnv } from "../env/mod.ts";
+import type { Logger } from "../log/mod.ts";
 import {
   type GeneratedRegistry,
   IsolatedPlugins,
@@ -14,27 +15,33 @@ import {
   NEVER_REACHED,
   readIsolationPolicy,
   workerNetwork,
-} from "../../runtime/mod.ts";
-import { startPluginProcess } from "./plugin_process.ts";
-import type { StartedIsolation } from "../_prepare_host.ts";
+} from "../runtime/mod.ts";
+import { type Launch, startPluginProcess } from "./_plugin_process.ts";
+import type { StartedIsolation, StartIsolation } from "./_prepare_host.ts";
 
 /** The window in which `HONEYFRAME_PLUGIN_MAX_RESTARTS` crashes give a plugin up. */
 export const CRASH_WINDOW_MS = 60_000;
 
 /**
- * Starts the plugin process when some plugin runs isolated.
+ * A runtime's way of starting the plugin process when some plugin runs isolated.
  *
- * @param generated The generated registry.
- * @param env The environment.
- * @param timeoutMs The plugin time limit (imports and requests).
- * @param log Where the plugin process's endings and the plugins' failures are logged.
- * @returns How plugins are imported, and the process to stop on shutdown (if one was started).
+ * @param findDeno Where the Deno executable is (it throws, saying why, when there is none).
+ * @param launch How this runtime starts a program.
+ * @returns What `prepareHost` calls with the registry, the environment, the plugin time
+ * limit (imports and requests) and the log (the plugin process's endings, the plugins' failures).
  */
-export function startDenoIsolation(
+export function isolationWith(findDeno: () => string, launch: Launch): StartIsolation {
+  return (generated, env, timeoutMs, log) =>
+    startIsolation(generated, env, timeoutMs, log, findDeno, launch);
+}
+
+function startIsolation(
   generated: GeneratedRegistry,
   env: EnvSource,
   timeoutMs: number,
   log: Logger,
+  findDeno: () => string,
+  launch: Launch,
 ): StartedIsolation {
   const policy = readIsolationPolicy(env);
   const allowedNet = pluginNetHosts(env);
@@ -50,6 +57,8 @@ export function startDenoIsolation(
   let process;
   try {
     process = startPluginProcess({
+      deno: findDeno(),
+      launch,
       code: generated.pluginProcess,
       memoryMb: envNumber(env, "HONEYFRAME_PLUGIN_MEMORY_MB", { min: 32, max: 65_536 }),
       net,
