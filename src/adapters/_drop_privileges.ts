@@ -26,6 +26,7 @@ import {
   serverVariables,
 } from "../env/mod.ts";
 import { D1_BINDING } from "../state/mod.ts";
+import { SERVICE_BINDING_PREFIX } from "../runtime/mod.ts";
 
 /**
  * The Deno permissions revoked, in the words the start-up note uses (`import`, the permission for
@@ -83,7 +84,8 @@ export async function dropPrivileges(env: EnvSource): Promise<string> {
 
 /**
  * A Worker's bindings as plugins see them: without the host's variables (tokens, secrets, the
- * database URL) and its D1 database, the same object for the same bindings.
+ * database URL), its D1 database and its service bindings to isolated plugins' Workers (which
+ * trust what the host sends them), the same object for the same bindings.
  *
  * @param bindings The bindings the platform passed.
  * @returns The bindings plugins get.
@@ -93,7 +95,11 @@ export function withoutHostBindings(bindings: unknown): unknown {
   let filtered = FILTERED.get(bindings);
   if (!filtered) {
     const host = new Set<string>([...serverVariables(), D1_BINDING]);
-    filtered = Object.fromEntries(Object.entries(bindings).filter(([name]) => !host.has(name)));
+    filtered = Object.fromEntries(
+      Object.entries(bindings).filter(([name]) =>
+        !host.has(name) && !name.startsWith(SERVICE_BINDING_PREFIX)
+      ),
+    );
     FILTERED.set(bindings, filtered);
   }
   return filtered;

@@ -1,7 +1,8 @@
 /**
  * Isolated plugins' worker bundles: for each plugin that runs in a worker of the plugin process,
  * one self-contained ES module (the worker's bootstrap first, then the plugin's routers and
- * frontend entry with every dependency inlined, hono included, then the serving loop), since a
+ * frontend entry with every dependency inlined, hono included, then the serving loop; its default
+ * export serves the same plugin as a Cloudflare Worker of its own), since a
  * worker with no read permission cannot load module files. The plugin process's own bundle
  * (`src/adapters/plugin_process/main.ts`) is made in the same `deno bundle` run. When the batch
  * fails, each plugin is bundled alone so that every failure is the failing plugin's.
@@ -20,6 +21,7 @@ import { isolationOf, type IsolationPolicy } from "../runtime/plugins/isolation.
 const HOST_ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const BOOTSTRAP = new URL("../adapters/plugin_process/worker_bootstrap.ts", import.meta.url).href;
 const SERVE = new URL("../runtime/plugins/worker_serve.ts", import.meta.url).href;
+const SERVICE = new URL("../runtime/plugins/service_binding.ts", import.meta.url).href;
 const PROCESS_MAIN = new URL("../adapters/plugin_process/main.ts", import.meta.url).href;
 
 /** The entry name of the plugin process's bundle (no plugin can be named so). */
@@ -46,14 +48,17 @@ export function workerEntrySource(plugin: VerifiedPlugin): string {
   return [
     `import ${JSON.stringify(BOOTSTRAP)};`,
     `import { serveInWorker } from ${JSON.stringify(SERVE)};`,
+    `import { servePluginService } from ${JSON.stringify(SERVICE)};`,
     ...modules.map((module) =>
       `import * as ${ids.get(module.module)} from ${
         JSON.stringify(pathToFileURL(module.file).href)
       };`
     ),
-    `serveInWorker({ name: ${JSON.stringify(plugin.name)}, display_name: ${
+    `const plugin = { name: ${JSON.stringify(plugin.name)}, display_name: ${
       JSON.stringify(plugin.manifest?.display_name ?? plugin.name)
-    }, ...${loadedPluginSource(plugin, ids)} });`,
+    }, ...${loadedPluginSource(plugin, ids)} };`,
+    "serveInWorker(plugin);",
+    "export default servePluginService(plugin);",
     "",
   ].join("\n");
 }

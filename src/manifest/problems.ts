@@ -19,7 +19,7 @@ export const PROBLEM_CODES = {
   "plugin.crashed":
     "the plugin's worker crashed too often in a minute (`HONEYFRAME_PLUGIN_MAX_RESTARTS`); it is not served until the server restarts",
   "plugin.isolation_unavailable":
-    "the plugin is to run isolated, but this runtime has no plugin process (or the build made no worker bundle for it)",
+    "the plugin is to run isolated, but the plugin process could not start, the build made no worker bundle for it, or (on Cloudflare Workers) the host Worker has no service binding to its Worker",
   "plugin.start_failed":
     "the plugin's code threw or hung when the server imported it (it is not served)",
   "plugin.duplicate":

@@ -19,7 +19,8 @@ import { createLogger, type Logger, redactSecrets } from "../log/mod.ts";
 import { defineRegistry, MODULE_POLICY_VERSION } from "./registry.ts";
 import { after, type Timer } from "./timer.ts";
 import { isolationOf, type IsolationPolicy, workerNetwork } from "./plugins/isolation.ts";
-import type { IsolatedPlugins } from "./plugins/isolated_plugins.ts";
+import type { IsolatedPluginCode } from "./plugins/isolated_plugins.ts";
+import { IsolationUnavailable } from "./plugins/service_binding.ts";
 
 /** How long one plugin's modules may take to import at start-up, in milliseconds. */
 export const DEFAULT_START_TIMEOUT_MS = 10_000;
@@ -38,12 +39,25 @@ export interface ImportOptions {
 export interface ImportIsolation {
   /** Which plugins are isolated. */
   readonly policy: IsolationPolicy;
-  /** The plugin process's side in the host; absent on a runtime that has none. */
-  readonly plugins?: IsolatedPlugins;
+  /**
+   * What runs them: the plugin process's side in the host, or Workers of their own behind service
+   * bindings; absent on a runtime that has neither.
+   */
+  readonly plugins?: PluginBox;
   /** The hosts the operator lets plugins reach (`HONEYFRAME_PLUGIN_NET`), if narrowed. */
   readonly allowedNet?: readonly string[];
   /** Why there is no plugin process, when the runtime has one but it could not start. */
   readonly unavailable?: string;
+}
+
+/** Where isolated plugins run, as {@link importPlugins} starts them. */
+export interface PluginBox {
+  /**
+   * Starts a plugin there.
+   *
+   * @throws {IsolationUnavailable} When it cannot run there (it is refused, not run in process).
+   */
+  load(code: IsolatedPluginCode): Promise<LoadedPlugin>;
 }
 
 /** The registry's plugin code was not checked by this host's module policy; none is imported. */
@@ -120,9 +134,8 @@ async function importPlugin(
             "for it: rebuild with the same HONEYFRAME_ISOLATION"
           : isolation.unavailable !== undefined
           ? `it is to run isolated (HONEYFRAME_ISOLATION), but ${isolation.unavailable}`
-          : "it is to run isolated (HONEYFRAME_ISOLATION), but this runtime has no plugin " +
-            "process (Deno has one; on Node, Bun and Workers set HONEYFRAME_ISOLATION=none to " +
-            "run it in process)",
+          : "it is to run isolated (HONEYFRAME_ISOLATION), but this server was started " +
+            "without a plugin process (HONEYFRAME_ISOLATION=none runs it in the host's process)",
       });
     }
     const started = await Promise.race([
@@ -131,13 +144,20 @@ async function importPlugin(
         display_name: plugin.display_name,
         code: worker,
         net: workerNetwork(plugin.network ?? [], isolation.allowedNet),
+        permissions: plugin.permissions,
       }),
       deadline,
-    ]).then((loaded) => ({ loaded }), (error: unknown) => ({ error: describe(error, timeoutMs) }));
+    ]).then((loaded) => ({ loaded }), (error: unknown) => ({ error }));
+    if ("error" in started && started.error instanceof IsolationUnavailable) {
+      return notStarted(plugin, log, {
+        code: "plugin.isolation_unavailable",
+        message: started.error.message,
+      });
+    }
     if ("error" in started) {
       return notStarted(plugin, log, {
         code: "plugin.start_failed",
-        message: `starting the plugin's worker failed: ${started.error}`,
+        message: `starting the plugin's worker failed: ${describe(started.error, timeoutMs)}`,
       });
     }
     const { blocks, ...loaded } = started.loaded;

@@ -19,6 +19,7 @@ export * from "./plugins/mod.ts";
 export {
   DEFAULT_START_TIMEOUT_MS,
   type ImportIsolation,
+  type PluginBox,
   type ImportOptions,
   importPlugins,
   UncheckedRegistry,

@@ -291,7 +291,7 @@ Deno.test("the Node bundle under Node's permission model: secrets gone, files an
   );
 });
 
-Deno.test("on Workers, plugins get the bindings without the host's tokens, secrets and D1 database", async () => {
+Deno.test("on Workers, plugins get the bindings without the host's tokens, secrets, D1 database and service bindings to plugin Workers", async () => {
   const app = new Hono().get("/bindings", (c) => c.json(Object.keys(c.env as object).sort()));
   const { routers: _, pages: __, health: ___, ...record } = registryOf({ spy: app }).plugins[0]!;
   const generated = defineRegistry({
@@ -318,6 +318,8 @@ Deno.test("on Workers, plugins get the bindings without the host's tokens, secre
       ...SECRETS,
       HONEYFRAME_D1: await miniflare.getD1Database("HONEYFRAME_D1"),
       CUSTOMER_KV: "a binding of theirs",
+      // A service binding to an isolated plugin's Worker, which trusts what comes through it.
+      HONEYFRAME_PLUGIN_BILLING: { fetch: () => Promise.resolve(new Response("billing")) },
       // The plugin runs in the host Worker here: what it sees of the bindings is the question.
       HONEYFRAME_ISOLATION: "none",
     };

@@ -98,10 +98,12 @@ Deno.test("a plugin process whose supervisor cannot run fails its plugins' impor
     });
     const started = Date.now();
     await assert.rejects(
-      plugins.load({ name: "p", display_name: "P", code: "", net: [] }),
+      plugins.load({ name: "p", display_name: "P", code: "", net: [], permissions: [] }),
       /the plugin process's supervisor \(\/bin\/false\) ended or could not start/,
     );
     assert.ok(Date.now() - started < 5_000, "not at the 60 s time limit");
-    await assert.rejects(plugins.load({ name: "q", display_name: "Q", code: "", net: [] }));
+    await assert.rejects(
+      plugins.load({ name: "q", display_name: "Q", code: "", net: [], permissions: [] }),
+    );
   }
 });

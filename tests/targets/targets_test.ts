@@ -3,7 +3,7 @@
  * one shared suite. The Deno and Node bundles run with file-system access denied.
  */
 import assert from "node:assert/strict";
-import { writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { bundle } from "../../src/build/bundle.ts";
 import { serverEntrySource } from "../../src/build/server_entry.ts";
@@ -87,6 +87,13 @@ Deno.test("deno task bundle writes the three bundles from a fresh registry", asy
     .output();
   assert.equal(output.code, 0, new TextDecoder().decode(output.stderr));
   for (const file of Object.values(bundles)) assert.ok(Deno.statSync(file).size > 1000, file);
+  // The project's plugins are bundled ones: no plugin Worker; _demo's dbt schedule needs the cron.
+  assert.deepEqual(JSON.parse(readFileSync("dist/wrangler.json", "utf8")), {
+    name: "honeyframe-edge",
+    main: "worker.js",
+    compatibility_date: "2026-04-01",
+    triggers: { crons: ["* * * * *"] },
+  });
 });
 
 /** The Deno bundle's sandbox: no reads, no writes. */

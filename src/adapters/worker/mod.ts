@@ -4,7 +4,9 @@
  * environment where the runtime has one (Bun, Deno). The state lives in Cloudflare D1 when the
  * Worker has a D1 binding named `HONEYFRAME_D1` (or `HONEYFRAME_STORE` names another store), in
  * memory otherwise. A shared store is read again on a request when the state is older than the poll
- * interval: an isolate has no timers between requests.
+ * interval: an isolate has no timers between requests. Isolated plugins (customer plugins, by
+ * default) run in Workers of their own, each reached through a service binding (`deno task bundle`
+ * writes them and the wrangler configuration).
  *
  * @example
  * ```ts ignore
@@ -28,6 +30,7 @@ import {
   readConfig,
   readIsolationPolicy,
   refuseExitToPlugins,
+  ServiceBoundPlugins,
   UncheckedRegistry,
 } from "../../runtime/mod.ts";
 import { D1_BINDING, openWorkerStore } from "../../state/mod.ts";
@@ -52,7 +55,7 @@ export interface FetchHandler {
   fetch(request: Request, env?: unknown, context?: unknown): Response | Promise<Response>;
   /**
    * Runs a cron trigger: the dbt schedules due in the minute up to `scheduledTime` start (with the
-   * webhook runner). The README shows the `wrangler.toml` trigger (`* * * * *`).
+   * webhook runner). `deno task bundle` writes the trigger (`* * * * *`) into `dist/wrangler.json`.
    */
   scheduled(event: ScheduledEvent, env?: unknown, context?: WorkerContext): Promise<void>;
 }
@@ -110,8 +113,12 @@ export function workerHandler(
         ? Promise.resolve("")
         : dropPrivileges(processEnv());
       refuseExitToPlugins();
-      // A Worker cannot start workers: the plugins the policy isolates are not served here.
-      const isolation = { policy: readIsolationPolicy(vars) };
+      // A Worker cannot start workers: the plugins the policy isolates run in Workers of their
+      // own, reached through service bindings (a plugin whose binding is missing is refused).
+      const isolation = {
+        policy: readIsolationPolicy(vars),
+        plugins: new ServiceBoundPlugins(bindingsOf(env)),
+      };
       host = Promise.all([store, note.then(() => importPlugins(generated, { isolation }))]).then(
         ([store, registry]) => {
           const lifecycle = new PluginLifecycle(registry, store, { poll: "on_request" });

@@ -1,12 +1,16 @@
 /**
  * `deno task bundle`: writes `dist/server.js` (Deno), `dist/server.mjs` (Node) and `dist/worker.js`
- * (Workers, Bun, `deno serve`) from the registry that `deno task build` wrote just before.
+ * (Workers, Bun, `deno serve`) from the registry that `deno task build` wrote just before, and for
+ * Cloudflare a Worker per isolated plugin (`dist/workers/`) and `dist/wrangler.json`.
  *
  * @module
  */
 import { statSync } from "node:fs";
 import process from "node:process";
+import { pathToFileURL } from "node:url";
+import { resolve } from "node:path";
 import { bundle, BUNDLE_TARGETS } from "../../build/bundle.ts";
+import { writeWorkerDeployment } from "../../build/worker_deployment.ts";
 
 for (const target of BUNDLE_TARGETS) {
   try {
@@ -21,3 +25,15 @@ for (const target of BUNDLE_TARGETS) {
     } KiB) from ${target.entry}`,
   );
 }
+
+const { registry } = await import(pathToFileURL(resolve(".gen/registry.ts")).href);
+const services = writeWorkerDeployment(registry.plugins, "dist");
+console.log(
+  `wrote dist/wrangler.json${
+    services.length > 0
+      ? ` with ${services.length} plugin Worker${services.length > 1 ? "s" : ""} (dist/workers/: ${
+        services.map((entry) => entry.binding).join(", ")
+      })`
+      : " (no isolated plugin)"
+  }`,
+);

@@ -10,14 +10,10 @@
  *
  * @module
  */
-import { Hono } from "hono";
-import { raw } from "hono/html";
-import type { HtmlEscapedString } from "hono/utils/html";
-import type { Context } from "hono";
 import { type Frame, type FrameHeader, RESPONSE_WINDOW_BYTES } from "./frames.ts";
-import { hostContextOf } from "../permissions.ts";
 import type { HostContext } from "../permissions.ts";
-import type { HealthCheck, LoadedPlugin, PluginBlockComponent, PluginPage } from "../registry.ts";
+import type { LoadedPlugin } from "../registry.ts";
+import { outlineOf, pluginProxies } from "./plugin_proxies.ts";
 import { PluginTimeout } from "../plugin_mount.ts";
 
 /** The host's connection to its plugin process. */
@@ -69,6 +65,8 @@ export interface IsolatedPluginCode {
   readonly code: string;
   /** The hosts it may reach. */
   readonly net: readonly string[];
+  /** The permissions it declares (a Worker of its own gets the host's verdicts on them). */
+  readonly permissions: readonly string[];
 }
 
 /** Limits of isolated plugins. */
@@ -453,33 +451,11 @@ export class IsolatedPlugins {
   /** What the host mounts for an isolated plugin. */
   #proxies(code: IsolatedPluginCode, ready: FrameHeader): LoadedPlugin {
     const name = code.name;
-    const forward = (c: Context) => this.fetch(name, c.req.raw, hostContextOf(c));
-    const router = new Hono().all("/", forward).all("/*", forward);
-    const render = async (call: Record<string, unknown>): Promise<HtmlEscapedString> =>
-      raw(String(await this.call(name, call)));
-    const pages: Record<string, PluginPage> = {};
-    for (const path of stringsOf(ready.pages)) {
-      pages[path] = (props) => render({ kind: "page", path, url: props.url.href });
-    }
-    const blocks: Record<string, { title: string; component: PluginBlockComponent }> = {};
-    for (const block of stringsOf(ready.blocks)) {
-      blocks[block] = { title: block, component: () => render({ kind: "block", block }) };
-    }
-    const health: HealthCheck[] = Array.from(
-      { length: Math.max(0, Math.min(Number(ready.health) || 0, 64)) },
-      (_, index) => () => this.call(name, { kind: "health", index }) as ReturnType<HealthCheck>,
-    );
-    return {
-      routers: [{ spec: "(isolated)", app: router }],
-      pages,
-      health,
-      ...(Object.keys(blocks).length > 0 ? { blocks } : {}),
-    };
+    return pluginProxies(outlineOf(ready), {
+      fetch: (request, host) => this.fetch(name, request, host),
+      call: (call) => this.call(name, call),
+    });
   }
-}
-
-function stringsOf(value: unknown): string[] {
-  return Array.isArray(value) ? value.filter((item) => typeof item === "string") : [];
 }
 
 /** `Promise.withResolvers()`, which Node 20 lacks. */

@@ -22,6 +22,17 @@ export {
   type PluginLink,
   PluginUnavailable,
 } from "./isolated_plugins.ts";
+export type { PluginFailure, WorkerPlugin } from "./plugin_serve.ts";
+export {
+  CALL_URL,
+  IsolationUnavailable,
+  type PluginService,
+  servePluginService,
+  SERVICE_BINDING_PREFIX,
+  serviceBindingName,
+  ServiceBoundPlugins,
+  VERDICTS_HEADER,
+} from "./service_binding.ts";
 export {
   concatBytes,
   encodeFrame,

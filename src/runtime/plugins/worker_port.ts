@@ -15,10 +15,17 @@ export interface WorkerMessage {
 }
 
 const scope = globalThis as unknown as {
-  postMessage(message: unknown, transfer?: Transferable[]): void;
+  postMessage?(message: unknown, transfer?: Transferable[]): void;
   addEventListener(type: "message", listener: (event: MessageEvent) => void): void;
 };
-const post = scope.postMessage.bind(scope);
+
+/**
+ * Whether this module runs in a dedicated worker (a worker of the plugin process); not in a
+ * Worker of its own, which has no `postMessage`.
+ */
+export const inDedicatedWorker: boolean = typeof scope.postMessage === "function";
+
+const post = inDedicatedWorker ? scope.postMessage!.bind(scope) : () => {};
 const listen = scope.addEventListener.bind(scope);
 
 /**

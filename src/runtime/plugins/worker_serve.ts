@@ -1,6 +1,6 @@
 /**
- * An isolated plugin's side of its worker: the plugin's Hono routers, pages, blocks and health
- * checks, served to the plugin process by message. A request arrives as a head and body chunks and
+ * An isolated plugin's side of its worker of the plugin process: the plugin's Hono routers, pages,
+ * blocks and health checks (`plugin_serve.ts`), served to the plugin process by message. A request arrives as a head and body chunks and
  * its response goes back the same way (chunked everywhere, since `ReadableStream`s are not
  * transferable on every runtime), with at most {@link RESPONSE_WINDOW_BYTES} unacknowledged; a
  * client that leaves aborts the request's signal. Permission checks ask the host through the
@@ -8,20 +8,17 @@
  *
  * @module
  */
-import { Hono } from "hono";
-import { jsx } from "hono/jsx";
-import { type HostContext, provideHostContext } from "../permissions.ts";
-import type { HealthCheck, LoadedPlugin, PluginPage, Principal } from "../mod.ts";
-import { onProcessMessage, postToProcess, type WorkerMessage } from "./worker_port.ts";
+import type { Hono } from "hono";
+import type { HostContext } from "../permissions.ts";
+import type { Principal } from "../mod.ts";
+import {
+  inDedicatedWorker,
+  onProcessMessage,
+  postToProcess,
+  type WorkerMessage,
+} from "./worker_port.ts";
 import { concatBytes, RESPONSE_WINDOW_BYTES } from "./frames.ts";
-
-/** The plugin a worker serves: its name and label, and its imported code. */
-export interface WorkerPlugin extends LoadedPlugin {
-  /** The plugin's name. */
-  readonly name: string;
-  /** Its label (given to pages and blocks). */
-  readonly display_name: string;
-}
+import { callPlugin, describe, outline, pluginApp, type WorkerPlugin } from "./plugin_serve.ts";
 
 /** A request being received or answered. */
 interface Exchange {
@@ -33,7 +30,8 @@ interface Exchange {
 }
 
 /**
- * Serves a plugin from inside its worker, and tells the process it is ready.
+ * Serves a plugin from inside its worker, and tells the process it is ready; does nothing where
+ * the bundle is not a dedicated worker (a Worker of its own, which `servePluginService` serves).
  *
  * @param plugin The plugin's name, label and code (imported by the worker's entry).
  * @example
@@ -43,6 +41,7 @@ interface Exchange {
  * ```
  */
 export function serveInWorker(plugin: WorkerPlugin): void {
+  if (!inDedicatedWorker) return;
   const exchanges = new Map<number, Exchange>();
   const answers = new Map<number, (value: unknown) => void>();
   let nextCall = 0;
@@ -58,7 +57,19 @@ export function serveInWorker(plugin: WorkerPlugin): void {
       });
     },
   });
-  const app = pluginApp(plugin, hostFor);
+  const requests = new WeakMap<Request, number>();
+  const app = pluginApp(plugin, (request) => {
+    const id = requests.get(request);
+    return id === undefined ? undefined : hostFor(id);
+  }, (failure) =>
+    postToProcess({
+      header: {
+        t: "log",
+        level: "error",
+        ...failure,
+        message: `the plugin failed: ${failure.message}`,
+      },
+    }));
   onProcessMessage((message) => {
     const { header } = message;
     const id = Number(header.id);
@@ -66,7 +77,7 @@ export function serveInWorker(plugin: WorkerPlugin): void {
     switch (header.t) {
       case "req":
         exchanges.set(id, { abort: new AbortController(), unacked: 0 });
-        void answer(app, id, header, exchanges);
+        void answer(app, id, header, exchanges, requests);
         break;
       case "chunk":
         if (message.bytes) exchange?.body?.enqueue(message.bytes);
@@ -91,7 +102,7 @@ export function serveInWorker(plugin: WorkerPlugin): void {
         }
         break;
       case "call":
-        void call(plugin, id, header).then(
+        void callPlugin(plugin, header).then(
           (value) => postToProcess({ header: { t: "result", id, value } }),
           (error: unknown) =>
             postToProcess({ header: { t: "fail", id, status: 500, message: describe(error) } }),
@@ -103,40 +114,7 @@ export function serveInWorker(plugin: WorkerPlugin): void {
         break;
     }
   });
-  postToProcess({
-    header: {
-      t: "ready",
-      health: plugin.health.length,
-      pages: Object.keys(plugin.pages),
-      blocks: Object.keys(plugin.blocks ?? {}),
-    },
-  });
-}
-
-/** The plugin's routers under `/api/<name>`, as the host would mount them in process. */
-function pluginApp(plugin: WorkerPlugin, hostFor: (request: number) => HostContext): Hono {
-  const app = new Hono<{ Bindings: { request: number } }>();
-  app.use("*", (c, next) => {
-    provideHostContext(c, hostFor(c.env.request));
-    return next();
-  });
-  for (const router of plugin.routers) app.route(`/api/${plugin.name}`, router.app as Hono);
-  // Hono hands an error to the handler of every app it passes through: it is logged once.
-  const logged = new WeakSet<object>();
-  app.onError((error) => {
-    if (logged.has(error)) throw error;
-    logged.add(error);
-    postToProcess({
-      header: {
-        t: "log",
-        level: "error",
-        message: `the plugin failed: ${describe(error)}`,
-        stack: stackOf(error),
-      },
-    });
-    throw error;
-  });
-  return app as unknown as Hono;
+  postToProcess({ header: { t: "ready", ...outline(plugin) } });
 }
 
 async function answer(
@@ -144,6 +122,7 @@ async function answer(
   id: number,
   header: WorkerMessage["header"],
   exchanges: Map<number, Exchange>,
+  requests: WeakMap<Request, number>,
 ): Promise<void> {
   const exchange = exchanges.get(id)!;
   let response: Response;
@@ -158,7 +137,8 @@ async function answer(
       signal: exchange.abort.signal,
       ...(body ? { duplex: "half" } : {}),
     } as RequestInit);
-    response = await app.fetch(request, { request: id });
+    requests.set(request, id);
+    response = await app.fetch(request);
   } catch (error) {
     exchanges.delete(id);
     postToProcess({ header: { t: "fail", id, status: 500, message: describe(error) } });
@@ -234,52 +214,4 @@ async function readReady(reader: ReadableStreamDefaultReader<Uint8Array>): Promi
     size += result.value.byteLength;
   }
   return { chunks, done: false };
-}
-
-/** A page, block or health call: plain data in, plain data out. */
-async function call(
-  plugin: WorkerPlugin,
-  _id: number,
-  header: WorkerMessage["header"],
-): Promise<unknown> {
-  const about = { name: plugin.name, display_name: plugin.display_name };
-  if (header.kind === "page") {
-    const path = String(header.path);
-    const page: PluginPage | undefined = Object.hasOwn(plugin.pages, path)
-      ? plugin.pages[path]
-      : undefined;
-    if (!page) throw new Error(`the plugin has no page ${path}`);
-    const component = typeof page === "function" ? page : page.component;
-    return String(
-      await jsx(component, { plugin: about, path, url: new URL(String(header.url)) }).toString(),
-    );
-  }
-  if (header.kind === "block") {
-    const id = String(header.block);
-    const block = plugin.blocks && Object.hasOwn(plugin.blocks, id) ? plugin.blocks[id] : undefined;
-    if (!block) throw new Error(`the plugin has no block ${id}`);
-    return String(await jsx(block.component, { plugin: about }).toString());
-  }
-  if (header.kind === "health") {
-    const check: HealthCheck | undefined = plugin.health[Number(header.index)];
-    if (!check) throw new Error(`the plugin has no health check ${String(header.index)}`);
-    return await check();
-  }
-  throw new Error(`unknown call ${String(header.kind)}`);
-}
-
-function describe(error: unknown): string {
-  try {
-    return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-  } catch {
-    return "a value that cannot be described was thrown";
-  }
-}
-
-function stackOf(error: unknown): string | undefined {
-  try {
-    return error instanceof Error ? error.stack : undefined;
-  } catch {
-    return undefined;
-  }
 }

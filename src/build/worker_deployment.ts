@@ -1,0 +1,103 @@
+/**
+ * The Cloudflare deployment of `deno task bundle`: each isolated plugin as a Worker of its own
+ * (`dist/workers/<name>.js`, its worker bundle from the registry, with its wrangler configuration
+ * `dist/workers/<name>.wrangler.json`), and the host Worker's `dist/wrangler.json` with a service
+ * binding to each, and a cron trigger every minute when a plugin has a dbt schedule. A plugin Worker has no route and no `workers.dev` address: only the host reaches
+ * it, which is what lets it trust the permission verdicts the host sends.
+ *
+ * @module
+ */
+import { mkdirSync, rmSync } from "node:fs";
+import { join } from "node:path";
+import { serviceBindingName } from "../runtime/plugins/service_binding.ts";
+import { writeFileAtomically } from "./write_atomically.ts";
+
+/** The host Worker's name; each plugin Worker is named after it. */
+export const HOST_WORKER_NAME = "honeyframe-edge";
+
+/** The compatibility date of every Worker written (the one the tests run in workerd). */
+export const COMPATIBILITY_DATE = "2026-04-01";
+
+/** A plugin as the deployment needs it: its name and, when isolated, its worker bundle. */
+export interface DeployedPlugin {
+  /** The plugin's name. */
+  readonly name: string;
+  /** Whether it is mounted. */
+  readonly status: string;
+  /** Its worker bundle, when the build prepared it to run isolated. */
+  readonly worker?: string;
+  /** Its dbt workspace, when it has one (a schedule needs the cron trigger). */
+  readonly dbt?: { readonly schedule: string | null };
+}
+
+/** A service binding of the host Worker's configuration. */
+export interface ServiceEntry {
+  /** The binding's name (`HONEYFRAME_PLUGIN_<NAME>`). */
+  readonly binding: string;
+  /** The plugin Worker it reaches. */
+  readonly service: string;
+}
+
+/**
+ * The plugin Worker's name for a plugin.
+ *
+ * @param plugin The plugin's name.
+ * @returns `honeyframe-edge-plugin-<name>`, in the letters Worker names may use.
+ */
+export function pluginWorkerName(plugin: string): string {
+  return `${HOST_WORKER_NAME}-plugin-${plugin.toLowerCase().replace(/[^a-z0-9-]/g, "-")}`;
+}
+
+/**
+ * Writes the plugin Workers and the wrangler configurations into `dist`, replacing the plugin
+ * Workers of an earlier bundle.
+ *
+ * @param plugins The registry's plugins.
+ * @param dist The folder `worker.js` is in.
+ * @returns The host Worker's service bindings.
+ */
+export function writeWorkerDeployment(
+  plugins: readonly DeployedPlugin[],
+  dist: string,
+): ServiceEntry[] {
+  const folder = join(dist, "workers");
+  rmSync(folder, { recursive: true, force: true });
+  const services: ServiceEntry[] = [];
+  for (const plugin of plugins) {
+    if (plugin.status !== "mounted" || plugin.worker === undefined) continue;
+    mkdirSync(folder, { recursive: true });
+    const service = pluginWorkerName(plugin.name);
+    writeFileAtomically(join(folder, `${plugin.name}.js`), plugin.worker);
+    writeFileAtomically(
+      join(folder, `${plugin.name}.wrangler.json`),
+      json({
+        name: service,
+        main: `${plugin.name}.js`,
+        compatibility_date: COMPATIBILITY_DATE,
+        // Plugins may import `node:` built-ins, and the worker bootstrap takes `node:process`'s
+        // exits away.
+        compatibility_flags: ["nodejs_compat"],
+        workers_dev: false,
+        preview_urls: false,
+      }),
+    );
+    services.push({ binding: serviceBindingName(plugin.name), service });
+  }
+  writeFileAtomically(
+    join(dist, "wrangler.json"),
+    json({
+      name: HOST_WORKER_NAME,
+      main: "worker.js",
+      compatibility_date: COMPATIBILITY_DATE,
+      ...(services.length > 0 ? { services } : {}),
+      ...(plugins.some((plugin) => plugin.status === "mounted" && plugin.dbt?.schedule)
+        ? { triggers: { crons: ["* * * * *"] } }
+        : {}),
+    }),
+  );
+  return services;
+}
+
+function json(value: unknown): string {
+  return `${JSON.stringify(value, null, 2)}\n`;
+}
