@@ -19,9 +19,9 @@ export * from "./plugins/mod.ts";
 export {
   DEFAULT_START_TIMEOUT_MS,
   type ImportIsolation,
-  type PluginBox,
   type ImportOptions,
   importPlugins,
+  type PluginBox,
   UncheckedRegistry,
 } from "./import_plugins.ts";
 export { exitProcess, ExitRefused, refuseExitToPlugins } from "./process_exit.ts";
