@@ -10,7 +10,12 @@
 import { dirname, relative, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 import { MODULE_POLICY_VERSION } from "../runtime/registry.ts";
-import { loadedPluginSource, type PluginModules, pluginModules } from "./loaded_source.ts";
+import {
+  loadedPluginSource,
+  type PluginModules,
+  pluginModules,
+  pluginOutline,
+} from "./loaded_source.ts";
 import { permissionCatalog } from "./permission_catalog.ts";
 import { registryRecord } from "./registry_record.ts";
 import { Code, type LiteralValue, toTsLiteral } from "./ts_literal.ts";
@@ -55,7 +60,7 @@ export function generateRegistry(
     return {
       ...record,
       load: new Code(loaderSource(plugin, modules, outDir)),
-      ...(worker === undefined ? {} : { worker }),
+      ...(worker === undefined ? {} : { worker, outline: pluginOutline(plugin) }),
     } as unknown as LiteralValue;
   });
 

@@ -7,6 +7,7 @@
  */
 import { moduleIdentifiers } from "./identifiers.ts";
 import type { VerifiedPlugin } from "./verify.ts";
+import type { PluginOutline } from "../runtime/plugins/plugin_proxies.ts";
 
 /** A plugin's modules to import, each once, and the identifier each is bound to. */
 export interface PluginModules {
@@ -48,11 +49,29 @@ export function loadedPluginSource(
   const frontend = plugin.frontend ? ids.get(plugin.frontend.module) : undefined;
   const pages = frontend ? `${frontend}.pages` : "{}";
   const blocks = plugin.frontend?.blocks.length ? `, blocks: ${frontend}.blocks` : "";
-  const seen = new Set<string>();
-  const health = plugin.routers
-    .filter((router) => router.health && !seen.has(router.module) && seen.add(router.module))
-    .map((router) => `${ids.get(router.module)}.health`);
+  const health = healthModules(plugin).map((module) => `${ids.get(module)}.health`);
   return `{ routers: [${routers.join(", ")}], pages: ${pages}, health: [${
     health.join(", ")
   }]${blocks} }`;
+}
+
+/**
+ * What an isolated plugin has, known at build time: the host mounts it from this without starting
+ * its worker, which starts on first use.
+ *
+ * @param plugin The verified plugin.
+ * @returns Its pages' paths, its blocks' ids and the number of its health checks.
+ */
+export function pluginOutline(plugin: VerifiedPlugin): PluginOutline {
+  return {
+    pages: plugin.frontend?.pages ?? [],
+    blocks: plugin.frontend?.blocks.map((block) => block.id) ?? [],
+    health: healthModules(plugin).length,
+  };
+}
+
+/** The router modules that export a health check, each once, in order. */
+function healthModules(plugin: VerifiedPlugin): string[] {
+  const modules = plugin.routers.filter((router) => router.health).map((router) => router.module);
+  return [...new Set(modules)];
 }

@@ -106,6 +106,18 @@ export function createApp(registry: Registry, given: AppOptions = {}): Hono {
         log.error(`the crash of plugin ${plugin} could not be audited`, { error })
       );
     },
+    startFailed: (plugin, reason) => {
+      log.error(`plugin ${plugin} failed to start on first use and is not served: ${reason}`, {
+        plugin,
+      });
+      const problem = {
+        code: "plugin.start_failed",
+        message: `starting the plugin's worker failed: ${reason}`,
+      };
+      lifecycle.fault(plugin, problem).catch((error) =>
+        log.error(`the failed start of plugin ${plugin} could not be audited`, { error })
+      );
+    },
   });
   const links = () => pluginNavigation(registry, (name) => lifecycle.isEnabled(name));
   const dbt = options.dbtService ?? defaultDbtService(registry, lifecycle, options.dbt, now, log);

@@ -123,13 +123,13 @@ async function importPlugin(
   log: Logger,
   isolation: ImportIsolation = { policy: "none" },
 ): Promise<RegistryPlugin> {
-  const { load, worker, ...data } = plugin;
+  const { load, worker, outline, ...data } = plugin;
   if (plugin.status !== "mounted" || !load) return { ...data, ...NOTHING };
   if (isolationOf(plugin.source, isolation.policy) === "worker") {
-    if (worker === undefined || !isolation.plugins) {
+    if (worker === undefined || outline === undefined || !isolation.plugins) {
       return notStarted(plugin, log, {
         code: "plugin.isolation_unavailable",
-        message: worker === undefined
+        message: worker === undefined || outline === undefined
           ? "it is to run isolated (HONEYFRAME_ISOLATION), but the build made no worker bundle " +
             "for it: rebuild with the same HONEYFRAME_ISOLATION"
           : isolation.unavailable !== undefined
@@ -145,6 +145,7 @@ async function importPlugin(
         code: worker,
         net: workerNetwork(plugin.network ?? [], isolation.allowedNet),
         permissions: plugin.permissions,
+        outline,
       }),
       deadline,
     ]).then((loaded) => ({ loaded }), (error: unknown) => ({ error }));

@@ -121,11 +121,12 @@ export class PluginLifecycle {
   }
 
   /**
-   * Marks a mounted plugin as failed at run time (an isolated plugin that crashed too often): it
-   * shows as `error` with the problem until the server restarts, and the audit log records it.
+   * Marks a mounted plugin as failed at run time (an isolated plugin that crashed too often, or
+   * whose worker failed to start on first use): it shows as `error` with the problem until the
+   * server restarts, and the audit log records it.
    *
    * @param name The plugin.
-   * @param problem What happened (`plugin.crashed`).
+   * @param problem What happened (`plugin.crashed`, `plugin.start_failed`).
    */
   async fault(name: string, problem: Problem): Promise<void> {
     if (!this.#mountable.has(name) || this.#faults.has(name)) return;
@@ -133,7 +134,7 @@ export class PluginLifecycle {
     await this.store.appendAudit({
       time: new Date(this.#now()).toISOString(),
       actor: "host",
-      action: "plugin_crashed",
+      action: problem.code === "plugin.start_failed" ? "plugin_start_failed" : "plugin_crashed",
       target: name,
       outcome: "failure",
       detail: problem.message.slice(0, 256),

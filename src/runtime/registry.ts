@@ -7,6 +7,7 @@
  */
 import type { Hono } from "hono";
 import type { FC } from "hono/jsx";
+import type { PluginOutline } from "./plugins/plugin_proxies.ts";
 
 /** Where a plugin was found: the install root (shown as "bundled") or the data root ("customer"). */
 export type PluginSource = "install" | "data";
@@ -281,6 +282,8 @@ export interface GeneratedPlugin
    * (`HONEYFRAME_ISOLATION`).
    */
   readonly worker?: string;
+  /** What it has (pages, blocks, health checks), with its worker bundle: it starts on first use. */
+  readonly outline?: PluginOutline;
 }
 
 /** The generated registry module's `registry`: plugin data and loaders, not yet imported. */

@@ -41,7 +41,8 @@ export type AuditAction =
   | "dbt_run"
   | "dbt_schedule"
   | "access"
-  | "plugin_crashed";
+  | "plugin_crashed"
+  | "plugin_start_failed";
 
 /** One audit event. */
 export interface AuditEvent {

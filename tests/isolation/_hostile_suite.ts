@@ -132,19 +132,43 @@ export async function attackIsolatedPlugins(
     assert.fail(`the wrecker did not come back:\n${server.output()}`);
   };
 
-  await t.step("the start-up line and /api/plugins say how each plugin runs", async () => {
-    assert.match(server.output(), /Plugins: 2 isolated in the plugin process/);
+  /** Each plugin as /api/plugins lists it. */
+  const listed = async () => {
     const list = JSON.parse(
       (await get("/api/plugins", { headers: { Authorization: `Bearer ${TOKEN}` } })).text,
     ) as {
       plugins: { name: string; status: string; isolation?: string; errors: { code: string }[] }[];
     };
-    const byName = new Map(list.plugins.map((plugin) => [plugin.name, plugin]));
+    return new Map(list.plugins.map((plugin) => [plugin.name, plugin]));
+  };
+
+  await t.step("the start-up line and /api/plugins say how each plugin runs", async () => {
+    assert.match(server.output(), /Plugins: 3 isolated in the plugin process/);
+    const byName = await listed();
     assert.equal(byName.get("_demo")?.isolation, "in_process");
     assert.equal(byName.get("wrecker")?.isolation, "worker");
-    assert.equal(byName.get("spinner")?.status, "error", "an import that spins is an error");
-    assert.equal(byName.get("spinner")?.errors.at(-1)?.code, "plugin.start_failed");
+    assert.equal(byName.get("spinner")?.status, "mounted", "its worker starts on first use");
   });
+
+  await t.step(
+    "an import that spins, on first use: 503 naming the plugin, then error",
+    async () => {
+      const started = performance.now();
+      const first = await get("/api/spinner/anything");
+      assert.equal(first.status, 503, first.text);
+      assert.equal(JSON.parse(first.text).plugin, "spinner");
+      assert.ok(performance.now() - started < TIMEOUT_MS + 1_000, "answered at the time limit");
+      await demoAnswers();
+      const spinner = (await listed()).get("spinner");
+      assert.equal(spinner?.status, "error", "an import that spins is an error");
+      assert.equal(spinner?.errors.at(-1)?.code, "plugin.start_failed");
+      assert.equal((await get("/api/spinner/anything")).status, 503, "and stays so");
+      const audit = JSON.parse(
+        (await get("/api/audit", { headers: { Authorization: `Bearer ${TOKEN}` } })).text,
+      ).events.filter((event: { action: string }) => event.action === "plugin_start_failed");
+      assert.deepEqual(audit.map((event: { target: string }) => event.target), ["spinner"]);
+    },
+  );
 
   await t.step("hooked built-ins in a worker open no admin surface and see no token", async () => {
     assert.equal(

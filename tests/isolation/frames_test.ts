@@ -10,6 +10,7 @@ import {
   FrameReader,
   IsolatedPlugins,
   isolationOf,
+  PluginUnavailable,
   readIsolationPolicy,
   workerNetwork,
 } from "../../src/runtime/plugins/mod.ts";
@@ -80,7 +81,7 @@ Deno.test("HONEYFRAME_ISOLATION picks which plugins run in a worker, and refuses
   );
 });
 
-Deno.test("a plugin process whose supervisor cannot run fails its plugins' imports at once, on Deno's and Node's launcher", async () => {
+Deno.test("a plugin process whose supervisor cannot run fails its plugins at once, on Deno's and Node's launcher", async () => {
   for (const launch of [denoLaunch, nodeLaunch]) {
     // `false` starts and ends at once, as a Deno executable that cannot run would.
     await using process = startPluginProcess({
@@ -96,14 +97,27 @@ Deno.test("a plugin process whose supervisor cannot run fails its plugins' impor
       maxRestarts: 0,
       windowMs: 60_000,
     });
+    const outline = { pages: [], blocks: [], health: 0 };
+    const loaded = await plugins.load({
+      name: "p",
+      display_name: "P",
+      code: "",
+      net: [],
+      permissions: [],
+      outline,
+    });
     const started = Date.now();
-    await assert.rejects(
-      plugins.load({ name: "p", display_name: "P", code: "", net: [], permissions: [] }),
+    const answer = await plugins.fetch("p", new Request("http://host/api/p/x")).catch((e) => e);
+    assert.ok(answer instanceof PluginUnavailable, String(answer));
+    assert.match(
+      answer.message,
       /the plugin process's supervisor \(\/bin\/false\) ended or could not start/,
     );
     assert.ok(Date.now() - started < 5_000, "not at the 60 s time limit");
+    assert.equal(loaded.routers.length, 1, "mounted from its outline, before it ever ran");
     await assert.rejects(
-      plugins.load({ name: "q", display_name: "Q", code: "", net: [], permissions: [] }),
+      plugins.load({ name: "q", display_name: "Q", code: "", net: [], permissions: [], outline }),
+      /ended or could not start/,
     );
   }
 });

@@ -13,9 +13,7 @@
  * @module
  */
 import { serve, type ServerType } from "@hono/node-server";
-import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
-import { dirname, join } from "node:path";
 import process from "node:process";
 import type { EnvSource } from "../../env/mod.ts";
 import { exitProcess, type GeneratedRegistry, startupMessage } from "../../runtime/mod.ts";
@@ -100,11 +98,9 @@ export async function serveNode(
  * bundle, else from the working directory.
  */
 function installedDeno(): string {
-  for (const from of [import.meta.url, join(process.cwd(), "server.mjs")]) {
+  for (const from of [import.meta.url, `${process.cwd()}/server.mjs`]) {
     try {
-      const deno = join(dirname(createRequire(from).resolve("deno/package.json")), "deno");
-      // Bun resolves a package it does not find into its own cache, without the executable.
-      if (existsSync(deno)) return deno;
+      return createRequire(from).resolve("deno/deno");
     } catch {
       // not installed there
     }

@@ -139,8 +139,7 @@ export class PluginWorker {
         this.#state = "ready";
         if (!this.#everStarted) {
           this.#everStarted = true;
-          const { health, pages, blocks } = frame.header;
-          this.report({ header: { t: "ready", health, pages, blocks } });
+          this.report({ header: { t: "ready" } });
         }
         this.#ready.resolve(true);
         return;

@@ -13,7 +13,7 @@
 import { type Frame, type FrameHeader, RESPONSE_WINDOW_BYTES } from "./frames.ts";
 import type { HostContext } from "../permissions.ts";
 import type { LoadedPlugin } from "../registry.ts";
-import { outlineOf, pluginProxies } from "./plugin_proxies.ts";
+import { type PluginOutline, pluginProxies } from "./plugin_proxies.ts";
 import { PluginTimeout } from "../plugin_mount.ts";
 
 /** The host's connection to its plugin process. */
@@ -49,6 +49,8 @@ export interface IsolationEvents {
   crashed?(plugin: string, reason: string, final: boolean): void;
   /** A plugin's request took longer than the time limit (its worker is restarted). */
   timedOut?(plugin: string): void;
+  /** A plugin started on first use failed to import (threw, hung or spun past the time limit). */
+  startFailed?(plugin: string, reason: string): void;
   /** A plugin's log line (its worker's failures, with the stack). */
   log?(plugin: string, level: "info" | "error", message: string, stack?: string): void;
   /** The plugin process was lost. */
@@ -67,6 +69,8 @@ export interface IsolatedPluginCode {
   readonly net: readonly string[];
   /** The permissions it declares (a Worker of its own gets the host's verdicts on them). */
   readonly permissions: readonly string[];
+  /** What it has (pages, blocks, health checks), as the build recorded it. */
+  readonly outline: PluginOutline;
 }
 
 /** Limits of isolated plugins. */
@@ -135,16 +139,21 @@ class ResponseBody {
   }
 }
 
+/** A plugin's start in its worker: asked for once (at load, or on first use), then resolved. */
+interface Load {
+  readonly code: IsolatedPluginCode;
+  readonly started: PromiseWithResolvers<Frame>;
+  /** Whether the plugin process was asked to start it (it is again whenever the process is back). */
+  asked: boolean;
+}
+
 /** Every isolated plugin of one host, over one link to the plugin process. */
 export class IsolatedPlugins {
   readonly #link: PluginLink;
   readonly #limits: IsolationLimits;
   readonly #events: IsolationEvents[];
   readonly #pending = new Map<number, Pending>();
-  readonly #loads = new Map<
-    string,
-    { code: IsolatedPluginCode; started: PromiseWithResolvers<Frame> }
-  >();
+  readonly #loads = new Map<string, Load>();
   readonly #givenUp = new Map<string, string>();
   #gone: string | undefined;
   #next = 0;
@@ -163,7 +172,7 @@ export class IsolatedPlugins {
     link.listen({
       frame: (frame) => this.#receive(frame),
       up: () => {
-        for (const { code } of this.#loads.values()) this.#sendLoad(code);
+        for (const load of this.#loads.values()) if (load.asked) this.#sendLoad(load.code);
       },
       down: (reason, final) => {
         if (final) {
@@ -186,20 +195,20 @@ export class IsolatedPlugins {
   }
 
   /**
-   * Starts a plugin in its worker and returns what the host mounts for it.
+   * Returns what the host mounts for a plugin, from the outline the build recorded: its worker
+   * starts on first use (a request, page, block or health check).
    *
    * @param code The plugin and its bundle.
    * @returns Its routers, pages, blocks and health checks.
-   * @throws {Error} When its code failed to import (threw, hung or spun past the time limit).
+   * @throws {Error} When the plugin process is gone.
    */
-  async load(code: IsolatedPluginCode): Promise<LoadedPlugin> {
-    if (this.#gone !== undefined) throw new Error(this.#gone);
-    const started = withResolvers<Frame>();
-    this.#loads.set(code.name, { code, started });
-    this.#sendLoad(code);
-    const ready = await started.promise;
-    if (ready.header.t === "failed") throw new Error(String(ready.header.reason));
-    return this.#proxies(code, ready.header);
+  load(code: IsolatedPluginCode): Promise<LoadedPlugin> {
+    if (this.#gone !== undefined) return Promise.reject(new Error(this.#gone));
+    this.#loads.set(code.name, { code, started: withResolvers<Frame>(), asked: false });
+    return Promise.resolve(pluginProxies(code.outline, {
+      fetch: (request, host) => this.fetch(code.name, request, host),
+      call: (call) => this.call(code.name, call),
+    }));
   }
 
   /**
@@ -233,6 +242,7 @@ export class IsolatedPlugins {
    * @throws {PluginUnavailable} When the plugin process is down or the plugin was given up.
    */
   async fetch(plugin: string, request: Request, host?: HostContext): Promise<Response> {
+    await this.#started(plugin);
     this.#available(plugin);
     const id = ++this.#next;
     const pending: Pending = { plugin, head: withResolvers(), ...(host ? { host } : {}) };
@@ -304,6 +314,7 @@ export class IsolatedPlugins {
    * @returns What the worker answered (HTML, or a health report).
    */
   async call(plugin: string, call: Record<string, unknown>): Promise<unknown> {
+    await this.#started(plugin);
     this.#available(plugin);
     const id = ++this.#next;
     const pending: Pending = { plugin, result: withResolvers() };
@@ -448,13 +459,28 @@ export class IsolatedPlugins {
     this.#link.send({ header: { t: "authorized", plugin, id: header.id, result } });
   }
 
-  /** What the host mounts for an isolated plugin. */
-  #proxies(code: IsolatedPluginCode, ready: FrameHeader): LoadedPlugin {
-    const name = code.name;
-    return pluginProxies(outlineOf(ready), {
-      fetch: (request, host) => this.fetch(name, request, host),
-      call: (call) => this.call(name, call),
-    });
+  /** Asks the plugin process to start a plugin's worker, once; resolves when it is ready. */
+  #ask(load: Load): Promise<Frame> {
+    if (!load.asked) {
+      load.asked = true;
+      this.#sendLoad(load.code);
+    }
+    return load.started.promise;
+  }
+
+  /**
+   * Waits for a plugin's worker, starting it on first use; a plugin whose import failed is
+   * unavailable (the first time, its observers hear of it).
+   */
+  async #started(plugin: string): Promise<void> {
+    const load = this.#loads.get(plugin);
+    if (!load) return;
+    const first = !load.asked;
+    const ready = await this.#ask(load);
+    if (ready.header.t !== "failed") return;
+    const reason = String(ready.header.reason);
+    if (first) { for (const events of this.#events) events.startFailed?.(plugin, reason); }
+    throw new PluginUnavailable(plugin, `it failed to start: ${reason}`);
   }
 }
 

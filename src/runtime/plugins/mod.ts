@@ -23,6 +23,7 @@ export {
   PluginUnavailable,
 } from "./isolated_plugins.ts";
 export type { PluginFailure, WorkerPlugin } from "./plugin_serve.ts";
+export type { PluginOutline } from "./plugin_proxies.ts";
 export {
   CALL_URL,
   IsolationUnavailable,

@@ -2,7 +2,7 @@
  * What the host mounts for a plugin that runs elsewhere (a worker of the plugin process, or a
  * Worker of its own behind a service binding): a router that forwards `/api/<name>` and everything
  * under it, pages and blocks that render where the plugin runs, and its health checks — built from
- * what the plugin said it has once it started.
+ * what the build recorded it has, so that it need not run to be mounted.
  *
  * @module
  */
@@ -12,7 +12,7 @@ import type { HtmlEscapedString } from "hono/utils/html";
 import { type HostContext, hostContextOf } from "../permissions.ts";
 import type { HealthCheck, LoadedPlugin, PluginBlockComponent, PluginPage } from "../registry.ts";
 
-/** What a started plugin says it has: its pages, its blocks, and how many health checks. */
+/** What a plugin has, as the build recorded it: its pages, its blocks, how many health checks. */
 export interface PluginOutline {
   /** Its pages' paths. */
   readonly pages: readonly string[];
@@ -31,26 +31,6 @@ export interface PluginRemote {
    * url }`, `{ kind: "block", block }` or `{ kind: "health", index }`.
    */
   call(call: Record<string, unknown>): Promise<unknown>;
-}
-
-/** The most health checks a plugin that runs elsewhere may say it has. */
-const MAX_HEALTH_CHECKS = 64;
-
-/**
- * Reads a started plugin's outline from untrusted data (what its worker or Worker answered).
- *
- * @param value The answer.
- * @returns The outline, with whatever is not a string or a count left out.
- */
-export function outlineOf(value: unknown): PluginOutline {
-  const fields = typeof value === "object" && value !== null
-    ? value as Record<string, unknown>
-    : {};
-  return {
-    pages: stringsOf(fields.pages),
-    blocks: stringsOf(fields.blocks),
-    health: Math.max(0, Math.min(Number(fields.health) || 0, MAX_HEALTH_CHECKS)),
-  };
 }
 
 /**
@@ -83,8 +63,4 @@ export function pluginProxies(outline: PluginOutline, remote: PluginRemote): Loa
     health,
     ...(Object.keys(blocks).length > 0 ? { blocks } : {}),
   };
-}
-
-function stringsOf(value: unknown): string[] {
-  return Array.isArray(value) ? value.filter((item) => typeof item === "string") : [];
 }

@@ -9,7 +9,6 @@ import { Hono } from "hono";
 import { jsx } from "hono/jsx";
 import { type HostContext, provideHostContext } from "../permissions.ts";
 import type { HealthCheck, LoadedPlugin, PluginPage } from "../mod.ts";
-import type { PluginOutline } from "./plugin_proxies.ts";
 
 /** The plugin an isolated bundle serves: its name and label, and its imported code. */
 export interface WorkerPlugin extends LoadedPlugin {
@@ -61,12 +60,12 @@ export function pluginApp(
 }
 
 /**
- * A page, block, health or outline call: plain data in, plain data out.
+ * A page, block or health call: plain data in, plain data out.
  *
  * @param plugin The plugin.
- * @param call `{ kind: "page", path, url }`, `{ kind: "block", block }`, `{ kind: "health",
- * index }` or `{ kind: "outline" }`.
- * @returns The HTML, the health report, or the plugin's {@link PluginOutline}.
+ * @param call `{ kind: "page", path, url }`, `{ kind: "block", block }` or `{ kind: "health",
+ * index }`.
+ * @returns The HTML, or the health report.
  */
 export async function callPlugin(
   plugin: WorkerPlugin,
@@ -95,22 +94,7 @@ export async function callPlugin(
     if (!check) throw new Error(`the plugin has no health check ${String(call.index)}`);
     return await check();
   }
-  if (call.kind === "outline") return outline(plugin);
   throw new Error(`unknown call ${String(call.kind)}`);
-}
-
-/**
- * What the plugin has, as the host needs to mount it.
- *
- * @param plugin The plugin.
- * @returns Its pages, blocks and the number of its health checks.
- */
-export function outline(plugin: WorkerPlugin): PluginOutline {
-  return {
-    health: plugin.health.length,
-    pages: Object.keys(plugin.pages),
-    blocks: Object.keys(plugin.blocks ?? {}),
-  };
 }
 
 /**

@@ -3,7 +3,8 @@
  * is a Worker of its own (`dist/workers/<name>.js`, the same bundle a worker of the plugin process
  * loads), which the host Worker reaches through a service binding named after it
  * ({@link serviceBindingName}). Requests cross as they are, bodies streaming both ways; pages,
- * blocks and health checks are JSON calls to {@link CALL_URL}. A plugin Worker cannot ask the host
+ * blocks and health checks are JSON calls to {@link CALL_URL}, and the host mounts the plugin from
+ * the outline the build recorded, without asking. A plugin Worker cannot ask the host
  * anything back in the middle of a request, so the host sends along its verdict on each permission
  * the plugin declares for the request's bearer token ({@link VERDICTS_HEADER}, always set by the
  * host, never taken from a client); only the host reaches a plugin Worker (it has no route).
@@ -13,7 +14,7 @@
 import type { HostContext, Principal } from "../permissions.ts";
 import type { LoadedPlugin } from "../registry.ts";
 import { bearerToken } from "../bearer_token.ts";
-import { outlineOf, pluginProxies } from "./plugin_proxies.ts";
+import { pluginProxies } from "./plugin_proxies.ts";
 import {
   type IsolatedPluginCode,
   IsolatedPluginFailed,
@@ -72,21 +73,23 @@ export class ServiceBoundPlugins {
   }
 
   /**
-   * Asks a plugin's Worker what it has and returns what the host mounts for it.
+   * Returns what the host mounts for a plugin whose Worker is behind a service binding.
    *
    * @param code The plugin (its permissions, for the verdicts).
    * @returns Its routers, pages, blocks and health checks.
    * @throws {IsolationUnavailable} When the host Worker has no binding to the plugin's Worker.
    */
-  async load(code: IsolatedPluginCode): Promise<LoadedPlugin> {
+  load(code: IsolatedPluginCode): Promise<LoadedPlugin> {
     const name = code.name;
     const bindingName = serviceBindingName(name);
     const binding = this.#bindings[bindingName] as Partial<ServiceBinding> | undefined;
     if (typeof binding?.fetch !== "function") {
-      throw new IsolationUnavailable(
-        `it is to run isolated (HONEYFRAME_ISOLATION), and on Workers that is a Worker of its own, ` +
-          `but this Worker has no service binding ${bindingName}: deploy dist/workers/${name}.js ` +
-          "with the bindings of dist/wrangler.json (deno task bundle writes both)",
+      return Promise.reject(
+        new IsolationUnavailable(
+          `it is to run isolated (HONEYFRAME_ISOLATION), and on Workers that is a Worker of its own, ` +
+            `but this Worker has no service binding ${bindingName}: deploy dist/workers/${name}.js ` +
+            "with the bindings of dist/wrangler.json (deno task bundle writes both)",
+        ),
       );
     }
     const service = binding as ServiceBinding;
@@ -104,8 +107,7 @@ export class ServiceBoundPlugins {
       if (!response.ok) throw new IsolatedPluginFailed(name, String(answer.message));
       return answer.value;
     };
-    const outline = outlineOf(await call({ kind: "outline" }));
-    return pluginProxies(outline, {
+    return Promise.resolve(pluginProxies(code.outline, {
       fetch: async (request, host) => {
         const headers = new Headers(request.headers);
         headers.delete(VERDICTS_HEADER);
@@ -121,7 +123,7 @@ export class ServiceBoundPlugins {
         return response;
       },
       call,
-    });
+    }));
   }
 }
 
@@ -153,8 +155,8 @@ export interface PluginService {
 }
 
 /**
- * A plugin served as a Worker of its own: its routes as they are, its pages, blocks, health checks
- * and outline at {@link CALL_URL}; its permission checks answered from the host's verdicts. A
+ * A plugin served as a Worker of its own: its routes as they are, its pages, blocks and health
+ * checks at {@link CALL_URL}; its permission checks answered from the host's verdicts. A
  * failure of its code answers 500 with {@link FAILURE_HEADER}, which the host reports as the
  * plugin's.
  *

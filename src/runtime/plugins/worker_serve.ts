@@ -18,7 +18,7 @@ import {
   type WorkerMessage,
 } from "./worker_port.ts";
 import { concatBytes, RESPONSE_WINDOW_BYTES } from "./frames.ts";
-import { callPlugin, describe, outline, pluginApp, type WorkerPlugin } from "./plugin_serve.ts";
+import { callPlugin, describe, pluginApp, type WorkerPlugin } from "./plugin_serve.ts";
 
 /** A request being received or answered. */
 interface Exchange {
@@ -114,7 +114,7 @@ export function serveInWorker(plugin: WorkerPlugin): void {
         break;
     }
   });
-  postToProcess({ header: { t: "ready", ...outline(plugin) } });
+  postToProcess({ header: { t: "ready" } });
 }
 
 async function answer(

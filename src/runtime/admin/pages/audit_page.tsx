@@ -16,6 +16,7 @@ const ACTIONS: Record<AuditEvent["action"], string> = {
   dbt_run: "dbt run",
   dbt_schedule: "dbt schedule",
   plugin_crashed: "Plugin crashed",
+  plugin_start_failed: "Plugin failed to start",
   access: "Access",
 };
 
