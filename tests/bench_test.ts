@@ -43,11 +43,15 @@ Deno.test("deno task bench:isolation --quick measures both modes side by side (n
   assert.match(text, /^\| requests\/s, 32 clients, \d+ s \| \d+ \| \d+ \| [\d.]+× \|$/m);
   assert.match(
     text,
-    /^\| spawn to first 200 with every plugin loaded \| [\d.]+ s \| [\d.]+ s \| [\d.]+× \|$/m,
+    /^\| spawn to the last plugin's first 200 \| [\d.]+ s \| [\d.]+ s \| [\d.]+× \|$/m,
   );
   assert.match(
     text,
-    /^\| resident memory, server and plugin process \| \d+ MiB \| \d+ MiB \| -?[\d.]+ MiB per worker \|$/m,
+    /^\| resident memory once serving \(workers start on first use\) \| \d+ MiB \| \d+ MiB \| \+-?\d+ MiB \|$/m,
+  );
+  assert.match(
+    text,
+    /^\| resident memory once every plugin has answered \| \d+ MiB \| \d+ MiB \| -?[\d.]+ MiB per worker \|$/m,
   );
   assert.match(text, /^(met|MISSED) {2}extra p50 ≤ 0\.25 ms/m);
 });

@@ -29,7 +29,7 @@ const LAYERS: Record<string, Layer> = {
   },
   adapters: {
     modules: /^(env|log|runtime|runtime\/plugins|state)\/mod\.ts$/,
-    packages: /^(hono(\/|$)|@hono\/node-server$|node:(process|child_process|stream|module)$)/,
+    packages: /^(hono(\/|$)|@hono\/node-server$|node:(process|child_process|stream|module|net)$)/,
   },
   manifest: {
     modules: /^runtime\/(registry|reserved_names)\.ts$/,

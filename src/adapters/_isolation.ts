@@ -16,8 +16,11 @@ import {
   readIsolationPolicy,
   workerNetwork,
 } from "../runtime/mod.ts";
-import { type Launch, startPluginProcess } from "./_plugin_process.ts";
+import { type Launch, type ListenLoopback, startPluginProcess } from "./_plugin_process.ts";
 import type { StartedIsolation, StartIsolation } from "./_prepare_host.ts";
+
+/** Loopback, which the plugin process reaches only at the host's port. */
+const LOOPBACK = "127.0.0.0/8";
 
 /** The window in which `HONEYFRAME_PLUGIN_MAX_RESTARTS` crashes give a plugin up. */
 export const CRASH_WINDOW_MS = 60_000;
@@ -27,22 +30,26 @@ export const CRASH_WINDOW_MS = 60_000;
  *
  * @param findDeno Where the Deno executable is (it throws, saying why, when there is none).
  * @param launch How this runtime starts a program.
+ * @param listen How this runtime listens on 127.0.0.1.
  * @returns What `prepareHost` calls with the registry, the environment, the plugin time
  * limit (imports and requests) and the log (the plugin process's endings, the plugins' failures).
  */
-export function isolationWith(findDeno: () => string, launch: Launch): StartIsolation {
+export function isolationWith(
+  findDeno: () => string,
+  launch: Launch,
+  listen: ListenLoopback,
+): StartIsolation {
   return (generated, env, timeoutMs, log) =>
-    startIsolation(generated, env, timeoutMs, log, findDeno, launch);
+    startIsolation(generated, env, timeoutMs, log, { findDeno, launch, listen });
 }
 
-function startIsolation(
+async function startIsolation(
   generated: GeneratedRegistry,
   env: EnvSource,
   timeoutMs: number,
   log: Logger,
-  findDeno: () => string,
-  launch: Launch,
-): StartedIsolation {
+  runtime: { findDeno: () => string; launch: Launch; listen: ListenLoopback },
+): Promise<StartedIsolation> {
   const policy = readIsolationPolicy(env);
   const allowedNet = pluginNetHosts(env);
   const isolated = generated.plugins.filter((plugin) =>
@@ -56,13 +63,16 @@ function startIsolation(
   ];
   let process;
   try {
-    process = startPluginProcess({
-      deno: findDeno(),
-      launch,
+    process = await startPluginProcess({
+      deno: runtime.findDeno(),
+      launch: runtime.launch,
+      listen: runtime.listen,
       code: generated.pluginProcess,
       memoryMb: envNumber(env, "HONEYFRAME_PLUGIN_MEMORY_MB", { min: 32, max: 65_536 }),
       net,
-      denyNet: [...NEVER_REACHED, ...ownServices(env)],
+      // Loopback stays out of the process's allowed hosts but for the host's own port; workers
+      // get only the hosts their manifests declare, where loopback is refused.
+      denyNet: [...NEVER_REACHED.filter((host) => host !== LOOPBACK), ...ownServices(env)],
       onExit: (code, signal) =>
         log.error(
           `the plugin process ended (${

@@ -1,22 +1,53 @@
 /**
  * The plugin process, from the host's side, on any server runtime: the supervisor (a Deno program,
  * whichever runtime the host is) started before the host drops its permissions (it alone may start
- * programs: the plugin process, again whenever it ends), the pipes to it — the host's private
- * channel, which needs no permission and which no plugin holds — and the {@link PluginLink} the
- * host's isolated plugins speak over. The supervisor and the plugin
- * process meet on a Unix socket in a folder of `/tmp` the supervisor makes (mode 0700) and removes,
- * which only they may use.
+ * programs: the plugin process, whenever the host asks), the pipes to it — which need no
+ * permission and which no plugin holds — and the {@link PluginLink} the host's isolated plugins
+ * speak over: a connection the plugin process makes to the host's port on 127.0.0.1, proven by a
+ * token the host gave it through the supervisor. The host restarts the plugin process with a
+ * back-off (100 ms, doubling to 5 s) whenever it ends.
  *
  * @module
  */
 import type { Frame, LinkListener, PluginLink } from "../runtime/plugins/mod.ts";
-import { frameChannel, randomHex } from "./plugin_process/channel.ts";
+import {
+  type ByteStreams,
+  type FrameChannel,
+  frameChannel,
+  randomHex,
+} from "./plugin_process/channel.ts";
 
 /** The longest program argument Linux takes (`MAX_ARG_STRLEN`, 32 pages), less a margin. */
 const MAX_ARGUMENT_LENGTH = 128 * 1024 - 1024;
 
-/** Where the supervisor makes the private folder of its socket. */
-const SOCKET_PARENT = "/tmp";
+/** Where the supervisor makes the folder of the plugin process's Deno cache. */
+const CACHE_PARENT = "/tmp";
+
+/** The token's random bytes (it crosses as twice as many hex digits). */
+const TOKEN_BYTES = 32;
+
+/** How long a connection to the host's port has to greet it with the token. */
+const GREETING_TIMEOUT_MS = 5_000;
+
+/** A plugin process that lived this long has its back-off reset. */
+const STABLE_MS = 30_000;
+const FIRST_BACKOFF_MS = 100;
+const MAX_BACKOFF_MS = 5_000;
+
+const decoder = new TextDecoder();
+
+/** The host's port on 127.0.0.1 for the plugin process, as a runtime listens on it. */
+export interface LoopbackListener {
+  /** The port. */
+  readonly port: number;
+  /** Calls `onConnection` with each connection (with `TCP_NODELAY`). */
+  accept(onConnection: (conn: ByteStreams) => void): void;
+  /** Stops listening. */
+  close(): void;
+}
+
+/** A runtime's way of listening on a free port of 127.0.0.1. */
+export type ListenLoopback = () => Promise<LoopbackListener>;
 
 /** A started program, as the host holds it: its standard input and output, and its end. */
 export interface LaunchedProgram {
@@ -46,6 +77,8 @@ export interface PluginProcessOptions {
   readonly deno: string;
   /** How this runtime starts it. */
   readonly launch: Launch;
+  /** How this runtime listens for it. */
+  readonly listen: ListenLoopback;
   /** The plugin process's bundle (`src/adapters/plugin_process/main.ts`, bundled by the build). */
   readonly code: string;
   /** Its heap limit, in MiB. */
@@ -65,16 +98,17 @@ export interface PluginProcess extends PluginLink, AsyncDisposable {
 }
 
 /**
- * Starts the supervisor, which starts the plugin process. Call it before the host drops its
- * permissions: it starts Deno. The host itself touches no file and holds no permission for the
- * plugin process afterwards: it speaks over the supervisor's standard input and output.
+ * Listens on 127.0.0.1 and starts the supervisor, which starts the plugin process whenever the host
+ * says so. Call it before the host drops its permissions: it starts Deno. The host itself touches no
+ * file and holds no permission for the plugin process afterwards: it speaks to the supervisor over
+ * its standard input and output, and the plugin process connects to the host's port and greets it
+ * with the token the host gave it through the supervisor (a connection without it is closed).
  *
  * @param options The bundle, limits and network.
  * @returns The link to the plugin process (up once it has connected).
  */
-export function startPluginProcess(options: PluginProcessOptions): PluginProcess {
-  const folder = `${SOCKET_PARENT}/honeyframe-plugins-${randomHex(8)}`;
-  const socket = `${folder}/plugins.sock`;
+export async function startPluginProcess(options: PluginProcessOptions): Promise<PluginProcess> {
+  const folder = `${CACHE_PARENT}/honeyframe-plugins-${randomHex(8)}`;
   const deno = options.deno;
   const program = `data:text/javascript;base64,${base64(options.code)}`;
   if (program.length > MAX_ARGUMENT_LENGTH) {
@@ -83,6 +117,7 @@ export function startPluginProcess(options: PluginProcessOptions): PluginProcess
         "one program argument may have",
     );
   }
+  const listener = await options.listen();
   const flags = [
     "run",
     "--no-prompt",
@@ -91,13 +126,10 @@ export function startPluginProcess(options: PluginProcessOptions): PluginProcess
     "--no-lock",
     "--unstable-worker-options",
     `--v8-flags=--max-old-space-size=${options.memoryMb}`,
-    `--allow-read=${socket}`,
-    `--allow-write=${socket}`,
-    `--allow-net=${[`unix:${socket}`, ...options.net].join(",")}`,
+    `--allow-net=${[`127.0.0.1:${listener.port}`, ...options.net].join(",")}`,
     ...(options.denyNet.length > 0 ? [`--deny-net=${options.denyNet.join(",")}`] : []),
   ];
   // Deno needs a cache folder, and a user with no home (the image's) has none by default.
-  const supervisorEnv = { DENO_DIR: `${folder}/cache` };
   const supervisor = options.launch(
     deno,
     [
@@ -109,62 +141,95 @@ export function startPluginProcess(options: PluginProcessOptions): PluginProcess
       `--allow-run=${deno}`,
       `--allow-read=${folder}`,
       `--allow-write=${folder}`,
-      `--allow-net=unix:${socket}`,
       program,
       "supervise",
-      socket,
+      folder,
+      String(listener.port),
       JSON.stringify(flags),
     ],
-    supervisorEnv,
+    { DENO_DIR: `${folder}/cache` },
   );
 
   const listeners: LinkListener[] = [];
-  let up = false;
+  let current: FrameChannel | undefined;
+  /** The token the plugin process being started greets with ("" when none is expected). */
+  let token = "";
   let closing = false;
   let gone = false;
-  const goneDown = (reason: string, final = false) => {
-    if (gone || (!up && !final)) return;
-    up = false;
+  let backoff = FIRST_BACKOFF_MS;
+  let startedAt = 0;
+  let restart: ReturnType<typeof setTimeout> | undefined;
+
+  const lost = (reason: string, final: boolean) => {
+    if (gone || closing) return;
     gone = final;
-    if (!closing) { for (const listener of listeners) listener.down(reason, final); }
+    for (const listener of listeners) listener.down(reason, final);
   };
-  const channel = frameChannel({
-    readable: supervisor.stdout,
-    writable: supervisor.stdin,
-    close: () => {},
-  }, (frame: Frame) => {
-    switch (frame.header.t) {
-      case "up":
-        up = true;
-        for (const listener of listeners) listener.up();
-        return;
-      case "down":
-        return goneDown("the plugin process ended");
-      case "exited":
-        return options.onExit?.(Number(frame.header.code), frame.header.signal as string | null);
-      default:
+  const control = frameChannel(
+    { readable: supervisor.stdout, writable: supervisor.stdin, close: () => {} },
+    (frame: Frame) => {
+      if (frame.header.t !== "exited") return;
+      options.onExit?.(Number(frame.header.code), frame.header.signal as string | null);
+      if (Date.now() - startedAt > STABLE_MS) backoff = FIRST_BACKOFF_MS;
+      restart = setTimeout(startProcess, backoff);
+      backoff = Math.min(backoff * 2, MAX_BACKOFF_MS);
+    },
+  );
+  function startProcess() {
+    if (closing || gone) return;
+    token = randomHex(TOKEN_BYTES);
+    startedAt = Date.now();
+    control.send({ header: { t: "start", token } });
+  }
+  listener.accept((conn) => {
+    const unproven = setTimeout(() => conn.close(), GREETING_TIMEOUT_MS);
+    const channel: FrameChannel = frameChannel(
+      conn,
+      (frame) => {
         for (const listener of listeners) listener.frame(frame);
-    }
+      },
+      {
+        length: TOKEN_BYTES * 2,
+        check: (greeting) => {
+          clearTimeout(unproven);
+          if (current || token === "" || decoder.decode(greeting) !== token) return false;
+          token = "";
+          current = channel;
+          for (const listener of listeners) listener.up();
+          return true;
+        },
+      },
+    );
+    void channel.closed.then(() => {
+      clearTimeout(unproven);
+      if (current !== channel) return;
+      current = undefined;
+      lost("the plugin process ended", false);
+    });
   });
   void supervisor.ended.then(() =>
-    goneDown(`the plugin process's supervisor (${deno}) ended or could not start`, true)
+    lost(`the plugin process's supervisor (${deno}) ended or could not start`, true)
   );
+  startProcess();
 
   return {
     flags,
     get up() {
-      return up;
+      return current !== undefined;
     },
     send(frame) {
-      if (up) channel.send(frame);
+      current?.send(frame);
     },
     listen(listener) {
       listeners.push(listener);
     },
     async [Symbol.asyncDispose]() {
       closing = true;
-      // The supervisor stops the plugin process and removes the socket when its input ends.
-      channel.close();
+      clearTimeout(restart);
+      current?.close();
+      listener.close();
+      // The supervisor stops the plugin process and removes its folder when its input ends.
+      control.close();
       let timer: ReturnType<typeof setTimeout> | undefined;
       const ended = await Promise.race([
         supervisor.ended.then(() => true),

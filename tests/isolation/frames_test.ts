@@ -1,6 +1,6 @@
 /**
  * The pieces of the plugin process's channel on their own: frames split and joined at any chunk
- * boundary, whole frames passed on by a relay, bad frames refused; the isolation policy and what an
+ * boundary, bad frames refused; the isolation policy and what an
  * isolated plugin's worker may reach; a supervisor that cannot run.
  */
 import assert from "node:assert/strict";
@@ -15,8 +15,8 @@ import {
   workerNetwork,
 } from "../../src/runtime/plugins/mod.ts";
 import { startPluginProcess } from "../../src/adapters/_plugin_process.ts";
-import { denoLaunch } from "../../src/adapters/deno/spawn.ts";
-import { nodeLaunch } from "../../src/adapters/node/spawn.ts";
+import { denoLaunch, denoListenLoopback } from "../../src/adapters/deno/spawn.ts";
+import { nodeLaunch, nodeListenLoopback } from "../../src/adapters/node/spawn.ts";
 
 const frames = [
   { header: { t: "req", id: 1, url: "http://x/api/p/é" } },
@@ -36,19 +36,10 @@ Deno.test("frames come out whole whatever the chunks they arrive in", () => {
   }
 });
 
-Deno.test("a relay passes on whole frames only, as the bytes they were", () => {
-  const reader = new FrameReader();
-  const cut = encodeFrame(frames[0]!).byteLength + 5; // the first frame and part of the second
-  assert.deepEqual(reader.pushWhole(stream.slice(0, 3)), new Uint8Array(0));
-  assert.deepEqual(reader.pushWhole(stream.slice(3, cut)), encodeFrame(frames[0]!));
-  assert.deepEqual(reader.pushWhole(stream.slice(cut)), stream.slice(cut - 5));
-});
-
 Deno.test("a frame too large or with a header that is not a typed JSON object is refused", () => {
   const huge = new Uint8Array(8);
   new DataView(huge.buffer).setUint32(0, (1 << 20) + 1);
   assert.throws(() => new FrameReader().push(huge), FrameError);
-  assert.throws(() => new FrameReader().pushWhole(huge), FrameError);
   for (const text of ["not json", "[1]", '{"id":1}']) {
     const header = new TextEncoder().encode(text);
     const bytes = new Uint8Array(8 + header.byteLength);
@@ -82,11 +73,13 @@ Deno.test("HONEYFRAME_ISOLATION picks which plugins run in a worker, and refuses
 });
 
 Deno.test("a plugin process whose supervisor cannot run fails its plugins at once, on Deno's and Node's launcher", async () => {
-  for (const launch of [denoLaunch, nodeLaunch]) {
+  const runtimes = [[denoLaunch, denoListenLoopback], [nodeLaunch, nodeListenLoopback]] as const;
+  for (const [launch, listen] of runtimes) {
     // `false` starts and ends at once, as a Deno executable that cannot run would.
-    await using process = startPluginProcess({
+    await using process = await startPluginProcess({
       deno: "/bin/false",
       launch,
+      listen,
       code: "",
       memoryMb: 64,
       net: [],

@@ -17,7 +17,7 @@ import { prepareHost } from "../_prepare_host.ts";
 import { dropPrivileges } from "../_drop_privileges.ts";
 import { portInUse } from "../../env/mod.ts";
 import { shutDownOnSignal } from "../_shutdown.ts";
-import { denoLaunch, denoSpawn } from "./spawn.ts";
+import { denoLaunch, denoListenLoopback, denoSpawn } from "./spawn.ts";
 import { isolationWith } from "../_isolation.ts";
 import { type ConnectionGuard, guardConnections } from "./connection_guard.ts";
 import type { Hono } from "hono";
@@ -60,7 +60,7 @@ export async function serveDeno(
     writable ? "sqlite" : "memory",
     () => dropPrivileges(env),
     denoSpawn,
-    isolationWith(() => Deno.execPath(), denoLaunch),
+    isolationWith(() => Deno.execPath(), denoLaunch, denoListenLoopback),
   );
   let front: Front;
   try {

@@ -1,14 +1,47 @@
 /**
  * Starting a program on Deno: the dbt `command` runner (the host's own variables are blanked in
- * the child's environment, so a dbt project cannot read the tokens with `env_var()`) and the
- * plugin process's supervisor.
+ * the child's environment, so a dbt project cannot read the tokens with `env_var()`), and the
+ * plugin process's supervisor and the port the plugin process connects to.
  *
  * @module
  */
 import { serverVariables } from "../../env/mod.ts";
 import type { Spawn } from "../../runtime/mod.ts";
 import { OutputTail, PIPE_GRACE_MS } from "../_output_tail.ts";
-import type { Launch } from "../_plugin_process.ts";
+import type { Launch, ListenLoopback } from "../_plugin_process.ts";
+
+/** Listens on a free port of 127.0.0.1 (the plugin process's connection). */
+export const denoListenLoopback: ListenLoopback = () => {
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  return Promise.resolve({
+    port: listener.addr.port,
+    accept(onConnection) {
+      void (async () => {
+        for await (const conn of listener) {
+          conn.setNoDelay(true);
+          onConnection({
+            readable: conn.readable,
+            writable: conn.writable,
+            close: () => {
+              try {
+                conn.close();
+              } catch {
+                // already closed
+              }
+            },
+          });
+        }
+      })().catch(() => {});
+    },
+    close: () => {
+      try {
+        listener.close();
+      } catch {
+        // already closed
+      }
+    },
+  });
+};
 
 /** Starts a program with piped input and output and only the environment given. */
 export const denoLaunch: Launch = (program, args, env) => {

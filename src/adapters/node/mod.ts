@@ -21,7 +21,7 @@ import { prepareHost } from "../_prepare_host.ts";
 import { dropPrivileges } from "../_drop_privileges.ts";
 import { portInUse } from "../../env/mod.ts";
 import { shutDownOnSignal } from "../_shutdown.ts";
-import { nodeLaunch, nodeSpawn } from "./spawn.ts";
+import { nodeLaunch, nodeListenLoopback, nodeSpawn } from "./spawn.ts";
 import { isolationWith } from "../_isolation.ts";
 
 /**
@@ -49,7 +49,7 @@ export async function serveNode(
     "memory",
     () => dropPrivileges(env),
     nodeSpawn,
-    isolationWith(installedDeno, nodeLaunch),
+    isolationWith(installedDeno, nodeLaunch, nodeListenLoopback),
   );
   const server = serve(
     {

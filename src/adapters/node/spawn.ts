@@ -1,15 +1,39 @@
 /**
  * Starting a program on Node and Bun: the dbt `command` runner (the child inherits `process.env`,
- * from which the host removed its own variables before plugin code ran) and the plugin process's
- * supervisor.
+ * from which the host removed its own variables before plugin code ran), and the plugin process's
+ * supervisor and the port the plugin process connects to.
  *
  * @module
  */
 import { spawn } from "node:child_process";
+import { type AddressInfo, createServer } from "node:net";
 import { Readable, Writable } from "node:stream";
 import type { Spawn } from "../../runtime/mod.ts";
 import { OutputTail, PIPE_GRACE_MS } from "../_output_tail.ts";
-import type { Launch } from "../_plugin_process.ts";
+import type { Launch, ListenLoopback } from "../_plugin_process.ts";
+
+/** Listens on a free port of 127.0.0.1 (the plugin process's connection). */
+export const nodeListenLoopback: ListenLoopback = () =>
+  new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      resolve({
+        port: (server.address() as AddressInfo).port,
+        accept(onConnection) {
+          server.on("connection", (socket) => {
+            socket.setNoDelay(true);
+            onConnection({
+              readable: Readable.toWeb(socket) as ReadableStream<Uint8Array>,
+              writable: Writable.toWeb(socket) as WritableStream<Uint8Array>,
+              close: () => void socket.destroy(),
+            });
+          });
+        },
+        close: () => void server.close(),
+      });
+    });
+  });
 
 /** Starts a program with piped input and output and only the environment given. */
 export const nodeLaunch: Launch = (program, args, env) => {

@@ -1,8 +1,7 @@
 /**
- * Frames over a byte stream: the pipes between the host and the supervisor, and the private socket
- * between the supervisor and the plugin process. Frames are written in order — what is queued while
- * a write is under way goes out in the next write, together — and read as they complete. The
- * supervisor relays without parsing: it passes on whole frames as bytes.
+ * Frames over a byte stream: the pipes between the host and the supervisor, and the connection
+ * between the host and the plugin process. Frames are written in order — what is queued while a
+ * write is under way goes out in the next write, together — and read as they complete.
  *
  * @module
  */
@@ -22,7 +21,7 @@ export interface ByteStreams {
 export interface FrameChannel {
   /** Sends a frame (queued behind the frames before it). */
   send(frame: Frame): void;
-  /** Sends bytes as they are: whole frames a relay passes on, or a greeting. */
+  /** Sends bytes as they are: a greeting. */
   sendBytes(bytes: Uint8Array): void;
   /** Resolves when the peer closed the connection or broke the format. */
   readonly closed: Promise<void>;
@@ -30,49 +29,42 @@ export interface FrameChannel {
   close(): void;
 }
 
-/**
- * Speaks frames over a connection.
- *
- * @param conn The connection (a socket, or a child's standard input and output).
- * @param onFrame Called with every frame received, in order.
- * @returns The channel.
- */
-export function frameChannel(conn: ByteStreams, onFrame: (frame: Frame) => void): FrameChannel {
-  const reader = new FrameReader();
-  return channel(conn, (chunk) => {
-    for (const frame of reader.push(chunk)) onFrame(frame);
-  });
+/** A fixed-length greeting a connection starts with, and who checks it. */
+export interface Greeting {
+  /** Its length in bytes. */
+  readonly length: number;
+  /** Checks it; returns whether the connection may go on (it is closed otherwise). */
+  readonly check: (bytes: Uint8Array) => boolean;
 }
 
 /**
- * Passes frames on without parsing them: `onFrames` gets the bytes of whole frames only, so a peer
- * that ends mid-frame leaves nothing half sent. A connection may start with a greeting of a fixed
- * length, handed to `onGreeting` before any frame.
+ * Speaks frames over a connection, which may start with a greeting: no frame is taken before the
+ * greeting was checked and accepted.
  *
- * @param conn The connection.
- * @param onFrames Called with the bytes of one or more whole frames, in order.
- * @param greeting The greeting's length and who checks it (it closes the channel if it is wrong).
+ * @param conn The connection (a socket, or a child's standard input and output).
+ * @param onFrame Called with every frame received, in order.
+ * @param greeting The greeting's length and who checks it.
  * @returns The channel.
  */
-export function relayChannel(
+export function frameChannel(
   conn: ByteStreams,
-  onFrames: (bytes: Uint8Array) => void,
-  greeting?: { readonly length: number; readonly check: (bytes: Uint8Array) => void },
+  onFrame: (frame: Frame) => void,
+  greeting?: Greeting,
 ): FrameChannel {
   const reader = new FrameReader();
   let pending: Uint8Array = new Uint8Array(0);
   let greeted = greeting === undefined;
-  return channel(conn, (chunk) => {
+  const result: FrameChannel = channel(conn, (chunk) => {
     if (!greeted) {
       pending = concatBytes([pending, chunk]);
       if (pending.byteLength < greeting!.length) return;
       greeted = true;
-      greeting!.check(pending.slice(0, greeting!.length));
+      if (!greeting!.check(pending.slice(0, greeting!.length))) return result.close();
       chunk = pending.slice(greeting!.length);
     }
-    const whole = reader.pushWhole(chunk);
-    if (whole.byteLength > 0) onFrames(whole);
+    for (const frame of reader.push(chunk)) onFrame(frame);
   });
+  return result;
 }
 
 /** Reads every chunk into `receive`, and writes in order with coalescing. */

@@ -1,119 +1,70 @@
 /**
- * The plugin process, and the supervisor that keeps it running. The host starts the supervisor
- * (`deno run … <this bundle as a data: URL> supervise <socket>`) before it drops its own
- * permissions and speaks frames with it over the supervisor's standard input and output, pipes no
- * one else holds. The supervisor makes a private folder for a Unix socket and listens on it, starts
- * the plugin process
- * (`… serve <socket>`), and starts it again after a back-off whenever it ends (heap exhausted,
- * killed from inside, aborted), telling the host `up`, `down` and `exited`; it passes whole frames
- * between the host and the plugin process, so a process that dies mid-frame leaves nothing half
- * sent. The plugin process connects to the socket, proves itself with a token the supervisor gave
- * it on its standard input, gives up its file permissions, and runs one worker per isolated plugin
- * ({@link PluginWorker}). Workers reach neither pipe nor socket: the process's own standard output
- * goes to the log, and workers have no permission to connect to the socket.
+ * The plugin process, and the supervisor that starts it. The host listens on a port of 127.0.0.1
+ * and starts the supervisor (`deno run … <this bundle as a data: URL> supervise <folder> <port>
+ * <flags>`) before it drops its own permissions; it speaks frames with it over the supervisor's
+ * standard input and output, pipes no one else holds. On the host's `start`, the supervisor starts
+ * the plugin process (`… serve <port>`) with the flags the host gave and hands it the host's token
+ * on its standard input; when the process ends (heap exhausted, killed from inside, aborted) it
+ * tells the host `exited`, and the host decides when to start it again. The plugin process connects
+ * to the host's port, greets it with the token, and runs one worker per isolated plugin
+ * ({@link PluginWorker}). Workers reach neither pipe nor port: the process's own standard output
+ * goes to the log, its standard input is read to its end before any worker starts, and workers may
+ * connect only to the hosts their plugins declare.
  *
  * @module
  */
 import type { Frame } from "../../runtime/plugins/mod.ts";
-import {
-  type ByteStreams,
-  type FrameChannel,
-  frameChannel,
-  randomHex,
-  relayChannel,
-} from "./channel.ts";
+import { type FrameChannel, frameChannel } from "./channel.ts";
 import { PluginWorker, type WorkerSettings } from "./plugin_worker.ts";
 
-/** A plugin process that lived this long has its back-off reset. */
-const STABLE_MS = 30_000;
-const FIRST_BACKOFF_MS = 100;
-const MAX_BACKOFF_MS = 5_000;
-
-/** The length of the token a plugin process greets the supervisor with (hex digits). */
-const TOKEN_LENGTH = 64;
-
-const [role, socketPath, processFlags] = Deno.args;
-if (!socketPath || (role !== "supervise" && role !== "serve")) {
+const [role, ...args] = Deno.args;
+if (role === "supervise" && args.length === 3) {
+  await supervise(args[0]!, Number(args[1]), JSON.parse(args[2]!));
+} else if (role === "serve" && args.length === 1) {
+  await serve(Number(args[0]));
+} else {
   console.error(
-    "usage: deno run <plugin process> supervise <socket> <flags as JSON> | serve <socket>",
+    "usage: deno run <plugin process> supervise <folder> <port> <flags as JSON> | serve <port>",
   );
   Deno.exit(2);
 }
-if (role === "supervise") await supervise(socketPath, JSON.parse(processFlags ?? "[]"));
-else await serve(socketPath);
-
-/** The supervisor's standard input and output, its line to the host. */
-function hostPipes(): ByteStreams {
-  return {
-    readable: Deno.stdin.readable,
-    writable: Deno.stdout.writable,
-    close: () => {},
-  };
-}
 
 /**
- * Starts the plugin process with the flags the host gave, again whenever it ends, and passes whole
- * frames between the two without parsing them, until the host closes the pipes.
+ * Starts the plugin process whenever the host says `start`, tells the host when it ended, and stops
+ * it when the host closes the pipes. Deno's cache for the process is in `folder`, removed at the
+ * end.
  */
-async function supervise(socketPath: string, flags: string[]): Promise<void> {
-  const folder = socketPath.slice(0, socketPath.lastIndexOf("/"));
-  // Deno may have made it already, for its cache (DENO_DIR is in it).
-  await Deno.mkdir(folder, { recursive: true });
-  await Deno.chmod(folder, 0o700);
-  const listener = Deno.listen({ transport: "unix", path: socketPath });
+async function supervise(folder: string, port: number, flags: string[]): Promise<void> {
+  await Deno.mkdir(folder, { recursive: true, mode: 0o700 });
   let child: Deno.ChildProcess | undefined;
   let stopping = false;
-  let current: FrameChannel | undefined;
-  let token = "";
-  const host = relayChannel(hostPipes(), (bytes) => current?.sendBytes(bytes));
-  const admit = async (conn: Deno.Conn) => {
-    const channel: FrameChannel = relayChannel(conn, (bytes) => host.sendBytes(bytes), {
-      length: TOKEN_LENGTH,
-      check: (greeting) => {
-        if (token === "" || current || new TextDecoder().decode(greeting) !== token) {
-          return channel.close();
-        }
-        token = "";
-        current = channel;
-        host.send({ header: { t: "up" } });
-      },
-    });
-    await channel.closed;
-    if (current !== channel) return;
-    current = undefined;
-    if (!stopping) host.send({ header: { t: "down" } });
+  const start = async (token: string) => {
+    if (child || stopping) return;
+    const started = new Deno.Command(Deno.execPath(), {
+      args: [...flags, Deno.mainModule, "serve", String(port)],
+      stdin: "piped",
+      stdout: "piped",
+      stderr: "inherit",
+      clearEnv: true,
+      env: { DENO_DIR: `${folder}/cache` },
+    }).spawn();
+    child = started;
+    // What plugins print goes to the log, never into the host's pipe.
+    void started.stdout.pipeTo(Deno.stderr.writable, { preventClose: true }).catch(() => {});
+    const writer = started.stdin.getWriter();
+    await writer.write(new TextEncoder().encode(token)).catch(() => {});
+    await writer.close().catch(() => {});
+    const status = await started.status;
+    child = undefined;
+    if (stopping) return;
+    host.send({ header: { t: "exited", code: status.code, signal: status.signal ?? null } });
   };
-  const keepRunning = async (args: string[]) => {
-    let backoff = FIRST_BACKOFF_MS;
-    while (!stopping) {
-      const started = Date.now();
-      token = randomHex(32);
-      child = new Deno.Command(Deno.execPath(), {
-        args: [...args, Deno.mainModule, "serve", socketPath],
-        stdin: "piped",
-        stdout: "piped",
-        stderr: "inherit",
-        clearEnv: true,
-        env: { DENO_DIR: `${folder}/cache` },
-      }).spawn();
-      // What plugins print goes to the log, never into the host's pipe.
-      void child.stdout.pipeTo(Deno.stderr.writable, { preventClose: true }).catch(() => {});
-      const writer = child.stdin.getWriter();
-      await writer.write(new TextEncoder().encode(token)).catch(() => {});
-      await writer.close().catch(() => {});
-      const status = await child.status;
-      if (stopping) break;
-      current?.close();
-      host.send({ header: { t: "exited", code: status.code, signal: status.signal ?? null } });
-      if (Date.now() - started > STABLE_MS) backoff = FIRST_BACKOFF_MS;
-      await new Promise((resolve) => setTimeout(resolve, backoff));
-      backoff = Math.min(backoff * 2, MAX_BACKOFF_MS);
-    }
-  };
-  void (async () => {
-    for await (const conn of listener) void admit(conn);
-  })().catch(() => {});
-  void keepRunning(flags);
+  const host: FrameChannel = frameChannel(
+    { readable: Deno.stdin.readable, writable: Deno.stdout.writable, close: () => {} },
+    (frame) => {
+      if (frame.header.t === "start") void start(String(frame.header.token));
+    },
+  );
   await host.closed;
   stopping = true;
   try {
@@ -121,17 +72,16 @@ async function supervise(socketPath: string, flags: string[]): Promise<void> {
   } catch {
     // already ended
   }
-  listener.close();
   await Deno.remove(folder, { recursive: true }).catch(() => {});
   Deno.exit(0);
 }
 
 /** Runs the isolated plugins' workers and passes frames between them and the host. */
-async function serve(socketPath: string): Promise<void> {
+async function serve(port: number): Promise<void> {
+  // Read to its end before any worker exists: no worker can read the token.
   const token = await new Response(Deno.stdin.readable).text();
-  const conn = await Deno.connect({ transport: "unix", path: socketPath });
-  // The socket is connected: nothing here reads or writes files again.
-  for (const name of ["read", "write"] as const) await Deno.permissions.revoke({ name });
+  const conn = await Deno.connect({ hostname: "127.0.0.1", port });
+  conn.setNoDelay(true);
   const workers = new Map<string, PluginWorker>();
   const channel: FrameChannel = frameChannel(conn, (frame) => {
     const { header } = frame;

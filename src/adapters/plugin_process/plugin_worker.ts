@@ -37,9 +37,15 @@ type State = "starting" | "ready" | "backoff" | "error";
 
 /** A request or call in flight in the worker. */
 interface InFlight {
-  /** Cleared when the answer starts. */
-  timer?: ReturnType<typeof setTimeout>;
+  /** When it times out (`performance.now()`); cleared when the answer starts. */
+  deadline?: number;
 }
+
+/**
+ * How often in-flight requests are checked against their deadlines: one interval while any is in
+ * flight rather than a timer per request (which costs each request a few microseconds more).
+ */
+const DEADLINE_CHECK_MS = 20;
 
 /** One plugin's worker, supervised. */
 export class PluginWorker {
@@ -50,6 +56,7 @@ export class PluginWorker {
   #inFlight = new Map<number, InFlight>();
   #crashes: number[] = [];
   #everStarted = false;
+  #deadlines: ReturnType<typeof setInterval> | undefined;
 
   /**
    * @param settings The plugin and its limits.
@@ -87,9 +94,8 @@ export class PluginWorker {
         });
         return;
       }
-      const inFlight: InFlight = {};
-      inFlight.timer = setTimeout(() => this.#timedOut(id), this.settings.timeoutMs);
-      this.#inFlight.set(id, inFlight);
+      this.#inFlight.set(id, { deadline: performance.now() + this.settings.timeoutMs });
+      this.#deadlines ??= setInterval(() => this.#checkDeadlines(), DEADLINE_CHECK_MS);
     } else if (header.t !== "authorized" && !this.#inFlight.has(id)) {
       return;
     }
@@ -99,6 +105,7 @@ export class PluginWorker {
   /** Stops the worker for good. */
   stop(): void {
     this.#state = "error";
+    clearInterval(this.#deadlines);
     this.#worker?.terminate();
     this.#ready.resolve(false);
   }
@@ -186,13 +193,12 @@ export class PluginWorker {
     if (!inFlight) return;
     switch (header.t) {
       case "head":
-        clearTimeout(inFlight.timer);
+        delete inFlight.deadline;
         this.report({
           header: { t: "head", id, status: Number(header.status), headers: header.headers },
         });
         return;
       case "whole":
-        clearTimeout(inFlight.timer);
         this.#inFlight.delete(id);
         this.report({
           header: { t: "whole", id, status: Number(header.status), headers: header.headers },
@@ -207,7 +213,6 @@ export class PluginWorker {
       case "end":
       case "result":
       case "fail":
-        clearTimeout(inFlight.timer);
         this.#inFlight.delete(id);
         this.report({
           header: header.t === "end"
@@ -217,6 +222,18 @@ export class PluginWorker {
             : { t: "fail", id, status: 500, message: String(header.message).slice(0, 1024) },
         });
         return;
+    }
+  }
+
+  /** Times out what is past its deadline; stops checking once nothing is in flight. */
+  #checkDeadlines(): void {
+    const now = performance.now();
+    for (const [id, inFlight] of this.#inFlight) {
+      if (inFlight.deadline !== undefined && now > inFlight.deadline) this.#timedOut(id);
+    }
+    if (this.#inFlight.size === 0) {
+      clearInterval(this.#deadlines);
+      this.#deadlines = undefined;
     }
   }
 
@@ -241,8 +258,7 @@ export class PluginWorker {
     if (this.#state === "error" || this.#state === "backoff") return;
     this.#worker?.terminate();
     this.#worker = undefined;
-    for (const [id, inFlight] of this.#inFlight) {
-      clearTimeout(inFlight.timer);
+    for (const id of this.#inFlight.keys()) {
       this.report({
         header: {
           t: "fail",

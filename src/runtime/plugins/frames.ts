@@ -86,36 +86,6 @@ export class FrameReader {
    */
   push(chunk: Uint8Array): Frame[] {
     const frames: Frame[] = [];
-    this.#take(chunk, (buffer, headerStart, headerLength, end) => {
-      const header = parseHeader(buffer.subarray(headerStart, headerStart + headerLength));
-      frames.push(
-        end === headerStart + headerLength
-          ? { header }
-          : { header, bytes: buffer.slice(headerStart + headerLength, end) },
-      );
-    });
-    return frames;
-  }
-
-  /**
-   * Adds received bytes and returns the frames they complete as they are, unparsed: what a relay
-   * passes on, so that it never sends part of a frame.
-   *
-   * @param chunk The bytes received.
-   * @returns The complete frames' bytes (empty when none is complete yet).
-   * @throws {FrameError} When a frame is larger than allowed.
-   */
-  pushWhole(chunk: Uint8Array): Uint8Array {
-    let whole = 0;
-    const buffer = this.#take(chunk, (_, __, ___, end) => (whole = end));
-    return buffer.slice(0, whole);
-  }
-
-  /** Appends a chunk, calls `found` for each complete frame, keeps the rest; returns the buffer. */
-  #take(
-    chunk: Uint8Array,
-    found: (buffer: Uint8Array, headerStart: number, headerLength: number, end: number) => void,
-  ): Uint8Array {
     // copied: a stream may reuse the memory of the chunks it hands out
     const buffer = concatBytes([this.#buffer, chunk]);
     let offset = 0;
@@ -126,13 +96,15 @@ export class FrameReader {
       if (headerLength > MAX_HEADER_BYTES || bytesLength > MAX_FRAME_BYTES) {
         throw new FrameError(`a frame of ${headerLength} + ${bytesLength} bytes is too large`);
       }
-      const end = offset + 8 + headerLength + bytesLength;
+      const headerEnd = offset + 8 + headerLength;
+      const end = headerEnd + bytesLength;
       if (buffer.byteLength < end) break;
-      found(buffer, offset + 8, headerLength, end);
+      const header = parseHeader(buffer.subarray(offset + 8, headerEnd));
+      frames.push(end === headerEnd ? { header } : { header, bytes: buffer.slice(headerEnd, end) });
       offset = end;
     }
     this.#buffer = offset === 0 ? buffer : buffer.slice(offset);
-    return buffer;
+    return frames;
   }
 }
 
