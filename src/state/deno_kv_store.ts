@@ -12,16 +12,35 @@ import type {
   DbtRun,
   DbtRunChange,
   GroupRecord,
+  IfVersion,
+  PluginRecord,
   PluginState,
+  RecordQuery,
+  RecordSpace,
   SeedGroupInput,
   StateStore,
 } from "./types.ts";
+import { inQuery, recordSize } from "./plugin_records.ts";
 
 /** The key every plugin-state change rewrites, for watchers. */
 const CHANGES: Deno.KvKey = ["changes"];
 
 /** How many times an atomic operation is tried before the store gives up. */
 const ATTEMPTS = 64;
+
+/**
+ * The most bytes of a record's value one entry holds: Deno KV takes values up to 64 KiB, so a
+ * larger value is split into parts written and read together (`[…, key, 0]` holds the first and
+ * the count).
+ */
+const PART_BYTES = 60_000;
+
+/** The first part of a record as stored; its versionstamp is the record's version. */
+interface RecordHead {
+  readonly parts: number;
+  readonly size: number;
+  readonly data: Uint8Array;
+}
 
 /** A plugin's state as stored. */
 interface StoredPlugin {
@@ -239,6 +258,105 @@ export class DenoKvStore implements StateStore {
     return ended;
   }
 
+  async getRecord(
+    plugin: string,
+    space: RecordSpace,
+    key: string,
+  ): Promise<PluginRecord | undefined> {
+    const entries = await Array.fromAsync(this.kv.list({ prefix: ["record", plugin, space, key] }));
+    return recordOf(entries);
+  }
+
+  async putRecord(
+    plugin: string,
+    space: RecordSpace,
+    key: string,
+    value: string,
+    ifVersion?: IfVersion,
+  ): Promise<string | undefined> {
+    const bytes = new TextEncoder().encode(value);
+    const parts = Math.max(1, Math.ceil(bytes.byteLength / PART_BYTES));
+    const at = (part: number) => ["record", plugin, space, key, part];
+    for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
+      const head = await this.kv.get<RecordHead>(at(0));
+      if (!holds(head, ifVersion)) return undefined;
+      const atomic = this.kv.atomic().check(head);
+      for (let part = parts; part < (head.value?.parts ?? 0); part++) atomic.delete(at(part));
+      for (let part = 0; part < parts; part++) {
+        // A copy: a view would store its whole buffer.
+        const data = bytes.slice(part * PART_BYTES, (part + 1) * PART_BYTES);
+        atomic.set(
+          at(part),
+          part === 0 ? { parts, size: recordSize(key, value), data } satisfies RecordHead : data,
+        );
+      }
+      const committed = await atomic.commit();
+      if (committed.ok) return committed.versionstamp;
+    }
+    throw new Error(`Deno KV: gave up after ${ATTEMPTS} conflicting attempts`);
+  }
+
+  async deleteRecord(
+    plugin: string,
+    space: RecordSpace,
+    key: string,
+    ifVersion?: IfVersion,
+  ): Promise<boolean> {
+    const at = (part: number) => ["record", plugin, space, key, part];
+    for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
+      const head = await this.kv.get<RecordHead>(at(0));
+      if (head.value === null || !holds(head, ifVersion)) return false;
+      const atomic = this.kv.atomic().check(head);
+      for (let part = 0; part < head.value.parts; part++) atomic.delete(at(part));
+      if ((await atomic.commit()).ok) return true;
+    }
+    throw new Error(`Deno KV: gave up after ${ATTEMPTS} conflicting attempts`);
+  }
+
+  async listRecords(
+    plugin: string,
+    space: RecordSpace,
+    query: RecordQuery,
+  ): Promise<PluginRecord[]> {
+    const base = ["record", plugin, space];
+    const from = query.after === undefined ? query.prefix ?? "" : `${query.after}\u0000`;
+    const start = [...base, from > (query.prefix ?? "") ? from : query.prefix ?? ""];
+    const selector: Deno.KvListSelector = query.prefix
+      ? { start, end: [...base, afterPrefix(query.prefix)] }
+      : { prefix: base, start };
+    const records: PluginRecord[] = [];
+    let parts: Deno.KvEntry<unknown>[] = [];
+    for await (const entry of this.kv.list(selector)) {
+      if (entry.key[4] === 0 && parts.length > 0) {
+        const record = recordOf(parts);
+        if (record && inQuery(record.key, query)) records.push(record);
+        if (records.length >= query.limit) return records;
+        parts = [];
+      }
+      parts.push(entry);
+    }
+    const last = recordOf(parts);
+    if (last && inQuery(last.key, query) && records.length < query.limit) records.push(last);
+    return records;
+  }
+
+  async recordBytes(plugin: string, space: RecordSpace): Promise<number> {
+    let bytes = 0;
+    for await (const entry of this.kv.list<unknown>({ prefix: ["record", plugin, space] })) {
+      if (entry.key[4] === 0) bytes += (entry.value as RecordHead).size;
+    }
+    return bytes;
+  }
+
+  async purgeRecords(plugin: string): Promise<number> {
+    let count = 0;
+    for await (const entry of this.kv.list({ prefix: ["record", plugin] })) {
+      await this.kv.delete(entry.key);
+      if (entry.key[4] === 0) count++;
+    }
+    return count;
+  }
+
   close(): Promise<void> {
     if (!this.#closed) this.kv.close();
     this.#closed = true;
@@ -296,4 +414,40 @@ export async function openDenoKvStore(path: string | undefined): Promise<DenoKvS
 
 function byName(a: { name: string }, b: { name: string }): number {
   return a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
+}
+
+/** Whether a write's condition holds for the record's first part as read. */
+function holds(head: Deno.KvEntryMaybe<RecordHead>, ifVersion: IfVersion): boolean {
+  return ifVersion === undefined ||
+    (ifVersion === null ? head.value === null : head.versionstamp === ifVersion);
+}
+
+/** A record from its parts, in order (none: no record). */
+function recordOf(entries: readonly Deno.KvEntry<unknown>[]): PluginRecord | undefined {
+  const head = entries[0];
+  if (!head || head.key[4] !== 0) return undefined;
+  const first = head.value as RecordHead;
+  const data = [
+    first.data,
+    ...entries.slice(1, first.parts).map((entry) => entry.value as Uint8Array),
+  ];
+  const bytes = new Uint8Array(data.reduce((total, part) => total + part.byteLength, 0));
+  let offset = 0;
+  for (const part of data) {
+    bytes.set(part, offset);
+    offset += part.byteLength;
+  }
+  return {
+    key: head.key[3] as string,
+    value: new TextDecoder().decode(bytes),
+    version: head.versionstamp,
+  };
+}
+
+/** The smallest string after every string that starts with `prefix` (not empty). */
+function afterPrefix(prefix: string): string {
+  const points = Array.from(prefix);
+  while (points.length > 1 && points.at(-1) === "\u{10ffff}") points.pop();
+  const last = points.pop()!.codePointAt(0)!;
+  return points.join("") + String.fromCodePoint(Math.min(last + 1, 0x10ffff));
 }

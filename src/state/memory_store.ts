@@ -10,10 +10,15 @@ import type {
   DbtRun,
   DbtRunChange,
   GroupRecord,
+  IfVersion,
+  PluginRecord,
   PluginState,
+  RecordQuery,
+  RecordSpace,
   SeedGroupInput,
   StateStore,
 } from "./types.ts";
+import { inQuery, recordSize } from "./plugin_records.ts";
 
 /**
  * A state store in memory.
@@ -33,6 +38,8 @@ export class MemoryStore implements StateStore {
   readonly #sessions = new Map<string, number>();
   readonly #dbtRuns: DbtRun[] = [];
   readonly #dbtSchedules = new Map<string, string | null>();
+  readonly #records = new Map<string, Map<string, PluginRecord>>();
+  #recordVersion = 0;
 
   /**
    * Creates an empty store.
@@ -186,6 +193,59 @@ export class MemoryStore implements StateStore {
     return Promise.resolve(count);
   }
 
+  getRecord(plugin: string, space: RecordSpace, key: string): Promise<PluginRecord | undefined> {
+    return Promise.resolve(this.#space(plugin, space).get(key));
+  }
+
+  putRecord(
+    plugin: string,
+    space: RecordSpace,
+    key: string,
+    value: string,
+    ifVersion?: IfVersion,
+  ): Promise<string | undefined> {
+    const records = this.#space(plugin, space);
+    if (!holds(records.get(key), ifVersion)) return Promise.resolve(undefined);
+    const version = String(++this.#recordVersion);
+    records.set(key, { key, value, version });
+    return Promise.resolve(version);
+  }
+
+  deleteRecord(
+    plugin: string,
+    space: RecordSpace,
+    key: string,
+    ifVersion?: IfVersion,
+  ): Promise<boolean> {
+    const records = this.#space(plugin, space);
+    const record = records.get(key);
+    return Promise.resolve(record !== undefined && holds(record, ifVersion) && records.delete(key));
+  }
+
+  listRecords(plugin: string, space: RecordSpace, query: RecordQuery): Promise<PluginRecord[]> {
+    const records = [...this.#space(plugin, space).values()]
+      .filter((record) => inQuery(record.key, query))
+      .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+    return Promise.resolve(records.slice(0, query.limit));
+  }
+
+  recordBytes(plugin: string, space: RecordSpace): Promise<number> {
+    let bytes = 0;
+    for (const record of this.#space(plugin, space).values()) {
+      bytes += recordSize(record.key, record.value);
+    }
+    return Promise.resolve(bytes);
+  }
+
+  purgeRecords(plugin: string): Promise<number> {
+    let count = 0;
+    for (const space of ["storage", "config"] as const) {
+      count += this.#space(plugin, space).size;
+      this.#records.delete(`${plugin}\u0000${space}`);
+    }
+    return Promise.resolve(count);
+  }
+
   close(): Promise<void> {
     return Promise.resolve();
   }
@@ -193,6 +253,13 @@ export class MemoryStore implements StateStore {
   /** Closes the store (`await using store = …`). */
   [Symbol.asyncDispose](): Promise<void> {
     return this.close();
+  }
+
+  #space(plugin: string, space: RecordSpace): Map<string, PluginRecord> {
+    const name = `${plugin}\u0000${space}`;
+    let records = this.#records.get(name);
+    if (!records) this.#records.set(name, records = new Map());
+    return records;
   }
 
   #orgGroups(org: string): Map<string, GroupRecord> {
@@ -205,4 +272,10 @@ export class MemoryStore implements StateStore {
 /** Code-point order, as the SQL stores sort too. */
 function byName(a: { name: string }, b: { name: string }): number {
   return a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
+}
+
+/** Whether a write's condition holds for the record there is. */
+function holds(record: PluginRecord | undefined, ifVersion: IfVersion): boolean {
+  return ifVersion === undefined ||
+    (ifVersion === null ? record === undefined : record?.version === ifVersion);
 }

@@ -66,6 +66,19 @@ const dbtTables = (seq: string) => [
    )`,
 ];
 
+/** Plugins' own records (storage and settings); keys compare as code points in both dialects. */
+const pluginRecords = (key: string) => [
+  `CREATE TABLE plugin_records (
+     plugin TEXT NOT NULL,
+     space TEXT NOT NULL,
+     key ${key} NOT NULL,
+     value TEXT NOT NULL,
+     version TEXT NOT NULL,
+     bytes INTEGER NOT NULL,
+     PRIMARY KEY (plugin, space, key)
+   )`,
+];
+
 /** Every migration, oldest first. */
 export const MIGRATIONS: readonly Migration[] = [
   {
@@ -104,6 +117,14 @@ export const MIGRATIONS: readonly Migration[] = [
     sql: {
       sqlite: dbtTables("INTEGER PRIMARY KEY AUTOINCREMENT"),
       postgres: dbtTables("BIGSERIAL PRIMARY KEY"),
+    },
+  },
+  {
+    version: 4,
+    name: "plugins' own records",
+    sql: {
+      sqlite: pluginRecords("TEXT"),
+      postgres: pluginRecords('TEXT COLLATE "C"'),
     },
   },
 ];

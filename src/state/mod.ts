@@ -21,7 +21,11 @@ export type {
   DbtRunChange,
   DbtRunStatus,
   GroupRecord,
+  IfVersion,
+  PluginRecord,
   PluginState,
+  RecordQuery,
+  RecordSpace,
   SeedGroupInput,
   StateStore,
 } from "./types.ts";

@@ -9,10 +9,15 @@ import type {
   DbtRun,
   DbtRunChange,
   GroupRecord,
+  IfVersion,
+  PluginRecord,
   PluginState,
+  RecordQuery,
+  RecordSpace,
   SeedGroupInput,
   StateStore,
 } from "./types.ts";
+import { recordSize } from "./plugin_records.ts";
 import { migrate } from "./migrations.ts";
 import type { SqlDriver, SqlStatement } from "./sql_driver.ts";
 
@@ -272,6 +277,90 @@ export class SqlStore implements StateStore {
     return rows.length;
   }
 
+  async getRecord(
+    plugin: string,
+    space: RecordSpace,
+    key: string,
+  ): Promise<PluginRecord | undefined> {
+    const [row] = await this.driver.query<PluginRecord>(
+      "SELECT key, value, version FROM plugin_records WHERE plugin = $1 AND space = $2 AND key = $3",
+      [plugin, space, key],
+    );
+    return row && { key: row.key, value: row.value, version: row.version };
+  }
+
+  async putRecord(
+    plugin: string,
+    space: RecordSpace,
+    key: string,
+    value: string,
+    ifVersion?: IfVersion,
+  ): Promise<string | undefined> {
+    // A fresh random version, never reused: a record deleted and written again cannot match a
+    // version read before.
+    const version = randomVersion();
+    const params = [plugin, space, key, value, version, recordSize(key, value)];
+    const insert =
+      "INSERT INTO plugin_records (plugin, space, key, value, version, bytes) VALUES ($1, $2, $3, $4, $5, $6)";
+    const rows = await this.driver.query<{ version: string }>(
+      ifVersion === undefined
+        ? `${insert} ON CONFLICT (plugin, space, key) DO UPDATE SET value = excluded.value,
+           version = excluded.version, bytes = excluded.bytes RETURNING version`
+        : ifVersion === null
+        ? `${insert} ON CONFLICT (plugin, space, key) DO NOTHING RETURNING version`
+        : `UPDATE plugin_records SET value = $4, version = $5, bytes = $6
+           WHERE plugin = $1 AND space = $2 AND key = $3 AND version = $7 RETURNING version`,
+      ifVersion === undefined || ifVersion === null ? params : [...params, ifVersion],
+    );
+    return rows[0]?.version;
+  }
+
+  async deleteRecord(
+    plugin: string,
+    space: RecordSpace,
+    key: string,
+    ifVersion?: IfVersion,
+  ): Promise<boolean> {
+    if (ifVersion === null) return false;
+    const rows = await this.driver.query(
+      `DELETE FROM plugin_records WHERE plugin = $1 AND space = $2 AND key = $3${
+        ifVersion === undefined ? "" : " AND version = $4"
+      } RETURNING key`,
+      ifVersion === undefined ? [plugin, space, key] : [plugin, space, key, ifVersion],
+    );
+    return rows.length > 0;
+  }
+
+  async listRecords(
+    plugin: string,
+    space: RecordSpace,
+    query: RecordQuery,
+  ): Promise<PluginRecord[]> {
+    const rows = await this.driver.query<PluginRecord>(
+      `SELECT key, value, version FROM plugin_records
+       WHERE plugin = $1 AND space = $2 AND substr(key, 1, length($3)) = $3 AND key > $4
+       ORDER BY key LIMIT $5`,
+      [plugin, space, query.prefix ?? "", query.after ?? "", query.limit],
+    );
+    return rows.map((row) => ({ key: row.key, value: row.value, version: row.version }));
+  }
+
+  async recordBytes(plugin: string, space: RecordSpace): Promise<number> {
+    const [row] = await this.driver.query<{ bytes: number | string | null }>(
+      "SELECT SUM(bytes) AS bytes FROM plugin_records WHERE plugin = $1 AND space = $2",
+      [plugin, space],
+    );
+    return Number(row?.bytes ?? 0);
+  }
+
+  async purgeRecords(plugin: string): Promise<number> {
+    const rows = await this.driver.query(
+      "DELETE FROM plugin_records WHERE plugin = $1 RETURNING key",
+      [plugin],
+    );
+    return rows.length;
+  }
+
   close(): Promise<void> {
     return this.driver.close();
   }
@@ -337,4 +426,11 @@ function permissionsJson(permissions: readonly string[]): string {
 
 function compare(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** A record version: 16 random hex digits. */
+function randomVersion(): string {
+  return Array.from(crypto.getRandomValues(new Uint8Array(8)))
+    .map((byte) => byte.toString(16).padStart(2, "0"))
+    .join("");
 }

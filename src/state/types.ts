@@ -108,6 +108,35 @@ export interface SeedGroupInput {
  * Where the host keeps its run-time state. All methods may be called concurrently. Disposing it
  * (`await using store = …`) closes it.
  */
+/** Where a plugin's own records live: its storage (`ctx.storage`), or its settings. */
+export type RecordSpace = "storage" | "config";
+
+/** One of a plugin's own records, as the store keeps it. */
+export interface PluginRecord {
+  /** Its key, unique in the plugin's space. */
+  readonly key: string;
+  /** Its value, as JSON text. */
+  readonly value: string;
+  /** Changed by every write; compare-and-set compares it. */
+  readonly version: string;
+}
+
+/** Which of a plugin's records {@link StateStore.listRecords} returns. */
+export interface RecordQuery {
+  /** Only keys that start with it. */
+  readonly prefix?: string;
+  /** Only keys after it (the cursor of the page before). */
+  readonly after?: string;
+  /** At most this many. */
+  readonly limit: number;
+}
+
+/**
+ * A condition on a write: `undefined` writes whatever is there, `null` only where there is no
+ * record, a version only where the record has it.
+ */
+export type IfVersion = string | null | undefined;
+
 export interface StateStore extends AsyncDisposable {
   /** The backend's name, for logs and the Settings page (`memory`, `sqlite`, `postgres`). */
   readonly kind: string;
@@ -198,6 +227,41 @@ export interface StateStore extends AsyncDisposable {
    * @returns How many there were.
    */
   endAllSessions(): Promise<number>;
+  /** One of a plugin's records, or `undefined`. */
+  getRecord(plugin: string, space: RecordSpace, key: string): Promise<PluginRecord | undefined>;
+  /**
+   * Writes one of a plugin's records when `ifVersion` holds.
+   *
+   * @returns Its new version, or `undefined` when the condition did not hold.
+   */
+  putRecord(
+    plugin: string,
+    space: RecordSpace,
+    key: string,
+    value: string,
+    ifVersion?: IfVersion,
+  ): Promise<string | undefined>;
+  /**
+   * Deletes one of a plugin's records when `ifVersion` holds.
+   *
+   * @returns Whether there was one (that matched) and it is gone.
+   */
+  deleteRecord(
+    plugin: string,
+    space: RecordSpace,
+    key: string,
+    ifVersion?: IfVersion,
+  ): Promise<boolean>;
+  /** A plugin's records in one space, sorted by key. */
+  listRecords(plugin: string, space: RecordSpace, query: RecordQuery): Promise<PluginRecord[]>;
+  /** How many bytes a plugin's records in one space take (keys and values, as UTF-8). */
+  recordBytes(plugin: string, space: RecordSpace): Promise<number>;
+  /**
+   * Deletes every record of a plugin, in every space (`plugins uninstall --purge`).
+   *
+   * @returns How many there were.
+   */
+  purgeRecords(plugin: string): Promise<number>;
   /** Releases connections and files. */
   close(): Promise<void>;
 }

@@ -307,4 +307,94 @@ export async function stateStoreConformance(
     });
     assert.equal(await store.recordDbtSchedule("crm", null, LATER), undefined);
   });
+
+  await step("a plugin's records: written, read, versioned, compared and set", async (store) => {
+    assert.equal(await store.getRecord("crm", "storage", "a"), undefined);
+    const first = await store.putRecord("crm", "storage", "a", '{"n":1}', null);
+    assert.ok(first, "written when absent");
+    assert.equal(await store.putRecord("crm", "storage", "a", '{"n":2}', null), undefined);
+    assert.deepEqual(await store.getRecord("crm", "storage", "a"), {
+      key: "a",
+      value: '{"n":1}',
+      version: first,
+    });
+    const second = await store.putRecord("crm", "storage", "a", '{"n":2}', first);
+    assert.ok(second && second !== first, "a new version");
+    assert.equal(await store.putRecord("crm", "storage", "a", '{"n":3}', first), undefined);
+    const third = await store.putRecord("crm", "storage", "a", '{"n":3}');
+    assert.ok(third && third !== second, "an unconditional write");
+    assert.equal(await store.deleteRecord("crm", "storage", "a", second), false);
+    assert.equal(await store.deleteRecord("crm", "storage", "a", third), true);
+    assert.equal(await store.deleteRecord("crm", "storage", "a"), false, "gone");
+    const again = await store.putRecord("crm", "storage", "a", '{"n":4}', null);
+    assert.equal(
+      await store.putRecord("crm", "storage", "a", '{"n":5}', first),
+      undefined,
+      "a version read before the delete never matches the record written after it",
+    );
+    assert.ok(again);
+  });
+
+  await step("records are the plugin's own, per space", async (store) => {
+    await store.putRecord("crm", "storage", "k", '"crm storage"');
+    await store.putRecord("crm", "config", "k", '"crm config"');
+    await store.putRecord("finance", "storage", "k", '"finance storage"');
+    assert.equal((await store.getRecord("crm", "storage", "k"))?.value, '"crm storage"');
+    assert.equal((await store.getRecord("crm", "config", "k"))?.value, '"crm config"');
+    assert.equal((await store.getRecord("finance", "storage", "k"))?.value, '"finance storage"');
+    assert.equal(await store.getRecord("finance", "config", "k"), undefined);
+    assert.deepEqual(
+      (await store.listRecords("finance", "storage", { limit: 10 })).map((record) => record.key),
+      ["k"],
+    );
+    assert.equal(await store.purgeRecords("crm"), 2);
+    assert.equal(await store.getRecord("crm", "storage", "k"), undefined);
+    assert.equal((await store.getRecord("finance", "storage", "k"))?.value, '"finance storage"');
+  });
+
+  await step("records list by prefix in code-point order, a page at a time", async (store) => {
+    for (const key of ["b/2", "a", "b/10", "b/1", "é", "b", "c", "Z"]) {
+      await store.putRecord("crm", "storage", key, `"${key}"`);
+    }
+    const keys = async (query: { prefix?: string; after?: string; limit: number }) =>
+      (await store.listRecords("crm", "storage", query)).map((record) => record.key);
+    assert.deepEqual(await keys({ limit: 100 }), ["Z", "a", "b", "b/1", "b/10", "b/2", "c", "é"]);
+    assert.deepEqual(await keys({ prefix: "b/", limit: 100 }), ["b/1", "b/10", "b/2"]);
+    assert.deepEqual(await keys({ prefix: "b/", limit: 2 }), ["b/1", "b/10"]);
+    assert.deepEqual(await keys({ prefix: "b/", after: "b/10", limit: 2 }), ["b/2"]);
+    assert.deepEqual(await keys({ after: "c", limit: 5 }), ["é"]);
+    const [record] = await store.listRecords("crm", "storage", { prefix: "é", limit: 1 });
+    assert.equal(record?.value, '"é"');
+    assert.equal(record?.version, (await store.getRecord("crm", "storage", "é"))?.version);
+  });
+
+  await step("a large record round-trips, and its bytes count towards the quota", async (store) => {
+    const large = JSON.stringify("ü".repeat(32 * 1024 - 1)); // 64 KiB of UTF-8
+    assert.ok(await store.putRecord("crm", "storage", "big", large));
+    assert.equal((await store.getRecord("crm", "storage", "big"))?.value, large);
+    await store.putRecord("crm", "storage", "ü", '"x"');
+    assert.equal(await store.recordBytes("crm", "storage"), 3 + 65536 + 2 + 3);
+    assert.ok(await store.putRecord("crm", "storage", "big", '"small"'));
+    assert.equal((await store.getRecord("crm", "storage", "big"))?.value, '"small"');
+    assert.equal(await store.recordBytes("crm", "storage"), 3 + 7 + 2 + 3);
+    assert.equal(await store.recordBytes("crm", "config"), 0);
+  });
+
+  await step(
+    "100 concurrent compare-and-set writers: exactly one wins each version",
+    async (store) => {
+      const start = await store.putRecord("crm", "storage", "counter", "0");
+      const results = await Promise.all(
+        Array.from(
+          { length: 100 },
+          (_, writer) => store.putRecord("crm", "storage", "counter", String(writer + 1), start),
+        ),
+      );
+      const winners = results.filter((version) => version !== undefined);
+      assert.equal(winners.length, 1);
+      const record = await store.getRecord("crm", "storage", "counter");
+      assert.equal(record?.version, winners[0]);
+      assert.equal(results.indexOf(winners[0]) + 1, Number(record?.value));
+    },
+  );
 }

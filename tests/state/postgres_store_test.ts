@@ -45,7 +45,7 @@ Deno.test(
         const versions = await stores[0]!.driver.query<{ version: number }>(
           "SELECT version FROM schema_migrations",
         );
-        assert.deepEqual(versions.map((row) => Number(row.version)), [1, 2, 3]);
+        assert.deepEqual(versions.map((row) => Number(row.version)), [1, 2, 3, 4]);
         await stores[1]!.setEnabled("crm", false, "admin", "2026-11-26T10:00:00.000Z");
         assert.deepEqual(await stores[3]!.pluginStates(), [{
           name: "crm",

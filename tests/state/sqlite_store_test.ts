@@ -25,5 +25,5 @@ Deno.test("the SQLite store keeps its state across reopening, and migrates once"
   const versions = await second.driver.query<{ version: number }>(
     "SELECT version FROM schema_migrations",
   );
-  assert.deepEqual(versions.map((row) => Number(row.version)), [1, 2, 3]);
+  assert.deepEqual(versions.map((row) => Number(row.version)), [1, 2, 3, 4]);
 });
