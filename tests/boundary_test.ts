@@ -32,7 +32,7 @@ const LAYERS: Record<string, Layer> = {
     packages: /^(hono(\/|$)|@hono\/node-server$|node:(process|child_process|stream|module|net)$)/,
   },
   manifest: {
-    modules: /^runtime\/(registry|reserved_names)\.ts$/,
+    modules: /^runtime\/(registry|reserved_names|context\/settings)\.ts$/,
     packages: /^(valibot|yaml|semver)$/,
   },
   build: {

@@ -22,6 +22,7 @@ export {
 } from "./schema.ts";
 export { type Problem, problem, PROBLEM_CODES, type ProblemCode } from "./problems.ts";
 export { parseRouterSpec, type RouterSpec } from "./router_reference.ts";
+export type { SettingDeclaration, SettingType, SettingValue } from "../runtime/context/settings.ts";
 export type { ValidationResult };
 
 /** The manifest file name inside a plugin folder. */

@@ -53,6 +53,14 @@ export const PROBLEM_CODES = {
   "manifest.invalid_network_host":
     "a `network` entry is not a host name, or names a loopback or link-local address",
   "manifest.duplicate_permission": "a permission is declared twice",
+  "config.invalid_key":
+    "a setting's key (under `config`) is not lowercase letters, digits and `_`, starting with a letter",
+  "config.invalid_type": "a setting's `type` is not string, number, boolean, url or enum",
+  "config.invalid_default": "a setting's `default` does not fit its type (or its enum's `values`)",
+  "config.invalid_values":
+    "an `enum` setting has no `values` or repeats one, or a setting of another type has `values`",
+  "config.secret_default":
+    "a secret setting has a `default`: secrets are set by operators, never shipped in code",
   "manifest.undeclared_permission": "a seed group uses a permission the plugin does not declare",
   "manifest.unknown_field": "a top-level field the contract does not know (a warning)",
   "yaml.syntax": "plugin.yaml is not well-formed YAML",

@@ -8,8 +8,12 @@
 import * as v from "valibot";
 import semver from "semver";
 import { modulePathProblem, pathProblem } from "./plugin_path.ts";
-import type { ProblemCode } from "./problems.ts";
+import { codedMessage } from "./coded_message.ts";
 import { parseRouterSpec, type RouterSpec } from "./router_reference.ts";
+import { ConfigSchema } from "./config_schema.ts";
+import type { SettingDeclaration } from "../runtime/context/settings.ts";
+
+export { codedMessage, splitCodedMessage } from "./coded_message.ts";
 
 /** A plugin name: lowercase, hyphenated, optionally one leading `_` (reserved for host plugins). */
 export const PLUGIN_NAME = /^_?[a-z0-9]+(-[a-z0-9]+)*$/;
@@ -23,45 +27,6 @@ export const SEMVER =
 
 /** A permission: `resource.action`, lowercase, at least two dotted parts. */
 export const PERMISSION = /^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+$/;
-
-const CODE_PREFIX = /^\[([a-z_]+\.[a-z_]+)\] /;
-
-/**
- * Joins a problem code and a sentence into a valibot message; {@link splitCodedMessage} takes them
- * apart again when issues become problems.
- *
- * @param code The stable problem code.
- * @param text The sentence for humans.
- * @returns The message for valibot.
- * @example
- * ```ts
- * codedMessage("manifest.invalid_name", "must be a slug"); // "[manifest.invalid_name] must be a slug"
- * ```
- */
-export function codedMessage(code: ProblemCode, text: string): string {
-  return `[${code}] ${text}`;
-}
-
-/**
- * Splits a message made by {@link codedMessage}. Messages without a code get `fallback`.
- *
- * @param message A valibot issue message.
- * @param fallback The code for messages that carry none.
- * @returns The code and the sentence.
- * @example
- * ```ts
- * splitCodedMessage("[manifest.invalid_name] must be a slug", "manifest.invalid_value");
- * // { code: "manifest.invalid_name", text: "must be a slug" }
- * ```
- */
-export function splitCodedMessage(
-  message: string,
-  fallback: ProblemCode,
-): { code: ProblemCode; text: string } {
-  const match = CODE_PREFIX.exec(message);
-  if (!match) return { code: fallback, text: message };
-  return { code: match[1] as ProblemCode, text: message.slice(match[0].length) };
-}
 
 const typeMessage = (expected: string) => (issue: v.BaseIssue<unknown>) => {
   const hint = expected === "a string" && ["number", "boolean"].includes(typeof issue.input)
@@ -348,6 +313,7 @@ export const MANIFEST_FIELDS = {
     ),
     [],
   ),
+  config: v.optional(ConfigSchema, {}),
 };
 
 /**
@@ -444,6 +410,8 @@ export interface Manifest {
   permissions: string[];
   /** Groups seeded on the first enable. */
   seed_groups: ManifestSeedGroup[];
+  /** Its settings, by key: operators set their values; the plugin reads them in `ctx.config`. */
+  config: { [key: string]: SettingDeclaration };
 }
 
 /** Fails to compile when {@link Manifest} and the schema's output drift apart. */

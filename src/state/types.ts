@@ -104,10 +104,6 @@ export interface SeedGroupInput {
   readonly permissions: readonly string[];
 }
 
-/**
- * Where the host keeps its run-time state. All methods may be called concurrently. Disposing it
- * (`await using store = …`) closes it.
- */
 /** Where a plugin's own records live: its storage (`ctx.storage`), or its settings. */
 export type RecordSpace = "storage" | "config";
 
@@ -137,6 +133,10 @@ export interface RecordQuery {
  */
 export type IfVersion = string | null | undefined;
 
+/**
+ * Where the host keeps its run-time state. All methods may be called concurrently. Disposing it
+ * (`await using store = …`) closes it.
+ */
 export interface StateStore extends AsyncDisposable {
   /** The backend's name, for logs and the Settings page (`memory`, `sqlite`, `postgres`). */
   readonly kind: string;

@@ -92,9 +92,10 @@ Deno.test("the problem-code table of docs/plugins.md is src/manifest/problems.ts
   assert.deepEqual(rows, Object.entries(PROBLEM_CODES).map(([code, m]) => [`\`${code}\``, m]));
   const mentioned = [...plugins.matchAll(/`([a-z_]+\.[a-z_]+)`/g)].map((match) => match[1]!)
     .filter((name) =>
-      /^(plugin|manifest|yaml|router|frontend_entry|dbt_workspace|nav|route|permission)\./.test(
-        name,
-      )
+      /^(plugin|manifest|config|yaml|router|frontend_entry|dbt_workspace|nav|route|permission)\./
+        .test(
+          name,
+        )
     );
   const unknown = mentioned.filter((code) => code !== "plugin.yaml" && !(code in PROBLEM_CODES));
   assert.deepEqual([...new Set(unknown)], [], "every code the docs mention exists");

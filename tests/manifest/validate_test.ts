@@ -65,6 +65,7 @@ Deno.test("parseManifest() applies defaults to optional lists", () => {
     network: [],
     permissions: [],
     seed_groups: [],
+    config: {},
   });
 });
 
@@ -247,7 +248,7 @@ Deno.test("an unknown field close to a known one says which one was meant", () =
       "flavour",
       "is not a manifest field and is ignored (known: name, version, display_name, routers, " +
       "dbt_workspace, dbt_schedule, requires, frontend_entry, client_entry, nav, network, permissions, " +
-      "seed_groups)",
+      "seed_groups, config)",
     ],
     ["router", "is not a manifest field and is ignored: did you mean `routers`?"],
   ]);
@@ -276,4 +277,50 @@ Deno.test("parseManifest() refuses requires.plugins keys a record would drop sil
       key,
     );
   }
+});
+
+Deno.test("config: settings are typed, their defaults checked, and each problem has its code and line:column", () => {
+  const { manifest, errors } = parse(`${base}config:
+  api_url: { type: url, required: true, description: CRM API base URL }
+  api_key: { type: string, secret: true, required: true }
+  page_size: { type: number, default: 50 }
+  region: { type: enum, values: [eu, us], default: eu }
+`);
+  assert.deepEqual(errors, []);
+  assert.deepEqual(manifest?.config, {
+    api_url: { type: "url", required: true, secret: false, description: "CRM API base URL" },
+    api_key: { type: "string", required: true, secret: true },
+    page_size: { type: "number", required: false, secret: false, default: 50 },
+    region: { type: "enum", required: false, secret: false, values: ["eu", "us"], default: "eu" },
+  });
+  const badText = `${base}config:
+  ftp: { type: url, default: "ftp://files" }
+  Bad-Key: { type: string }
+  when: { type: date }
+  token: { type: string, secret: true, default: "shipped" }
+  flavour: { type: enum }
+  twice: { type: enum, values: [a, a] }
+  size: { type: number, default: "50" }
+  colour: { type: string, shade: red }
+  constructor: { type: string }
+`;
+  assert.deepEqual(
+    parse(badText).errors.map((error) => [error.code, error.path, `${error.line}:${error.column}`]),
+    [["config.invalid_key", "config", "3:1"]],
+    "a key valibot would drop is refused before anything else",
+  );
+  const rest = parse(badText.replace("  constructor: { type: string }\n", ""));
+  assert.deepEqual(
+    rest.errors.map((error) => [error.code, error.path, `${error.line}:${error.column}`]),
+    [
+      ["config.invalid_default", "config.ftp.default", "4:21"],
+      ["config.invalid_key", "config.Bad-Key", "5:3"],
+      ["config.invalid_type", "config.when.type", "6:11"],
+      ["config.secret_default", "config.token.default", "7:40"],
+      ["config.invalid_values", "config.flavour.values", "8:3"],
+      ["config.invalid_values", "config.twice.values", "9:24"],
+      ["config.invalid_default", "config.size.default", "10:25"],
+      ["manifest.invalid_value", "config.colour.shade", "11:27"],
+    ],
+  );
 });
