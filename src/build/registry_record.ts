@@ -52,6 +52,7 @@ export function registryRecord(plugin: VerifiedPlugin): RegistryRecord {
     frontend_entry: manifest?.frontend_entry ?? null,
     nav: manifest?.nav ?? [],
     ...(manifest?.network?.length ? { network: manifest.network } : {}),
+    ...(manifest && Object.keys(manifest.config).length > 0 ? { config: manifest.config } : {}),
     permissions: manifest?.permissions ?? [],
     seed_groups: manifest?.seed_groups ?? [],
     errors: plugin.errors,

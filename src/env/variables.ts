@@ -252,6 +252,13 @@ export const ENV_VARIABLES = [
       "a bearer token (at least 16 characters) that reads `/metrics` only; the admin token reads it too",
   },
   {
+    name: "HONEYFRAME_SECRETS_KEY",
+    defaultText: "unset (secret settings cannot be set)",
+    readBy: "server",
+    meaning:
+      "32 random bytes in base64 (`openssl rand -base64 32`): the AES-GCM key plugins' secret settings are encrypted with in the state store",
+  },
+  {
     name: "HONEYFRAME_AUDIT_RETENTION_DAYS",
     default: "90",
     defaultText: "`90`",

@@ -1,6 +1,6 @@
 /**
  * The host's JSON API under `/api` (admin bearer token on every route): the plugin list,
- * enable/disable, each plugin's health, the permission catalog, organisation groups, dbt workspaces
+ * enable/disable, each plugin's health and settings, the permission catalog, organisation groups, dbt workspaces
  * and runs, and the audit log.
  *
  * @module
@@ -15,6 +15,8 @@ import { pluginsReport } from "./plugins_report.ts";
 import type { Registry } from "./registry.ts";
 import { dbtApi } from "./dbt/api.ts";
 import type { DbtService } from "./dbt/service.ts";
+import { configApi } from "./context/config_api.ts";
+import type { PluginConfigs } from "./context/plugin_config.ts";
 
 /** Organisation and group names: lowercase words with `_` or `-`. */
 const NAME = /^[a-z0-9][a-z0-9_-]{0,63}$/;
@@ -31,6 +33,8 @@ export interface ApiOptions {
   readonly now: () => number;
   /** dbt workspaces and runs. */
   readonly dbt: DbtService;
+  /** The plugins' settings. */
+  readonly configs: PluginConfigs;
 }
 
 /**
@@ -49,7 +53,9 @@ export interface ApiOptions {
  * const registry = defineRegistry({ fingerprint: "sha256-x", permissions: [], plugins: [] });
  * const lifecycle = new PluginLifecycle(registry, new MemoryStore());
  * const dbt = new DbtService(registry, lifecycle, { config: readDbtConfig({}) });
- * new Hono().route("/api", apiApp({ registry, lifecycle, dbt, adminToken: "an-admin-token-16+", now: Date.now }));
+ * import { PluginConfigs } from "./context/plugin_config.ts";
+ * const configs = new PluginConfigs(lifecycle.store, registry);
+ * new Hono().route("/api", apiApp({ registry, lifecycle, dbt, configs, adminToken: "an-admin-token-16+", now: Date.now }));
  * ```
  */
 export function apiApp(options: ApiOptions): Hono {
@@ -131,6 +137,8 @@ export function apiApp(options: ApiOptions): Hono {
     const health = await pluginHealth(plugin, lifecycle.status(plugin));
     return c.json(health, health.status === "failing" ? 503 : 200);
   });
+
+  app.route("/plugins", configApi({ configs: options.configs, admin, store, now: options.now }));
 
   app.get("/permissions", admin, (c) => c.json({ permissions: registry.permissions }));
 

@@ -29,6 +29,8 @@ import type { PageShell } from "./admin/render.tsx";
 import { mountPlugin, pluginResponse, PluginTimeout, servingPlugin } from "./plugin_mount.ts";
 import { PluginMetrics } from "./metrics.ts";
 import { type IsolatedPlugins, PluginUnavailable } from "./plugins/isolated_plugins.ts";
+import { PluginConfigs } from "./context/plugin_config.ts";
+import { importSecretsKey } from "./context/secret_box.ts";
 import { observeRequests, requestIdOf } from "./observe.ts";
 import { probesApp } from "./probes.ts";
 import { HOST_VERSION } from "./version.ts";
@@ -161,7 +163,12 @@ export function createApp(registry: Registry, given: AppOptions = {}): Hono {
     });
   }
   app.get("/", (c) => c.redirect("/admin/plugins", 303));
-  app.route("/api", apiApp({ registry, lifecycle, now, dbt, ...adminToken(options) }));
+  const configs = new PluginConfigs(
+    lifecycle.store,
+    registry,
+    options.secretsKey === undefined ? undefined : importSecretsKey(options.secretsKey),
+  );
+  app.route("/api", apiApp({ registry, lifecycle, now, dbt, configs, ...adminToken(options) }));
   const transport = {
     ...(options.publicUrl === undefined ? {} : { publicUrl: options.publicUrl }),
     trustProxy: options.trustProxy ?? false,

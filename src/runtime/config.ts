@@ -15,6 +15,7 @@ import {
 import { type OidcConfig, readOidcConfig } from "./auth/oidc_config.ts";
 import { createLogger, LOG_FORMATS, type LogFormat } from "../log/mod.ts";
 import { type DbtConfig, readDbtConfig } from "./dbt/config.ts";
+import { secretsKeyBytes } from "./context/secret_box.ts";
 
 /** The host's runtime configuration. */
 export interface HostConfig {
@@ -26,6 +27,11 @@ export interface HostConfig {
   readonly adminToken?: string;
   /** The HS256 secret of users' JWTs (`HONEYFRAME_JWT_SECRET`); protected routes answer 401 without. */
   readonly jwtSecret?: string;
+  /**
+   * The key plugins' secret settings are sealed with (`HONEYFRAME_SECRETS_KEY`, 32 bytes of
+   * base64); without one, secret settings cannot be set.
+   */
+  readonly secretsKey?: string;
   /** Whether a JWT without `exp` is refused (`HONEYFRAME_JWT_REQUIRE_EXP`, default true). */
   readonly jwtRequireExp: boolean;
   /** The longest a JWT may live, in seconds (`HONEYFRAME_JWT_MAX_TTL_S`, default 86400). */
@@ -65,7 +71,7 @@ export const MIN_JWT_SECRET_LENGTH = 32;
  * @returns The configuration.
  * @throws {ConfigError} When `PORT` is not an integer from 0 to 65535, the admin token is
  * shorter than {@link MIN_ADMIN_TOKEN_LENGTH} characters, or the JWT secret shorter than
- * {@link MIN_JWT_SECRET_LENGTH}.
+ * {@link MIN_JWT_SECRET_LENGTH}, or the secrets key not 32 bytes of base64.
  * @example
  * ```ts
  * const config = readConfig({ PORT: "8080" });
@@ -83,6 +89,14 @@ export function readConfig(env: EnvSource): HostConfig {
   const adminToken = readSecret(env, "HONEYFRAME_ADMIN_TOKEN", MIN_ADMIN_TOKEN_LENGTH);
   const jwtSecret = readSecret(env, "HONEYFRAME_JWT_SECRET", MIN_JWT_SECRET_LENGTH);
   const metricsToken = readSecret(env, "HONEYFRAME_METRICS_TOKEN", MIN_ADMIN_TOKEN_LENGTH);
+  const secretsKey = readEnv(env, "HONEYFRAME_SECRETS_KEY");
+  if (secretsKey !== undefined) {
+    try {
+      secretsKeyBytes(secretsKey);
+    } catch (error) {
+      throw new ConfigError((error as Error).message);
+    }
+  }
   const jwtIssuer = readEnv(env, "HONEYFRAME_JWT_ISSUER");
   const jwtAudience = readEnv(env, "HONEYFRAME_JWT_AUDIENCE");
   const publicUrl = readPublicUrl(env);
@@ -93,6 +107,7 @@ export function readConfig(env: EnvSource): HostConfig {
     ...(adminToken === undefined ? {} : { adminToken }),
     ...(jwtSecret === undefined ? {} : { jwtSecret }),
     ...(metricsToken === undefined ? {} : { metricsToken }),
+    ...(secretsKey === undefined ? {} : { secretsKey }),
     jwtRequireExp: readBoolean(env, "HONEYFRAME_JWT_REQUIRE_EXP"),
     jwtMaxTtlS: envNumber(env, "HONEYFRAME_JWT_MAX_TTL_S", { min: 1, max: 31_536_000 }),
     ...(jwtIssuer === undefined ? {} : { jwtIssuer }),

@@ -8,6 +8,7 @@
 import type { Hono } from "hono";
 import type { FC } from "hono/jsx";
 import type { PluginOutline } from "./plugins/plugin_proxies.ts";
+import type { SettingDeclaration } from "./context/settings.ts";
 
 /** Where a plugin was found: the install root (shown as "bundled") or the data root ("customer"). */
 export type PluginSource = "install" | "data";
@@ -161,6 +162,8 @@ export interface RegistryPlugin {
   readonly blocks?: readonly BlockEntry[];
   /** The hosts it reaches when isolated (its manifest's `network`), when it lists any. */
   readonly network?: readonly string[];
+  /** Its declared settings (`config:`), when it declares any. */
+  readonly config?: Readonly<Record<string, SettingDeclaration>>;
   /** How it runs, once the server has started it: in a worker of the plugin process or in process. */
   readonly isolation?: "worker" | "in_process";
   /** The imported routers; empty unless `status` is `mounted`. */

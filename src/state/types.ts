@@ -42,7 +42,8 @@ export type AuditAction =
   | "dbt_schedule"
   | "access"
   | "plugin_crashed"
-  | "plugin_start_failed";
+  | "plugin_start_failed"
+  | "plugin_config";
 
 /** One audit event. */
 export interface AuditEvent {

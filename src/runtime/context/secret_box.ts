@@ -48,6 +48,19 @@ export interface SecretsKey {
  * @throws {InvalidSecretsKey} When it is not base64 of 32 bytes.
  */
 export async function importSecretsKey(base64: string): Promise<SecretsKey> {
+  const bytes = secretsKeyBytes(base64);
+  const key = await importKey("raw", bytes, { name: "AES-GCM" }, false, ["encrypt", "decrypt"]);
+  return { key };
+}
+
+/**
+ * Checks the operator's key without importing it (at start-up, to refuse a bad one at once).
+ *
+ * @param base64 `HONEYFRAME_SECRETS_KEY`.
+ * @returns Its 32 bytes.
+ * @throws {InvalidSecretsKey} When it is not base64 of 32 bytes.
+ */
+export function secretsKeyBytes(base64: string): Uint8Array<ArrayBuffer> {
   let bytes: Uint8Array<ArrayBuffer>;
   try {
     bytes = Uint8Array.from(atob(base64.trim()), (char) => char.charCodeAt(0));
@@ -60,8 +73,7 @@ export async function importSecretsKey(base64: string): Promise<SecretsKey> {
         "(make one with `openssl rand -base64 32`)",
     );
   }
-  const key = await importKey("raw", bytes, { name: "AES-GCM" }, false, ["encrypt", "decrypt"]);
-  return { key };
+  return bytes;
 }
 
 /**

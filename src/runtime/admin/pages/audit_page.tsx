@@ -17,6 +17,7 @@ const ACTIONS: Record<AuditEvent["action"], string> = {
   dbt_schedule: "dbt schedule",
   plugin_crashed: "Plugin crashed",
   plugin_start_failed: "Plugin failed to start",
+  plugin_config: "Plugin settings changed",
   access: "Access",
 };
 

@@ -1,0 +1,183 @@
+/**
+ * Plugins' settings as operators set them: read against each plugin's declaration, stored as the
+ * plugin's records in the state store (space `config`), secrets sealed under the operator's key
+ * before they reach the store and never shown again. What is set, cleared or missing is what the
+ * API, the admin UI and the plugin's `ctx.config` see.
+ *
+ * @module
+ */
+import type { StateStore } from "../../state/mod.ts";
+import type { Registry } from "../registry.ts";
+import { openSecret, sealSecret, type SecretsKey } from "./secret_box.ts";
+import { type SettingDeclaration, type SettingValue, settingValueProblem } from "./settings.ts";
+
+/** A setting as an operator sees it: its value, or for a secret whether it is set. */
+export type ShownSetting = SettingValue | { readonly secret: true; readonly set: boolean } | null;
+
+/** What `GET /api/plugins/<name>/config` answers. */
+export interface ConfigView {
+  /** The plugin. */
+  readonly plugin: string;
+  /** Every declared setting: its value (the default when unset, else `null`), a secret's state. */
+  readonly values: Readonly<Record<string, ShownSetting>>;
+  /** The required settings that have no value. */
+  readonly missing: readonly string[];
+}
+
+/** What a change of settings came to. */
+export type ConfigChange =
+  | { readonly ok: true; readonly set: readonly string[]; readonly cleared: readonly string[] }
+  | { readonly ok: false; readonly error: "not_found" }
+  | {
+    readonly ok: false;
+    readonly error: "invalid_config";
+    readonly fields: Readonly<Record<string, string>>;
+  }
+  | { readonly ok: false; readonly error: "secrets_key_missing" };
+
+/** A setting as stored: a value, or a sealed secret. */
+type Stored = { readonly value: SettingValue } | { readonly sealed: string };
+
+/** Every plugin's settings. */
+export class PluginConfigs {
+  readonly #store: StateStore;
+  readonly #registry: Registry;
+  readonly #key: Promise<SecretsKey> | undefined;
+
+  /**
+   * @param store Where the values are kept.
+   * @param registry The plugins and their declarations.
+   * @param key The operator's secrets key (`HONEYFRAME_SECRETS_KEY`), when one is set.
+   */
+  constructor(store: StateStore, registry: Registry, key?: Promise<SecretsKey>) {
+    this.#store = store;
+    this.#registry = registry;
+    this.#key = key;
+    // A key that failed to import fails each use; unused, it must not end the process.
+    key?.catch(() => {});
+  }
+
+  /**
+   * A plugin's declared settings.
+   *
+   * @param plugin The plugin's name.
+   * @returns Its declarations by key (none: `{}`), or `undefined` when there is no such plugin.
+   */
+  declarations(plugin: string): Readonly<Record<string, SettingDeclaration>> | undefined {
+    const copies = this.#registry.plugins.filter((entry) => entry.name === plugin);
+    const record = copies.find((copy) => copy.status !== "shadowed") ?? copies[0];
+    return record ? record.config ?? {} : undefined;
+  }
+
+  /**
+   * A plugin's settings as an operator sees them: secrets only as set or not.
+   *
+   * @param plugin The plugin's name.
+   * @returns The view, or `undefined` when there is no such plugin.
+   */
+  async view(plugin: string): Promise<ConfigView | undefined> {
+    const declared = this.declarations(plugin);
+    if (!declared) return undefined;
+    const stored = await this.#stored(plugin);
+    const values: Record<string, ShownSetting> = {};
+    for (const [key, setting] of Object.entries(declared)) {
+      const entry = stored.get(key);
+      values[key] = setting.secret
+        ? { secret: true, set: entry !== undefined }
+        : entry && "value" in entry
+        ? entry.value
+        : setting.default ?? null;
+    }
+    return { plugin, values, missing: missingOf(declared, stored) };
+  }
+
+  /**
+   * A plugin's settings as the plugin reads them: secrets opened, defaults applied.
+   *
+   * @param plugin The plugin's name.
+   * @returns The values of the settings that have one, and the required ones that have none.
+   */
+  async values(
+    plugin: string,
+  ): Promise<{ values: Record<string, SettingValue>; missing: string[] }> {
+    const declared = this.declarations(plugin) ?? {};
+    const stored = await this.#stored(plugin);
+    const secretsKey = await this.#key;
+    const values: Record<string, SettingValue> = {};
+    for (const [key, setting] of Object.entries(declared)) {
+      const entry = stored.get(key);
+      if (entry && "sealed" in entry) {
+        if (secretsKey) {
+          values[key] = await openSecret(secretsKey, entry.sealed, `${plugin}/${key}`);
+        }
+      } else if (entry) {
+        values[key] = entry.value;
+      } else if (setting.default !== undefined) {
+        values[key] = setting.default;
+      }
+    }
+    return { values, missing: missingOf(declared, stored) };
+  }
+
+  /**
+   * Sets and clears a plugin's settings: all of them, or none when one is invalid.
+   *
+   * @param plugin The plugin's name.
+   * @param changes `{ key: value | null }` (`null` clears).
+   * @returns What was set and cleared, or why nothing was.
+   */
+  async change(plugin: string, changes: unknown): Promise<ConfigChange> {
+    const declared = this.declarations(plugin);
+    if (!declared) return { ok: false, error: "not_found" };
+    if (typeof changes !== "object" || changes === null || Array.isArray(changes)) {
+      return { ok: false, error: "invalid_config", fields: { "": "send an object of settings" } };
+    }
+    const fields: Record<string, string> = {};
+    const entries = Object.entries(changes);
+    for (const [key, value] of entries) {
+      const setting = Object.hasOwn(declared, key) ? declared[key] : undefined;
+      const problem = !setting
+        ? `is not a setting of ${plugin}`
+        : value === null
+        ? undefined
+        : settingValueProblem(setting, value);
+      if (problem) fields[key] = problem;
+    }
+    if (Object.keys(fields).length > 0) return { ok: false, error: "invalid_config", fields };
+    const sealing = entries.some(([key, value]) => value !== null && declared[key]!.secret);
+    const key = await this.#key;
+    if (sealing && !key) return { ok: false, error: "secrets_key_missing" };
+    const set: string[] = [];
+    const cleared: string[] = [];
+    for (const [name, value] of entries) {
+      if (value === null) {
+        await this.#store.deleteRecord(plugin, "config", name);
+        cleared.push(name);
+        continue;
+      }
+      const stored: Stored = declared[name]!.secret
+        ? { sealed: await sealSecret(key!, String(value), `${plugin}/${name}`) }
+        : { value: value as SettingValue };
+      await this.#store.putRecord(plugin, "config", name, JSON.stringify(stored));
+      set.push(name);
+    }
+    return { ok: true, set, cleared };
+  }
+
+  async #stored(plugin: string): Promise<Map<string, Stored>> {
+    const records = await this.#store.listRecords(plugin, "config", { limit: 1000 });
+    return new Map(records.map((record) => [record.key, JSON.parse(record.value) as Stored]));
+  }
+}
+
+/** The required settings with neither a stored value nor a default. */
+function missingOf(
+  declared: Readonly<Record<string, SettingDeclaration>>,
+  stored: ReadonlyMap<string, Stored>,
+): string[] {
+  return Object.entries(declared)
+    .filter(([key, setting]) =>
+      setting.required && !stored.has(key) && setting.default === undefined
+    )
+    .map(([key]) => key);
+}
