@@ -252,6 +252,13 @@ export const ENV_VARIABLES = [
       "a bearer token (at least 16 characters) that reads `/metrics` only; the admin token reads it too",
   },
   {
+    name: "HONEYFRAME_PLUGIN_STORAGE_MB",
+    default: "10",
+    defaultText: "`10`",
+    readBy: "server",
+    meaning: "how many MiB of keys and values each plugin may keep in its storage (`ctx.storage`)",
+  },
+  {
     name: "HONEYFRAME_SECRETS_KEY",
     defaultText: "unset (secret settings cannot be set)",
     readBy: "server",

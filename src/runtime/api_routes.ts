@@ -85,6 +85,7 @@ export function apiApp(options: ApiOptions): Hono {
           registry,
           (plugin) => lifecycle.status(plugin),
           (plugin) => lifecycle.faultOf(plugin.name),
+          (plugin) => options.configs.current(plugin.name).missing,
         ),
       ),
   );

@@ -31,6 +31,8 @@ import { PluginMetrics } from "./metrics.ts";
 import { type IsolatedPlugins, PluginUnavailable } from "./plugins/isolated_plugins.ts";
 import { PluginConfigs } from "./context/plugin_config.ts";
 import { importSecretsKey } from "./context/secret_box.ts";
+import { storeStorage } from "./context/plugin_storage.ts";
+import { pluginLog } from "./context/plugin_context.ts";
 import { observeRequests, requestIdOf } from "./observe.ts";
 import { probesApp } from "./probes.ts";
 import { HOST_VERSION } from "./version.ts";
@@ -168,6 +170,7 @@ export function createApp(registry: Registry, given: AppOptions = {}): Hono {
     registry,
     options.secretsKey === undefined ? undefined : importSecretsKey(options.secretsKey),
   );
+  gateOnSettings(app, configs, lifecycle, log);
   app.route("/api", apiApp({ registry, lifecycle, now, dbt, configs, ...adminToken(options) }));
   const transport = {
     ...(options.publicUrl === undefined ? {} : { publicUrl: options.publicUrl }),
@@ -220,6 +223,7 @@ export function createApp(registry: Registry, given: AppOptions = {}): Hono {
     );
   }
   const timeoutMs = options.pluginTimeoutMs;
+  const storageQuota = (options.pluginStorageMb ?? DEFAULT_PLUGIN_STORAGE_MB) * 1024 * 1024;
   app.route("/plugins", pluginPagesApp(registry, lifecycle, shell, { timeoutMs, log }));
   app.route("/dashboard", dashboardApp(registry, lifecycle, shell, log, timeoutMs));
   app.route("/assets/plugins", pluginAssetsApp(registry, lifecycle));
@@ -231,7 +235,17 @@ export function createApp(registry: Registry, given: AppOptions = {}): Hono {
     const timeoutMs = plugin.isolation === "worker" && limit !== undefined
       ? limit + ISOLATED_GRACE_MS
       : limit;
-    mountPlugin(app, plugin, { lifecycle, host, timeoutMs });
+    mountPlugin(app, plugin, {
+      lifecycle,
+      host,
+      timeoutMs,
+      unconfigured: (name) => configs.current(name).missing,
+      context: (name, request) => ({
+        config: configs.current(name).values,
+        storage: storeStorage(lifecycle.store, name, storageQuota),
+        log: pluginLog(log, name, requestIdOf(request)),
+      }),
+    });
   }
 
   app.notFound((c) =>
@@ -303,6 +317,31 @@ export function createApp(registry: Registry, given: AppOptions = {}): Hono {
   });
   observeRequests(app, { metrics, log, accessLog: options.accessLog ?? false });
   return app;
+}
+
+/** How many MiB a plugin's storage may take when `HONEYFRAME_PLUGIN_STORAGE_MB` is unset. */
+const DEFAULT_PLUGIN_STORAGE_MB = 10;
+
+/**
+ * Reads the plugins' settings before the first request that could need them, and again whenever the
+ * shared state is read again (another instance may have changed them).
+ */
+function gateOnSettings(
+  app: Hono,
+  configs: PluginConfigs,
+  lifecycle: PluginLifecycle,
+  log: Logger,
+): void {
+  let loaded = false;
+  const loading = configs.reload().then(
+    () => void (loaded = true),
+    (error) => log.error("the plugins' settings could not be read", { error }),
+  );
+  lifecycle.alsoReload(() => configs.reload());
+  app.use("*", async (_c, next) => {
+    if (!loaded) await loading;
+    await next();
+  });
 }
 
 /** How much longer than the plugin time limit the host waits for an isolated plugin's answer. */

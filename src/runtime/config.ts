@@ -32,6 +32,8 @@ export interface HostConfig {
    * base64); without one, secret settings cannot be set.
    */
   readonly secretsKey?: string;
+  /** How many MiB each plugin's storage may take (`HONEYFRAME_PLUGIN_STORAGE_MB`). */
+  readonly pluginStorageMb?: number;
   /** Whether a JWT without `exp` is refused (`HONEYFRAME_JWT_REQUIRE_EXP`, default true). */
   readonly jwtRequireExp: boolean;
   /** The longest a JWT may live, in seconds (`HONEYFRAME_JWT_MAX_TTL_S`, default 86400). */
@@ -115,6 +117,7 @@ export function readConfig(env: EnvSource): HostConfig {
     ...(publicUrl === undefined ? {} : { publicUrl }),
     trustProxy: envSwitch(env, "HONEYFRAME_TRUST_PROXY"),
     pluginTimeoutMs: envNumber(env, "HONEYFRAME_PLUGIN_TIMEOUT_MS", { min: 10, max: 86_400_000 }),
+    pluginStorageMb: envNumber(env, "HONEYFRAME_PLUGIN_STORAGE_MB", { min: 0, max: 1_048_576 }),
     logFormat: readLogFormat(env),
     accessLog: envSwitch(env, "HONEYFRAME_ACCESS_LOG"),
     dbt: readDbtConfig(env),

@@ -77,6 +77,7 @@ export class PluginLifecycle {
   #unwatch: (() => Promise<void>) | undefined;
   #queue: Promise<unknown> = Promise.resolve();
   #refreshedAt = 0;
+  readonly #alsoReloaded: (() => Promise<void>)[] = [];
   #refreshing: Promise<void> | undefined;
 
   /**
@@ -321,6 +322,17 @@ export class PluginLifecycle {
     for (const state of states) {
       if (!state.enabled && this.#mountable.has(state.name)) this.#disabled.add(state.name);
     }
+    for (const reload of this.#alsoReloaded) await reload();
+  }
+
+  /**
+   * Reads more of the shared state whenever the plugins' state is read again (polling, a change
+   * another instance announced): the plugins' settings.
+   *
+   * @param reload What to read.
+   */
+  alsoReload(reload: () => Promise<void>): void {
+    this.#alsoReloaded.push(reload);
   }
 
   /** Stops polling and watching. */

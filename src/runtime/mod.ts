@@ -16,6 +16,7 @@ export { type OidcConfig, readOidcConfig } from "./auth/oidc_config.ts";
 export { keepAuditFor } from "./audit_retention.ts";
 export * from "./dbt/mod.ts";
 export * from "./plugins/mod.ts";
+export * from "./context/mod.ts";
 export {
   DEFAULT_START_TIMEOUT_MS,
   type ImportIsolation,

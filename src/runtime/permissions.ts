@@ -13,6 +13,7 @@
 import type { Context, MiddlewareHandler } from "hono";
 import { bearerToken } from "./bearer_token.ts";
 import type { Principal } from "./token_verifier.ts";
+import type { PluginContext } from "./context/plugin_context.ts";
 
 export type { Principal };
 
@@ -29,6 +30,8 @@ export interface HostContext {
     token: string | undefined,
     permission: string,
   ): Promise<Principal | "unauthorized" | "forbidden">;
+  /** The plugin's context on a request (`pluginContext(c)`), where the host gives one. */
+  context?(request: Request): PluginContext;
 }
 
 const HOST_KEY = "honeyframe.host";

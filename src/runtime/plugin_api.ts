@@ -14,6 +14,19 @@
  * @module
  */
 export { type Principal, principalOf, requirePermission } from "./permissions.ts";
+export {
+  InvalidStorageInput,
+  type LogFields,
+  type PluginContext,
+  pluginContext,
+  type PluginLog,
+  type PluginStorage,
+  type SettingValue,
+  StorageConflict,
+  type StorageItem,
+  StorageQuotaExceeded,
+  type StoredValue,
+} from "./context/mod.ts";
 export type {
   BlockProps,
   GuardedPluginPage,

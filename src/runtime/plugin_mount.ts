@@ -12,6 +12,7 @@ import { mergePath } from "hono/utils/url";
 import { ThrownValue } from "../log/mod.ts";
 import type { PluginLifecycle } from "./lifecycle.ts";
 import { type HostContext, provideHostContext } from "./permissions.ts";
+import type { PluginContext } from "./context/plugin_context.ts";
 import { SESSION_COOKIE } from "./admin/session.ts";
 import { withinTime } from "./time_limit.ts";
 import type { RegistryPlugin } from "./registry.ts";
@@ -29,6 +30,10 @@ export interface MountOptions {
   readonly host: HostContext;
   /** How long one handler may take; unlimited when absent. */
   readonly timeoutMs?: number | undefined;
+  /** The plugin's context on a request (`pluginContext(c)`). */
+  readonly context?: (plugin: string, request: Request) => PluginContext;
+  /** The plugin's required settings that have no value: it answers 503 until they have. */
+  readonly unconfigured?: (plugin: string) => readonly string[];
 }
 
 /** A plugin handler that did not answer within the time limit (the host answers 504). */
@@ -86,9 +91,22 @@ function routesOf(router: Hono) {
 }
 
 function guard(name: string, options: MountOptions, handler: RouteHandler): Handler {
-  const { lifecycle, host, timeoutMs } = options;
+  const { lifecycle, timeoutMs, unconfigured } = options;
+  const context = options.context;
+  const host: HostContext = context
+    ? { ...options.host, context: (request) => context(name, request) }
+    : options.host;
   return ((c: Context, next: Next) => {
     if (!lifecycle.isEnabled(name)) return c.notFound();
+    const missing = unconfigured?.(name);
+    if (missing?.length) {
+      return c.json({
+        error: "plugin_not_configured",
+        plugin: name,
+        missing,
+        message: `the plugin ${name} needs its settings: ${missing.join(", ")}`,
+      }, 503);
+    }
     servedBy.set(c.req.raw, name);
     provideHostContext(c, host);
     let result: unknown;

@@ -47,6 +47,8 @@ export interface PluginSummary {
   readonly client: ClientBundleInfo | null;
   /** Its dashboard blocks. */
   readonly blocks: readonly BlockEntry[];
+  /** Its required settings that have no value (it answers 503 `plugin_not_configured`). */
+  readonly config_missing: readonly string[];
   /** Problems that keep the plugin from being mounted. */
   readonly errors: readonly Problem[];
   /** Problems that do not. */
@@ -67,6 +69,7 @@ export interface PluginsReport {
  * @param registry The generated registry.
  * @param statusOf The run-time status of a plugin (the build's status by default).
  * @param faultOf The problem a plugin met at run time (a crashed isolated plugin), if any.
+ * @param missingOf A mounted plugin's required settings that have no value.
  * @returns The response body.
  * @example
  * ```ts
@@ -80,6 +83,7 @@ export function pluginsReport(
   registry: Registry,
   statusOf: (plugin: RegistryPlugin) => PluginSummary["status"] = (plugin) => plugin.status,
   faultOf: (plugin: RegistryPlugin) => Problem | undefined = () => undefined,
+  missingOf: (plugin: RegistryPlugin) => readonly string[] = () => [],
 ): PluginsReport {
   return {
     plugins: registry.plugins.map((plugin) => ({
@@ -99,6 +103,7 @@ export function pluginsReport(
       dbt_workspace: plugin.dbt_workspace,
       client: plugin.client ?? null,
       blocks: plugin.blocks ?? [],
+      config_missing: plugin.status === "mounted" ? missingOf(plugin) : [],
       errors: [...plugin.errors, ...[faultOf(plugin)].filter((fault) => fault !== undefined)],
       warnings: plugin.warnings,
     })),

@@ -290,6 +290,7 @@ export class DenoKvStore implements StateStore {
           part === 0 ? { parts, size: recordSize(key, value), data } satisfies RecordHead : data,
         );
       }
+      if (space === "config") atomic.set(CHANGES, crypto.randomUUID());
       const committed = await atomic.commit();
       if (committed.ok) return committed.versionstamp;
     }
@@ -308,6 +309,7 @@ export class DenoKvStore implements StateStore {
       if (head.value === null || !holds(head, ifVersion)) return false;
       const atomic = this.kv.atomic().check(head);
       for (let part = 0; part < head.value.parts; part++) atomic.delete(at(part));
+      if (space === "config") atomic.set(CHANGES, crypto.randomUUID());
       if ((await atomic.commit()).ok) return true;
     }
     throw new Error(`Deno KV: gave up after ${ATTEMPTS} conflicting attempts`);

@@ -50,6 +50,11 @@ export class SqlStore implements StateStore {
       : [];
   }
 
+  /** A change of a plugin's settings is announced like a change of its state. */
+  #announceRecord(plugin: string, space: RecordSpace): SqlStatement[] {
+    return space === "config" ? this.#announce(plugin) : [];
+  }
+
   async ping(): Promise<void> {
     await this.driver.query("SELECT 1");
   }
@@ -302,17 +307,17 @@ export class SqlStore implements StateStore {
     const params = [plugin, space, key, value, version, recordSize(key, value)];
     const insert =
       "INSERT INTO plugin_records (plugin, space, key, value, version, bytes) VALUES ($1, $2, $3, $4, $5, $6)";
-    const rows = await this.driver.query<{ version: string }>(
-      ifVersion === undefined
+    const [rows] = await this.driver.batch([{
+      text: ifVersion === undefined
         ? `${insert} ON CONFLICT (plugin, space, key) DO UPDATE SET value = excluded.value,
            version = excluded.version, bytes = excluded.bytes RETURNING version`
         : ifVersion === null
         ? `${insert} ON CONFLICT (plugin, space, key) DO NOTHING RETURNING version`
         : `UPDATE plugin_records SET value = $4, version = $5, bytes = $6
            WHERE plugin = $1 AND space = $2 AND key = $3 AND version = $7 RETURNING version`,
-      ifVersion === undefined || ifVersion === null ? params : [...params, ifVersion],
-    );
-    return rows[0]?.version;
+      params: ifVersion === undefined || ifVersion === null ? params : [...params, ifVersion],
+    }, ...this.#announceRecord(plugin, space)]);
+    return rows?.[0]?.version as string | undefined;
   }
 
   async deleteRecord(
@@ -322,13 +327,13 @@ export class SqlStore implements StateStore {
     ifVersion?: IfVersion,
   ): Promise<boolean> {
     if (ifVersion === null) return false;
-    const rows = await this.driver.query(
-      `DELETE FROM plugin_records WHERE plugin = $1 AND space = $2 AND key = $3${
+    const [rows] = await this.driver.batch([{
+      text: `DELETE FROM plugin_records WHERE plugin = $1 AND space = $2 AND key = $3${
         ifVersion === undefined ? "" : " AND version = $4"
       } RETURNING key`,
-      ifVersion === undefined ? [plugin, space, key] : [plugin, space, key, ifVersion],
-    );
-    return rows.length > 0;
+      params: ifVersion === undefined ? [plugin, space, key] : [plugin, space, key, ifVersion],
+    }, ...this.#announceRecord(plugin, space)]);
+    return (rows?.length ?? 0) > 0;
   }
 
   async listRecords(

@@ -144,7 +144,7 @@ export interface StateStore extends AsyncDisposable {
   /** True when other instances may change the state (the host then polls for changes). */
   readonly shared: boolean;
   /**
-   * Calls `onChange` soon after another instance changes a plugin's state, and whenever changes may
+   * Calls `onChange` soon after another instance changes a plugin's state or settings, and whenever changes may
    * have been missed (a lost connection came back); absent where the backend cannot tell (the host
    * then polls only). Resolves with what stops it.
    */

@@ -102,6 +102,7 @@ Deno.test("GET /api/plugins lists every plugin with the documented fields", asyn
   assert.deepEqual(Object.keys(crm).sort(), [
     "blocks",
     "client",
+    "config_missing",
     "dbt_workspace",
     "dependents",
     "display_name",
@@ -140,6 +141,7 @@ Deno.test("GET /api/plugins lists every plugin with the documented fields", asyn
       dbt_workspace: null,
       client: null,
       blocks: [],
+      config_missing: [],
       errors: [],
       isolation: "in_process",
       network: [],

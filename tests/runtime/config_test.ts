@@ -7,6 +7,7 @@ import { registryOf } from "../helpers/registry.ts";
 Deno.test("readConfig() applies defaults and reads records, get() sources and bindings alike", () => {
   const defaults = {
     pluginTimeoutMs: 30_000,
+    pluginStorageMb: 10,
     logFormat: "text",
     accessLog: false,
     jwtRequireExp: true,

@@ -8,7 +8,14 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { Hono } from "hono";
-import { createApp, defineRegistry, PluginLifecycle } from "../../src/runtime/mod.ts";
+import {
+  createApp,
+  defineRegistry,
+  pluginContext,
+  PluginLifecycle,
+  StorageConflict,
+} from "../../src/runtime/mod.ts";
+import { createLogger } from "../../src/log/mod.ts";
 import { openSqlStore } from "../../src/state/sql_store.ts";
 import { sqliteDriver } from "../../src/state/sqlite_driver.ts";
 import { registryOf } from "../helpers/registry.ts";
@@ -18,9 +25,33 @@ const TOKEN = "config-admin-token-0123456789abcdef";
 const SECRET = "sk_live_do-not-leak-0123456789";
 const admin = { Authorization: `Bearer ${TOKEN}`, "Content-Type": "application/json" };
 
-/** The fixture: a data plugin `crm` declaring the issue's four settings. */
+/** The routes of the fixture plugins: what they read of their context. */
+const router = () =>
+  new Hono()
+    .get("/settings", (c) => {
+      const ctx = pluginContext(c);
+      ctx.log.info("read the settings", { keys: Object.keys(ctx.config).length });
+      return c.json(ctx.config);
+    })
+    .post("/notes/:key", async (c) => {
+      const storage = pluginContext(c).storage;
+      const version = c.req.query("if");
+      try {
+        const saved = await storage.set(c.req.param("key"), await c.req.json(), {
+          ...(version === undefined ? {} : { ifVersion: version === "absent" ? null : version }),
+        });
+        return c.json(saved);
+      } catch (error) {
+        if (error instanceof StorageConflict) return c.json({ conflict: error.message }, 409);
+        throw error;
+      }
+    })
+    .get("/notes/:key", async (c) => c.json(await pluginContext(c).storage.get(c.req.param("key"))))
+    .get("/notes", async (c) => c.json(await pluginContext(c).storage.list()));
+
+/** The fixture: a data plugin `crm` declaring the issue's four settings, and `finance`. */
 function crmRegistry() {
-  const [crm] = registryOf({ crm: new Hono().get("/ping", (c) => c.text("pong")) }).plugins;
+  const [crm, finance] = registryOf({ crm: router(), finance: router() }).plugins;
   return defineRegistry({
     fingerprint: "sha256-handwritten",
     permissions: [],
@@ -38,7 +69,7 @@ function crmRegistry() {
           default: "eu",
         },
       },
-    }],
+    }, finance!],
   });
 }
 
@@ -47,9 +78,11 @@ async function serve(database: string, secretsKey?: string) {
   const registry = crmRegistry();
   const lifecycle = new PluginLifecycle(registry, await store);
   await lifecycle.ready();
+  const lines: string[] = [];
   const app = createApp(registry, {
     adminToken: TOKEN,
     lifecycle,
+    log: createLogger({ format: "json", write: (line) => lines.push(line) }),
     ...(secretsKey ? { secretsKey } : {}),
   });
   const call = async (method: string, path: string, body?: unknown) => {
@@ -60,7 +93,7 @@ async function serve(database: string, secretsKey?: string) {
     });
     return { status: response.status, body: await response.json() };
   };
-  return { call, store: await store };
+  return { call, store: await store, lines };
 }
 
 Deno.test("operators set a plugin's settings through the API; secrets are sealed and never shown", async () => {
@@ -155,5 +188,83 @@ Deno.test("without HONEYFRAME_SECRETS_KEY a secret cannot be set; other settings
     (await call("PUT", "/api/plugins/crm/config", { api_key: null })).status,
     200,
     "clearing needs no key",
+  );
+});
+
+Deno.test("a plugin answers 503 until its required settings are set, then reads them, its own storage and its logger", async () => {
+  using tree = makeTree();
+  const database = join(tree.root, "honeyframe.db");
+  const key = btoa(String.fromCharCode(...crypto.getRandomValues(new Uint8Array(32))));
+  const first = await serve(database, key);
+  const unconfigured = await first.call("GET", "/api/crm/settings");
+  assert.deepEqual([unconfigured.status, unconfigured.body.error, unconfigured.body.missing], [
+    503,
+    "plugin_not_configured",
+    ["api_url", "api_key"],
+  ]);
+  assert.equal((await first.call("GET", "/api/finance/settings")).status, 200, "declares none");
+  const listed = async () =>
+    Object.fromEntries(
+      (await first.call("GET", "/api/plugins")).body.plugins.map((
+        plugin: { name: string; status: string; config_missing: string[] },
+      ) => [plugin.name, [plugin.status, plugin.config_missing]]),
+    );
+  assert.deepEqual(await listed(), {
+    crm: ["mounted", ["api_url", "api_key"]],
+    finance: ["mounted", []],
+  });
+  await first.call("PUT", "/api/plugins/crm/config", {
+    api_url: "https://crm.example.com/api",
+    api_key: SECRET,
+    page_size: 25,
+  });
+  const settings = await first.call("GET", "/api/crm/settings");
+  assert.equal(settings.status, 200, "serves at once");
+  assert.deepEqual((await listed()).crm, ["mounted", []]);
+  assert.deepEqual(settings.body, {
+    api_url: "https://crm.example.com/api",
+    api_key: SECRET,
+    page_size: 25,
+    region: "eu",
+  });
+  const logged = first.lines.map((line) => JSON.parse(line)).find((line) =>
+    line.msg === "plugin crm: read the settings"
+  );
+  assert.equal(logged?.plugin, "crm");
+  assert.equal(logged?.keys, 4);
+  assert.match(String(logged?.request_id), /.+/, "the request id");
+  assert.ok(!first.lines.join("\n").includes(SECRET), "the log never holds the secret");
+
+  const saved = await first.call("POST", "/api/crm/notes/greeting?if=absent", { text: "hello" });
+  assert.equal(saved.status, 200);
+  assert.equal((await first.call("POST", "/api/crm/notes/greeting?if=absent", {})).status, 409);
+  assert.equal(
+    (await first.call("POST", `/api/crm/notes/greeting?if=${saved.body.version}`, { text: "hi" }))
+      .status,
+    200,
+  );
+  assert.equal(
+    (await first.call("POST", `/api/crm/notes/greeting?if=${saved.body.version}`, {})).status,
+    409,
+    "a version changed since is a conflict",
+  );
+  assert.equal(
+    (await first.call("GET", "/api/finance/notes/greeting")).body,
+    null,
+    "not finance's",
+  );
+  await first.store.close();
+
+  const restarted = await serve(database, key);
+  await using _store = restarted.store;
+  assert.deepEqual((await restarted.call("GET", "/api/crm/notes/greeting")).body.value, {
+    text: "hi",
+  });
+  assert.equal((await restarted.call("GET", "/api/crm/settings")).body.api_key, SECRET);
+  assert.deepEqual(
+    (await restarted.call("GET", "/api/crm/notes")).body.items.map((item: { key: string }) =>
+      item.key
+    ),
+    ["greeting"],
   );
 });

@@ -43,8 +43,15 @@ export class PluginConfigs {
   readonly #store: StateStore;
   readonly #registry: Registry;
   readonly #key: Promise<SecretsKey> | undefined;
+  /** Each plugin's settings as it reads them, kept current by {@link PluginConfigs.reload}. */
+  readonly #current = new Map<
+    string,
+    { values: Record<string, SettingValue>; missing: string[] }
+  >();
 
   /**
+   * Every plugin's settings in one store.
+   *
    * @param store Where the values are kept.
    * @param registry The plugins and their declarations.
    * @param key The operator's secrets key (`HONEYFRAME_SECRETS_KEY`), when one is set.
@@ -55,6 +62,33 @@ export class PluginConfigs {
     this.#key = key;
     // A key that failed to import fails each use; unused, it must not end the process.
     key?.catch(() => {});
+  }
+
+  /**
+   * Reads every plugin's settings again (at start-up, and whenever the state may have changed on
+   * another instance).
+   */
+  async reload(): Promise<void> {
+    const declaring = this.#registry.plugins.filter((plugin) =>
+      plugin.status === "mounted" && plugin.config !== undefined
+    );
+    for (const plugin of declaring) this.#current.set(plugin.name, await this.values(plugin.name));
+  }
+
+  /**
+   * A plugin's settings as it reads them, from memory (`ctx.config`): secrets opened, defaults
+   * applied; what the last {@link reload} or change read.
+   *
+   * @param plugin The plugin's name.
+   * @returns The values, and the required settings that have none.
+   */
+  current(
+    plugin: string,
+  ): {
+    readonly values: Readonly<Record<string, SettingValue>>;
+    readonly missing: readonly string[];
+  } {
+    return this.#current.get(plugin) ?? { values: {}, missing: [] };
   }
 
   /**
@@ -161,6 +195,7 @@ export class PluginConfigs {
       await this.#store.putRecord(plugin, "config", name, JSON.stringify(stored));
       set.push(name);
     }
+    this.#current.set(plugin, await this.values(plugin));
     return { ok: true, set, cleared };
   }
 

@@ -1,0 +1,51 @@
+/**
+ * What the host gives a plugin: its declared settings (`config:`), their values as operators set
+ * them (secrets sealed at rest), its own storage, and a logger — `pluginContext(c)` on a request.
+ *
+ * @module
+ */
+export {
+  type LogFields,
+  type PluginContext,
+  pluginContext,
+  type PluginLog,
+  pluginLog,
+} from "./plugin_context.ts";
+export {
+  InvalidStorageInput,
+  MAX_KEY_LENGTH,
+  MAX_LIST_LIMIT,
+  MAX_VALUE_BYTES,
+  type PluginStorage,
+  StorageConflict,
+  type StorageItem,
+  StorageQuotaExceeded,
+  type StoredValue,
+  storeStorage,
+} from "./plugin_storage.ts";
+export {
+  type ConfigChange,
+  type ConfigView,
+  PluginConfigs,
+  type ShownSetting,
+} from "./plugin_config.ts";
+export { configApi, type ConfigApiOptions } from "./config_api.ts";
+export {
+  importSecretsKey,
+  InvalidSecretsKey,
+  openSecret,
+  sealSecret,
+  SECRETS_KEY_BYTES,
+  type SecretsKey,
+  secretsKeyBytes,
+  SecretUnreadable,
+} from "./secret_box.ts";
+export {
+  MAX_SETTING_LENGTH,
+  SETTING_KEY,
+  SETTING_TYPES,
+  type SettingDeclaration,
+  type SettingType,
+  type SettingValue,
+  settingValueProblem,
+} from "./settings.ts";
