@@ -1,5 +1,5 @@
 /**
- * The frames the host and its plugin process exchange over their private socket: each is a JSON
+ * The frames the host and its plugin process exchange over their private connection: each is a JSON
  * header and optional bytes, `u32 header length | u32 bytes length | header | bytes` (big-endian).
  * Bodies cross as bytes, never as base64 in JSON, so a streamed response costs a copy, not a
  * re-encoding.

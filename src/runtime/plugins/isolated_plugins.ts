@@ -1,12 +1,12 @@
 /**
  * The host's side of isolated plugins: each runs in a worker of the plugin process, and the host
- * reaches it over a {@link PluginLink} (the private socket on Deno). To the rest of the host an
- * isolated plugin looks like any other: {@link IsolatedPlugins.load} gives back its routers (one
- * that forwards `/api/<name>` and everything under it), its pages and blocks (components that
- * render inside the worker) and its health checks. Requests cross as frames: the head, the body in
- * chunks, the response in chunks acknowledged as they are read; a client that leaves aborts the
- * request in the worker. While the plugin process is down, an isolated plugin answers 503
- * `plugin_unavailable`.
+ * reaches it over a {@link PluginLink} (a connection to a port of 127.0.0.1, proven by a token).
+ * To the rest of the host an isolated plugin looks like any other: {@link IsolatedPlugins.load}
+ * gives back its routers (one that forwards `/api/<name>` and everything under it), its pages and
+ * blocks (components that render inside the worker) and its health checks. Requests cross as
+ * frames: the head, the body in chunks, the response in chunks acknowledged as they are read; a
+ * client that leaves aborts the request in the worker. While the plugin process is down, an
+ * isolated plugin answers 503 `plugin_unavailable`.
  *
  * @module
  */
