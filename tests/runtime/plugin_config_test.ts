@@ -60,6 +60,7 @@ function crmRegistry() {
       config: {
         api_url: { type: "url", required: true, secret: false, description: "CRM API base URL" },
         api_key: { type: "string", required: true, secret: true },
+        pin: { type: "number", required: false, secret: true },
         page_size: { type: "number", required: false, secret: false, default: 50 },
         region: {
           type: "enum",
@@ -109,6 +110,7 @@ Deno.test("operators set a plugin's settings through the API; secrets are sealed
       values: {
         api_url: null,
         api_key: { secret: true, set: false },
+        pin: { secret: true, set: false },
         page_size: 50,
         region: "eu",
       },
@@ -147,6 +149,7 @@ Deno.test("operators set a plugin's settings through the API; secrets are sealed
   assert.deepEqual(saved.body.values, {
     api_url: "https://crm.example.com/api",
     api_key: { secret: true, set: true },
+    pin: { secret: true, set: false },
     page_size: 100,
     region: "eu",
   });
@@ -216,6 +219,7 @@ Deno.test("a plugin answers 503 until its required settings are set, then reads 
   await first.call("PUT", "/api/plugins/crm/config", {
     api_url: "https://crm.example.com/api",
     api_key: SECRET,
+    pin: 1234,
     page_size: 25,
   });
   const settings = await first.call("GET", "/api/crm/settings");
@@ -224,14 +228,15 @@ Deno.test("a plugin answers 503 until its required settings are set, then reads 
   assert.deepEqual(settings.body, {
     api_url: "https://crm.example.com/api",
     api_key: SECRET,
+    pin: 1234,
     page_size: 25,
     region: "eu",
-  });
+  }, "a secret keeps its type");
   const logged = first.lines.map((line) => JSON.parse(line)).find((line) =>
     line.msg === "plugin crm: read the settings"
   );
   assert.equal(logged?.plugin, "crm");
-  assert.equal(logged?.keys, 4);
+  assert.equal(logged?.keys, 5);
   assert.match(String(logged?.request_id), /.+/, "the request id");
   assert.ok(!first.lines.join("\n").includes(SECRET), "the log never holds the secret");
 

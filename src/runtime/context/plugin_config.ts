@@ -142,7 +142,9 @@ export class PluginConfigs {
       const entry = stored.get(key);
       if (entry && "sealed" in entry) {
         if (secretsKey) {
-          values[key] = await openSecret(secretsKey, entry.sealed, `${plugin}/${key}`);
+          // Sealed as JSON: a secret keeps its declared type (a number stays a number).
+          const opened = await openSecret(secretsKey, entry.sealed, `${plugin}/${key}`);
+          values[key] = JSON.parse(opened) as SettingValue;
         }
       } else if (entry) {
         values[key] = entry.value;
@@ -190,7 +192,7 @@ export class PluginConfigs {
         continue;
       }
       const stored: Stored = declared[name]!.secret
-        ? { sealed: await sealSecret(key!, String(value), `${plugin}/${name}`) }
+        ? { sealed: await sealSecret(key!, JSON.stringify(value), `${plugin}/${name}`) }
         : { value: value as SettingValue };
       await this.#store.putRecord(plugin, "config", name, JSON.stringify(stored));
       set.push(name);
