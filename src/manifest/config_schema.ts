@@ -14,6 +14,7 @@ import {
   settingValueProblem,
 } from "../runtime/context/settings.ts";
 import { codedMessage } from "./coded_message.ts";
+import { noUnsafeKeys } from "./unsafe_keys.ts";
 
 /** The most settings one plugin may declare. */
 export const MAX_SETTINGS = 100;
@@ -109,24 +110,10 @@ const SettingSchema = v.pipe(
   ),
 );
 
-/** Keys valibot's records drop without a word, which would make a setting vanish silently. */
-const UNSAFE_KEYS = ["constructor", "prototype"];
-
 /** The `config:` map. */
 export const ConfigSchema = v.pipe(
   v.unknown(),
-  v.check(
-    (input) =>
-      typeof input !== "object" || input === null ||
-      !UNSAFE_KEYS.some((key) => Object.hasOwn(input, key)),
-    (issue) =>
-      codedMessage(
-        "config.invalid_key",
-        `\`${
-          UNSAFE_KEYS.find((key) => Object.hasOwn(issue.input as object, key))
-        }\` cannot name a setting`,
-      ),
-  ),
+  noUnsafeKeys("config.invalid_key", "a setting"),
   v.record(
     v.pipe(
       v.string(),

@@ -11,6 +11,7 @@ import { modulePathProblem, pathProblem } from "./plugin_path.ts";
 import { codedMessage } from "./coded_message.ts";
 import { parseRouterSpec, type RouterSpec } from "./router_reference.ts";
 import { ConfigSchema } from "./config_schema.ts";
+import { noUnsafeKeys } from "./unsafe_keys.ts";
 import type { SettingDeclaration } from "../runtime/context/settings.ts";
 
 export { codedMessage, splitCodedMessage } from "./coded_message.ts";
@@ -188,28 +189,13 @@ const RangeSchema = v.pipe(
   ),
 );
 
-/** Keys a JavaScript object cannot hold as plain data (valibot's `record` drops them). */
-const UNSAFE_KEYS = ["__proto__", "constructor", "prototype"] as const;
-
 const RequiresSchema = v.strictObject(
   {
     host: v.optional(RangeSchema),
     plugins: v.optional(
       v.pipe(
         v.unknown(),
-        // A record drops these keys without a word: a requirement would vanish silently.
-        v.check(
-          (input) =>
-            typeof input !== "object" || input === null ||
-            !UNSAFE_KEYS.some((key) => Object.hasOwn(input, key)),
-          (issue) =>
-            codedMessage(
-              "manifest.invalid_name",
-              `\`${
-                UNSAFE_KEYS.find((key) => Object.hasOwn(issue.input as object, key))
-              }\` cannot name a required plugin`,
-            ),
-        ),
+        noUnsafeKeys("manifest.invalid_name", "a required plugin"),
         v.record(
           v.pipe(
             v.string(),

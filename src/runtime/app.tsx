@@ -170,7 +170,7 @@ export function createApp(registry: Registry, given: AppOptions = {}): Hono {
     registry,
     options.secretsKey === undefined ? undefined : importSecretsKey(options.secretsKey),
   );
-  gateOnSettings(app, configs, lifecycle, log);
+  gateOnSettings(app, registry, configs, lifecycle, log);
   app.route("/api", apiApp({ registry, lifecycle, now, dbt, configs, ...adminToken(options) }));
   const transport = {
     ...(options.publicUrl === undefined ? {} : { publicUrl: options.publicUrl }),
@@ -328,10 +328,13 @@ const DEFAULT_PLUGIN_STORAGE_MB = 10;
  */
 function gateOnSettings(
   app: Hono,
+  registry: Registry,
   configs: PluginConfigs,
   lifecycle: PluginLifecycle,
   log: Logger,
 ): void {
+  // Nothing to read, and no middleware on every request, when no plugin declares a setting.
+  if (!registry.plugins.some((plugin) => plugin.config !== undefined)) return;
   let loaded = false;
   const loading = configs.reload().then(
     () => void (loaded = true),

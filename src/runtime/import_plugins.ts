@@ -20,7 +20,6 @@ import { defineRegistry, MODULE_POLICY_VERSION } from "./registry.ts";
 import { after, type Timer } from "./timer.ts";
 import { isolationOf, type IsolationPolicy, workerNetwork } from "./plugins/isolation.ts";
 import type { IsolatedPluginCode } from "./plugins/isolated_plugins.ts";
-import { IsolationUnavailable } from "./plugins/service_binding.ts";
 
 /** How long one plugin's modules may take to import at start-up, in milliseconds. */
 export const DEFAULT_START_TIMEOUT_MS = 10_000;
@@ -48,6 +47,12 @@ export interface ImportIsolation {
   readonly allowedNet?: readonly string[];
   /** Why there is no plugin process, when the runtime has one but it could not start. */
   readonly unavailable?: string;
+}
+
+/** A plugin is to run isolated, but nothing here can run it so (it is refused, not run in process). */
+export class IsolationUnavailable extends Error {
+  /** `IsolationUnavailable`. */
+  override name = "IsolationUnavailable";
 }
 
 /** Where isolated plugins run, as {@link importPlugins} starts them. */

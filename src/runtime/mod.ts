@@ -22,6 +22,7 @@ export {
   type ImportIsolation,
   type ImportOptions,
   importPlugins,
+  IsolationUnavailable,
   type PluginBox,
   UncheckedRegistry,
 } from "./import_plugins.ts";

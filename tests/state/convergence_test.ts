@@ -24,6 +24,19 @@ async function waitForStatus(url: string, expected: number): Promise<number> {
   throw new Error(`${url} never answered ${expected}`);
 }
 
+/** A server of `entry` on the shared database, with the admin token. */
+function sharingInstance(entry: string, databaseUrl: string, env: Record<string, string> = {}) {
+  return startServer(
+    sandboxedDenoServer(entry, {
+      PORT: "0",
+      HOST: "127.0.0.1",
+      HONEYFRAME_ADMIN_TOKEN: TOKEN,
+      HONEYFRAME_DATABASE_URL: databaseUrl,
+      ...env,
+    }),
+  );
+}
+
 Deno.test(
   "two instances sharing PostgreSQL converge on enable/disable within 1 second",
   needs("postgresql"),
@@ -32,15 +45,7 @@ Deno.test(
     const databaseUrl = await cluster.createDatabase();
     using tree = makeTree();
     const entry = await buildServerEntry(tree.root);
-    const instance = () =>
-      startServer(
-        sandboxedDenoServer(entry, {
-          PORT: "0",
-          HOST: "127.0.0.1",
-          HONEYFRAME_ADMIN_TOKEN: TOKEN,
-          HONEYFRAME_DATABASE_URL: databaseUrl,
-        }),
-      );
+    const instance = () => sharingInstance(entry, databaseUrl);
     await using a = await instance();
     await using b = await instance();
     assert.match(a.output(), /State: postgres \(127\.0\.0\.1:\d+\/honeyframe_\d+\)/);
@@ -94,15 +99,7 @@ export const router = new Hono().get("/key", (c) => c.text(String(pluginContext(
     const entry = await buildServerEntry(tree.root);
     const secretsKey = btoa(String.fromCharCode(...crypto.getRandomValues(new Uint8Array(32))));
     const instance = () =>
-      startServer(
-        sandboxedDenoServer(entry, {
-          PORT: "0",
-          HOST: "127.0.0.1",
-          HONEYFRAME_ADMIN_TOKEN: TOKEN,
-          HONEYFRAME_DATABASE_URL: databaseUrl,
-          HONEYFRAME_SECRETS_KEY: secretsKey,
-        }),
-      );
+      sharingInstance(entry, databaseUrl, { HONEYFRAME_SECRETS_KEY: secretsKey });
     await using a = await instance();
     await using b = await instance();
     assert.equal(

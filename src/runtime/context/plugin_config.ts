@@ -72,7 +72,8 @@ export class PluginConfigs {
     const declaring = this.#registry.plugins.filter((plugin) =>
       plugin.status === "mounted" && plugin.config !== undefined
     );
-    for (const plugin of declaring) this.#current.set(plugin.name, await this.values(plugin.name));
+    const read = await Promise.all(declaring.map((plugin) => this.values(plugin.name)));
+    declaring.forEach((plugin, index) => this.#current.set(plugin.name, read[index]!));
   }
 
   /**

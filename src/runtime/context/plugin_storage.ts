@@ -7,6 +7,7 @@
  * @module
  */
 import type { StateStore } from "../../state/mod.ts";
+import { base64url, fromBase64url } from "../secrets.ts";
 
 /** The largest value, as JSON in UTF-8. */
 export const MAX_VALUE_BYTES = 64 * 1024;
@@ -160,14 +161,12 @@ function jsonOf(value: unknown): string {
 }
 
 function cursorOfKey(key: string): string {
-  return btoa(String.fromCharCode(...encoder.encode(key)));
+  return base64url(encoder.encode(key));
 }
 
 function keyOfCursor(cursor: string): string {
   try {
-    return new TextDecoder("utf-8", { fatal: true }).decode(
-      Uint8Array.from(atob(cursor), (char) => char.charCodeAt(0)),
-    );
+    return new TextDecoder("utf-8", { fatal: true }).decode(fromBase64url(cursor));
   } catch {
     throw new InvalidStorageInput("the cursor is not one list() gave");
   }

@@ -26,7 +26,6 @@ export type { PluginFailure, WorkerPlugin } from "./plugin_serve.ts";
 export type { PluginOutline } from "./plugin_proxies.ts";
 export {
   CALL_URL,
-  IsolationUnavailable,
   type PluginService,
   servePluginService,
   SERVICE_BINDING_PREFIX,

@@ -21,6 +21,7 @@ import {
   PluginUnavailable,
 } from "./isolated_plugins.ts";
 import { callPlugin, describe, pluginApp, type WorkerPlugin } from "./plugin_serve.ts";
+import { IsolationUnavailable } from "../import_plugins.ts";
 
 /** The prefix of the service bindings to plugin Workers (kept from every plugin's bindings). */
 export const SERVICE_BINDING_PREFIX = "HONEYFRAME_PLUGIN_";
@@ -40,12 +41,6 @@ type Verdict = Principal | "unauthorized" | "forbidden";
 /** A service binding: a Worker the host may call. */
 interface ServiceBinding {
   fetch(request: Request): Promise<Response>;
-}
-
-/** A plugin is to run isolated, but nothing here can run it so (it is refused, not run in process). */
-export class IsolationUnavailable extends Error {
-  /** `IsolationUnavailable`. */
-  override name = "IsolationUnavailable";
 }
 
 /**
