@@ -10,10 +10,40 @@ import { DEFAULT_IMPORT_TIMEOUT_MS } from "../build/module_inspector.ts";
 import { didYouMean } from "../manifest/mod.ts";
 
 /** The verbs the CLI knows. */
-export const VERBS = ["build", "verify", "list", "new", "install", "uninstall", "dbt"] as const;
+export const VERBS = [
+  "build",
+  "verify",
+  "list",
+  "new",
+  "install",
+  "uninstall",
+  "dbt",
+  "config",
+  "secrets",
+] as const;
 
-/** What `dbt` does, and whether it takes a plugin name. */
-export const DBT_ACTIONS = { list: false, run: true, export: false } as const;
+/** What a verb with actions takes after the action: how many arguments at least, and at most. */
+interface ActionArity {
+  readonly min: number;
+  readonly max: number;
+  /** What the arguments are, for the usage error. */
+  readonly what: string;
+}
+
+/** The verbs that take an action (`dbt run <plugin>`, `config get <plugin>`), and each action's. */
+const ACTIONS: Readonly<Partial<Record<Verb, Readonly<Record<string, ActionArity>>>>> = {
+  dbt: {
+    list: { min: 0, max: 0, what: "no more arguments" },
+    run: { min: 1, max: 1, what: "exactly one plugin name" },
+    export: { min: 0, max: 0, what: "no more arguments" },
+  },
+  config: {
+    get: { min: 1, max: 1, what: "exactly one plugin name" },
+    set: { min: 1, max: Infinity, what: "a plugin name, then key=value pairs" },
+    unset: { min: 2, max: Infinity, what: "a plugin name, then the keys to clear" },
+  },
+  secrets: { rotate: { min: 0, max: 0, what: "no more arguments" } },
+};
 
 /** Verbs that take exactly one positional argument. */
 const ONE_ARGUMENT: Readonly<Partial<Record<Verb, string>>> = {
@@ -49,6 +79,10 @@ export interface CliArgs {
   readonly useCache: boolean;
   /** Time limit for importing one router module at build time, in milliseconds. */
   readonly importTimeoutMs: number;
+  /** `config set`: the settings whose secret values are read from standard input (`--secret`). */
+  readonly secrets: readonly string[];
+  /** `uninstall` also deletes the plugin's settings and storage (`--purge`). */
+  readonly purge: boolean;
   /** The environment; the values of its secrets are redacted from every problem shown. */
   readonly env: Readonly<Record<string, string | undefined>>;
 }
@@ -82,6 +116,14 @@ const VERB_HELP: Readonly<Record<Verb, { readonly argument?: string; readonly su
       argument: "list | run <plugin> | export",
       summary: "list the dbt workspaces, run one with dbt, or export them for an orchestrator",
     },
+    config: {
+      argument: "get <plugin> | set <plugin> key=value… | unset <plugin> key…",
+      summary: "show or change a plugin's settings in the state store (secrets: --secret)",
+    },
+    secrets: {
+      argument: "rotate",
+      summary: "seal every secret setting again under a new key, read from standard input",
+    },
   };
 
 /** The options, and the verbs each applies to (all when absent). */
@@ -112,14 +154,24 @@ const OPTION_HELP: readonly { flag: string; text: string; verbs?: readonly Verb[
     verbs: ["install"],
   },
   {
+    flag: "--secret <key>",
+    text: "read the value of secret setting <key> from standard input (one line each)",
+    verbs: ["config"],
+  },
+  {
+    flag: "--purge",
+    text: "also delete the plugin's settings and storage from the state store",
+    verbs: ["uninstall"],
+  },
+  {
     flag: "--import-timeout <ms>",
     text: `time limit for importing one router (default: ${DEFAULT_IMPORT_TIMEOUT_MS})`,
-    verbs: ["build", "verify", "list", "install", "uninstall", "dbt"],
+    verbs: ["build", "verify", "list", "install", "uninstall", "dbt", "config", "secrets"],
   },
   {
     flag: "--no-cache",
     text: "check every plugin again instead of reusing the results of the last build",
-    verbs: ["build", "verify", "list", "dbt"],
+    verbs: ["build", "verify", "list", "dbt", "config", "secrets"],
   },
   { flag: "-h, --help", text: "show this help (`<verb> --help`: that verb's)" },
   { flag: "--version", text: "show the version of Honeyframe Edge" },
@@ -209,6 +261,8 @@ export function parseCliArgs(
         force: { type: "boolean", default: false },
         "import-timeout": { type: "string" },
         "no-cache": { type: "boolean", default: false },
+        secret: { type: "string", multiple: true, default: [] },
+        purge: { type: "boolean", default: false },
         help: { type: "boolean", short: "h", default: false },
         version: { type: "boolean", default: false },
       },
@@ -230,9 +284,10 @@ export function parseCliArgs(
       `unknown verb \`${verb}\`${suggestion ? `; did you mean \`${suggestion}\`?` : ""}`,
     );
   }
-  if (verb === "dbt") checkDbtArguments(rest);
+  const actions = ACTIONS[verb as Verb];
+  if (actions) checkActionArguments(verb as Verb, actions, rest);
   const argument = ONE_ARGUMENT[verb as Verb];
-  if (verb !== "dbt" && (argument ? rest.length !== 1 : rest.length > 0)) {
+  if (!actions && (argument ? rest.length !== 1 : rest.length > 0)) {
     throw new UsageError(
       argument
         ? `\`${verb}\` takes exactly one argument: ${argument}`
@@ -252,33 +307,34 @@ export function parseCliArgs(
     force: values.force,
     useCache: !values["no-cache"],
     importTimeoutMs: parseTimeout(values["import-timeout"]),
+    secrets: values.secret,
+    purge: values.purge,
     env,
   };
 }
 
-/** `dbt list`, `dbt run <plugin>` or `dbt export`, nothing else. */
-function checkDbtArguments(rest: readonly string[]): void {
+/** A known action of the verb, with as many arguments as it takes. */
+function checkActionArguments(
+  verb: Verb,
+  actions: Readonly<Record<string, ActionArity>>,
+  rest: readonly string[],
+): void {
   const [action, ...more] = rest;
-  const actions = Object.keys(DBT_ACTIONS);
-  if (action === undefined || !Object.hasOwn(DBT_ACTIONS, action)) {
-    const suggestion = action === undefined ? undefined : didYouMean(action, actions);
+  const names = Object.keys(actions);
+  if (action === undefined || !Object.hasOwn(actions, action)) {
+    const suggestion = action === undefined ? undefined : didYouMean(action, names);
     throw new UsageError(
-      `\`dbt\` takes ${actions.join(", ")}${
+      `\`${verb}\` takes ${names.join(", ")}${
         action === undefined
           ? ""
           : `, not \`${action}\`${suggestion ? `; did you mean \`${suggestion}\`?` : ""}`
       }`,
-      "dbt",
+      verb,
     );
   }
-  const takesPlugin = DBT_ACTIONS[action as keyof typeof DBT_ACTIONS];
-  if (more.length !== (takesPlugin ? 1 : 0)) {
-    throw new UsageError(
-      takesPlugin
-        ? `\`dbt ${action}\` takes exactly one plugin name`
-        : `\`dbt ${action}\` takes no more arguments`,
-      "dbt",
-    );
+  const { min, max, what } = actions[action]!;
+  if (more.length < min || more.length > max) {
+    throw new UsageError(`\`${verb} ${action}\` takes ${what}`, verb);
   }
 }
 

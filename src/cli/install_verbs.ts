@@ -23,6 +23,7 @@ import { type CliIo, report, type VerbOutcome } from "./io.ts";
 import { makeStaging } from "./staging.ts";
 import { runBuild } from "./build_verbs.ts";
 import { installPackage, uninstallPackage } from "./package_install.ts";
+import { purgeIfAsked } from "./config_verbs.ts";
 
 /**
  * Runs `install <folder>`.
@@ -90,7 +91,8 @@ export async function installVerb(args: CliArgs, io: CliIo): Promise<number> {
 }
 
 /**
- * Runs `uninstall <slug>`: removes a data plugin (bundled ones are refused).
+ * Runs `uninstall <slug>`: removes a data plugin (bundled ones are refused); with `--purge`, its
+ * settings and storage go from the state store too (also for a plugin already removed).
  *
  * @param args The parsed command line.
  * @param io Where to write.
@@ -104,8 +106,9 @@ export async function uninstallVerb(args: CliArgs, io: CliIo): Promise<number> {
   );
   if (packaged) return await uninstallPackage(args, io, packaged);
   const target = resolve(args.dataDir, "plugins", name);
-  if (!PLUGIN_NAME.test(name) || !existsSync(target)) {
-    const bundled = existsSync(resolve(args.installDir, "plugins", name));
+  const installed = PLUGIN_NAME.test(name) && existsSync(target);
+  const bundled = existsSync(resolve(args.installDir, "plugins", name));
+  if (!installed && (bundled || !args.purge || !PLUGIN_NAME.test(name))) {
     return report(io, args.json, {
       ok: false,
       message: bundled
@@ -114,19 +117,33 @@ export async function uninstallVerb(args: CliArgs, io: CliIo): Promise<number> {
       data: { plugin: name },
     });
   }
-  const trash = makeStaging(resolve(args.dataDir, "plugins"), "uninstall", name);
-  try {
-    renameSync(target, join(trash, name));
-    writeRegistry(args.outFile, await runBuild(args, undefined));
-  } finally {
-    rmSync(trash, { recursive: true, force: true });
+  if (installed) {
+    const trash = makeStaging(resolve(args.dataDir, "plugins"), "uninstall", name);
+    try {
+      renameSync(target, join(trash, name));
+      writeRegistry(args.outFile, await runBuild(args, undefined));
+    } finally {
+      rmSync(trash, { recursive: true, force: true });
+    }
   }
+  const purge = await purgeIfAsked(args, name);
+  if (!purge.ok) return report(io, args.json, { ...purge, data: { plugin: name } });
   return report(io, args.json, {
     ok: true,
-    message: `uninstalled ${name}; rebuilt ${
-      displayPath(args.outFile)
-    }; restart the server to stop serving it`,
-    data: { action: "uninstalled", plugin: name, registry: resolve(args.outFile) },
+    message: [
+      installed
+        ? `uninstalled ${name}; rebuilt ${
+          displayPath(args.outFile)
+        }; restart the server to stop serving it`
+        : `${name} was not installed`,
+      purge.message,
+    ].filter(Boolean).join("\n"),
+    data: {
+      action: installed ? "uninstalled" : "purged",
+      plugin: name,
+      registry: resolve(args.outFile),
+      ...(args.purge ? { purged: purge.records } : {}),
+    },
   });
 }
 

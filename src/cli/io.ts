@@ -3,6 +3,7 @@
  *
  * @module
  */
+import { Buffer } from "node:buffer";
 import process from "node:process";
 import { styleText } from "node:util";
 
@@ -12,6 +13,8 @@ export interface CliIo {
   out(line: string): void;
   /** Writes one line of diagnostics. */
   err(line: string): void;
+  /** Reads standard input to its end (a secret, a key: never taken from the command line). */
+  input(): Promise<string>;
 }
 
 /** A line's leading level word (`error`, `warning`), coloured at the terminal only. */
@@ -29,6 +32,11 @@ function coloured(line: string, stream: NodeJS.WriteStream): string {
 export const consoleIo: CliIo = {
   out: (line) => console.log(coloured(line, process.stdout)),
   err: (line) => console.error(coloured(line, process.stderr)),
+  input: async () => {
+    const chunks: Uint8Array[] = [];
+    for await (const chunk of process.stdin) chunks.push(chunk as Uint8Array);
+    return new TextDecoder().decode(Buffer.concat(chunks));
+  },
 };
 
 /** How a verb ended, for people (lines) and for machines (`--json`: one object). */

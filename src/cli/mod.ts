@@ -1,5 +1,6 @@
 /**
- * The plugins CLI: `build`, `verify`, `list`, `new`, `install`, `uninstall` and `dbt`, with exit codes 0
+ * The plugins CLI: `build`, `verify`, `list`, `new`, `install`, `uninstall`, `dbt`, `config` and
+ * `secrets`, with exit codes 0
  * (success), 1 (problems) and 2 (usage).
  *
  * @module
@@ -13,6 +14,7 @@ import { type CliIo, consoleIo } from "./io.ts";
 import { installVerb, uninstallVerb } from "./install_verbs.ts";
 import { newVerb } from "./new_verb.ts";
 import { dbtVerb } from "./dbt_verb.ts";
+import { configVerb, secretsVerb } from "./config_verbs.ts";
 
 export type { CliIo };
 
@@ -70,5 +72,9 @@ export async function runCli(
       return await uninstallVerb(args, io);
     case "dbt":
       return await dbtVerb(args, io);
+    case "config":
+      return await configVerb(args, io);
+    case "secrets":
+      return await secretsVerb(args, io);
   }
 }

@@ -19,6 +19,7 @@ import { join, resolve } from "node:path";
 import { type VerifiedPlugin, writeRegistry } from "../build/mod.ts";
 import { toolEnvironment } from "../build/tool_environment.ts";
 import { runBuild } from "./build_verbs.ts";
+import { purgeIfAsked } from "./config_verbs.ts";
 import type { CliArgs } from "./args.ts";
 import { displayPath, formatProblems } from "./format.ts";
 import { type CliIo, report } from "./io.ts";
@@ -70,12 +71,21 @@ export async function uninstallPackage(
       return "restore";
     }
     writeRegistry(args.outFile, await runBuild(args, undefined));
+    const purge = await purgeIfAsked(args, plugin.name);
     return report(io, args.json, {
-      ok: true,
-      message: `uninstalled ${plugin.name} (${pkg.name}@${pkg.version}); rebuilt ${
-        displayPath(args.outFile)
-      }; restart the server to stop serving it`,
-      data: { action: "uninstalled", plugin: plugin.name, package: pkg.name },
+      ok: purge.ok,
+      message: [
+        `uninstalled ${plugin.name} (${pkg.name}@${pkg.version}); rebuilt ${
+          displayPath(args.outFile)
+        }; restart the server to stop serving it`,
+        purge.message,
+      ].filter(Boolean).join("\n"),
+      data: {
+        action: "uninstalled",
+        plugin: plugin.name,
+        package: pkg.name,
+        ...(args.purge ? { purged: purge.records } : {}),
+      },
     });
   });
 }

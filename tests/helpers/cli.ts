@@ -16,13 +16,21 @@ export interface CliRun {
   readonly err: string[];
 }
 
-/** Runs the CLI with `argv` and an environment (no `INSTALL_DIR`/`DATA_DIR` unless given). */
-export async function cli(argv: string[], env: Record<string, string> = {}): Promise<CliRun> {
+/**
+ * Runs the CLI with `argv`, an environment (no `INSTALL_DIR`/`DATA_DIR` unless given) and what it
+ * reads on standard input.
+ */
+export async function cli(
+  argv: string[],
+  env: Record<string, string> = {},
+  input = "",
+): Promise<CliRun> {
   const out: string[] = [];
   const err: string[] = [];
   const code = await runCli(argv, env, {
     out: (line) => out.push(line),
     err: (line) => err.push(line),
+    input: () => Promise.resolve(input),
   });
   return { code, out, err };
 }

@@ -8,7 +8,7 @@
 import { Hono, type MiddlewareHandler } from "hono";
 import type { StateStore } from "../../state/mod.ts";
 import { JSON_BODY_LIMIT, limitBody } from "../body_limits.ts";
-import type { PluginConfigs } from "./plugin_config.ts";
+import { configChangeDetail, type PluginConfigs } from "./plugin_config.ts";
 
 /** What the settings API needs. */
 export interface ConfigApiOptions {
@@ -63,10 +63,7 @@ export function configApi(options: ConfigApiOptions): Hono {
         action: "plugin_config",
         target: name,
         outcome: "success",
-        detail: [
-          change.set.length > 0 ? `set ${change.set.join(", ")}` : "",
-          change.cleared.length > 0 ? `cleared ${change.cleared.join(", ")}` : "",
-        ].filter(Boolean).join("; "),
+        detail: configChangeDetail(change),
       });
       return c.json((await configs.view(name))!);
     });

@@ -25,7 +25,9 @@ export {
 } from "./plugin_storage.ts";
 export {
   type ConfigChange,
+  configChangeDetail,
   type ConfigView,
+  type DeclaredPlugins,
   PluginConfigs,
   type ShownSetting,
 } from "./plugin_config.ts";

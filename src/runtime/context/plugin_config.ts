@@ -7,7 +7,7 @@
  * @module
  */
 import type { StateStore } from "../../state/mod.ts";
-import type { Registry } from "../registry.ts";
+import type { RegistryPlugin } from "../registry.ts";
 import { openSecret, sealSecret, type SecretsKey } from "./secret_box.ts";
 import { type SettingDeclaration, type SettingValue, settingValueProblem } from "./settings.ts";
 
@@ -35,13 +35,19 @@ export type ConfigChange =
   }
   | { readonly ok: false; readonly error: "secrets_key_missing" };
 
+/** The plugins whose settings are kept: each one's name, status and declared settings. */
+export interface DeclaredPlugins {
+  /** The plugins (a registry's, or a build's). */
+  readonly plugins: readonly Pick<RegistryPlugin, "name" | "status" | "config">[];
+}
+
 /** A setting as stored: a value, or a sealed secret. */
 type Stored = { readonly value: SettingValue } | { readonly sealed: string };
 
 /** Every plugin's settings. */
 export class PluginConfigs {
   readonly #store: StateStore;
-  readonly #registry: Registry;
+  readonly #registry: DeclaredPlugins;
   readonly #key: Promise<SecretsKey> | undefined;
   /** Each plugin's settings as it reads them, kept current by {@link PluginConfigs.reload}. */
   readonly #current = new Map<
@@ -56,7 +62,7 @@ export class PluginConfigs {
    * @param registry The plugins and their declarations.
    * @param key The operator's secrets key (`HONEYFRAME_SECRETS_KEY`), when one is set.
    */
-  constructor(store: StateStore, registry: Registry, key?: Promise<SecretsKey>) {
+  constructor(store: StateStore, registry: DeclaredPlugins, key?: Promise<SecretsKey>) {
     this.#store = store;
     this.#registry = registry;
     this.#key = key;
@@ -127,7 +133,8 @@ export class PluginConfigs {
   }
 
   /**
-   * A plugin's settings as the plugin reads them: secrets opened, defaults applied.
+   * A plugin's settings as the plugin reads them: secrets opened, defaults applied. A secret that
+   * does not open (no key, or another key) has no value.
    *
    * @param plugin The plugin's name.
    * @returns The values of the settings that have one, and the required ones that have none.
@@ -137,23 +144,26 @@ export class PluginConfigs {
   ): Promise<{ values: Record<string, SettingValue>; missing: string[] }> {
     const declared = this.declarations(plugin) ?? {};
     const stored = await this.#stored(plugin);
-    const secretsKey = await this.#key;
+    const secretsKey = await this.#key?.catch(() => undefined);
     const values: Record<string, SettingValue> = {};
+    const unreadable: string[] = [];
     for (const [key, setting] of Object.entries(declared)) {
       const entry = stored.get(key);
       if (entry && "sealed" in entry) {
-        if (secretsKey) {
-          // Sealed as JSON: a secret keeps its declared type (a number stays a number).
-          const opened = await openSecret(secretsKey, entry.sealed, `${plugin}/${key}`);
-          values[key] = JSON.parse(opened) as SettingValue;
-        }
+        // Sealed as JSON: a secret keeps its declared type (a number stays a number). One that
+        // does not open (no key, another key) has no value: required, it is missing.
+        const opened = secretsKey
+          ? await openSecret(secretsKey, entry.sealed, `${plugin}/${key}`).catch(() => undefined)
+          : undefined;
+        if (opened !== undefined) values[key] = JSON.parse(opened) as SettingValue;
+        else if (setting.required) unreadable.push(key);
       } else if (entry) {
         values[key] = entry.value;
       } else if (setting.default !== undefined) {
         values[key] = setting.default;
       }
     }
-    return { values, missing: missingOf(declared, stored) };
+    return { values, missing: [...missingOf(declared, stored), ...unreadable] };
   }
 
   /**
@@ -202,10 +212,68 @@ export class PluginConfigs {
     return { ok: true, set, cleared };
   }
 
+  /**
+   * Seals every plugin's secrets again under a new key: all are opened first (with the new key
+   * when an earlier rotation got that far, else with the current one), so a secret that opens with
+   * neither stops the rotation before anything is written; each is then written only if no one
+   * changed it since. Running it again after an interruption finishes the job.
+   *
+   * @param next The new key.
+   * @returns The `<plugin>/<setting>` of each secret sealed again.
+   * @throws {SecretUnreadable} When a secret opens with neither key (nothing was written).
+   * @throws {Error} When there is no current key, or a secret changed during the rotation.
+   */
+  async rotate(next: SecretsKey): Promise<string[]> {
+    const current = await this.#key;
+    if (!current) throw new Error("rotating secrets needs the current HONEYFRAME_SECRETS_KEY");
+    const pending: { plugin: string; key: string; version: string; plain: string }[] = [];
+    const names = [...new Set(this.#registry.plugins.map((plugin) => plugin.name))];
+    for (const plugin of names) {
+      for (const record of await this.#store.listRecords(plugin, "config", { limit: 1000 })) {
+        const stored = JSON.parse(record.value) as Stored;
+        if (!("sealed" in stored)) continue;
+        const owner = `${plugin}/${record.key}`;
+        const rotated = await openSecret(next, stored.sealed, owner).then(() => true, () => false);
+        if (rotated) continue;
+        const plain = await openSecret(current, stored.sealed, owner);
+        pending.push({ plugin, key: record.key, version: record.version, plain });
+      }
+    }
+    for (const { plugin, key, version, plain } of pending) {
+      const stored: Stored = { sealed: await sealSecret(next, plain, `${plugin}/${key}`) };
+      const written = await this.#store.putRecord(
+        plugin,
+        "config",
+        key,
+        JSON.stringify(stored),
+        version,
+      );
+      if (written === undefined) {
+        throw new Error(`the secret ${plugin}/${key} changed during the rotation; run it again`);
+      }
+    }
+    return pending.map(({ plugin, key }) => `${plugin}/${key}`);
+  }
+
   async #stored(plugin: string): Promise<Map<string, Stored>> {
     const records = await this.#store.listRecords(plugin, "config", { limit: 1000 });
     return new Map(records.map((record) => [record.key, JSON.parse(record.value) as Stored]));
   }
+}
+
+/**
+ * The audit detail of a change of settings: the keys, never a value.
+ *
+ * @param change What was set and cleared.
+ * @returns E.g. `set api_url, api_key; cleared region`.
+ */
+export function configChangeDetail(
+  change: { readonly set: readonly string[]; readonly cleared: readonly string[] },
+): string {
+  return [
+    change.set.length > 0 ? `set ${change.set.join(", ")}` : "",
+    change.cleared.length > 0 ? `cleared ${change.cleared.join(", ")}` : "",
+  ].filter(Boolean).join("; ");
 }
 
 /** The required settings with neither a stored value nor a default. */
