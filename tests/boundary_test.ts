@@ -29,7 +29,8 @@ const LAYERS: Record<string, Layer> = {
   },
   adapters: {
     modules: /^(env|log|runtime|runtime\/plugins|state)\/mod\.ts$/,
-    packages: /^(hono(\/|$)|@hono\/node-server$|node:(process|child_process|stream|module|net)$)/,
+    packages:
+      /^(hono(\/|$)|@hono\/node-server$|node:(process|child_process|stream|module|net|async_hooks)$)/,
   },
   manifest: {
     modules: /^runtime\/(registry|reserved_names|context\/settings)\.ts$/,

@@ -8,8 +8,11 @@
 import type { Hono } from "hono";
 import { type EnvSource, readEnv, serverVariables } from "../env/mod.ts";
 import { createLogger, type Logger, secretValues } from "../log/mod.ts";
+import { AsyncLocalStorage } from "node:async_hooks";
 import {
+  attributeConsole,
   configuredRunner,
+  consoleToLog,
   createApp,
   DbtService,
   DEFAULT_START_TIMEOUT_MS,
@@ -20,11 +23,13 @@ import {
   importPlugins,
   IsolatedPlugins,
   keepAuditFor,
+  type PluginCall,
   PluginLifecycle,
   readConfigOrExit,
   readIsolationPolicy,
   refuseExitToPlugins,
   type Registry,
+  type RequestScope,
   type Spawn,
 } from "../runtime/mod.ts";
 import { openStoreOrExit, type StateStore, type StoreKind } from "../state/mod.ts";
@@ -158,6 +163,7 @@ export async function prepareHost(
       lifecycle,
       log,
       dbtService: dbt,
+      pluginScope: attributedPluginConsole(log),
       ...(isolation.plugins instanceof IsolatedPlugins ? { isolated: isolation.plugins } : {}),
     }),
     store,
@@ -165,6 +171,16 @@ export async function prepareHost(
     notes: [`State: ${label}.`, privileges, isolationNote(registry), dbtNote(dbt)],
     stopPlugins,
   };
+}
+
+/**
+ * A scope that follows a plugin's work across `await`s, and the console made to attribute what a
+ * plugin prints within it to the plugin and request (once per process: the server's).
+ */
+function attributedPluginConsole(log: Logger): RequestScope<PluginCall> {
+  const scope = new AsyncLocalStorage<PluginCall>();
+  attributeConsole(console, scope, consoleToLog(log));
+  return scope;
 }
 
 /** The start-up line about how plugins run. */

@@ -46,7 +46,7 @@ export interface WorkerBundles {
 export function workerEntrySource(plugin: VerifiedPlugin): string {
   const { modules, ids } = pluginModules(plugin);
   return [
-    `import ${JSON.stringify(BOOTSTRAP)};`,
+    `import { requestScope } from ${JSON.stringify(BOOTSTRAP)};`,
     `import { serveInWorker } from ${JSON.stringify(SERVE)};`,
     `import { servePluginService } from ${JSON.stringify(SERVICE)};`,
     ...modules.map((module) =>
@@ -57,7 +57,7 @@ export function workerEntrySource(plugin: VerifiedPlugin): string {
     `const plugin = { name: ${JSON.stringify(plugin.name)}, display_name: ${
       JSON.stringify(plugin.manifest?.display_name ?? plugin.name)
     }, ...${loadedPluginSource(plugin, ids)} };`,
-    "serveInWorker(plugin);",
+    "serveInWorker(plugin, requestScope);",
     "export default servePluginService(plugin);",
     "",
   ].join("\n");

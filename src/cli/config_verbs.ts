@@ -22,6 +22,7 @@ import {
   importSecretsKey,
   PluginConfigs,
   type SettingDeclaration,
+  settingFromText,
 } from "../runtime/mod.ts";
 import { readEnv } from "../env/mod.ts";
 import type { CliArgs } from "./args.ts";
@@ -267,7 +268,7 @@ async function settingsToSet(
       return `${key} is a secret: give it on standard input with --secret ${key}, never on the ` +
         "command line";
     }
-    changes[key] = typed(declared[key], pair.slice(equals + 1));
+    changes[key] = settingFromText(declared[key], pair.slice(equals + 1));
   }
   if (args.secrets.length > 0) {
     const lines = inputLines(await io.input());
@@ -275,18 +276,12 @@ async function settingsToSet(
       return `--secret ${args.secrets.join(", ")}: expected ${args.secrets.length} line(s) on ` +
         `standard input, got ${lines.length}`;
     }
-    args.secrets.forEach((key, index) => (changes[key] = typed(declared[key], lines[index]!)));
+    args.secrets.forEach((
+      key,
+      index,
+    ) => (changes[key] = settingFromText(declared[key], lines[index]!)));
   }
   return changes;
-}
-
-/** A value from the command line as its declared type (left as text when it is not one). */
-function typed(setting: SettingDeclaration | undefined, text: string): unknown {
-  if (setting?.type === "number" && text.trim() !== "" && Number.isFinite(Number(text))) {
-    return Number(text);
-  }
-  if (setting?.type === "boolean" && (text === "true" || text === "false")) return text === "true";
-  return text;
 }
 
 /** The non-empty lines of standard input, without their line ends. */

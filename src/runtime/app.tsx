@@ -31,8 +31,8 @@ import { PluginMetrics } from "./metrics.ts";
 import { type IsolatedPlugins, PluginUnavailable } from "./plugins/isolated_plugins.ts";
 import { PluginConfigs } from "./context/plugin_config.ts";
 import { importSecretsKey } from "./context/secret_box.ts";
-import { storeStorage } from "./context/plugin_storage.ts";
-import { pluginLog } from "./context/plugin_context.ts";
+import { pluginContexts } from "./context/plugin_contexts.ts";
+import type { PluginCall, RequestScope } from "./context/console_attribution.ts";
 import { observeRequests, requestIdOf } from "./observe.ts";
 import { probesApp } from "./probes.ts";
 import { HOST_VERSION } from "./version.ts";
@@ -63,6 +63,12 @@ export interface AppOptions extends Partial<HostConfig> {
    * counted, and a plugin given up is marked `error` (`plugin.crashed`) and audited.
    */
   readonly isolated?: IsolatedPlugins;
+  /**
+   * Where the plugin at work is kept across `await`s (an `AsyncLocalStorage`, which the server
+   * adapters supply): a plugin's handlers, pages and blocks run in it, so that its console output
+   * is attributed to it and the request (see `attributeConsole`).
+   */
+  readonly pluginScope?: RequestScope<PluginCall>;
   /**
    * dbt workspaces and runs over the same lifecycle (default: one with the runner `dbt` asks for,
    * where it needs nothing from the runtime: the webhook runner, or none).
@@ -209,6 +215,7 @@ export function createApp(registry: Registry, given: AppOptions = {}): Hono {
       settings: settingsFacts(registry, lifecycle, options),
       log,
       dbt,
+      configs,
       transport,
       throttle,
       ...(sessions ? { sessions } : {}),
@@ -224,8 +231,18 @@ export function createApp(registry: Registry, given: AppOptions = {}): Hono {
   }
   const timeoutMs = options.pluginTimeoutMs;
   const storageQuota = (options.pluginStorageMb ?? DEFAULT_PLUGIN_STORAGE_MB) * 1024 * 1024;
-  app.route("/plugins", pluginPagesApp(registry, lifecycle, shell, { timeoutMs, log }));
-  app.route("/dashboard", dashboardApp(registry, lifecycle, shell, log, timeoutMs));
+  const contexts = pluginContexts(
+    configs,
+    lifecycle.store,
+    log,
+    storageQuota,
+    options.pluginScope,
+  );
+  app.route(
+    "/plugins",
+    pluginPagesApp(registry, lifecycle, shell, { timeoutMs, log, contexts }),
+  );
+  app.route("/dashboard", dashboardApp(registry, lifecycle, shell, { log, timeoutMs, contexts }));
   app.route("/assets/plugins", pluginAssetsApp(registry, lifecycle));
   for (const plugin of registry.plugins) {
     if (plugin.status !== "mounted") continue;
@@ -239,12 +256,7 @@ export function createApp(registry: Registry, given: AppOptions = {}): Hono {
       lifecycle,
       host,
       timeoutMs,
-      unconfigured: (name) => configs.current(name).missing,
-      context: (name, request) => ({
-        config: configs.current(name).values,
-        storage: storeStorage(lifecycle.store, name, storageQuota),
-        log: pluginLog(log, name, requestIdOf(request)),
-      }),
+      contexts,
     });
   }
 

@@ -14,6 +14,8 @@ import type { PluginLifecycle } from "./lifecycle.ts";
 import type { BlockEntry, Registry, RegistryPlugin } from "./registry.ts";
 import { PluginTimeout } from "./plugin_mount.ts";
 import { renderPluginElement } from "./plugin_render.ts";
+import type { PluginContexts } from "./context/plugin_contexts.ts";
+import { PluginNeedsSettings } from "./plugin_pages.tsx";
 
 /** A block of an enabled plugin, as the dashboard and `GET /api/blocks` list it. */
 export interface DashboardBlock extends BlockEntry {
@@ -43,22 +45,28 @@ export function dashboardBlocks(
  * @param registry The registry (its plugins' block components).
  * @param lifecycle Which plugins are enabled.
  * @param shell The plugins' sidebar links and the request's session.
- * @param log Where a failing block's stack goes.
- * @param timeoutMs How long one block may take to render (then it is an error card).
+ * @param options Where a failing block's stack goes, how long one block may take to render (then
+ * it is an error card), and the plugins' contexts (`props.context`; a block of a plugin whose
+ * required settings have no value says what to set).
  * @returns The app.
  */
 export function dashboardApp(
   registry: Registry,
   lifecycle: PluginLifecycle,
   shell: PageShell,
-  log: Logger,
-  timeoutMs?: number,
+  options: {
+    readonly log: Logger;
+    readonly timeoutMs?: number | undefined;
+    readonly contexts: PluginContexts;
+  },
 ): Hono {
   const app = new Hono();
   app.use("*", pageSecurityHeaders);
   app.get("/", async (c) => {
     const blocks = dashboardBlocks(registry, (name) => lifecycle.isEnabled(name));
-    const cards = await Promise.all(blocks.map((block) => renderBlock(block, log, timeoutMs)));
+    const cards = await Promise.all(
+      blocks.map((block) => renderBlock(block, c.req.raw, options)),
+    );
     return renderPage(
       c,
       { title: "Dashboard", pluginLinks: shell.links(), ...await shell.viewerOf(c) },
@@ -79,18 +87,32 @@ export function dashboardApp(
   return app;
 }
 
-async function renderBlock(block: DashboardBlock, log: Logger, timeoutMs?: number) {
+async function renderBlock(
+  block: DashboardBlock,
+  request: Request,
+  options: { log: Logger; timeoutMs?: number | undefined; contexts: PluginContexts },
+) {
+  const { log, timeoutMs, contexts } = options;
   const { plugin } = block;
   const Component = plugin.blockComponents?.[block.id];
+  const missing = contexts.missing(plugin.name);
   let body: string | undefined;
   let failure = "failed to render";
   try {
-    if (!Component) throw new Error(`the block component of ${block.id} was not loaded`);
-    body = await renderPluginElement(
-      <Component plugin={{ name: plugin.name, display_name: plugin.display_name }} />,
-      plugin.name,
-      timeoutMs,
-    );
+    if (missing.length > 0) {
+      body = String(await <PluginNeedsSettings plugin={plugin.name} missing={missing} />);
+    } else {
+      if (!Component) throw new Error(`the block component of ${block.id} was not loaded`);
+      body = await contexts.within(plugin.name, request, () =>
+        renderPluginElement(
+          <Component
+            plugin={{ name: plugin.name, display_name: plugin.display_name }}
+            context={contexts.context(plugin.name, request)}
+          />,
+          plugin.name,
+          timeoutMs,
+        ));
+    }
   } catch (error) {
     if (error instanceof PluginTimeout) failure = `did not render within ${error.timeoutMs} ms`;
     log.error(`block ${block.id} of plugin ${plugin.name} ${failure}`, {

@@ -26,6 +26,7 @@ export {
   type StorageItem,
   StorageQuotaExceeded,
   type StoredValue,
+  testPluginContext,
 } from "./context/mod.ts";
 export type {
   BlockProps,

@@ -12,7 +12,7 @@ import { mergePath } from "hono/utils/url";
 import { ThrownValue } from "../log/mod.ts";
 import type { PluginLifecycle } from "./lifecycle.ts";
 import { type HostContext, provideHostContext } from "./permissions.ts";
-import type { PluginContext } from "./context/plugin_context.ts";
+import type { PluginContexts } from "./context/plugin_contexts.ts";
 import { SESSION_COOKIE } from "./admin/session.ts";
 import { withinTime } from "./time_limit.ts";
 import type { RegistryPlugin } from "./registry.ts";
@@ -30,10 +30,11 @@ export interface MountOptions {
   readonly host: HostContext;
   /** How long one handler may take; unlimited when absent. */
   readonly timeoutMs?: number | undefined;
-  /** The plugin's context on a request (`pluginContext(c)`). */
-  readonly context?: (plugin: string, request: Request) => PluginContext;
-  /** The plugin's required settings that have no value: it answers 503 until they have. */
-  readonly unconfigured?: (plugin: string) => readonly string[];
+  /**
+   * The plugin's context on a request (`pluginContext(c)`), and its required settings that have no
+   * value (it answers 503 until they have).
+   */
+  readonly contexts?: PluginContexts;
 }
 
 /** A plugin handler that did not answer within the time limit (the host answers 504). */
@@ -91,14 +92,13 @@ function routesOf(router: Hono) {
 }
 
 function guard(name: string, options: MountOptions, handler: RouteHandler): Handler {
-  const { lifecycle, timeoutMs, unconfigured } = options;
-  const context = options.context;
-  const host: HostContext = context
-    ? { ...options.host, context: (request) => context(name, request) }
+  const { lifecycle, timeoutMs, contexts } = options;
+  const host: HostContext = contexts
+    ? { ...options.host, context: (request) => contexts.context(name, request) }
     : options.host;
   return ((c: Context, next: Next) => {
     if (!lifecycle.isEnabled(name)) return c.notFound();
-    const missing = unconfigured?.(name);
+    const missing = contexts?.missing(name);
     if (missing?.length) {
       return c.json({
         error: "plugin_not_configured",
@@ -111,7 +111,9 @@ function guard(name: string, options: MountOptions, handler: RouteHandler): Hand
     provideHostContext(c, host);
     let result: unknown;
     try {
-      result = handler(c, next);
+      result = contexts
+        ? contexts.within(name, c.req.raw, () => handler(c, next))
+        : handler(c, next);
     } catch (thrown) {
       throw asError(thrown);
     }

@@ -18,6 +18,7 @@ import { createLogger, type Logger } from "../log/mod.ts";
 import { requestIdOf } from "./observe.ts";
 import { PluginTimeout } from "./plugin_mount.ts";
 import { renderPluginElement } from "./plugin_render.ts";
+import type { PluginContexts } from "./context/plugin_contexts.ts";
 
 /** What a plugin page that failed shows instead: which plugin, what happened, the request id. */
 function PluginPageFailed(
@@ -40,6 +41,33 @@ function PluginPageFailed(
   );
 }
 
+/** What a page of a plugin whose required settings have no value shows: what to set, and where. */
+export function PluginNeedsSettings(props: { plugin: string; missing: readonly string[] }) {
+  return (
+    <section class="card" role="alert">
+      <h1>This plugin is not configured yet</h1>
+      <p>
+        The plugin <code>{props.plugin}</code> needs{" "}
+        {props.missing.length === 1 ? "a setting" : "settings"} before it can serve:{" "}
+        {props.missing.map((key, index) => (
+          <>
+            {index > 0 ? ", " : ""}
+            <code>{key}</code>
+          </>
+        ))}.
+      </p>
+      <p>
+        An administrator sets them in{" "}
+        <a href={`/admin/plugins/${encodeURIComponent(props.plugin)}#settings`}>
+          the plugin's settings
+        </a>, with <code>npx deno task plugins config set {props.plugin} key=value</code>, or with
+        {" "}
+        <code>PUT /api/plugins/{props.plugin}/config</code>.
+      </p>
+    </section>
+  );
+}
+
 /**
  * Creates the app of plugin pages, to be mounted at `/plugins`. A page is rendered before the
  * layout is: one that throws answers a 500 page naming the plugin, one that does not render within
@@ -48,7 +76,8 @@ function PluginPageFailed(
  * @param registry The registry.
  * @param lifecycle Which plugins are enabled.
  * @param shell The sidebar links and the request's session.
- * @param options How long a page may take to render, and where failures are logged.
+ * @param options How long a page may take to render, where failures are logged, and the plugins'
+ * contexts (`props.context`; a plugin whose required settings have no value shows what to set, 503).
  * @returns The app; a plugin's root page answers at `/<name>/` (and `/<name>` redirects there).
  * @example
  * ```ts
@@ -56,21 +85,31 @@ function PluginPageFailed(
  * import { MemoryStore } from "../state/mod.ts";
  * import { PluginLifecycle } from "./lifecycle.ts";
  * import { defineRegistry } from "./registry.ts";
+ * import { PluginConfigs } from "./context/plugin_config.ts";
+ * import { pluginContexts } from "./context/plugin_contexts.ts";
+ * import { createLogger } from "../log/mod.ts";
  * const registry = defineRegistry({ fingerprint: "sha256-x", permissions: [], plugins: [] });
- * const lifecycle = new PluginLifecycle(registry, new MemoryStore());
+ * const store = new MemoryStore();
+ * const lifecycle = new PluginLifecycle(registry, store);
+ * const configs = new PluginConfigs(store, registry);
+ * const contexts = pluginContexts(configs, store, createLogger(), 1 << 20);
  * const shell = {
  *   links: () => [],
  *   viewerOf: () => Promise.resolve({ can: () => false }),
  *   refused: () => Promise.resolve(),
  * };
- * new Hono().route("/plugins", pluginPagesApp(registry, lifecycle, shell));
+ * new Hono().route("/plugins", pluginPagesApp(registry, lifecycle, shell, { contexts }));
  * ```
  */
 export function pluginPagesApp(
   registry: Registry,
   lifecycle: PluginLifecycle,
   shell: PageShell,
-  options: { readonly timeoutMs?: number | undefined; readonly log?: Logger } = {},
+  options: {
+    readonly timeoutMs?: number | undefined;
+    readonly log?: Logger;
+    readonly contexts: PluginContexts;
+  },
 ): Hono {
   const log = options.log ?? createLogger();
   const app = new Hono();
@@ -99,17 +138,28 @@ export function pluginPagesApp(
           );
         }
         const page = { title: plugin.display_name, pluginLinks: shell.links(), ...viewer };
+        const missing = options.contexts.missing(plugin.name);
+        if (missing.length > 0) {
+          return renderPage(
+            c,
+            page,
+            <PluginNeedsSettings plugin={plugin.name} missing={missing} />,
+            503,
+          );
+        }
         let html: string;
         try {
-          html = await renderPluginElement(
-            <Component
-              plugin={{ name: plugin.name, display_name: plugin.display_name }}
-              path={path}
-              url={new URL(c.req.url)}
-            />,
-            plugin.name,
-            options.timeoutMs,
-          );
+          html = await options.contexts.within(plugin.name, c.req.raw, () =>
+            renderPluginElement(
+              <Component
+                plugin={{ name: plugin.name, display_name: plugin.display_name }}
+                path={path}
+                url={new URL(c.req.url)}
+                context={options.contexts.context(plugin.name, c.req.raw)}
+              />,
+              plugin.name,
+              options.timeoutMs,
+            ));
         } catch (error) {
           const timedOut = error instanceof PluginTimeout;
           const request_id = requestIdOf(c.req.raw);

@@ -9,6 +9,7 @@ import type { Hono } from "hono";
 import type { FC } from "hono/jsx";
 import type { PluginOutline } from "./plugins/plugin_proxies.ts";
 import type { SettingDeclaration } from "./context/settings.ts";
+import type { PluginContext } from "./context/plugin_context.ts";
 
 /** Where a plugin was found: the install root (shown as "bundled") or the data root ("customer"). */
 export type PluginSource = "install" | "data";
@@ -66,6 +67,8 @@ export interface PluginPageProps {
   readonly path: string;
   /** The request URL (query parameters included). */
   readonly url: URL;
+  /** The plugin's settings, storage and logger on this request (as `pluginContext(c)`). */
+  readonly context: PluginContext;
 }
 
 /**
@@ -234,6 +237,8 @@ export interface BlockEntry {
 export interface BlockProps {
   /** The plugin it belongs to. */
   readonly plugin: { readonly name: string; readonly display_name: string };
+  /** The plugin's settings, storage and logger on this request (as `pluginContext(c)`). */
+  readonly context: PluginContext;
 }
 
 /** A block's component: a hono/jsx component rendered inside a card on `/dashboard`. */

@@ -1,12 +1,13 @@
 // Drives Debian's Chromium through the admin UI with playwright-core (run by Node from
 // tests/e2e/admin_ui_test.ts). Usage: node admin_ui.mjs <base url> <admin token> <screenshot dir>
+// <a secret to set>
 import assert from "node:assert/strict";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { chromium } from "playwright-core";
 
-const [baseUrl, token, screenshots] = process.argv.slice(2);
+const [baseUrl, token, screenshots, secret] = process.argv.slice(2);
 const userDataDir = mkdtempSync(join(tmpdir(), "honeyframe-chromium-"));
 const context = await chromium.launchPersistentContext(userDataDir, {
   executablePath: "/usr/bin/chromium",
@@ -29,9 +30,14 @@ try {
   const page = await context.newPage();
   // No console error and no Content-Security-Policy violation anywhere in the run.
   const consoleErrors = [];
-  // (The wrong token's 401 page, the 404 page and the browser's own /favicon.ico request are
-  // expected.)
-  const expected = [/\/admin\/sign-in$/, /\/favicon\.ico$/, /\/admin\/nothing-here$/];
+  // (The wrong token's 401 page, the 404 page, the refused settings' 422 page and the browser's
+  // own /favicon.ico request are expected.)
+  const expected = [
+    /\/admin\/sign-in$/,
+    /\/favicon\.ico$/,
+    /\/admin\/nothing-here$/,
+    /\/admin\/plugins\/crm\/settings$/,
+  ];
   page.on("console", (message) => {
     const where = message.location().url ?? "";
     if (message.type() !== "error") return;
@@ -131,6 +137,59 @@ try {
   await page.waitForURL(`${baseUrl}/admin/plugins`);
   assert.equal((await page.request.get(`${baseUrl}/api/finance/ping`)).status(), 200);
 
+  // A plugin that needs its settings: the list links to them, the form refuses a bad value next
+  // to its field, saves the rest, and keeps the secret write-only.
+  const crm = await cells("crm", "data");
+  assert.match(crm[4], /^mounted\s+needs settings$/);
+  assert.equal((await page.request.get(`${baseUrl}/api/crm/settings`)).status(), 503);
+  await row("crm", "data").getByRole("link", { name: "needs settings" }).click();
+  await page.waitForURL(`${baseUrl}/admin/plugins/crm#settings`);
+  const settings = page.locator("#settings");
+  assert.match(await settings.getByRole("alert").innerText(), /api_url, api_key/);
+  await settings.getByLabel("api_url (required)").fill("ftp://crm.example/api");
+  await settings.getByLabel("api_key (required) (secret)").fill(secret);
+  await settings.getByLabel("region").selectOption("us");
+  await settings.getByRole("button", { name: "Save settings" }).click();
+  assert.match(await settings.getByRole("status").innerText(), /Nothing was saved/);
+  assert.equal(
+    await settings.getByLabel("api_url (required)").getAttribute("aria-invalid"),
+    "true",
+  );
+  assert.match(
+    await settings.locator(".field-error").innerText(),
+    /must be a URL \(http or https\)/,
+  );
+  assert.equal(
+    await settings.getByLabel("api_url (required)").inputValue(),
+    "ftp://crm.example/api",
+  );
+  assert.equal(await settings.getByLabel("api_key (required) (secret)").inputValue(), "");
+  await page.screenshot({ path: join(screenshots, "plugin-settings-refused.png"), fullPage: true });
+  await settings.getByLabel("api_url (required)").fill("https://crm.example/api");
+  await settings.getByLabel("api_key (required) (secret)").fill(secret);
+  await settings.getByRole("button", { name: "Save settings" }).click();
+  await page.waitForURL(`${baseUrl}/admin/plugins/crm?saved#settings`);
+  assert.equal(await settings.getByRole("status").innerText(), "Settings saved.");
+  assert.equal(await settings.getByRole("alert").count(), 0, "nothing is missing any more");
+  assert.match(await settings.innerText(), /Set\. Type a new value to replace it\./);
+  assert.equal(await settings.getByLabel("region").inputValue(), "us");
+  assert.equal((await page.content()).includes(secret), false, "the secret is never shown");
+  const served = await page.request.get(`${baseUrl}/api/crm/settings`);
+  assert.equal(served.status(), 200);
+  assert.deepEqual(await served.json(), {
+    api_url: "https://crm.example/api",
+    api_key: secret,
+    page_size: 50,
+    region: "us",
+  });
+  await page.screenshot({ path: join(screenshots, "plugin-settings.png"), fullPage: true });
+  // Clearing the secret: the plugin needs it again.
+  await settings.getByLabel("Clear api_key").check();
+  await settings.getByRole("button", { name: "Save settings" }).click();
+  await page.waitForURL(`${baseUrl}/admin/plugins/crm?saved#settings`);
+  assert.match(await settings.getByRole("alert").innerText(), /Required and not set: api_key/);
+  assert.equal((await page.request.get(`${baseUrl}/api/crm/settings`)).status(), 503);
+
   // No page scrolls sideways at a phone's, a small laptop's and a desktop's width: wide tables
   // scroll inside their own box.
   for (const width of [390, 800, 1024, 1280]) {
@@ -139,6 +198,7 @@ try {
       const [name, path] of [
         ["plugins", "/admin/plugins"],
         ["detail", "/admin/plugins/broken"],
+        ["plugin-settings", "/admin/plugins/crm"],
         ["settings", "/admin/settings"],
         ["not-found", "/admin/nothing-here"],
       ]
@@ -203,6 +263,8 @@ try {
   await page.getByRole("link", { name: "Audit Log" }).click();
   const audit = await page.locator("tbody").innerText();
   assert.match(audit, /admin\s+Sign-in\s+success/);
+  assert.match(audit, /crm\s+success\s+set api_url, api_key, region/);
+  assert.equal(audit.includes(secret), false);
 
   // Signing out ends the session: the admin pages ask for the token again.
   await page.getByRole("button", { name: "Sign out" }).click();

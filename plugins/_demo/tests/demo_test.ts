@@ -5,6 +5,7 @@
  * @module
  */
 import assert from "node:assert/strict";
+import { testPluginContext } from "@honeyframe/edge";
 import { router } from "../backend/routers/ping.ts";
 import { pages } from "../frontend/pages.tsx";
 
@@ -20,6 +21,7 @@ Deno.test("_demo: the home page shows the display name and links the API", async
       plugin: { name: "_demo", display_name: "Demo" },
       path: "/",
       url: new URL("http://localhost/plugins/_demo/"),
+      context: testPluginContext("_demo"),
     }),
   );
   assert.ok(html.includes("<h1>Demo</h1>"), html);

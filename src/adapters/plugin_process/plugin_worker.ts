@@ -8,7 +8,7 @@
  *
  * @module
  */
-import type { Frame } from "../../runtime/plugins/mod.ts";
+import { type Frame, plainFields } from "../../runtime/plugins/mod.ts";
 
 /** What the plugin process tells the host about one plugin. */
 export type Report = (frame: Frame) => void;
@@ -96,7 +96,7 @@ export class PluginWorker {
       }
       this.#inFlight.set(id, { deadline: performance.now() + this.settings.timeoutMs });
       this.#deadlines ??= setInterval(() => this.#checkDeadlines(), DEADLINE_CHECK_MS);
-    } else if (header.t !== "authorized" && !this.#inFlight.has(id)) {
+    } else if (header.t !== "authorized" && header.t !== "stored" && !this.#inFlight.has(id)) {
       return;
     }
     this.#post(frame);
@@ -178,13 +178,26 @@ export class PluginWorker {
           },
         });
         return;
+      case "storage":
+        this.report({
+          header: {
+            t: "storage",
+            id,
+            request: Number(header.request),
+            op: String(header.op),
+            args: Array.isArray(header.args) ? header.args : [],
+          },
+        });
+        return;
       case "log":
         this.report({
           header: {
             t: "log",
-            level: header.level === "error" ? "error" : "info",
+            level: header.level === "error" ? "error" : header.level === "warn" ? "warn" : "info",
             message: String(header.message).slice(0, 4096),
             ...(typeof header.stack === "string" ? { stack: header.stack.slice(0, 8192) } : {}),
+            ...(header.request === undefined ? {} : { request: Number(header.request) }),
+            ...(header.fields === undefined ? {} : { fields: plainFields(header.fields) }),
           },
         });
         return;

@@ -3,10 +3,17 @@
  * what would reach the plugin process (`Deno.exit`, `Deno.kill`, `close`, and `node:process`'s
  * `exit`, `kill`, `abort`, `reallyExit`), each replaced by a function that throws and cannot be put
  * back. A plugin that finds another way out ends only its plugin process, which the host restarts.
+ * It also gives the serving loop the scope that follows a request across `await`s, so that what the
+ * plugin prints is attributed to the request.
  *
  * @module
  */
+import { AsyncLocalStorage } from "node:async_hooks";
 import process from "node:process";
+
+/** The request a plugin's work serves, across its `await`s. */
+export const requestScope: AsyncLocalStorage<{ plugin: string; requestId?: string }> =
+  new AsyncLocalStorage();
 
 function takeAway(owner: object | undefined, key: string, label: string): void {
   if (!owner) return;

@@ -79,7 +79,7 @@ export function renderPage(
   c: Context,
   page: PageContext,
   content: Child,
-  status: 200 | 403 | 404 | 409 | 500 | 501 | 504 = 200,
+  status: 200 | 403 | 404 | 409 | 422 | 500 | 501 | 503 | 504 = 200,
 ) {
   return htmlDocument(
     c,
@@ -108,7 +108,7 @@ export function renderPage(
 export function htmlDocument(
   c: Context,
   document: Child,
-  status: 200 | 400 | 401 | 403 | 404 | 409 | 429 | 500 | 501 | 502 | 504 = 200,
+  status: 200 | 400 | 401 | 403 | 404 | 409 | 422 | 429 | 500 | 501 | 502 | 503 | 504 = 200,
 ) {
   return c.html(html`<!DOCTYPE html>${document}`, status);
 }

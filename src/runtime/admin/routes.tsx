@@ -39,6 +39,8 @@ import {
 } from "./sign_in_throttle.ts";
 import { clientAddress } from "../client_address.ts";
 import { pluginHealth } from "../plugin_health.ts";
+import { configChangeDetail, type PluginConfigs } from "../context/plugin_config.ts";
+import { PluginSettings, settingsFormChanges } from "./pages/plugin_settings.tsx";
 
 /** What the admin UI needs. */
 export interface AdminOptions {
@@ -64,6 +66,8 @@ export interface AdminOptions {
   readonly log?: Logger;
   /** dbt workspaces and runs. */
   readonly dbt: DbtService;
+  /** The plugins' settings (the Settings section of each plugin's page); none: no section. */
+  readonly configs?: PluginConfigs;
   /**
    * The failed sign-in throttle, shared with the OpenID Connect callback so that its failures are
    * audited with the token's (a new one by default).
@@ -256,25 +260,95 @@ export function adminApp(options: AdminOptions): Hono<AdminEnv> {
         query={c.req.query("q")}
         statusOf={(plugin) => lifecycle.status(plugin)}
         health={new Map(checked.map((health) => [health.plugin, health]))}
+        missingOf={(plugin) => options.configs?.current(plugin.name).missing ?? []}
       />,
     );
   });
-  app.get("/plugins/:name", needs("plugins.read"), async (c) => {
+  /** A plugin's page, with its Settings section in the state `form` says (after a submission). */
+  const detailPage = async (
+    c: Context<AdminEnv>,
+    form: {
+      notice?: string;
+      errors?: Record<string, string>;
+      submitted?: Record<string, string>;
+      status?: 200 | 409;
+    } = {},
+  ) => {
     const plugins = registry.plugins.filter((plugin) => plugin.name === c.req.param("name"));
     if (plugins.length === 0) {
       return renderPage(c, page(c, "Page not found"), <NotFoundPage path={c.req.path} />, 404);
     }
     const served = plugins.find((plugin) => plugin.status !== "shadowed") ?? plugins[0]!;
     const health = await pluginHealth(served, lifecycle.status(served));
+    const declared = served.config;
+    const view = declared && options.configs ? await options.configs.view(served.name) : undefined;
     return renderPage(
       c,
       page(c, plugins[0]!.display_name),
-      <PluginDetailPage
-        plugins={plugins}
-        statusOf={(plugin) => lifecycle.status(plugin)}
-        health={health}
-      />,
+      <>
+        <PluginDetailPage
+          plugins={plugins}
+          statusOf={(plugin) => lifecycle.status(plugin)}
+          health={health}
+        />
+        {declared && view
+          ? (
+            <PluginSettings
+              plugin={served.name}
+              declared={declared}
+              view={view}
+              csrfToken={c.get("can")("plugins.manage") ? c.get("session").csrfToken : undefined}
+              {...form}
+            />
+          )
+          : null}
+      </>,
+      form.errors ? 422 : form.status ?? 200,
     );
+  };
+  app.get(
+    "/plugins/:name",
+    needs("plugins.read"),
+    (c) => detailPage(c, c.req.query("saved") === undefined ? {} : { notice: "Settings saved." }),
+  );
+  app.post("/plugins/:name/settings", needs("plugins.manage"), async (c) => {
+    if (!await hasCsrfToken(c)) return c.text("Invalid or missing CSRF token.", 403);
+    const name = c.req.param("name");
+    const configs = options.configs;
+    const declared = configs?.declarations(name);
+    const view = declared ? await configs!.view(name) : undefined;
+    if (!configs || !declared || !view || Object.keys(declared).length === 0) {
+      return c.text("No such plugin, or it declares no settings.", 404);
+    }
+    const { changes, submitted } = settingsFormChanges(declared, view, await c.req.parseBody());
+    if (Object.keys(changes).length === 0) {
+      return await detailPage(c, { notice: "Nothing changed." });
+    }
+    const change = await configs.change(name, changes);
+    if (!change.ok) {
+      if (change.error === "invalid_config") {
+        return await detailPage(c, {
+          notice: "Nothing was saved: correct the settings marked below.",
+          errors: change.fields,
+          submitted,
+        });
+      }
+      return await detailPage(c, {
+        notice: change.error === "secrets_key_missing"
+          ? "Nothing was saved: secret settings need HONEYFRAME_SECRETS_KEY on the server."
+          : "Nothing was saved.",
+        submitted,
+        status: 409,
+      });
+    }
+    await record({
+      actor: actorOf(c.get("session")),
+      action: "plugin_config",
+      target: name,
+      outcome: "success",
+      detail: configChangeDetail(change),
+    });
+    return c.redirect(`/admin/plugins/${encodeURIComponent(name)}?saved#settings`, 303);
   });
   for (const [action, enabled] of [["enable", true], ["disable", false]] as const) {
     app.get(`/plugins/:name/${action}`, needs("plugins.manage"), (c) => {

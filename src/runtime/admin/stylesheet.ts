@@ -53,7 +53,7 @@ tbody th { background: var(--paper); font-size: 1rem; }
 .badge { display: inline-block; padding: .05rem .5rem; border-radius: 999px; font-size: .8rem; font-weight: 600; }
 .status-mounted { background: var(--ok-wash); color: var(--ok); }
 .status-error { background: var(--bad-wash); color: var(--bad); }
-.status-shadowed, .status-disabled, .status-mounted-warning { background: var(--warn-wash); color: var(--warn); }
+.status-shadowed, .status-disabled, .status-mounted-warning, .status-needs-config { background: var(--warn-wash); color: var(--warn); }
 .problem-count { text-decoration: none; white-space: nowrap; }
 .problem-count.has-errors { background: var(--bad-wash); color: var(--bad); }
 .problem-count.has-warnings { background: var(--warn-wash); color: var(--warn); }
@@ -82,7 +82,13 @@ dl.facts { display: grid; grid-template-columns: max-content minmax(0, 1fr); gap
 dl.facts dt { font-weight: 600; }
 dl.facts dd { margin: 0; min-width: 0; overflow-wrap: anywhere; }
 label { display: block; font-weight: 600; margin-bottom: .35rem; }
-input[type="password"], input[type="search"] { width: 100%; max-width: 24rem; padding: .55rem .7rem; border: 1px solid #6b7588; border-radius: .4rem; font: inherit; }
+input[type="password"], input[type="search"], input[type="text"], input[type="url"], input[type="number"], select { width: 100%; max-width: 24rem; padding: .55rem .7rem; border: 1px solid #6b7588; border-radius: .4rem; font: inherit; }
+.field { margin-bottom: 1rem; }
+.field .meta { margin: 0 0 .35rem; }
+label.inline { display: inline-flex; gap: .4rem; align-items: center; font-weight: 400; margin-top: .35rem; }
+label.inline input { width: auto; }
+.field-error { color: var(--bad); margin: .25rem 0 0; }
+[aria-invalid="true"] { border-color: var(--bad); }
 button { font: inherit; padding: .5rem 1rem; border-radius: .4rem; border: 1px solid var(--brand); background: var(--brand); color: var(--brand-ink); cursor: pointer; }
 button:disabled { opacity: .5; cursor: not-allowed; }
 pre { white-space: pre-wrap; overflow-wrap: anywhere; font-size: .8rem; margin: .25rem 0 0; }

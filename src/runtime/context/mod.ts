@@ -33,6 +33,14 @@ export {
 } from "./plugin_config.ts";
 export { configApi, type ConfigApiOptions } from "./config_api.ts";
 export {
+  attributeConsole,
+  consoleToLog,
+  formatArguments,
+  type PluginCall,
+  type RequestScope,
+} from "./console_attribution.ts";
+export { type PluginContexts, pluginContexts, testPluginContext } from "./plugin_contexts.ts";
+export {
   importSecretsKey,
   InvalidSecretsKey,
   openSecret,
@@ -47,6 +55,7 @@ export {
   SETTING_KEY,
   SETTING_TYPES,
   type SettingDeclaration,
+  settingFromText,
   type SettingType,
   type SettingValue,
   settingValueProblem,

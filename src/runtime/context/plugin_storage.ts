@@ -93,7 +93,7 @@ export function storeStorage(store: StateStore, plugin: string, quotaBytes: numb
     },
     async set(key, value, options = {}) {
       checkKey(key);
-      const json = jsonOf(value);
+      const json = storableJson(value);
       const size = encoder.encode(key).byteLength + encoder.encode(json).byteLength;
       const [used, existing] = await Promise.all([
         store.recordBytes(plugin, "storage"),
@@ -146,7 +146,14 @@ function checkKey(key: unknown): asserts key is string {
   }
 }
 
-function jsonOf(value: unknown): string {
+/**
+ * A value as storage keeps it: JSON text of at most {@link MAX_VALUE_BYTES} bytes.
+ *
+ * @param value The value.
+ * @returns Its JSON.
+ * @throws {InvalidStorageInput} When it is not JSON, or too large.
+ */
+export function storableJson(value: unknown): string {
   let json: string | undefined;
   try {
     json = JSON.stringify(value);

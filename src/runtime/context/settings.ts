@@ -73,6 +73,30 @@ export function settingValueProblem(
   }
 }
 
+/**
+ * A value typed as text (on the command line, in a form) as its declared type: a number or a
+ * boolean when it reads as one, else the text, which {@link settingValueProblem} then refuses.
+ *
+ * @param setting The declaration, if the key is declared.
+ * @param text The text.
+ * @returns The value.
+ * @example
+ * ```ts
+ * settingFromText({ type: "number" }, "20"); // 20
+ * settingFromText({ type: "boolean" }, "yes"); // "yes" (refused as "must be true or false")
+ * ```
+ */
+export function settingFromText(
+  setting: Pick<SettingDeclaration, "type"> | undefined,
+  text: string,
+): unknown {
+  if (setting?.type === "number" && text.trim() !== "" && Number.isFinite(Number(text))) {
+    return Number(text);
+  }
+  if (setting?.type === "boolean" && (text === "true" || text === "false")) return text === "true";
+  return text;
+}
+
 function isWebUrl(value: string): boolean {
   try {
     const url = new URL(value);

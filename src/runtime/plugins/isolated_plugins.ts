@@ -12,6 +12,8 @@
  */
 import { type Frame, type FrameHeader, RESPONSE_WINDOW_BYTES } from "./frames.ts";
 import type { HostContext } from "../permissions.ts";
+import type { PluginContext } from "../context/plugin_context.ts";
+import { answerStorage, plainFields } from "./context_frames.ts";
 import type { LoadedPlugin } from "../registry.ts";
 import { type PluginOutline, pluginProxies } from "./plugin_proxies.ts";
 import { PluginTimeout } from "../plugin_mount.ts";
@@ -51,8 +53,8 @@ export interface IsolationEvents {
   timedOut?(plugin: string): void;
   /** A plugin started on first use failed to import (threw, hung or spun past the time limit). */
   startFailed?(plugin: string, reason: string): void;
-  /** A plugin's log line (its worker's failures, with the stack). */
-  log?(plugin: string, level: "info" | "error", message: string, stack?: string): void;
+  /** A plugin's log line outside a request (its worker's failures, with the stack). */
+  log?(plugin: string, level: "info" | "warn" | "error", message: string, stack?: string): void;
   /** The plugin process was lost. */
   processLost?(reason: string): void;
 }
@@ -121,6 +123,8 @@ const NULL_BODY = new Set([101, 204, 205, 304]);
 interface Pending {
   readonly plugin: string;
   readonly host?: HostContext;
+  /** The plugin's context on this request or call: its storage and logger answer the worker. */
+  readonly context?: PluginContext;
   head?: PromiseWithResolvers<Frame>;
   result?: PromiseWithResolvers<unknown>;
   body?: ResponseBody;
@@ -207,7 +211,7 @@ export class IsolatedPlugins {
     this.#loads.set(code.name, { code, started: withResolvers<Frame>(), asked: false });
     return Promise.resolve(pluginProxies(code.outline, {
       fetch: (request, host) => this.fetch(code.name, request, host),
-      call: (call) => this.call(code.name, call),
+      call: (call, context) => this.call(code.name, call, context),
     }));
   }
 
@@ -245,7 +249,13 @@ export class IsolatedPlugins {
     await this.#started(plugin);
     this.#available(plugin);
     const id = ++this.#next;
-    const pending: Pending = { plugin, head: withResolvers(), ...(host ? { host } : {}) };
+    const context = host?.context?.(request);
+    const pending: Pending = {
+      plugin,
+      head: withResolvers(),
+      ...(host ? { host } : {}),
+      ...(context ? { context } : {}),
+    };
     this.#pending.set(id, pending);
     const hasBody = request.body !== null;
     this.#link.send({
@@ -257,6 +267,7 @@ export class IsolatedPlugins {
         url: request.url,
         headers: [...request.headers],
         body: hasBody,
+        ...(context ? { config: context.config } : {}),
       },
     });
     const abort = () => {
@@ -311,15 +322,22 @@ export class IsolatedPlugins {
    * @param plugin The plugin's name.
    * @param call What to do: `{ kind: "page", path, url }`, `{ kind: "block", block }` or
    * `{ kind: "health", index }`.
+   * @param context The plugin's context for a page or block (`props.context`).
    * @returns What the worker answered (HTML, or a health report).
    */
-  async call(plugin: string, call: Record<string, unknown>): Promise<unknown> {
+  async call(
+    plugin: string,
+    call: Record<string, unknown>,
+    context?: PluginContext,
+  ): Promise<unknown> {
     await this.#started(plugin);
     this.#available(plugin);
     const id = ++this.#next;
-    const pending: Pending = { plugin, result: withResolvers() };
+    const pending: Pending = { plugin, result: withResolvers(), ...(context ? { context } : {}) };
     this.#pending.set(id, pending);
-    this.#link.send({ header: { ...call, t: "call", plugin, id } });
+    this.#link.send({
+      header: { ...call, t: "call", plugin, id, ...(context ? { config: context.config } : {}) },
+    });
     return await pending.result!.promise;
   }
 
@@ -375,17 +393,13 @@ export class IsolatedPlugins {
         for (const events of this.#events) events.timedOut?.(plugin);
         return;
       case "log":
-        for (const events of this.#events) {
-          events.log?.(
-            plugin,
-            header.level === "error" ? "error" : "info",
-            String(header.message),
-            typeof header.stack === "string" ? header.stack : undefined,
-          );
-        }
+        this.#log(plugin, header);
         return;
       case "authorize":
         void this.#authorize(plugin, header);
+        return;
+      case "storage":
+        void this.#storage(plugin, header);
         return;
     }
     const id = Number(header.id);
@@ -444,6 +458,43 @@ export class IsolatedPlugins {
       pending.body.failure = error;
       pending.body.settle();
     }
+  }
+
+  /** The context of a plugin's request or call in flight, if it has one. */
+  #contextOf(plugin: string, request: unknown): PluginContext | undefined {
+    const pending = this.#pending.get(Number(request));
+    return pending?.plugin === plugin ? pending.context : undefined;
+  }
+
+  /**
+   * A log line from a plugin's worker: its `ctx.log` or `console.*` on a request (written with the
+   * plugin's name and the request id), or a failure of its code.
+   */
+  #log(plugin: string, header: FrameHeader): void {
+    const level = header.level === "error" ? "error" : header.level === "warn" ? "warn" : "info";
+    const message = String(header.message);
+    const context = this.#contextOf(plugin, header.request);
+    if (context && header.stack === undefined) {
+      context.log[level](message, plainFields(header.fields));
+      return;
+    }
+    for (const events of this.#events) {
+      events.log?.(
+        plugin,
+        level,
+        message,
+        typeof header.stack === "string" ? header.stack : undefined,
+      );
+    }
+  }
+
+  /** A storage request from a plugin's worker, answered with its storage for that request. */
+  async #storage(plugin: string, header: FrameHeader): Promise<void> {
+    const context = this.#contextOf(plugin, header.request);
+    const answer = context ? await answerStorage(context.storage, header) : {
+      error: { name: "Error", message: "storage is only available while a request is served" },
+    };
+    this.#link.send({ header: { t: "stored", plugin, id: header.id, ...answer } });
   }
 
   async #authorize(plugin: string, header: FrameHeader): Promise<void> {

@@ -41,3 +41,4 @@ export {
   type FrameHeader,
   FrameReader,
 } from "./frames.ts";
+export { plainFields } from "./context_frames.ts";

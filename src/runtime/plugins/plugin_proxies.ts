@@ -11,6 +11,7 @@ import { raw } from "hono/html";
 import type { HtmlEscapedString } from "hono/utils/html";
 import { type HostContext, hostContextOf } from "../permissions.ts";
 import type { HealthCheck, LoadedPlugin, PluginBlockComponent, PluginPage } from "../registry.ts";
+import type { PluginContext } from "../context/plugin_context.ts";
 
 /** What a plugin has, as the build recorded it: its pages, its blocks, how many health checks. */
 export interface PluginOutline {
@@ -28,9 +29,10 @@ export interface PluginRemote {
   fetch(request: Request, host: HostContext | undefined): Promise<Response>;
   /**
    * Renders a page or block, or runs a health check, where the plugin runs: `{ kind: "page", path,
-   * url }`, `{ kind: "block", block }` or `{ kind: "health", index }`.
+   * url }`, `{ kind: "block", block }` or `{ kind: "health", index }`; a page or block with the
+   * plugin's context (`props.context`).
    */
-  call(call: Record<string, unknown>): Promise<unknown>;
+  call(call: Record<string, unknown>, context?: PluginContext): Promise<unknown>;
 }
 
 /**
@@ -43,15 +45,20 @@ export interface PluginRemote {
 export function pluginProxies(outline: PluginOutline, remote: PluginRemote): LoadedPlugin {
   const forward = (c: Context) => remote.fetch(c.req.raw, hostContextOf(c));
   const router = new Hono().all("/", forward).all("/*", forward);
-  const render = async (call: Record<string, unknown>): Promise<HtmlEscapedString> =>
-    raw(String(await remote.call(call)));
+  const render = async (
+    call: Record<string, unknown>,
+    context: PluginContext | undefined,
+  ): Promise<HtmlEscapedString> => raw(String(await remote.call(call, context)));
   const pages: Record<string, PluginPage> = {};
   for (const path of outline.pages) {
-    pages[path] = (props) => render({ kind: "page", path, url: props.url.href });
+    pages[path] = (props) => render({ kind: "page", path, url: props.url.href }, props.context);
   }
   const blocks: Record<string, { title: string; component: PluginBlockComponent }> = {};
   for (const block of outline.blocks) {
-    blocks[block] = { title: block, component: () => render({ kind: "block", block }) };
+    blocks[block] = {
+      title: block,
+      component: (props) => render({ kind: "block", block }, props.context),
+    };
   }
   const health: HealthCheck[] = Array.from(
     { length: outline.health },

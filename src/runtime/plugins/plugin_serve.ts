@@ -9,6 +9,7 @@ import { Hono } from "hono";
 import { jsx } from "hono/jsx";
 import { type HostContext, provideHostContext } from "../permissions.ts";
 import type { HealthCheck, LoadedPlugin, PluginPage } from "../mod.ts";
+import type { PluginContext } from "../context/plugin_context.ts";
 
 /** The plugin an isolated bundle serves: its name and label, and its imported code. */
 export interface WorkerPlugin extends LoadedPlugin {
@@ -65,11 +66,13 @@ export function pluginApp(
  * @param plugin The plugin.
  * @param call `{ kind: "page", path, url }`, `{ kind: "block", block }` or `{ kind: "health",
  * index }`.
+ * @param context The plugin's context for a page or block (`props.context`).
  * @returns The HTML, or the health report.
  */
 export async function callPlugin(
   plugin: WorkerPlugin,
   call: Readonly<Record<string, unknown>>,
+  context?: PluginContext,
 ): Promise<unknown> {
   const about = { name: plugin.name, display_name: plugin.display_name };
   if (call.kind === "page") {
@@ -80,14 +83,15 @@ export async function callPlugin(
     if (!page) throw new Error(`the plugin has no page ${path}`);
     const component = typeof page === "function" ? page : page.component;
     return String(
-      await jsx(component, { plugin: about, path, url: new URL(String(call.url)) }).toString(),
+      await jsx(component, { plugin: about, path, url: new URL(String(call.url)), context })
+        .toString(),
     );
   }
   if (call.kind === "block") {
     const id = String(call.block);
     const block = plugin.blocks && Object.hasOwn(plugin.blocks, id) ? plugin.blocks[id] : undefined;
     if (!block) throw new Error(`the plugin has no block ${id}`);
-    return String(await jsx(block.component, { plugin: about }).toString());
+    return String(await jsx(block.component, { plugin: about, context }).toString());
   }
   if (call.kind === "health") {
     const check: HealthCheck | undefined = plugin.health[Number(call.index)];

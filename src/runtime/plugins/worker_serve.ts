@@ -3,8 +3,9 @@
  * blocks and health checks (`plugin_serve.ts`), served to the plugin process by message. A request arrives as a head and body chunks and
  * its response goes back the same way (chunked everywhere, since `ReadableStream`s are not
  * transferable on every runtime), with at most {@link RESPONSE_WINDOW_BYTES} unacknowledged; a
- * client that leaves aborts the request's signal. Permission checks ask the host through the
- * process, so `requirePermission` works unchanged. Pages and blocks are rendered here, to HTML.
+ * client that leaves aborts the request's signal. Permission checks, storage and log lines ask the
+ * host through the process, so `requirePermission` and `pluginContext(c)` work unchanged. Pages and
+ * blocks are rendered here, to HTML.
  *
  * @module
  */
@@ -19,6 +20,14 @@ import {
 } from "./worker_port.ts";
 import { concatBytes, RESPONSE_WINDOW_BYTES } from "./frames.ts";
 import { callPlugin, describe, pluginApp, type WorkerPlugin } from "./plugin_serve.ts";
+import { remoteContext, type StorageAnswer } from "./context_frames.ts";
+import type { PluginContext } from "../context/plugin_context.ts";
+import type { SettingValue } from "../context/settings.ts";
+import {
+  attributeConsole,
+  type PluginCall,
+  type RequestScope,
+} from "../context/console_attribution.ts";
 
 /** A request being received or answered. */
 interface Exchange {
@@ -34,33 +43,62 @@ interface Exchange {
  * the bundle is not a dedicated worker (a Worker of its own, which `servePluginService` serves).
  *
  * @param plugin The plugin's name, label and code (imported by the worker's entry).
+ * @param scope Follows a request across `await`s: what the plugin prints while it serves one is
+ * sent to the host as a log line of that request.
  * @example
  * ```ts ignore
  * import { router } from "./backend/routers/ping.ts";
  * serveInWorker({ name: "crm", display_name: "CRM", routers: [{ spec: "r.ts:router", app: router }], pages: {}, health: [] });
  * ```
  */
-export function serveInWorker(plugin: WorkerPlugin): void {
+export function serveInWorker(plugin: WorkerPlugin, scope?: RequestScope<PluginCall>): void {
   if (!inDedicatedWorker) return;
+  const within = <T>(request: number, work: () => T): T =>
+    scope ? scope.run({ plugin: plugin.name, requestId: String(request) }, work) : work();
+  if (scope) {
+    attributeConsole(console, scope, (level, message, call) =>
+      postToProcess({
+        header: {
+          t: "log",
+          request: Number(call.requestId),
+          level,
+          message,
+          fields: { source: "console" },
+        },
+      }));
+  }
   const exchanges = new Map<number, Exchange>();
   const answers = new Map<number, (value: unknown) => void>();
   let nextCall = 0;
+  /** Asks the host something about one request, and resolves with its answer. */
+  const ask = (header: Record<string, unknown>): Promise<unknown> => {
+    const id = ++nextCall;
+    postToProcess({ header: { ...header, t: String(header.t), id } });
+    return new Promise((resolve) => answers.set(id, resolve));
+  };
+  /** The plugin's context on one request or call: storage and logger through the host. */
+  const contextFor = (request: number, config: unknown): PluginContext =>
+    remoteContext(
+      (typeof config === "object" && config !== null ? config : {}) as Record<
+        string,
+        SettingValue
+      >,
+      (storage) => ask({ t: "storage", request, ...storage }) as Promise<StorageAnswer>,
+      (level, message, fields) =>
+        postToProcess({ header: { t: "log", request, level, message, fields } }),
+    );
   /** The host context of one request: its permission checks are answered for that request. */
-  const hostFor = (request: number): HostContext => ({
-    authorize: (token, permission) => {
-      const id = ++nextCall;
-      postToProcess({
-        header: { t: "authorize", id, request, token: token ?? null, permission },
-      });
-      return new Promise((resolve) => {
-        answers.set(id, (value) => resolve(value as Principal | "unauthorized" | "forbidden"));
-      });
-    },
+  const hostFor = (request: number, config: unknown): HostContext => ({
+    authorize: (token, permission) =>
+      ask({ t: "authorize", request, token: token ?? null, permission }) as Promise<
+        Principal | "unauthorized" | "forbidden"
+      >,
+    ...(config === undefined ? {} : { context: () => contextFor(request, config) }),
   });
-  const requests = new WeakMap<Request, number>();
+  const requests = new WeakMap<Request, { id: number; config: unknown }>();
   const app = pluginApp(plugin, (request) => {
-    const id = requests.get(request);
-    return id === undefined ? undefined : hostFor(id);
+    const known = requests.get(request);
+    return known === undefined ? undefined : hostFor(known.id, known.config);
   }, (failure) =>
     postToProcess({
       header: {
@@ -77,7 +115,7 @@ export function serveInWorker(plugin: WorkerPlugin): void {
     switch (header.t) {
       case "req":
         exchanges.set(id, { abort: new AbortController(), unacked: 0 });
-        void answer(app, id, header, exchanges, requests);
+        void within(id, () => answer(app, id, header, exchanges, requests));
         break;
       case "chunk":
         if (message.bytes) exchange?.body?.enqueue(message.bytes);
@@ -102,14 +140,23 @@ export function serveInWorker(plugin: WorkerPlugin): void {
         }
         break;
       case "call":
-        void callPlugin(plugin, header).then(
-          (value) => postToProcess({ header: { t: "result", id, value } }),
-          (error: unknown) =>
-            postToProcess({ header: { t: "fail", id, status: 500, message: describe(error) } }),
-        );
+        void within(id, () =>
+          callPlugin(
+            plugin,
+            header,
+            header.config === undefined ? undefined : contextFor(id, header.config),
+          )).then(
+            (value) => postToProcess({ header: { t: "result", id, value } }),
+            (error: unknown) =>
+              postToProcess({ header: { t: "fail", id, status: 500, message: describe(error) } }),
+          );
         break;
       case "authorized":
         answers.get(id)?.(header.result);
+        answers.delete(id);
+        break;
+      case "stored":
+        answers.get(id)?.("error" in header ? { error: header.error } : { value: header.value });
         answers.delete(id);
         break;
     }
@@ -122,7 +169,7 @@ async function answer(
   id: number,
   header: WorkerMessage["header"],
   exchanges: Map<number, Exchange>,
-  requests: WeakMap<Request, number>,
+  requests: WeakMap<Request, { id: number; config: unknown }>,
 ): Promise<void> {
   const exchange = exchanges.get(id)!;
   let response: Response;
@@ -137,7 +184,7 @@ async function answer(
       signal: exchange.abort.signal,
       ...(body ? { duplex: "half" } : {}),
     } as RequestInit);
-    requests.set(request, id);
+    requests.set(request, { id, config: header.config });
     response = await app.fetch(request);
   } catch (error) {
     exchanges.delete(id);

@@ -31,6 +31,8 @@ export interface PluginsPageProps {
   readonly statusOf: (plugin: RegistryPlugin) => RuntimeStatus;
   /** The health of the plugins whose checks ran, by name. */
   readonly health: ReadonlyMap<string, PluginHealth>;
+  /** A plugin's required settings that have no value (it answers 503 until they have). */
+  readonly missingOf?: (plugin: RegistryPlugin) => readonly string[];
 }
 
 /**
@@ -120,6 +122,7 @@ export function PluginsPage(props: PluginsPageProps) {
                 <td>{sourceLabel(plugin.source)}</td>
                 <td>
                   <StatusBadge status={statusOf(plugin)} plugin={plugin} />
+                  <NeedsSettings plugin={plugin} missing={props.missingOf?.(plugin) ?? []} />
                 </td>
                 <td>
                   <ProblemCount plugin={plugin} />
@@ -150,6 +153,23 @@ export function PluginsPage(props: PluginsPageProps) {
 }
 
 /** Whether a plugin matches a search (lower case; every plugin matches an empty one). */
+/** A link to the Settings of a plugin whose required settings have no value. */
+function NeedsSettings(props: { plugin: RegistryPlugin; missing: readonly string[] }) {
+  if (props.plugin.status !== "mounted" || props.missing.length === 0) return null;
+  return (
+    <>
+      {" "}
+      <a
+        class="badge status-needs-config"
+        href={`/admin/plugins/${encodeURIComponent(props.plugin.name)}#settings`}
+        title={`required and not set: ${props.missing.join(", ")}`}
+      >
+        needs settings
+      </a>
+    </>
+  );
+}
+
 function matches(plugin: RegistryPlugin, status: RuntimeStatus, query: string): boolean {
   if (!query) return true;
   return [
