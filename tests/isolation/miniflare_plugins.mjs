@@ -27,6 +27,9 @@ const plugins = services.map(({ service }) => {
     scriptPath: join(dist, "workers", config.main),
     compatibilityDate: config.compatibility_date,
     compatibilityFlags: config.compatibility_flags,
+    // The host's D1 database, bound to each plugin Worker too (its storage), as docs/operations.md
+    // says to deploy them.
+    d1Databases: { HONEYFRAME_D1: "honeyframe" },
   };
 });
 const miniflare = new Miniflare({
@@ -40,6 +43,7 @@ const miniflare = new Miniflare({
       scriptPath: join(dist, host.main),
       compatibilityDate: host.compatibility_date,
       bindings: JSON.parse(bindings),
+      d1Databases: { HONEYFRAME_D1: "honeyframe" },
       serviceBindings: Object.fromEntries(services.map((entry) => [entry.binding, entry.service])),
     },
     ...plugins,

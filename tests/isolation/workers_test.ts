@@ -21,6 +21,8 @@ import { startServer } from "../helpers/process.ts";
 import { makeTree, manifest } from "../helpers/tree.ts";
 
 const TOKEN = "workers-admin-token-0123456789ab";
+const SECRETS_KEY = btoa(String.fromCharCode(...new Uint8Array(32).fill(11)));
+const SECRET = "sk_live_workers-0123456789";
 
 /** A data plugin with one router module. */
 function plugin(name: string, router: string, ...extra: string[]): Record<string, string> {
@@ -51,6 +53,35 @@ export const router = new Hono()
 export const router = new Hono().post("/", async (c) => c.text(await c.req.text()));`,
   ),
   ...plugin(
+    "notes",
+    `import { Hono } from "hono";
+import { pluginContext, StorageConflict } from "@honeyframe/edge";
+export const router = new Hono()
+  .get("/settings", (c) => c.json(pluginContext(c).config))
+  .get("/env", (c) => c.json(Object.keys(c.env ?? {})))
+  .put("/notes/:key", async (c) => {
+    try {
+      return c.json(await pluginContext(c).storage.set(c.req.param("key"), await c.req.json(), {
+        ifVersion: null,
+      }));
+    } catch (error) {
+      if (error instanceof StorageConflict) return c.json({ conflict: error.message }, 409);
+      throw error;
+    }
+  })
+  .get("/notes", async (c) => c.json(await pluginContext(c).storage.list()));`,
+    "frontend_entry: pages.tsx",
+    "config:",
+    "  api_key: { type: string, secret: true, required: true }",
+    "  page_size: { type: number, default: 50 }",
+  ),
+  "data/plugins/notes/pages.tsx": `import type { PluginPageProps } from "@honeyframe/edge";
+async function Home(props: PluginPageProps) {
+  const { items } = await props.context.storage.list();
+  return <p>{items.length} notes, {String(props.context.config.page_size)} a page</p>;
+}
+export const pages = { "/": Home };`,
+  ...plugin(
     "unbound",
     `import { Hono } from "hono";
 export const router = new Hono().get("/ping", (c) => c.text("in the host's isolate"));`,
@@ -70,7 +101,11 @@ Deno.test("customer plugins run as Workers of their own behind service bindings;
       args: [
         resolve("tests/isolation/miniflare_plugins.mjs"),
         dist,
-        JSON.stringify({ HONEYFRAME_ADMIN_TOKEN: TOKEN, HONEYFRAME_JWT_SECRET: JWT_SECRET }),
+        JSON.stringify({
+          HONEYFRAME_ADMIN_TOKEN: TOKEN,
+          HONEYFRAME_JWT_SECRET: JWT_SECRET,
+          HONEYFRAME_SECRETS_KEY: SECRETS_KEY,
+        }),
         "HONEYFRAME_PLUGIN_UNBOUND",
       ],
       env: { PATH: Deno.env.get("PATH") ?? "" },
@@ -148,6 +183,61 @@ Deno.test("customer plugins run as Workers of their own behind service bindings;
     assert.equal(boom.status, 500, boom.text);
     assert.equal(JSON.parse(boom.text).plugin, "polluter");
     assert.equal((await get("/api/_demo/ping")).status, 200);
+  });
+});
+
+Deno.test("a plugin Worker gets its settings from the host and its storage in the host's D1 database, never the binding", async (t) => {
+  await using server = await startServer(
+    new Deno.Command("node", {
+      args: [
+        resolve("tests/isolation/miniflare_plugins.mjs"),
+        dist,
+        JSON.stringify({ HONEYFRAME_ADMIN_TOKEN: TOKEN, HONEYFRAME_SECRETS_KEY: SECRETS_KEY }),
+      ],
+      env: { PATH: Deno.env.get("PATH") ?? "" },
+      clearEnv: true,
+      stdout: "piped",
+      stderr: "piped",
+    }),
+    60_000,
+  );
+  const call = async (path: string, init: RequestInit = {}) => {
+    const response = await fetch(`${server.url}${path}`, init);
+    return { status: response.status, text: await response.text() };
+  };
+
+  await t.step("unconfigured, it answers 503; configured, it reads the opened secret", async () => {
+    const before = await call("/api/notes/settings");
+    assert.equal(before.status, 503, before.text);
+    assert.deepEqual(JSON.parse(before.text).missing, ["api_key"]);
+    const put = await call("/api/plugins/notes/config", {
+      method: "PUT",
+      headers: { Authorization: `Bearer ${TOKEN}`, "Content-Type": "application/json" },
+      body: JSON.stringify({ api_key: SECRET }),
+    });
+    assert.equal(put.status, 200, put.text);
+    const after = await call("/api/notes/settings");
+    assert.equal(after.status, 200, after.text);
+    assert.deepEqual(JSON.parse(after.text), { api_key: SECRET, page_size: 50 });
+  });
+
+  await t.step("its storage is in D1, compare-and-set holds, and c.env is empty", async () => {
+    const note = (key: string) =>
+      call(`/api/notes/notes/${key}`, {
+        method: "PUT",
+        headers: { "Content-Type": "application/json" },
+        body: JSON.stringify({ key }),
+      });
+    assert.equal((await note("a")).status, 200);
+    const again = await note("a");
+    assert.equal(again.status, 409, again.text);
+    assert.match(JSON.parse(again.text).conflict, /a already exists/);
+    const listed = JSON.parse((await call("/api/notes/notes")).text);
+    assert.deepEqual(listed.items.map((item: { key: string }) => item.key), ["a"]);
+    assert.deepEqual(JSON.parse((await call("/api/notes/env")).text), [], "no binding is shown");
+    const page = await call("/plugins/notes/");
+    assert.equal(page.status, 200, page.text);
+    assert.match(page.text, /1 notes, 50 a page/);
   });
 });
 

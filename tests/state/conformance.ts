@@ -6,6 +6,30 @@
  */
 import assert from "node:assert/strict";
 import { AUDIT_TEXT_LIMIT, type DbtRun, type StateStore } from "../../src/state/mod.ts";
+import {
+  importSecretsKey,
+  PluginConfigs,
+  StorageConflict,
+  StorageQuotaExceeded,
+  storeStorage,
+} from "../../src/runtime/mod.ts";
+
+/** Two plugins' declared settings, for the settings cases. */
+const DECLARED = {
+  plugins: [
+    {
+      name: "crm",
+      status: "mounted" as const,
+      config: {
+        api_url: { type: "url" as const, required: true, secret: false },
+        api_key: { type: "string" as const, required: true, secret: true },
+        page_size: { type: "number" as const, required: false, secret: false, default: 50 },
+      },
+    },
+    { name: "finance", status: "mounted" as const },
+  ],
+};
+const SECRETS_KEY = btoa(String.fromCharCode(...new Uint8Array(32).fill(1)));
 
 const AT = "2026-11-26T10:00:00.000Z";
 const LATER = "2026-11-26T11:00:00.000Z";
@@ -379,6 +403,58 @@ export async function stateStoreConformance(
     assert.equal(await store.recordBytes("crm", "storage"), 3 + 7 + 2 + 3);
     assert.equal(await store.recordBytes("crm", "config"), 0);
   });
+
+  await step(
+    "a plugin's storage (ctx.storage) on this store: CAS, pages, quota, its own keys",
+    async (store) => {
+      const crm = storeStorage(store, "crm", 4096);
+      const first = await crm.set("customer/1", { name: "Ada" }, { ifVersion: null });
+      await assert.rejects(crm.set("customer/1", {}, { ifVersion: null }), StorageConflict);
+      await assert.rejects(crm.set("customer/1", {}, { ifVersion: "stale" }), StorageConflict);
+      await crm.set("customer/1", { name: "Ada L." }, { ifVersion: first.version });
+      for (const key of ["customer/2", "customer/3", "invoice/1"]) await crm.set(key, key);
+      const page = await crm.list({ prefix: "customer/", limit: 2 });
+      assert.deepEqual(page.items.map((item) => item.key), ["customer/1", "customer/2"]);
+      const rest = await crm.list({ prefix: "customer/", limit: 2, cursor: page.cursor! });
+      assert.deepEqual(rest.items.map((item) => item.key), ["customer/3"]);
+      await assert.rejects(crm.set("big", "x".repeat(5000)), StorageQuotaExceeded);
+      assert.equal(await storeStorage(store, "finance", 4096).get("customer/1"), null);
+      assert.deepEqual((await crm.get("customer/1"))?.value, { name: "Ada L." });
+      assert.equal(await crm.delete("customer/1"), true);
+      assert.equal(await crm.get("customer/1"), null);
+    },
+  );
+
+  await step(
+    "a plugin's settings on this store: typed, the secret sealed, read by another reader",
+    async (store) => {
+      const key = importSecretsKey(SECRETS_KEY);
+      const writer = new PluginConfigs(store, DECLARED, key);
+      assert.deepEqual((await writer.view("crm"))?.missing, ["api_url", "api_key"]);
+      const change = await writer.change("crm", {
+        api_url: "https://crm.example/api",
+        api_key: "sk_live_conformance-0123456789",
+        page_size: 20,
+      });
+      assert.equal(change.ok, true);
+      const stored = await store.listRecords("crm", "config", { limit: 10 });
+      assert.equal(JSON.stringify(stored).includes("sk_live_conformance"), false);
+      const reader = new PluginConfigs(store, DECLARED, key);
+      await reader.reload();
+      assert.deepEqual(reader.current("crm"), {
+        values: {
+          api_url: "https://crm.example/api",
+          api_key: "sk_live_conformance-0123456789",
+          page_size: 20,
+        },
+        missing: [],
+      });
+      assert.equal((await reader.change("crm", { page_size: null })).ok, true);
+      assert.equal((await writer.values("crm")).values.page_size, 50, "the default again");
+      assert.equal(await store.purgeRecords("crm"), 2);
+      assert.deepEqual((await writer.view("crm"))?.missing, ["api_url", "api_key"]);
+    },
+  );
 
   await step(
     "100 concurrent compare-and-set writers: exactly one wins each version",

@@ -9,6 +9,11 @@
  * the plugin declares for the request's bearer token ({@link VERDICTS_HEADER}, always set by the
  * host, never taken from a client); only the host reaches a plugin Worker (it has no route).
  *
+ * The plugin's context travels the same way: its settings (secrets opened) and the request id in
+ * {@link CONTEXT_HEADER}, also set by the host only. Its storage is its own records in the D1
+ * database of the plugin Worker's `HONEYFRAME_D1` binding (the host's database), reached by the
+ * serving code, never by the plugin's: its handlers see an empty `c.env`.
+ *
  * @module
  */
 import type { HostContext, Principal } from "../permissions.ts";
@@ -22,6 +27,13 @@ import {
 } from "./isolated_plugins.ts";
 import { callPlugin, describe, pluginApp, type WorkerPlugin } from "./plugin_serve.ts";
 import { IsolationUnavailable } from "../import_plugins.ts";
+import { requestIdOf } from "../observe.ts";
+import { D1_BINDING, openWorkerStore, type StateStore } from "../../state/mod.ts";
+import { createLogger } from "../../log/mod.ts";
+import type { PluginContext } from "../context/plugin_context.ts";
+import { pluginLog } from "../context/plugin_context.ts";
+import { type PluginStorage, storeStorage } from "../context/plugin_storage.ts";
+import type { SettingValue } from "../context/settings.ts";
 
 /** The prefix of the service bindings to plugin Workers (kept from every plugin's bindings). */
 export const SERVICE_BINDING_PREFIX = "HONEYFRAME_PLUGIN_";
@@ -31,6 +43,12 @@ export const CALL_URL = "https://plugin.honeyframe.internal/__honeyframe/call";
 
 /** The host's verdicts on the plugin's permissions for the request's token (JSON, URI-encoded). */
 export const VERDICTS_HEADER = "X-Honeyframe-Verdicts";
+
+/** The plugin's settings and the request id, from the host (JSON, URI-encoded). */
+export const CONTEXT_HEADER = "X-Honeyframe-Context";
+
+/** How many MiB a plugin Worker's storage may take when `HONEYFRAME_PLUGIN_STORAGE_MB` is unset. */
+const DEFAULT_STORAGE_MB = 10;
 
 /** Set by a plugin Worker on a response that reports its code's failure. */
 const FAILURE_HEADER = "X-Honeyframe-Failure";
@@ -88,14 +106,17 @@ export class ServiceBoundPlugins {
       );
     }
     const service = binding as ServiceBinding;
-    const call = async (request: Record<string, unknown>): Promise<unknown> => {
+    const call = async (
+      request: Record<string, unknown>,
+      context?: PluginContext,
+    ): Promise<unknown> => {
       const response = await reach(
         name,
         service,
         new Request(CALL_URL, {
           method: "POST",
           headers: { "Content-Type": "application/json" },
-          body: JSON.stringify(request),
+          body: JSON.stringify(context ? { ...request, config: context.config } : request),
         }),
       );
       const answer = await response.json() as { value?: unknown; message?: string };
@@ -106,9 +127,19 @@ export class ServiceBoundPlugins {
       fetch: async (request, host) => {
         const headers = new Headers(request.headers);
         headers.delete(VERDICTS_HEADER);
+        headers.delete(CONTEXT_HEADER);
         const token = bearerToken(headers.get("Authorization") ?? undefined);
         if (token !== undefined && host) {
           headers.set(VERDICTS_HEADER, await verdicts(host, token, code.permissions));
+        }
+        const context = host?.context?.(request);
+        if (context) {
+          headers.set(
+            CONTEXT_HEADER,
+            encodeURIComponent(
+              JSON.stringify({ config: context.config, request_id: requestIdOf(request) }),
+            ),
+          );
         }
         const response = await reach(name, service, new Request(request, { headers }));
         if (response.headers.has(FAILURE_HEADER)) {
@@ -160,6 +191,36 @@ export interface PluginService {
  */
 export function servePluginService(plugin: WorkerPlugin): PluginService {
   const hosts = new WeakMap<Request, HostContext>();
+  let store: Promise<StateStore> | undefined;
+  /** The plugin's context from what the host sent, its storage in the Worker's D1 database. */
+  const contextOf = (sent: SentContext, env: unknown): PluginContext => {
+    const bindings = (typeof env === "object" && env !== null ? env : {}) as Record<
+      string,
+      unknown
+    >;
+    const megabytes = Number(bindings.HONEYFRAME_PLUGIN_STORAGE_MB ?? DEFAULT_STORAGE_MB);
+    const quota = (Number.isFinite(megabytes) && megabytes > 0 ? megabytes : DEFAULT_STORAGE_MB) *
+      1024 * 1024;
+    const opened = async () => {
+      if (bindings[D1_BINDING] === undefined) {
+        throw new Error(
+          `the storage of ${plugin.name} needs the ${D1_BINDING} binding (the host's D1 ` +
+            "database) on its Worker",
+        );
+      }
+      // A store that failed to open is tried again on the next use.
+      store ??= openWorkerStore({}, bindings[D1_BINDING]).catch((error) => {
+        store = undefined;
+        throw error;
+      });
+      return storeStorage(await store, plugin.name, quota);
+    };
+    return {
+      config: Object.freeze({ ...sent.config }),
+      storage: lazyStorage(opened),
+      log: pluginLog(createLogger({ format: "json" }), plugin.name, sent.request_id),
+    };
+  };
   const app = pluginApp(
     plugin,
     (request) => hosts.get(request),
@@ -174,15 +235,21 @@ export function servePluginService(plugin: WorkerPlugin): PluginService {
     async fetch(request, env, context) {
       if (request.url === CALL_URL && request.method === "POST") {
         try {
-          return Response.json({ value: await callPlugin(plugin, await request.json()) });
+          const call = await request.json() as Record<string, unknown>;
+          const context = typeof call.config === "object" && call.config !== null
+            ? contextOf({ config: call.config as Record<string, SettingValue> }, env)
+            : undefined;
+          return Response.json({ value: await callPlugin(plugin, call, context) });
         } catch (error) {
           return Response.json({ message: describe(error) }, { status: 500 });
         }
       }
       const given = verdictsOf(request.headers.get(VERDICTS_HEADER));
       const token = bearerToken(request.headers.get("Authorization") ?? undefined);
+      const sent = sentContextOf(request.headers.get(CONTEXT_HEADER));
       const headers = new Headers(request.headers);
       headers.delete(VERDICTS_HEADER);
+      headers.delete(CONTEXT_HEADER);
       const forwarded = new Request(request, { headers });
       hosts.set(forwarded, {
         authorize: (asked, permission) =>
@@ -193,13 +260,46 @@ export function servePluginService(plugin: WorkerPlugin): PluginService {
               ? given[permission]!
               : "forbidden",
           ),
+        ...(sent ? { context: () => contextOf(sent, env) } : {}),
       });
       try {
-        return await app.fetch(forwarded, env, context as never);
+        // The Worker's bindings (its D1 database) are the serving code's, never the plugin's.
+        return await app.fetch(forwarded, {}, context as never);
       } catch (error) {
         return failed(error);
       }
     },
+  };
+}
+
+/** What the host sends of the plugin's context. */
+interface SentContext {
+  readonly config: Readonly<Record<string, SettingValue>>;
+  readonly request_id?: string;
+}
+
+function sentContextOf(header: string | null): SentContext | undefined {
+  if (header === null) return undefined;
+  try {
+    const parsed = JSON.parse(decodeURIComponent(header));
+    return typeof parsed?.config === "object" && parsed.config !== null
+      ? {
+        config: parsed.config,
+        ...(typeof parsed.request_id === "string" ? { request_id: parsed.request_id } : {}),
+      }
+      : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Storage opened on first use (a failure to open fails that use, with its reason). */
+function lazyStorage(open: () => Promise<PluginStorage>): PluginStorage {
+  return {
+    get: async (key) => (await open()).get(key),
+    set: async (key, value, options) => (await open()).set(key, value, options),
+    delete: async (key) => (await open()).delete(key),
+    list: async (options) => (await open()).list(options),
   };
 }
 
