@@ -56,8 +56,8 @@ export function pluginContext(c: Context): PluginContext {
   const context = hostContextOf(c)?.context?.(c.req.raw);
   if (!context) {
     throw new Error(
-      "pluginContext(c) is only available in a plugin's request handler, and not yet in a plugin " +
-        "that runs isolated",
+      "pluginContext(c) is only available in a plugin's request handler served by the host " +
+        "(in a test, call the handler through the host, or pass testPluginContext() to pages)",
     );
   }
   return context;
