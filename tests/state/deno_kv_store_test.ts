@@ -20,7 +20,7 @@ Deno.test("the Deno KV store passes the state store conformance suite", async (t
   }
 });
 
-Deno.test("two stores on one Deno KV database: a plugin change is watched at once and kept across reopening", async () => {
+Deno.test("two stores on one Deno KV database: a plugin or settings change is watched at once and kept across reopening", async () => {
   const dir = mkdtempSync(join(tmpdir(), "honeyframe-kv-"));
   const path = join(dir, "state.db");
   try {
@@ -39,6 +39,10 @@ Deno.test("two stores on one Deno KV database: a plugin change is watched at onc
     await one.setEnabled("crm", false, "admin", new Date().toISOString());
     await until(() => heard === 2);
     assert.deepEqual(await other.pluginStates(), [{ name: "crm", enabled: false, seeded: false }]);
+    // A settings change is announced the same way (the other instance reads the settings again).
+    await one.putRecord("crm", "config", "api_url", '{"value":"https://crm.example/api"}');
+    await until(() => heard === 3);
+    assert.equal((await other.getRecord("crm", "config", "api_url"))?.value.includes("crm"), true);
     await one.appendAudit({ time: "t", actor: "admin", action: "disable", outcome: "success" });
     await unwatch();
     await one.close();
