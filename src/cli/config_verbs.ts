@@ -75,14 +75,7 @@ export async function purgeIfAsked(
   const { store, label } = opened;
   try {
     const records = await store.purgeRecords(plugin);
-    await store.appendAudit({
-      time: new Date().toISOString(),
-      actor: "cli",
-      action: "plugin_config",
-      target: plugin,
-      outcome: "success",
-      detail: `purged ${records} records (settings and storage)`,
-    });
+    await auditSettings(store, plugin, `purged ${records} records (settings and storage)`);
     return {
       ok: true,
       message: `purged ${records} records of ${plugin} (settings and storage) from ${label}`,
@@ -141,14 +134,7 @@ export async function configVerb(args: CliArgs, io: CliIo): Promise<number> {
       });
     }
     const detail = configChangeDetail(change);
-    await store.appendAudit({
-      time: new Date().toISOString(),
-      actor: "cli",
-      action: "plugin_config",
-      target: plugin,
-      outcome: "success",
-      detail,
-    });
+    await auditSettings(store, plugin, detail);
     return report(io, args.json, {
       ok: true,
       message: `${plugin}: ${detail} in ${label}${
@@ -200,14 +186,11 @@ export async function secretsVerb(args: CliArgs, io: CliIo): Promise<number> {
     }
     const byPlugin = Map.groupBy(rotated, (owner) => owner.split("/")[0]!);
     for (const [plugin, owners] of byPlugin) {
-      await store.appendAudit({
-        time: new Date().toISOString(),
-        actor: "cli",
-        action: "plugin_config",
-        target: plugin,
-        outcome: "success",
-        detail: `sealed under a new key: ${owners.map((owner) => owner.split("/")[1]).join(", ")}`,
-      });
+      await auditSettings(
+        store,
+        plugin,
+        `sealed under a new key: ${owners.map((owner) => owner.split("/")[1]).join(", ")}`,
+      );
     }
     return report(io, args.json, {
       ok: true,
@@ -218,6 +201,18 @@ export async function secretsVerb(args: CliArgs, io: CliIo): Promise<number> {
   } finally {
     await store.close();
   }
+}
+
+/** Audits a change the CLI made to a plugin's settings or storage (actor `cli`, keys only). */
+async function auditSettings(store: StateStore, plugin: string, detail: string): Promise<void> {
+  await store.appendAudit({
+    time: new Date().toISOString(),
+    actor: "cli",
+    action: "plugin_config",
+    target: plugin,
+    outcome: "success",
+    detail,
+  });
 }
 
 /** The plugins' declared settings, as the build reads them. */

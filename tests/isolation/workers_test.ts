@@ -95,18 +95,15 @@ bundle({ entry, output: join(dist, "worker.js") });
 const { registry } = await import(join(tree.root, "gen/registry.ts"));
 writeWorkerDeployment(registry.plugins, dist);
 
-Deno.test("customer plugins run as Workers of their own behind service bindings; a hostile one reaches nothing of the host's", async (t) => {
-  await using server = await startServer(
+/** The deployment in workerd, with the host Worker's bindings, leaving out the service bindings named. */
+function serveDeployment(bindings: Record<string, string>, leftOut: string[] = []) {
+  return startServer(
     new Deno.Command("node", {
       args: [
         resolve("tests/isolation/miniflare_plugins.mjs"),
         dist,
-        JSON.stringify({
-          HONEYFRAME_ADMIN_TOKEN: TOKEN,
-          HONEYFRAME_JWT_SECRET: JWT_SECRET,
-          HONEYFRAME_SECRETS_KEY: SECRETS_KEY,
-        }),
-        "HONEYFRAME_PLUGIN_UNBOUND",
+        JSON.stringify(bindings),
+        ...leftOut,
       ],
       env: { PATH: Deno.env.get("PATH") ?? "" },
       clearEnv: true,
@@ -114,6 +111,13 @@ Deno.test("customer plugins run as Workers of their own behind service bindings;
       stderr: "piped",
     }),
     60_000,
+  );
+}
+
+Deno.test("customer plugins run as Workers of their own behind service bindings; a hostile one reaches nothing of the host's", async (t) => {
+  await using server = await serveDeployment(
+    { HONEYFRAME_ADMIN_TOKEN: TOKEN, HONEYFRAME_JWT_SECRET: JWT_SECRET },
+    ["HONEYFRAME_PLUGIN_UNBOUND"],
   );
   const get = async (path: string, init?: RequestInit) => {
     const response = await fetch(`${server.url}${path}`, init);
@@ -187,20 +191,10 @@ Deno.test("customer plugins run as Workers of their own behind service bindings;
 });
 
 Deno.test("a plugin Worker gets its settings from the host and its storage in the host's D1 database, never the binding", async (t) => {
-  await using server = await startServer(
-    new Deno.Command("node", {
-      args: [
-        resolve("tests/isolation/miniflare_plugins.mjs"),
-        dist,
-        JSON.stringify({ HONEYFRAME_ADMIN_TOKEN: TOKEN, HONEYFRAME_SECRETS_KEY: SECRETS_KEY }),
-      ],
-      env: { PATH: Deno.env.get("PATH") ?? "" },
-      clearEnv: true,
-      stdout: "piped",
-      stderr: "piped",
-    }),
-    60_000,
-  );
+  await using server = await serveDeployment({
+    HONEYFRAME_ADMIN_TOKEN: TOKEN,
+    HONEYFRAME_SECRETS_KEY: SECRETS_KEY,
+  });
   const call = async (path: string, init: RequestInit = {}) => {
     const response = await fetch(`${server.url}${path}`, init);
     return { status: response.status, text: await response.text() };
