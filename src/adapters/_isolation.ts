@@ -98,9 +98,7 @@ async function startIsolation(
         { plugin },
       ),
     log: (plugin, level, message, stack) =>
-      level === "error"
-        ? log.error(`plugin ${plugin}: ${message}`, { plugin, ...(stack ? { stack } : {}) })
-        : log.info(`plugin ${plugin}: ${message}`, { plugin }),
+      log[level](`plugin ${plugin}: ${message}`, { plugin, ...(stack ? { stack } : {}) }),
   });
   return {
     isolation: { ...base, plugins },
