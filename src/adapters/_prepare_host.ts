@@ -8,11 +8,8 @@
 import type { Hono } from "hono";
 import { type EnvSource, readEnv, serverVariables } from "../env/mod.ts";
 import { createLogger, type Logger, secretValues } from "../log/mod.ts";
-import { AsyncLocalStorage } from "node:async_hooks";
 import {
-  attributeConsole,
   configuredRunner,
-  consoleToLog,
   createApp,
   DbtService,
   DEFAULT_START_TIMEOUT_MS,
@@ -23,17 +20,16 @@ import {
   importPlugins,
   IsolatedPlugins,
   keepAuditFor,
-  type PluginCall,
   PluginLifecycle,
   readConfigOrExit,
   readIsolationPolicy,
   refuseExitToPlugins,
   type Registry,
-  type RequestScope,
   type Spawn,
 } from "../runtime/mod.ts";
 import { openStoreOrExit, type StateStore, type StoreKind } from "../state/mod.ts";
 import { readServerLimits, type ServerLimits } from "./_server_limits.ts";
+import { pluginConsole } from "./_plugin_console.ts";
 
 /** A host ready to serve. */
 export interface PreparedHost {
@@ -53,6 +49,11 @@ export interface PreparedHost {
   readonly notes: string[];
   /** Stops the plugin process, if one was started. */
   readonly stopPlugins: () => Promise<void>;
+  /**
+   * Makes what plugins print on the console lines of the log with their name and the request id;
+   * call it once the server listens (it loads `node:async_hooks`, which would slow the cold start).
+   */
+  readonly attributePluginConsole: () => Promise<void>;
 }
 
 /** A runtime's way of starting the plugin process for the isolated plugins, if it has one. */
@@ -154,6 +155,7 @@ export async function prepareHost(
     log.warn("the dbt schedules could not be recorded in the audit log", { error });
   }
   dbt.startScheduler();
+  const pluginOutput = pluginConsole(log);
   return {
     registry,
     config,
@@ -163,24 +165,15 @@ export async function prepareHost(
       lifecycle,
       log,
       dbtService: dbt,
-      pluginScope: attributedPluginConsole(log),
+      pluginScope: pluginOutput.scope,
       ...(isolation.plugins instanceof IsolatedPlugins ? { isolated: isolation.plugins } : {}),
     }),
     store,
     log,
     notes: [`State: ${label}.`, privileges, isolationNote(registry), dbtNote(dbt)],
     stopPlugins,
+    attributePluginConsole: pluginOutput.start,
   };
-}
-
-/**
- * A scope that follows a plugin's work across `await`s, and the console made to attribute what a
- * plugin prints within it to the plugin and request (once per process: the server's).
- */
-function attributedPluginConsole(log: Logger): RequestScope<PluginCall> {
-  const scope = new AsyncLocalStorage<PluginCall>();
-  attributeConsole(console, scope, consoleToLog(log));
-  return scope;
 }
 
 /** The start-up line about how plugins run. */

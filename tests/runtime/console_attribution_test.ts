@@ -1,7 +1,8 @@
 /**
  * A plugin's own `console.*` output in the host's process: while its handler or page runs (across
  * its `await`s and timers), what it prints is a line of the host's log with its name and the request
- * id; the host's own lines, and anything printed outside a plugin's work, print as before.
+ * id; the host's own lines, and anything printed outside a plugin's work, print as before. A Deno
+ * server sets it up once it listens.
  */
 import assert from "node:assert/strict";
 import { AsyncLocalStorage } from "node:async_hooks";
@@ -17,6 +18,9 @@ import {
 import { createLogger } from "../../src/log/mod.ts";
 import { MemoryStore } from "../../src/state/mod.ts";
 import { registryOf } from "../helpers/registry.ts";
+import { buildServerEntry } from "../helpers/build.ts";
+import { sandboxedDenoServer, startServer } from "../helpers/process.ts";
+import { makeTree, manifest } from "../helpers/tree.ts";
 
 Deno.test("what an in-process plugin prints is attributed to it and the request", async () => {
   const router = new Hono().get("/work", async (c) => {
@@ -91,4 +95,39 @@ Deno.test("what an in-process plugin prints is attributed to it and the request"
   );
   // Put back: the console's own methods again.
   assert.equal(target.log.name, "log");
+});
+
+Deno.test("a Deno server attributes an in-process plugin's console output once it listens", async () => {
+  using tree = makeTree({
+    "data/plugins/crm/plugin.yaml": manifest("crm", "routers:", "  - r.ts:router"),
+    "data/plugins/crm/r.ts": `import { Hono } from "hono";
+export const router = new Hono().get("/work", async (c) => {
+  await Promise.resolve();
+  console.warn("printed by the plugin");
+  return c.text("done");
+});`,
+  });
+  const entry = await buildServerEntry(tree.root);
+  await using server = await startServer(
+    sandboxedDenoServer(entry, { PORT: "0", HOST: "127.0.0.1", HONEYFRAME_LOG_FORMAT: "json" }),
+  );
+  const attributed = () =>
+    server.output().split("\n").filter((line) => line.includes('"source":"console"'))
+      .map((line) => JSON.parse(line));
+  // The attribution is set up just after the listening line: a few requests at most find it off.
+  const deadline = Date.now() + 5_000;
+  let request = 0;
+  while (attributed().length === 0 && Date.now() < deadline) {
+    const response = await fetch(`${server.url}/api/crm/work`, {
+      headers: { "X-Request-Id": `req-deno-${++request}` },
+    });
+    assert.equal(await response.text(), "done");
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  const [line] = attributed();
+  assert.ok(line, server.output());
+  assert.equal(line.level, "warn");
+  assert.equal(line.plugin, "crm");
+  assert.equal(line.request_id, `req-deno-${request}`);
+  assert.equal(line.msg, "plugin crm: printed by the plugin");
 });

@@ -54,7 +54,17 @@ export async function serveDeno(
 ): Promise<DenoHost> {
   const dataDir = envOrDefault(env, "DATA_DIR");
   const writable = Deno.permissions.querySync({ name: "write", path: dataDir }).state === "granted";
-  const { registry, config, limits, app, store, log, notes, stopPlugins } = await prepareHost(
+  const {
+    registry,
+    config,
+    limits,
+    app,
+    store,
+    log,
+    notes,
+    stopPlugins,
+    attributePluginConsole,
+  } = await prepareHost(
     generated,
     env,
     writable ? "sqlite" : "memory",
@@ -81,6 +91,7 @@ export async function serveDeno(
   ) {
     log.info(line);
   }
+  void attributePluginConsole();
   const shutdown = async () => {
     await front.closeAll();
     await stopPlugins();

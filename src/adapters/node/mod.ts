@@ -43,7 +43,7 @@ export async function serveNode(
   generated: GeneratedRegistry,
   env: EnvSource = process.env,
 ): Promise<ServerType> {
-  const { registry, config, limits, app, store, log, notes, stopPlugins } = await prepareHost(
+  const prepared = await prepareHost(
     generated,
     env,
     "memory",
@@ -51,6 +51,7 @@ export async function serveNode(
     nodeSpawn,
     isolationWith(installedDeno, nodeLaunch, nodeListenLoopback),
   );
+  const { registry, config, limits, app, store, log, notes, stopPlugins } = prepared;
   const server = serve(
     {
       fetch: app.fetch,
@@ -65,8 +66,10 @@ export async function serveNode(
         connectionsCheckingInterval: Math.min(1000, limits.headerTimeoutMs),
       },
     },
-    ({ port }) =>
-      [...startupMessage(registry, config, port), ...notes].forEach((line) => log.info(line)),
+    ({ port }) => {
+      [...startupMessage(registry, config, port), ...notes].forEach((line) => log.info(line));
+      void prepared.attributePluginConsole();
+    },
   );
   server.on("error", (error: Error & { code?: string }) => {
     const reason = error.code === "EADDRINUSE" ? portInUse(config.port) : error.message;
