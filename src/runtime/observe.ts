@@ -91,6 +91,18 @@ export function requestIdOf(request: Request): string | undefined {
 }
 
 /**
+ * Gives a copy of a request the id of the request it was made from (the host hands plugins a copy
+ * without its cookies).
+ *
+ * @param original The request as the server received it.
+ * @param copy The copy.
+ */
+export function carryRequestId(original: Request, copy: Request): void {
+  const id = requestIds.get(original);
+  if (id !== undefined) requestIds.set(copy, id);
+}
+
+/**
  * Unique ids, cheap to make: a random prefix per app (so ids from different instances differ) and
  * a counter.
  */

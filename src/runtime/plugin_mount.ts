@@ -14,6 +14,7 @@ import type { PluginLifecycle } from "./lifecycle.ts";
 import { type HostContext, provideHostContext } from "./permissions.ts";
 import type { PluginContexts } from "./context/plugin_contexts.ts";
 import { SESSION_COOKIE } from "./admin/session.ts";
+import { carryRequestId } from "./observe.ts";
 import { withinTime } from "./time_limit.ts";
 import type { RegistryPlugin } from "./registry.ts";
 
@@ -107,6 +108,12 @@ function guard(name: string, options: MountOptions, handler: RouteHandler): Hand
         message: `the plugin ${name} needs its settings: ${missing.join(", ")}`,
       }, 503);
     }
+    // The host's cookies (the session) are the host's: no plugin reads them.
+    const request = withoutHostCookies(c.req.raw);
+    if (request !== c.req.raw) {
+      carryRequestId(c.req.raw, request);
+      c.req.raw = request;
+    }
     servedBy.set(c.req.raw, name);
     provideHostContext(c, host);
     let result: unknown;
@@ -154,6 +161,25 @@ function isHostCookie(setCookie: string): boolean {
   if (equals < 0) return false; // a nameless cookie: its value is not a name
   const name = setCookie.slice(0, equals).trim().toLowerCase().replace(/^(__(host|secure)-)+/, "");
   return name.startsWith(HOST_COOKIE_PREFIX);
+}
+
+/**
+ * The request without the host's cookies in its `Cookie` header (the same request when it has
+ * none), so that no plugin sees the session.
+ *
+ * @param request The request.
+ * @returns It, or a copy whose `Cookie` keeps only the other cookies.
+ */
+export function withoutHostCookies(request: Request): Request {
+  const cookie = request.headers.get("Cookie");
+  if (cookie === null) return request;
+  const pairs = cookie.split(";");
+  const kept = pairs.filter((pair) => !isHostCookie(pair));
+  if (kept.length === pairs.length) return request;
+  const headers = new Headers(request.headers);
+  if (kept.some((pair) => pair.trim() !== "")) headers.set("Cookie", kept.join(";").trim());
+  else headers.delete("Cookie");
+  return new Request(request, { headers });
 }
 
 /** Plugin API answers are data: no sniffing into HTML, no script on the admin UI's origin. */

@@ -21,6 +21,7 @@ const CRM_ROUTER = `import { Hono } from "hono";
 import { InvalidStorageInput, pluginContext, StorageConflict } from "@honeyframe/edge";
 export const router = new Hono()
   .get("/settings", (c) => c.json(pluginContext(c).config))
+  .get("/cookie", (c) => c.text(c.req.header("Cookie") ?? "none"))
   .post("/notes/:key", async (c) => {
     const { storage } = pluginContext(c);
     try {
@@ -148,6 +149,13 @@ export const router = new Hono().get("/peek", async (c) =>
       ],
     );
     assert.deepEqual(await (await call("/api/other/peek")).json(), { mine: null });
+  });
+
+  await t.step("the host's cookies never reach its worker", async () => {
+    const response = await call("/api/crm/cookie", {
+      headers: { Cookie: "hf_session=not-for-plugins; theme=dark" },
+    });
+    assert.equal(await response.text(), "theme=dark");
   });
 
   await t.step("its page and block get props.context", async () => {
