@@ -79,8 +79,7 @@ export const router = new Hono()
         ? isolatingDenoServer(entry, { ...env, DATA_DIR: join(tree.root, "data") })
         : sandboxedDenoServer(entry, env),
     );
-    assert.match(
-      server.output(),
+    await server.printed(
       isolation === "worker" ? /1 isolated in the plugin process/ : /every mounted plugin runs in/,
     );
     const jwt = await sign(

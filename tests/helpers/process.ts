@@ -12,6 +12,14 @@ export interface RunningServer extends AsyncDisposable {
   readonly url: string;
   /** Everything the process printed so far. */
   readonly output: () => string;
+  /**
+   * Waits until the output matches (lines after the listening line may arrive a moment later).
+   *
+   * @param pattern What to wait for.
+   * @param timeoutMs How long, before failing with the output.
+   * @returns The output then.
+   */
+  readonly printed: (pattern: RegExp, timeoutMs?: number) => Promise<string>;
   /** The process id. */
   readonly pid: number;
 }
@@ -52,6 +60,14 @@ export async function startServer(
       return {
         url: `http://127.0.0.1:${port}`,
         output: () => output,
+        printed: async (pattern, timeoutMs = 5_000) => {
+          const until = Date.now() + timeoutMs;
+          while (!pattern.test(output) && Date.now() < until) {
+            await new Promise((resolve) => setTimeout(resolve, 20));
+          }
+          if (!pattern.test(output)) throw new Error(`never printed ${pattern}:\n${output}`);
+          return output;
+        },
         pid: child.pid,
         [Symbol.asyncDispose]: dispose,
       };
