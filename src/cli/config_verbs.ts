@@ -177,7 +177,7 @@ export async function secretsVerb(args: CliArgs, io: CliIo): Promise<number> {
   const { plugins } = await runBuild(args, openCache(args, io));
   const { store, label } = await openStateStore(args);
   try {
-    const configs = new PluginConfigs(store, declarationsOf(plugins), importSecretsKey(current));
+    const configs = settingsOf(args, store, plugins);
     let rotated: string[];
     try {
       rotated = await configs.rotate(next);

@@ -15,6 +15,7 @@ import { grantsOf, groupPermissions, refusalEvent } from "./admin/access.ts";
 import { STYLESHEET, STYLESHEET_PATH } from "./admin/stylesheet.ts";
 import { apiApp } from "./api_routes.ts";
 import type { HostConfig } from "./config.ts";
+import { readPluginStorageMb } from "./context/plugin_storage.ts";
 import { createLogger, type Logger } from "../log/mod.ts";
 import { requireAdmin } from "./admin/api_auth.ts";
 import { DEFAULT_ORG, PluginLifecycle } from "./lifecycle.ts";
@@ -230,7 +231,7 @@ export function createApp(registry: Registry, given: AppOptions = {}): Hono {
     );
   }
   const timeoutMs = options.pluginTimeoutMs;
-  const storageQuota = (options.pluginStorageMb ?? DEFAULT_PLUGIN_STORAGE_MB) * 1024 * 1024;
+  const storageQuota = (options.pluginStorageMb ?? readPluginStorageMb({})) * 1024 * 1024;
   const contexts = pluginContexts(
     configs,
     lifecycle.store,
@@ -330,9 +331,6 @@ export function createApp(registry: Registry, given: AppOptions = {}): Hono {
   observeRequests(app, { metrics, log, accessLog: options.accessLog ?? false });
   return app;
 }
-
-/** How many MiB a plugin's storage may take when `HONEYFRAME_PLUGIN_STORAGE_MB` is unset. */
-const DEFAULT_PLUGIN_STORAGE_MB = 10;
 
 /**
  * Reads the plugins' settings before the first request that could need them, and again whenever the

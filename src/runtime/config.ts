@@ -16,6 +16,7 @@ import { type OidcConfig, readOidcConfig } from "./auth/oidc_config.ts";
 import { createLogger, LOG_FORMATS, type LogFormat } from "../log/mod.ts";
 import { type DbtConfig, readDbtConfig } from "./dbt/config.ts";
 import { secretsKeyBytes } from "./context/secret_box.ts";
+import { readPluginStorageMb } from "./context/plugin_storage.ts";
 
 /** The host's runtime configuration. */
 export interface HostConfig {
@@ -117,7 +118,7 @@ export function readConfig(env: EnvSource): HostConfig {
     ...(publicUrl === undefined ? {} : { publicUrl }),
     trustProxy: envSwitch(env, "HONEYFRAME_TRUST_PROXY"),
     pluginTimeoutMs: envNumber(env, "HONEYFRAME_PLUGIN_TIMEOUT_MS", { min: 10, max: 86_400_000 }),
-    pluginStorageMb: envNumber(env, "HONEYFRAME_PLUGIN_STORAGE_MB", { min: 0, max: 1_048_576 }),
+    pluginStorageMb: readPluginStorageMb(env),
     logFormat: readLogFormat(env),
     accessLog: envSwitch(env, "HONEYFRAME_ACCESS_LOG"),
     dbt: readDbtConfig(env),

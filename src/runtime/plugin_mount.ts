@@ -170,7 +170,7 @@ function isHostCookie(setCookie: string): boolean {
  * @param request The request.
  * @returns It, or a copy whose `Cookie` keeps only the other cookies.
  */
-export function withoutHostCookies(request: Request): Request {
+function withoutHostCookies(request: Request): Request {
   const cookie = request.headers.get("Cookie");
   if (cookie === null) return request;
   const pairs = cookie.split(";");

@@ -86,10 +86,15 @@ async function serve(database: string, secretsKey?: string) {
     log: createLogger({ format: "json", write: (line) => lines.push(line) }),
     ...(secretsKey ? { secretsKey } : {}),
   });
-  const call = async (method: string, path: string, body?: unknown) => {
+  const call = async (
+    method: string,
+    path: string,
+    body?: unknown,
+    headers: Record<string, string> = admin,
+  ) => {
     const response = await app.request(path, {
       method,
-      headers: admin,
+      headers,
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     });
     return { status: response.status, body: await response.json() };
@@ -118,6 +123,18 @@ Deno.test("operators set a plugin's settings through the API; secrets are sealed
     },
   });
   assert.equal((await call("GET", "/api/plugins/nope/config")).status, 404);
+  const strangers: Record<string, string>[] = [
+    {},
+    { Authorization: "Bearer not-the-admin-token-0123456789" },
+  ];
+  for (const headers of strangers) {
+    assert.equal((await call("GET", "/api/plugins/crm/config", undefined, headers)).status, 401);
+    const put = await call("PUT", "/api/plugins/crm/config", { page_size: 1 }, {
+      ...headers,
+      "Content-Type": "application/json",
+    });
+    assert.equal(put.status, 401, "only the admin token changes settings through the API");
+  }
 
   const refused = await call("PUT", "/api/plugins/crm/config", {
     api_url: "ftp://files.example.com",

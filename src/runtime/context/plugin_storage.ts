@@ -7,6 +7,7 @@
  * @module
  */
 import type { StateStore } from "../../state/mod.ts";
+import { envNumber, type EnvSource } from "../../env/mod.ts";
 import { base64url, fromBase64url } from "../secrets.ts";
 
 /** The largest value, as JSON in UTF-8. */
@@ -72,6 +73,22 @@ export class StorageQuotaExceeded extends Error {
 export class InvalidStorageInput extends Error {
   /** `InvalidStorageInput`. */
   override name = "InvalidStorageInput";
+}
+
+/**
+ * How many MiB each plugin's storage may take (`HONEYFRAME_PLUGIN_STORAGE_MB`, its default when
+ * unset): the server's, and a plugin Worker's on Cloudflare.
+ *
+ * @param env The environment, or a Worker's bindings.
+ * @returns The MiB.
+ * @throws {ConfigError} When it is not a number from 0 to 1,048,576.
+ * @example
+ * ```ts
+ * readPluginStorageMb({}); // 10
+ * ```
+ */
+export function readPluginStorageMb(env: EnvSource): number {
+  return envNumber(env, "HONEYFRAME_PLUGIN_STORAGE_MB", { min: 0, max: 1_048_576 });
 }
 
 const encoder = new TextEncoder();

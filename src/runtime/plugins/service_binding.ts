@@ -32,7 +32,11 @@ import { D1_BINDING, openWorkerStore, type StateStore } from "../../state/mod.ts
 import { createLogger } from "../../log/mod.ts";
 import type { PluginContext } from "../context/plugin_context.ts";
 import { pluginLog } from "../context/plugin_context.ts";
-import { type PluginStorage, storeStorage } from "../context/plugin_storage.ts";
+import {
+  type PluginStorage,
+  readPluginStorageMb,
+  storeStorage,
+} from "../context/plugin_storage.ts";
 import type { SettingValue } from "../context/settings.ts";
 
 /** The prefix of the service bindings to plugin Workers (kept from every plugin's bindings). */
@@ -46,9 +50,6 @@ export const VERDICTS_HEADER = "X-Honeyframe-Verdicts";
 
 /** The plugin's settings and the request id, from the host (JSON, URI-encoded). */
 export const CONTEXT_HEADER = "X-Honeyframe-Context";
-
-/** How many MiB a plugin Worker's storage may take when `HONEYFRAME_PLUGIN_STORAGE_MB` is unset. */
-const DEFAULT_STORAGE_MB = 10;
 
 /** Set by a plugin Worker on a response that reports its code's failure. */
 const FAILURE_HEADER = "X-Honeyframe-Failure";
@@ -192,15 +193,13 @@ export interface PluginService {
 export function servePluginService(plugin: WorkerPlugin): PluginService {
   const hosts = new WeakMap<Request, HostContext>();
   let store: Promise<StateStore> | undefined;
+  const log = createLogger({ format: "json" });
   /** The plugin's context from what the host sent, its storage in the Worker's D1 database. */
   const contextOf = (sent: SentContext, env: unknown): PluginContext => {
     const bindings = (typeof env === "object" && env !== null ? env : {}) as Record<
       string,
       unknown
     >;
-    const megabytes = Number(bindings.HONEYFRAME_PLUGIN_STORAGE_MB ?? DEFAULT_STORAGE_MB);
-    const quota = (Number.isFinite(megabytes) && megabytes > 0 ? megabytes : DEFAULT_STORAGE_MB) *
-      1024 * 1024;
     const opened = async () => {
       if (bindings[D1_BINDING] === undefined) {
         throw new Error(
@@ -213,12 +212,12 @@ export function servePluginService(plugin: WorkerPlugin): PluginService {
         store = undefined;
         throw error;
       });
-      return storeStorage(await store, plugin.name, quota);
+      return storeStorage(await store, plugin.name, readPluginStorageMb(bindings) * 1024 * 1024);
     };
     return {
       config: Object.freeze({ ...sent.config }),
       storage: lazyStorage(opened),
-      log: pluginLog(createLogger({ format: "json" }), plugin.name, sent.request_id),
+      log: pluginLog(log, plugin.name, sent.request_id),
     };
   };
   const app = pluginApp(
