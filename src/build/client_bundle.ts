@@ -155,14 +155,17 @@ function hostSourcePath(file: string, hostDir: string): string {
 
 /**
  * Bare specifiers of the host's dependencies (`hono/jsx/dom`, …) mapped to their files, from each
- * dependency's `exports` (the `import` or `default` condition).
+ * dependency's `exports` (the `import` or `default` condition), and `@honeyframe/edge/client`.
  */
 function clientImportMap(hostDir: string): Record<string, string> {
   const modules = join(hostDir, "node_modules");
   const host = JSON.parse(readFileSync(join(hostDir, "package.json"), "utf8")) as {
     dependencies?: Record<string, string>;
   };
-  const imports: Record<string, string> = {};
+  const imports: Record<string, string> = {
+    // The host's own module for plugin frames (tokens for the plugin's API).
+    "@honeyframe/edge/client": pathToFileURL(join(hostDir, "src/client/mod.ts")).href,
+  };
   for (const name of Object.keys(host.dependencies ?? {})) {
     let exports: unknown;
     try {

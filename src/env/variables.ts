@@ -102,6 +102,13 @@ export const ENV_VARIABLES = [
     meaning: "the URL people reach the host at; `https://…` makes the session cookie `Secure`",
   },
   {
+    name: "HONEYFRAME_PLUGIN_ORIGIN",
+    defaultText: "unset (the host's own)",
+    readBy: "server",
+    meaning:
+      "a second origin (`https://plugins.example.com`, the same server) that isolated plugins' frames are served from; needs `HONEYFRAME_PUBLIC_URL`",
+  },
+  {
     name: "HONEYFRAME_OIDC_ISSUER",
     defaultText: "unset (token sign-in only)",
     readBy: "server",

@@ -40,6 +40,7 @@ import { HOST_VERSION } from "./version.ts";
 import type { HostContext } from "./permissions.ts";
 import { DEFAULT_JWT_MAX_TTL_S, tokenVerifier } from "./token_verifier.ts";
 import { dashboardApp } from "./dashboard.tsx";
+import { allowFrameCalls, onlyFramesAt, pluginFrames, PluginTokens } from "./plugin_ui/mod.ts";
 import { pluginAssetsApp } from "./plugin_assets.ts";
 import type { Registry } from "./registry.ts";
 import { PartitionedRouter } from "./partitioned_router.ts";
@@ -139,17 +140,25 @@ export function createApp(registry: Registry, given: AppOptions = {}): Hono {
     ...(options.jwtIssuer === undefined ? {} : { issuer: options.jwtIssuer }),
     ...(options.jwtAudience === undefined ? {} : { audience: options.jwtAudience }),
   }, now);
-  const host: HostContext = {
+  const tokens = new PluginTokens(lifecycle.store, now);
+  // A plugin's routes accept the JWTs of the configured secret, and that plugin's own tokens (its
+  // frames'): a plugin token is good for its plugin's API and nowhere else.
+  const hostFor = (plugin: string, framedPlugin: boolean): HostContext => ({
     authorize: async (token, permission) => {
-      const principal = token === undefined ? undefined : await verifyToken(token);
+      const framed = token === undefined || !framedPlugin
+        ? undefined
+        : await tokens.verify(token, plugin, "plugin");
+      const principal = framed ?? (token === undefined ? undefined : await verifyToken(token));
       if (!principal) return "unauthorized";
+      if (framed?.admin) return principal;
       const granted = await groupPermissions(lifecycle.store, principal.org, principal.groups);
       return granted.has(permission) ? principal : "forbidden";
     },
-  };
+  });
 
   const app = new Hono({ router: new PartitionedRouter() });
   app.use("*", refuseDotSegments);
+  if (options.pluginOrigin) app.use("*", onlyFramesAt(options.pluginOrigin));
   app.route("/", probesApp(lifecycle, log));
   app.get("/metrics", requireAdmin(options.adminToken, options.metricsToken), (c) => {
     const text = metrics.render({
@@ -239,11 +248,27 @@ export function createApp(registry: Registry, given: AppOptions = {}): Hono {
     storageQuota,
     options.pluginScope,
   );
+  const frames = pluginFrames({
+    registry,
+    lifecycle,
+    tokens,
+    store: lifecycle.store,
+    sessions,
+    contexts,
+    log,
+    timeoutMs,
+    pluginOrigin: options.pluginOrigin,
+    publicUrl: options.publicUrl,
+  });
+  app.route("/frames", frames.app);
   app.route(
     "/plugins",
-    pluginPagesApp(registry, lifecycle, shell, { timeoutMs, log, contexts }),
+    pluginPagesApp(registry, lifecycle, shell, { timeoutMs, log, contexts, frames }),
   );
-  app.route("/dashboard", dashboardApp(registry, lifecycle, shell, { log, timeoutMs, contexts }));
+  app.route(
+    "/dashboard",
+    dashboardApp(registry, lifecycle, shell, { log, timeoutMs, contexts, frames }),
+  );
   app.route("/assets/plugins", pluginAssetsApp(registry, lifecycle));
   for (const plugin of registry.plugins) {
     if (plugin.status !== "mounted") continue;
@@ -253,9 +278,12 @@ export function createApp(registry: Registry, given: AppOptions = {}): Hono {
     const timeoutMs = plugin.isolation === "worker" && limit !== undefined
       ? limit + ISOLATED_GRACE_MS
       : limit;
+    // A framed plugin's API is called from its frame's opaque origin, with its token.
+    const framed = frames.isFramed(plugin);
+    if (framed) allowFrameCalls(app, plugin.name);
     mountPlugin(app, plugin, {
       lifecycle,
-      host,
+      host: hostFor(plugin.name, framed),
       timeoutMs,
       contexts,
     });

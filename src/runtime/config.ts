@@ -45,6 +45,8 @@ export interface HostConfig {
   readonly jwtAudience?: string;
   /** Where people reach the host (`HONEYFRAME_PUBLIC_URL`), when set. */
   readonly publicUrl?: URL;
+  /** The second origin isolated plugins' frames are served from (`HONEYFRAME_PLUGIN_ORIGIN`). */
+  readonly pluginOrigin?: URL;
   /** Whether `X-Forwarded-Proto` from a proxy in front counts (`HONEYFRAME_TRUST_PROXY=1`). */
   readonly trustProxy: boolean;
   /** How long a plugin handler may take before the host answers 504 (`HONEYFRAME_PLUGIN_TIMEOUT_MS`). */
@@ -102,7 +104,21 @@ export function readConfig(env: EnvSource): HostConfig {
   }
   const jwtIssuer = readEnv(env, "HONEYFRAME_JWT_ISSUER");
   const jwtAudience = readEnv(env, "HONEYFRAME_JWT_AUDIENCE");
-  const publicUrl = readPublicUrl(env);
+  const publicUrl = readUrl(env, "HONEYFRAME_PUBLIC_URL");
+  const pluginOrigin = readUrl(env, "HONEYFRAME_PLUGIN_ORIGIN");
+  if (pluginOrigin !== undefined) {
+    if (publicUrl === undefined) {
+      throw new ConfigError(
+        "HONEYFRAME_PLUGIN_ORIGIN needs HONEYFRAME_PUBLIC_URL: plugin frames load the host's " +
+          "stylesheet and scripts from it",
+      );
+    }
+    if (pluginOrigin.origin === publicUrl.origin) {
+      throw new ConfigError(
+        `HONEYFRAME_PLUGIN_ORIGIN must be another origin than HONEYFRAME_PUBLIC_URL (${publicUrl.origin})`,
+      );
+    }
+  }
   const oidc = readOidcConfig(env);
   return {
     port,
@@ -116,6 +132,7 @@ export function readConfig(env: EnvSource): HostConfig {
     ...(jwtIssuer === undefined ? {} : { jwtIssuer }),
     ...(jwtAudience === undefined ? {} : { jwtAudience }),
     ...(publicUrl === undefined ? {} : { publicUrl }),
+    ...(pluginOrigin === undefined ? {} : { pluginOrigin: new URL(pluginOrigin.origin) }),
     trustProxy: envSwitch(env, "HONEYFRAME_TRUST_PROXY"),
     pluginTimeoutMs: envNumber(env, "HONEYFRAME_PLUGIN_TIMEOUT_MS", { min: 10, max: 86_400_000 }),
     pluginStorageMb: readPluginStorageMb(env),
@@ -170,13 +187,16 @@ function readBoolean(env: EnvSource, name: "HONEYFRAME_JWT_REQUIRE_EXP"): boolea
   return value === "true";
 }
 
-function readPublicUrl(env: EnvSource): URL | undefined {
-  const text = readEnv(env, "HONEYFRAME_PUBLIC_URL");
+function readUrl(
+  env: EnvSource,
+  name: "HONEYFRAME_PUBLIC_URL" | "HONEYFRAME_PLUGIN_ORIGIN",
+): URL | undefined {
+  const text = readEnv(env, name);
   if (text === undefined) return undefined;
   const url = URL.canParse(text) ? new URL(text) : undefined;
   if (!url || (url.protocol !== "https:" && url.protocol !== "http:")) {
     throw new ConfigError(
-      `HONEYFRAME_PUBLIC_URL must be an http:// or https:// URL, not ${JSON.stringify(text)}`,
+      `${name} must be an http:// or https:// URL, not ${JSON.stringify(text)}`,
     );
   }
   return url;

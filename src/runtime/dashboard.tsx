@@ -8,14 +8,14 @@
  */
 import { Hono } from "hono";
 import { raw } from "hono/html";
+import type { Child } from "hono/jsx";
 import type { Logger } from "../log/mod.ts";
-import { pageSecurityHeaders, type PageShell, renderPage } from "./admin/render.tsx";
+import { pageHeaders, type PageShell, renderPage } from "./admin/render.tsx";
 import type { PluginLifecycle } from "./lifecycle.ts";
 import type { BlockEntry, Registry, RegistryPlugin } from "./registry.ts";
-import { PluginTimeout } from "./plugin_mount.ts";
-import { renderPluginElement } from "./plugin_render.ts";
 import type { PluginContexts } from "./context/plugin_contexts.ts";
-import { PluginNeedsSettings } from "./plugin_pages.tsx";
+import { PluginNeedsSettings, renderPluginBlock } from "./plugin_parts.tsx";
+import type { PluginFrames } from "./plugin_ui/plugin_frames.tsx";
 
 /** A block of an enabled plugin, as the dashboard and `GET /api/blocks` list it. */
 export interface DashboardBlock extends BlockEntry {
@@ -46,8 +46,9 @@ export function dashboardBlocks(
  * @param lifecycle Which plugins are enabled.
  * @param shell The plugins' sidebar links and the request's session.
  * @param options Where a failing block's stack goes, how long one block may take to render (then
- * it is an error card), and the plugins' contexts (`props.context`; a block of a plugin whose
- * required settings have no value says what to set).
+ * it is an error card), the plugins' contexts (`props.context`; a block of a plugin whose
+ * required settings have no value says what to set) and the isolated plugins' frames (their blocks
+ * are frames in their cards).
  * @returns The app.
  */
 export function dashboardApp(
@@ -58,18 +59,20 @@ export function dashboardApp(
     readonly log: Logger;
     readonly timeoutMs?: number | undefined;
     readonly contexts: PluginContexts;
+    readonly frames?: PluginFrames;
   },
 ): Hono {
   const app = new Hono();
-  app.use("*", pageSecurityHeaders);
+  app.use("*", pageHeaders(options.frames?.frameSources));
   app.get("/", async (c) => {
     const blocks = dashboardBlocks(registry, (name) => lifecycle.isEnabled(name));
     const cards = await Promise.all(
       blocks.map((block) => renderBlock(block, c.req.raw, options)),
     );
+    const framed = blocks.some((block) => options.frames?.isFramed(block.plugin));
     return renderPage(
       c,
-      { title: "Dashboard", pluginLinks: shell.links(), ...await shell.viewerOf(c) },
+      { title: "Dashboard", pluginLinks: shell.links(), ...await shell.viewerOf(c), framed },
       <>
         <h1>Dashboard</h1>
         {cards.length === 0
@@ -90,50 +93,41 @@ export function dashboardApp(
 async function renderBlock(
   block: DashboardBlock,
   request: Request,
-  options: { log: Logger; timeoutMs?: number | undefined; contexts: PluginContexts },
+  options: {
+    log: Logger;
+    timeoutMs?: number | undefined;
+    contexts: PluginContexts;
+    frames?: PluginFrames;
+  },
 ) {
-  const { log, timeoutMs, contexts } = options;
   const { plugin } = block;
-  const Component = plugin.blockComponents?.[block.id];
-  const missing = contexts.missing(plugin.name);
-  let body: string | undefined;
-  let failure = "failed to render";
-  try {
-    if (missing.length > 0) {
-      body = String(await <PluginNeedsSettings plugin={plugin.name} missing={missing} />);
-    } else {
-      if (!Component) throw new Error(`the block component of ${block.id} was not loaded`);
-      body = await contexts.within(plugin.name, request, () =>
-        renderPluginElement(
-          <Component
-            plugin={{ name: plugin.name, display_name: plugin.display_name }}
-            context={contexts.context(plugin.name, request)}
-          />,
-          plugin.name,
-          timeoutMs,
-        ));
-    }
-  } catch (error) {
-    if (error instanceof PluginTimeout) failure = `did not render within ${error.timeoutMs} ms`;
-    log.error(`block ${block.id} of plugin ${plugin.name} ${failure}`, {
-      plugin: plugin.name,
-      ...(error instanceof PluginTimeout ? {} : { error }),
-    });
+  const missing = options.contexts.missing(plugin.name);
+  let body: Child;
+  let failure: string | undefined;
+  if (missing.length > 0) {
+    body = <PluginNeedsSettings plugin={plugin.name} missing={missing} />;
+  } else if (options.frames?.isFramed(plugin)) {
+    body = options.frames.blockFrame(block);
+  } else {
+    const component = plugin.blockComponents?.[block.id];
+    const outcome = await renderPluginBlock(plugin, block.id, component, request, options);
+    body = "failed" in outcome ? undefined : raw(outcome.html);
+    failure = "failed" in outcome ? outcome.failed : undefined;
   }
   return (
     <article
-      class={`card block block-${block.size}${body === undefined ? " block-error" : ""}`}
+      class={`card block block-${block.size}${failure === undefined ? "" : " block-error"}`}
       aria-labelledby={`block-${plugin.name}-${block.id}`}
     >
       <h2 id={`block-${plugin.name}-${block.id}`}>{block.title}</h2>
       <p class="block-plugin">{plugin.display_name}</p>
-      {body === undefined
+      {failure !== undefined
         ? (
           <p role="alert">
             The block <code>{block.id}</code> of the plugin <code>{plugin.name}</code> {failure}.
           </p>
         )
-        : raw(body)}
+        : body}
     </article>
   );
 }

@@ -1,7 +1,8 @@
 /**
  * Plugins' client bundles, served from the registry (no file is read): `/assets/plugins/<name>/
- * <hash>.js` and its `.map`, immutable for a year, with an `ETag` and `304` on `If-None-Match`. A
- * disabled plugin's assets answer 404 like its pages.
+ * <hash>.js` and its `.map`, immutable for a year, with an `ETag` and `304` on `If-None-Match`, to
+ * any origin (`Access-Control-Allow-Origin: *`: plugin frames are opaque origins). A disabled
+ * plugin's assets answer 404 like its pages.
  *
  * @module
  */
@@ -66,6 +67,8 @@ export function pluginAssetsApp(registry: Registry, lifecycle: PluginLifecycle):
     c.header("Cache-Control", "public, max-age=31536000, immutable");
     c.header("ETag", etag);
     c.header("X-Content-Type-Options", "nosniff");
+    // A plugin frame (an opaque origin) loads its client module with CORS; never with credentials.
+    c.header("Access-Control-Allow-Origin", "*");
     if (c.req.header("If-None-Match")?.split(",").some((tag) => tag.trim() === etag)) {
       return c.body(null, 304);
     }

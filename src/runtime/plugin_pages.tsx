@@ -5,7 +5,7 @@
  * @module
  */
 import { type Context, Hono } from "hono";
-import { pageSecurityHeaders, type PageShell, renderPage } from "./admin/render.tsx";
+import { pageHeaders, type PageShell, renderPage } from "./admin/render.tsx";
 import type { PluginLifecycle } from "./lifecycle.ts";
 import { assetUrl } from "./plugin_assets.ts";
 import type { Registry } from "./registry.ts";
@@ -16,68 +16,22 @@ import { signInUrl } from "./admin/safe_next.ts";
 import { raw } from "hono/html";
 import { createLogger, type Logger } from "../log/mod.ts";
 import { requestIdOf } from "./observe.ts";
-import { PluginTimeout } from "./plugin_mount.ts";
-import { renderPluginElement } from "./plugin_render.ts";
 import type { PluginContexts } from "./context/plugin_contexts.ts";
-
-/** What a plugin page that failed shows instead: which plugin, what happened, the request id. */
-function PluginPageFailed(
-  props: { plugin: string; reason: string; requestId: string | undefined },
-) {
-  return (
-    <section class="card" role="alert">
-      <h1>This page is not available</h1>
-      <p>
-        The page of the plugin <code>{props.plugin}</code> {props.reason}.
-        {props.requestId
-          ? (
-            <>
-              Request id: <code>{props.requestId}</code>.
-            </>
-          )
-          : ""}
-      </p>
-    </section>
-  );
-}
-
-/** What a page of a plugin whose required settings have no value shows: what to set, and where. */
-export function PluginNeedsSettings(props: { plugin: string; missing: readonly string[] }) {
-  return (
-    <section class="card" role="alert">
-      <h1>This plugin is not configured yet</h1>
-      <p>
-        The plugin <code>{props.plugin}</code> needs{" "}
-        {props.missing.length === 1 ? "a setting" : "settings"} before it can serve:{" "}
-        {props.missing.map((key, index) => (
-          <>
-            {index > 0 ? ", " : ""}
-            <code>{key}</code>
-          </>
-        ))}.
-      </p>
-      <p>
-        An administrator sets them in{" "}
-        <a href={`/admin/plugins/${encodeURIComponent(props.plugin)}#settings`}>
-          the plugin's settings
-        </a>, with <code>npx deno task plugins config set {props.plugin} key=value</code>, or with
-        {" "}
-        <code>PUT /api/plugins/{props.plugin}/config</code>.
-      </p>
-    </section>
-  );
-}
+import { PluginNeedsSettings, PluginPageFailed, renderPluginPage } from "./plugin_parts.tsx";
+import type { PluginFrames } from "./plugin_ui/plugin_frames.tsx";
 
 /**
  * Creates the app of plugin pages, to be mounted at `/plugins`. A page is rendered before the
  * layout is: one that throws answers a 500 page naming the plugin, one that does not render within
- * the plugin time limit a 504 page (the log has the rest).
+ * the plugin time limit a 504 page (the log has the rest). An isolated plugin's page is a frame in
+ * the layout instead (see `pluginFrames`), checked for permission and settings here first.
  *
  * @param registry The registry.
  * @param lifecycle Which plugins are enabled.
  * @param shell The sidebar links and the request's session.
- * @param options How long a page may take to render, where failures are logged, and the plugins'
- * contexts (`props.context`; a plugin whose required settings have no value shows what to set, 503).
+ * @param options How long a page may take to render, where failures are logged, the plugins'
+ * contexts (`props.context`; a plugin whose required settings have no value shows what to set, 503)
+ * and the isolated plugins' frames.
  * @returns The app; a plugin's root page answers at `/<name>/` (and `/<name>` redirects there).
  * @example
  * ```ts
@@ -109,17 +63,18 @@ export function pluginPagesApp(
     readonly timeoutMs?: number | undefined;
     readonly log?: Logger;
     readonly contexts: PluginContexts;
+    readonly frames?: PluginFrames;
   },
 ): Hono {
   const log = options.log ?? createLogger();
+  const { contexts, frames } = options;
   const app = new Hono();
-  app.use("*", pageSecurityHeaders);
+  app.use("*", pageHeaders(frames?.frameSources));
   for (const plugin of registry.plugins) {
     if (plugin.status !== "mounted") continue;
     for (const [path, Page] of Object.entries(plugin.pages)) {
       const url = path === "/" ? `/${plugin.name}/` : `/${plugin.name}${path}`;
       if (path === "/") app.get(`/${plugin.name}`, (c) => c.redirect(`/plugins${url}`, 301));
-      const Component = typeof Page === "function" ? Page : Page.component;
       const permission = pagePermission(plugin, path);
       app.get(url, async (c) => {
         if (!lifecycle.isEnabled(plugin.name)) return await notFound(c);
@@ -138,7 +93,7 @@ export function pluginPagesApp(
           );
         }
         const page = { title: plugin.display_name, pluginLinks: shell.links(), ...viewer };
-        const missing = options.contexts.missing(plugin.name);
+        const missing = contexts.missing(plugin.name);
         if (missing.length > 0) {
           return renderPage(
             c,
@@ -147,35 +102,25 @@ export function pluginPagesApp(
             503,
           );
         }
-        let html: string;
-        try {
-          html = await options.contexts.within(plugin.name, c.req.raw, () =>
-            renderPluginElement(
-              <Component
-                plugin={{ name: plugin.name, display_name: plugin.display_name }}
-                path={path}
-                url={new URL(c.req.url)}
-                context={options.contexts.context(plugin.name, c.req.raw)}
-              />,
-              plugin.name,
-              options.timeoutMs,
-            ));
-        } catch (error) {
-          const timedOut = error instanceof PluginTimeout;
-          const request_id = requestIdOf(c.req.raw);
-          log.error(
-            `page ${path} of plugin ${plugin.name} ${timedOut ? "timed out" : "failed"}`,
-            { plugin: plugin.name, request_id, ...(timedOut ? {} : { error }) },
-          );
+        if (frames?.isFramed(plugin)) {
+          const frame = await frames.pageFrame(plugin, path, new URL(c.req.url), viewer);
+          return renderPage(c, { ...page, framed: true }, frame);
+        }
+        const outcome = await renderPluginPage(plugin, path, Page, new URL(c.req.url), c.req.raw, {
+          contexts,
+          log,
+          timeoutMs: options.timeoutMs,
+        });
+        if ("failed" in outcome) {
           return renderPage(
             c,
             page,
             <PluginPageFailed
               plugin={plugin.name}
-              reason={timedOut ? `did not render within ${error.timeoutMs} ms` : "failed to render"}
-              requestId={request_id}
+              reason={outcome.failed}
+              requestId={requestIdOf(c.req.raw)}
             />,
-            timedOut ? 504 : 500,
+            outcome.status,
           );
         }
         return renderPage(
@@ -184,7 +129,7 @@ export function pluginPagesApp(
             ...page,
             ...(plugin.client ? { script: assetUrl(plugin.name, plugin.client.hash) } : {}),
           },
-          raw(html),
+          raw(outcome.html),
         );
       });
     }

@@ -8,6 +8,7 @@
  */
 import { PluginTimeout } from "./plugin_mount.ts";
 import { withinTime } from "./time_limit.ts";
+import type { Logger } from "../log/mod.ts";
 
 /** How long a page or block renders when the host was given no plugin time limit. */
 export const DEFAULT_RENDER_TIMEOUT_MS = 30_000;
@@ -33,4 +34,45 @@ export function renderPluginElement(
 ): Promise<string> {
   const rendered = Promise.resolve().then(() => element.toString()).then(String);
   return withinTime(rendered, timeoutMs, () => new PluginTimeout(plugin, timeoutMs));
+}
+
+/** A plugin's page or block rendered, or why not (and the status a page answers then). */
+export type RenderOutcome =
+  | { readonly html: string }
+  | { readonly failed: string; readonly status: 500 | 504 };
+
+/**
+ * Renders a plugin's page or block, logging a failure (with its stack) or a timeout: what the
+ * visitor sees is the outcome, never the error.
+ *
+ * @param render Renders it (see {@link renderPluginElement}).
+ * @param part The plugin and what is rendered (`page /reports`, `block revenue`), for the log.
+ * @param log Where a failure goes.
+ * @returns The HTML, or how it failed.
+ * @example
+ * ```ts
+ * import { createLogger } from "../log/mod.ts";
+ * const outcome = await settleRender(() => Promise.resolve("<p>hi</p>"), {
+ *   plugin: "crm",
+ *   what: "block revenue",
+ * }, createLogger());
+ * ```
+ */
+export async function settleRender(
+  render: () => Promise<string>,
+  part: { readonly plugin: string; readonly what: string; readonly request_id?: string },
+  log: Logger,
+): Promise<RenderOutcome> {
+  try {
+    return { html: await render() };
+  } catch (error) {
+    const timedOut = error instanceof PluginTimeout;
+    const failed = timedOut ? `did not render within ${error.timeoutMs} ms` : "failed to render";
+    log.error(`${part.what} of plugin ${part.plugin} ${failed}`, {
+      plugin: part.plugin,
+      ...(part.request_id === undefined ? {} : { request_id: part.request_id }),
+      ...(timedOut ? {} : { error }),
+    });
+    return { failed, status: timedOut ? 504 : 500 };
+  }
 }

@@ -18,6 +18,7 @@ import type {
   SeedGroupInput,
   StateStore,
 } from "./types.ts";
+import { RECORD_SPACES } from "./types.ts";
 import { inQuery, recordSize } from "./plugin_records.ts";
 
 /**
@@ -239,7 +240,7 @@ export class MemoryStore implements StateStore {
 
   purgeRecords(plugin: string): Promise<number> {
     let count = 0;
-    for (const space of ["storage", "config"] as const) {
+    for (const space of RECORD_SPACES) {
       count += this.#space(plugin, space).size;
       this.#records.delete(`${plugin}\u0000${space}`);
     }

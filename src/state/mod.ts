@@ -29,6 +29,7 @@ export type {
   SeedGroupInput,
   StateStore,
 } from "./types.ts";
+export { RECORD_SPACES } from "./types.ts";
 export { AUDIT_TEXT_LIMIT } from "./audit_text.ts";
 export { MemoryStore } from "./memory_store.ts";
 export { QueryTimeout, withQueryTimeLimit } from "./query_time_limit.ts";

@@ -105,8 +105,14 @@ export interface SeedGroupInput {
   readonly permissions: readonly string[];
 }
 
-/** Where a plugin's own records live: its storage (`ctx.storage`), or its settings. */
-export type RecordSpace = "storage" | "config";
+/**
+ * Where a plugin's own records live: its storage (`ctx.storage`), its settings, or the keys the
+ * host keeps for it (the key that signs its frames' tokens).
+ */
+export const RECORD_SPACES = ["storage", "config", "keys"] as const;
+
+/** One of {@link RECORD_SPACES}. */
+export type RecordSpace = typeof RECORD_SPACES[number];
 
 /** One of a plugin's own records, as the store keeps it. */
 export interface PluginRecord {

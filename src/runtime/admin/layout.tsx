@@ -9,6 +9,7 @@ import type { Registry, RegistryPlugin } from "../registry.ts";
 import { Icon } from "./icons.tsx";
 import type { Session } from "./session.ts";
 import { type Grants, NONE_GRANTED } from "./access.ts";
+import { HOST_SCRIPT_PATH } from "../plugin_ui/frame_scripts.ts";
 import { STYLESHEET_PATH } from "./stylesheet.ts";
 import { signInUrl } from "./safe_next.ts";
 
@@ -101,6 +102,8 @@ export interface LayoutProps {
   readonly can?: Grants;
   /** A plugin's client module the page loads (`/assets/plugins/<name>/<hash>.js`). */
   readonly script?: string;
+  /** Whether the page has plugin frames (it loads the host's end of their messages). */
+  readonly framed?: boolean | undefined;
   /** The page content. */
   readonly children?: Child;
 }
@@ -117,7 +120,7 @@ export function Layout(props: LayoutProps) {
   const pluginLinks = props.pluginLinks.filter((link) => !link.permission || can(link.permission));
   return (
     <html lang="en">
-      <DocumentHead title={props.title} script={props.script} />
+      <DocumentHead title={props.title} script={props.script} framed={props.framed} />
       <body>
         <a class="skip" href="#main">Skip to content</a>
         <div class="shell">
@@ -184,11 +187,17 @@ export function Layout(props: LayoutProps) {
  * The `<head>` of every page: character set, viewport, title, the host's stylesheet and, on a
  * plugin's pages, its client module.
  *
- * @param props `title`: the page title; `script`: a module to load; `refresh`: a page to move on to.
+ * @param props `title`: the page title; `script`: a module to load; `framed`: whether the page has
+ * plugin frames (it loads the host's end of their messages); `refresh`: a page to move on to.
  * @returns The head element.
  */
 export function DocumentHead(
-  props: { title: string; script?: string | undefined; refresh?: string },
+  props: {
+    title: string;
+    script?: string | undefined;
+    framed?: boolean | undefined;
+    refresh?: string;
+  },
 ) {
   return (
     <head>
@@ -198,6 +207,7 @@ export function DocumentHead(
       <title>{props.title} · Honeyframe Edge</title>
       <link rel="stylesheet" href={STYLESHEET_PATH} />
       {props.script && <script type="module" src={props.script}></script>}
+      {props.framed && <script src={HOST_SCRIPT_PATH} defer></script>}
     </head>
   );
 }

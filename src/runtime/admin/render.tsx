@@ -17,22 +17,38 @@ import type { Grants } from "./access.ts";
 jsx("p", {});
 
 /**
- * Security headers for HTML pages: a strict Content-Security-Policy (only this origin's
- * stylesheet, no scripts), no framing, no referrer leaks.
+ * Security headers for the host's HTML pages: a strict Content-Security-Policy (only this origin's
+ * stylesheet and scripts, frames only from where plugin frames come), never framed themselves, no
+ * referrer leaks.
+ *
+ * @param frameSources Where the page's plugin frames come from (`frame-src`); none by default.
+ * @returns The middleware.
+ * @example
+ * ```ts
+ * import { Hono } from "hono";
+ * new Hono().use("*", pageHeaders(["'self'"]));
+ * ```
  */
-export const pageSecurityHeaders: MiddlewareHandler = secureHeaders({
-  contentSecurityPolicy: {
-    defaultSrc: ["'none'"],
-    scriptSrc: ["'self'"],
-    connectSrc: ["'self'"],
-    styleSrc: ["'self'"],
-    imgSrc: ["'self'", "data:"],
-    formAction: ["'self'"],
-    frameAncestors: ["'none'"],
-    baseUri: ["'none'"],
-  },
-  referrerPolicy: "same-origin",
-});
+export function pageHeaders(frameSources: readonly string[] = []): MiddlewareHandler {
+  return secureHeaders({
+    contentSecurityPolicy: {
+      defaultSrc: ["'none'"],
+      scriptSrc: ["'self'"],
+      connectSrc: ["'self'"],
+      styleSrc: ["'self'"],
+      imgSrc: ["'self'", "data:"],
+      formAction: ["'self'"],
+      frameAncestors: ["'none'"],
+      baseUri: ["'none'"],
+      ...(frameSources.length > 0 ? { frameSrc: [...frameSources] } : {}),
+    },
+    xFrameOptions: "DENY",
+    referrerPolicy: "same-origin",
+  });
+}
+
+/** {@link pageHeaders} for a page without plugin frames. */
+export const pageSecurityHeaders: MiddlewareHandler = pageHeaders();
 
 /** Who is looking at a page: their session, if signed in, and what it may open. */
 export interface Viewer {
@@ -64,6 +80,8 @@ export interface PageContext {
   readonly can?: Grants;
   /** A plugin's client module the page loads. */
   readonly script?: string;
+  /** Whether the page has plugin frames (it loads the host's end of their messages). */
+  readonly framed?: boolean;
 }
 
 /**
@@ -90,6 +108,7 @@ export function renderPage(
       session={page.session}
       can={page.can}
       script={page.script}
+      framed={page.framed}
     >
       {content}
     </Layout>,

@@ -94,6 +94,10 @@ button:disabled { opacity: .5; cursor: not-allowed; }
 pre { white-space: pre-wrap; overflow-wrap: anywhere; font-size: .8rem; margin: .25rem 0 0; }
 .sidebar button { background: transparent; border-color: var(--side-muted); color: var(--side-ink); width: 100%; }
 .alert { border-left: 4px solid var(--bad); background: var(--bad-wash); color: var(--bad); padding: .6rem .9rem; margin-bottom: 1rem; }
+iframe.plugin-frame { display: block; width: 100%; height: 8rem; border: 0; background: transparent; }
+html.frame { background: transparent; }
+html.frame main { padding: 0; max-width: none; }
+html.frame body { overflow-x: hidden; }
 .sign-in { max-width: 28rem; margin: 4rem auto; }
 @media (max-width: 48rem) {
   .shell { grid-template-columns: minmax(0, 1fr); }
