@@ -20,6 +20,8 @@ interface Layer {
 const LAYERS: Record<string, Layer> = {
   env: { modules: /^$/, packages: /^$/ },
   log: { modules: /^$/, packages: /^$/ },
+  // The browser's side of plugin frames (`@honeyframe/edge/client`): Web APIs only.
+  client: { modules: /^$/, packages: /^$/ },
   state: { modules: /^(env|log)\/mod\.ts$/, packages: /^(postgres|node:(fs|path|sqlite))$/ },
   // croner (dbt schedules) is plain JavaScript with no runtime APIs, and openid-client (sign-in)
   // uses Web APIs only: both edge-safe.

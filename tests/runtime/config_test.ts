@@ -51,6 +51,29 @@ Deno.test("readConfig() refuses a bad port and a short admin token without echoi
   );
 });
 
+Deno.test("HONEYFRAME_PLUGIN_ORIGIN is another origin, and needs HONEYFRAME_PUBLIC_URL", () => {
+  const publicUrl = { HONEYFRAME_PUBLIC_URL: "https://edge.example.com" };
+  assert.equal(
+    readConfig({ ...publicUrl, HONEYFRAME_PLUGIN_ORIGIN: "https://plugins.example.com/x" })
+      .pluginOrigin?.href,
+    "https://plugins.example.com/",
+  );
+  const refused = (env: Record<string, string>, message: RegExp) =>
+    assert.throws(
+      () => readConfig(env),
+      (error: Error) => error instanceof ConfigError && message.test(error.message),
+    );
+  refused(
+    { HONEYFRAME_PLUGIN_ORIGIN: "https://plugins.example.com" },
+    /needs HONEYFRAME_PUBLIC_URL/,
+  );
+  refused(
+    { ...publicUrl, HONEYFRAME_PLUGIN_ORIGIN: "https://edge.example.com/plugins" },
+    /must be another origin/,
+  );
+  refused({ ...publicUrl, HONEYFRAME_PLUGIN_ORIGIN: "plugins" }, /http:\/\/ or https:\/\//);
+});
+
 Deno.test("a server refuses to start with a short admin token and says why", async () => {
   const output = await new Deno.Command(Deno.execPath(), {
     args: [
