@@ -37,7 +37,7 @@ let kept: Promise<PluginToken> | undefined;
  * @returns `true` in a frame.
  */
 export function inPluginFrame(): boolean {
-  return globalThis.window !== undefined && window.parent !== window &&
+  return globalThis.document !== undefined && globalThis.parent !== globalThis.self &&
     document.querySelector('meta[name="honeyframe-plugin"]') !== null;
 }
 
@@ -105,7 +105,7 @@ function askHost(): Promise<PluginToken> {
         expires_at?: unknown;
         error?: unknown;
       };
-      if (event.source !== window.parent || data?.type !== "honeyframe:token") return;
+      if (event.source !== globalThis.parent || data?.type !== "honeyframe:token") return;
       clearTimeout(timer);
       removeEventListener("message", heard);
       if (typeof data.token === "string" && typeof data.expires_at === "number") {
@@ -115,6 +115,6 @@ function askHost(): Promise<PluginToken> {
       }
     }
     addEventListener("message", heard);
-    window.parent.postMessage({ type: "honeyframe:token-request" }, hostOrigin());
+    globalThis.parent.postMessage({ type: "honeyframe:token-request" }, hostOrigin());
   });
 }

@@ -103,7 +103,7 @@ export function pluginPagesApp(
           );
         }
         if (frames?.isFramed(plugin)) {
-          const frame = await frames.pageFrame(plugin, path, new URL(c.req.url), viewer);
+          const frame = await frames.pageFrame(plugin, path, new URL(c.req.url), viewer.session);
           return renderPage(c, { ...page, framed: true }, frame);
         }
         const outcome = await renderPluginPage(plugin, path, Page, new URL(c.req.url), c.req.raw, {

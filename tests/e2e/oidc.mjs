@@ -1,20 +1,15 @@
 // Drives Debian's Chromium through sign-in with an OpenID Connect provider (run by Node from
 // tests/e2e/oidc_test.ts). Usage: node oidc.mjs <base url> <admin token> <provider> <screenshot dir>
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { chromium } from "playwright-core";
+import { launchBrowser, signInAs as signInThrough, signOut } from "./_browser.mjs";
 
 const [baseUrl, token, providerName, screenshots] = process.argv.slice(2);
-const userDataDir = mkdtempSync(join(tmpdir(), "honeyframe-chromium-"));
-const context = await chromium.launchPersistentContext(userDataDir, {
-  executablePath: "/usr/bin/chromium",
-  headless: true,
-  args: ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-sync"],
-  viewport: { width: 1280, height: 900 },
-});
-context.setDefaultTimeout(15_000);
+const browser = await launchBrowser();
+const context = browser.context;
+
+/** Signs in through the provider's own login and consent forms, starting from `path`. */
+const signInAs = (page, login, path) => signInThrough(page, baseUrl, login, path, providerName);
 
 /** The Administration menu's entries, in order. */
 const adminMenu = (page) =>
@@ -22,27 +17,6 @@ const adminMenu = (page) =>
 /** The plugins' menu entries, in order. */
 const pluginMenu = (page) =>
   page.locator('section[aria-labelledby="menu-plugins"] a span').allInnerTexts();
-
-/** Signs in through the provider's own login and consent forms, starting from `path`. */
-async function signInAs(page, login, path) {
-  await page.goto(`${baseUrl}${path}`);
-  assert.match(page.url(), /\/admin\/sign-in\?next=/);
-  await page.getByRole("link", { name: `Sign in with ${providerName}` }).click();
-  await page.locator('input[name="login"]').fill(login);
-  await page.locator('input[name="password"]').fill("any password");
-  await page.locator('button[type="submit"]').click();
-  // The provider asks for consent once per person.
-  await page.locator('button[type="submit"]').click();
-  await page.waitForURL(`${baseUrl}${path}`);
-}
-
-async function signOut(page) {
-  await page.getByRole("button", { name: "Sign out" }).click();
-  await page.waitForURL(`${baseUrl}/admin/sign-in`);
-  // The host's session is over; the provider still remembers who signed in there. The next
-  // person starts from a browser without that.
-  await context.clearCookies();
-}
 
 const page = await context.newPage();
 try {
@@ -104,6 +78,5 @@ try {
   console.error(`at ${page.url()}:\n${(await page.locator("body").innerText()).slice(0, 1500)}`);
   throw error;
 } finally {
-  await context.close();
-  rmSync(userDataDir, { recursive: true, force: true });
+  await browser.close();
 }

@@ -14,7 +14,7 @@ import { buildServerEntry } from "../helpers/build.ts";
 import { sandboxedDenoServer, startServer } from "../helpers/process.ts";
 import { makeTree, manifest } from "../helpers/tree.ts";
 import { needs } from "../helpers/system_tools.ts";
-import { startOidcProvider } from "../helpers/oidc.ts";
+import { grantGroups, startOidcProvider } from "../helpers/oidc.ts";
 import { startPostgres } from "../helpers/postgres.ts";
 
 const TOKEN = "oidc-e2e-admin-token-0123456789";
@@ -64,19 +64,10 @@ Deno.test(
     assert.match(server.output(), /State: postgres \(127\.0\.0\.1:/, "sessions live in PostgreSQL");
 
     // Alice's group may read and manage plugins and read the audit log; Bob's may read plugins.
-    for (
-      const [group, permissions] of [
-        ["crm_admin", ["plugins.read", "plugins.manage", "audit.read", "crm.read", "crm.report"]],
-        ["crm_viewer", ["plugins.read", "crm.read"]],
-      ] as const
-    ) {
-      const response = await fetch(`${server.url}/api/orgs/default/groups/${group}`, {
-        method: "PUT",
-        headers: { Authorization: `Bearer ${TOKEN}`, "Content-Type": "application/json" },
-        body: JSON.stringify({ permissions }),
-      });
-      assert.equal(response.status, 200, await response.text());
-    }
+    await grantGroups(server.url, TOKEN, {
+      crm_admin: ["plugins.read", "plugins.manage", "audit.read", "crm.read", "crm.report"],
+      crm_viewer: ["plugins.read", "crm.read"],
+    });
 
     mkdirSync(SCREENSHOTS, { recursive: true });
     const browser = new Deno.Command("node", {

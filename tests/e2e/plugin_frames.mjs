@@ -2,38 +2,12 @@
 // tests/e2e/plugin_frames_test.ts). Usage: node plugin_frames.mjs <base url> <second server's url>
 // <its plugin origin> <admin token> <screenshot dir>
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { chromium } from "playwright-core";
+import { launchBrowser, signInAs as signInThrough, signOut } from "./_browser.mjs";
 
 const [baseUrl, secondUrl, pluginOrigin, adminToken, screenshots] = process.argv.slice(2);
-const userDataDir = mkdtempSync(join(tmpdir(), "honeyframe-chromium-"));
-const context = await chromium.launchPersistentContext(userDataDir, {
-  executablePath: "/usr/bin/chromium",
-  headless: true,
-  args: ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-sync"],
-  viewport: { width: 1280, height: 900 },
-});
-context.setDefaultTimeout(15_000);
-
-/** Signs in through the provider's own login and consent forms, starting from `path`. */
-async function signInAs(page, login, path) {
-  await page.goto(`${baseUrl}${path}`);
-  assert.match(page.url(), /\/admin\/sign-in\?next=/);
-  await page.getByRole("link", { name: /^Sign in with / }).click();
-  await page.locator('input[name="login"]').fill(login);
-  await page.locator('input[name="password"]').fill("any password");
-  await page.locator('button[type="submit"]').click();
-  await page.locator('button[type="submit"]').click();
-  await page.waitForURL(`${baseUrl}${path}`);
-}
-
-async function signOut(page) {
-  await page.getByRole("button", { name: "Sign out" }).click();
-  await page.waitForURL(/\/admin\/sign-in$/);
-  await context.clearCookies();
-}
+const browser = await launchBrowser();
+const signInAs = (page, login, path) => signInThrough(page, baseUrl, login, path);
 
 /** The attacks' outcomes, once the frame's script has written them. */
 async function attackResults(page) {
@@ -56,7 +30,7 @@ async function scrollsSideways(page) {
   return false;
 }
 
-const page = await context.newPage();
+const page = await browser.context.newPage();
 try {
   // Alice (who may manage plugins) opens the attacker's page: every attempt fails.
   await signInAs(page, "alice", "/plugins/blk/");
@@ -149,7 +123,7 @@ try {
   const direct = await page.goto(`${baseUrl}/frames/blk/page/`);
   assert.equal(direct.status(), 401);
   assert.match(direct.headers()["content-security-policy"], /^sandbox allow-scripts/);
-  assert.equal(await page.evaluate(() => window.origin), "null");
+  assert.equal(await page.evaluate(() => globalThis.origin), "null");
 
   // The second server serves frames from its plugin origin, and nothing else there.
   await page.goto(`${secondUrl}/admin/sign-in`);
@@ -171,6 +145,5 @@ try {
   await page.screenshot({ path: join(screenshots, "frames-failure.png"), fullPage: true });
   throw error;
 } finally {
-  await context.close();
-  rmSync(userDataDir, { recursive: true, force: true });
+  await browser.close();
 }

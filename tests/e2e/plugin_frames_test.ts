@@ -18,7 +18,7 @@ import { buildServerEntry } from "../helpers/build.ts";
 import { isolatingDenoServer, startServer } from "../helpers/process.ts";
 import { makeTree, manifest } from "../helpers/tree.ts";
 import { needs } from "../helpers/system_tools.ts";
-import { startOidcProvider } from "../helpers/oidc.ts";
+import { grantGroups, startOidcProvider } from "../helpers/oidc.ts";
 
 const TOKEN = "frames-e2e-admin-token-0123456789";
 const CLIENT_ID = "honeyframe-edge";
@@ -141,19 +141,10 @@ export const router = new Hono().get("/whoami", requirePermission("other.read"),
     }));
     await provider.allowRedirect(`${server.url}/auth/callback`);
     // Alice's group may read and write blk (and manage plugins); Bob's may only read it.
-    for (
-      const [group, permissions] of [
-        ["crm_admin", ["plugins.read", "plugins.manage", "blk.read", "blk.write", "other.read"]],
-        ["crm_viewer", ["plugins.read", "blk.read", "other.read"]],
-      ] as const
-    ) {
-      const response = await fetch(`${server.url}/api/orgs/default/groups/${group}`, {
-        method: "PUT",
-        headers: { Authorization: `Bearer ${TOKEN}`, "Content-Type": "application/json" },
-        body: JSON.stringify({ permissions }),
-      });
-      assert.equal(response.status, 200, await response.text());
-    }
+    await grantGroups(server.url, TOKEN, {
+      crm_admin: ["plugins.read", "plugins.manage", "blk.read", "blk.write", "other.read"],
+      crm_viewer: ["plugins.read", "blk.read", "other.read"],
+    });
 
     mkdirSync(SCREENSHOTS, { recursive: true });
     const browser = new Deno.Command("node", {

@@ -82,3 +82,28 @@ async function* linesOf(stream: ReadableStream<Uint8Array>): AsyncGenerator<stri
     yield* parts;
   }
 }
+
+/**
+ * Grants the provider's groups (alice's `crm_admin`, bob's `crm_viewer`) permissions on a host,
+ * through its API.
+ *
+ * @param hostUrl The host's URL.
+ * @param adminToken Its admin token.
+ * @param groups The permissions of each group of the organisation `default`.
+ */
+export async function grantGroups(
+  hostUrl: string,
+  adminToken: string,
+  groups: Record<string, readonly string[]>,
+): Promise<void> {
+  for (const [group, permissions] of Object.entries(groups)) {
+    const response = await fetch(`${hostUrl}/api/orgs/default/groups/${group}`, {
+      method: "PUT",
+      headers: { Authorization: `Bearer ${adminToken}`, "Content-Type": "application/json" },
+      body: JSON.stringify({ permissions }),
+    });
+    if (response.status !== 200) {
+      throw new Error(`granting ${group} answered ${response.status}: ${await response.text()}`);
+    }
+  }
+}

@@ -158,12 +158,16 @@ export const router = new Hono().get("/peek", async (c) =>
     assert.equal(await response.text(), "theme=dark");
   });
 
-  await t.step("its page and block get props.context", async () => {
+  await t.step("its page and block, in their frames, get props.context", async () => {
     const page = await call("/plugins/crm/");
     assert.equal(page.status, 200);
-    assert.match(await page.text(), /page size 50, 1 notes/);
+    assert.match(await page.text(), /<iframe [^>]*src="\/frames\/crm\/page\/"/);
+    const frame = await call("/frames/crm/page/");
+    assert.equal(frame.status, 200);
+    assert.match(await frame.text(), /page size 50, 1 notes/);
+    assert.match(await (await call("/dashboard")).text(), /src="\/frames\/crm\/block\/summary"/);
     assert.match(
-      await (await call("/dashboard")).text(),
+      await (await call("/frames/crm/block/summary")).text(),
       /summary for https:\/\/crm\.example\/api/,
     );
   });

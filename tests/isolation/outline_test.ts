@@ -48,8 +48,11 @@ export const blocks = { summary: { title: "Summary", component: Summary } };`,
     assert.equal(response.status, 200, path);
     return await response.text();
   };
-  assert.match(await text("/plugins/shop/orders"), /orders rendered in shop/);
-  assert.match(await text("/dashboard"), /summary rendered in shop/);
+  // The host's pages frame them; the frames' documents are rendered in the worker.
+  assert.match(await text("/plugins/shop/orders"), /src="\/frames\/shop\/page\/orders"/);
+  assert.match(await text("/frames/shop/page/orders"), /orders rendered in shop/);
+  assert.match(await text("/dashboard"), /src="\/frames\/shop\/block\//);
+  assert.match(await text("/frames/shop/block/summary"), /summary rendered in shop/);
   const health = await text("/api/plugins/shop/health", {
     headers: { Authorization: `Bearer ${TOKEN}` },
   });

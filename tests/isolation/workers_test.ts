@@ -229,7 +229,9 @@ Deno.test("a plugin Worker gets its settings from the host and its storage in th
     const listed = JSON.parse((await call("/api/notes/notes")).text);
     assert.deepEqual(listed.items.map((item: { key: string }) => item.key), ["a"]);
     assert.deepEqual(JSON.parse((await call("/api/notes/env")).text), [], "no binding is shown");
-    const page = await call("/plugins/notes/");
+    // Its page is a frame in the host's page, rendered by its Worker.
+    assert.match((await call("/plugins/notes/")).text, /src="\/frames\/notes\/page\/"/);
+    const page = await call("/frames/notes/page/");
     assert.equal(page.status, 200, page.text);
     assert.match(page.text, /1 notes, 50 a page/);
   });

@@ -9,6 +9,7 @@ export { allowFrameCalls, onlyFramesAt } from "./frame_calls.ts";
 export { FRAME_SANDBOX, frameHeaders } from "./frame_document.tsx";
 export { BRIDGE_SCRIPT_PATH, HOST_SCRIPT_PATH } from "./frame_scripts.ts";
 export {
+  type FrameSession,
   type PluginFrames,
   pluginFrames,
   type PluginFramesOptions,

@@ -15,13 +15,13 @@ import { raw } from "hono/html";
 import type { StateStore } from "../../state/mod.ts";
 import { groupPermissions } from "../admin/access.ts";
 import { pagePermission } from "../admin/layout.tsx";
-import { htmlDocument, type Viewer } from "../admin/render.tsx";
-import type { Session, SessionManager } from "../admin/session.ts";
+import { htmlDocument } from "../admin/render.tsx";
 import { DEFAULT_ORG, type PluginLifecycle } from "../lifecycle.ts";
 import { requestIdOf } from "../observe.ts";
 import { assetUrl } from "../plugin_assets.ts";
+import type { PluginContexts } from "../context/mod.ts";
+import type { Logger } from "../../log/mod.ts";
 import {
-  type PartOptions,
   PluginNeedsSettings,
   PluginPageFailed,
   renderPluginBlock,
@@ -41,8 +41,24 @@ import type { PluginTokens, TokenHolder } from "./plugin_tokens.ts";
 /** The query parameter that carries a page frame's ticket. */
 export const TICKET_PARAMETER = "hf_ticket";
 
+/** What a frame needs of the session it is shown in: the person, or none for the admin token. */
+export interface FrameSession {
+  /** Who signed in through the identity provider; absent for the admin token. */
+  readonly person?: {
+    readonly subject: string;
+    readonly org: string;
+    readonly groups: readonly string[];
+  };
+}
+
 /** What plugin frames need from the host. */
-export interface PluginFramesOptions extends PartOptions {
+export interface PluginFramesOptions {
+  /** The plugins' contexts (`props.context`). */
+  readonly contexts: PluginContexts;
+  /** Where failures go. */
+  readonly log: Logger;
+  /** How long a page or block may take to render, in milliseconds. */
+  readonly timeoutMs?: number | undefined;
   /** The registry. */
   readonly registry: Registry;
   /** Which plugins are enabled. */
@@ -51,8 +67,10 @@ export interface PluginFramesOptions extends PartOptions {
   readonly tokens: PluginTokens;
   /** Where the organisations' groups are (a ticket's permissions). */
   readonly store: Pick<StateStore, "groups">;
-  /** The sessions, when anyone can sign in. */
-  readonly sessions?: SessionManager | undefined;
+  /** The sessions (and their CSRF tokens), when anyone can sign in. */
+  readonly sessions?: {
+    read(c: Context): Promise<(FrameSession & { readonly csrfToken: string }) | undefined>;
+  } | undefined;
   /** The second origin frames are served from (`HONEYFRAME_PLUGIN_ORIGIN`), when there is one. */
   readonly pluginOrigin?: URL | undefined;
   /** The host's own origin (`HONEYFRAME_PUBLIC_URL`): needed with a plugin origin. */
@@ -67,8 +85,13 @@ export interface PluginFrames {
   readonly frameSources: readonly string[];
   /** Whether a plugin's pages and blocks are framed (it runs isolated). */
   isFramed(plugin: RegistryPlugin): boolean;
-  /** The frame of one of a plugin's pages, for the viewer, shown at `url`. */
-  pageFrame(plugin: RegistryPlugin, path: string, url: URL, viewer: Viewer): Promise<Child>;
+  /** The frame of one of a plugin's pages, shown at `url` in a page of `session` (if any). */
+  pageFrame(
+    plugin: RegistryPlugin,
+    path: string,
+    url: URL,
+    session: FrameSession | undefined,
+  ): Promise<Child>;
   /** The frame of one of a plugin's blocks. */
   blockFrame(block: BlockEntry & { readonly plugin: RegistryPlugin }): Child;
 }
@@ -236,12 +259,12 @@ export function pluginFrames(options: PluginFramesOptions): PluginFrames {
     app,
     frameSources: frameBase ? [frameBase] : ["'self'"],
     isFramed: (plugin) => plugin.status === "mounted" && plugin.isolation === "worker",
-    async pageFrame(plugin, path, url, viewer) {
+    async pageFrame(plugin, path, url, session) {
       const inner = url.pathname.slice(`/plugins/${plugin.name}`.length) || "/";
       const src = new URL(`${frameBase}/frames/${plugin.name}/page${inner}`, url);
       src.search = url.search;
-      if (viewer.session) {
-        const ticket = await tokens.issue(plugin.name, "frame", holderOf(viewer.session));
+      if (session) {
+        const ticket = await tokens.issue(plugin.name, "frame", holderOf(session));
         src.searchParams.set(TICKET_PARAMETER, ticket.token);
       }
       return (
@@ -249,7 +272,7 @@ export function pluginFrames(options: PluginFramesOptions): PluginFrames {
           src={frameBase ? src.href : src.pathname + src.search}
           title={`${plugin.display_name}: ${path === "/" ? "home" : path.slice(1)}`}
           plugin={plugin.name}
-          tokenUrl={viewer.session ? `/frames/${plugin.name}/token` : undefined}
+          tokenUrl={session ? `/frames/${plugin.name}/token` : undefined}
         />
       );
     },
@@ -266,7 +289,7 @@ export function pluginFrames(options: PluginFramesOptions): PluginFrames {
 }
 
 /** Who a session's tokens speak for. */
-function holderOf(session: Session): TokenHolder {
+function holderOf(session: FrameSession): TokenHolder {
   return session.person
     ? {
       subject: session.person.subject,

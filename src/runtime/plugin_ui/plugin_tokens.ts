@@ -43,6 +43,8 @@ export class PluginTokens {
   readonly #keys = new Map<string, Promise<string>>();
 
   /**
+   * Tokens over a store's keys.
+   *
    * @param store Where each plugin's key is kept (made on first use).
    * @param now The clock, in milliseconds.
    */
