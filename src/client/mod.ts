@@ -1,4 +1,3 @@
-/// <reference lib="dom" />
 /**
  * `@honeyframe/edge/client`: what a plugin's client module uses in its frame. An isolated plugin's
  * pages run in a sandboxed frame (an opaque origin, so no session cookie): its calls to its own API
@@ -28,6 +27,23 @@ const ANSWER_TIMEOUT_MS = 10_000;
 /** A token is asked for again this long before it expires, in seconds. */
 const RENEW_BEFORE_S = 30;
 
+/**
+ * The parts of a browser page this module uses: it runs in a plugin frame, and is type-checked
+ * with the host's sources, which know no DOM.
+ */
+interface FramePage {
+  readonly document?: {
+    querySelector(selectors: string): { getAttribute(name: string): string | null } | null;
+  };
+  readonly parent: { postMessage(message: unknown, targetOrigin: string): void };
+  readonly self: unknown;
+  readonly location: { readonly href: string };
+  addEventListener(type: "message", listener: (event: MessageEvent) => void): void;
+  removeEventListener(type: "message", listener: (event: MessageEvent) => void): void;
+}
+
+const page = globalThis as unknown as FramePage;
+
 let kept: Promise<PluginToken> | undefined;
 
 /**
@@ -37,8 +53,8 @@ let kept: Promise<PluginToken> | undefined;
  * @returns `true` in a frame.
  */
 export function inPluginFrame(): boolean {
-  return globalThis.document !== undefined && globalThis.parent !== globalThis.self &&
-    document.querySelector('meta[name="honeyframe-plugin"]') !== null;
+  return page.document !== undefined && page.parent !== page.self &&
+    page.document.querySelector('meta[name="honeyframe-plugin"]') !== null;
 }
 
 /**
@@ -47,8 +63,8 @@ export function inPluginFrame(): boolean {
  * @returns The origin (`https://edge.example.com`).
  */
 export function hostOrigin(): string {
-  const meta = document.querySelector<HTMLMetaElement>('meta[name="honeyframe-host"]');
-  return meta?.content || new URL(location.href).origin;
+  const meta = page.document?.querySelector('meta[name="honeyframe-host"]');
+  return meta?.getAttribute("content") || new URL(page.location.href).origin;
 }
 
 /**
@@ -95,7 +111,7 @@ export async function pluginFetch(input: string | URL, init: RequestInit = {}): 
 function askHost(): Promise<PluginToken> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
-      removeEventListener("message", heard);
+      page.removeEventListener("message", heard);
       reject(new Error("the host's page gave no plugin token within 10 seconds"));
     }, ANSWER_TIMEOUT_MS);
     function heard(event: MessageEvent) {
@@ -105,16 +121,16 @@ function askHost(): Promise<PluginToken> {
         expires_at?: unknown;
         error?: unknown;
       };
-      if (event.source !== globalThis.parent || data?.type !== "honeyframe:token") return;
+      if (event.source !== page.parent || data?.type !== "honeyframe:token") return;
       clearTimeout(timer);
-      removeEventListener("message", heard);
+      page.removeEventListener("message", heard);
       if (typeof data.token === "string" && typeof data.expires_at === "number") {
         resolve({ token: data.token, expires_at: data.expires_at });
       } else {
         reject(new Error(`the host's page gave no plugin token (${String(data.error)})`));
       }
     }
-    addEventListener("message", heard);
-    globalThis.parent.postMessage({ type: "honeyframe:token-request" }, hostOrigin());
+    page.addEventListener("message", heard);
+    page.parent.postMessage({ type: "honeyframe:token-request" }, hostOrigin());
   });
 }

@@ -92,7 +92,7 @@ export function FrameDocument(props: FrameDocumentProps) {
  * @returns The headers.
  * @example
  * ```ts
- * frameHeaders("")["Content-Security-Policy"].startsWith("sandbox "); // true
+ * frameHeaders("")["Content-Security-Policy"]?.startsWith("sandbox "); // true
  * ```
  */
 export function frameHeaders(hostBase: string): Record<string, string> {
