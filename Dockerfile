@@ -1,5 +1,5 @@
 # Honeyframe Edge: the plugin host, built into a registry and bundled at image build time,
-# served by Deno with file-system access denied.
+# served by Deno with file-system access denied, behind Debian's nginx (container/nginx.conf).
 #
 #   docker build -t honeyframe-edge .
 #   docker run -p 8000:8000 -e HONEYFRAME_ADMIN_TOKEN=... honeyframe-edge
@@ -22,6 +22,11 @@ COPY container ./container
 RUN mkdir -p /data/plugins && DATA_DIR=/data ./node_modules/deno/deno task bundle
 
 FROM debian:bookworm-slim
+# The front: nginx limits every request head, body, connection and client before the host sees it.
+RUN apt-get update -qq \
+    && apt-get install -y -qq --no-install-recommends nginx-light >/dev/null \
+    && rm -rf /var/lib/apt/lists/* /var/log/nginx/* \
+    && nginx -v
 LABEL org.opencontainers.image.title="Honeyframe Edge" \
       org.opencontainers.image.description="The Honeyframe plugin host: plugins compiled into a build-time registry, served by Hono" \
       org.opencontainers.image.version="0.1.0" \

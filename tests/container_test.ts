@@ -111,7 +111,7 @@ Deno.test("the Dockerfile passes dockerfilelint", async () => {
 });
 
 Deno.test(
-  "the image builds with buildah and serves as a non-root user with file access denied",
+  "the image builds with buildah and serves behind nginx as a non-root user with file access denied",
   needs("buildah", "debootstrap"),
   async (t) => {
     await using _cleanup = {
@@ -165,7 +165,7 @@ Deno.test(
     });
 
     await t.step(
-      "SIGTERM to the server finishes a slow request, logs JSON and leaves no process",
+      "SIGTERM to the entry point drains nginx, then the server: a slow request finishes, no process is left",
       async () => {
         using data = makeTree({
           "plugins/slow/plugin.yaml": manifest("slow", "routers:", "  - r.ts:router"),
@@ -181,14 +181,18 @@ export const router = new Hono().get("/wait", async (c) => {
           `${data.root}:/data`,
         ]);
         const chain = descendants(server.pid);
-        const deno = chain.find((pid) =>
-          Deno.readTextFileSync(`/proc/${pid}/cmdline`).includes("dist/server.js")
-        );
-        assert.ok(deno, "the entry point execs the server");
+        const running = (part: string) =>
+          chain.find((pid) => Deno.readTextFileSync(`/proc/${pid}/cmdline`).includes(part));
+        assert.ok(running("dist/server.js"), "the server runs");
+        assert.ok(running("nginx"), "nginx runs in front of it");
+        const supervisor = running("src/cli/tasks/front.ts");
+        assert.ok(supervisor, "the entry point execs the front's supervisor");
         const slow = fetch(`${server.url}/api/slow/wait`);
         await new Promise((resolve) => setTimeout(resolve, 300));
-        Deno.kill(deno, "SIGTERM");
-        assert.equal(await (await slow).text(), "done");
+        Deno.kill(supervisor, "SIGTERM");
+        const answer = await slow;
+        assert.equal(answer.headers.get("server"), "nginx");
+        assert.equal(await answer.text(), "done");
         assert.ok(await exited(server.pid, 15_000), "buildah run ends with the server");
         assert.deepEqual(chain.filter(alive), [], "no process of the container survives");
         await server[Symbol.asyncDispose]();

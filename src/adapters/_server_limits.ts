@@ -1,11 +1,12 @@
 /**
- * The limits every server adapter enforces: how long a client may take to send its request
+ * The limits a server adapter enforces (Node's own server; the Deno server leaves connections to
+ * the front): how long a client may take to send its request
  * headers, how long a kept-alive connection may stay silent, how many connections may be open at
  * once, how long the audit log keeps an event, and how long a shutdown waits for requests.
  *
  * @module
  */
-import { envNumber, type EnvSource, envSwitch } from "../env/mod.ts";
+import { envNumber, type EnvSource } from "../env/mod.ts";
 
 /** Connection limits of a server. */
 export interface ServerLimits {
@@ -19,11 +20,6 @@ export interface ServerLimits {
   readonly auditRetentionDays: number;
   /** Time in-flight requests get on shutdown (`HONEYFRAME_SHUTDOWN_TIMEOUT_S`), in milliseconds. */
   readonly shutdownTimeoutMs: number;
-  /**
-   * Whether the Deno server enforces the header and idle timeouts and the connection cap itself
-   * (`HONEYFRAME_CONNECTION_GUARD`); off, a proxy in front must.
-   */
-  readonly connectionGuard: boolean;
 }
 
 /**
@@ -43,6 +39,5 @@ export function readServerLimits(env: EnvSource): ServerLimits {
     auditRetentionDays: envNumber(env, "HONEYFRAME_AUDIT_RETENTION_DAYS", { min: 1, max: 36_500 }),
     shutdownTimeoutMs: envNumber(env, "HONEYFRAME_SHUTDOWN_TIMEOUT_S", { min: 0, max: 3600 }) *
       1000,
-    connectionGuard: envSwitch(env, "HONEYFRAME_CONNECTION_GUARD"),
   };
 }

@@ -1,6 +1,6 @@
 /**
  * The network a server may use when `HONEYFRAME_PLUGIN_NET` narrows what plugins reach: its own
- * listening address, the loopback its connection guard relays through, the PostgreSQL host, and
+ * listening address, the loopback its plugin process talks over, the PostgreSQL host, and
  * the listed hosts. Deno can only narrow the network when a process starts, so the launchers
  * (`deno task start`, the image's entry point) pass this to `--allow-net`.
  *
@@ -17,7 +17,7 @@ import { envOrDefault, type EnvSource, readEnv } from "./read_env.ts";
  * @example
  * ```ts
  * serverNetAllowList({ HONEYFRAME_PLUGIN_NET: "api.example.com" });
- * // "0.0.0.0,127.0.0.1,api.example.com"
+ * // "127.0.0.1,api.example.com"
  * ```
  */
 export function serverNetAllowList(env: EnvSource): string | undefined {
@@ -36,8 +36,9 @@ export function serverNetAllowList(env: EnvSource): string | undefined {
 
 /**
  * The permissions a Deno server is launched with, whoever launches it (`deno task start`, the dev
- * loop): the network (narrowed by `HONEYFRAME_PLUGIN_NET`), the environment it reads at start, the
- * data directory its SQLite store lives in and, for the dbt `command` runner, the dbt executable.
+ * loop, the front): the network (narrowed by `HONEYFRAME_PLUGIN_NET`), the environment it reads at
+ * start, the data directory its SQLite store lives in, the folder of its socket behind the front
+ * (`HONEYFRAME_SOCKET`) and, for the dbt `command` runner, the dbt executable.
  * The server drops all but the network (and that executable) itself before plugin code runs.
  *
  * @param env The server's environment.
@@ -51,6 +52,11 @@ export function serverNetAllowList(env: EnvSource): string | undefined {
 export function serverLaunchFlags(env: EnvSource): string[] {
   const net = serverNetAllowList(env);
   const dataDir = envOrDefault(env, "DATA_DIR");
+  // Behind the front, the server makes its socket (before it drops its permissions).
+  const socket = readEnv(env, "HONEYFRAME_SOCKET");
+  const files = socket === undefined
+    ? dataDir
+    : `${dataDir},${socket.slice(0, socket.lastIndexOf("/")) || "/"}`;
   const run = serverRunFlag(env);
   return [
     // A revoked permission never becomes a question on the operator's terminal, and nothing is
@@ -59,8 +65,8 @@ export function serverLaunchFlags(env: EnvSource): string[] {
     "--no-remote",
     net === undefined ? "--allow-net" : `--allow-net=${net}`,
     "--allow-env",
-    `--allow-read=${dataDir}`,
-    `--allow-write=${dataDir}`,
+    `--allow-read=${files}`,
+    `--allow-write=${files}`,
     ...(run === undefined ? [] : [run]),
   ];
 }

@@ -7,7 +7,13 @@
  */
 
 /** Who reads a variable. */
-export type EnvReader = "build" | "server" | "build, server" | "container";
+export type EnvReader =
+  | "build"
+  | "server"
+  | "build, server"
+  | "front"
+  | "front, server"
+  | "container";
 
 /** One environment variable of the host. */
 export interface EnvVariable {
@@ -50,10 +56,11 @@ export const ENV_VARIABLES = [
   },
   {
     name: "HOST",
-    default: "0.0.0.0",
-    defaultText: "`0.0.0.0`",
-    readBy: "server",
-    meaning: "the interface to listen on",
+    default: "127.0.0.1",
+    defaultText: "`127.0.0.1`",
+    readBy: "front, server",
+    meaning:
+      "the interface to listen on (the container's is `0.0.0.0`); a server on another one without the front says that production needs it",
   },
   {
     name: "HONEYFRAME_ADMIN_TOKEN",
@@ -171,30 +178,60 @@ export const ENV_VARIABLES = [
     name: "HONEYFRAME_HEADER_TIMEOUT_S",
     default: "15",
     defaultText: "`15`",
-    readBy: "server",
-    meaning: "seconds a client has to send a request's headers before its connection is closed",
+    readBy: "front, server",
+    meaning:
+      "seconds a client has to send each request head (and between two reads of a body) before its connection is closed",
   },
   {
     name: "HONEYFRAME_IDLE_TIMEOUT_S",
     default: "75",
     defaultText: "`75`",
-    readBy: "server",
+    readBy: "front, server",
     meaning: "seconds a kept-alive connection may stay silent (both ways) before it is closed",
   },
   {
     name: "HONEYFRAME_MAX_CONNECTIONS",
-    default: "4096",
-    defaultText: "`4096`",
-    readBy: "server",
-    meaning: "concurrent client connections; more are closed at once (keep it under the fd limit)",
+    default: "65536",
+    defaultText: "`65536`",
+    readBy: "front, server",
+    meaning:
+      "concurrent connections; the front also keeps it under its descriptor limit, so it never runs out of them",
   },
   {
-    name: "HONEYFRAME_CONNECTION_GUARD",
-    default: "1",
-    defaultText: "`1`",
+    name: "HONEYFRAME_CLIENT_CONNECTIONS",
+    default: "100",
+    defaultText: "`100`",
+    readBy: "front",
+    meaning: "requests in progress at once from one client address; more answer 429",
+  },
+  {
+    name: "HONEYFRAME_CLIENT_RATE",
+    default: "100",
+    defaultText: "`100`",
+    readBy: "front",
+    meaning:
+      "requests per second from one client address, with a burst of twice as many; more answer 429",
+  },
+  {
+    name: "HONEYFRAME_TRUSTED_PROXIES",
+    defaultText: "unset (none)",
+    readBy: "front",
+    meaning:
+      "comma-separated CIDRs of load balancers in front of the front, whose `X-Forwarded-For` names the client",
+  },
+  {
+    name: "HONEYFRAME_PLUGIN_BODY_MAX_MB",
+    default: "10",
+    defaultText: "`10`",
+    readBy: "front, server",
+    meaning: "the largest request body a plugin route takes, in MiB (larger: 413)",
+  },
+  {
+    name: "HONEYFRAME_SOCKET",
+    defaultText: "unset (`HOST`:`PORT`)",
     readBy: "server",
     meaning:
-      "Deno: `0` serves without the connection guard (header and idle timeouts, connection cap) and its relay, for a proxy in front that enforces them",
+      "the Unix socket the server listens on behind the front (the front sets it); only there is `X-Forwarded-For` believed",
   },
   {
     name: "HONEYFRAME_PLUGIN_TIMEOUT_MS",

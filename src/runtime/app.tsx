@@ -5,7 +5,8 @@
  * @module
  */
 import { type Context, Hono } from "hono";
-import { envOrDefault } from "../env/mod.ts";
+import { envNumber, envOrDefault } from "../env/mod.ts";
+import { limitBody } from "./body_limits.ts";
 import { HTTPException } from "hono/http-exception";
 import { pluginNavigation } from "./admin/layout.tsx";
 import { adminApp } from "./admin/routes.tsx";
@@ -240,6 +241,9 @@ export function createApp(registry: Registry, given: AppOptions = {}): Hono {
     );
   }
   const timeoutMs = options.pluginTimeoutMs;
+  const pluginBodyMax = (options.pluginBodyMaxMb ??
+    envNumber({}, "HONEYFRAME_PLUGIN_BODY_MAX_MB", { min: 1, max: 4096 })) *
+    1024 * 1024;
   const storageQuota = (options.pluginStorageMb ?? readPluginStorageMb({})) * 1024 * 1024;
   const contexts = pluginContexts(
     configs,
@@ -281,6 +285,10 @@ export function createApp(registry: Registry, given: AppOptions = {}): Hono {
     // A framed plugin's API is called from its frame's opaque origin, with its token.
     const framed = frames.isFramed(plugin);
     if (framed) allowFrameCalls(app, plugin.name);
+    // The front limits plugin bodies too; the host holds to the same limit behind any proxy.
+    for (const path of [`/api/${plugin.name}`, `/api/${plugin.name}/*`]) {
+      app.use(path, limitBody(pluginBodyMax));
+    }
     mountPlugin(app, plugin, {
       lifecycle,
       host: hostFor(plugin.name, framed),

@@ -35,6 +35,8 @@ export interface HostConfig {
   readonly secretsKey?: string;
   /** How many MiB each plugin's storage may take (`HONEYFRAME_PLUGIN_STORAGE_MB`). */
   readonly pluginStorageMb?: number;
+  /** The largest body a plugin route takes, in MiB (`HONEYFRAME_PLUGIN_BODY_MAX_MB`). */
+  readonly pluginBodyMaxMb?: number;
   /** Whether a JWT without `exp` is refused (`HONEYFRAME_JWT_REQUIRE_EXP`, default true). */
   readonly jwtRequireExp: boolean;
   /** The longest a JWT may live, in seconds (`HONEYFRAME_JWT_MAX_TTL_S`, default 86400). */
@@ -136,6 +138,7 @@ export function readConfig(env: EnvSource): HostConfig {
     trustProxy: envSwitch(env, "HONEYFRAME_TRUST_PROXY"),
     pluginTimeoutMs: envNumber(env, "HONEYFRAME_PLUGIN_TIMEOUT_MS", { min: 10, max: 86_400_000 }),
     pluginStorageMb: readPluginStorageMb(env),
+    pluginBodyMaxMb: envNumber(env, "HONEYFRAME_PLUGIN_BODY_MAX_MB", { min: 1, max: 4096 }),
     logFormat: readLogFormat(env),
     accessLog: envSwitch(env, "HONEYFRAME_ACCESS_LOG"),
     dbt: readDbtConfig(env),

@@ -1,7 +1,8 @@
 /**
- * Attack: holding the server's sockets. Half-open connections (a request head that never ends)
- * and clients that leave a handler that never answers must not exhaust the server's descriptors:
- * it keeps serving, and its descriptor count returns to its baseline. Loopback only, bounded.
+ * Attack: holding the server's sockets. Clients that leave a handler that never answers must not
+ * exhaust the server's descriptors: it keeps serving, and its descriptor count returns to its
+ * baseline; the handler itself answers 504 after the plugin time limit. (Slow heads, bodies and
+ * connection floods are the front's: `front_test.ts`.) Loopback only, bounded.
  */
 import assert from "node:assert/strict";
 import { readdirSync } from "node:fs";
@@ -69,17 +70,6 @@ async function startHangingServer(
   return Object.assign(server, { port, baseline: openDescriptors(server.pid) });
 }
 
-/** Opens `count` connections that each send half a request head, in parallel. */
-async function halfOpen(port: number, count: number): Promise<Deno.TcpConn[]> {
-  const head = new TextEncoder().encode("GET /healthz HTTP/1.1\r\nHost: x\r\n");
-  const settled = await Promise.allSettled(Array.from({ length: count }, async () => {
-    const conn = await Deno.connect({ hostname: "127.0.0.1", port });
-    await conn.write(head).catch(() => 0);
-    return conn;
-  }));
-  return settled.flatMap((result) => result.status === "fulfilled" ? [result.value] : []);
-}
-
 /** `GET /healthz` on a connection of its own that is closed afterwards (no pooled socket). */
 async function healthy(port: number): Promise<boolean> {
   try {
@@ -93,44 +83,6 @@ async function healthy(port: number): Promise<boolean> {
     return false;
   }
 }
-
-Deno.test({
-  name: "the Deno server survives 25,000 half-open connections and releases their descriptors",
-  sanitizeResources: false,
-  async fn() {
-    await using server = await startHangingServer({
-      HONEYFRAME_HEADER_TIMEOUT_S: "1",
-      HONEYFRAME_MAX_CONNECTIONS: "3000",
-    });
-    const { port, baseline } = server;
-    let peak = baseline;
-    for (let wave = 0; wave < 5; wave++) {
-      const conns = await halfOpen(port, 5_000);
-      peak = Math.max(peak, openDescriptors(server.pid));
-      // Within the header timeout the guard closes them; their reads then end.
-      const closed = await Promise.all(conns.map(async (conn) => {
-        const buffer = new Uint8Array(256);
-        const read = await Promise.race([
-          conn.read(buffer).catch(() => null),
-          new Promise<"open">((resolve) => setTimeout(resolve, 5_000, "open")),
-        ]);
-        try {
-          conn.close();
-        } catch {
-          // closed already
-        }
-        return read !== "open";
-      }));
-      assert.ok(closed.every(Boolean), `wave ${wave}: every half-open connection was closed`);
-    }
-    assert.ok(peak < baseline + 3_000 + 100, `descriptors stay under the cap (peak ${peak})`);
-    assert.ok(await healthy(port), "the server still answers");
-    assert.ok(
-      await waitFor(() => openDescriptors(server.pid) <= baseline, 10_000),
-      `descriptors back to ${baseline}, not ${openDescriptors(server.pid)}: ${fdLinks(server.pid)}`,
-    );
-  },
-});
 
 Deno.test({
   name:
@@ -155,41 +107,4 @@ Deno.test("a plugin handler that never answers gets 504 with the plugin's name a
   const response = await fetch(`${server.url}/api/hang/forever`);
   assert.equal(response.status, 504);
   assert.deepEqual((await response.json()).plugin, "hang");
-});
-
-Deno.test("a request head over 64 KiB is refused with 431", async () => {
-  await using server = await startHangingServer({});
-  const response = await fetch(`${server.url}/healthz`, {
-    headers: { "X-Big": "a".repeat(70_000) },
-  });
-  assert.equal(response.status, 431);
-  await response.body?.cancel();
-});
-
-Deno.test({
-  name:
-    "with HONEYFRAME_CONNECTION_GUARD=0 the server listens itself, says so, and leaves slow heads to the proxy in front",
-  sanitizeResources: false,
-  async fn() {
-    await using server = await startHangingServer({
-      HONEYFRAME_HEADER_TIMEOUT_S: "1",
-      HONEYFRAME_CONNECTION_GUARD: "0",
-    });
-    assert.match(server.output(), /Connection guard off \(HONEYFRAME_CONNECTION_GUARD=0\)/);
-    assert.ok(await healthy(server.port));
-    // No guard answers 408 after the header timeout: the connection stays open past it.
-    const [conn] = await halfOpen(server.port, 1);
-    const read = await Promise.race([
-      conn!.read(new Uint8Array(64)).catch(() => null),
-      new Promise<"open">((resolve) => setTimeout(resolve, 2_500, "open")),
-    ]);
-    conn!.close();
-    assert.equal(read, "open");
-    // One listening socket: the server's own, no loopback relay behind it.
-    const listening = Deno.readTextFileSync("/proc/net/tcp").split("\n").filter((line) =>
-      line.includes(` 0A `) &&
-      fdLinks(server.pid).includes(`socket:[${line.trim().split(/\s+/)[9]}]`)
-    );
-    assert.equal(listening.length, 1, "one listening socket");
-  },
 });

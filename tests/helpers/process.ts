@@ -22,6 +22,8 @@ export interface RunningServer extends AsyncDisposable {
   readonly printed: (pattern: RegExp, timeoutMs?: number) => Promise<string>;
   /** The process id. */
   readonly pid: number;
+  /** How it ended, once it has. */
+  readonly status: Promise<Deno.CommandStatus>;
 }
 
 /** The line our servers print once they listen; Bun prints its own. */
@@ -69,6 +71,7 @@ export async function startServer(
           return output;
         },
         pid: child.pid,
+        status: child.status,
         [Symbol.asyncDispose]: dispose,
       };
     }
@@ -108,6 +111,67 @@ export function sandboxedDenoServer(entry: string, env: Record<string, string>):
       entry,
     ],
     env: { HONEYFRAME_ISOLATION: "none", ...env },
+    clearEnv: true,
+    stdout: "piped",
+    stderr: "piped",
+  });
+}
+
+/**
+ * A server entry behind the front, as `npm run start:prod` and the container run it:
+ * `src/cli/tasks/front.ts` with nginx on `127.0.0.1:<port>` and the server (as
+ * {@link sandboxedDenoServer}'s, plus its socket's folder) on a Unix socket in `runDir`. With
+ * `descriptors`, the whole service runs under that descriptor limit (`ulimit -n`).
+ *
+ * @param entry The entry module.
+ * @param env The environment of the front and the server (`PORT` is required).
+ * @param options The run folder (inside a tree the test disposes) and the descriptor limit.
+ * @returns The command (its output piped, for {@link startServer}).
+ */
+export function frontedDenoServer(
+  entry: string,
+  env: Record<string, string> & { PORT: string },
+  options: { runDir: string; descriptors?: number },
+): Deno.Command {
+  const front = [
+    Deno.execPath(),
+    "run",
+    "--no-prompt",
+    "--no-config",
+    "--allow-env",
+    "--allow-read",
+    "--allow-write",
+    "--allow-run",
+    "--allow-net",
+    "--allow-sys=uid",
+    `${Deno.cwd()}/src/cli/tasks/front.ts`,
+    "--run-dir",
+    options.runDir,
+    "--",
+    Deno.execPath(),
+    "run",
+    "--no-prompt",
+    "--config",
+    `${Deno.cwd()}/deno.json`,
+    `--allow-read=${options.runDir}`,
+    `--allow-write=${options.runDir}`,
+    "--deny-run",
+    "--deny-ffi",
+    "--allow-net",
+    "--allow-env",
+    entry,
+  ];
+  const [program, ...args] = options.descriptors === undefined
+    ? front
+    : ["sh", "-c", `ulimit -n ${options.descriptors} && exec "$0" "$@"`, ...front];
+  return new Deno.Command(program!, {
+    args,
+    env: {
+      PATH: Deno.env.get("PATH") ?? "/usr/bin:/bin",
+      HOST: "127.0.0.1",
+      HONEYFRAME_ISOLATION: "none",
+      ...env,
+    },
     clearEnv: true,
     stdout: "piped",
     stderr: "piped",

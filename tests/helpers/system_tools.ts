@@ -8,6 +8,7 @@
  */
 import { existsSync, readdirSync } from "node:fs";
 import { delimiter, join } from "node:path";
+import { findNginx } from "../../src/cli/front/front.ts";
 
 /** A system tool and the Debian package that brings it. */
 export interface SystemTool {
@@ -43,6 +44,7 @@ export const SYSTEM_TOOLS = {
   debootstrap: { package: "debootstrap", find: () => onPath("debootstrap") },
   postgresql: { package: "postgresql", find: postgresBinaries },
   promtool: { package: "prometheus", find: () => onPath("promtool") },
+  nginx: { package: "nginx-light", find: () => findNginx(Deno.env.get("PATH")) },
 } as const satisfies Record<string, SystemTool>;
 
 /** The name of a tool of {@link SYSTEM_TOOLS}. */

@@ -13,19 +13,20 @@ Deno.test("readConfig() applies defaults and reads records, get() sources and bi
     jwtRequireExp: true,
     jwtMaxTtlS: 86_400,
     trustProxy: false,
+    pluginBodyMaxMb: 10,
     dbt: { command: "dbt", timeoutMs: 3_600_000, installDir: ".", dataDir: "./data" },
   };
-  assert.deepEqual(readConfig({}), { port: 8000, hostname: "0.0.0.0", ...defaults });
+  assert.deepEqual(readConfig({}), { port: 8000, hostname: "127.0.0.1", ...defaults });
   const token = "x".repeat(MIN_ADMIN_TOKEN_LENGTH);
   const expected = {
     port: 9000,
-    hostname: "127.0.0.1",
+    hostname: "0.0.0.0",
     adminToken: token,
     ...defaults,
   };
   const values: Record<string, string> = {
     PORT: "9000",
-    HOST: "127.0.0.1",
+    HOST: "0.0.0.0",
     HONEYFRAME_ADMIN_TOKEN: token,
   };
   assert.deepEqual(readConfig(values), expected);
@@ -33,7 +34,7 @@ Deno.test("readConfig() applies defaults and reads records, get() sources and bi
   assert.deepEqual(readConfig({ ...values, KV: { binding: true } }), expected);
   assert.deepEqual(readConfig({ PORT: "  ", HONEYFRAME_ADMIN_TOKEN: "" }), {
     port: 8000,
-    hostname: "0.0.0.0",
+    hostname: "127.0.0.1",
     ...defaults,
   });
 });

@@ -11,7 +11,7 @@
  *
  * @module
  */
-import { envOrDefault, type EnvSource } from "../../env/mod.ts";
+import { envOrDefault, type EnvSource, readEnv } from "../../env/mod.ts";
 import { exitProcess, type GeneratedRegistry, startupMessage } from "../../runtime/mod.ts";
 import { prepareHost } from "../_prepare_host.ts";
 import { dropPrivileges } from "../_drop_privileges.ts";
@@ -19,25 +19,25 @@ import { portInUse } from "../../env/mod.ts";
 import { shutDownOnSignal } from "../_shutdown.ts";
 import { denoLaunch, denoListenLoopback, denoSpawn } from "./spawn.ts";
 import { isolationWith } from "../_isolation.ts";
-import { type ConnectionGuard, guardConnections } from "./connection_guard.ts";
 import type { Hono } from "hono";
 import type { HostConfig } from "../../runtime/mod.ts";
-import type { ServerLimits } from "../_server_limits.ts";
 
 /** A running host on Deno. */
 export interface DenoHost extends AsyncDisposable {
-  /** Where clients connect. */
-  readonly addr: Deno.NetAddr;
+  /** Where clients (or the front) connect. */
+  readonly addr: Deno.Addr;
   /** Stops accepting, closes connections and the server. */
   shutdown(): Promise<void>;
 }
 
 /**
  * Starts the host on Deno and prints where it listens; exits with a clear message when the
- * configuration is invalid, the port is in use or the state store cannot be opened. Clients reach
- * the app through a {@link guardConnections connection guard} that enforces the header and idle
- * timeouts and the connection cap that `Deno.serve` lacks. `SIGTERM` and `SIGINT` shut it down
- * gracefully.
+ * configuration is invalid, the port is in use or the state store cannot be opened. Behind the
+ * front (`HONEYFRAME_SOCKET`, set by `npm run start:prod` and the container) it listens on that Unix
+ * socket before it drops its permissions (answering 503 until the plugins are loaded), and takes
+ * the client's address from the `X-Forwarded-For` the front sets; otherwise `Deno.serve` listens on
+ * `HOST:PORT` itself, with no header or idle limits (a development server: it says so when `HOST`
+ * is not loopback). `SIGTERM` and `SIGINT` shut it down gracefully.
  *
  * @param registry The generated registry.
  * @param env The environment (`PORT`, `HOST`, `HONEYFRAME_ADMIN_TOKEN`, …); `Deno.env` by default.
@@ -54,6 +54,16 @@ export async function serveDeno(
 ): Promise<DenoHost> {
   const dataDir = envOrDefault(env, "DATA_DIR");
   const writable = Deno.permissions.querySync({ name: "write", path: dataDir }).state === "granted";
+  const socket = readEnv(env, "HONEYFRAME_SOCKET");
+  // The socket is made while the process may still write it; the app takes over once loaded.
+  let serve: (
+    request: Request,
+    info: Deno.ServeHandlerInfo<Deno.Addr>,
+  ) => Response | Promise<Response> = () =>
+    new Response("starting", { status: 503, headers: { "Retry-After": "1" } });
+  const early = socket === undefined
+    ? undefined
+    : socketFront(socket, (request, info) => serve(request, info));
   const {
     registry,
     config,
@@ -74,7 +84,7 @@ export async function serveDeno(
   );
   let front: Front;
   try {
-    front = limits.connectionGuard ? guardedFront(app, config, limits) : directFront(app, config);
+    front = early ?? directFront(app, config);
   } catch (error) {
     const reason = error instanceof Deno.errors.AddrInUse
       ? portInUse(config.port)
@@ -82,15 +92,11 @@ export async function serveDeno(
     log.error(`Honeyframe Edge cannot start: ${reason}`);
     return exitProcess(1);
   }
-  const guardNote = limits.connectionGuard ? [] : [
-    "Connection guard off (HONEYFRAME_CONNECTION_GUARD=0): the proxy in front must limit header " +
-    "and idle times and connections.",
-  ];
-  for (
-    const line of [...startupMessage(registry, config, front.addr.port), ...notes, ...guardNote]
-  ) {
-    log.info(line);
-  }
+  serve = (request, info) =>
+    info.remoteAddr.transport === "unix"
+      ? app.fetch(fromFront(request), { ...info, remoteAddr: clientOf(request) })
+      : app.fetch(request, info);
+  for (const line of [...startupMessage(registry, config, front.where), ...notes]) log.info(line);
   void attributePluginConsole();
   const shutdown = async () => {
     await front.closeAll();
@@ -106,7 +112,9 @@ export async function serveDeno(
 /** Where clients connect, and how it stops. */
 interface Front {
   /** The address clients connect to. */
-  readonly addr: Deno.NetAddr;
+  readonly addr: Deno.Addr;
+  /** Where it listens, for the start-up message: a port, or the front's socket. */
+  readonly where: number | { readonly socket: string };
   /** Stops accepting and resolves once every in-flight response has reached its client. */
   drain(): Promise<void>;
   /** Closes every connection and the server. */
@@ -114,52 +122,55 @@ interface Front {
 }
 
 /**
- * The app behind the connection guard: `Deno.serve` on 127.0.0.1, the guard on the configured
- * address (header and idle timeouts, the connection cap), the client's address passed on.
+ * The client's address behind the front (a Unix socket, which only the front reaches): the one in
+ * the `X-Forwarded-For` it sets. (Elsewhere the connection's, whatever the request says.)
  */
-function guardedFront(app: Hono, config: HostConfig, limits: ServerLimits): Front {
-  let guard: ConnectionGuard | undefined;
-  const server = Deno.serve(
-    { hostname: "127.0.0.1", port: 0, onListen: () => {} },
-    (request, info) => {
-      const client = guard?.clientOf(info.remoteAddr.port) ?? info.remoteAddr;
-      return app.fetch(request, { ...info, remoteAddr: client });
-    },
-  );
-  try {
-    guard = guardConnections(
-      { hostname: config.hostname, port: config.port },
-      server.addr.port,
-      limits,
-    );
-  } catch (error) {
-    server.shutdown();
-    throw error;
-  }
-  const listening = guard;
-  return {
-    addr: listening.addr,
-    drain: async () => {
-      listening.stopAccepting();
-      await server.shutdown();
-      await listening.idle();
-    },
-    closeAll: async () => {
-      await listening[Symbol.asyncDispose]();
-      await server.shutdown();
-    },
-  };
+function clientOf(request: Request): Deno.Addr {
+  const forwarded = request.headers.get("X-Forwarded-For")?.split(",").at(-1)?.trim();
+  return { transport: "tcp", hostname: forwarded || "unknown", port: 0 };
 }
 
-/** The app served by `Deno.serve` on the configured address, for a proxy that guards it. */
+/**
+ * A request the front passed on, as the client made it: Deno names a Unix socket's requests
+ * `http+unix://<Host>/…`; the app sees `http://<Host>/…` (`X-Forwarded-Proto` says when it was https).
+ */
+function fromFront(request: Request): Request {
+  const url = request.url.replace(/^http\+unix:/, "http:");
+  return url === request.url ? request : new Request(url, request);
+}
+
+/** `Deno.serve` on the front's Unix socket. */
+function socketFront(
+  path: string,
+  handler: (
+    request: Request,
+    info: Deno.ServeHandlerInfo<Deno.Addr>,
+  ) => Response | Promise<Response>,
+): Front {
+  const abort = new AbortController();
+  const server = Deno.serve({ path, signal: abort.signal, onListen: () => {} }, handler);
+  return serverFront(server, abort, { socket: path });
+}
+
+/** `Deno.serve` on `HOST:PORT`, for development (or a proxy of the operator's own). */
 function directFront(app: Hono, config: HostConfig): Front {
   const abort = new AbortController();
   const server = Deno.serve(
     { hostname: config.hostname, port: config.port, signal: abort.signal, onListen: () => {} },
     (request, info) => app.fetch(request, info),
   );
+  return serverFront(server, abort, server.addr.port);
+}
+
+/** A `Deno.serve` server as a front: draining waits for in-flight responses, closing does not. */
+function serverFront(
+  server: Deno.HttpServer<Deno.Addr>,
+  abort: AbortController,
+  where: Front["where"],
+): Front {
   return {
     addr: server.addr,
+    where,
     drain: () => server.shutdown(),
     closeAll: async () => {
       abort.abort();
