@@ -193,14 +193,13 @@ function denoArgs(file: string): string[] {
 }
 
 /**
- * Throughput and p99 on the same plugin route, ours (with and without the connection guard) and
- * hand-written alternated; peak RSS.
+ * Throughput and p99 on the same plugin route, ours and hand-written alternated, both bare
+ * (`deno task bench:front` measures them behind the front); peak RSS.
  */
 async function measureLoad(files: Record<Variant, string>, plugins: number) {
   const path = `/api/${pluginName(Math.ceil(plugins / 2))}/b/items/42`;
   const servers = [
     { name: "ours", file: files.ours, env: {} },
-    { name: "unguarded", file: files.ours, env: { HONEYFRAME_CONNECTION_GUARD: "0" } },
     { name: "hand", file: files["hand-written"], env: {} },
   ] as const;
   const runs = Object.fromEntries(
@@ -236,7 +235,6 @@ async function measureLoad(files: Record<Variant, string>, plugins: number) {
     plugins,
     path,
     ours: summary("ours"),
-    unguarded: summary("unguarded"),
     hand: summary("hand"),
   };
 }
@@ -340,18 +338,12 @@ function formatReport(
     `| ours (bundled) | ${load.ours.rps.toFixed(0)} | ${load.ours.p99} ms | ${
       load.ours.rssMiB.toFixed(1)
     } MiB |`,
-    `| ours, \`HONEYFRAME_CONNECTION_GUARD=0\` (behind a proxy) | ${
-      load.unguarded.rps.toFixed(0)
-    } | ${load.unguarded.p99} ms | ${load.unguarded.rssMiB.toFixed(1)} MiB |`,
     `| hand-written (bundled) | ${load.hand.rps.toFixed(0)} | ${load.hand.p99} ms | ${
       load.hand.rssMiB.toFixed(1)
     } MiB |`,
     `| ours ÷ hand-written | ${x(load.ours.rps / load.hand.rps)} | ${
       x(load.ours.p99 / load.hand.p99)
     } | ${x(load.ours.rssMiB / load.hand.rssMiB)} |`,
-    `| ours without the guard ÷ hand-written | ${x(load.unguarded.rps / load.hand.rps)} | ${
-      x(load.unguarded.p99 / load.hand.p99)
-    } | ${x(load.unguarded.rssMiB / load.hand.rssMiB)} |`,
     "",
     "Node (bundles, `node dist/…mjs`, state in memory; the hand-written app on `@hono/node-server`), cold start to the first 200:",
     "",

@@ -51,7 +51,7 @@ export const ENV_VARIABLES = [
     name: "PORT",
     default: "8000",
     defaultText: "`8000`",
-    readBy: "server",
+    readBy: "front, server",
     meaning: "the TCP port to listen on (0 picks a free one)",
   },
   {

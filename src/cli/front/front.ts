@@ -170,7 +170,7 @@ async function supervise(
   }
 }
 
-/** Waits until the host answers `/livez` on its socket (it answers 503 while it loads plugins). */
+/** Waits until the host answers `/livez` on its socket with anything but the 503 it gives while it loads plugins. */
 async function answersOn(socket: string): Promise<boolean> {
   const deadline = Date.now() + HOST_START_MS;
   while (Date.now() < deadline) {
@@ -180,7 +180,7 @@ async function answersOn(socket: string): Promise<boolean> {
         new TextEncoder().encode("GET /livez HTTP/1.1\r\nHost: front\r\nConnection: close\r\n\r\n"),
       );
       const answer = await new Response(conn.readable).text();
-      if (answer.startsWith("HTTP/1.1 200")) return true;
+      if (/^HTTP\/1\.1 (?!503)\d{3}/.test(answer)) return true;
     } catch {
       // not listening yet
     }
