@@ -274,6 +274,16 @@ export function createApp(registry: Registry, given: AppOptions = {}): Hono {
     dashboardApp(registry, lifecycle, shell, { log, timeoutMs, contexts, frames }),
   );
   app.route("/assets/plugins", pluginAssetsApp(registry, lifecycle));
+  // The front limits plugin bodies too; the host holds to the same limit behind any proxy (one
+  // middleware for every plugin: a thousand plugins must not mean a thousand middlewares).
+  const mounted = new Set(
+    registry.plugins.filter((p) => p.status === "mounted").map((p) => p.name),
+  );
+  const pluginBodies = limitBody(pluginBodyMax);
+  app.use(
+    "/api/*",
+    (c, next) => mounted.has(c.req.path.split("/")[2] ?? "") ? pluginBodies(c, next) : next(),
+  );
   for (const plugin of registry.plugins) {
     if (plugin.status !== "mounted") continue;
     // An isolated plugin's time limit is kept by its plugin process, which also stops its worker:
@@ -285,10 +295,6 @@ export function createApp(registry: Registry, given: AppOptions = {}): Hono {
     // A framed plugin's API is called from its frame's opaque origin, with its token.
     const framed = frames.isFramed(plugin);
     if (framed) allowFrameCalls(app, plugin.name);
-    // The front limits plugin bodies too; the host holds to the same limit behind any proxy.
-    for (const path of [`/api/${plugin.name}`, `/api/${plugin.name}/*`]) {
-      app.use(path, limitBody(pluginBodyMax));
-    }
     mountPlugin(app, plugin, {
       lifecycle,
       host: hostFor(plugin.name, framed),
