@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { denoTaskOutput } from "./helpers/process.ts";
+import { needs } from "./helpers/system_tools.ts";
 
 Deno.test("deno task bench --quick runs and prints its tables (no thresholds here)", async () => {
   const text = await denoTaskOutput("bench", "--quick");
@@ -20,10 +21,6 @@ Deno.test("deno task bench --quick runs and prints its tables (no thresholds her
   assert.match(text, /^\| 100 \| [\d.]+ s \| \d+ KiB \| \d+ KiB \|$/m, "the client-entry row");
   assert.match(text, /^\| ours \(bundled\) \| \d+ \| [\d.]+ ms \| [\d.]+ MiB \|$/m);
   assert.match(text, /^\| ours ÷ hand-written \| [\d.]+× \|/m);
-  assert.match(
-    text,
-    /^\| ours without the guard ÷ hand-written \| [\d.]+× \| [\d.]+× \| [\d.]+× \|$/m,
-  );
   assert.match(text, /^Node \(bundles/m, "the Node table");
   assert.match(text, /^\| 100 \| [\d.]+ s \| [\d.]+ s \| [\d.]+× \|$/m, "a Node row");
   assert.match(text, /^workerd \(Worker bundles through Miniflare/m, "the workerd table");
@@ -55,3 +52,32 @@ Deno.test("deno task bench:isolation --quick measures both modes side by side (n
   );
   assert.match(text, /^(met|MISSED) {2}extra p50 ≤ 0\.25 ms/m);
 });
+
+Deno.test(
+  "deno task bench:front measures both apps bare and behind the front (no thresholds here)",
+  needs("nginx"),
+  async () => {
+    const text = await denoTaskOutput(
+      "bench:front",
+      "--plugins",
+      "10",
+      "--rounds",
+      "1",
+      "--seconds",
+      "1",
+    );
+    for (const where of ["bare", "behind the front"]) {
+      assert.match(
+        text,
+        new RegExp(`^\\| ours, ${where} \\| \\d+ \\| [\\d.]+ ms \\| [\\d.]+ MiB \\|$`, "m"),
+      );
+      assert.match(
+        text,
+        new RegExp(
+          `^\\| ours ÷ hand-written, ${where} \\| [\\d.]+× \\| [\\d.]+× \\| [\\d.]+× \\|$`,
+          "m",
+        ),
+      );
+    }
+  },
+);
