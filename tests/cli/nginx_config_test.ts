@@ -32,7 +32,7 @@ Deno.test("every placeholder is filled from the environment", () => {
   assert.match(conf, /rate=50r\/s;/);
   assert.match(conf, /burst=100 nodelay;/);
   assert.match(conf, /client_max_body_size 25m;/);
-  assert.match(conf, /server unix:\/run\/hf\/host\.sock;/);
+  assert.match(conf, /server unix:\/run\/hf\/host\.sock max_fails=0;/);
   assert.match(conf, /location ~ \^\/api\/\(admin\|audit\|auth\|blocks\|dbt/);
   assert.match(conf, /no load balancer is believed/);
   assert.doesNotMatch(conf, /set_real_ip_from/);
