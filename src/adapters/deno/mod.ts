@@ -162,19 +162,34 @@ function directFront(app: Hono, config: HostConfig): Front {
   return serverFront(server, abort, server.addr.port);
 }
 
+/** How long closing waits for Deno's server to report it has finished, in milliseconds. */
+const CLOSE_WAIT_MS = 500;
+
 /** A `Deno.serve` server as a front: draining waits for in-flight responses, closing does not. */
 function serverFront(
   server: Deno.HttpServer<Deno.Addr>,
   abort: AbortController,
   where: Front["where"],
 ): Front {
+  let draining = false;
   return {
     addr: server.addr,
     where,
-    drain: () => server.shutdown(),
+    drain: () => {
+      draining = true;
+      return server.shutdown();
+    },
     closeAll: async () => {
-      abort.abort();
-      await server.finished;
+      // Once draining, the listener is gone and aborting throws inside Deno: the process's exit
+      // closes what is left. Otherwise abort, and wait a little for Deno to finish (a handler that
+      // never settles keeps `finished` pending).
+      if (!draining) abort.abort();
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      await Promise.race([
+        server.finished,
+        new Promise((resolve) => timer = setTimeout(resolve, CLOSE_WAIT_MS)),
+      ]);
+      clearTimeout(timer);
     },
   };
 }
