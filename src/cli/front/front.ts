@@ -130,15 +130,15 @@ async function supervise(
   const stop = () => {
     if (stopping) return;
     stopping = true;
-    if (front) front.kill("SIGQUIT");
-    else host.kill("SIGTERM");
+    if (front) signal(front, "SIGQUIT");
+    else signal(host, "SIGTERM");
   };
   for (const signal of ["SIGINT", "SIGTERM"] as const) Deno.addSignalListener(signal, stop);
   try {
     const ready = await Promise.race([answersOn(socket), hostEnded.then(() => false)]);
     if (!ready || stopping) {
       if (!stopping) say("Honeyframe Edge: the host ended before it answered on its socket.");
-      host.kill("SIGTERM");
+      signal(host, "SIGTERM");
       return await hostEnded || 1;
     }
     front = new Deno.Command(nginx, {
@@ -157,16 +157,25 @@ async function supervise(
     ]);
     if (first === "front") {
       if (!stopping) say("Honeyframe Edge: nginx ended; stopping the host.");
-      host.kill("SIGTERM");
+      signal(host, "SIGTERM");
       const code = await hostEnded;
       return stopping ? code : code || 1;
     }
     if (!stopping) say("Honeyframe Edge: the host ended; stopping nginx.");
-    front.kill("SIGQUIT");
+    signal(front, "SIGQUIT");
     await frontEnded;
     return await hostEnded;
   } finally {
     for (const signal of ["SIGINT", "SIGTERM"] as const) Deno.removeSignalListener(signal, stop);
+  }
+}
+
+/** Sends a signal to a child that may have ended already. */
+function signal(child: Deno.ChildProcess, name: Deno.Signal): void {
+  try {
+    child.kill(name);
+  } catch {
+    // it ended already
   }
 }
 
