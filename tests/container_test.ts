@@ -96,6 +96,27 @@ async function startContainer(image: string, env: Record<string, string>, volume
     async [Symbol.asyncDispose]() {
       if (removed) return;
       removed = true;
+      // As `docker stop` does: SIGTERM to the entry point (the front's supervisor), which stops nginx
+      // and the server; buildah's chroot isolation has no process namespace to end them otherwise.
+      const supervisor = descendants(server.pid).find((pid) => {
+        try {
+          return Deno.readTextFileSync(`/proc/${pid}/cmdline`).includes("src/cli/tasks/front.ts");
+        } catch {
+          return false;
+        }
+      });
+      if (supervisor !== undefined) {
+        const inside = descendants(supervisor);
+        Deno.kill(supervisor, "SIGTERM");
+        await exited(supervisor, 15_000);
+        for (const pid of inside.filter(alive)) {
+          try {
+            Deno.kill(pid, "SIGKILL");
+          } catch {
+            // it ended meanwhile
+          }
+        }
+      }
       await server[Symbol.asyncDispose]();
       await run("buildah", buildah("rm", container));
     },
