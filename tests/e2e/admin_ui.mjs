@@ -2,29 +2,12 @@
 // tests/e2e/admin_ui_test.ts). Usage: node admin_ui.mjs <base url> <admin token> <screenshot dir>
 // <a secret to set>
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { chromium } from "playwright-core";
+import { launchBrowser } from "./_browser.mjs";
 
 const [baseUrl, token, screenshots, secret] = process.argv.slice(2);
-const userDataDir = mkdtempSync(join(tmpdir(), "honeyframe-chromium-"));
-const context = await chromium.launchPersistentContext(userDataDir, {
-  executablePath: "/usr/bin/chromium",
-  headless: true,
-  args: [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-  ],
-  viewport: { width: 1280, height: 900 },
-});
-context.setDefaultTimeout(15_000);
+const browser = await launchBrowser();
+const context = browser.context;
 
 try {
   const page = await context.newPage();
@@ -274,6 +257,5 @@ try {
   assert.ok(await page.getByLabel("Admin token").isVisible());
   console.log("e2e: all steps passed");
 } finally {
-  await context.close();
-  rmSync(userDataDir, { recursive: true, force: true });
+  await browser.close();
 }
