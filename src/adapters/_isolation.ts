@@ -99,7 +99,7 @@ async function startIsolation(
       ),
     log: (plugin, level, message, stack) =>
       log[level](`plugin ${plugin}: ${message}`, { plugin, ...(stack ? { stack } : {}) }),
-  });
+  }, generated.workerModules);
   return {
     isolation: { ...base, plugins },
     stop: async () => await process[Symbol.asyncDispose](),

@@ -44,7 +44,10 @@ export function generateRegistry(
   plugins: readonly VerifiedPlugin[],
   fingerprint: string,
   outFile: string,
-  bundles: Pick<WorkerBundles, "process" | "workers"> = { workers: new Map() },
+  bundles: Pick<WorkerBundles, "process" | "shared" | "workers"> = {
+    shared: new Map(),
+    workers: new Map(),
+  },
 ): string {
   const outDir = dirname(outFile);
   const permissions = permissionCatalog(
@@ -82,6 +85,7 @@ export function generateRegistry(
         plugins: data,
         assets: clientAssets(plugins),
         pluginProcess: bundles.process,
+        workerModules: bundles.shared.size > 0 ? Object.fromEntries(bundles.shared) : undefined,
       })
     });`,
     "",

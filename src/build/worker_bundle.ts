@@ -1,15 +1,16 @@
 /**
- * Isolated plugins' worker bundles: for each plugin that runs in a worker of the plugin process,
- * one self-contained ES module (the worker's bootstrap first, then the plugin's routers and
- * frontend entry with every dependency inlined, hono included, then the serving loop; its default
- * export serves the same plugin as a Cloudflare Worker of its own), since a
- * worker with no read permission cannot load module files. The plugin process's own bundle
- * (`src/adapters/plugin_process/main.ts`) is made in the same `deno bundle` run. When the batch
- * fails, each plugin is bundled alone so that every failure is the failing plugin's.
+ * Isolated plugins' worker code. Every isolated plugin's worker is bundled in one code-splitting
+ * run: each plugin gets an entry module with its routers and frontend entry (every dependency
+ * inlined, since a worker with no read permission cannot load module files), and what more than
+ * one entry uses (the worker bootstrap, the serving loop, hono, a library several plugins import)
+ * goes into shared modules, kept once in the registry however many plugins there are (the layout:
+ * `runtime/plugins/worker_modules.ts`). Each entry's default export serves the same plugin as a
+ * Cloudflare Worker of its own. The plugin process is bundled alone, in a run of its own. When the
+ * run fails, each plugin is bundled alone to find the failing ones, and the rest again together.
  *
  * @module
  */
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
@@ -17,21 +18,26 @@ import { denoBundle } from "./bundle.ts";
 import { loadedPluginSource, pluginModules } from "./loaded_source.ts";
 import type { VerifiedPlugin } from "./verify.ts";
 import { isolationOf, type IsolationPolicy } from "../runtime/plugins/isolation.ts";
+import { WORKER_BOOTSTRAP } from "../runtime/plugins/worker_modules.ts";
 
 const HOST_ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const BOOTSTRAP = new URL("../adapters/plugin_process/worker_bootstrap.ts", import.meta.url).href;
 const SERVE = new URL("../runtime/plugins/worker_serve.ts", import.meta.url).href;
 const SERVICE = new URL("../runtime/plugins/service_binding.ts", import.meta.url).href;
-const PROCESS_MAIN = new URL("../adapters/plugin_process/main.ts", import.meta.url).href;
+const PROCESS_MAIN = fileURLToPath(
+  new URL("../adapters/plugin_process/main.ts", import.meta.url),
+);
 
-/** The entry name of the plugin process's bundle (no plugin can be named so). */
-const PROCESS_ENTRY = "__plugin_process";
+/** The bootstrap's entry name (no plugin can be named so). */
+const BOOTSTRAP_ENTRY = WORKER_BOOTSTRAP.replace(/\.js$/, "");
 
 /** What {@link bundleWorkers} made. */
 export interface WorkerBundles {
   /** The plugin process's bundle; absent when no plugin is isolated. */
   readonly process?: string;
-  /** Each isolated plugin's worker bundle, by name. */
+  /** The modules the workers share, by file name (the bootstrap among them). */
+  readonly shared: ReadonlyMap<string, string>;
+  /** Each isolated plugin's worker entry, by name. */
   readonly workers: ReadonlyMap<string, string>;
   /** The bundler's message for each plugin that could not be bundled, by name. */
   readonly failures: ReadonlyMap<string, string>;
@@ -64,61 +70,94 @@ export function workerEntrySource(plugin: VerifiedPlugin): string {
 }
 
 /**
- * Bundles the worker of every plugin given, and the plugin process.
+ * Bundles the worker entries of every plugin given, the modules they share, and the plugin
+ * process.
  *
  * @param plugins The mounted plugins to isolate.
  * @param hostDir The host project (its `deno.json` resolves the imports).
  * @returns The bundles, and each plugin's failure.
+ * @throws {Error} When the plugin process itself cannot be bundled (a fault of the host).
  */
 export function bundleWorkers(
   plugins: readonly VerifiedPlugin[],
   hostDir: string = HOST_ROOT,
 ): WorkerBundles {
-  if (plugins.length === 0) return { workers: new Map(), failures: new Map() };
-  const batch = bundleBatch(plugins, hostDir);
-  if (!("failure" in batch)) return { ...batch, failures: new Map() };
-  const workers = new Map<string, string>();
+  const none = { shared: new Map(), workers: new Map() };
+  if (plugins.length === 0) return { ...none, failures: new Map() };
   const failures = new Map<string, string>();
-  let process: string | undefined;
-  for (const plugin of plugins) {
-    const alone = bundleBatch([plugin], hostDir);
-    if ("failure" in alone) failures.set(plugin.name, alone.failure);
-    else {
-      workers.set(plugin.name, alone.workers.get(plugin.name)!);
-      process = alone.process;
+  let batch = bundleBatch(plugins, hostDir);
+  if ("failure" in batch) {
+    for (const plugin of plugins) {
+      const alone = bundleBatch([plugin], hostDir);
+      if ("failure" in alone) failures.set(plugin.name, alone.failure);
+    }
+    const rest = plugins.filter((plugin) => !failures.has(plugin.name));
+    batch = rest.length === 0 ? none : bundleBatch(rest, hostDir);
+    if ("failure" in batch) {
+      throw new Error(`bundling the plugins' workers failed:\n${batch.failure}`);
     }
   }
-  return { ...(process === undefined ? {} : { process }), workers, failures };
+  if (batch.workers.size === 0) return { ...batch, failures };
+  return { process: bundleProcess(hostDir), ...batch, failures };
 }
 
-function bundleBatch(
-  plugins: readonly VerifiedPlugin[],
-  hostDir: string,
-): { process: string; workers: Map<string, string> } | { failure: string } {
+type Batch = Pick<WorkerBundles, "shared" | "workers"> | { failure: string };
+
+/** One code-splitting run over the bootstrap and the plugins' entries. */
+function bundleBatch(plugins: readonly VerifiedPlugin[], hostDir: string): Batch {
   const dir = mkdtempSync(join(tmpdir(), "honeyframe-workers-"));
   try {
     const entries = join(dir, "entries");
     const out = join(dir, "out");
     mkdirSync(entries);
-    const files = [join(entries, `${PROCESS_ENTRY}.ts`)];
-    writeFileSync(files[0]!, `import ${JSON.stringify(PROCESS_MAIN)};\n`, { flag: "w" });
+    const files = [join(entries, `${BOOTSTRAP_ENTRY}.ts`)];
+    writeFileSync(files[0]!, `export * from ${JSON.stringify(BOOTSTRAP)};\n`);
     for (const plugin of plugins) {
       const file = join(entries, `${plugin.name}.ts`);
       writeFileSync(file, workerEntrySource(plugin));
       files.push(file);
     }
     const failure = denoBundle(
-      ["--config", join(hostDir, "deno.json"), "--minify", "--outdir", out, ...files],
+      [
+        "--config",
+        join(hostDir, "deno.json"),
+        "--minify",
+        "--code-splitting",
+        "--outdir",
+        out,
+        ...files,
+      ],
       hostDir,
     );
     if (failure !== undefined) {
       return { failure: failure.trim().split("\n").slice(0, 12).join("\n") };
     }
-    const read = (name: string) => readFileSync(join(out, `${name}.js`), "utf8");
+    const read = (file: string) => readFileSync(join(out, file), "utf8");
+    const names = new Set(plugins.map((plugin) => `${plugin.name}.js`));
     return {
-      process: read(PROCESS_ENTRY),
-      workers: new Map(plugins.map((plugin) => [plugin.name, read(plugin.name)])),
+      shared: new Map(
+        readdirSync(out).filter((file) => !names.has(file)).sort().map((
+          file,
+        ) => [file, read(file)]),
+      ),
+      workers: new Map(plugins.map((plugin) => [plugin.name, read(`${plugin.name}.js`)])),
     };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** The plugin process's bundle: one module. */
+function bundleProcess(hostDir: string): string {
+  const dir = mkdtempSync(join(tmpdir(), "honeyframe-plugin-process-"));
+  try {
+    const output = join(dir, "main.js");
+    const failure = denoBundle(
+      ["--config", join(hostDir, "deno.json"), "--minify", "--output", output, PROCESS_MAIN],
+      hostDir,
+    );
+    if (failure !== undefined) throw new Error(`bundling the plugin process failed:\n${failure}`);
+    return readFileSync(output, "utf8");
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

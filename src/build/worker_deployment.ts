@@ -1,15 +1,18 @@
 /**
  * The Cloudflare deployment of `deno task bundle`: each isolated plugin as a Worker of its own
- * (`dist/workers/<name>.js`, its worker bundle from the registry, with its wrangler configuration
- * `dist/workers/<name>.wrangler.json`), and the host Worker's `dist/wrangler.json` with a service
- * binding to each, and a cron trigger every minute when a plugin has a dbt schedule. A plugin Worker has no route and no `workers.dev` address: only the host reaches
- * it, which is what lets it trust the permission verdicts the host sends.
+ * (`dist/workers/<name>.js`, which runs the worker bootstrap and then the plugin's entry
+ * `<name>.plugin.js`, both importing the shared worker modules beside them; with its wrangler
+ * configuration `dist/workers/<name>.wrangler.json`), and the host Worker's `dist/wrangler.json`
+ * with a service binding to each, and a cron trigger every minute when a plugin has a dbt schedule.
+ * A plugin Worker has no route and no `workers.dev` address: only the host reaches it, which is
+ * what lets it trust the permission verdicts the host sends.
  *
  * @module
  */
 import { mkdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { serviceBindingName } from "../runtime/plugins/service_binding.ts";
+import { WORKER_BOOTSTRAP, workerMainSource } from "../runtime/plugins/worker_modules.ts";
 import { writeFileAtomically } from "./write_atomically.ts";
 
 /** The host Worker's name; each plugin Worker is named after it. */
@@ -24,7 +27,7 @@ export interface DeployedPlugin {
   readonly name: string;
   /** Whether it is mounted. */
   readonly status: string;
-  /** Its worker bundle, when the build prepared it to run isolated. */
+  /** Its worker entry, when the build prepared it to run isolated. */
   readonly worker?: string;
   /** Its dbt workspace, when it has one (a schedule needs the cron trigger). */
   readonly dbt?: { readonly schedule: string | null };
@@ -48,26 +51,43 @@ export function pluginWorkerName(plugin: string): string {
   return `${HOST_WORKER_NAME}-plugin-${plugin.toLowerCase().replace(/[^a-z0-9-]/g, "-")}`;
 }
 
+/** What the deployment needs of the registry. */
+export interface DeployedRegistry {
+  /** Its plugins. */
+  readonly plugins: readonly DeployedPlugin[];
+  /** The modules the worker entries share, by file name. */
+  readonly workerModules?: Readonly<Record<string, string>>;
+}
+
 /**
  * Writes the plugin Workers and the wrangler configurations into `dist`, replacing the plugin
  * Workers of an earlier bundle.
  *
- * @param plugins The registry's plugins.
+ * @param registry The registry's plugins and shared worker modules.
  * @param dist The folder `worker.js` is in.
  * @returns The host Worker's service bindings.
  */
-export function writeWorkerDeployment(
-  plugins: readonly DeployedPlugin[],
-  dist: string,
-): ServiceEntry[] {
+export function writeWorkerDeployment(registry: DeployedRegistry, dist: string): ServiceEntry[] {
+  const { plugins } = registry;
   const folder = join(dist, "workers");
   rmSync(folder, { recursive: true, force: true });
   const services: ServiceEntry[] = [];
   for (const plugin of plugins) {
     if (plugin.status !== "mounted" || plugin.worker === undefined) continue;
-    mkdirSync(folder, { recursive: true });
+    if (services.length === 0) {
+      mkdirSync(folder, { recursive: true });
+      for (const [file, code] of Object.entries(registry.workerModules ?? {})) {
+        writeFileAtomically(join(folder, file), code);
+      }
+    }
     const service = pluginWorkerName(plugin.name);
-    writeFileAtomically(join(folder, `${plugin.name}.js`), plugin.worker);
+    // Plugin names have no dots: an entry never meets another plugin's main or a shared module.
+    const entry = `${plugin.name}.plugin.js`;
+    writeFileAtomically(join(folder, entry), plugin.worker);
+    writeFileAtomically(
+      join(folder, `${plugin.name}.js`),
+      workerMainSource(`./${WORKER_BOOTSTRAP}`, `./${entry}`),
+    );
     writeFileAtomically(
       join(folder, `${plugin.name}.wrangler.json`),
       json({
@@ -77,6 +97,8 @@ export function writeWorkerDeployment(
         // Plugins may import `node:` built-ins, and the worker bootstrap takes `node:process`'s
         // exits away.
         compatibility_flags: ["nodejs_compat"],
+        // The shared worker modules beside it are ES modules (wrangler takes `.js` for CommonJS).
+        rules: [{ type: "ESModule", globs: ["**/*.js"] }],
         workers_dev: false,
         preview_urls: false,
       }),

@@ -286,8 +286,8 @@ export interface GeneratedPlugin
   /** Imports the plugin's routers and pages; absent when there is nothing to import. */
   readonly load?: () => Promise<LoadedPlugin>;
   /**
-   * Its worker bundle (one self-contained module), when the build prepared it to run isolated
-   * (`HONEYFRAME_ISOLATION`).
+   * Its worker entry, when the build prepared it to run isolated (`HONEYFRAME_ISOLATION`): its own
+   * code, importing what isolated plugins share from {@link GeneratedRegistry.workerModules}.
    */
   readonly worker?: string;
   /** What it has (pages, blocks, health checks), with its worker bundle: it starts on first use. */
@@ -298,8 +298,13 @@ export interface GeneratedPlugin
 export interface GeneratedRegistry extends Omit<Registry, "plugins"> {
   /** Every discovered plugin, sorted by name then source. */
   readonly plugins: readonly GeneratedPlugin[];
-  /** The plugin process's bundle, when some plugin has a worker bundle. */
+  /** The plugin process's bundle, when some plugin has a worker entry. */
   readonly pluginProcess?: string;
+  /**
+   * The modules isolated plugins' worker entries share (the worker bootstrap, the serving loop,
+   * hono, libraries several plugins import), by file name, each once.
+   */
+  readonly workerModules?: Readonly<Record<string, string>>;
 }
 
 /** One permission of the catalog and who declares it. */

@@ -25,6 +25,8 @@ const plugins = services.map(({ service }) => {
     modules: true,
     modulesRoot: join(dist, "workers"),
     scriptPath: join(dist, "workers", config.main),
+    // The shared worker modules it imports, by the configuration's module rules.
+    modulesRules: (config.rules ?? []).map((rule) => ({ type: rule.type, include: rule.globs })),
     compatibilityDate: config.compatibility_date,
     compatibilityFlags: config.compatibility_flags,
     // The host's D1 database, bound to each plugin Worker too (its storage), as docs/operations.md

@@ -49,7 +49,12 @@ export const router = new Hono().get("/ping", (c) => c.text("pong"));`,
     true,
     "a wrong token is closed",
   );
-  const plugins = new IsolatedPlugins(process, { timeoutMs: 5_000, maxRestarts: 0, windowMs: 1 });
+  const plugins = new IsolatedPlugins(
+    process,
+    { timeoutMs: 5_000, maxRestarts: 0, windowMs: 1 },
+    {},
+    registry.workerModules,
+  );
   await plugins.load({
     name: "p",
     display_name: "p",

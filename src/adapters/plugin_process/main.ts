@@ -16,6 +16,7 @@
 import type { Frame } from "../../runtime/plugins/mod.ts";
 import { type FrameChannel, frameChannel } from "./channel.ts";
 import { PluginWorker, type WorkerSettings } from "./plugin_worker.ts";
+import { SharedModules } from "./shared_modules.ts";
 
 const [role, ...args] = Deno.args;
 if (role === "supervise" && args.length === 3) {
@@ -83,14 +84,26 @@ async function serve(port: number): Promise<void> {
   const conn = await Deno.connect({ hostname: "127.0.0.1", port });
   conn.setNoDelay(true);
   const workers = new Map<string, PluginWorker>();
+  const shared = new SharedModules();
   const channel: FrameChannel = frameChannel(conn, (frame) => {
     const { header } = frame;
+    if (header.t === "module" && frame.bytes) {
+      shared.add(String(header.file), new TextDecoder().decode(frame.bytes));
+      return;
+    }
     if (header.t === "load" && frame.bytes) {
-      const settings = loadSettings(frame);
-      if (workers.has(settings.name)) return;
+      const name = String(header.plugin);
+      if (workers.has(name)) return;
       const report = (out: Frame) =>
-        channel.send({ header: { ...out.header, plugin: settings.name }, ...bytesOf(out) });
-      workers.set(settings.name, new PluginWorker(settings, report));
+        channel.send({ header: { ...out.header, plugin: name }, ...bytesOf(out) });
+      let url;
+      try {
+        url = shared.mainUrl(new TextDecoder().decode(frame.bytes));
+      } catch (error) {
+        report({ header: { t: "failed", reason: (error as Error).message } });
+        return;
+      }
+      workers.set(name, new PluginWorker(loadSettings(frame, url), report));
       return;
     }
     const worker = workers.get(String(header.plugin));
@@ -102,11 +115,11 @@ async function serve(port: number): Promise<void> {
   Deno.exit(0);
 }
 
-function loadSettings(frame: Frame): WorkerSettings {
+function loadSettings(frame: Frame, url: string): WorkerSettings {
   const { header } = frame;
   return {
     name: String(header.plugin),
-    code: new TextDecoder().decode(frame.bytes),
+    url,
     net: Array.isArray(header.net) ? header.net.map(String) : [],
     timeoutMs: Number(header.timeoutMs) || 10_000,
     maxRestarts: Number(header.maxRestarts) || 0,

@@ -1,7 +1,7 @@
 /**
  * One isolated plugin inside the plugin process: its worker (own realm, own Deno permissions),
- * started from the plugin's self-contained bundle, and everything that can go wrong with it. An
- * uncaught exception or unhandled rejection, a request that outlives the time limit (a synchronous
+ * started from the plugin's entry and the shared worker modules, and everything that can go wrong
+ * with it. An uncaught exception or unhandled rejection, a request that outlives the time limit (a synchronous
  * endless loop included) or a worker that stops answering ends the worker: its requests are
  * answered 500 (504 for the one that timed out), naming the plugin, and it is started again after a
  * back-off. After too many crashes in a window the plugin is given up (`plugin.crashed`).
@@ -17,8 +17,8 @@ export type Report = (frame: Frame) => void;
 export interface WorkerSettings {
   /** The plugin's name. */
   readonly name: string;
-  /** Its worker bundle (an ES module with no imports but `node:` built-ins). */
-  readonly code: string;
+  /** The module its worker starts from (a `blob:` URL). */
+  readonly url: string;
   /** The hosts it may reach (Deno `net` permission entries); none when empty. */
   readonly net: readonly string[];
   /** How long its import, or one of its requests, may take, in milliseconds. */
@@ -51,7 +51,6 @@ const DEADLINE_CHECK_MS = 20;
 export class PluginWorker {
   #worker: Worker | undefined;
   #state: State = "starting";
-  #url: string;
   #ready: PromiseWithResolvers<boolean> = Promise.withResolvers();
   #inFlight = new Map<number, InFlight>();
   #crashes: number[] = [];
@@ -63,7 +62,6 @@ export class PluginWorker {
    * @param report Where frames for the host go.
    */
   constructor(readonly settings: WorkerSettings, private readonly report: Report) {
-    this.#url = URL.createObjectURL(new Blob([settings.code], { type: "text/javascript" }));
     this.#start();
   }
 
@@ -117,7 +115,7 @@ export class PluginWorker {
 
   #start(): void {
     this.#state = "starting";
-    const worker = new Worker(this.#url, {
+    const worker = new Worker(this.settings.url, {
       type: "module",
       name: this.settings.name,
       deno: {

@@ -65,7 +65,7 @@ export interface IsolatedPluginCode {
   readonly name: string;
   /** Its label. */
   readonly display_name: string;
-  /** Its worker bundle. */
+  /** Its worker entry (it imports the shared worker modules as `./<file>`). */
   readonly code: string;
   /** The hosts it may reach. */
   readonly net: readonly string[];
@@ -159,6 +159,9 @@ export class IsolatedPlugins {
   readonly #pending = new Map<number, Pending>();
   readonly #loads = new Map<string, Load>();
   readonly #givenUp = new Map<string, string>();
+  readonly #shared: Readonly<Record<string, string>>;
+  /** Whether the shared worker modules were sent on the current connection. */
+  #sharedSent = false;
   #gone: string | undefined;
   #next = 0;
 
@@ -168,14 +171,23 @@ export class IsolatedPlugins {
    * @param link The connection to the plugin process.
    * @param limits Time limit and restarts.
    * @param events Who hears of crashes, time-outs and log lines.
+   * @param shared The modules the plugins' worker entries import (the registry's `workerModules`),
+   * by file name: sent once per connection, before the first plugin is loaded.
    */
-  constructor(link: PluginLink, limits: IsolationLimits, events: IsolationEvents = {}) {
+  constructor(
+    link: PluginLink,
+    limits: IsolationLimits,
+    events: IsolationEvents = {},
+    shared: Readonly<Record<string, string>> = {},
+  ) {
     this.#link = link;
     this.#limits = limits;
     this.#events = [events];
+    this.#shared = shared;
     link.listen({
       frame: (frame) => this.#receive(frame),
       up: () => {
+        this.#sharedSent = false;
         for (const load of this.#loads.values()) if (load.asked) this.#sendLoad(load.code);
       },
       down: (reason, final) => {
@@ -350,6 +362,12 @@ export class IsolatedPlugins {
   }
 
   #sendLoad(code: IsolatedPluginCode): void {
+    if (!this.#sharedSent) {
+      this.#sharedSent = true;
+      for (const [file, source] of Object.entries(this.#shared)) {
+        this.#link.send({ header: { t: "module", file }, bytes: new TextEncoder().encode(source) });
+      }
+    }
     this.#link.send({
       header: {
         t: "load",

@@ -42,3 +42,4 @@ export {
   FrameReader,
 } from "./frames.ts";
 export { plainFields } from "./context_frames.ts";
+export { WORKER_BOOTSTRAP, workerMainSource } from "./worker_modules.ts";
