@@ -1,0 +1,99 @@
+/**
+ * Isolated plugins' workers share what they have in common: the registry holds the runtime (the
+ * worker bootstrap, the serving loop, hono) once, each plugin only its own entry, and the plugin
+ * process links them. The bootstrap still runs before any plugin code: a worker starts from a main
+ * module that imports the bootstrap's graph before the plugin's entry.
+ */
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { startPluginProcess } from "../../src/adapters/_plugin_process.ts";
+import { denoLaunch, denoListenLoopback } from "../../src/adapters/deno/spawn.ts";
+import { SharedModules } from "../../src/adapters/plugin_process/shared_modules.ts";
+import { IsolatedPlugins, WORKER_BOOTSTRAP } from "../../src/runtime/plugins/mod.ts";
+import { buildTree } from "../helpers/build.ts";
+import { makeTree, manifest } from "../helpers/tree.ts";
+
+function plugin(name: string) {
+  return {
+    [`data/plugins/${name}/plugin.yaml`]: manifest(name, "routers:", "  - r.ts:router"),
+    // At its top level, it records whether the bootstrap had already taken `Deno.exit` away.
+    [`data/plugins/${name}/r.ts`]: `import { Hono } from "hono";
+const exitTakenFirst = Object.getOwnPropertyDescriptor(Deno, "exit")?.configurable === false;
+export const router = new Hono().get("/first", (c) => c.json({ plugin: "${name}", exitTakenFirst }));`,
+  };
+}
+
+Deno.test("the registry holds the workers' shared code once; each worker runs the bootstrap before its plugin", async () => {
+  using tree = makeTree({
+    ...plugin("one"),
+    ...plugin("two"),
+    ...plugin("three"),
+  });
+  await buildTree(tree.root);
+  const { registry } = await import(join(tree.root, ".gen/registry.ts"));
+  const shared = registry.workerModules as Record<string, string>;
+  assert.ok(WORKER_BOOTSTRAP in shared, "the bootstrap is a shared module");
+  const sharedSize = Object.values(shared).reduce((sum, code) => sum + code.length, 0);
+  const entries = registry.plugins.map((p: { worker: string }) => p.worker);
+  assert.equal(entries.length, 3);
+  for (const entry of entries) {
+    assert.ok(
+      entry.length * 20 < sharedSize,
+      `an entry (${entry.length} B) is a small part of the shared code (${sharedSize} B)`,
+    );
+    assert.ok(!entry.includes("is not available to plugins"), "no entry carries the bootstrap");
+  }
+
+  await using process = await startPluginProcess({
+    deno: Deno.execPath(),
+    launch: denoLaunch,
+    listen: denoListenLoopback,
+    code: registry.pluginProcess,
+    memoryMb: 128,
+    net: [],
+    denyNet: [],
+  });
+  const plugins = new IsolatedPlugins(
+    process,
+    { timeoutMs: 10_000, maxRestarts: 0, windowMs: 1 },
+    {},
+    shared,
+  );
+  for (const p of registry.plugins) {
+    await plugins.load({
+      name: p.name,
+      display_name: p.name,
+      code: p.worker,
+      net: [],
+      permissions: [],
+      outline: p.outline,
+    });
+  }
+  for (const name of ["one", "two", "three"]) {
+    const answer = await plugins.fetch(name, new Request(`http://host/api/${name}/first`));
+    assert.deepEqual(await answer.json(), { plugin: name, exitTakenFirst: true });
+  }
+});
+
+Deno.test("a worker's main runs the bootstrap's graph before the entry's, whatever order the entry imports in", async () => {
+  const modules = new SharedModules();
+  modules.add(WORKER_BOOTSTRAP, `(globalThis.order ??= []).push("bootstrap");`);
+  modules.add("chunk-AAAA.js", `(globalThis.order ??= []).push("shared chunk");`);
+  // A bundler may put a chunk of plugin code ahead of the bootstrap's in an entry's imports.
+  const url = modules.mainUrl(
+    `import "./chunk-AAAA.js";\nimport './__bootstrap.js';\nself.postMessage(globalThis.order);\nexport default null;\n`,
+  );
+  const worker = new Worker(url, { type: "module" });
+  try {
+    const order = await new Promise((resolve, reject) => {
+      worker.onmessage = (event) => resolve(event.data);
+      worker.onerror = (event) => {
+        event.preventDefault();
+        reject(new Error(event.message));
+      };
+    });
+    assert.deepEqual(order, ["bootstrap", "shared chunk"]);
+  } finally {
+    worker.terminate();
+  }
+});
