@@ -6,7 +6,7 @@
  */
 import { type Context, Hono } from "hono";
 import { envNumber, envOrDefault } from "../env/mod.ts";
-import { limitBody } from "./body_limits.ts";
+import { BodyTooLarge, tooLarge } from "./body_limits.ts";
 import { HTTPException } from "hono/http-exception";
 import { pluginNavigation } from "./admin/layout.tsx";
 import { adminApp } from "./admin/routes.tsx";
@@ -21,7 +21,6 @@ import { createLogger, type Logger } from "../log/mod.ts";
 import { requireAdmin } from "./admin/api_auth.ts";
 import { DEFAULT_ORG, PluginLifecycle } from "./lifecycle.ts";
 import { pluginPagesApp } from "./plugin_pages.tsx";
-import { refuseDotSegments } from "./dot_segments.ts";
 import {
   auditSignInFailures,
   DEFAULT_THROTTLE_LIMITS,
@@ -36,6 +35,7 @@ import { importSecretsKey } from "./context/secret_box.ts";
 import { pluginContexts } from "./context/plugin_contexts.ts";
 import type { PluginCall, RequestScope } from "./context/console_attribution.ts";
 import { observeRequests, requestIdOf } from "./observe.ts";
+import { checkBeforeRouting } from "./before_routing.ts";
 import { probesApp } from "./probes.ts";
 import { HOST_VERSION } from "./version.ts";
 import type { HostContext } from "./permissions.ts";
@@ -158,7 +158,6 @@ export function createApp(registry: Registry, given: AppOptions = {}): Hono {
   });
 
   const app = new Hono({ router: new PartitionedRouter() });
-  app.use("*", refuseDotSegments);
   if (options.pluginOrigin) app.use("*", onlyFramesAt(options.pluginOrigin));
   app.route("/", probesApp(lifecycle, log));
   app.get("/metrics", requireAdmin(options.adminToken, options.metricsToken), (c) => {
@@ -274,16 +273,6 @@ export function createApp(registry: Registry, given: AppOptions = {}): Hono {
     dashboardApp(registry, lifecycle, shell, { log, timeoutMs, contexts, frames }),
   );
   app.route("/assets/plugins", pluginAssetsApp(registry, lifecycle));
-  // The front limits plugin bodies too; the host holds to the same limit behind any proxy (one
-  // middleware for every plugin: a thousand plugins must not mean a thousand middlewares).
-  const mounted = new Set(
-    registry.plugins.filter((p) => p.status === "mounted").map((p) => p.name),
-  );
-  const pluginBodies = limitBody(pluginBodyMax);
-  app.use(
-    "/api/*",
-    (c, next) => mounted.has(c.req.path.split("/")[2] ?? "") ? pluginBodies(c, next) : next(),
-  );
   for (const plugin of registry.plugins) {
     if (plugin.status !== "mounted") continue;
     // An isolated plugin's time limit is kept by its plugin process, which also stops its worker:
@@ -311,6 +300,7 @@ export function createApp(registry: Registry, given: AppOptions = {}): Hono {
     const where = `${c.req.method} ${c.req.path}`;
     const request_id = requestIdOf(c.req.raw);
     try {
+      if (error instanceof BodyTooLarge) return tooLarge(error.maxSize);
       if (error instanceof PluginTimeout) {
         metrics.fail(error.plugin, "timeout");
         log.error(`plugin ${error.plugin} timed out on ${where}`, {
@@ -369,6 +359,11 @@ export function createApp(registry: Registry, given: AppOptions = {}): Hono {
       },
       500,
     );
+  });
+  // The front limits plugin bodies too; the host holds to the same limit behind any proxy.
+  checkBeforeRouting(app, {
+    plugins: new Set(registry.plugins.filter((p) => p.status === "mounted").map((p) => p.name)),
+    pluginBodyMax,
   });
   observeRequests(app, { metrics, log, accessLog: options.accessLog ?? false });
   return app;

@@ -5,8 +5,6 @@
  *
  * @module
  */
-import type { MiddlewareHandler } from "hono";
-
 /** A `.` or `..` path segment, also percent-encoded. */
 const DOT_SEGMENT = /(^|\/)(\.|%2e){1,2}(\/|$)/i;
 
@@ -25,24 +23,17 @@ export function hasDotSegment(path: string): boolean {
 }
 
 /**
- * Answers 400 to a request whose raw path has a dot segment.
+ * The raw path of a request URL, as the client sent it (the URL parser would resolve dot segments).
  *
+ * @param url The request's URL.
+ * @returns Its path, without query or fragment.
  * @example
  * ```ts
- * import { Hono } from "hono";
- * new Hono().use("*", refuseDotSegments);
+ * rawPath("http://h/api/a/../b?x=1"); // "/api/a/../b"
  * ```
  */
-export const refuseDotSegments: MiddlewareHandler = async (c, next) => {
-  const url = c.req.url;
+export function rawPath(url: string): string {
   const start = url.indexOf("/", url.indexOf("://") + 3);
   const end = url.search(/[?#]/);
-  const path = start < 0 ? "/" : url.slice(start, end < 0 ? undefined : end);
-  if (hasDotSegment(path)) {
-    return c.json({
-      error: "bad_path",
-      message: "the path has a `.` or `..` segment; send it resolved",
-    }, 400);
-  }
-  return await next();
-};
+  return start < 0 ? "/" : url.slice(start, end < 0 ? undefined : end);
+}

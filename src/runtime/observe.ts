@@ -28,6 +28,9 @@ export interface ObserveOptions {
 /** Each request's id, by the request the server received. */
 const requestIds = new WeakMap<Request, string>();
 
+/** The request the server received, by each copy the host made of it. */
+const originals = new WeakMap<Request, Request>();
+
 /**
  * Wraps `app.fetch` (which `app.request` uses too): each request gets its id, and each response
  * its `X-Request-Id`, a metrics sample when a plugin served it, and an access log line.
@@ -83,23 +86,32 @@ export function observeRequests(app: Hono, options: ObserveOptions): void {
 /**
  * The id of a request being served.
  *
- * @param request The request as the server received it (`c.req.raw`).
+ * @param request The request as the server received it (`c.req.raw`), or a copy the host made.
  * @returns The id (also in the response's `X-Request-Id`).
  */
 export function requestIdOf(request: Request): string | undefined {
-  return requestIds.get(request);
+  return requestIds.get(originalRequest(request));
 }
 
 /**
- * Gives a copy of a request the id of the request it was made from (the host hands plugins a copy
- * without its cookies).
+ * Ties a copy of a request to the request it was made from (the host hands plugins a copy without
+ * its cookies, or with its body limited): the copy has its id, and its original's metrics.
  *
- * @param original The request as the server received it.
+ * @param original The request it was made from.
  * @param copy The copy.
  */
 export function carryRequestId(original: Request, copy: Request): void {
-  const id = requestIds.get(original);
-  if (id !== undefined) requestIds.set(copy, id);
+  originals.set(copy, originalRequest(original));
+}
+
+/**
+ * The request the server received, for a copy the host made of it.
+ *
+ * @param request The request or a copy.
+ * @returns The request the server received (itself, when it is not a copy).
+ */
+export function originalRequest(request: Request): Request {
+  return originals.get(request) ?? request;
 }
 
 /**

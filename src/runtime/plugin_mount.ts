@@ -14,7 +14,7 @@ import type { PluginLifecycle } from "./lifecycle.ts";
 import { type HostContext, provideHostContext } from "./permissions.ts";
 import type { PluginContexts } from "./context/plugin_contexts.ts";
 import { SESSION_COOKIE } from "./admin/session.ts";
-import { carryRequestId } from "./observe.ts";
+import { carryRequestId, originalRequest } from "./observe.ts";
 import { withinTime } from "./time_limit.ts";
 import type { RegistryPlugin } from "./registry.ts";
 
@@ -75,7 +75,7 @@ export function mountPlugin(app: Hono, plugin: RegistryPlugin, options: MountOpt
  * @returns The plugin name.
  */
 export function servingPlugin(request: Request): string | undefined {
-  return servedBy.get(request);
+  return servedBy.get(originalRequest(request));
 }
 
 /** Hono keeps an app's `onError` handler in a field its types mark private. */
@@ -114,7 +114,7 @@ function guard(name: string, options: MountOptions, handler: RouteHandler): Hand
       carryRequestId(c.req.raw, request);
       c.req.raw = request;
     }
-    servedBy.set(c.req.raw, name);
+    servedBy.set(originalRequest(c.req.raw), name);
     provideHostContext(c, host);
     let result: unknown;
     try {
