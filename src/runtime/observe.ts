@@ -9,6 +9,7 @@ import type { Hono } from "hono";
 import type { Logger } from "../log/mod.ts";
 import type { PluginMetrics } from "./metrics.ts";
 import { servingPlugin } from "./plugin_mount.ts";
+import { requestMark } from "./request_marks.ts";
 
 /** The longest incoming `X-Request-Id` kept (letters, digits, `_`, `-`, `=`); others are replaced. */
 export const MAX_REQUEST_ID_LENGTH = 128;
@@ -26,7 +27,7 @@ export interface ObserveOptions {
 }
 
 /** Each request's id, by the request the server received. */
-const requestIds = new WeakMap<Request, string>();
+const requestIds = requestMark<string>("requestId");
 
 /** The request the server received, by each copy the host made of it. */
 const originals = new WeakMap<Request, Request>();

@@ -15,11 +15,12 @@ import { type HostContext, provideHostContext } from "./permissions.ts";
 import type { PluginContexts } from "./context/plugin_contexts.ts";
 import { SESSION_COOKIE } from "./admin/session.ts";
 import { carryRequestId, originalRequest } from "./observe.ts";
+import { requestMark } from "./request_marks.ts";
 import { withinTime } from "./time_limit.ts";
 import type { RegistryPlugin } from "./registry.ts";
 
 /** The plugin whose handler serves each request (keyed by the request the server received). */
-const servedBy = new WeakMap<Request, string>();
+const servedBy = requestMark<string>("servedBy");
 
 type RouteHandler = (c: Context, next: Next) => unknown;
 
