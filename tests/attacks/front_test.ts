@@ -245,7 +245,8 @@ Deno.test({
         15_000,
         "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n",
       );
-      await new Promise((resolve) => setTimeout(resolve, 2_000));
+      // Held for 5 s: about a hundred pings, so that the share means something.
+      await new Promise((resolve) => setTimeout(resolve, 5_000));
       return conns;
     })();
     const share = await pingsWhile(server.port, attack);
