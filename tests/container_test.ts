@@ -8,6 +8,7 @@ import { join, resolve } from "node:path";
 import { alive, descendants, exited, startServer } from "./helpers/process.ts";
 import { makeTree, manifest, pingRouter } from "./helpers/tree.ts";
 import { needs } from "./helpers/system_tools.ts";
+import { freePort } from "./helpers/ports.ts";
 
 const IMAGE = "localhost/honeyframe-edge:test";
 const TOKEN = "container-test-admin-token";
@@ -23,13 +24,6 @@ async function run(command: string, args: string[], cwd = Deno.cwd()): Promise<s
     `${command} ${args.join(" ")}:\n${text}\n${new TextDecoder().decode(output.stderr)}`,
   );
   return text.trim();
-}
-
-function freePort(): number {
-  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const { port } = listener.addr as Deno.NetAddr;
-  listener.close();
-  return port;
 }
 
 /** Builds an image from a Dockerfile and context with buildah, never pulling. */

@@ -20,6 +20,7 @@ import {
 import { makeTree, manifest } from "../helpers/tree.ts";
 import { needs } from "../helpers/system_tools.ts";
 import { findNginx } from "../../src/cli/front/front.ts";
+import { freePort } from "../helpers/ports.ts";
 
 const TOKEN = "front-attacks-admin-token-0123456789";
 
@@ -64,13 +65,6 @@ async function startFront(
     60_000,
   );
   return Object.assign(server, { port });
-}
-
-function freePort(): number {
-  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const { port } = listener.addr as Deno.NetAddr;
-  listener.close();
-  return port;
 }
 
 /**

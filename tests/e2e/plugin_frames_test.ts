@@ -19,6 +19,7 @@ import { isolatingDenoServer, startServer } from "../helpers/process.ts";
 import { makeTree, manifest } from "../helpers/tree.ts";
 import { needs } from "../helpers/system_tools.ts";
 import { grantGroups, startOidcProvider } from "../helpers/oidc.ts";
+import { freePort } from "../helpers/ports.ts";
 
 const TOKEN = "frames-e2e-admin-token-0123456789";
 const CLIENT_ID = "honeyframe-edge";
@@ -174,11 +175,3 @@ export const router = new Hono().get("/whoami", requirePermission("other.read"),
     assert.equal(plugins.plugins.find((plugin) => plugin.name === "_demo")?.status, "mounted");
   },
 );
-
-/** A port nothing listens on now (for a server that must know its own public URL). */
-function freePort(): number {
-  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const { port } = listener.addr as Deno.NetAddr;
-  listener.close();
-  return port;
-}

@@ -10,6 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import postgres from "postgres";
 import { postgresBinaries } from "./system_tools.ts";
+import { freePort } from "./ports.ts";
 
 /** A running cluster. */
 export interface TestPostgres extends AsyncDisposable {
@@ -41,13 +42,6 @@ async function run(command: string, args: string[]): Promise<void> {
   if (output.code !== 0) {
     throw new Error(`${command} failed: ${new TextDecoder().decode(output.stderr)}`);
   }
-}
-
-function freePort(): number {
-  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const { port } = listener.addr as Deno.NetAddr;
-  listener.close();
-  return port;
 }
 
 /** Starts a cluster; dispose it to stop it and delete its files. */

@@ -19,6 +19,8 @@ import {
   startServer,
 } from "../helpers/process.ts";
 import { makeTree, manifest, type Tree } from "../helpers/tree.ts";
+import { needs } from "../helpers/system_tools.ts";
+import { freePort } from "../helpers/ports.ts";
 
 const SLOW_PLUGIN = {
   "data/plugins/slow/plugin.yaml": manifest("slow", "routers:", "  - r.ts:router"),
@@ -145,39 +147,62 @@ for (const runtime of ["deno", "node"] as const) {
   });
 }
 
-Deno.test("npm start stopped by SIGTERM leaves no process behind", async () => {
-  using data = makeTree();
-  const parent = { ...Deno.env.toObject() };
-  delete parent.INSTALL_DIR;
-  let server: RunningServer | undefined;
-  let chain: number[] = [];
-  try {
-    server = await startServer(
-      new Deno.Command("npm", {
-        args: ["start", "--silent"],
-        env: { ...parent, DATA_DIR: data.root, PORT: "0", HOST: "127.0.0.1" },
-        clearEnv: true,
-        stdout: "piped",
-        stderr: "piped",
-      }),
-      60_000,
-    );
-    const port = Number(new URL(server.url).port);
-    const tree = chain = descendants(server.pid);
-    assert.ok(tree.length >= 2, "npm started a chain of processes");
-    Deno.kill(server.pid, "SIGTERM");
-    assert.ok(await exited(server.pid, 10_000), "npm exits");
-    const deadline = Date.now() + 10_000;
-    while (tree.some(alive) && Date.now() < deadline) {
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-    assert.deepEqual(tree.filter(alive), [], "no process of the chain survives");
-    assert.ok(portIsFree(port));
-    await server[Symbol.asyncDispose]();
-    assert.match(server.output(), /Honeyframe Edge stopped/);
-  } finally {
-    // Survivors hold the output pipes open: end them so that the test itself ends.
-    for (const pid of chain.filter(alive)) Deno.kill(pid, "SIGKILL");
-    await server?.[Symbol.asyncDispose]();
-  }
-});
+/** The README's two ways to run the host: the development server, and the host behind nginx. */
+const NPM_SCRIPTS = [
+  { script: "start", front: false },
+  { script: "start:prod", front: true },
+] as const;
+
+for (const { script, front } of NPM_SCRIPTS) {
+  Deno.test({
+    name: `npm run ${script} stopped by SIGTERM exits 0 and leaves no process behind`,
+    ...(front ? needs("nginx") : {}),
+    async fn() {
+      using data = makeTree();
+      const parent = { ...Deno.env.toObject() };
+      delete parent.INSTALL_DIR;
+      let server: RunningServer | undefined;
+      let chain: number[] = [];
+      try {
+        server = await startServer(
+          new Deno.Command("npm", {
+            args: ["run", script, "--silent"],
+            env: {
+              ...parent,
+              DATA_DIR: data.root,
+              // nginx needs a port of its own; the development server takes any.
+              PORT: front ? String(freePort()) : "0",
+              HOST: "127.0.0.1",
+            },
+            clearEnv: true,
+            stdout: "piped",
+            stderr: "piped",
+          }),
+          60_000,
+        );
+        const port = Number(new URL(server.url).port);
+        const ping = await fetch(`${server.url}/api/_demo/ping`);
+        await ping.body?.cancel();
+        assert.equal(ping.status, 200);
+        if (front) assert.match(ping.headers.get("Server") ?? "", /^nginx/, "nginx answers");
+        const tree = chain = descendants(server.pid);
+        assert.ok(tree.length >= 2, "npm started a chain of processes");
+        Deno.kill(server.pid, "SIGTERM");
+        assert.ok(await exited(server.pid, 10_000), "npm exits");
+        assert.equal((await server.status).code, 0, "the exit code is the host's: 0");
+        const deadline = Date.now() + 10_000;
+        while (tree.some(alive) && Date.now() < deadline) {
+          await new Promise((resolve) => setTimeout(resolve, 50));
+        }
+        assert.deepEqual(tree.filter(alive), [], "no process of the chain survives");
+        assert.ok(portIsFree(port));
+        await server[Symbol.asyncDispose]();
+        assert.match(server.output(), /Honeyframe Edge stopped/);
+      } finally {
+        // Survivors hold the output pipes open: end them so that the test itself ends.
+        for (const pid of chain.filter(alive)) Deno.kill(pid, "SIGKILL");
+        await server?.[Symbol.asyncDispose]();
+      }
+    },
+  });
+}
