@@ -6,8 +6,7 @@
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { startPluginProcess } from "../../src/adapters/_plugin_process.ts";
-import { denoLaunch, denoListenLoopback } from "../../src/adapters/deno/spawn.ts";
+import { startTestPluginProcess } from "../helpers/plugin_process.ts";
 import { IsolatedPlugins } from "../../src/runtime/plugins/mod.ts";
 import { buildTree } from "../helpers/build.ts";
 import { makeTree, manifest } from "../helpers/tree.ts";
@@ -33,15 +32,7 @@ export const router = new Hono().get("/ping", (c) => c.text("pong"));`,
   await buildTree(tree.root);
   const { registry } = await import(join(tree.root, ".gen/registry.ts"));
   const p = registry.plugins.find((plugin: { name: string }) => plugin.name === "p");
-  await using process = await startPluginProcess({
-    deno: Deno.execPath(),
-    launch: denoLaunch,
-    listen: denoListenLoopback,
-    code: registry.pluginProcess,
-    memoryMb: 128,
-    net: [],
-    denyNet: [],
-  });
+  await using process = await startTestPluginProcess(registry.pluginProcess);
   const port = Number(/--allow-net=127\.0\.0\.1:(\d+)/.exec(process.flags.join(" "))?.[1]);
   assert.ok(port > 0, "the plugin process may reach only the host's port on loopback");
   assert.equal(

@@ -6,8 +6,7 @@
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { startPluginProcess } from "../../src/adapters/_plugin_process.ts";
-import { denoLaunch, denoListenLoopback } from "../../src/adapters/deno/spawn.ts";
+import { startTestPluginProcess } from "../helpers/plugin_process.ts";
 import { SharedModules } from "../../src/adapters/plugin_process/shared_modules.ts";
 import { IsolatedPlugins, WORKER_BOOTSTRAP } from "../../src/runtime/plugins/mod.ts";
 import { buildTree } from "../helpers/build.ts";
@@ -44,15 +43,7 @@ Deno.test("the registry holds the workers' shared code once; each worker runs th
     assert.ok(!entry.includes("is not available to plugins"), "no entry carries the bootstrap");
   }
 
-  await using process = await startPluginProcess({
-    deno: Deno.execPath(),
-    launch: denoLaunch,
-    listen: denoListenLoopback,
-    code: registry.pluginProcess,
-    memoryMb: 128,
-    net: [],
-    denyNet: [],
-  });
+  await using process = await startTestPluginProcess(registry.pluginProcess);
   const plugins = new IsolatedPlugins(
     process,
     { timeoutMs: 10_000, maxRestarts: 0, windowMs: 1 },
