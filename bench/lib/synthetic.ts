@@ -54,9 +54,10 @@ export function writePluginTree(root: string, count: number): void {
 /** How a hand-written app is served on each runtime. */
 const HAND_WRITTEN_SERVE = {
   deno: [
-    // Behind the front (HONEYFRAME_SOCKET) on its socket, with the request URL as the host has it.
+    // Behind the front (HONEYFRAME_SOCKET) on its socket, with the request URL as the host has it
+    // (given to the request, as the host does: a copy per request costs Deno's young generation).
     'const socket = Deno.env.get("HONEYFRAME_SOCKET");',
-    'if (socket) Deno.serve({ path: socket, onListen: () => console.log(`listening on unix:${socket}`) }, (request) => app.fetch(new Request(request.url.replace(/^http\\+unix:/, "http:"), request)));',
+    'if (socket) Deno.serve({ path: socket, onListen: () => console.log(`listening on unix:${socket}`) }, (request) => app.fetch(Object.defineProperty(request, "url", { value: request.url.replace(/^http\\+unix:/, "http:") })));',
     'else Deno.serve({ port: Number(Deno.env.get("PORT") ?? 0), hostname: "127.0.0.1", onListen: ({ port }) => console.log(`listening on http://127.0.0.1:${port}/`) }, app.fetch);',
   ],
   node: [

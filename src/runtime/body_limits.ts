@@ -8,6 +8,7 @@
  */
 import type { MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
+import { copyRequest } from "./request_url.ts";
 
 /** The largest form the admin UI accepts (sign-in, enable/disable, sign-out), in bytes. */
 export const FORM_BODY_LIMIT = 4 * 1024;
@@ -74,7 +75,7 @@ export function limitedBody(request: Request, maxSize: number): Request | Respon
       },
     }),
   );
-  return new Request(request, { body: counted, duplex: "half" } as RequestInit);
+  return copyRequest(request, { body: counted, duplex: "half" } as RequestInit);
 }
 
 /**

@@ -16,6 +16,7 @@ import type { PluginContexts } from "./context/plugin_contexts.ts";
 import { SESSION_COOKIE } from "./admin/session.ts";
 import { carryRequestId, originalRequest } from "./observe.ts";
 import { requestMark } from "./request_marks.ts";
+import { copyRequest } from "./request_url.ts";
 import { withinTime } from "./time_limit.ts";
 import type { RegistryPlugin } from "./registry.ts";
 
@@ -180,7 +181,7 @@ function withoutHostCookies(request: Request): Request {
   const headers = new Headers(request.headers);
   if (kept.some((pair) => pair.trim() !== "")) headers.set("Cookie", kept.join(";").trim());
   else headers.delete("Cookie");
-  return new Request(request, { headers });
+  return copyRequest(request, { headers });
 }
 
 /** Plugin API answers are data: no sniffing into HTML, no script on the admin UI's origin. */

@@ -31,7 +31,7 @@ const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 export const router = new Hono()
   .get("/forever", () => new Promise<Response>(() => {}))
   .get("/slow", async (c) => { await pause(2_000); return c.text("done"); })
-  .get("/headers", (c) => c.json(c.req.header()))
+  .get("/headers", (c) => c.json({ ...c.req.header(), url: c.req.url }))
   .post("/upload", async (c) => c.json({ bytes: (await c.req.arrayBuffer()).byteLength }))
   .get("/stream", () => new Response(new ReadableStream({
     async start(controller) {
@@ -405,6 +405,14 @@ Deno.test({
       headers: { "X-Forwarded-For": "6.6.6.6" },
     })).json();
     assert.equal(seen["x-forwarded-for"], "127.0.0.2", "set to the real client, not appended");
+    // The plugin sees the URL the client asked for (Deno names the socket's requests http+unix:),
+    // also when the host hands it a copy without its own cookies.
+    assert.equal(seen.url, `${url}/api/hang/headers`);
+    const copied = await (await fetch(`${url}/api/hang/headers`, {
+      headers: { Cookie: "hf_session=s; theme=dark" },
+    })).json();
+    assert.equal(copied.url, `${url}/api/hang/headers`);
+    assert.equal(copied.cookie, "theme=dark");
     // Ten failed sign-ins, each claiming another address: the host counts them as one client's.
     const signIn = (forged: string, client?: Deno.HttpClient) =>
       fetch(`${url}/admin/sign-in`, {

@@ -12,7 +12,7 @@
  * @module
  */
 import { envOrDefault, type EnvSource, readEnv } from "../../env/mod.ts";
-import { exitProcess, type GeneratedRegistry, startupMessage } from "../../runtime/mod.ts";
+import { exitProcess, type GeneratedRegistry, startupMessage, withUrl } from "../../runtime/mod.ts";
 import { prepareHost } from "../_prepare_host.ts";
 import { dropPrivileges } from "../_drop_privileges.ts";
 import { portInUse } from "../../env/mod.ts";
@@ -135,8 +135,7 @@ function clientOf(request: Request): Deno.Addr {
  * `http+unix://<Host>/…`; the app sees `http://<Host>/…` (`X-Forwarded-Proto` says when it was https).
  */
 function fromFront(request: Request): Request {
-  const url = request.url.replace(/^http\+unix:/, "http:");
-  return url === request.url ? request : new Request(url, request);
+  return withUrl(request, request.url.replace(/^http\+unix:/, "http:"));
 }
 
 /** `Deno.serve` on the front's Unix socket. */

@@ -10,10 +10,11 @@
  */
 import { AsyncLocalStorage } from "node:async_hooks";
 import process from "node:process";
+import type { PluginCall, RequestScope } from "../../runtime/context/console_attribution.ts";
+import { numberedScope } from "../../runtime/context/numbered_scope.ts";
 
 /** The request a plugin's work serves, across its `await`s. */
-export const requestScope: AsyncLocalStorage<{ plugin: string; requestId?: string }> =
-  new AsyncLocalStorage();
+export const requestScope: RequestScope<PluginCall> = numberedScope(new AsyncLocalStorage());
 
 function takeAway(owner: object | undefined, key: string, label: string): void {
   if (!owner) return;

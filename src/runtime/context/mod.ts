@@ -39,6 +39,7 @@ export {
   type PluginCall,
   type RequestScope,
 } from "./console_attribution.ts";
+export { numberedScope, type NumberStorage } from "./numbered_scope.ts";
 export { type PluginContexts, pluginContexts, testPluginContext } from "./plugin_contexts.ts";
 export {
   importSecretsKey,
