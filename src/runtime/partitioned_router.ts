@@ -5,8 +5,9 @@
  * grows with the number of routes (at 1,000 plugins, 6,000 routes: about 40 µs a request, and a
  * 4,000-element array allocated for each). Here the routes are split by their first two path
  * segments (`/api/<plugin>`, `/admin/plugins`, …): a request is matched only against the routes
- * that can match its own prefix, each set compiled on its first request, so neither the time of a
- * request nor the start-up grows with the number of plugins.
+ * that can match its own prefix, each set made into a router and compiled on its first request, so
+ * neither the time of a request nor the start-up grows with the number of plugins, and a prefix no
+ * request has reached keeps a list of its routes, not a router.
  *
  * The answers are Hono's: a route whose first two segments are literal goes to that prefix's
  * router; one with a literal first segment only (`/admin/*`) to every router under that segment;
@@ -21,24 +22,34 @@ import { RegExpRouter } from "hono/router/reg-exp-router";
 import { SmartRouter } from "hono/router/smart-router";
 import { TrieRouter } from "hono/router/trie-router";
 
-/** One route as added: method, path, handler. */
-type Route<T> = readonly [method: string, path: string, handler: T];
+/** One route as added: method, path, handler, and its place in the order of adding. */
+type Route<T> = readonly [method: string, path: string, handler: T, order: number];
+
+/** A route that can match under more than one prefix: under `wide` (a first segment), or anywhere (`""`). */
+interface WideRoute<T> {
+  readonly route: Route<T>;
+  readonly wide: string;
+}
 
 /** A Hono router split by the first two path segments. */
 export class PartitionedRouter<T> implements Router<T> {
   /** What Hono reports as the app's router. */
   readonly name = "PartitionedRouter";
-  /** Routes by their two-segment prefix (`/api/crm`), and those that can match any path under it. */
-  readonly #byPrefix = new Map<string, Router<T>>();
-  /** The routers for paths whose prefix has no routes of its own, by first segment (`/admin`). */
-  readonly #bySegment = new Map<string, Router<T>>();
-  /** The router for paths whose first segment has no routes of its own. */
-  readonly #anywhere: Router<T> = defaultRouter();
   /**
-   * The routes that can match more than one prefix, in the order they were added, for the routers
-   * made later: `wide` is the first segment a route can match any path under, `""` any path.
+   * By two-segment prefix (`/api/crm`): the routes of its own, in the order they were added, until
+   * its first request makes them (and the wide routes that can match under it) a router.
    */
-  readonly #wide: { route: Route<T>; wide: string }[] = [];
+  readonly #byPrefix = new Map<string, Route<T>[] | Router<T>>();
+  /**
+   * By first segment that has routes of its own (`/admin/*`): the router for paths under it whose
+   * prefix has no routes of its own, made on its first request.
+   */
+  readonly #bySegment = new Map<string, Router<T> | undefined>();
+  /** The router for paths whose first segment has no routes of its own, made on first request. */
+  #anywhere: Router<T> | undefined;
+  /** The routes that can match under more than one prefix, in the order they were added. */
+  readonly #wide: WideRoute<T>[] = [];
+  #added = 0;
   #matched = false;
 
   /**
@@ -50,21 +61,16 @@ export class PartitionedRouter<T> implements Router<T> {
    */
   add(method: string, path: string, handler: T): void {
     if (this.#matched) throw new Error("Can not add a route since the matcher is already built.");
-    const route: Route<T> = [method, path, handler];
+    const route: Route<T> = [method, path, handler, this.#added++];
     const scope = scopeOf(path);
     if (scope.kind === "prefix") {
-      this.#routerOf(this.#byPrefix, scope.prefix, scope.segment).add(...route);
+      const own = this.#byPrefix.get(scope.prefix) as Route<T>[] | undefined;
+      if (own) own.push(route);
+      else this.#byPrefix.set(scope.prefix, [route]);
       return;
     }
     const wide = scope.kind === "segment" ? scope.segment : "";
-    if (wide) this.#routerOf(this.#bySegment, wide, wide).add(...route);
-    else {
-      this.#anywhere.add(...route);
-      for (const router of this.#bySegment.values()) router.add(...route);
-    }
-    for (const [prefix, router] of this.#byPrefix) {
-      if (!wide || segmentOf(prefix) === wide) router.add(...route);
-    }
+    if (wide) this.#bySegment.set(wide, undefined);
     this.#wide.push({ route, wide });
   }
 
@@ -77,26 +83,46 @@ export class PartitionedRouter<T> implements Router<T> {
    */
   match(method: string, path: string): Result<T> {
     this.#matched = true;
-    const prefix = prefixOf(path);
-    const router = this.#byPrefix.get(prefix) ?? this.#bySegment.get(segmentOf(prefix)) ??
-      this.#anywhere;
-    return router.match(method, path);
+    return this.#routerOf(prefixOf(path)).match(method, path);
+  }
+
+  /** The router for paths under a prefix, made on its first request. */
+  #routerOf(prefix: string): Router<T> {
+    const own = this.#byPrefix.get(prefix);
+    const segment = segmentOf(prefix);
+    if (own) {
+      if (!Array.isArray(own)) return own;
+      const router = this.#made(own, segment);
+      this.#byPrefix.set(prefix, router);
+      return router;
+    }
+    if (this.#bySegment.has(segment)) {
+      let router = this.#bySegment.get(segment);
+      if (!router) this.#bySegment.set(segment, router = this.#made([], segment));
+      return router;
+    }
+    return this.#anywhere ??= this.#made([], "");
   }
 
   /**
-   * The router of a prefix or first segment, made on its first route with the routes added before
-   * that can match under it.
+   * Hono's router over a prefix's own routes and the wide routes that can match under its first
+   * segment, in the order they were all added.
    */
-  #routerOf(routers: Map<string, Router<T>>, key: string, segment: string): Router<T> {
-    let router = routers.get(key);
-    if (router) return router;
-    router = defaultRouter();
+  #made(own: readonly Route<T>[], segment: string): Router<T> {
+    const router = defaultRouter<T>();
+    let next = 0;
     for (const { route, wide } of this.#wide) {
-      if (wide === "" || wide === segment) router.add(...route);
+      if (wide !== "" && wide !== segment) continue;
+      while (next < own.length && own[next]![3] < route[3]) addTo(router, own[next++]!);
+      addTo(router, route);
     }
-    routers.set(key, router);
+    while (next < own.length) addTo(router, own[next++]!);
     return router;
   }
+}
+
+function addTo<T>(router: Router<T>, [method, path, handler]: Route<T>): void {
+  router.add(method, path, handler);
 }
 
 /** Hono's default router (it compiles its routes on its first request). */

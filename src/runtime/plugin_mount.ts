@@ -62,9 +62,10 @@ export class PluginTimeout extends Error {
  */
 export function mountPlugin(app: Hono, plugin: RegistryPlugin, options: MountOptions): void {
   const prefix = mergePath("/", `/api/${plugin.name}`);
+  const serving = servingOf(plugin.name, options);
   for (const router of plugin.routers) {
     for (const route of routesOf(router.app as Hono)) {
-      const handler = guard(plugin.name, options, route.handler as RouteHandler);
+      const handler = guard(serving, route.handler as RouteHandler);
       app.on(route.method, mergePath(prefix, route.path), handler);
     }
   }
@@ -94,12 +95,26 @@ function routesOf(router: Hono) {
     : new Hono().route("/", router).routes;
 }
 
-function guard(name: string, options: MountOptions, handler: RouteHandler): Handler {
+/** What all the handlers of one plugin share (made once per plugin, not per route). */
+interface Serving {
+  readonly name: string;
+  readonly lifecycle: PluginLifecycle;
+  readonly timeoutMs: number | undefined;
+  readonly contexts: PluginContexts | undefined;
+  readonly host: HostContext;
+}
+
+function servingOf(name: string, options: MountOptions): Serving {
   const { lifecycle, timeoutMs, contexts } = options;
   const host: HostContext = contexts
     ? { ...options.host, context: (request) => contexts.context(name, request) }
     : options.host;
+  return { name, lifecycle, timeoutMs, contexts, host };
+}
+
+function guard(serving: Serving, handler: RouteHandler): Handler {
   return ((c: Context, next: Next) => {
+    const { name, lifecycle, timeoutMs, contexts, host } = serving;
     if (!lifecycle.isEnabled(name)) return c.notFound();
     const missing = contexts?.missing(name);
     if (missing?.length) {
