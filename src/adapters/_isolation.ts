@@ -53,11 +53,12 @@ async function startIsolation(
   const policy = readIsolationPolicy(env);
   const allowedNet = pluginNetHosts(env);
   const isolated = generated.plugins.filter((plugin) =>
-    plugin.status === "mounted" && plugin.worker !== undefined &&
+    plugin.status === "mounted" && plugin.outline !== undefined &&
     isolationOf(plugin.source, policy) === "worker"
   );
   const base = { policy, ...(allowedNet === undefined ? {} : { allowedNet }) };
-  if (isolated.length === 0 || generated.pluginProcess === undefined) return { isolation: base };
+  if (isolated.length === 0 || generated.workerCode === undefined) return { isolation: base };
+  const code = generated.workerCode();
   const net = [
     ...new Set(isolated.flatMap((plugin) => workerNetwork(plugin.network ?? [], allowedNet))),
   ];
@@ -67,7 +68,7 @@ async function startIsolation(
       deno: runtime.findDeno(),
       launch: runtime.launch,
       listen: runtime.listen,
-      code: generated.pluginProcess,
+      code: code.process,
       memoryMb: envNumber(env, "HONEYFRAME_PLUGIN_MEMORY_MB", { min: 32, max: 65_536 }),
       net,
       // Loopback stays out of the process's allowed hosts but for the host's own port; workers
@@ -99,7 +100,7 @@ async function startIsolation(
       ),
     log: (plugin, level, message, stack) =>
       log[level](`plugin ${plugin}: ${message}`, { plugin, ...(stack ? { stack } : {}) }),
-  }, generated.workerModules);
+  }, code.modules);
   return {
     isolation: { ...base, plugins },
     stop: async () => await process[Symbol.asyncDispose](),

@@ -9,7 +9,7 @@
  */
 import { dirname, relative, sep } from "node:path";
 import { fileURLToPath } from "node:url";
-import { MODULE_POLICY_VERSION } from "../runtime/registry.ts";
+import { MODULE_POLICY_VERSION, type WorkerCode } from "../runtime/registry.ts";
 import {
   loadedPluginSource,
   type PluginModules,
@@ -59,11 +59,10 @@ export function generateRegistry(
     const record = registryRecord(plugin);
     const modules = pluginModules(plugin);
     if (modules.modules.length === 0) return record as unknown as LiteralValue;
-    const worker = bundles.workers.get(plugin.name);
     return {
       ...record,
       load: new Code(loaderSource(plugin, modules, outDir)),
-      ...(worker === undefined ? {} : { worker, outline: pluginOutline(plugin) }),
+      ...(bundles.workers.has(plugin.name) ? { outline: pluginOutline(plugin) } : {}),
     } as unknown as LiteralValue;
   });
 
@@ -84,8 +83,7 @@ export function generateRegistry(
         permissions,
         plugins: data,
         assets: clientAssets(plugins),
-        pluginProcess: bundles.process,
-        workerModules: bundles.shared.size > 0 ? Object.fromEntries(bundles.shared) : undefined,
+        workerCode: workerCodeSource(bundles),
       })
     });`,
     "",
@@ -104,6 +102,22 @@ function loaderSource(plugin: VerifiedPlugin, { modules, ids }: PluginModules, o
   return `async () => { const [${names.join(", ")}] = await Promise.all([${
     imports.join(", ")
   }]); return ${loadedPluginSource(plugin, ids)}; }`;
+}
+
+/**
+ * The isolated plugins' code as a function that returns it (`undefined`, left out, when the build
+ * made no worker): strings inside a function body the host never calls stay out of its heap.
+ */
+function workerCodeSource(
+  { process, shared, workers }: Pick<WorkerBundles, "process" | "shared" | "workers">,
+): Code | undefined {
+  if (process === undefined || workers.size === 0) return undefined;
+  const code: WorkerCode = {
+    process,
+    modules: Object.fromEntries(shared),
+    entries: Object.fromEntries(workers),
+  };
+  return new Code(`() => (${toTsLiteral(code as unknown as LiteralValue, "  ")})`);
 }
 
 /** The client bundles of mounted plugins, by name; `undefined` (left out) when there are none. */

@@ -11,6 +11,7 @@
  */
 import { mkdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
+import type { WorkerCode } from "../runtime/registry.ts";
 import { serviceBindingName } from "../runtime/plugins/service_binding.ts";
 import { WORKER_BOOTSTRAP, workerMainSource } from "../runtime/plugins/worker_modules.ts";
 import { writeFileAtomically } from "./write_atomically.ts";
@@ -27,8 +28,6 @@ export interface DeployedPlugin {
   readonly name: string;
   /** Whether it is mounted. */
   readonly status: string;
-  /** Its worker entry, when the build prepared it to run isolated. */
-  readonly worker?: string;
   /** Its dbt workspace, when it has one (a schedule needs the cron trigger). */
   readonly dbt?: { readonly schedule: string | null };
 }
@@ -55,8 +54,8 @@ export function pluginWorkerName(plugin: string): string {
 export interface DeployedRegistry {
   /** Its plugins. */
   readonly plugins: readonly DeployedPlugin[];
-  /** The modules the worker entries share, by file name. */
-  readonly workerModules?: Readonly<Record<string, string>>;
+  /** The isolated plugins' worker entries and the modules they share. */
+  readonly workerCode?: () => Pick<WorkerCode, "modules" | "entries">;
 }
 
 /**
@@ -72,18 +71,20 @@ export function writeWorkerDeployment(registry: DeployedRegistry, dist: string):
   const folder = join(dist, "workers");
   rmSync(folder, { recursive: true, force: true });
   const services: ServiceEntry[] = [];
+  const code = registry.workerCode?.();
   for (const plugin of plugins) {
-    if (plugin.status !== "mounted" || plugin.worker === undefined) continue;
+    const worker = code?.entries[plugin.name];
+    if (plugin.status !== "mounted" || worker === undefined) continue;
     if (services.length === 0) {
       mkdirSync(folder, { recursive: true });
-      for (const [file, code] of Object.entries(registry.workerModules ?? {})) {
-        writeFileAtomically(join(folder, file), code);
+      for (const [file, module] of Object.entries(code!.modules)) {
+        writeFileAtomically(join(folder, file), module);
       }
     }
     const service = pluginWorkerName(plugin.name);
     // Plugin names have no dots: an entry never meets another plugin's main or a shared module.
     const entry = `${plugin.name}.plugin.js`;
-    writeFileAtomically(join(folder, entry), plugin.worker);
+    writeFileAtomically(join(folder, entry), worker);
     writeFileAtomically(
       join(folder, `${plugin.name}.js`),
       workerMainSource(`./${WORKER_BOOTSTRAP}`, `./${entry}`),

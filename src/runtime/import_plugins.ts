@@ -109,10 +109,13 @@ export async function importPlugins(
     timer = after(() => reject(new StartTimeout()), timeoutMs);
   });
   deadline.catch(() => {}); // with no plugin to import, nothing else waits on it
+  // The worker entries are read only if some plugin is to run isolated.
+  let entries: Readonly<Record<string, string>> | undefined;
+  const workerEntry = (name: string) => (entries ??= generated.workerCode?.().entries ?? {})[name];
   try {
     const plugins = await Promise.all(
       generated.plugins.map((plugin) =>
-        importPlugin(plugin, deadline, timeoutMs, log, options.isolation)
+        importPlugin(plugin, { deadline, timeoutMs, log, workerEntry }, options.isolation)
       ),
     );
     return defineRegistry({ ...generated, plugins });
@@ -121,16 +124,25 @@ export async function importPlugins(
   }
 }
 
+/** What importing one plugin needs besides the plugin. */
+interface ImportContext {
+  /** Rejects when the time for importing is up. */
+  readonly deadline: Promise<never>;
+  readonly timeoutMs: number;
+  readonly log: Logger;
+  /** A plugin's worker entry, if the build made one. */
+  readonly workerEntry: (name: string) => string | undefined;
+}
+
 async function importPlugin(
   plugin: GeneratedPlugin,
-  deadline: Promise<never>,
-  timeoutMs: number,
-  log: Logger,
+  { deadline, timeoutMs, log, workerEntry }: ImportContext,
   isolation: ImportIsolation = { policy: "none" },
 ): Promise<RegistryPlugin> {
-  const { load, worker, outline, ...data } = plugin;
+  const { load, outline, ...data } = plugin;
   if (plugin.status !== "mounted" || !load) return { ...data, ...NOTHING };
   if (isolationOf(plugin.source, isolation.policy) === "worker") {
+    const worker = outline && workerEntry(plugin.name);
     if (worker === undefined || outline === undefined || !isolation.plugins) {
       return notStarted(plugin, log, {
         code: "plugin.isolation_unavailable",
@@ -203,7 +215,7 @@ function blockComponentsOf(blocks: LoadedPlugin["blocks"]): Partial<RegistryPlug
 
 /** A plugin that is not served, with why (logged too). */
 function notStarted(plugin: GeneratedPlugin, log: Logger, found: Problem): RegistryPlugin {
-  const { load: _load, worker: _worker, ...data } = plugin;
+  const { load: _load, ...data } = plugin;
   // The message is shown by the admin UI and API: no credentials a plugin's error spelled out.
   const problem = { ...found, message: redactSecrets(found.message, []) };
   log.error(`plugin ${plugin.name} failed to start and is not served: ${problem.message}`, {

@@ -286,25 +286,36 @@ export interface GeneratedPlugin
   /** Imports the plugin's routers and pages; absent when there is nothing to import. */
   readonly load?: () => Promise<LoadedPlugin>;
   /**
-   * Its worker entry, when the build prepared it to run isolated (`HONEYFRAME_ISOLATION`): its own
-   * code, importing what isolated plugins share from {@link GeneratedRegistry.workerModules}.
+   * What it has (pages, blocks, health checks), when the build prepared it to run isolated
+   * (`HONEYFRAME_ISOLATION`; its worker entry is in {@link GeneratedRegistry.workerCode}): it
+   * starts on first use.
    */
-  readonly worker?: string;
-  /** What it has (pages, blocks, health checks), with its worker bundle: it starts on first use. */
   readonly outline?: PluginOutline;
+}
+
+/**
+ * The code of isolated plugins. The registry keeps it in a function the host calls only when it
+ * isolates some plugin: its strings are in the module's source text, and never in the heap of a
+ * host that runs every plugin in its own process (about 1 MB at 1,000 plugins).
+ */
+export interface WorkerCode {
+  /** The plugin process's bundle. */
+  readonly process: string;
+  /**
+   * The modules the worker entries share (the worker bootstrap, the serving loop, hono, libraries
+   * several plugins import), by file name, each once.
+   */
+  readonly modules: Readonly<Record<string, string>>;
+  /** Each isolated plugin's worker entry (its own code, importing the shared modules), by name. */
+  readonly entries: Readonly<Record<string, string>>;
 }
 
 /** The generated registry module's `registry`: plugin data and loaders, not yet imported. */
 export interface GeneratedRegistry extends Omit<Registry, "plugins"> {
   /** Every discovered plugin, sorted by name then source. */
   readonly plugins: readonly GeneratedPlugin[];
-  /** The plugin process's bundle, when some plugin has a worker entry. */
-  readonly pluginProcess?: string;
-  /**
-   * The modules isolated plugins' worker entries share (the worker bootstrap, the serving loop,
-   * hono, libraries several plugins import), by file name, each once.
-   */
-  readonly workerModules?: Readonly<Record<string, string>>;
+  /** The code of isolated plugins, when the build prepared some to run isolated. */
+  readonly workerCode?: () => WorkerCode;
 }
 
 /** One permission of the catalog and who declares it. */
@@ -359,7 +370,6 @@ export function defineRegistry<T extends Registry | GeneratedRegistry>(registry:
       health,
       blockComponents: _blocks,
       load: _load,
-      worker: _worker,
       ...data
     } = plugin;
     for (const router of routers ?? []) Object.freeze(router);

@@ -10,7 +10,7 @@ import { denoLaunch, denoListenLoopback } from "../../src/adapters/deno/spawn.ts
 /**
  * Starts the plugin process of a registry.
  *
- * @param code The registry's `pluginProcess` bundle.
+ * @param code The plugin process bundle (`registry.workerCode().process`).
  * @returns The process (dispose it to stop it).
  */
 export function startTestPluginProcess(code: string): Promise<PluginProcess> {

@@ -32,7 +32,8 @@ export const router = new Hono().get("/ping", (c) => c.text("pong"));`,
   await buildTree(tree.root);
   const { registry } = await import(join(tree.root, ".gen/registry.ts"));
   const p = registry.plugins.find((plugin: { name: string }) => plugin.name === "p");
-  await using process = await startTestPluginProcess(registry.pluginProcess);
+  const code = registry.workerCode();
+  await using process = await startTestPluginProcess(code.process);
   const port = Number(/--allow-net=127\.0\.0\.1:(\d+)/.exec(process.flags.join(" "))?.[1]);
   assert.ok(port > 0, "the plugin process may reach only the host's port on loopback");
   assert.equal(
@@ -44,12 +45,12 @@ export const router = new Hono().get("/ping", (c) => c.text("pong"));`,
     process,
     { timeoutMs: 5_000, maxRestarts: 0, windowMs: 1 },
     {},
-    registry.workerModules,
+    code.modules,
   );
   await plugins.load({
     name: "p",
     display_name: "p",
-    code: p.worker,
+    code: code.entries.p,
     net: [],
     permissions: [],
     outline: p.outline,

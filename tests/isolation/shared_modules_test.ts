@@ -9,6 +9,7 @@ import { join } from "node:path";
 import { startTestPluginProcess } from "../helpers/plugin_process.ts";
 import { SharedModules } from "../../src/adapters/plugin_process/shared_modules.ts";
 import { IsolatedPlugins, WORKER_BOOTSTRAP } from "../../src/runtime/plugins/mod.ts";
+import { type GeneratedRegistry, importPlugins } from "../../src/runtime/mod.ts";
 import { buildTree } from "../helpers/build.ts";
 import { makeTree, manifest } from "../helpers/tree.ts";
 
@@ -30,10 +31,11 @@ Deno.test("the registry holds the workers' shared code once; each worker runs th
   });
   await buildTree(tree.root);
   const { registry } = await import(join(tree.root, ".gen/registry.ts"));
-  const shared = registry.workerModules as Record<string, string>;
+  const code = registry.workerCode();
+  const shared = code.modules as Record<string, string>;
   assert.ok(WORKER_BOOTSTRAP in shared, "the bootstrap is a shared module");
   const sharedSize = Object.values(shared).reduce((sum, code) => sum + code.length, 0);
-  const entries = registry.plugins.map((p: { worker: string }) => p.worker);
+  const entries = Object.values(code.entries) as string[];
   assert.equal(entries.length, 3);
   for (const entry of entries) {
     assert.ok(
@@ -43,7 +45,7 @@ Deno.test("the registry holds the workers' shared code once; each worker runs th
     assert.ok(!entry.includes("is not available to plugins"), "no entry carries the bootstrap");
   }
 
-  await using process = await startTestPluginProcess(registry.pluginProcess);
+  await using process = await startTestPluginProcess(code.process);
   const plugins = new IsolatedPlugins(
     process,
     { timeoutMs: 10_000, maxRestarts: 0, windowMs: 1 },
@@ -54,7 +56,7 @@ Deno.test("the registry holds the workers' shared code once; each worker runs th
     await plugins.load({
       name: p.name,
       display_name: p.name,
-      code: p.worker,
+      code: code.entries[p.name],
       net: [],
       permissions: [],
       outline: p.outline,
@@ -87,4 +89,37 @@ Deno.test("a worker's main runs the bootstrap's graph before the entry's, whatev
   } finally {
     worker.terminate();
   }
+});
+
+Deno.test("the worker code is read only by a host that isolates plugins, and once", async () => {
+  using tree = makeTree({ ...plugin("one"), ...plugin("two") });
+  await buildTree(tree.root);
+  const { registry } = await import(join(tree.root, ".gen/registry.ts"));
+  let reads = 0;
+  const counted: GeneratedRegistry = {
+    ...registry,
+    workerCode: () => {
+      reads++;
+      return registry.workerCode();
+    },
+  };
+  const inProcess = await importPlugins(counted, { isolation: { policy: "none" } });
+  assert.deepEqual(inProcess.plugins.map((p) => [p.name, p.status]), [
+    ["one", "mounted"],
+    ["two", "mounted"],
+  ]);
+  assert.equal(reads, 0, "running every plugin in process, the host never reads the worker code");
+  assert.ok(
+    registry.plugins.every((p: { outline?: unknown }) => p.outline !== undefined),
+    "each plugin's record says it has a worker entry",
+  );
+  // Isolated but with no plugin process here: each plugin's entry is looked up (the code is read
+  // once for both), and they are refused rather than run in process.
+  const refused = await importPlugins(counted, { isolation: { policy: "all" } });
+  assert.equal(reads, 1);
+  assert.deepEqual(refused.plugins.map((p) => [p.name, p.status, p.errors.at(-1)?.code]), [
+    ["one", "error", "plugin.isolation_unavailable"],
+    ["two", "error", "plugin.isolation_unavailable"],
+  ]);
+  assert.match(refused.plugins[0]!.errors.at(-1)!.message, /without a plugin process/);
 });
