@@ -92,7 +92,9 @@ try {
     "| --- | ---: | ---: | ---: |",
     ...variants.map((v) => {
       const r = row(v.name);
-      return `| ${v.name} | ${r.rps.toFixed(0)} | ${r.p99} ms | ${r.rss.toFixed(1)} MiB |`;
+      return `| ${v.name} | ${r.rps.toFixed(0)} | ${r.p99.toFixed(2)} ms | ${
+        r.rss.toFixed(1)
+      } MiB |`;
     }),
     ...(["bare", "behind the front"] as const).map((where) => {
       const o = row(`ours, ${where}`);

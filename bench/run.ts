@@ -335,10 +335,10 @@ function formatReport(
     "",
     "| server | requests/s | p99 latency | peak RSS |",
     "| --- | ---: | ---: | ---: |",
-    `| ours (bundled) | ${load.ours.rps.toFixed(0)} | ${load.ours.p99} ms | ${
+    `| ours (bundled) | ${load.ours.rps.toFixed(0)} | ${load.ours.p99.toFixed(2)} ms | ${
       load.ours.rssMiB.toFixed(1)
     } MiB |`,
-    `| hand-written (bundled) | ${load.hand.rps.toFixed(0)} | ${load.hand.p99} ms | ${
+    `| hand-written (bundled) | ${load.hand.rps.toFixed(0)} | ${load.hand.p99.toFixed(2)} ms | ${
       load.hand.rssMiB.toFixed(1)
     } MiB |`,
     `| ours ÷ hand-written | ${x(load.ours.rps / load.hand.rps)} | ${
