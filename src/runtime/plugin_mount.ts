@@ -10,6 +10,7 @@ import type { Context, Handler, Next } from "hono";
 import { Hono } from "hono";
 import { mergePath } from "hono/utils/url";
 import { ThrownValue } from "../log/mod.ts";
+import { deferOwnMatcher } from "./deferred_matcher.ts";
 import type { PluginLifecycle } from "./lifecycle.ts";
 import { type HostContext, provideHostContext } from "./permissions.ts";
 import type { PluginContexts } from "./context/plugin_contexts.ts";
@@ -68,6 +69,7 @@ export function mountPlugin(app: Hono, plugin: RegistryPlugin, options: MountOpt
       const handler = guard(serving, route.handler as RouteHandler);
       app.on(route.method, mergePath(prefix, route.path), handler);
     }
+    deferOwnMatcher(router.app as Hono);
   }
 }
 
