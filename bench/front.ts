@@ -19,7 +19,12 @@ import { loadWith32Clients } from "./lib/autocannon.ts";
 import { timeCliBuild } from "./lib/cli_build.ts";
 import { median } from "./lib/median.ts";
 import { processTree } from "./lib/process_memory.ts";
-import { handWrittenApp, pluginName, writePluginTree } from "./lib/synthetic.ts";
+import {
+  handWrittenApp,
+  handWrittenRoutedApp,
+  pluginName,
+  writePluginTree,
+} from "./lib/synthetic.ts";
 
 const { values } = parseArgs({
   args: Deno.args,
@@ -58,11 +63,20 @@ try {
   writeFileSync(hand, handWrittenApp(PLUGINS));
   bundle({ entry: ours, output: join(work, "dist/ours.js") }, project);
   bundle({ entry: hand, output: join(work, "dist/hand.js") }, project);
+  const routed = join(work, "gen/routed.ts");
+  writeFileSync(routed, handWrittenRoutedApp(PLUGINS, join(work, "data")));
+  bundle({ entry: routed, output: join(work, "dist/routed.js") }, project);
   const variants: Variant[] = [
     { name: "ours, bare", file: join(work, "dist/ours.js"), front: false },
     { name: "hand-written, bare", file: join(work, "dist/hand.js"), front: false },
     { name: "ours, behind the front", file: join(work, "dist/ours.js"), front: true },
     { name: "hand-written, behind the front", file: join(work, "dist/hand.js"), front: true },
+    // For reference: each plugin's routers as Hono apps of their own, as the host has them.
+    {
+      name: "hand-written, a router per plugin, bare",
+      file: join(work, "dist/routed.js"),
+      front: false,
+    },
   ];
   const path = `/api/${pluginName(Math.ceil(PLUGINS / 2))}/b/items/42`;
   const runs = new Map(

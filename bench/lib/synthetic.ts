@@ -95,6 +95,30 @@ export function handWrittenApp(
 }
 
 /**
+ * The same plugins as a hand-written app that imports each plugin's routers (from the tree
+ * {@link writePluginTree} wrote) and mounts them with `app.route`, as a user keeping one router per
+ * plugin would: each router is a Hono app of its own, as in the host.
+ *
+ * @param count How many plugins.
+ * @param dataDir The data directory the plugins are in.
+ * @returns The module source; it serves on `PORT` (or the front's socket).
+ */
+export function handWrittenRoutedApp(count: number, dataDir: string): string {
+  const lines = ['import { Hono } from "hono";'];
+  const mounts = ["const app = new Hono();"];
+  for (let index = 1; index <= count; index++) {
+    const name = pluginName(index);
+    for (const router of ROUTERS) {
+      const id = `${name}_${router}`;
+      const file = join(dataDir, "plugins", name, "backend", `${router}.ts`);
+      lines.push(`import { router as ${id} } from ${JSON.stringify(file)};`);
+      mounts.push(`app.route("/api/${name}", ${id});`);
+    }
+  }
+  return [...lines, ...mounts, ...HAND_WRITTEN_SERVE.deno].join("\n") + "\n";
+}
+
+/**
  * What a user would write without a build step: scan the folders, parse the YAML, import each
  * router, mount it, serve.
  *
