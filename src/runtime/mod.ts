@@ -72,4 +72,5 @@ export {
   type RegistryRouter,
   type RouteEntry,
   type SeedGroup,
+  type WorkerCode,
 } from "./registry.ts";

@@ -10,8 +10,7 @@
  */
 import { AsyncLocalStorage } from "node:async_hooks";
 import process from "node:process";
-import type { PluginCall, RequestScope } from "../../runtime/context/console_attribution.ts";
-import { numberedScope } from "../../runtime/context/numbered_scope.ts";
+import { numberedScope, type PluginCall, type RequestScope } from "../../runtime/mod.ts";
 
 /** The request a plugin's work serves, across its `await`s. */
 export const requestScope: RequestScope<PluginCall> = numberedScope(new AsyncLocalStorage());
