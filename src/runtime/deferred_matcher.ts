@@ -12,9 +12,8 @@
  */
 import type { Hono } from "hono";
 import type { Result, Router } from "hono/router";
-import { RegExpRouter } from "hono/router/reg-exp-router";
 import { SmartRouter } from "hono/router/smart-router";
-import { TrieRouter } from "hono/router/trie-router";
+import { defaultRouter } from "./partitioned_router.ts";
 
 /** What Hono's matcher stores for a route: the handler and the route. */
 type Stored = Hono["router"] extends Router<infer T> ? T : never;
@@ -67,7 +66,7 @@ class DeferredMatcher implements Router<Stored> {
 
   #matcher(): Router<Stored> {
     if (this.#made) return this.#made;
-    const made = new SmartRouter<Stored>({ routers: [new RegExpRouter(), new TrieRouter()] });
+    const made = defaultRouter<Stored>();
     for (const route of this.#app.routes) {
       made.add(route.method, route.path, [route.handler, route] as Stored);
     }

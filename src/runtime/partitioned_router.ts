@@ -125,8 +125,12 @@ function addTo<T>(router: Router<T>, [method, path, handler]: Route<T>): void {
   router.add(method, path, handler);
 }
 
-/** Hono's default router (it compiles its routes on its first request). */
-function defaultRouter<T>(): Router<T> {
+/**
+ * Hono's default router, as `new Hono()` makes it (it compiles its routes on its first request).
+ *
+ * @returns A `SmartRouter` over a `RegExpRouter` and a `TrieRouter`.
+ */
+export function defaultRouter<T>(): Router<T> {
   return new SmartRouter<T>({ routers: [new RegExpRouter(), new TrieRouter()] });
 }
 
