@@ -2,10 +2,13 @@
  * The front's cost: the host and the hand-written single-file app with the same routes, each bare
  * (`Deno.serve` on a port) and behind the front (nginx from `container/nginx.conf`, the app on its
  * Unix socket, as `npm run start:prod` runs it), alternated in every round, under autocannon -c 32.
- * Per-client limits are lifted (one load generator is one client). Prints a table.
+ * Per-client limits are lifted (one load generator is one client). Each server is loaded for
+ * `--warmup` seconds, unmeasured, before it is measured: the steady state, not the first seconds
+ * after start-up, when V8 optimises the hot code and collects the start-up garbage (its first full
+ * collection). Prints a table.
  *
- *   deno task bench:front              100 plugins, 3 rounds of 8 s
- *   deno task bench:front --plugins 1000 --rounds 2 --seconds 5
+ *   deno task bench:front              100 plugins, 3 rounds of 8 s, 3 s of warm-up each
+ *   deno task bench:front --plugins 1000 --rounds 2 --seconds 5 --warmup 0
  *
  * @module
  */
@@ -32,11 +35,13 @@ const { values } = parseArgs({
     plugins: { type: "string", default: "100" },
     rounds: { type: "string", default: "3" },
     seconds: { type: "string", default: "8" },
+    warmup: { type: "string", default: "3" },
   },
 });
 const PLUGINS = Number(values.plugins);
 const ROUNDS = Number(values.rounds);
 const SECONDS = Number(values.seconds);
+const WARMUP_SECONDS = Number(values.warmup);
 const deno = Deno.execPath();
 const project = Deno.cwd();
 
@@ -100,7 +105,7 @@ try {
   };
   const x = (value: number) => `${value.toFixed(2)}×`;
   const lines = [
-    `${PLUGINS} plugins, \`GET ${path}\`, autocannon -c 32 for ${SECONDS} s, median of ${ROUNDS} alternated rounds; peak RSS of the app's process (not nginx):`,
+    `${PLUGINS} plugins, \`GET ${path}\`, autocannon -c 32 for ${SECONDS} s after ${WARMUP_SECONDS} s of warm-up, median of ${ROUNDS} alternated rounds; peak RSS of the app's process (not nginx):`,
     "",
     "| server | requests/s | p99 latency | peak RSS |",
     "| --- | ---: | ---: | ---: |",
@@ -150,6 +155,14 @@ async function measure(variant: Variant, path: string, work: string) {
   })();
   try {
     await answering(`http://127.0.0.1:${port}${path}`);
+    if (WARMUP_SECONDS > 0) {
+      await loadWith32Clients(
+        project,
+        `http://127.0.0.1:${port}${path}`,
+        WARMUP_SECONDS,
+        variant.name,
+      );
+    }
     const result = await loadWith32Clients(
       project,
       `http://127.0.0.1:${port}${path}`,

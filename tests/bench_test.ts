@@ -65,7 +65,10 @@ Deno.test(
       "1",
       "--seconds",
       "1",
+      "--warmup",
+      "1",
     );
+    assert.match(text, /autocannon -c 32 for 1 s after 1 s of warm-up/);
     for (const where of ["bare", "behind the front"]) {
       assert.match(
         text,
