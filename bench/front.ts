@@ -154,21 +154,10 @@ async function measure(variant: Variant, path: string, work: string) {
     for await (const chunk of child.stderr.pipeThrough(new TextDecoderStream())) errors += chunk;
   })();
   try {
-    await answering(`http://127.0.0.1:${port}${path}`);
-    if (WARMUP_SECONDS > 0) {
-      await loadWith32Clients(
-        project,
-        `http://127.0.0.1:${port}${path}`,
-        WARMUP_SECONDS,
-        variant.name,
-      );
-    }
-    const result = await loadWith32Clients(
-      project,
-      `http://127.0.0.1:${port}${path}`,
-      SECONDS,
-      variant.name,
-    );
+    const url = `http://127.0.0.1:${port}${path}`;
+    await answering(url);
+    if (WARMUP_SECONDS > 0) await loadWith32Clients(project, url, WARMUP_SECONDS, variant.name);
+    const result = await loadWith32Clients(project, url, SECONDS, variant.name);
     // The app's own process: the child when bare, the front's child when behind it.
     const appPid = processTree(child.pid).find((pid) => {
       if (variant.front && pid === child.pid) return false;
