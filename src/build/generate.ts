@@ -10,12 +10,7 @@
 import { dirname, relative, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 import { MODULE_POLICY_VERSION, type WorkerCode } from "../runtime/registry.ts";
-import {
-  loadedPluginSource,
-  type PluginModules,
-  pluginModules,
-  pluginOutline,
-} from "./loaded_source.ts";
+import { loadPlan, type PluginModules, pluginModules, pluginOutline } from "./loaded_source.ts";
 import { permissionCatalog } from "./permission_catalog.ts";
 import { registryRecord } from "./registry_record.ts";
 import { Code, type LiteralValue, toTsLiteral } from "./ts_literal.ts";
@@ -23,6 +18,9 @@ import type { VerifiedPlugin } from "./verify.ts";
 import type { WorkerBundles } from "./worker_bundle.ts";
 
 const RUNTIME_REGISTRY = fileURLToPath(new URL("../runtime/registry.ts", import.meta.url));
+const LOADED_PLUGIN = fileURLToPath(
+  new URL("../runtime/plugins/loaded_plugin.ts", import.meta.url),
+);
 
 /**
  * Writes the registry module's source.
@@ -73,6 +71,7 @@ export function generateRegistry(
     `import type { GeneratedRegistry } from ${
       JSON.stringify(specifier(outDir, RUNTIME_REGISTRY))
     };`,
+    `import { importedPlugin } from ${JSON.stringify(specifier(outDir, LOADED_PLUGIN))};`,
     "",
     "/** Every discovered plugin, sorted by name, and the fingerprint of the build's inputs. */",
     "// deno-fmt-ignore",
@@ -92,16 +91,16 @@ export function generateRegistry(
 
 /**
  * A mounted plugin's loader: imports its modules (string literals, so bundlers include them) and
- * returns its routers and pages. The server calls it at start-up, bounded in time.
+ * gathers its routers and pages by the build's plan. The server calls it at start-up, bounded in
+ * time.
  */
-function loaderSource(plugin: VerifiedPlugin, { modules, ids }: PluginModules, outDir: string) {
-  const names = modules.map((module) => ids.get(module.module)!);
-  const imports = modules.map((module) =>
+function loaderSource(plugin: VerifiedPlugin, modules: PluginModules, outDir: string) {
+  const imports = modules.modules.map((module) =>
     `import(${JSON.stringify(specifier(outDir, module.file))})`
   );
-  return `async () => { const [${names.join(", ")}] = await Promise.all([${
-    imports.join(", ")
-  }]); return ${loadedPluginSource(plugin, ids)}; }`;
+  return `() => importedPlugin(Promise.all([${imports.join(", ")}]), ${
+    JSON.stringify(loadPlan(plugin, modules))
+  })`;
 }
 
 /**

@@ -1,58 +1,55 @@
 /**
- * The source that gathers a mounted plugin's imported modules into a `LoadedPlugin` (its routers,
- * pages, health checks and blocks), shared by the registry's loaders and the isolated plugins'
+ * What a mounted plugin's code is made of: the modules to import and where its routers, pages,
+ * health checks and blocks are in them, shared by the registry's loaders and the isolated plugins'
  * worker entries so that both serve exactly the same exports.
  *
  * @module
  */
-import { moduleIdentifiers } from "./identifiers.ts";
 import type { VerifiedPlugin } from "./verify.ts";
 import type { PluginOutline } from "../runtime/plugins/plugin_proxies.ts";
+import type { LoadPlan, pluginFromModules } from "../runtime/plugins/loaded_plugin.ts";
 
-/** A plugin's modules to import, each once, and the identifier each is bound to. */
+/** A plugin's modules to import, each once: routers first, then the frontend entry. */
 export interface PluginModules {
-  /** The modules, each once: routers first, then the frontend entry. */
+  /** Each module's path in the plugin and its file. */
   readonly modules: readonly { readonly module: string; readonly file: string }[];
-  /** The identifier of each module, by its path in the plugin. */
-  readonly ids: ReadonlyMap<string, string>;
 }
 
 /**
  * The modules a mounted plugin's code is imported from.
  *
  * @param plugin The verified plugin.
- * @returns Its modules and their identifiers (no modules: nothing to import).
+ * @returns Its modules (none: nothing to import).
  */
 export function pluginModules(plugin: VerifiedPlugin): PluginModules {
   const seen = new Set<string>();
   const modules = [...plugin.routers, ...(plugin.frontend ? [plugin.frontend] : [])]
     .filter((item) => !seen.has(item.module) && seen.add(item.module))
     .map(({ module, file }) => ({ module, file }));
-  return { modules, ids: moduleIdentifiers(plugin.name, modules.map((item) => item.module)) };
+  return { modules };
 }
 
 /**
- * The object literal of a plugin's loaded code, given its modules bound to their identifiers:
- * `{ routers: [...], pages: …, health: [...], blocks: … }`.
+ * Where a mounted plugin's routers, pages, health checks and blocks are in its modules, for
+ * {@link pluginFromModules}.
  *
  * @param plugin The verified plugin.
- * @param ids The identifier of each module.
- * @returns The source of the literal.
+ * @param modules Its modules, as {@link pluginModules} lists them.
+ * @returns The plan (data: it is written into the registry and the worker entry as a literal).
  */
-export function loadedPluginSource(
-  plugin: VerifiedPlugin,
-  ids: ReadonlyMap<string, string>,
-): string {
-  const routers = plugin.routers.map((router) =>
-    `{ spec: ${JSON.stringify(router.spec)}, app: ${ids.get(router.module)}.${router.exportName} }`
-  );
-  const frontend = plugin.frontend ? ids.get(plugin.frontend.module) : undefined;
-  const pages = frontend ? `${frontend}.pages` : "{}";
-  const blocks = plugin.frontend?.blocks.length ? `, blocks: ${frontend}.blocks` : "";
-  const health = healthModules(plugin).map((module) => `${ids.get(module)}.health`);
-  return `{ routers: [${routers.join(", ")}], pages: ${pages}, health: [${
-    health.join(", ")
-  }]${blocks} }`;
+export function loadPlan(plugin: VerifiedPlugin, { modules }: PluginModules): LoadPlan {
+  const numberOf = (module: string) => modules.findIndex((item) => item.module === module);
+  const health = healthModules(plugin).map(numberOf);
+  return {
+    routers: plugin.routers.map((router) => [
+      router.spec,
+      numberOf(router.module),
+      router.exportName,
+    ]),
+    ...(plugin.frontend ? { frontend: numberOf(plugin.frontend.module) } : {}),
+    ...(plugin.frontend?.blocks.length ? { blocks: true } : {}),
+    ...(health.length > 0 ? { health } : {}),
+  };
 }
 
 /**

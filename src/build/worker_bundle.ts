@@ -15,7 +15,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { denoBundle } from "./bundle.ts";
-import { loadedPluginSource, pluginModules } from "./loaded_source.ts";
+import { loadPlan, pluginModules } from "./loaded_source.ts";
 import type { VerifiedPlugin } from "./verify.ts";
 import { isolationOf, type IsolationPolicy } from "../runtime/plugins/isolation.ts";
 import { WORKER_BOOTSTRAP } from "../runtime/plugins/worker_modules.ts";
@@ -24,6 +24,7 @@ const HOST_ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const BOOTSTRAP = new URL("../adapters/plugin_process/worker_bootstrap.ts", import.meta.url).href;
 const SERVE = new URL("../runtime/plugins/worker_serve.ts", import.meta.url).href;
 const SERVICE = new URL("../runtime/plugins/service_binding.ts", import.meta.url).href;
+const LOADED_PLUGIN = new URL("../runtime/plugins/loaded_plugin.ts", import.meta.url).href;
 const PROCESS_MAIN = fileURLToPath(
   new URL("../adapters/plugin_process/main.ts", import.meta.url),
 );
@@ -50,19 +51,20 @@ export interface WorkerBundles {
  * @returns The module's source (absolute `file:` imports).
  */
 export function workerEntrySource(plugin: VerifiedPlugin): string {
-  const { modules, ids } = pluginModules(plugin);
+  const modules = pluginModules(plugin);
   return [
     `import { requestScope } from ${JSON.stringify(BOOTSTRAP)};`,
     `import { serveInWorker } from ${JSON.stringify(SERVE)};`,
     `import { servePluginService } from ${JSON.stringify(SERVICE)};`,
-    ...modules.map((module) =>
-      `import * as ${ids.get(module.module)} from ${
-        JSON.stringify(pathToFileURL(module.file).href)
-      };`
+    `import { pluginFromModules } from ${JSON.stringify(LOADED_PLUGIN)};`,
+    ...modules.modules.map((module, number) =>
+      `import * as module${number} from ${JSON.stringify(pathToFileURL(module.file).href)};`
     ),
     `const plugin = { name: ${JSON.stringify(plugin.name)}, display_name: ${
       JSON.stringify(plugin.manifest?.display_name ?? plugin.name)
-    }, ...${loadedPluginSource(plugin, ids)} };`,
+    }, ...pluginFromModules([${modules.modules.map((_, number) => `module${number}`).join(", ")}], ${
+      JSON.stringify(loadPlan(plugin, modules))
+    }) };`,
     "serveInWorker(plugin, requestScope);",
     "export default servePluginService(plugin);",
     "",

@@ -386,15 +386,13 @@ export function defineRegistry<T extends Registry | GeneratedRegistry>(registry:
 }
 
 /**
- * What {@link deepFreeze} froze, children first: the generated registry's data is frozen when its
- * module is evaluated, and the servers' registry (the same data beside the imported code) is not
- * walked again.
+ * Freezes plain data, children first. A frozen object is taken as frozen all the way down (this is
+ * the only place registry data is frozen, and it freezes children before their parent), so the
+ * servers' registry (the same data beside the imported code) is not walked again, and nothing is
+ * kept to remember what was frozen.
  */
-const deeplyFrozen = new WeakSet<object>();
-
 function deepFreeze(value: unknown): void {
-  if (typeof value !== "object" || value === null || deeplyFrozen.has(value)) return;
+  if (typeof value !== "object" || value === null || Object.isFrozen(value)) return;
   for (const item of Object.values(value)) deepFreeze(item);
   Object.freeze(value);
-  deeplyFrozen.add(value);
 }

@@ -1,7 +1,6 @@
 import assert from "node:assert/strict";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { moduleIdentifiers } from "../../src/build/identifiers.ts";
 import { buildTree, loadRegistry } from "../helpers/build.ts";
 import { healthyPlugin, makeTree, manifest } from "../helpers/tree.ts";
 
@@ -39,25 +38,11 @@ Deno.test("adding a plugin does not change the lines of the others", async () =>
   tree.write(healthyPlugin("middle"));
   const after = (await buildTree(tree.root)).source.split("\n");
   const importsOf = (lines: string[], name: string) =>
-    lines.filter((line) => line.includes(`plugin_${name}__`));
+    lines.filter((line) => line.includes(`/plugins/${name}/`));
   for (const name of ["crm", "zeta"]) {
     assert.deepEqual(importsOf(after, name), importsOf(before, name));
   }
   assert.equal(importsOf(after, "middle").length, 1, "one loader line");
-});
-
-Deno.test("module identifiers derive from names and disambiguate collisions by path hash", () => {
-  const ids = moduleIdentifiers("my-crm", ["backend/a-b.ts", "backend/a_b.ts", "backend/c.ts"]);
-  assert.equal(ids.get("backend/c.ts"), "plugin_my_crm__backend_c");
-  const a = ids.get("backend/a-b.ts")!;
-  const b = ids.get("backend/a_b.ts")!;
-  assert.match(a, /^plugin_my_crm__backend_a_b_[0-9a-f]{8}$/);
-  assert.match(b, /^plugin_my_crm__backend_a_b_[0-9a-f]{8}$/);
-  assert.notEqual(a, b);
-  assert.equal(
-    moduleIdentifiers("my-crm", ["backend/a_b.ts", "backend/a-b.ts"]).get("backend/a-b.ts"),
-    a,
-  );
 });
 
 Deno.test("the fingerprint changes when a manifest or a router module changes", async () => {
