@@ -7,7 +7,7 @@
  */
 import type { VerifiedPlugin } from "./verify.ts";
 import type { PluginOutline } from "../runtime/plugins/plugin_proxies.ts";
-import type { LoadPlan, pluginFromModules } from "../runtime/plugins/loaded_plugin.ts";
+import type { LoadPlan } from "../runtime/plugins/loaded_plugin.ts";
 
 /** A plugin's modules to import, each once: routers first, then the frontend entry. */
 export interface PluginModules {
@@ -31,7 +31,7 @@ export function pluginModules(plugin: VerifiedPlugin): PluginModules {
 
 /**
  * Where a mounted plugin's routers, pages, health checks and blocks are in its modules, for
- * {@link pluginFromModules}.
+ * `pluginFromModules` (src/runtime/plugins/loaded_plugin.ts).
  *
  * @param plugin The verified plugin.
  * @param modules Its modules, as {@link pluginModules} lists them.

@@ -62,9 +62,9 @@ export function workerEntrySource(plugin: VerifiedPlugin): string {
     ),
     `const plugin = { name: ${JSON.stringify(plugin.name)}, display_name: ${
       JSON.stringify(plugin.manifest?.display_name ?? plugin.name)
-    }, ...pluginFromModules([${modules.modules.map((_, number) => `module${number}`).join(", ")}], ${
-      JSON.stringify(loadPlan(plugin, modules))
-    }) };`,
+    }, ...pluginFromModules([${
+      modules.modules.map((_, number) => `module${number}`).join(", ")
+    }], ${JSON.stringify(loadPlan(plugin, modules))}) };`,
     "serveInWorker(plugin, requestScope);",
     "export default servePluginService(plugin);",
     "",
