@@ -14,6 +14,7 @@ import {
   isolationOf,
   NEVER_REACHED,
   readIsolationPolicy,
+  workerCodeOf,
   workerNetwork,
 } from "../runtime/mod.ts";
 import { type Launch, type ListenLoopback, startPluginProcess } from "./_plugin_process.ts";
@@ -57,8 +58,8 @@ async function startIsolation(
     isolationOf(plugin.source, policy) === "worker"
   );
   const base = { policy, ...(allowedNet === undefined ? {} : { allowedNet }) };
-  if (isolated.length === 0 || generated.workerCode === undefined) return { isolation: base };
-  const code = generated.workerCode();
+  const code = isolated.length === 0 ? undefined : await workerCodeOf(generated);
+  if (code === undefined) return { isolation: base };
   const net = [
     ...new Set(isolated.flatMap((plugin) => workerNetwork(plugin.network ?? [], allowedNet))),
   ];

@@ -55,7 +55,7 @@ export interface DeployedRegistry {
   /** Its plugins. */
   readonly plugins: readonly DeployedPlugin[];
   /** The isolated plugins' worker entries and the modules they share. */
-  readonly workerCode?: () => Pick<WorkerCode, "modules" | "entries">;
+  readonly workerCode?: () => Promise<Pick<WorkerCode, "modules" | "entries">>;
 }
 
 /**
@@ -66,12 +66,15 @@ export interface DeployedRegistry {
  * @param dist The folder `worker.js` is in.
  * @returns The host Worker's service bindings.
  */
-export function writeWorkerDeployment(registry: DeployedRegistry, dist: string): ServiceEntry[] {
+export async function writeWorkerDeployment(
+  registry: DeployedRegistry,
+  dist: string,
+): Promise<ServiceEntry[]> {
   const { plugins } = registry;
   const folder = join(dist, "workers");
   rmSync(folder, { recursive: true, force: true });
   const services: ServiceEntry[] = [];
-  const code = registry.workerCode?.();
+  const code = await registry.workerCode?.();
   for (const plugin of plugins) {
     const worker = code?.entries[plugin.name];
     if (plugin.status !== "mounted" || worker === undefined) continue;

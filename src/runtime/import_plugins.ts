@@ -20,6 +20,7 @@ import { defineRegistry, MODULE_POLICY_VERSION } from "./registry.ts";
 import { after, type Timer } from "./timer.ts";
 import { isolationOf, type IsolationPolicy, workerNetwork } from "./plugins/isolation.ts";
 import type { IsolatedPluginCode } from "./plugins/isolated_plugins.ts";
+import { workerCodeOf } from "./plugins/worker_code.ts";
 
 /** How long one plugin's modules may take to import at start-up, in milliseconds. */
 export const DEFAULT_START_TIMEOUT_MS = 10_000;
@@ -109,9 +110,8 @@ export async function importPlugins(
     timer = after(() => reject(new StartTimeout()), timeoutMs);
   });
   deadline.catch(() => {}); // with no plugin to import, nothing else waits on it
-  // The worker entries are read only if some plugin is to run isolated.
-  let entries: Readonly<Record<string, string>> | undefined;
-  const workerEntry = (name: string) => (entries ??= generated.workerCode?.().entries ?? {})[name];
+  // The worker entries are unpacked only if some plugin is to run isolated.
+  const workerEntry = async (name: string) => (await workerCodeOf(generated))?.entries[name];
   try {
     const plugins = await Promise.all(
       generated.plugins.map((plugin) =>
@@ -131,7 +131,7 @@ interface ImportContext {
   readonly timeoutMs: number;
   readonly log: Logger;
   /** A plugin's worker entry, if the build made one. */
-  readonly workerEntry: (name: string) => string | undefined;
+  readonly workerEntry: (name: string) => Promise<string | undefined>;
 }
 
 async function importPlugin(
@@ -142,7 +142,7 @@ async function importPlugin(
   const { load, outline, ...data } = plugin;
   if (plugin.status !== "mounted" || !load) return { ...data, ...NOTHING };
   if (isolationOf(plugin.source, isolation.policy) === "worker") {
-    const worker = outline && workerEntry(plugin.name);
+    const worker = outline && await workerEntry(plugin.name);
     if (worker === undefined || outline === undefined || !isolation.plugins) {
       return notStarted(plugin, log, {
         code: "plugin.isolation_unavailable",

@@ -294,9 +294,9 @@ export interface GeneratedPlugin
 }
 
 /**
- * The code of isolated plugins. The registry keeps it in a function the host calls only when it
- * isolates some plugin: its strings are in the module's source text, and never in the heap of a
- * host that runs every plugin in its own process (about 1 MB at 1,000 plugins).
+ * The code of isolated plugins. The registry keeps it packed (`unpackWorkerCode`) in a function the
+ * host calls only when it isolates some plugin: a host that runs every plugin in its own process
+ * holds only the packed text of the module's source (about 150 KB at 1,000 plugins).
  */
 export interface WorkerCode {
   /** The plugin process's bundle. */
@@ -314,8 +314,11 @@ export interface WorkerCode {
 export interface GeneratedRegistry extends Omit<Registry, "plugins"> {
   /** Every discovered plugin, sorted by name then source. */
   readonly plugins: readonly GeneratedPlugin[];
-  /** The code of isolated plugins, when the build prepared some to run isolated. */
-  readonly workerCode?: () => WorkerCode;
+  /**
+   * Unpacks the code of isolated plugins, when the build prepared some to run isolated (ask
+   * `workerCodeOf`, which unpacks it once).
+   */
+  readonly workerCode?: () => Promise<WorkerCode>;
 }
 
 /** One permission of the catalog and who declares it. */

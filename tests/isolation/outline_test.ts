@@ -35,7 +35,7 @@ export const blocks = { summary: { title: "Summary", component: Summary } };`,
   const { registry } = await import(join(tree.root, "gen/registry.ts"));
   const shop = registry.plugins.find((plugin: { name: string }) => plugin.name === "shop");
   assert.deepEqual(shop.outline, { pages: ["/", "/orders"], blocks: ["summary"], health: 1 });
-  assert.equal(typeof registry.workerCode().entries.shop, "string");
+  assert.equal(typeof (await registry.workerCode()).entries.shop, "string");
 
   await using server = await startServer(isolatingDenoServer(entry, {
     PORT: "0",

@@ -32,7 +32,7 @@ export const router = new Hono().get("/ping", (c) => c.text("pong"));`,
   await buildTree(tree.root);
   const { registry } = await import(join(tree.root, ".gen/registry.ts"));
   const p = registry.plugins.find((plugin: { name: string }) => plugin.name === "p");
-  const code = registry.workerCode();
+  const code = await registry.workerCode();
   await using process = await startTestPluginProcess(code.process);
   const port = Number(/--allow-net=127\.0\.0\.1:(\d+)/.exec(process.flags.join(" "))?.[1]);
   assert.ok(port > 0, "the plugin process may reach only the host's port on loopback");

@@ -29,10 +29,16 @@ Deno.test("the registry holds the workers' shared code once; each worker runs th
     ...plugin("two"),
     ...plugin("three"),
   });
-  await buildTree(tree.root);
+  const { source } = await buildTree(tree.root);
   const { registry } = await import(join(tree.root, ".gen/registry.ts"));
-  const code = registry.workerCode();
+  const code = await registry.workerCode();
   const shared = code.modules as Record<string, string>;
+  const unpackedSize = JSON.stringify(code).length;
+  assert.ok(
+    source.length < unpackedSize,
+    `the registry (${source.length} B) carries the worker code (${unpackedSize} B) packed`,
+  );
+  assert.ok(!source.includes("serveInWorker"), "no entry is in the registry's text");
   assert.ok(WORKER_BOOTSTRAP in shared, "the bootstrap is a shared module");
   const sharedSize = Object.values(shared).reduce((sum, code) => sum + code.length, 0);
   const entries = Object.values(code.entries) as string[];

@@ -93,7 +93,7 @@ writeFileSync(entry, serverEntrySource(join(tree.root, "gen/registry.ts"), entry
 const dist = join(tree.root, "dist");
 bundle({ entry, output: join(dist, "worker.js") });
 const { registry } = await import(join(tree.root, "gen/registry.ts"));
-writeWorkerDeployment(registry, dist);
+await writeWorkerDeployment(registry, dist);
 
 /** The deployment in workerd, with the host Worker's bindings, leaving out the service bindings named. */
 function serveDeployment(bindings: Record<string, string>, leftOut: string[] = []) {

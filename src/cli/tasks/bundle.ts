@@ -27,7 +27,7 @@ for (const target of BUNDLE_TARGETS) {
 }
 
 const { registry } = await import(pathToFileURL(resolve(".gen/registry.ts")).href);
-const services = writeWorkerDeployment(registry, "dist");
+const services = await writeWorkerDeployment(registry, "dist");
 console.log(
   `wrote dist/wrangler.json${
     services.length > 0

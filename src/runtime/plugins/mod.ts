@@ -43,3 +43,5 @@ export {
 } from "./frames.ts";
 export { plainFields } from "./context_frames.ts";
 export { WORKER_BOOTSTRAP, workerMainSource } from "./worker_modules.ts";
+export { unpackWorkerCode, workerCodeOf } from "./worker_code.ts";
+export { importedPlugin, type LoadPlan, pluginFromModules } from "./loaded_plugin.ts";
