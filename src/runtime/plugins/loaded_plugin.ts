@@ -58,8 +58,8 @@ export function pluginFromModules(
 }
 
 /**
- * {@link pluginFromModules} once the modules are imported: a registry loader is
- * `() => importedPlugin(Promise.all([import(…), …]), plan)`.
+ * {@link pluginFromModules} once the modules are imported: a registry loader passes the
+ * promise of its modules' dynamic imports, all at once, and its plan.
  *
  * @param modules The plugin's modules being imported, in the plan's order.
  * @param plan Where each part is.

@@ -44,4 +44,9 @@ export {
 export { plainFields } from "./context_frames.ts";
 export { WORKER_BOOTSTRAP, workerMainSource } from "./worker_modules.ts";
 export { unpackWorkerCode, workerCodeOf } from "./worker_code.ts";
-export { importedPlugin, type LoadPlan, pluginFromModules } from "./loaded_plugin.ts";
+export {
+  importedPlugin,
+  type LoadPlan,
+  type ModuleExports,
+  pluginFromModules,
+} from "./loaded_plugin.ts";
