@@ -19,6 +19,7 @@ import {
 } from "../manifest/mod.ts";
 import type { DbtModel, DbtWorkspaceInfo } from "../runtime/registry.ts";
 import { scheduleProblem } from "../runtime/dbt/schedule.ts";
+import { derivedSchema, pluginSchema, schemaRefusal } from "../runtime/dbt/schema.ts";
 import { resolveInsidePlugin } from "./inside_plugin.ts";
 
 /** The most models listed for one workspace; more are a warning and are left out. */
@@ -69,11 +70,24 @@ export function checkDbt(dir: string, manifest: Manifest): DbtCheck {
     ));
   }
   if (manifest.dbt_workspace === undefined) return { errors: scheduleErrors, warnings: [] };
-  const found = readWorkspace(dir, manifest.dbt_workspace, schedule ?? null);
+  const refusal = schemaRefusal(pluginSchema(manifest.name));
+  if (refusal !== undefined) {
+    scheduleErrors.push(problem(
+      "dbt_workspace.invalid_schema",
+      `the plugin's warehouse schema is named after it, and ${refusal}: rename the plugin`,
+      { file: MANIFEST_FILE, path: "name" },
+    ));
+  }
+  const found = readWorkspace(dir, manifest.dbt_workspace, schedule ?? null, manifest.name);
   return { ...found, errors: [...scheduleErrors, ...found.errors] };
 }
 
-function readWorkspace(dir: string, workspace: string, schedule: string | null): DbtCheck {
+function readWorkspace(
+  dir: string,
+  workspace: string,
+  schedule: string | null,
+  plugin: string,
+): DbtCheck {
   const at = { file: MANIFEST_FILE, path: "dbt_workspace" };
   const where = resolveInsidePlugin(dir, workspace);
   if (where.kind === "outside") {
@@ -152,6 +166,9 @@ function readWorkspace(dir: string, workspace: string, schedule: string | null):
     ));
   }
   models.sort((a, b) => a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
+  const schema = pluginSchema(plugin);
+  const derived = customSchemas(parsed.value as Record<string, unknown>)
+    .map((custom) => derivedSchema(schema, custom));
   return {
     errors: [],
     warnings: locateProblems(warnings, bytes, projectFile),
@@ -164,6 +181,8 @@ function readWorkspace(dir: string, workspace: string, schedule: string | null):
       seed_paths: fields.seedPaths,
       models: models.slice(0, MAX_DBT_MODELS),
       schedule,
+      schema,
+      schemas: [...new Set([schema, ...derived.sort()])],
     },
   };
 }
@@ -231,6 +250,24 @@ function projectFields(
   if (errors.length > 0) return { errors };
   const modelPathsListed = value["model-paths"] !== undefined && value["model-paths"] !== null;
   return { name: name as string, version, profile, modelPaths, modelPathsListed, seedPaths };
+}
+
+/**
+ * The custom schemas `dbt_project.yml` gives models (`+schema:` anywhere under `models:`), each
+ * once, in the order found.
+ */
+function customSchemas(project: Record<string, unknown>): string[] {
+  const found: string[] = [];
+  const walk = (config: unknown) => {
+    if (config === null || typeof config !== "object" || Array.isArray(config)) return;
+    for (const [key, value] of Object.entries(config)) {
+      if ((key === "+schema" || key === "schema") && typeof value === "string" && value.trim()) {
+        found.push(value.trim());
+      } else walk(value);
+    }
+  };
+  walk(project.models);
+  return found;
 }
 
 /** Adds the `.sql` and `.py` files under `folder` (symbolic links are not followed). */

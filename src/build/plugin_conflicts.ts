@@ -1,6 +1,7 @@
 /**
  * Conflicts between plugins that would otherwise mount: a route answered by two routers, a
- * permission declared twice, a dbt project name used twice.
+ * permission declared twice; and a dbt project name used twice, only a warning (each plugin builds
+ * in its own schema).
  *
  * @module
  */
@@ -20,7 +21,9 @@ import type { VerifiedPlugin } from "./verify.ts";
  */
 export function withoutConflicts(plugins: VerifiedPlugin[]): VerifiedPlugin[] {
   const bundled = stopConflicting(plugins, (plugin) => plugin.source === "install");
-  return stopConflicting(bundled, () => true, (plugin) => plugin.source === "data");
+  return withSharedProjectWarnings(
+    stopConflicting(bundled, () => true, (plugin) => plugin.source === "data"),
+  );
 }
 
 /**
@@ -47,7 +50,6 @@ function stopConflicting(
     const found = [
       ...routes.get(plugin.name) ?? [],
       ...permissions.get(plugin.name) ?? [],
-      ...dbtProjectConflict(plugin, mounted),
     ];
     if (found.length === 0) return plugin;
     const { frontend: _unmounted, ...rest } = plugin;
@@ -55,18 +57,21 @@ function stopConflicting(
   });
 }
 
-/** The problem of a plugin whose dbt project name another of `mounted` declares too, if any. */
-function dbtProjectConflict(plugin: VerifiedPlugin, mounted: VerifiedPlugin[]): Problem[] {
-  const project = plugin.dbt?.project;
-  if (project === undefined) return [];
-  const others = mounted.filter((other) => other !== plugin && other.dbt?.project === project)
-    .map((other) => other.name);
-  if (others.length === 0) return [];
-  return [problem(
-    "dbt_workspace.conflict",
-    `the dbt project \`${project}\` is also declared by ${
-      others.map((name) => `the plugin \`${name}\``).join(" and ")
-    }`,
-    { file: MANIFEST_FILE, path: "dbt_workspace" },
-  )];
+/** Each mounted plugin whose dbt project name another mounted plugin carries too gets a warning. */
+function withSharedProjectWarnings(plugins: VerifiedPlugin[]): VerifiedPlugin[] {
+  const mounted = plugins.filter((plugin) => plugin.status === "mounted" && plugin.dbt);
+  return plugins.map((plugin) => {
+    const project = plugin.status === "mounted" ? plugin.dbt?.project : undefined;
+    if (project === undefined) return plugin;
+    const others = mounted.filter((other) => other !== plugin && other.dbt!.project === project);
+    if (others.length === 0) return plugin;
+    const warning = problem(
+      "dbt_workspace.shared_project",
+      `the dbt project \`${project}\` is also carried by ${
+        others.map((other) => `the plugin \`${other.name}\``).join(" and ")
+      }; each builds in its own schema (this one in \`${plugin.dbt!.schema}\`)`,
+      { file: MANIFEST_FILE, path: "dbt_workspace" },
+    );
+    return { ...plugin, warnings: [...plugin.warnings, warning] };
+  });
 }

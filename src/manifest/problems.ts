@@ -86,7 +86,10 @@ export const PROBLEM_CODES = {
   "dbt_workspace.no_project": "the dbt workspace has no dbt_project.yml",
   "dbt_workspace.invalid_project":
     "dbt_project.yml is not well-formed YAML, or a field of it breaks dbt's rules (the field is named)",
-  "dbt_workspace.conflict": "two plugins declare the same dbt project name (an error on both)",
+  "dbt_workspace.shared_project":
+    "another plugin carries a dbt project of the same name; each builds in its own schema (a warning)",
+  "dbt_workspace.invalid_schema":
+    "the plugin's warehouse schema (its name, `-` → `_`) starts with pg_ or is longer than 63 bytes",
   "dbt_workspace.model_path_missing": "a `model-paths` folder does not exist (a warning)",
   "dbt_workspace.many_models": "the workspace has more models than the inventory lists (a warning)",
   "dbt_schedule.invalid": "`dbt_schedule` is not a five-field cron expression",

@@ -213,6 +213,13 @@ export interface DbtWorkspaceInfo {
   readonly models: readonly DbtModel[];
   /** The manifest's `dbt_schedule` (five-field cron, UTC), or `null`. */
   readonly schedule: string | null;
+  /** The warehouse schema the plugin owns: its name with `-` → `_`. */
+  readonly schema: string;
+  /**
+   * Every schema its models are built in: {@link DbtWorkspaceInfo.schema} first, then those dbt
+   * derives from it for custom schemas (`<schema>_<custom>`), sorted.
+   */
+  readonly schemas: readonly string[];
 }
 
 /** A client bundle as the registry lists it (its bytes are in {@link Registry.assets}). */

@@ -116,11 +116,11 @@ const EXPECTED: Record<string, { errors: string[]; warnings?: string[] }> = {
   "dbt-schedule-invalid": { errors: ["dbt_schedule.invalid"] },
   "dbt-schedule-no-workspace": { errors: ["dbt_schedule.no_workspace"] },
   "dbt-model-path-missing": { errors: [], warnings: ["dbt_workspace.model_path_missing"] },
-  "dbt-conflict-a": { errors: ["dbt_workspace.conflict"] },
+  "dbt-conflict-a": { errors: [], warnings: ["dbt_workspace.shared_project"] },
   "requires-missing": { errors: ["requires.missing"] },
   "requires-host-mismatch": { errors: ["requires.host_mismatch"] },
   "requires-invalid-range": { errors: ["manifest.invalid_value"] },
-  "dbt-conflict-b": { errors: ["dbt_workspace.conflict"] },
+  "dbt-conflict-b": { errors: [], warnings: ["dbt_workspace.shared_project"] },
   "frontend-missing": { errors: ["frontend_entry.not_found"] },
   "frontend-wrong-extension": { errors: ["manifest.invalid_path"] },
   "blocks-invalid": { errors: ["frontend_entry.invalid_blocks"] },
@@ -154,6 +154,8 @@ Deno.test("discovery and verification finish on the corpus, each plugin gets exa
   );
   assert.deepEqual(mounted, [
     "client-large",
+    "dbt-conflict-a",
+    "dbt-conflict-b",
     "dbt-model-path-missing",
     "healthy-a",
     "healthy-b",

@@ -68,6 +68,8 @@ Deno.test("the build lists a real-shaped project's models from every model path 
       { name: "stg_orders", path: "models/staging/stg_orders.sql" },
     ],
     schedule: "30 2 * * 1-5",
+    schema: "p",
+    schemas: ["p"],
   });
   assert.ok(Object.isFrozen(plugin?.dbt?.models), "the inventory is frozen like the rest");
 });
@@ -158,34 +160,62 @@ Deno.test("dbt_schedule must be five cron fields and needs a workspace, with the
   assert.deepEqual(codes(empty!.errors), ["manifest.invalid_value"]);
 });
 
-Deno.test("two plugins with one dbt project name are both errors, each naming the other", async () => {
+Deno.test("plugins may carry one dbt project name: each mounts, warned, in its own schema", async () => {
   const plugin = (name: string) => ({
     [`plugins/${name}/plugin.yaml`]: manifest(name, "dbt_workspace: dbt"),
-    [`plugins/${name}/dbt/dbt_project.yml`]: "name: shared\n",
+    [`plugins/${name}/dbt/dbt_project.yml`]: "name: jaffle_shop\n",
   });
-  const plugins = await verifyTree({ ...plugin("crm"), ...plugin("billing"), ...plugin("solo") });
+  const plugins = await verifyTree({ ...plugin("crm"), ...plugin("crm-plus"), ...plugin("solo") });
   const byName = Object.fromEntries(plugins.map((item) => [item.name, item]));
-  assert.equal(byName.solo?.dbt?.project, "shared");
-  assert.equal(byName.solo?.status, "error");
-  const expected: [string, string[]][] = [["crm", ["billing", "solo"]], ["billing", [
-    "crm",
-    "solo",
-  ]]];
-  for (const [name, others] of expected) {
-    const errors = byName[name]!.errors;
-    assert.deepEqual(codes(errors), ["dbt_workspace.conflict"]);
-    for (const other of others) assert.match(errors[0]!.message, new RegExp(`\`${other}\``));
-    assert.equal(errors[0]!.path, "dbt_workspace");
-    assert.equal(errors[0]!.line, 3);
+  const expected: [string, string, string[]][] = [
+    ["crm", "crm", ["crm-plus", "solo"]],
+    ["crm-plus", "crm_plus", ["crm", "solo"]],
+    ["solo", "solo", ["crm", "crm-plus"]],
+  ];
+  for (const [name, schema, others] of expected) {
+    const found = byName[name]!;
+    assert.equal(found.status, "mounted");
+    assert.deepEqual(codes(found.errors), []);
+    assert.equal(found.dbt?.schema, schema);
+    assert.deepEqual(codes(found.warnings), ["dbt_workspace.shared_project"]);
+    const warning = found.warnings[0]!;
+    for (const other of others) assert.match(warning.message, new RegExp(`\`${other}\``));
+    assert.match(warning.message, new RegExp(`its own schema \\(this one in \`${schema}\`\\)`));
+    assert.equal(warning.path, "dbt_workspace");
+    assert.equal(warning.line, 3);
   }
-  const [mine, theirs] = await verifyTree({
-    "plugins/crm/plugin.yaml": manifest("crm", "dbt_workspace: dbt"),
-    "plugins/crm/dbt/dbt_project.yml": "name: shared\n",
-    "data/plugins/custom/plugin.yaml": manifest("custom", "dbt_workspace: dbt"),
-    "data/plugins/custom/dbt/dbt_project.yml": "name: shared\n",
+});
+
+Deno.test("a plugin's schema is its name; custom schemas derive from it; pg_ and 64 bytes are refused", async () => {
+  const [crm] = await verifyTree({
+    "plugins/crm-plus/plugin.yaml": manifest("crm-plus", "dbt_workspace: dbt"),
+    "plugins/crm-plus/dbt/dbt_project.yml": [
+      "name: crm",
+      "models:",
+      "  crm:",
+      "    +schema: staging",
+      "    marts:",
+      "      +schema: marts",
+      "    legacy:",
+      "      schema: marts",
+      "",
+    ].join("\n"),
   });
-  assert.deepEqual([mine?.name, mine?.status], ["crm", "mounted"], "the bundled plugin wins");
-  assert.deepEqual([theirs?.name, codes(theirs!.errors)], ["custom", ["dbt_workspace.conflict"]]);
+  assert.equal(crm?.status, "mounted");
+  assert.equal(crm?.dbt?.schema, "crm_plus");
+  assert.deepEqual(crm?.dbt?.schemas, ["crm_plus", "crm_plus_marts", "crm_plus_staging"]);
+  const long = `p${"x".repeat(63)}`;
+  for (const name of ["pg-stats", long]) {
+    const [refused] = await verifyTree({
+      [`plugins/${name}/plugin.yaml`]: manifest(name, "dbt_workspace: dbt"),
+      [`plugins/${name}/dbt/dbt_project.yml`]: "name: x\n",
+    });
+    assert.equal(refused?.status, "error", name);
+    assert.deepEqual(codes(refused!.errors), ["dbt_workspace.invalid_schema"]);
+    assert.match(refused!.errors[0]!.message, name === long ? /64 bytes long/ : /starts with pg_/);
+    assert.equal(refused!.errors[0]!.path, "name");
+    assert.equal(refused!.errors[0]!.line, 1);
+  }
 });
 
 Deno.test("an inventory is capped at 10,000 models, with a warning", async () => {

@@ -118,6 +118,8 @@ Deno.test("the API lists the workspaces with models and next run, and refuses wh
     version: null,
     path: "plugins/finance/dbt",
     source: "install",
+    schema: "finance",
+    schemas: ["finance"],
     models: [{ name: "costs", path: "models/costs.sql" }, {
       name: "revenue",
       path: "models/revenue.sql",
@@ -440,7 +442,11 @@ Deno.test("the admin dbt page lists workspaces and runs, and its Run button star
     /<h2 id="menu-admin">Administration<\/h2>.*href="\/admin\/dbt" aria-current="page"/s,
   );
   assert.match(page, /Runs start through the command runner/);
-  assert.match(page, /<code>finance<\/code>.*plugins\/finance\/dbt · profile warehouse/s);
+  assert.match(
+    page,
+    /<code>finance<\/code>.*plugins\/finance\/dbt · profile warehouse<\/div><\/td><td><code>finance<\/code><\/td>/s,
+    "the project, then the plugin's schemas",
+  );
   assert.match(page, /<summary>2 models<\/summary>.*<code>costs<\/code>.*<code>revenue<\/code>/s);
   assert.match(
     page,

@@ -35,6 +35,10 @@ export interface DbtWorkspaceView {
   readonly path: string;
   /** The root: `install` (bundled) or `data` (customer). */
   readonly source: string;
+  /** The warehouse schema the plugin owns (dbt's target schema for its runs). */
+  readonly schema: string;
+  /** Every schema its models are built in: its own, then those derived for custom schemas. */
+  readonly schemas: readonly string[];
   /** Its models. */
   readonly models: readonly DbtModel[];
   /** The schedule, or `null`. */
@@ -121,6 +125,8 @@ export class DbtService {
         version: dbt.version,
         path: `plugins/${plugin.name}/${dbt.path}`,
         source: plugin.source,
+        schema: dbt.schema,
+        schemas: dbt.schemas,
         models: dbt.models,
         schedule: dbt.schedule,
         next_run: next?.toISOString() ?? null,

@@ -1,5 +1,5 @@
 /**
- * `/admin/dbt`: the plugins' dbt workspaces (project, models, schedule, next and last run), a Run
+ * `/admin/dbt`: the plugins' dbt workspaces (project, schemas, models, schedule, next and last run), a Run
  * button for each, and the run history.
  *
  * @module
@@ -61,6 +61,7 @@ export function DbtPage(props: DbtPageProps) {
                 <tr>
                   <th scope="col">Plugin</th>
                   <th scope="col">Project</th>
+                  <th scope="col">Schemas</th>
                   <th scope="col">Models</th>
                   <th scope="col">Schedule</th>
                   <th scope="col">Next run</th>
@@ -86,6 +87,14 @@ export function DbtPage(props: DbtPageProps) {
                         {workspace.path}
                         {workspace.profile ? ` · profile ${workspace.profile}` : ""}
                       </div>
+                    </td>
+                    <td>
+                      {workspace.schemas.map((schema, index) => (
+                        <>
+                          {index > 0 ? " " : ""}
+                          <code>{schema}</code>
+                        </>
+                      ))}
                     </td>
                     <td>
                       <details>
