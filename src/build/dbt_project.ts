@@ -137,7 +137,11 @@ function readWorkspace(
       warnings: [],
     };
   }
-  const fields = projectFields(parsed.value as Record<string, unknown>, projectFile);
+  const fields = projectFields(
+    parsed.value as Record<string, unknown>,
+    projectFile,
+    parsed.written,
+  );
   if ("errors" in fields) {
     return { errors: locateProblems(fields.errors, bytes, projectFile), warnings: [] };
   }
@@ -152,7 +156,7 @@ function readWorkspace(
       warnings.push(problem(
         "dbt_workspace.model_path_missing",
         `the model path \`${modelPath}\` is not a folder in the workspace`,
-        { file: projectFile, path: `model-paths[${index}]` },
+        { file: projectFile, path: `${fields.modelPathsField}[${index}]` },
       ));
       continue;
     }
@@ -199,6 +203,8 @@ interface ProjectFields {
   readonly modelPaths: string[];
   /** Whether `model-paths` was written (else dbt's default, `models`, is used). */
   readonly modelPathsListed: boolean;
+  /** The field that lists them: `model-paths`, or the legacy `source-paths`. */
+  readonly modelPathsField: string;
   readonly seedPaths: string[];
 }
 
@@ -206,6 +212,7 @@ interface ProjectFields {
 function projectFields(
   value: Record<string, unknown>,
   file: string,
+  written: Readonly<Record<string, string>>,
 ): ProjectFields | { errors: Problem[] } {
   const errors: Problem[] = [];
   const invalid = (path: string, message: string) =>
@@ -223,7 +230,9 @@ function projectFields(
   const text = (field: string): string | null => {
     const item = value[field];
     if (item === undefined || item === null) return null;
-    if (typeof item === "string" || typeof item === "number") return String(item);
+    // As written: `version: 1.0` is the number 1 once parsed, and "1.0" to dbt.
+    if (typeof item === "number") return written[field] ?? String(item);
+    if (typeof item === "string") return item;
     invalid(field, `\`${field}\` must be a string`);
     return null;
   };
@@ -245,11 +254,25 @@ function projectFields(
       return [];
     });
   };
-  const modelPaths = paths("model-paths", "models");
-  const seedPaths = paths("seed-paths", "seeds");
+  // dbt before 1.0 named them `source-paths` and `data-paths`, and still reads those names.
+  const listed = (field: string) => value[field] !== undefined && value[field] !== null;
+  const modelField = !listed("model-paths") && listed("source-paths")
+    ? "source-paths"
+    : "model-paths";
+  const seedField = !listed("seed-paths") && listed("data-paths") ? "data-paths" : "seed-paths";
+  const modelPaths = paths(modelField, "models");
+  const seedPaths = paths(seedField, "seeds");
   if (errors.length > 0) return { errors };
-  const modelPathsListed = value["model-paths"] !== undefined && value["model-paths"] !== null;
-  return { name: name as string, version, profile, modelPaths, modelPathsListed, seedPaths };
+  const modelPathsListed = listed(modelField);
+  return {
+    name: name as string,
+    version,
+    profile,
+    modelPaths,
+    modelPathsListed,
+    modelPathsField: modelField,
+    seedPaths,
+  };
 }
 
 /**

@@ -11,7 +11,8 @@ import { readEnv } from "../env/mod.ts";
 import { dbtArguments, nextRun, readDbtConfig } from "../runtime/mod.ts";
 import type { CliArgs } from "./args.ts";
 import { openCache, runBuild } from "./build_verbs.ts";
-import { alignColumns } from "./format.ts";
+import { alignColumns, formatProblem } from "./format.ts";
+import type { Problem } from "../manifest/mod.ts";
 import type { CliIo } from "./io.ts";
 
 /** The exit code when dbt cannot be started at all (as a shell reports a missing command). */
@@ -34,6 +35,14 @@ export async function dbtVerb(args: CliArgs, io: CliIo): Promise<number> {
     io.out(JSON.stringify({ workspaces: rows }, null, 2));
     return 0;
   }
+  // What the build found wrong with dbt workspaces (also of those without an inventory).
+  for (const plugin of plugins.filter((candidate) => !candidate.shadowed)) {
+    for (
+      const [level, problems] of [["error", plugin.errors], ["warning", plugin.warnings]] as const
+    ) {
+      for (const item of problems.filter(isDbtProblem)) io.err(formatProblem(plugin, item, level));
+    }
+  }
   if (rows.length === 0) {
     io.out("no plugin has a dbt workspace");
     return 0;
@@ -44,11 +53,12 @@ export async function dbtVerb(args: CliArgs, io: CliIo): Promise<number> {
       ...rows.map((row) => [row.plugin, row.project, row.schedule ?? "-", row.path]),
     ]
     : [
-      ["PLUGIN", "PROJECT", "PROFILE", "MODELS", "SCHEDULE (UTC)", "NEXT RUN", "STATUS"],
+      ["PLUGIN", "PROJECT", "PROFILE", "SCHEMA", "MODELS", "SCHEDULE (UTC)", "NEXT RUN", "STATUS"],
       ...rows.map((row) => [
         row.plugin,
         row.project,
         row.profile ?? "-",
+        row.schema,
         String(row.models.length),
         row.schedule ?? "-",
         row.next_run ?? "-",
@@ -70,10 +80,23 @@ function workspaceRecord(plugin: VerifiedPlugin) {
     profile: dbt.profile,
     version: dbt.version,
     path: resolve(plugin.dir, dbt.path),
+    schema: dbt.schema,
+    schemas: dbt.schemas,
+    model_paths: dbt.model_paths,
+    seed_paths: dbt.seed_paths,
     schedule: dbt.schedule,
     next_run: schedule === null ? null : nextRun(schedule, new Date())?.toISOString() ?? null,
     models: dbt.models.map((model) => ({ name: model.name, path: model.path })),
+    problems: [
+      ...plugin.errors.filter(isDbtProblem).map((item) => ({ level: "error", ...item })),
+      ...plugin.warnings.filter(isDbtProblem).map((item) => ({ level: "warning", ...item })),
+    ],
   };
+}
+
+/** Whether a problem is about the plugin's dbt workspace or schedule. */
+function isDbtProblem(item: Problem): boolean {
+  return item.code.startsWith("dbt_workspace.") || item.code.startsWith("dbt_schedule.");
 }
 
 async function runDbt(

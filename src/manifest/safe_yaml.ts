@@ -4,7 +4,17 @@
  *
  * @module
  */
-import { isAlias, isCollection, isNode, isSeq, parseDocument, visit } from "yaml";
+import {
+  type Document,
+  isAlias,
+  isCollection,
+  isMap,
+  isNode,
+  isScalar,
+  isSeq,
+  parseDocument,
+  visit,
+} from "yaml";
 import { type Problem, problem } from "./problems.ts";
 
 /** The largest manifest accepted, in bytes. */
@@ -21,7 +31,16 @@ const BOM = [0xef, 0xbb, 0xbf];
 
 /** What parsing a manifest's bytes gives: the plain value, or the problems that stopped it. */
 export type YamlResult =
-  | { ok: true; value: unknown; warnings: Problem[] }
+  | {
+    ok: true;
+    value: unknown;
+    warnings: Problem[];
+    /**
+     * The text of each top-level plain scalar as written (`version: 1.0` → `"1.0"`, where the
+     * value is the number 1), by key.
+     */
+    written: Record<string, string>;
+  }
   | { ok: false; errors: Problem[] };
 
 /**
@@ -97,12 +116,24 @@ export function parseYamlSafely(bytes: Uint8Array, file: string): YamlResult {
       const kind = Array.isArray(value) ? "a list" : `a ${typeof value}`;
       return fail(problem("manifest.not_mapping", `must be a mapping, not ${kind}`, at));
     }
-    return { ok: true, value, warnings };
+    return { ok: true, value, warnings, written: writtenScalars(doc) };
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     const code = /alias/i.test(message) ? "yaml.alias_limit" : "yaml.syntax";
     return fail(problem(code, withoutPosition(message), at));
   }
+}
+
+/** The source text of the top-level mapping's scalar values, by key. */
+function writtenScalars(doc: Document): Record<string, string> {
+  const written: Record<string, string> = {};
+  if (!isMap(doc.contents)) return written;
+  for (const pair of doc.contents.items) {
+    if (isScalar(pair.key) && isScalar(pair.value) && typeof pair.value.source === "string") {
+      written[String(pair.key.value)] = pair.value.source;
+    }
+  }
+  return written;
 }
 
 /**

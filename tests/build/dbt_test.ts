@@ -74,6 +74,42 @@ Deno.test("the build lists a real-shaped project's models from every model path 
   assert.ok(Object.isFrozen(plugin?.dbt?.models), "the inventory is frozen like the rest");
 });
 
+Deno.test("dbt_project.yml as dbt reads it: legacy source-paths and data-paths, the version as written", async () => {
+  const [legacy] = await verifyTree(dbtPlugin(["dbt_workspace: dbt"], {
+    "dbt/dbt_project.yml": [
+      "name: jaffle_shop",
+      "version: 1.0",
+      "config-version: 2",
+      'source-paths: ["transform"]',
+      'data-paths: ["data"]',
+      "",
+    ].join("\n"),
+    "dbt/transform/customers.sql": "select 1",
+    "dbt/transform/staging/stg_orders.sql": "select 2",
+    "dbt/models/ignored.sql": "select 3",
+  }));
+  assert.deepEqual(legacy?.warnings, []);
+  assert.equal(legacy?.dbt?.version, "1.0", "not 1: the text dbt reads");
+  assert.deepEqual(legacy?.dbt?.model_paths, ["transform"]);
+  assert.deepEqual(legacy?.dbt?.seed_paths, ["data"]);
+  assert.deepEqual(legacy?.dbt?.models.map((model) => model.path), [
+    "transform/customers.sql",
+    "transform/staging/stg_orders.sql",
+  ]);
+  const [missing] = await verifyTree(dbtPlugin(["dbt_workspace: dbt"], {
+    "dbt/dbt_project.yml": 'name: old\nsource-paths: ["models", "gone"]\n',
+    "dbt/models/a.sql": "select 1",
+  }));
+  assert.deepEqual(codes(missing!.warnings), ["dbt_workspace.model_path_missing"]);
+  assert.equal(missing!.warnings[0]!.path, "source-paths[1]", "the field as written");
+  const [both] = await verifyTree(dbtPlugin(["dbt_workspace: dbt"], {
+    "dbt/dbt_project.yml":
+      'name: both\nmodel-paths: ["new"]\nsource-paths: ["old"]\nversion: "2.10"\n',
+  }));
+  assert.deepEqual(both?.dbt?.model_paths, ["new"], "model-paths wins, as in dbt");
+  assert.equal(both?.dbt?.version, "2.10");
+});
+
 Deno.test("dbt_project.yml problems name the file, the field and the line", async () => {
   const cases: [string, string, { path?: string; line: number; message: RegExp }[]][] = [
     ["not YAML", "name: [unclosed\nprofile: x\n", [{ line: 2, message: /^dbt_project\.yml / }]],

@@ -20,7 +20,8 @@ function tree() {
     "data/plugins/broken/plugin.yaml": manifest("broken", "dbt_workspace: dbt"),
     "data/plugins/broken/dbt/dbt_project.yml": "name: [\n",
     "data/plugins/custom/plugin.yaml": manifest("custom", "dbt_workspace: dbt"),
-    "data/plugins/custom/dbt/dbt_project.yml": "name: custom\n",
+    // The tutorial's way: another plugin carries a project of the same name (each has its schema).
+    "data/plugins/custom/dbt/dbt_project.yml": "name: finance\n",
   });
 }
 
@@ -30,14 +31,42 @@ Deno.test("dbt list and export show every workspace; export gives absolute paths
   assert.equal(list.code, 0, list.err.join("\n"));
   assert.match(
     list.out[0]!,
-    /^PLUGIN\s+PROJECT\s+PROFILE\s+MODELS\s+SCHEDULE \(UTC\)\s+NEXT RUN\s+STATUS$/,
+    /^PLUGIN\s+PROJECT\s+PROFILE\s+SCHEMA\s+MODELS\s+SCHEDULE \(UTC\)\s+NEXT RUN\s+STATUS$/,
   );
-  assert.match(list.out[1]!, /^custom\s+custom\s+-\s+0\s+-\s+-\s+mounted$/);
+  assert.match(list.out[1]!, /^custom\s+finance\s+-\s+custom\s+0\s+-\s+-\s+mounted$/);
   assert.match(
     list.out[2]!,
-    /^finance\s+finance\s+warehouse\s+1\s+0 2 \* \* \*\s+\S+T02:00:00\.000Z\s+mounted$/,
+    /^finance\s+finance\s+warehouse\s+finance\s+1\s+0 2 \* \* \*\s+\S+T02:00:00\.000Z\s+mounted$/,
   );
   assert.equal(list.out.length, 3, "the broken project has no inventory");
+  assert.deepEqual(
+    list.err.filter((line) => /dbt_/.test(line)).map((line) =>
+      line.replace(plugins.root, "<root>")
+    ),
+    [
+      "error   broken <root>/data/plugins/broken/dbt/dbt_project.yml:2:1: dbt_project.yml Flow sequence in block collection must be sufficiently indented and end with a ] [dbt_workspace.invalid_project]",
+      "warning custom <root>/data/plugins/custom/plugin.yaml:3:1: dbt_workspace: the dbt project `finance` is also carried by the plugin `finance`; each builds in its own schema (this one in `custom`) [dbt_workspace.shared_project]",
+      "warning finance <root>/plugins/finance/plugin.yaml:3:1: dbt_workspace: the dbt project `finance` is also carried by the plugin `custom`; each builds in its own schema (this one in `finance`) [dbt_workspace.shared_project]",
+    ],
+    "dbt list prints the workspaces' problems",
+  );
+  const listed = JSON.parse(
+    (await cli(["dbt", "list", "--json", ...treeFlags(plugins.root)])).out.join("\n"),
+  );
+  assert.deepEqual(
+    listed.workspaces.map((item: Record<string, unknown>) => [
+      item.plugin,
+      item.schema,
+      item.schemas,
+      item.model_paths,
+      item.seed_paths,
+      (item.problems as { code: string }[]).map((problem) => problem.code),
+    ]),
+    [
+      ["custom", "custom", ["custom"], ["models"], ["seeds"], ["dbt_workspace.shared_project"]],
+      ["finance", "finance", ["finance"], ["models"], ["seeds"], ["dbt_workspace.shared_project"]],
+    ],
+  );
 
   const exported = await cli(["dbt", "export", "--json", ...treeFlags(plugins.root)]);
   assert.equal(exported.code, 0);

@@ -11,13 +11,14 @@ function errorCode(text: string | Uint8Array): string | undefined {
 
 Deno.test("parseYamlSafely() returns the mapping of a well-formed file", () => {
   const result = parseYamlSafely(
-    encode("name: crm\nversion: 0.1.0\nlist: [a, b]\n"),
+    encode("name: crm\nversion: 0.1.0\nlist: [a, b]\nrate: 1.50\n"),
     "plugin.yaml",
   );
   assert.deepEqual(result, {
     ok: true,
-    value: { name: "crm", version: "0.1.0", list: ["a", "b"] },
+    value: { name: "crm", version: "0.1.0", list: ["a", "b"], rate: 1.5 },
     warnings: [],
+    written: { name: "crm", version: "0.1.0", rate: "1.50" },
   });
 });
 
