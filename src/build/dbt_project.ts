@@ -20,6 +20,7 @@ import {
 import type { DbtModel, DbtWorkspaceInfo } from "../runtime/registry.ts";
 import { scheduleProblem } from "../runtime/dbt/schedule.ts";
 import { derivedSchema, pluginSchema, schemaRefusal } from "../runtime/dbt/schema.ts";
+import { renderDbtJinja } from "./dbt_jinja.ts";
 import { resolveInsidePlugin } from "./inside_plugin.ts";
 
 /** The most models listed for one workspace; more are a warning and are left out. */
@@ -146,7 +147,7 @@ function readWorkspace(
     return { errors: locateProblems(fields.errors, bytes, projectFile), warnings: [] };
   }
   const workspaceDir = join(dir, workspace);
-  const warnings: Problem[] = [];
+  const warnings: Problem[] = [...fields.warnings];
   const models: DbtModel[] = [];
   for (const [index, modelPath] of fields.modelPaths.entries()) {
     const folder = resolveInsidePlugin(dir, posix.join(workspace, modelPath));
@@ -187,6 +188,7 @@ function readWorkspace(
       schedule,
       schema,
       schemas: [...new Set([schema, ...derived.sort()])],
+      vars: fields.vars,
     },
   };
 }
@@ -205,6 +207,10 @@ interface ProjectFields {
   readonly modelPathsListed: boolean;
   /** The field that lists them: `model-paths`, or the legacy `source-paths`. */
   readonly modelPathsField: string;
+  /** The project's `vars` (`{}` when it has none). */
+  readonly vars: Record<string, unknown>;
+  /** What was read but not as dbt would read it (Jinja left as written). */
+  readonly warnings: Problem[];
   readonly seedPaths: string[];
 }
 
@@ -215,15 +221,34 @@ function projectFields(
   written: Readonly<Record<string, string>>,
 ): ProjectFields | { errors: Problem[] } {
   const errors: Problem[] = [];
+  const warnings: Problem[] = [];
   const invalid = (path: string, message: string) =>
     errors.push(problem("dbt_workspace.invalid_project", message, { file, path }));
+  const vars = isPlainMapping(value.vars) ? value.vars : {};
+  /** The field rendered as dbt would; an expression it cannot render is left, with a warning. */
+  const rendered = (path: string, item: string) => {
+    const result = renderDbtJinja(item, vars);
+    if (result.unrendered !== undefined) {
+      warnings.push(problem(
+        "dbt_workspace.unrendered_jinja",
+        `\`${result.unrendered}\` is shown as written: only env_var() with a default (never the ` +
+          "build's environment) and var() of the project's vars are rendered at build time",
+        { file, path },
+      ));
+    }
+    return result;
+  };
   const name = value.name;
+  const projectName = typeof name === "string" ? rendered("name", name) : undefined;
   if (name === undefined || name === null) invalid("name", "dbt_project.yml needs a `name`");
-  else if (typeof name !== "string" || !PROJECT_NAME.test(name)) {
+  else if (
+    projectName === undefined ||
+    projectName.unrendered === undefined && !PROJECT_NAME.test(projectName.text)
+  ) {
     invalid(
       "name",
       `the project name ${
-        JSON.stringify(name)
+        JSON.stringify(projectName?.text ?? name)
       } breaks dbt's rule: letters, digits and underscores, not starting with a digit`,
     );
   }
@@ -232,7 +257,7 @@ function projectFields(
     if (item === undefined || item === null) return null;
     // As written: `version: 1.0` is the number 1 once parsed, and "1.0" to dbt.
     if (typeof item === "number") return written[field] ?? String(item);
-    if (typeof item === "string") return item;
+    if (typeof item === "string") return rendered(field, item).text;
     invalid(field, `\`${field}\` must be a string`);
     return null;
   };
@@ -246,11 +271,16 @@ function projectFields(
       return [];
     }
     return item.flatMap((entry, index) => {
-      const reason = typeof entry === "string"
-        ? pathProblem(entry)?.replace("the plugin folder", "the workspace")
-        : "is not a string";
-      if (reason === undefined) return [posix.normalize(entry as string).replace(/\/$/, "")];
-      invalid(`${field}[${index}]`, `\`${field}\` entry ${JSON.stringify(entry)} ${reason}`);
+      const path = `${field}[${index}]`;
+      if (typeof entry !== "string") {
+        invalid(path, `\`${field}\` entry ${JSON.stringify(entry)} is not a string`);
+        return [];
+      }
+      const folder = rendered(path, entry);
+      if (folder.unrendered !== undefined) return [];
+      const reason = pathProblem(folder.text)?.replace("the plugin folder", "the workspace");
+      if (reason === undefined) return [posix.normalize(folder.text).replace(/\/$/, "")];
+      invalid(path, `\`${field}\` entry ${JSON.stringify(folder.text)} ${reason}`);
       return [];
     });
   };
@@ -265,14 +295,20 @@ function projectFields(
   if (errors.length > 0) return { errors };
   const modelPathsListed = listed(modelField);
   return {
-    name: name as string,
+    name: projectName!.text,
     version,
     profile,
     modelPaths,
     modelPathsListed,
     modelPathsField: modelField,
     seedPaths,
+    vars,
+    warnings,
   };
+}
+
+function isPlainMapping(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === "object" && !Array.isArray(value);
 }
 
 /**

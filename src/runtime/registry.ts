@@ -220,6 +220,8 @@ export interface DbtWorkspaceInfo {
    * derives from it for custom schemas (`<schema>_<custom>`), sorted.
    */
   readonly schemas: readonly string[];
+  /** The project's `vars`, as `dbt_project.yml` gives them (`{}` when it has none). */
+  readonly vars: Readonly<Record<string, unknown>>;
 }
 
 /** A client bundle as the registry lists it (its bytes are in {@link Registry.assets}). */

@@ -70,6 +70,7 @@ Deno.test("the build lists a real-shaped project's models from every model path 
     schedule: "30 2 * * 1-5",
     schema: "p",
     schemas: ["p"],
+    vars: {},
   });
   assert.ok(Object.isFrozen(plugin?.dbt?.models), "the inventory is frozen like the rest");
 });
@@ -108,6 +109,46 @@ Deno.test("dbt_project.yml as dbt reads it: legacy source-paths and data-paths, 
   }));
   assert.deepEqual(both?.dbt?.model_paths, ["new"], "model-paths wins, as in dbt");
   assert.equal(both?.dbt?.version, "2.10");
+});
+
+Deno.test("Jinja in dbt_project.yml: env_var() is its default, never the build's value; var() the project's vars; the rest a warning", async () => {
+  Deno.env.set("DBT_PROFILE", "from_the_build_machine");
+  try {
+    const [plugin] = await verifyTree(dbtPlugin(["dbt_workspace: dbt"], {
+      "dbt/dbt_project.yml": [
+        `name: "{{ env_var('DBT_PROJECT', 'jaffle_shop') }}"`,
+        `profile: "{{ env_var('DBT_PROFILE', 'jaffle_shop') }}"`,
+        "vars:",
+        "  folder: transform",
+        "  start_date: '2020-01-01'",
+        "model-paths:",
+        `  - "{{ var('folder') }}"`,
+        `  - "{{ env_var('EXTRA_MODELS') }}"`,
+        "",
+      ].join("\n"),
+      "dbt/transform/customers.sql": "select 1",
+    }));
+    assert.equal(plugin?.status, "mounted");
+    assert.equal(plugin?.dbt?.project, "jaffle_shop");
+    assert.equal(plugin?.dbt?.profile, "jaffle_shop", "the default, not the build's variable");
+    assert.deepEqual(plugin?.dbt?.model_paths, ["transform"]);
+    assert.deepEqual(plugin?.dbt?.vars, { folder: "transform", start_date: "2020-01-01" });
+    assert.deepEqual(plugin?.dbt?.models.map((model) => model.name), ["customers"]);
+    assert.deepEqual(codes(plugin!.warnings), ["dbt_workspace.unrendered_jinja"]);
+    const [warning] = plugin!.warnings;
+    assert.equal(warning!.path, "model-paths[1]");
+    assert.equal(warning!.line, 8);
+    assert.match(warning!.message, /`\{\{ env_var\('EXTRA_MODELS'\) \}\}` is shown as written/);
+    assert.ok(!JSON.stringify(plugin).includes("from_the_build_machine"));
+  } finally {
+    Deno.env.delete("DBT_PROFILE");
+  }
+  const [odd] = await verifyTree(dbtPlugin(["dbt_workspace: dbt"], {
+    "dbt/dbt_project.yml": `name: "{{ project_name() }}"\n`,
+  }));
+  assert.deepEqual([odd?.status, odd?.dbt?.project], ["mounted", "{{ project_name() }}"]);
+  assert.deepEqual(codes(odd!.warnings), ["dbt_workspace.unrendered_jinja"]);
+  assert.equal(odd!.warnings[0]!.path, "name");
 });
 
 Deno.test("dbt_project.yml problems name the file, the field and the line", async () => {
