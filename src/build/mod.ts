@@ -15,6 +15,7 @@ import { type VerifiedPlugin, verify, type VerifyOptions } from "./verify.ts";
 import { writeFileAtomically } from "./write_atomically.ts";
 import { withWorkerBundles } from "./worker_bundle.ts";
 import { type IsolationPolicy, readIsolationPolicy } from "../runtime/plugins/isolation.ts";
+import { warehouseProfiles } from "../runtime/dbt/invocation.ts";
 import process from "node:process";
 
 export type { DiscoveredPlugin, PluginRoots } from "./discover.ts";
@@ -63,6 +64,22 @@ export interface BuildResult {
    * the registry).
    */
   readonly packageModules: ReadonlyMap<string, string>;
+  /**
+   * The `profiles.yml` dbt runs with when a warehouse is set, when some mounted plugin has a dbt
+   * workspace (written into {@link dbtProfilesFolder}).
+   */
+  readonly dbtProfiles?: string;
+}
+
+/**
+ * The folder beside the registry where the generated dbt profiles are written:
+ * `.gen/registry.dbt/` for `.gen/registry.ts` (the server's default, `GENERATED_PROFILES_DIR`).
+ *
+ * @param outFile The registry path.
+ * @returns The folder.
+ */
+export function dbtProfilesFolder(outFile: string): string {
+  return resolve(outFile).replace(/\.[^./]*$/, "") + ".dbt";
 }
 
 /**
@@ -108,7 +125,15 @@ export async function buildRegistry(options: BuildOptions): Promise<BuildResult>
     options.cache ? (dir) => options.cache!.digestOf(dir) : undefined,
   );
   const source = generateRegistry(plugins, fingerprint, outFile, bundles);
-  return { plugins, fingerprint, source, packageModules: staged.files };
+  const profiles = plugins.filter((plugin) => plugin.status === "mounted" && plugin.dbt)
+    .map((plugin) => plugin.dbt!.profile ?? plugin.dbt!.project);
+  return {
+    plugins,
+    fingerprint,
+    source,
+    packageModules: staged.files,
+    ...(profiles.length > 0 ? { dbtProfiles: warehouseProfiles(profiles) } : {}),
+  };
 }
 
 /** A plugin whose module files under `from` are imported from `to` instead. */
@@ -138,8 +163,14 @@ function servedFrom(plugin: VerifiedPlugin, from: string, to: string): VerifiedP
  */
 export function writeRegistry(
   outFile: string,
-  result: Pick<BuildResult, "source" | "packageModules">,
+  result: Pick<BuildResult, "source" | "packageModules" | "dbtProfiles">,
 ): void {
+  const profiles = dbtProfilesFolder(outFile);
+  if (result.dbtProfiles === undefined) rmSync(profiles, { recursive: true, force: true });
+  else {
+    mkdirSync(profiles, { recursive: true });
+    writeFileAtomically(join(profiles, "profiles.yml"), result.dbtProfiles);
+  }
   const folder = packageModulesFolder(outFile);
   const next = `${folder}.next`;
   rmSync(next, { recursive: true, force: true });

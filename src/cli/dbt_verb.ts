@@ -5,10 +5,11 @@
  *
  * @module
  */
-import { resolve } from "node:path";
-import type { VerifiedPlugin } from "../build/mod.ts";
+import { mkdirSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { dbtProfilesFolder, type VerifiedPlugin, writeFileAtomically } from "../build/mod.ts";
 import { readEnv } from "../env/mod.ts";
-import { dbtArguments, nextRun, readDbtConfig } from "../runtime/mod.ts";
+import { dbtInvocation, nextRun, readDbtConfig } from "../runtime/mod.ts";
 import type { CliArgs } from "./args.ts";
 import { openCache, runBuild } from "./build_verbs.ts";
 import { alignColumns, formatProblem } from "./format.ts";
@@ -27,9 +28,9 @@ export const DBT_NOT_STARTED = 127;
  */
 export async function dbtVerb(args: CliArgs, io: CliIo): Promise<number> {
   const [action, name] = args.positionals;
-  const { plugins } = await runBuild(args, openCache(args, io));
+  const { plugins, dbtProfiles } = await runBuild(args, openCache(args, io));
   const workspaces = plugins.filter((plugin) => plugin.dbt !== undefined && !plugin.shadowed);
-  if (action === "run") return await runDbt(args, workspaces, name!, io);
+  if (action === "run") return await runDbt(args, workspaces, name!, io, dbtProfiles);
   const rows = workspaces.map(workspaceRecord);
   if (args.json) {
     io.out(JSON.stringify({ workspaces: rows }, null, 2));
@@ -104,6 +105,7 @@ async function runDbt(
   workspaces: readonly VerifiedPlugin[],
   name: string,
   io: CliIo,
+  profiles: string | undefined,
 ): Promise<number> {
   const plugin = workspaces.find((candidate) => candidate.name === name);
   if (!plugin) {
@@ -122,13 +124,25 @@ async function runDbt(
     return 2;
   }
   const command = config.command;
-  const commandArgs = dbtArguments(resolve(plugin.dir, plugin.dbt!.path), config.profilesDir);
+  // Into the warehouse: the profiles the build generates, written for this run beside the registry.
+  let profilesDir = config.profilesDir;
+  if (config.warehouseUrl !== undefined && profilesDir === undefined && profiles !== undefined) {
+    profilesDir = dbtProfilesFolder(args.outFile);
+    mkdirSync(profilesDir, { recursive: true });
+    writeFileAtomically(join(profilesDir, "profiles.yml"), profiles);
+  }
+  const { args: commandArgs, env } = dbtInvocation(
+    resolve(plugin.dir, plugin.dbt!.path),
+    plugin.dbt!.schema,
+    { ...config, ...(profilesDir === undefined ? {} : { profilesDir }) },
+  );
   io.err(`running ${command} ${commandArgs.join(" ")}`);
   const signal = AbortSignal.timeout(config.timeoutMs);
   let status: Deno.CommandStatus;
   try {
     status = await new Deno.Command(command, {
-      args: commandArgs,
+      args: [...commandArgs],
+      env: { ...env },
       stdin: "inherit",
       stdout: "inherit",
       stderr: "inherit",

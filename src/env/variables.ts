@@ -366,6 +366,13 @@ export const ENV_VARIABLES = [
       "at least 16 characters: signs webhook bodies and checks the results reported back (HMAC-SHA256)",
   },
   {
+    name: "HONEYFRAME_WAREHOUSE_URL",
+    defaultText: "unset (dbt runs on its own profiles)",
+    readBy: "server",
+    meaning:
+      "the PostgreSQL warehouse (`postgres://user:password@host:port/db`) dbt builds in: each plugin's models go to its own schema, through the profiles the build generates",
+  },
+  {
     name: "HONEYFRAME_BUILD_ON_START",
     default: "0",
     defaultText: "`0`",

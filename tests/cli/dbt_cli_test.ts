@@ -3,6 +3,7 @@
  * foreground with its exit code (a stand-in `dbt`), and the export for an orchestrator.
  */
 import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { cli, treeFlags } from "../helpers/cli.ts";
 import { makeDbtStandIn } from "../helpers/dbt_standin.ts";
@@ -116,6 +117,41 @@ Deno.test("dbt run runs dbt on the workspace and exits with dbt's exit code", as
   });
   assert.equal(missing.code, 127);
   assert.match(missing.err.join("\n"), /could not be started/);
+});
+
+Deno.test("dbt run with a warehouse builds into the plugin's schema, its password only in dbt's variables", async () => {
+  using plugins = tree();
+  using dbt = makeDbtStandIn();
+  const ran = await cli(["dbt", "run", "custom", ...treeFlags(plugins.root)], {
+    HONEYFRAME_DBT_COMMAND: dbt.command,
+    HONEYFRAME_WAREHOUSE_URL: "postgresql://builder:pa55word@localhost/analytics",
+  });
+  assert.equal(ran.code, 0, ran.err.join("\n"));
+  const profilesDir = join(plugins.root, ".gen/registry.dbt");
+  const [call] = dbt.calls();
+  assert.deepEqual(call?.args, [
+    "build",
+    "--project-dir",
+    join(plugins.root, "data/plugins/custom/dbt"),
+    "--profiles-dir",
+    profilesDir,
+    "--target",
+    "honeyframe",
+  ]);
+  assert.deepEqual(call?.warehouse, {
+    host: "localhost",
+    port: "5432",
+    user: "builder",
+    password: "pa55word",
+    dbname: "analytics",
+    schema: "custom",
+  });
+  assert.ok(!ran.err.join("\n").includes("pa55word"), "the command line shown holds no password");
+  const written = readFileSync(join(profilesDir, "profiles.yml"), "utf8");
+  assert.equal(dbt.profiles(), written);
+  // finance names its profile `warehouse`; custom names none, so its project name is its profile.
+  assert.deepEqual(written.match(/^\S.*:$/gm), ['"finance":', '"warehouse":']);
+  assert.ok(!written.includes("pa55word"));
 });
 
 Deno.test("dbt takes list, run <plugin> or export, with a suggestion for a typo", async () => {

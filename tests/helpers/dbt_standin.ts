@@ -1,8 +1,9 @@
 /**
  * Test helper: a stand-in for the `dbt` executable. dbt is a Python package from PyPI, which these
  * machines cannot reach, so tests put this script (named `dbt`) in a temporary folder, on `PATH` or
- * by path: it records its arguments, working directory and what it sees of the host's admin token,
- * prints a few lines, optionally sleeps, and exits with the code the test chose.
+ * by path: it records its arguments, working directory, what it sees of the host's admin token and
+ * the warehouse variables, and a copy of the `profiles.yml` it was pointed at; prints a few lines,
+ * optionally sleeps, and exits with the code the test chose.
  *
  * @module
  */
@@ -18,6 +19,15 @@ export interface DbtCall {
   readonly cwd: string;
   /** The value of `HONEYFRAME_ADMIN_TOKEN` the stand-in saw (empty when blanked or unset). */
   readonly adminToken: string;
+  /** The warehouse variables it saw (empty when unset). */
+  readonly warehouse: {
+    readonly host: string;
+    readonly port: string;
+    readonly user: string;
+    readonly password: string;
+    readonly dbname: string;
+    readonly schema: string;
+  };
 }
 
 /** A stand-in `dbt` in its own folder. */
@@ -32,13 +42,22 @@ export interface DbtStandIn extends Disposable {
   sleep(seconds: number): void;
   /** The calls so far, oldest first. */
   calls(): DbtCall[];
+  /** The `profiles.yml` of the `--profiles-dir` of the last call that gave one, if any. */
+  profiles(): string | undefined;
 }
 
 const SCRIPT = `#!/bin/sh
 here=$(dirname "$0")
 args=""
-for arg in "$@"; do args="$args\\"$arg\\","; done
-printf '{"args":[%s],"cwd":"%s","adminToken":"%s"}\\n' "\${args%,}" "$PWD" "$HONEYFRAME_ADMIN_TOKEN" >> "$here/calls.log"
+profiles=""
+previous=""
+for arg in "$@"; do
+  args="$args\\"$arg\\","
+  if [ "$previous" = "--profiles-dir" ]; then profiles="$arg"; fi
+  previous="$arg"
+done
+if [ -n "$profiles" ] && [ -f "$profiles/profiles.yml" ]; then cp "$profiles/profiles.yml" "$here/profiles.yml"; fi
+printf '{"args":[%s],"cwd":"%s","adminToken":"%s","warehouse":{"host":"%s","port":"%s","user":"%s","password":"%s","dbname":"%s","schema":"%s"}}\\n' "\${args%,}" "$PWD" "$HONEYFRAME_ADMIN_TOKEN" "$HONEYFRAME_WAREHOUSE_HOST" "$HONEYFRAME_WAREHOUSE_PORT" "$HONEYFRAME_WAREHOUSE_USER" "$DBT_ENV_SECRET_HONEYFRAME_WAREHOUSE_PASSWORD" "$HONEYFRAME_WAREHOUSE_DBNAME" "$HONEYFRAME_WAREHOUSE_SCHEMA" >> "$here/calls.log"
 echo "Running with dbt=stand-in"
 echo "Found 2 models"
 sleep "$(cat "$here/sleep")"
@@ -65,6 +84,10 @@ export function makeDbtStandIn(): DbtStandIn {
       existsSync(log)
         ? readFileSync(log, "utf8").trim().split("\n").map((line) => JSON.parse(line) as DbtCall)
         : [],
+    profiles: () =>
+      existsSync(join(dir, "profiles.yml"))
+        ? readFileSync(join(dir, "profiles.yml"), "utf8")
+        : undefined,
     [Symbol.dispose]: () => rmSync(dir, { recursive: true, force: true }),
   };
 }

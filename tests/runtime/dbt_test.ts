@@ -6,11 +6,15 @@
 import assert from "node:assert/strict";
 import { createHmac } from "node:crypto";
 import { denoSpawn } from "../../src/adapters/deno/spawn.ts";
+import { join, resolve } from "node:path";
+import { dbtProfilesFolder, DEFAULT_REGISTRY_FILE } from "../../src/build/mod.ts";
 import {
   commandRunner,
   createApp,
   type DbtConfig,
+  dbtInvocation,
   DbtService,
+  GENERATED_PROFILES_DIR,
   PluginLifecycle,
   readDbtConfig,
   type Registry,
@@ -147,6 +151,78 @@ Deno.test("the API lists the workspaces with models and next run, and refuses wh
   assert.deepEqual((await (await api("/runs")).json()).runs, []);
 });
 
+Deno.test("with a warehouse, dbt builds into the plugin's schema through generated profiles that hold no password", async () => {
+  using tree = dbtTree();
+  using dbtBinary = makeDbtStandIn();
+  const registry = await loadRegistry(tree.root);
+  const password = "s3cret/pass word";
+  const config = configFor(tree.root, {
+    HONEYFRAME_DBT_RUNNER: "command",
+    HONEYFRAME_DBT_COMMAND: dbtBinary.command,
+    HONEYFRAME_WAREHOUSE_URL: `postgres://builder:${
+      encodeURIComponent(password)
+    }@127.0.0.1:6543/warehouse`,
+  });
+  // The server's default is `.gen/registry.dbt` beside the default registry; this build's is in
+  // its tree.
+  const profilesDir = join(tree.root, ".gen/registry.dbt");
+  const runner = commandRunner({ ...config, profilesDir, spawn: denoSpawn });
+  const { api } = host(registry, { config, runner });
+  const response = await api("/workspaces/finance/runs", { method: "POST" });
+  assert.equal(response.status, 202);
+  assert.equal((await finished(api, (await response.json()).run_id)).status, "succeeded");
+  const [call] = dbtBinary.calls();
+  assert.deepEqual(call?.args, [
+    "build",
+    "--project-dir",
+    `${tree.root}/plugins/finance/dbt`,
+    "--profiles-dir",
+    profilesDir,
+    "--target",
+    "honeyframe",
+  ]);
+  assert.deepEqual(call?.warehouse, {
+    host: "127.0.0.1",
+    port: "6543",
+    user: "builder",
+    password,
+    dbname: "warehouse",
+    schema: "finance",
+  });
+  assert.ok(!call!.args.join(" ").includes(password), "no password in the arguments");
+  const profiles = dbtBinary.profiles();
+  assert.ok(profiles, "dbt was pointed at the generated profiles");
+  assert.match(
+    profiles,
+    /^"warehouse":\n  target: honeyframe\n  outputs:\n    honeyframe:\n      type: postgres$/m,
+  );
+  assert.match(profiles, /^      schema: "\{\{ env_var\('HONEYFRAME_WAREHOUSE_SCHEMA'\) \}\}"$/m);
+  assert.match(
+    profiles,
+    /^      password: "\{\{ env_var\('DBT_ENV_SECRET_HONEYFRAME_WAREHOUSE_PASSWORD'\) \}\}"$/m,
+  );
+  assert.ok(
+    !profiles.includes(password) && !profiles.includes("builder"),
+    "nothing secret on disk",
+  );
+  assert.equal(profiles.match(/^\S.*:$/gm)?.length, 1, "one profile: the projects' `warehouse`");
+  assert.equal(
+    dbtProfilesFolder(DEFAULT_REGISTRY_FILE),
+    resolve(GENERATED_PROFILES_DIR),
+    "the server's default is where the build writes them",
+  );
+  assert.equal(
+    dbtInvocation("d", "s", { warehouseUrl: new URL("postgres://u@h/db") }).args[4],
+    GENERATED_PROFILES_DIR,
+  );
+  assert.throws(
+    () => configFor(tree.root, { HONEYFRAME_WAREHOUSE_URL: `mysql://u:${password}@h/db` }),
+    (error: Error) =>
+      /HONEYFRAME_WAREHOUSE_URL must be a postgres:\/\//.test(error.message) &&
+      !error.message.includes(password),
+  );
+});
+
 Deno.test("a manual run starts dbt, records success or failure with the output, and is audited", async () => {
   using tree = dbtTree();
   using dbtBinary = makeDbtStandIn();
@@ -241,6 +317,7 @@ Deno.test("a run over its time limit is stopped and failed with the reason", asy
     run_id: "x",
     plugin: "finance",
     project: "finance",
+    schema: "finance",
     project_dir: ".",
     models: [],
     schedule: null,
@@ -353,6 +430,7 @@ Deno.test("the webhook runner posts a signed run and takes the signed result bac
     run_id,
     plugin: "finance",
     project: "finance",
+    schema: "finance",
     models: ["costs", "revenue"],
     schedule: "0 2 * * *",
   });

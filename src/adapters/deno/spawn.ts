@@ -71,13 +71,13 @@ export const denoLaunch: Launch = (program, args, env) => {
  * Starts `command`, collects its standard output and error as they come, and resolves with its
  * exit code once it ended; `signal` kills it.
  */
-export const denoSpawn: Spawn = async (command, args, signal) => {
+export const denoSpawn: Spawn = async (command, args, signal, env = {}) => {
   const child = new Deno.Command(command, {
     args: [...args],
     stdin: "null",
     stdout: "piped",
     stderr: "piped",
-    env: Object.fromEntries(serverVariables().map((name) => [name, ""])),
+    env: { ...Object.fromEntries(serverVariables().map((name) => [name, ""])), ...env },
     signal,
   }).spawn();
   const output = new OutputTail();

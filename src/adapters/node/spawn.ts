@@ -6,6 +6,7 @@
  * @module
  */
 import { spawn } from "node:child_process";
+import process from "node:process";
 import { type AddressInfo, createServer } from "node:net";
 import { Readable, Writable } from "node:stream";
 import type { Spawn } from "../../runtime/mod.ts";
@@ -54,9 +55,14 @@ export const nodeLaunch: Launch = (program, args, env) => {
  * Starts `command`, collects its standard output and error as they come, and resolves with its
  * exit code once it ended (a signal counts as 1); `signal` kills it.
  */
-export const nodeSpawn: Spawn = (command, args, signal) =>
+export const nodeSpawn: Spawn = (command, args, signal, env = {}) =>
   new Promise((resolve, reject) => {
-    const child = spawn(command, [...args], { stdio: ["ignore", "pipe", "pipe"], signal });
+    const child = spawn(command, [...args], {
+      stdio: ["ignore", "pipe", "pipe"],
+      signal,
+      // The host's own variables left process.env when privileges were dropped.
+      env: { ...process.env, ...env },
+    });
     const output = new OutputTail();
     child.stdout.setEncoding("utf8").on("data", (text: string) => output.push(text));
     child.stderr.setEncoding("utf8").on("data", (text: string) => output.push(text));

@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { dbtInvocation } from "./invocation.ts";
 import { type DbtRunner, type DbtRunRequest, failedRun, lastLines } from "./runner.ts";
 
 /** What a subprocess did. */
@@ -17,32 +18,14 @@ export interface SpawnResult {
 
 /**
  * Starts a program and resolves when it ends; `signal` stops it. Rejects when it cannot start.
+ * `env` adds variables to what it inherits (never the host's own, which are blanked).
  */
 export type Spawn = (
   command: string,
   args: readonly string[],
   signal: AbortSignal,
+  env?: Readonly<Record<string, string>>,
 ) => Promise<SpawnResult>;
-
-/**
- * The arguments dbt is given.
- *
- * @param projectDir The workspace folder.
- * @param profilesDir `--profiles-dir`, when set.
- * @returns The arguments after the executable.
- * @example
- * ```ts
- * dbtArguments("plugins/finance/dbt"); // ["build", "--project-dir", "plugins/finance/dbt"]
- * ```
- */
-export function dbtArguments(projectDir: string, profilesDir?: string): string[] {
-  return [
-    "build",
-    "--project-dir",
-    projectDir,
-    ...(profilesDir === undefined ? [] : ["--profiles-dir", profilesDir]),
-  ];
-}
 
 /** Options of {@link commandRunner}. */
 export interface CommandRunnerOptions {
@@ -50,6 +33,8 @@ export interface CommandRunnerOptions {
   readonly command: string;
   /** `--profiles-dir`, when set. */
   readonly profilesDir?: string;
+  /** The warehouse dbt builds in, when set (dbt then builds into each plugin's schema). */
+  readonly warehouseUrl?: URL;
   /** How long a run may take. */
   readonly timeoutMs: number;
   /** How the runtime starts a subprocess. */
@@ -68,9 +53,9 @@ export function commandRunner(options: CommandRunnerOptions): DbtRunner {
     kind: "command",
     async start(request: DbtRunRequest) {
       const limit = AbortSignal.timeout(options.timeoutMs);
-      const args = dbtArguments(request.project_dir, options.profilesDir);
+      const { args, env } = dbtInvocation(request.project_dir, request.schema, options);
       try {
-        const { code, output } = await options.spawn(options.command, args, limit);
+        const { code, output } = await options.spawn(options.command, args, limit, env);
         if (limit.aborted) {
           return failedRun(
             `stopped after the time limit of ${options.timeoutMs / 1000} s`,

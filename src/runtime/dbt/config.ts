@@ -19,6 +19,8 @@ export interface DbtConfig {
   readonly command: string;
   /** `--profiles-dir` for dbt (`HONEYFRAME_DBT_PROFILES_DIR`), when set. */
   readonly profilesDir?: string;
+  /** The warehouse dbt builds in (`HONEYFRAME_WAREHOUSE_URL`), when set. */
+  readonly warehouseUrl?: URL;
   /** How long a run may take, in milliseconds (`HONEYFRAME_DBT_TIMEOUT_S`). */
   readonly timeoutMs: number;
   /** Where the `webhook` runner posts runs (`HONEYFRAME_DBT_WEBHOOK_URL`). */
@@ -71,10 +73,21 @@ export function readDbtConfig(env: EnvSource): DbtConfig {
     );
   }
   const profilesDir = readEnv(env, "HONEYFRAME_DBT_PROFILES_DIR");
+  const warehouseText = readEnv(env, "HONEYFRAME_WAREHOUSE_URL");
+  const warehouseUrl = warehouseText !== undefined && URL.canParse(warehouseText)
+    ? new URL(warehouseText)
+    : undefined;
+  if (warehouseText !== undefined && !/^postgres(ql)?:$/.test(warehouseUrl?.protocol ?? "")) {
+    // The value may hold a password: it is not repeated.
+    throw new ConfigError(
+      "HONEYFRAME_WAREHOUSE_URL must be a postgres:// or postgresql:// URL (PostgreSQL)",
+    );
+  }
   return {
     ...(runner === undefined ? {} : { runner }),
     command: envOrDefault(env, "HONEYFRAME_DBT_COMMAND"),
     ...(profilesDir === undefined ? {} : { profilesDir }),
+    ...(warehouseUrl === undefined ? {} : { warehouseUrl }),
     timeoutMs: envNumber(env, "HONEYFRAME_DBT_TIMEOUT_S", { min: 1, max: 7 * 86_400 }) * 1000,
     ...(webhookUrl === undefined ? {} : { webhookUrl }),
     ...(webhookSecret === undefined ? {} : { webhookSecret }),

@@ -42,5 +42,6 @@ export function configuredRunner(config: DbtConfig, spawn?: Spawn): DbtRunner | 
     timeoutMs: config.timeoutMs,
     spawn,
     ...(config.profilesDir === undefined ? {} : { profilesDir: config.profilesDir }),
+    ...(config.warehouseUrl === undefined ? {} : { warehouseUrl: config.warehouseUrl }),
   });
 }

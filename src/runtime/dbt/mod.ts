@@ -13,11 +13,20 @@ export {
 export {
   commandRunner,
   type CommandRunnerOptions,
-  dbtArguments,
   type Spawn,
   type SpawnResult,
 } from "./command_runner.ts";
 export { configuredRunner } from "./configured_runner.ts";
+export {
+  type DbtInvocation,
+  dbtInvocation,
+  type DbtInvocationOptions,
+  GENERATED_PROFILES_DIR,
+  WAREHOUSE_TARGET,
+  WAREHOUSE_VARIABLES,
+  warehouseProfiles,
+} from "./invocation.ts";
+export { derivedSchema, MAX_IDENTIFIER_BYTES, pluginSchema, schemaRefusal } from "./schema.ts";
 export { type DbtRunner, type DbtRunRequest, type DbtRunResult } from "./runner.ts";
 export { dueSlot, nextRun, scheduleProblem } from "./schedule.ts";
 export {

@@ -13,6 +13,8 @@ export interface DbtRunRequest {
   readonly plugin: string;
   /** The dbt project's name. */
   readonly project: string;
+  /** The plugin's warehouse schema: dbt's target schema for the run. */
+  readonly schema: string;
   /** The workspace folder, relative to the server's working directory (or absolute). */
   readonly project_dir: string;
   /** The names of its models. */

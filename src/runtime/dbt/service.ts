@@ -362,6 +362,7 @@ export class DbtService {
         run_id: run.id,
         plugin: plugin.name,
         project: run.project,
+        schema: plugin.dbt!.schema,
         project_dir: this.#workspaceDir(plugin),
         models: plugin.dbt!.models.map((model) => model.name),
         schedule: plugin.dbt!.schedule,

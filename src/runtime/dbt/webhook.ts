@@ -116,6 +116,7 @@ export function webhookRunner(options: WebhookRunnerOptions): DbtRunner {
         run_id: request.run_id,
         plugin: request.plugin,
         project: request.project,
+        schema: request.schema,
         models: request.models,
         schedule: request.schedule,
       });
