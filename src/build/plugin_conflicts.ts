@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { MANIFEST_FILE, type Problem, problem } from "../manifest/mod.ts";
+import { MANIFEST_FILE, problem } from "../manifest/mod.ts";
 import { permissionConflicts } from "./permission_catalog.ts";
 import { routeConflicts } from "./route_table.ts";
 import type { VerifiedPlugin } from "./verify.ts";

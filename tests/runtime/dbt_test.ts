@@ -194,12 +194,12 @@ Deno.test("with a warehouse, dbt builds into the plugin's schema through generat
   assert.ok(profiles, "dbt was pointed at the generated profiles");
   assert.match(
     profiles,
-    /^"warehouse":\n  target: honeyframe\n  outputs:\n    honeyframe:\n      type: postgres$/m,
+    /^"warehouse":\n {2}target: honeyframe\n {2}outputs:\n {4}honeyframe:\n {6}type: postgres$/m,
   );
-  assert.match(profiles, /^      schema: "\{\{ env_var\('HONEYFRAME_WAREHOUSE_SCHEMA'\) \}\}"$/m);
+  assert.match(profiles, /^ {6}schema: "\{\{ env_var\('HONEYFRAME_WAREHOUSE_SCHEMA'\) \}\}"$/m);
   assert.match(
     profiles,
-    /^      password: "\{\{ env_var\('DBT_ENV_SECRET_HONEYFRAME_WAREHOUSE_PASSWORD'\) \}\}"$/m,
+    /^ {6}password: "\{\{ env_var\('DBT_ENV_SECRET_HONEYFRAME_WAREHOUSE_PASSWORD'\) \}\}"$/m,
   );
   assert.ok(
     !profiles.includes(password) && !profiles.includes("builder"),
