@@ -40,7 +40,7 @@ const LAYERS: Record<string, Layer> = {
   },
   build: {
     modules: /^((env|log|manifest)\/mod\.ts|runtime\/[a-z_/]+\.tsx?)$/,
-    packages: /^(node:[a-z_/]+|valibot|@valibot\/to-json-schema|yaml|semver)$|^hono(\/|$)/,
+    packages: /^(node:[a-z_/]+|valibot|@valibot\/to-json-schema|yaml|semver|ignore)$|^hono(\/|$)/,
   },
   cli: { modules: /^(env|build|log|manifest|runtime|state)\//, packages: /^node:[a-z_/]+$|^hono$/ },
   dev: { modules: /^(env\/mod|build\/mod|cli\/format)\.ts$/, packages: /^node:[a-z_/]+$/ },

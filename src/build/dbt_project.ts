@@ -21,6 +21,8 @@ import type { DbtModel, DbtWorkspaceInfo } from "../runtime/registry.ts";
 import { scheduleProblem } from "../runtime/dbt/schedule.ts";
 import { derivedSchema, pluginSchema, schemaRefusal } from "../runtime/dbt/schema.ts";
 import { renderDbtJinja } from "./dbt_jinja.ts";
+import { disabledModels } from "./dbt_enabled.ts";
+import ignore from "ignore";
 import { resolveInsidePlugin } from "./inside_plugin.ts";
 
 /** The most models listed for one workspace; more are a warning and are left out. */
@@ -170,7 +172,23 @@ function readWorkspace(
       { file: projectFile },
     ));
   }
+  const ignored = dbtIgnore(dir, workspace);
+  if (ignored) models.splice(0, models.length, ...models.filter((model) => !ignored(model.path)));
   models.sort((a, b) => a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
+  const listed = models.slice(0, MAX_DBT_MODELS);
+  const disabled = disabledModels(
+    listed,
+    parsed.value as Record<string, unknown>,
+    fields.name,
+    fields.modelPaths,
+    (path) => {
+      try {
+        return readFileSync(join(workspaceDir, path), "utf8");
+      } catch {
+        return undefined;
+      }
+    },
+  );
   const schema = pluginSchema(plugin);
   const derived = customSchemas(parsed.value as Record<string, unknown>)
     .map((custom) => derivedSchema(schema, custom));
@@ -184,7 +202,9 @@ function readWorkspace(
       path: posix.normalize(workspace).replace(/\/$/, ""),
       model_paths: fields.modelPaths,
       seed_paths: fields.seedPaths,
-      models: models.slice(0, MAX_DBT_MODELS),
+      models: listed.map((model) =>
+        disabled.has(model.path) ? { ...model, enabled: false as const } : model
+      ),
       schedule,
       schema,
       schemas: [...new Set([schema, ...derived.sort()])],
@@ -309,6 +329,17 @@ function projectFields(
 
 function isPlainMapping(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === "object" && !Array.isArray(value);
+}
+
+/**
+ * The workspace's `.dbtignore` (gitignore patterns, from the project folder) as a test of a path
+ * relative to the workspace, when it has one.
+ */
+function dbtIgnore(dir: string, workspace: string): ((path: string) => boolean) | undefined {
+  const file = resolveInsidePlugin(dir, posix.join(workspace, ".dbtignore"));
+  if (file.kind !== "inside" || file.isDirectory) return undefined;
+  const patterns = ignore().add(readFileSync(file.realPath, "utf8"));
+  return (path) => patterns.ignores(path);
 }
 
 /**

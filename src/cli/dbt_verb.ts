@@ -60,7 +60,7 @@ export async function dbtVerb(args: CliArgs, io: CliIo): Promise<number> {
         row.project,
         row.profile ?? "-",
         row.schema,
-        String(row.models.length),
+        String(row.models.filter((model) => model.enabled !== false).length),
         row.schedule ?? "-",
         row.next_run ?? "-",
         row.status,
@@ -87,7 +87,7 @@ function workspaceRecord(plugin: VerifiedPlugin) {
     seed_paths: dbt.seed_paths,
     schedule: dbt.schedule,
     next_run: schedule === null ? null : nextRun(schedule, new Date())?.toISOString() ?? null,
-    models: dbt.models.map((model) => ({ name: model.name, path: model.path })),
+    models: dbt.models.map((model) => ({ ...model })),
     problems: [
       ...plugin.errors.filter(isDbtProblem).map((item) => ({ level: "error", ...item })),
       ...plugin.warnings.filter(isDbtProblem).map((item) => ({ level: "warning", ...item })),

@@ -193,6 +193,11 @@ export interface DbtModel {
   readonly name: string;
   /** Its file, relative to the workspace folder. */
   readonly path: string;
+  /**
+   * `false` when dbt would not build it (`+enabled: false` in `dbt_project.yml`, or its own
+   * `config(enabled=false)`); absent when it is built.
+   */
+  readonly enabled?: false;
 }
 
 /** A plugin's dbt workspace as the build read it from `dbt_project.yml`. */

@@ -111,6 +111,60 @@ Deno.test("dbt_project.yml as dbt reads it: legacy source-paths and data-paths, 
   assert.equal(both?.dbt?.version, "2.10");
 });
 
+Deno.test(".dbtignore keeps models out of the inventory as dbt ls would", async () => {
+  const [plugin] = await verifyTree(dbtPlugin(["dbt_workspace: dbt"], {
+    "dbt/dbt_project.yml": "name: shop\n",
+    "dbt/.dbtignore": "# scratch work\n*.tmp.sql\nmodels/legacy/\n!models/legacy/keep.sql\n",
+    "dbt/models/customers.sql": "select 1",
+    "dbt/models/draft.tmp.sql": "select 2",
+    "dbt/models/legacy/old.sql": "select 3",
+    "dbt/models/marts/orders.py": "def model(dbt, session): pass\n",
+  }));
+  assert.deepEqual(plugin?.warnings, []);
+  assert.deepEqual(plugin?.dbt?.models.map((model) => model.path), [
+    "models/customers.sql",
+    "models/marts/orders.py",
+  ]);
+});
+
+Deno.test("disabled models are listed as disabled: +enabled by folder and by model, and the model's own config", async () => {
+  const [plugin] = await verifyTree(dbtPlugin(["dbt_workspace: dbt"], {
+    "dbt/dbt_project.yml": [
+      "name: shop",
+      "models:",
+      "  shop:",
+      "    legacy:",
+      "      +enabled: false",
+      "      revived:",
+      "        +enabled: true",
+      "    marts:",
+      "      old_orders:",
+      "        enabled: false",
+      "",
+    ].join("\n"),
+    "dbt/models/legacy/gone.sql": "select 1",
+    "dbt/models/legacy/revived.sql": "select 2",
+    "dbt/models/marts/old_orders.sql": "select 3",
+    "dbt/models/marts/customers.sql": "{{ config(materialized='table', enabled=false) }}\nselect 4",
+    "dbt/models/marts/orders.sql": "{{ config(materialized='table') }}\nselect 5",
+    "dbt/models/marts/forecast.py": "def model(dbt, session):\n    dbt.config(enabled=False)\n",
+    "dbt/models/legacy/back.sql": "{{ config(enabled=true) }}\nselect 6",
+  }));
+  assert.deepEqual(plugin?.warnings, []);
+  assert.deepEqual(
+    plugin?.dbt?.models.map((model) => [model.name, model.enabled ?? true]),
+    [
+      ["back", true],
+      ["gone", false],
+      ["revived", true],
+      ["customers", false],
+      ["forecast", false],
+      ["old_orders", false],
+      ["orders", true],
+    ],
+  );
+});
+
 Deno.test("Jinja in dbt_project.yml: env_var() is its default, never the build's value; var() the project's vars; the rest a warning", async () => {
   Deno.env.set("DBT_PROFILE", "from_the_build_machine");
   try {

@@ -364,7 +364,8 @@ export class DbtService {
         project: run.project,
         schema: plugin.dbt!.schema,
         project_dir: this.#workspaceDir(plugin),
-        models: plugin.dbt!.models.map((model) => model.name),
+        models: plugin.dbt!.models.filter((model) => model.enabled !== false)
+          .map((model) => model.name),
         schedule: plugin.dbt!.schedule,
       });
       if (result === "reported_later") return;

@@ -103,6 +103,7 @@ export function DbtPage(props: DbtPageProps) {
                           {workspace.models.map((model) => (
                             <li>
                               <code>{model.name}</code> <span class="meta">{model.path}</span>
+                              {model.enabled === false ? <span class="meta">(disabled)</span> : ""}
                             </li>
                           ))}
                         </ul>
