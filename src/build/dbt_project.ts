@@ -144,6 +144,7 @@ function readWorkspace(
     parsed.value as Record<string, unknown>,
     projectFile,
     parsed.written,
+    workspace,
   );
   if ("errors" in fields) {
     return { errors: locateProblems(fields.errors, bytes, projectFile), warnings: [] };
@@ -239,6 +240,7 @@ function projectFields(
   value: Record<string, unknown>,
   file: string,
   written: Readonly<Record<string, string>>,
+  workspace: string,
 ): ProjectFields | { errors: Problem[] } {
   const errors: Problem[] = [];
   const warnings: Problem[] = [];
@@ -298,10 +300,23 @@ function projectFields(
       }
       const folder = rendered(path, entry);
       if (folder.unrendered !== undefined) return [];
-      const reason = pathProblem(folder.text)?.replace("the plugin folder", "the workspace");
-      if (reason === undefined) return [posix.normalize(folder.text).replace(/\/$/, "")];
-      invalid(path, `\`${field}\` entry ${JSON.stringify(folder.text)} ${reason}`);
-      return [];
+      const normalized = posix.normalize(folder.text).replace(/\/$/, "");
+      // dbt accepts a folder beside the project; the host, one inside the plugin.
+      const inPlugin = posix.normalize(posix.join(workspace, normalized));
+      const reason = pathProblem(normalized.replace(/^(\.\.\/)+/, "")) ??
+        (inPlugin === ".." || inPlugin.startsWith("../") ? "leaves the plugin folder" : undefined);
+      if (reason !== undefined) {
+        invalid(path, `\`${field}\` entry ${JSON.stringify(folder.text)} ${reason}`);
+        return [];
+      }
+      if (normalized === ".." || normalized.startsWith("../")) {
+        warnings.push(problem(
+          "dbt_workspace.path_outside_project",
+          `\`${folder.text}\` is outside the dbt project (dbt accepts it; the plugin carries it)`,
+          { file, path },
+        ));
+      }
+      return [normalized];
     });
   };
   // dbt before 1.0 named them `source-paths` and `data-paths`, and still reads those names.

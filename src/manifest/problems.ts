@@ -91,6 +91,8 @@ export const PROBLEM_CODES = {
   "dbt_workspace.invalid_schema":
     "the plugin's warehouse schema (its name, `-` → `_`) starts with pg_ or is longer than 63 bytes",
   "dbt_workspace.model_path_missing": "a `model-paths` folder does not exist (a warning)",
+  "dbt_workspace.path_outside_project":
+    "a model or seed path leaves the dbt project but stays in the plugin (a warning)",
   "dbt_workspace.unrendered_jinja":
     "a dbt_project.yml field holds Jinja the build does not render; it is shown as written (a warning)",
   "dbt_workspace.many_models": "the workspace has more models than the inventory lists (a warning)",

@@ -165,6 +165,22 @@ Deno.test("disabled models are listed as disabled: +enabled by folder and by mod
   );
 });
 
+Deno.test("a model path beside the project but inside the plugin is read, with a warning", async () => {
+  const [plugin] = await verifyTree(dbtPlugin(["dbt_workspace: dbt/project"], {
+    "dbt/project/dbt_project.yml": 'name: shop\nmodel-paths: ["models", "../shared_models"]\n',
+    "dbt/project/models/orders.sql": "select 1",
+    "dbt/shared_models/customers.sql": "select 2",
+  }));
+  assert.equal(plugin?.status, "mounted");
+  assert.deepEqual(plugin?.dbt?.model_paths, ["models", "../shared_models"]);
+  assert.deepEqual(plugin?.dbt?.models.map((model) => model.path), [
+    "../shared_models/customers.sql",
+    "models/orders.sql",
+  ]);
+  assert.deepEqual(codes(plugin!.warnings), ["dbt_workspace.path_outside_project"]);
+  assert.deepEqual([plugin!.warnings[0]!.path, plugin!.warnings[0]!.line], ["model-paths[1]", 2]);
+});
+
 Deno.test("Jinja in dbt_project.yml: env_var() is its default, never the build's value; var() the project's vars; the rest a warning", async () => {
   Deno.env.set("DBT_PROFILE", "from_the_build_machine");
   try {
@@ -220,10 +236,10 @@ Deno.test("dbt_project.yml problems name the file, the field and the line", asyn
       line: 2,
       message: /must be a list of folders/,
     }]],
-    ["a model path leaving the workspace", 'name: ok\nmodel-paths:\n  - models\n  - "../x"\n', [{
+    ["a model path leaving the plugin", 'name: ok\nmodel-paths:\n  - models\n  - "../../x"\n', [{
       path: "model-paths[1]",
       line: 4,
-      message: /"\.\.\/x" leaves the workspace/,
+      message: /"\.\.\/\.\.\/x" leaves the plugin folder/,
     }]],
     ["a profile that is a list", "name: ok\nprofile: [a]\n", [{
       path: "profile",
