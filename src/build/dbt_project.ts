@@ -28,6 +28,12 @@ import { resolveInsidePlugin } from "./inside_plugin.ts";
 /** The most models listed for one workspace; more are a warning and are left out. */
 export const MAX_DBT_MODELS = 10_000;
 
+/**
+ * The most aliases `dbt_project.yml` may use, and the bound on their expansion (`plugin.yaml`
+ * allows 50; dbt projects use anchors for shared configs).
+ */
+export const DBT_MAX_ALIASES = 1_000;
+
 /** dbt's rule for a project name: letters, digits and underscores, not starting with a digit. */
 const PROJECT_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
@@ -129,7 +135,12 @@ function readWorkspace(
       { file: projectFile },
     ));
   }
-  const parsed = parseYamlSafely(bytes, projectFile);
+  // As dbt reads it: a repeated key is the last one (a warning), and aliases as real projects use
+  // them, their expansion still bounded.
+  const parsed = parseYamlSafely(bytes, projectFile, {
+    duplicateKeys: "last",
+    maxAliases: DBT_MAX_ALIASES,
+  });
   if (!parsed.ok) {
     return {
       errors: parsed.errors.map((error) => ({
@@ -150,7 +161,7 @@ function readWorkspace(
     return { errors: locateProblems(fields.errors, bytes, projectFile), warnings: [] };
   }
   const workspaceDir = join(dir, workspace);
-  const warnings: Problem[] = [...fields.warnings];
+  const warnings: Problem[] = [...parsed.warnings, ...fields.warnings];
   const models: DbtModel[] = [];
   for (const [index, modelPath] of fields.modelPaths.entries()) {
     const folder = resolveInsidePlugin(dir, posix.join(workspace, modelPath));

@@ -12,6 +12,7 @@ import {
   isNode,
   isScalar,
   isSeq,
+  LineCounter,
   parseDocument,
   visit,
 } from "yaml";
@@ -43,11 +44,26 @@ export type YamlResult =
   }
   | { ok: false; errors: Problem[] };
 
+/** How strict {@link parseYamlSafely} is beyond what is always refused. */
+export interface YamlReading {
+  /**
+   * A key repeated in one mapping: `error` (the default; a manifest), or `last`, taken as the
+   * value, with a `yaml.duplicate_key` warning (how dbt reads its files).
+   */
+  readonly duplicateKeys?: "error" | "last";
+  /**
+   * The most aliases, and the bound on what they expand to (the `yaml` package's alias count),
+   * {@link MAX_ALIASES} by default.
+   */
+  readonly maxAliases?: number;
+}
+
 /**
  * Parses the bytes of a YAML file safely. Never throws.
  *
  * @param bytes The raw file content.
  * @param file The file name used in problem records (relative to the plugin).
+ * @param reading Repeated keys and the alias bound.
  * @returns The parsed value with warnings, or the errors.
  * @example
  * ```ts
@@ -55,7 +71,12 @@ export type YamlResult =
  * if (result.ok) console.log(result.value); // { name: "crm" }
  * ```
  */
-export function parseYamlSafely(bytes: Uint8Array, file: string): YamlResult {
+export function parseYamlSafely(
+  bytes: Uint8Array,
+  file: string,
+  reading: YamlReading = {},
+): YamlResult {
+  const maxAliases = reading.maxAliases ?? MAX_ALIASES;
   const at = { file };
   if (bytes.byteLength > MAX_MANIFEST_BYTES) {
     return fail(problem(
@@ -82,9 +103,11 @@ export function parseYamlSafely(bytes: Uint8Array, file: string): YamlResult {
   if (text.trim() === "") return fail(problem("manifest.empty", "is empty", at));
 
   try {
+    const lineCounter = new LineCounter();
     const doc = parseDocument(text, {
       schema: "core",
-      uniqueKeys: true,
+      uniqueKeys: reading.duplicateKeys !== "last",
+      lineCounter,
       merge: false,
       strict: true,
       prettyErrors: true,
@@ -105,10 +128,11 @@ export function parseYamlSafely(bytes: Uint8Array, file: string): YamlResult {
         ...(position ? { line: position.line, column: position.col } : {}),
       }));
     }
-    const shapeProblem = checkNodes(doc, file);
+    const shapeProblem = checkNodes(doc, file, maxAliases);
     if (shapeProblem) return fail(shapeProblem);
+    if (reading.duplicateKeys === "last") warnings.push(...repeatedKeys(doc, file, lineCounter));
 
-    const value: unknown = doc.toJS({ maxAliasCount: MAX_ALIASES });
+    const value: unknown = doc.toJS({ maxAliasCount: maxAliases });
     if (value === null || value === undefined) {
       return fail(problem("manifest.empty", "holds no document", at));
     }
@@ -140,7 +164,11 @@ function writtenScalars(doc: Document): Record<string, string> {
  * Finds the first node that uses a tag outside the core schema, a mapping key that is itself a
  * list or mapping (JavaScript objects have string keys only), or too many aliases.
  */
-function checkNodes(doc: ReturnType<typeof parseDocument>, file: string): Problem | undefined {
+function checkNodes(
+  doc: ReturnType<typeof parseDocument>,
+  file: string,
+  maxAliases: number,
+): Problem | undefined {
   let aliases = 0;
   let found: Problem | undefined;
   visit(doc, {
@@ -165,13 +193,38 @@ function checkNodes(doc: ReturnType<typeof parseDocument>, file: string): Proble
         );
         return visit.BREAK;
       }
-      if (aliases > MAX_ALIASES) {
+      if (aliases > maxAliases) {
         found = problem(
           "yaml.alias_limit",
-          `uses more than ${MAX_ALIASES} aliases`,
+          `uses more than ${maxAliases} aliases`,
           { file },
         );
         return visit.BREAK;
+      }
+      return undefined;
+    },
+  });
+  return found;
+}
+
+/** A warning for each key written again in the same mapping (the last one is taken). */
+function repeatedKeys(doc: Document, file: string, lines: LineCounter): Problem[] {
+  const found: Problem[] = [];
+  visit(doc, {
+    Map(_key, map) {
+      const seen = new Set<string>();
+      for (const pair of map.items) {
+        if (!isScalar(pair.key)) continue;
+        const key = String(pair.key.value);
+        if (seen.has(key)) {
+          const position = lines.linePos(pair.key.range?.[0] ?? 0);
+          found.push(problem(
+            "yaml.duplicate_key",
+            `\`${key}\` is written again in the same mapping; the last value is taken`,
+            { file, line: position.line, column: position.col },
+          ));
+        }
+        seen.add(key);
       }
       return undefined;
     },

@@ -181,6 +181,43 @@ Deno.test("a model path beside the project but inside the plugin is read, with a
   assert.deepEqual([plugin!.warnings[0]!.path, plugin!.warnings[0]!.line], ["model-paths[1]", 2]);
 });
 
+Deno.test("dbt_project.yml: a repeated key is the last one, with a warning; aliases as projects use them, expansion bounded", async () => {
+  const [repeated] = await verifyTree(dbtPlugin(["dbt_workspace: dbt"], {
+    "dbt/dbt_project.yml": "name: first\nprofile: a\nname: shop\n",
+  }));
+  assert.equal(repeated?.status, "mounted");
+  assert.equal(repeated?.dbt?.project, "shop", "the last, as dbt takes it");
+  assert.deepEqual(codes(repeated!.warnings), ["yaml.duplicate_key"]);
+  assert.equal(repeated!.warnings[0]!.line, 3);
+  assert.equal(repeated!.warnings[0]!.file, "dbt/dbt_project.yml");
+  const shared = Array.from({ length: 60 }, (_, index) => `    m${index}: *table`);
+  const [anchors] = await verifyTree(dbtPlugin(["dbt_workspace: dbt"], {
+    "dbt/dbt_project.yml": [
+      "name: shop",
+      "x-table: &table",
+      "  +materialized: table",
+      "models:",
+      "  shop:",
+      ...shared,
+      "",
+    ].join("\n"),
+  }));
+  assert.equal(anchors?.status, "mounted", "60 aliases: more than plugin.yaml's 50");
+  assert.deepEqual(anchors?.errors, []);
+  const laughs = ["a: &a [x, x, x, x, x, x, x, x, x, x]"];
+  for (let level = 1; level < 9; level++) {
+    const previous = String.fromCharCode(96 + level);
+    const name = String.fromCharCode(97 + level);
+    laughs.push(`${name}: &${name} [${Array(10).fill(`*${previous}`).join(", ")}]`);
+  }
+  const [bomb] = await verifyTree(dbtPlugin(["dbt_workspace: dbt"], {
+    "dbt/dbt_project.yml": `name: shop\n${laughs.join("\n")}\n`,
+  }));
+  assert.equal(bomb?.status, "error");
+  assert.deepEqual(codes(bomb!.errors), ["dbt_workspace.invalid_project"]);
+  assert.match(bomb!.errors[0]!.message, /alias/i);
+});
+
 Deno.test("Jinja in dbt_project.yml: env_var() is its default, never the build's value; var() the project's vars; the rest a warning", async () => {
   Deno.env.set("DBT_PROFILE", "from_the_build_machine");
   try {
@@ -224,7 +261,6 @@ Deno.test("Jinja in dbt_project.yml: env_var() is its default, never the build's
 Deno.test("dbt_project.yml problems name the file, the field and the line", async () => {
   const cases: [string, string, { path?: string; line: number; message: RegExp }[]][] = [
     ["not YAML", "name: [unclosed\nprofile: x\n", [{ line: 2, message: /^dbt_project\.yml / }]],
-    ["duplicate key", "name: a\nname: b\n", [{ line: 2, message: /unique/i }]],
     ["no name", "profile: x\n", [{ path: "name", line: 1, message: /needs a `name`/ }]],
     ["a name dbt refuses", "profile: x\nname: 9lives\n", [{
       path: "name",
