@@ -10,7 +10,12 @@ import { validateManifest, type ValidationResult } from "./validate.ts";
 
 export { didYouMean } from "./did_you_mean.ts";
 export { locateProblems } from "./locate.ts";
-export { MAX_MANIFEST_BYTES, parseYamlSafely, type YamlResult } from "./safe_yaml.ts";
+export {
+  MAX_MANIFEST_BYTES,
+  parseYamlSafely,
+  type YamlReading,
+  type YamlResult,
+} from "./safe_yaml.ts";
 export { pathProblem } from "./plugin_path.ts";
 export {
   type Manifest,
