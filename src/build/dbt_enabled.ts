@@ -1,7 +1,8 @@
 /**
- * Which models dbt would leave out: `+enabled: false` in `dbt_project.yml` (for the project, a
- * folder under a model path or one model, the most specific winning), overridden by the model's own
- * `{{ config(enabled=false) }}` (SQL) or `dbt.config(enabled=False)` (Python).
+ * What dbt model files and `dbt_project.yml` say of the models: which dbt would leave out
+ * (`+enabled: false` for the project, a folder under a model path or one model, the most specific
+ * winning, overridden by the model's own `{{ config(enabled=false) }}` or
+ * `dbt.config(enabled=False)`), and the custom schemas models give themselves.
  *
  * @module
  */
@@ -74,6 +75,38 @@ function setting(node: Readonly<Record<string, unknown>> | undefined): boolean |
 const SQL_CONFIG = /\{\{-?\s*config\s*\(([^)]*)\)\s*-?\}\}/g;
 const PYTHON_CONFIG = /\bdbt\.config\s*\(([^)]*)\)/g;
 const ENABLED = /\benabled\s*=\s*(true|false|True|False)\b/;
+const SCHEMA = /\bschema\s*=\s*(?:'([^'\\]*)'|"([^"\\]*)")/;
+
+/**
+ * The custom schemas models give themselves (`{{ config(schema='marts') }}`,
+ * `dbt.config(schema="marts")`), each once, in model order.
+ *
+ * @param models Every model found.
+ * @param source A model file's text (`undefined` when it cannot be read).
+ * @returns The custom schemas.
+ * @example
+ * ```ts
+ * modelSchemas([{ name: "m", path: "models/m.sql" }], () => "{{ config(schema='marts') }}");
+ * // ["marts"]
+ * ```
+ */
+export function modelSchemas(
+  models: readonly DbtModel[],
+  source: (path: string) => string | undefined,
+): string[] {
+  const found = new Set<string>();
+  for (const model of models) {
+    const text = source(model.path);
+    if (text === undefined) continue;
+    const calls = text.matchAll(model.path.endsWith(".py") ? PYTHON_CONFIG : SQL_CONFIG);
+    for (const call of calls) {
+      const schema = SCHEMA.exec(call[1]!);
+      const name = (schema?.[1] ?? schema?.[2])?.trim();
+      if (name) found.add(name);
+    }
+  }
+  return [...found];
+}
 
 /** The model's own `enabled` config, when its file sets one. */
 function ownSetting(text: string | undefined, python: boolean): boolean | undefined {

@@ -21,7 +21,7 @@ import type { DbtModel, DbtWorkspaceInfo } from "../runtime/registry.ts";
 import { scheduleProblem } from "../runtime/dbt/schedule.ts";
 import { derivedSchema, pluginSchema, schemaRefusal } from "../runtime/dbt/schema.ts";
 import { renderDbtJinja } from "./dbt_jinja.ts";
-import { disabledModels } from "./dbt_enabled.ts";
+import { disabledModels, modelSchemas } from "./dbt_enabled.ts";
 import ignore from "ignore";
 import { resolveInsidePlugin } from "./inside_plugin.ts";
 
@@ -188,21 +188,21 @@ function readWorkspace(
   if (ignored) models.splice(0, models.length, ...models.filter((model) => !ignored(model.path)));
   models.sort((a, b) => a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
   const listed = models.slice(0, MAX_DBT_MODELS);
-  const disabled = disabledModels(
-    listed,
-    parsed.value as Record<string, unknown>,
-    fields.name,
-    fields.modelPaths,
-    (path) => {
+  const sources = new Map<string, string | undefined>();
+  const source = (path: string) => {
+    if (!sources.has(path)) {
       try {
-        return readFileSync(join(workspaceDir, path), "utf8");
+        sources.set(path, readFileSync(join(workspaceDir, path), "utf8"));
       } catch {
-        return undefined;
+        sources.set(path, undefined);
       }
-    },
-  );
+    }
+    return sources.get(path);
+  };
+  const config = parsed.value as Record<string, unknown>;
+  const disabled = disabledModels(listed, config, fields.name, fields.modelPaths, source);
   const schema = pluginSchema(plugin);
-  const derived = customSchemas(parsed.value as Record<string, unknown>)
+  const derived = [...customSchemas(config), ...modelSchemas(listed, source)]
     .map((custom) => derivedSchema(schema, custom));
   return {
     errors: [],

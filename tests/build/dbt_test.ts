@@ -372,6 +372,11 @@ Deno.test("plugins may carry one dbt project name: each mounts, warned, in its o
 Deno.test("a plugin's schema is its name; custom schemas derive from it; pg_ and 64 bytes are refused", async () => {
   const [crm] = await verifyTree({
     "plugins/crm-plus/plugin.yaml": manifest("crm-plus", "dbt_workspace: dbt"),
+    "plugins/crm-plus/dbt/models/revenue.sql":
+      "{{ config(materialized='table', schema='finance') }}\n",
+    "plugins/crm-plus/dbt/models/churn.py":
+      'def model(dbt, session):\n    dbt.config(schema="ml")\n',
+    "plugins/crm-plus/dbt/models/plain.sql": "{{ config(materialized='view') }}\nselect 1",
     "plugins/crm-plus/dbt/dbt_project.yml": [
       "name: crm",
       "models:",
@@ -386,7 +391,13 @@ Deno.test("a plugin's schema is its name; custom schemas derive from it; pg_ and
   });
   assert.equal(crm?.status, "mounted");
   assert.equal(crm?.dbt?.schema, "crm_plus");
-  assert.deepEqual(crm?.dbt?.schemas, ["crm_plus", "crm_plus_marts", "crm_plus_staging"]);
+  assert.deepEqual(crm?.dbt?.schemas, [
+    "crm_plus",
+    "crm_plus_finance",
+    "crm_plus_marts",
+    "crm_plus_ml",
+    "crm_plus_staging",
+  ]);
   const long = `p${"x".repeat(63)}`;
   for (const name of ["pg-stats", long]) {
     const [refused] = await verifyTree({
