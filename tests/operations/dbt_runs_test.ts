@@ -55,8 +55,9 @@ Deno.test("a Deno server with deno task start's permissions runs the dbt it find
     await using server = await startServer(
       taskStartServer(env),
     );
+    // Start-up lines after the listening line may still be on their way.
+    await server.printed(/dbt: runs start through the command runner; schedules fire/);
     assert.match(server.output(), /programs: only dbt \(the dbt runner\)/);
-    assert.match(server.output(), /dbt: runs start through the command runner; schedules fire/);
     for (const [code, status] of [[0, "succeeded"], [4, "failed"]] as const) {
       dbt.exitWith(code);
       const response = await fetch(`${server.url}/api/dbt/workspaces/_demo/runs`, {
