@@ -204,8 +204,17 @@ function readWorkspace(
   const schema = pluginSchema(plugin);
   const derived = [...customSchemas(config), ...modelSchemas(listed, source)]
     .map((custom) => derivedSchema(schema, custom));
+  // PostgreSQL would cut a long one, and two plugins could then share it.
+  const refused = derived.flatMap((name) => {
+    const reason = schemaRefusal(name);
+    return reason === undefined ? [] : [problem(
+      "dbt_workspace.invalid_schema",
+      `a custom schema gives ${reason}: shorten the custom schema or the plugin's name`,
+      { file: projectFile },
+    )];
+  });
   return {
-    errors: [],
+    errors: refused.slice(0, 1),
     warnings: locateProblems(warnings, bytes, projectFile),
     dbt: {
       project: fields.name,

@@ -89,7 +89,7 @@ export const PROBLEM_CODES = {
   "dbt_workspace.shared_project":
     "another plugin carries a dbt project of the same name; each builds in its own schema (a warning)",
   "dbt_workspace.invalid_schema":
-    "the plugin's warehouse schema (its name, `-` → `_`) starts with pg_ or is longer than 63 bytes",
+    "the plugin's warehouse schema (its name, `-` → `_`), or one derived from it, starts with pg_ or is longer than 63 bytes",
   "dbt_workspace.model_path_missing": "a `model-paths` folder does not exist (a warning)",
   "dbt_workspace.path_outside_project":
     "a model or seed path leaves the dbt project but stays in the plugin (a warning)",

@@ -398,6 +398,15 @@ Deno.test("a plugin's schema is its name; custom schemas derive from it; pg_ and
     "crm_plus_ml",
     "crm_plus_staging",
   ]);
+  const [derived] = await verifyTree({
+    "plugins/crm/plugin.yaml": manifest("crm", "dbt_workspace: dbt"),
+    "plugins/crm/dbt/dbt_project.yml": `name: crm\nmodels:\n  crm:\n    +schema: ${
+      "m".repeat(60)
+    }\n`,
+  });
+  assert.equal(derived?.status, "error", "crm_mmm… would be 64 bytes");
+  assert.deepEqual(codes(derived!.errors), ["dbt_workspace.invalid_schema"]);
+  assert.match(derived!.errors[0]!.message, /a custom schema gives `crm_m+` is 64 bytes long/);
   const long = `p${"x".repeat(63)}`;
   for (const name of ["pg-stats", long]) {
     const [refused] = await verifyTree({
