@@ -23,6 +23,8 @@ const LAYERS: Record<string, Layer> = {
   // The browser's side of plugin frames (`@honeyframe/edge/client`): Web APIs only.
   client: { modules: /^$/, packages: /^$/ },
   state: { modules: /^(env|log)\/mod\.ts$/, packages: /^(postgres|node:(fs|path|sqlite))$/ },
+  // Plugins' reads of the warehouse: PostgreSQL through the same driver as the state store.
+  warehouse: { modules: /^(env|log|runtime|state)\/mod\.ts$/, packages: /^postgres$/ },
   // croner (dbt schedules) is plain JavaScript with no runtime APIs, and openid-client (sign-in)
   // uses Web APIs only: both edge-safe.
   runtime: {
@@ -30,7 +32,7 @@ const LAYERS: Record<string, Layer> = {
     packages: /^(hono(\/|$)|croner$|openid-client$)/,
   },
   adapters: {
-    modules: /^(env|log|runtime|runtime\/plugins|state)\/mod\.ts$/,
+    modules: /^(env|log|runtime|runtime\/plugins|state|warehouse)\/mod\.ts$/,
     packages:
       /^(hono(\/|$)|@hono\/node-server$|node:(process|child_process|stream|module|net|async_hooks)$)/,
   },
@@ -42,7 +44,10 @@ const LAYERS: Record<string, Layer> = {
     modules: /^((env|log|manifest)\/mod\.ts|runtime\/[a-z_/]+\.tsx?)$/,
     packages: /^(node:[a-z_/]+|valibot|@valibot\/to-json-schema|yaml|semver|ignore)$|^hono(\/|$)/,
   },
-  cli: { modules: /^(env|build|log|manifest|runtime|state)\//, packages: /^node:[a-z_/]+$|^hono$/ },
+  cli: {
+    modules: /^(env|build|log|manifest|runtime|state|warehouse)\//,
+    packages: /^node:[a-z_/]+$|^hono$/,
+  },
   dev: { modules: /^(env\/mod|build\/mod|cli\/format)\.ts$/, packages: /^node:[a-z_/]+$/ },
 };
 
@@ -93,7 +98,7 @@ Deno.test("the layer table bites: a runtime import of the build side is reported
 Deno.test("runtime-side code never touches the file system or parses YAML", () => {
   const forbidden =
     /\bnode:fs\b|Deno\.(read|open|stat|lstat|readDir|realPath|mkdir|remove|writeFile|writeTextFile)|\bimport\((?!"node:[a-z_]+"\))/;
-  const files = ["env", "runtime", "adapters"].flatMap((dir) => sourceFiles(join(SRC, dir)))
+  const files = ["env", "runtime", "adapters", "warehouse"].flatMap((dir) => sourceFiles(join(SRC, dir)))
     // The plugin process's own programs are not the host: its supervisor makes its socket folder.
     .filter((file) => !file.includes("/adapters/plugin_process/"));
   assert.deepEqual(

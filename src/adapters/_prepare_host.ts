@@ -18,6 +18,7 @@ import {
   type HostConfig,
   type ImportIsolation,
   importPlugins,
+  importSecretsKey,
   IsolatedPlugins,
   keepAuditFor,
   PluginLifecycle,
@@ -28,6 +29,13 @@ import {
   type Spawn,
 } from "../runtime/mod.ts";
 import { openStoreOrExit, type StateStore, type StoreKind } from "../state/mod.ts";
+import {
+  type OpenWarehouses,
+  openWarehouses,
+  pluginRoles,
+  readWarehouseConfig,
+  type WarehouseConfig,
+} from "../warehouse/mod.ts";
 import { readServerLimits, type ServerLimits } from "./_server_limits.ts";
 import { pluginConsole } from "./_plugin_console.ts";
 
@@ -47,7 +55,10 @@ export interface PreparedHost {
   readonly log: Logger;
   /** The lines to print once listening, after the address. */
   readonly notes: string[];
-  /** Stops the plugin process, if one was started. */
+  /**
+   * Stops the plugin process, if one was started, and closes plugins' connections to the
+   * warehouse.
+   */
   readonly stopPlugins: () => Promise<void>;
   /**
    * Makes what plugins print on the console lines of the log with their name and the request id;
@@ -101,9 +112,11 @@ export async function prepareHost(
   const log = createLogger({ format: config.logFormat, secrets: secretsOf(env) });
   let limits: ServerLimits;
   let runner;
+  let warehouseConfig: WarehouseConfig | undefined;
   try {
     limits = readServerLimits(env);
     runner = configuredRunner(config.dbt, spawn);
+    warehouseConfig = readWarehouseConfig(env);
   } catch (error) {
     log.error(`Honeyframe Edge cannot start: ${(error as Error).message}`);
     return exit(1);
@@ -155,6 +168,13 @@ export async function prepareHost(
     log.warn("the dbt schedules could not be recorded in the audit log", { error });
   }
   dbt.startScheduler();
+  const warehouse = warehouseConfig && openWarehouses({
+    config: warehouseConfig,
+    store,
+    roles: pluginRoles(registry.plugins),
+    log,
+    ...(config.secretsKey === undefined ? {} : { key: importSecretsKey(config.secretsKey) }),
+  });
   const pluginOutput = pluginConsole(log);
   return {
     registry,
@@ -166,12 +186,22 @@ export async function prepareHost(
       log,
       dbtService: dbt,
       pluginScope: pluginOutput.scope,
+      ...(warehouse ? { warehouses: warehouse.warehouses } : {}),
       ...(isolation.plugins instanceof IsolatedPlugins ? { isolated: isolation.plugins } : {}),
     }),
     store,
     log,
-    notes: [`State: ${label}.`, privileges, isolationNote(registry), dbtNote(dbt)],
-    stopPlugins,
+    notes: [
+      `State: ${label}.`,
+      privileges,
+      isolationNote(registry),
+      dbtNote(dbt),
+      warehouseNote(warehouseConfig, warehouse),
+    ],
+    stopPlugins: async () => {
+      await stopPlugins();
+      await warehouse?.close();
+    },
     attributePluginConsole: pluginOutput.start,
   };
 }
@@ -185,6 +215,22 @@ function isolationNote(registry: Registry): string {
   return `Plugins: ${isolated.length} isolated in the plugin process, a worker each (${
     names.slice(0, 5).join(", ")
   }${names.length > 5 ? ", …" : ""}); ${mounted.length - isolated.length} in the host's process.`;
+}
+
+/** The start-up line about plugins' reads of the warehouse. */
+function warehouseNote(
+  config: WarehouseConfig | undefined,
+  warehouse: OpenWarehouses | undefined,
+): string {
+  if (!config || !warehouse) {
+    return "Warehouse: none (HONEYFRAME_WAREHOUSE_URL unset): plugins' warehouse calls are refused.";
+  }
+  const where = `${config.url.hostname}:${config.url.port || 5432}${config.url.pathname}`;
+  return `Warehouse: ${where}; plugins read their schemas as their own roles, ${
+    config.adminUrl
+      ? "made by the host (HONEYFRAME_WAREHOUSE_ADMIN_URL)"
+      : "made by a DBA (`plugins warehouse grants`)"
+  }.`;
 }
 
 /** The start-up line about dbt. */

@@ -20,6 +20,7 @@ export const VERBS = [
   "dbt",
   "config",
   "secrets",
+  "warehouse",
 ] as const;
 
 /** What a verb with actions takes after the action: how many arguments at least, and at most. */
@@ -43,6 +44,7 @@ const ACTIONS: Readonly<Partial<Record<Verb, Readonly<Record<string, ActionArity
     unset: { min: 2, max: Infinity, what: "a plugin name, then the keys to clear" },
   },
   secrets: { rotate: { min: 0, max: 0, what: "no more arguments" } },
+  warehouse: { grants: { min: 0, max: 0, what: "no more arguments" } },
 };
 
 /** Verbs that take exactly one positional argument. */
@@ -124,6 +126,10 @@ const VERB_HELP: Readonly<Record<Verb, { readonly argument?: string; readonly su
       argument: "rotate",
       summary: "seal every secret setting again under a new key, read from standard input",
     },
+    warehouse: {
+      argument: "grants",
+      summary: "print the SQL a DBA runs to make each plugin's warehouse role and grants",
+    },
   };
 
 /** The options, and the verbs each applies to (all when absent). */
@@ -166,12 +172,22 @@ const OPTION_HELP: readonly { flag: string; text: string; verbs?: readonly Verb[
   {
     flag: "--import-timeout <ms>",
     text: `time limit for importing one router (default: ${DEFAULT_IMPORT_TIMEOUT_MS})`,
-    verbs: ["build", "verify", "list", "install", "uninstall", "dbt", "config", "secrets"],
+    verbs: [
+      "build",
+      "verify",
+      "list",
+      "install",
+      "uninstall",
+      "dbt",
+      "config",
+      "secrets",
+      "warehouse",
+    ],
   },
   {
     flag: "--no-cache",
     text: "check every plugin again instead of reusing the results of the last build",
-    verbs: ["build", "verify", "list", "dbt", "config", "secrets"],
+    verbs: ["build", "verify", "list", "dbt", "config", "secrets", "warehouse"],
   },
   { flag: "-h, --help", text: "show this help (`<verb> --help`: that verb's)" },
   { flag: "--version", text: "show the version of Honeyframe Edge" },

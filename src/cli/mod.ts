@@ -1,6 +1,6 @@
 /**
- * The plugins CLI: `build`, `verify`, `list`, `new`, `install`, `uninstall`, `dbt`, `config` and
- * `secrets`, with exit codes 0
+ * The plugins CLI: `build`, `verify`, `list`, `new`, `install`, `uninstall`, `dbt`, `config`,
+ * `secrets` and `warehouse`, with exit codes 0
  * (success), 1 (problems) and 2 (usage).
  *
  * @module
@@ -15,6 +15,7 @@ import { installVerb, uninstallVerb } from "./install_verbs.ts";
 import { newVerb } from "./new_verb.ts";
 import { dbtVerb } from "./dbt_verb.ts";
 import { configVerb, secretsVerb } from "./config_verbs.ts";
+import { warehouseVerb } from "./warehouse_verb.ts";
 
 export type { CliIo };
 
@@ -76,5 +77,7 @@ export async function runCli(
       return await configVerb(args, io);
     case "secrets":
       return await secretsVerb(args, io);
+    case "warehouse":
+      return await warehouseVerb(args, io);
   }
 }

@@ -1,7 +1,7 @@
 /**
  * The network a server may use when `HONEYFRAME_PLUGIN_NET` narrows what plugins reach: its own
- * listening address, the loopback its plugin process talks over, the PostgreSQL host, and
- * the listed hosts. Deno can only narrow the network when a process starts, so the launchers
+ * listening address, the loopback its plugin process talks over, the PostgreSQL hosts (the
+ * state store's and the warehouse's), and the listed hosts. Deno can only narrow the network when a process starts, so the launchers
  * (`deno task start`, the image's entry point) pass this to `--allow-net`.
  *
  * @module
@@ -23,15 +23,20 @@ import { envOrDefault, type EnvSource, readEnv } from "./read_env.ts";
 export function serverNetAllowList(env: EnvSource): string | undefined {
   const listed = pluginNetHosts(env);
   if (listed === undefined) return undefined;
-  const database = readEnv(env, "HONEYFRAME_DATABASE_URL");
-  let databaseHost: string | undefined;
-  try {
-    databaseHost = database ? new URL(database).host || undefined : undefined;
-  } catch {
-    databaseHost = undefined;
-  }
-  const hosts = [envOrDefault(env, "HOST"), "127.0.0.1", databaseHost, ...listed];
+  const databases = (
+    [
+      "HONEYFRAME_DATABASE_URL",
+      "HONEYFRAME_WAREHOUSE_URL",
+      "HONEYFRAME_WAREHOUSE_ADMIN_URL",
+    ] as const
+  ).map((name) => hostOf(readEnv(env, name)));
+  const hosts = [envOrDefault(env, "HOST"), "127.0.0.1", ...databases, ...listed];
   return [...new Set(hosts.filter((host) => host !== undefined))].join(",");
+}
+
+/** The `host:port` of a database URL, if it is one. */
+function hostOf(url: string | undefined): string | undefined {
+  return url !== undefined && URL.canParse(url) ? new URL(url).host || undefined : undefined;
 }
 
 /**

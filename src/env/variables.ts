@@ -373,6 +373,28 @@ export const ENV_VARIABLES = [
       "the PostgreSQL warehouse (`postgres://user:password@host:port/db`) dbt builds in: each plugin's models go to its own schema, through the profiles the build generates",
   },
   {
+    name: "HONEYFRAME_WAREHOUSE_ADMIN_URL",
+    defaultText: "unset (a DBA runs `plugins warehouse grants`)",
+    readBy: "server",
+    meaning:
+      "a PostgreSQL login that may create roles and schemas in the warehouse's database: the host makes each plugin's login role and schemas with it, and grants the role SELECT on them only",
+  },
+  {
+    name: "HONEYFRAME_WAREHOUSE_TIMEOUT_MS",
+    default: "10000",
+    defaultText: "`10000`",
+    readBy: "server",
+    meaning: "the statement timeout of a plugin's warehouse query, in milliseconds",
+  },
+  {
+    name: "HONEYFRAME_WAREHOUSE_MAX_ROWS",
+    default: "10000",
+    defaultText: "`10000`",
+    readBy: "server",
+    meaning:
+      "the most rows a plugin's warehouse query returns; a query that would return more fails with `too_many_rows`",
+  },
+  {
     name: "HONEYFRAME_BUILD_ON_START",
     default: "0",
     defaultText: "`0`",

@@ -33,6 +33,7 @@ import { type IsolatedPlugins, PluginUnavailable } from "./plugins/isolated_plug
 import { PluginConfigs } from "./context/plugin_config.ts";
 import { importSecretsKey } from "./context/secret_box.ts";
 import { pluginContexts } from "./context/plugin_contexts.ts";
+import type { Warehouses } from "./context/plugin_warehouse.ts";
 import type { PluginCall, RequestScope } from "./context/console_attribution.ts";
 import { observeRequests, requestIdOf } from "./observe.ts";
 import { checkBeforeRouting } from "./before_routing.ts";
@@ -77,6 +78,11 @@ export interface AppOptions extends Partial<HostConfig> {
    * where it needs nothing from the runtime: the webhook runner, or none).
    */
   readonly dbtService?: DbtService;
+  /**
+   * Each plugin's read access to its warehouse schemas (`ctx.warehouse`); without it, every call
+   * says the host has no warehouse.
+   */
+  readonly warehouses?: Warehouses;
 }
 
 /**
@@ -250,6 +256,7 @@ export function createApp(registry: Registry, given: AppOptions = {}): Hono {
     log,
     storageQuota,
     options.pluginScope,
+    options.warehouses,
   );
   const frames = pluginFrames({
     registry,

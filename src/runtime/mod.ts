@@ -37,6 +37,7 @@ export {
 } from "./lifecycle.ts";
 export { type HostContext, type Principal, principalOf, requirePermission } from "./permissions.ts";
 export { startupMessage } from "./startup_message.ts";
+export { base64url } from "./secrets.ts";
 export { copyRequest, withUrl } from "./request_url.ts";
 export { after, every, type Timer } from "./timer.ts";
 export { RESERVED_PLUGIN_NAMES } from "./reserved_names.ts";

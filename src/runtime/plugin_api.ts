@@ -21,12 +21,17 @@ export {
   pluginContext,
   type PluginLog,
   type PluginStorage,
+  type PluginWarehouse,
   type SettingValue,
   StorageConflict,
   type StorageItem,
   StorageQuotaExceeded,
   type StoredValue,
   testPluginContext,
+  WarehouseError,
+  type WarehouseField,
+  type WarehouseRelation,
+  type WarehouseResult,
 } from "./context/mod.ts";
 export type {
   BlockProps,

@@ -44,23 +44,40 @@ async function run(command: string, args: string[]): Promise<void> {
   }
 }
 
-/** Starts a cluster; dispose it to stop it and delete its files. */
-export async function startPostgres(): Promise<TestPostgres> {
+/** The superuser's password of a cluster started with `passwords: true`. */
+export const SUPERUSER_PASSWORD = "honeyframe-test";
+
+/**
+ * Starts a cluster; dispose it to stop it and delete its files.
+ *
+ * @param options `passwords: true` makes every login prove its password (SCRAM), as a real
+ * server does; by default any login is trusted.
+ */
+export async function startPostgres(
+  options: { readonly passwords?: boolean } = {},
+): Promise<TestPostgres> {
   const bin = binaries();
   const dir = mkdtempSync(join(tmpdir(), "honeyframe-pg-"));
-  if (Deno.uid() === 0) {
-    const ids = new TextDecoder().decode(
-      (await new Deno.Command("id", { args: ["-u", "postgres"] }).output()).stdout,
-    );
-    chownSync(dir, Number(ids.trim()), Number(ids.trim()));
-  }
+  // As root, the cluster's files belong to the `postgres` user.
+  const owner = Deno.uid() === 0
+    ? Number(
+      new TextDecoder().decode(
+        (await new Deno.Command("id", { args: ["-u", "postgres"] }).output()).stdout,
+      ).trim(),
+    )
+    : undefined;
+  if (owner !== undefined) chownSync(dir, owner, owner);
   const data = join(dir, "data");
   const port = freePort();
+  const passwordFile = join(dir, "superuser_password");
+  Deno.writeTextFileSync(passwordFile, SUPERUSER_PASSWORD);
+  if (owner !== undefined) chownSync(passwordFile, owner, owner);
   await run(join(bin, "initdb"), [
     "-D",
     data,
+    ...(options.passwords ? [`--pwfile=${passwordFile}`] : []),
     "-A",
-    "trust",
+    options.passwords ? "scram-sha-256" : "trust",
     "-U",
     "honeyframe",
     "-E",
@@ -81,7 +98,8 @@ export async function startPostgres(): Promise<TestPostgres> {
       "start",
     ]);
   await startCluster();
-  const url = `postgres://honeyframe@127.0.0.1:${port}/postgres`;
+  const login = options.passwords ? `honeyframe:${SUPERUSER_PASSWORD}` : "honeyframe";
+  const url = `postgres://${login}@127.0.0.1:${port}/postgres`;
   let databases = 0;
   const signal = async (name: "SIGSTOP" | "SIGCONT") => {
     const postmaster = Deno.readTextFileSync(join(data, "postmaster.pid")).split("\n")[0]!;
@@ -96,7 +114,7 @@ export async function startPostgres(): Promise<TestPostgres> {
       const admin = postgres(url, { max: 1, onnotice: () => {} });
       await admin.unsafe(`CREATE DATABASE ${name}`);
       await admin.end();
-      return `postgres://honeyframe@127.0.0.1:${port}/${name}`;
+      return `postgres://${login}@127.0.0.1:${port}/${name}`;
     },
     signal,
     stop: () => run(join(bin, "pg_ctl"), ["-D", data, "-m", "fast", "-w", "stop"]),

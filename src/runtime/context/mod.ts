@@ -31,6 +31,18 @@ export {
   PluginConfigs,
   type ShownSetting,
 } from "./plugin_config.ts";
+export {
+  asWarehouseError,
+  loggedWarehouse,
+  NO_WAREHOUSE,
+  type PluginWarehouse,
+  refusingWarehouse,
+  WarehouseError,
+  type WarehouseField,
+  type WarehouseRelation,
+  type WarehouseResult,
+  type Warehouses,
+} from "./plugin_warehouse.ts";
 export { configApi, type ConfigApiOptions } from "./config_api.ts";
 export {
   attributeConsole,

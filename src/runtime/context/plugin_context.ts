@@ -1,8 +1,8 @@
 /**
  * What the host gives a plugin on each request: `pluginContext(c)` in a handler returns its
  * settings (`config`, synchronous, secrets opened in memory only), its own storage (`storage`,
- * promises and plain data) and a logger (`log`) whose lines carry the plugin's name and the request
- * id.
+ * promises and plain data), a logger (`log`) whose lines carry the plugin's name and the request
+ * id, and read access to its own warehouse schemas (`warehouse`).
  *
  * @example
  * ```ts ignore
@@ -20,6 +20,7 @@ import type { Context } from "hono";
 import type { Logger } from "../../log/mod.ts";
 import { hostContextOf } from "../permissions.ts";
 import type { PluginStorage } from "./plugin_storage.ts";
+import type { PluginWarehouse } from "./plugin_warehouse.ts";
 import type { SettingValue } from "./settings.ts";
 
 /** Fields of a plugin's log line: plain data. */
@@ -43,13 +44,15 @@ export interface PluginContext {
   readonly storage: PluginStorage;
   /** Its logger. */
   readonly log: PluginLog;
+  /** Read access to the tables its dbt models built, in its own schemas. */
+  readonly warehouse: PluginWarehouse;
 }
 
 /**
  * The plugin's context on a request it serves.
  *
  * @param c The request's context, in a plugin's handler.
- * @returns Its settings, storage and logger.
+ * @returns Its settings, storage, logger and warehouse.
  * @throws {Error} Outside a plugin's request handler.
  */
 export function pluginContext(c: Context): PluginContext {

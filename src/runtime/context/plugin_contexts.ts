@@ -13,6 +13,13 @@ import { type PluginContext, pluginLog } from "./plugin_context.ts";
 import { storeStorage } from "./plugin_storage.ts";
 import type { SettingValue } from "./settings.ts";
 import type { PluginCall, RequestScope } from "./console_attribution.ts";
+import {
+  loggedWarehouse,
+  NO_WAREHOUSE,
+  type PluginWarehouse,
+  refusingWarehouse,
+  type Warehouses,
+} from "./plugin_warehouse.ts";
 
 /** The host's side of plugins' contexts. */
 export interface PluginContexts {
@@ -49,6 +56,8 @@ export interface PluginContexts {
  * @param storageQuotaBytes How many bytes each plugin's storage may take.
  * @param scope Where the plugin at work is kept across `await`s (its console output is attributed
  * when there is one).
+ * @param warehouses Each plugin's read access to its warehouse schemas (without it, every call
+ * says the host has no warehouse).
  * @returns The contexts.
  */
 export function pluginContexts(
@@ -57,26 +66,33 @@ export function pluginContexts(
   log: Logger,
   storageQuotaBytes: number,
   scope?: RequestScope<PluginCall>,
+  warehouses: Warehouses = () => refusingWarehouse(NO_WAREHOUSE),
 ): PluginContexts {
   return {
     within: scope
       ? (plugin, request, work) => scope.run({ plugin, requestId: requestIdOf(request) }, work)
       : (_plugin, _request, work) => work(),
-    context: (plugin, request) => ({
-      config: configs.current(plugin).values,
-      storage: storeStorage(store, plugin, storageQuotaBytes),
-      log: pluginLog(log, plugin, requestIdOf(request)),
-    }),
+    context: (plugin, request) => {
+      const pluginLogger = pluginLog(log, plugin, requestIdOf(request));
+      return {
+        config: configs.current(plugin).values,
+        storage: storeStorage(store, plugin, storageQuotaBytes),
+        log: pluginLogger,
+        warehouse: loggedWarehouse(warehouses(plugin), pluginLogger),
+      };
+    },
     missing: (plugin) => configs.current(plugin).missing,
   };
 }
 
 /**
  * A plugin's context for its own tests: the settings given, storage in memory (a fresh store per
- * call), and log lines written to the console.
+ * call), log lines written to the console, and the warehouse given (by default one that refuses,
+ * saying there is none).
  *
  * @param plugin The plugin's name.
  * @param config Its settings, as `ctx.config` would hold them.
+ * @param warehouse What `ctx.warehouse` answers (e.g. rows the test chose).
  * @returns The context, to pass as `props.context` to a page or block.
  * @example
  * ```ts
@@ -88,10 +104,12 @@ export function pluginContexts(
 export function testPluginContext(
   plugin: string,
   config: Readonly<Record<string, SettingValue>> = {},
+  warehouse: PluginWarehouse = refusingWarehouse(NO_WAREHOUSE),
 ): PluginContext {
   return {
     config: Object.freeze({ ...config }),
     storage: storeStorage(new MemoryStore(), plugin, Number.MAX_SAFE_INTEGER),
     log: pluginLog(createLogger(), plugin, undefined),
+    warehouse,
   };
 }

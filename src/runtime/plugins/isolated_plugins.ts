@@ -13,7 +13,7 @@
 import { type Frame, type FrameHeader, RESPONSE_WINDOW_BYTES } from "./frames.ts";
 import type { HostContext } from "../permissions.ts";
 import type { PluginContext } from "../context/plugin_context.ts";
-import { answerStorage, plainFields } from "./context_frames.ts";
+import { answerContext, plainFields } from "./context_frames.ts";
 import type { LoadedPlugin } from "../registry.ts";
 import { type PluginOutline, pluginProxies } from "./plugin_proxies.ts";
 import { PluginTimeout } from "../plugin_mount.ts";
@@ -509,7 +509,7 @@ export class IsolatedPlugins {
   /** A storage request from a plugin's worker, answered with its storage for that request. */
   async #storage(plugin: string, header: FrameHeader): Promise<void> {
     const context = this.#contextOf(plugin, header.request);
-    const answer = context ? await answerStorage(context.storage, header) : {
+    const answer = context ? await answerContext(context, header) : {
       error: { name: "Error", message: "storage is only available while a request is served" },
     };
     this.#link.send({ header: { t: "stored", plugin, id: header.id, ...answer } });

@@ -31,6 +31,7 @@ import { requestIdOf } from "../observe.ts";
 import { D1_BINDING, openWorkerStore, type StateStore } from "../../state/mod.ts";
 import { createLogger } from "../../log/mod.ts";
 import type { PluginContext } from "../context/plugin_context.ts";
+import { refusingWarehouse } from "../context/plugin_warehouse.ts";
 import { pluginLog } from "../context/plugin_context.ts";
 import {
   type PluginStorage,
@@ -218,6 +219,10 @@ export function servePluginService(plugin: WorkerPlugin): PluginService {
       config: Object.freeze({ ...sent.config }),
       storage: lazyStorage(opened),
       log: pluginLog(log, plugin.name, sent.request_id),
+      warehouse: refusingWarehouse(
+        `${plugin.name} runs as a Worker of its own, which has no warehouse connection ` +
+          "(read the warehouse from a plugin the host serves on Deno or Node)",
+      ),
     };
   };
   const app = pluginApp(

@@ -20,7 +20,7 @@ import {
 } from "./worker_port.ts";
 import { concatBytes, RESPONSE_WINDOW_BYTES } from "./frames.ts";
 import { callPlugin, describe, pluginApp, type WorkerPlugin } from "./plugin_serve.ts";
-import { remoteContext, type StorageAnswer } from "./context_frames.ts";
+import { type ContextAnswer, remoteContext } from "./context_frames.ts";
 import type { PluginContext } from "../context/plugin_context.ts";
 import type { SettingValue } from "../context/settings.ts";
 import {
@@ -83,7 +83,7 @@ export function serveInWorker(plugin: WorkerPlugin, scope?: RequestScope<PluginC
         string,
         SettingValue
       >,
-      (storage) => ask({ t: "storage", request, ...storage }) as Promise<StorageAnswer>,
+      (storage) => ask({ t: "storage", request, ...storage }) as Promise<ContextAnswer>,
       (level, message, fields) =>
         postToProcess({ header: { t: "log", request, level, message, fields } }),
     );
