@@ -122,6 +122,14 @@ export async function prepareHost(
     return exit(1);
   }
   const { store, label } = await openStoreOrExit(env, fallbackStore, exit, log);
+  // Made while the environment is readable (the PostgreSQL driver reads PG* variables).
+  const warehouse = warehouseConfig && openWarehouses({
+    config: warehouseConfig,
+    store,
+    roles: pluginRoles(generated.plugins),
+    log,
+    ...(config.secretsKey === undefined ? {} : { key: importSecretsKey(config.secretsKey) }),
+  });
   let privileges: string;
   let isolation: ImportIsolation;
   let stopPlugins = () => Promise.resolve();
@@ -168,13 +176,8 @@ export async function prepareHost(
     log.warn("the dbt schedules could not be recorded in the audit log", { error });
   }
   dbt.startScheduler();
-  const warehouse = warehouseConfig && openWarehouses({
-    config: warehouseConfig,
-    store,
-    roles: pluginRoles(registry.plugins),
-    log,
-    ...(config.secretsKey === undefined ? {} : { key: importSecretsKey(config.secretsKey) }),
-  });
+  // dbt needs the plugins' schemas before anyone reads them: they are made in the background.
+  void warehouse?.provision();
   const pluginOutput = pluginConsole(log);
   return {
     registry,

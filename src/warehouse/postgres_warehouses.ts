@@ -86,13 +86,19 @@ export interface WarehouseOptions {
 export interface OpenWarehouses {
   /** A plugin's warehouse. */
   readonly warehouses: Warehouses;
+  /**
+   * With an admin login, makes every plugin's role and schemas now, one after the other, so that
+   * dbt finds its schemas before any plugin reads (failures are logged; a plugin's first call
+   * tries again). Without one, does nothing.
+   */
+  provision(): Promise<void>;
   /** Closes every pool. */
   close(): Promise<void>;
 }
 
 /**
  * Plugins' access to the warehouse: a pool per plugin, opened (and, with an admin login, its role
- * provisioned) on first use.
+ * provisioned) on first use. Call it while the process may still read its environment.
  *
  * @param options The settings, the store, the key, the roles and the log.
  * @returns The access and its closer.
@@ -101,8 +107,28 @@ export function openWarehouses(options: WarehouseOptions): OpenWarehouses {
   const { config, log } = options;
   const roles = new Map(options.roles.map((role) => [role.plugin, role]));
   const pools = new Map<string, Promise<postgres.Sql>>();
-  let admin: postgres.Sql | undefined;
   const builder = builderRole(config);
+  // postgres.js reads PG* variables whenever it makes a pool, and the server gives up its
+  // environment before plugin code runs: the admin pool and the settings of plugins' pools are
+  // made now (neither connects before it is used).
+  const admin = config.adminUrl
+    ? postgres(config.adminUrl.href, { max: 1, onnotice: () => {}, connect_timeout: 10 })
+    : undefined;
+  const template = postgres(config.url.href, {
+    max: 2,
+    idle_timeout: 60,
+    connect_timeout: 10,
+    prepare: false,
+    onnotice: () => {},
+    types: {
+      asWritten: {
+        to: 25,
+        from: AS_WRITTEN_OIDS,
+        serialize: String,
+        parse: (text: string) => text,
+      },
+    },
+  }).options;
 
   const open = async (role: PluginRole): Promise<postgres.Sql> => {
     if (!options.key) {
@@ -111,30 +137,28 @@ export function openWarehouses(options: WarehouseOptions): OpenWarehouses {
         "the plugin roles' passwords are sealed with HONEYFRAME_SECRETS_KEY, which is not set",
       );
     }
-    const password = await rolePassword(options.store, await options.key, role.plugin);
-    if (config.adminUrl) {
-      admin ??= postgres(config.adminUrl.href, { max: 1, onnotice: () => {}, connect_timeout: 10 });
-      await provision(admin, role, provisioningStatements(role, password, builder), log);
+    let password: string;
+    try {
+      password = await rolePassword(options.store, await options.key, role.plugin);
+    } catch (error) {
+      log.error(`the warehouse password of plugin ${role.plugin} is unavailable`, {
+        plugin: role.plugin,
+        error: (error as Error).message,
+      });
+      throw new WarehouseError(
+        "not_configured",
+        `the warehouse password of ${role.plugin} could not be read or kept (see the host's log)`,
+      );
     }
-    const url = new URL(config.url.href);
-    url.username = role.role;
-    url.password = password;
-    return postgres(url.href, {
-      max: 2,
-      idle_timeout: 60,
-      connect_timeout: 10,
-      prepare: false,
-      onnotice: () => {},
-      connection: { application_name: `honeyframe:${role.plugin}` },
-      types: {
-        asWritten: {
-          to: 25,
-          from: AS_WRITTEN_OIDS,
-          serialize: String,
-          parse: (text: string) => text,
-        },
-      },
-    });
+    if (admin) await provision(admin, role, provisioningStatements(role, password, builder), log);
+    // The template's settings, read while the environment was readable, with the plugin's login.
+    return postgres({
+      ...template,
+      user: role.role,
+      pass: password,
+      connection: { ...template.connection, application_name: `honeyframe:${role.plugin}` },
+      shared: { retries: 0, typeArrayMap: {} },
+    } as unknown as postgres.Options<never>);
   };
 
   const poolOf = (role: PluginRole): Promise<postgres.Sql> => {
@@ -202,6 +226,21 @@ export function openWarehouses(options: WarehouseOptions): OpenWarehouses {
 
   return {
     warehouses,
+    async provision() {
+      if (!config.adminUrl || !options.key) return;
+      for (const role of roles.values()) {
+        try {
+          await poolOf(role);
+        } catch (error) {
+          // A refused provisioning is logged where it happens; anything else is logged here.
+          if (error instanceof WarehouseError) continue;
+          log.error(`the warehouse role of plugin ${role.plugin} could not be made`, {
+            plugin: role.plugin,
+            error: (error as Error).message,
+          });
+        }
+      }
+    },
     async close() {
       const opened = await Promise.allSettled([...pools.values()]);
       pools.clear();
