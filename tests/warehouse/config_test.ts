@@ -1,0 +1,62 @@
+/**
+ * The warehouse's settings and role names: URLs checked without repeating them (they hold
+ * passwords), bounds enforced, and one role per plugin even where names are too long for
+ * PostgreSQL.
+ */
+import assert from "node:assert/strict";
+import { ConfigError } from "../../src/env/mod.ts";
+import { pluginRoleName, pluginRoles, readWarehouseConfig } from "../../src/warehouse/mod.ts";
+
+Deno.test("the warehouse's settings: defaults, bounds, and URLs never repeated", () => {
+  assert.equal(readWarehouseConfig({}), undefined);
+  const config = readWarehouseConfig({
+    HONEYFRAME_WAREHOUSE_URL: "postgres://dbt:pw@db/warehouse",
+  });
+  assert.deepEqual([config?.timeoutMs, config?.maxRows, config?.adminUrl], [
+    10_000,
+    10_000,
+    undefined,
+  ]);
+  for (
+    const [env, message] of [
+      [
+        { HONEYFRAME_WAREHOUSE_URL: "mysql://root:hunter2@db/x" },
+        /HONEYFRAME_WAREHOUSE_URL must be a postgres:\/\//,
+      ],
+      [
+        { HONEYFRAME_WAREHOUSE_URL: "postgres://db/x", HONEYFRAME_WAREHOUSE_ADMIN_URL: "hunter2" },
+        /HONEYFRAME_WAREHOUSE_ADMIN_URL must be a postgres:\/\//,
+      ],
+      [
+        { HONEYFRAME_WAREHOUSE_ADMIN_URL: "postgres://admin:hunter2@db/x" },
+        /needs HONEYFRAME_WAREHOUSE_URL/,
+      ],
+      [
+        { HONEYFRAME_WAREHOUSE_URL: "postgres://db/x", HONEYFRAME_WAREHOUSE_MAX_ROWS: "0" },
+        /HONEYFRAME_WAREHOUSE_MAX_ROWS must be a number from 1/,
+      ],
+    ] as const
+  ) {
+    assert.throws(() => readWarehouseConfig(env), (error: Error) => {
+      assert.ok(error instanceof ConfigError);
+      assert.match(error.message, message);
+      assert.ok(!error.message.includes("hunter2"), "the value is not repeated");
+      return true;
+    });
+  }
+});
+
+Deno.test("one role per plugin, within PostgreSQL's 63 bytes", () => {
+  assert.equal(pluginRoleName("crm"), "hf_crm");
+  const long = "a".repeat(63);
+  const other = `${"a".repeat(62)}b`;
+  assert.equal(new TextEncoder().encode(pluginRoleName(long)).byteLength, 63);
+  assert.notEqual(pluginRoleName(long), pluginRoleName(other), "cut names still differ");
+  assert.deepEqual(
+    pluginRoles([
+      { name: "crm", dbt: { schema: "crm", schemas: ["crm", "crm_marts"] } },
+      { name: "plain" },
+    ]),
+    [{ plugin: "crm", role: "hf_crm", schemas: ["crm", "crm_marts"] }],
+  );
+});
