@@ -108,4 +108,14 @@ Deno.test("serverLaunchFlags() grants the data directory and the network, narrow
     })[2],
     "--allow-net=127.0.0.1,db:5432,api.example.com,billing:8443",
   );
+  assert.equal(
+    serverLaunchFlags({
+      HOST: "127.0.0.1",
+      HONEYFRAME_PLUGIN_NET: "api.example.com",
+      HONEYFRAME_WAREHOUSE_URL: "postgres://dbt:p@warehouse:5433/w",
+      HONEYFRAME_WAREHOUSE_ADMIN_URL: "postgresql://admin:p@warehouse-admin/w",
+    })[2],
+    "--allow-net=127.0.0.1,warehouse:5433,warehouse-admin,api.example.com",
+    "the warehouse's hosts, for plugins' queries and the roles' provisioning",
+  );
 });

@@ -61,6 +61,8 @@ export class WarehouseError extends Error {
   readonly code: string;
 
   /**
+   * A warehouse failure.
+   *
    * @param code The SQLSTATE or the host's code.
    * @param message What happened, without connection details.
    */
