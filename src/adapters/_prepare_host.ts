@@ -123,7 +123,7 @@ export async function prepareHost(
   }
   const { store, label } = await openStoreOrExit(env, fallbackStore, exit, log);
   // Made while the environment is readable (the PostgreSQL driver reads PG* variables).
-  const warehouse = warehouseConfig && openWarehouses({
+  const warehouse = warehouseConfig && await openWarehouses({
     config: warehouseConfig,
     store,
     roles: pluginRoles(generated.plugins),

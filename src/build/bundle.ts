@@ -12,7 +12,7 @@ import process from "node:process";
 import { toolEnvironment } from "./tool_environment.ts";
 
 /**
- * The drivers bundled apart: the PostgreSQL client brings `node:net`, `node:tls`, `node:crypto`,
+ * The drivers bundled apart (the state store's, and the warehouse's client): the PostgreSQL client brings `node:net`, `node:tls`, `node:crypto`,
  * `node:stream`, … and the SQLite driver `node:fs`. A bundle imports those built-ins at its top,
  * so inlined they would load on every start, whatever the store (13 ms of a 91 ms cold start at
  * 10 plugins, bench/README.md). Apart, `openStore` imports them when their store is chosen.
@@ -20,6 +20,8 @@ import { toolEnvironment } from "./tool_environment.ts";
 const LAZY_DRIVERS = [
   { module: "src/state/postgres_driver.ts", specifier: "./postgres_driver.ts" },
   { module: "src/state/sqlite_driver.ts", specifier: "./sqlite_driver.ts" },
+  // The warehouse plugins read is PostgreSQL too, through the same client.
+  { module: "src/warehouse/postgres_client.ts", specifier: "./postgres_client.ts" },
 ] as const;
 
 /** One bundle to write: an entry module and the file it becomes. */

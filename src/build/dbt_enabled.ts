@@ -38,7 +38,7 @@ export function disabledModels(
   const root = mapping(project.models);
   const disabled = new Set<string>();
   for (const model of models) {
-    const own = ownSetting(source(model.path), model.path.endsWith(".py"));
+    const own = ownSetting(model, source);
     const enabled = own ?? projectSetting(root, projectName, modelPaths, model) ?? true;
     if (!enabled) disabled.add(model.path);
   }
@@ -81,7 +81,7 @@ const SCHEMA = /\bschema\s*=\s*(?:'([^'\\]*)'|"([^"\\]*)")/;
  * The custom schemas models give themselves (`{{ config(schema='marts') }}`,
  * `dbt.config(schema="marts")`), each once, in model order.
  *
- * @param models Every model found.
+ * @param models The models dbt builds (a disabled model's schema is never made).
  * @param source A model file's text (`undefined` when it cannot be read).
  * @returns The custom schemas.
  * @example
@@ -96,11 +96,8 @@ export function modelSchemas(
 ): string[] {
   const found = new Set<string>();
   for (const model of models) {
-    const text = source(model.path);
-    if (text === undefined) continue;
-    const calls = text.matchAll(model.path.endsWith(".py") ? PYTHON_CONFIG : SQL_CONFIG);
-    for (const call of calls) {
-      const schema = SCHEMA.exec(call[1]!);
+    for (const config of configArguments(model, source)) {
+      const schema = SCHEMA.exec(config);
       const name = (schema?.[1] ?? schema?.[2])?.trim();
       if (name) found.add(name);
     }
@@ -108,15 +105,28 @@ export function modelSchemas(
   return [...found];
 }
 
-/** The model's own `enabled` config, when its file sets one. */
-function ownSetting(text: string | undefined, python: boolean): boolean | undefined {
-  if (text === undefined) return undefined;
+/** The model's own `enabled` config, when its file sets one (the last call wins). */
+function ownSetting(
+  model: DbtModel,
+  source: (path: string) => string | undefined,
+): boolean | undefined {
   let found: boolean | undefined;
-  for (const call of text.matchAll(python ? PYTHON_CONFIG : SQL_CONFIG)) {
-    const value = ENABLED.exec(call[1]!)?.[1];
+  for (const config of configArguments(model, source)) {
+    const value = ENABLED.exec(config)?.[1];
     if (value !== undefined) found = value.toLowerCase() === "true";
   }
   return found;
+}
+
+/** The arguments of each `config(…)` call in a model's file (SQL's Jinja, or Python's `dbt.config`). */
+function configArguments(
+  model: DbtModel,
+  source: (path: string) => string | undefined,
+): string[] {
+  const text = source(model.path);
+  if (text === undefined) return [];
+  const calls = text.matchAll(model.path.endsWith(".py") ? PYTHON_CONFIG : SQL_CONFIG);
+  return [...calls].map((call) => call[1]!);
 }
 
 function mapping(value: unknown): Readonly<Record<string, unknown>> | undefined {

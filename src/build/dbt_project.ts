@@ -185,9 +185,10 @@ function readWorkspace(
     ));
   }
   const ignored = dbtIgnore(dir, workspace);
-  if (ignored) models.splice(0, models.length, ...models.filter((model) => !ignored(model.path)));
-  models.sort((a, b) => a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
-  const listed = models.slice(0, MAX_DBT_MODELS);
+  const listed = models
+    .filter((model) => !ignored?.(model.path))
+    .sort((a, b) => a.path < b.path ? -1 : a.path > b.path ? 1 : 0)
+    .slice(0, MAX_DBT_MODELS);
   const sources = new Map<string, string | undefined>();
   const source = (path: string) => {
     if (!sources.has(path)) {
@@ -202,7 +203,8 @@ function readWorkspace(
   const config = parsed.value as Record<string, unknown>;
   const disabled = disabledModels(listed, config, fields.name, fields.modelPaths, source);
   const schema = pluginSchema(plugin);
-  const derived = [...customSchemas(config), ...modelSchemas(listed, source)]
+  const built = listed.filter((model) => !disabled.has(model.path));
+  const derived = [...customSchemas(config), ...modelSchemas(built, source)]
     .map((custom) => derivedSchema(schema, custom));
   // PostgreSQL would cut a long one, and two plugins could then share it.
   const refused = derived.flatMap((name) => {

@@ -83,6 +83,24 @@ export function dbtProfilesFolder(outFile: string): string {
 }
 
 /**
+ * Writes the generated dbt profiles beside the registry (atomically), or removes them when no
+ * mounted plugin has a dbt workspace.
+ *
+ * @param outFile The registry path.
+ * @param profiles The `profiles.yml` text, or `undefined`.
+ * @returns The folder dbt's `--profiles-dir` names.
+ */
+export function writeDbtProfiles(outFile: string, profiles: string | undefined): string {
+  const folder = dbtProfilesFolder(outFile);
+  if (profiles === undefined) rmSync(folder, { recursive: true, force: true });
+  else {
+    mkdirSync(folder, { recursive: true });
+    writeFileAtomically(join(folder, "profiles.yml"), profiles);
+  }
+  return folder;
+}
+
+/**
  * The folder beside the registry where package plugins' bundled modules are written:
  * `.gen/registry.packages/` for `.gen/registry.ts`.
  *
@@ -165,12 +183,7 @@ export function writeRegistry(
   outFile: string,
   result: Pick<BuildResult, "source" | "packageModules" | "dbtProfiles">,
 ): void {
-  const profiles = dbtProfilesFolder(outFile);
-  if (result.dbtProfiles === undefined) rmSync(profiles, { recursive: true, force: true });
-  else {
-    mkdirSync(profiles, { recursive: true });
-    writeFileAtomically(join(profiles, "profiles.yml"), result.dbtProfiles);
-  }
+  writeDbtProfiles(outFile, result.dbtProfiles);
   const folder = packageModulesFolder(outFile);
   const next = `${folder}.next`;
   rmSync(next, { recursive: true, force: true });

@@ -5,9 +5,8 @@
  *
  * @module
  */
-import { mkdirSync } from "node:fs";
-import { join, resolve } from "node:path";
-import { dbtProfilesFolder, type VerifiedPlugin, writeFileAtomically } from "../build/mod.ts";
+import { resolve } from "node:path";
+import { type VerifiedPlugin, writeDbtProfiles } from "../build/mod.ts";
 import { readEnv } from "../env/mod.ts";
 import { dbtInvocation, nextRun, readDbtConfig } from "../runtime/mod.ts";
 import type { CliArgs } from "./args.ts";
@@ -127,9 +126,7 @@ async function runDbt(
   // Into the warehouse: the profiles the build generates, written for this run beside the registry.
   let profilesDir = config.profilesDir;
   if (config.warehouseUrl !== undefined && profilesDir === undefined && profiles !== undefined) {
-    profilesDir = dbtProfilesFolder(args.outFile);
-    mkdirSync(profilesDir, { recursive: true });
-    writeFileAtomically(join(profilesDir, "profiles.yml"), profiles);
+    profilesDir = writeDbtProfiles(args.outFile, profiles);
   }
   const { args: commandArgs, env } = dbtInvocation(
     resolve(plugin.dir, plugin.dbt!.path),

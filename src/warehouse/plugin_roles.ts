@@ -12,8 +12,8 @@ const MAX_IDENTIFIER_BYTES = 63;
 /** The prefix of every plugin role: the host's roles are told apart from people's. */
 export const ROLE_PREFIX = "hf_";
 
-/** How many connections one plugin's role may hold at once (the host keeps a pool of 2). */
-export const ROLE_CONNECTION_LIMIT = 8;
+/** How many connections one plugin's role may hold at once: a pool of 2 in each of up to 10 hosts. */
+export const ROLE_CONNECTION_LIMIT = 20;
 
 /** A plugin's role and the schemas it reads. */
 export interface PluginRole {

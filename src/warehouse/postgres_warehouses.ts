@@ -2,14 +2,15 @@
  * Plugins' reads of the PostgreSQL warehouse. Each plugin's queries run on a small pool of
  * connections that **log in as the plugin's own role** (`hf_<schema>`), never as a shared login
  * that switches roles: PostgreSQL itself then refuses another plugin's tables, whatever the SQL
- * says. The pool opens on the plugin's first call; with an admin login the host first makes (or
- * updates) the role, its password and its grants. Every query runs in a read-only transaction with
+ * says. With an admin login the host makes (or updates) each role, its password and its grants at
+ * start, in the background, and again on a plugin's first call after a failure; the pool opens on
+ * the plugin's first call. Every query runs in a read-only transaction with
  * a statement timeout, and returns at most the row cap (one more row is an error, never a silent
  * cut).
  *
  * @module
  */
-import postgres from "postgres";
+import type postgres from "postgres";
 import type { Logger } from "../log/mod.ts";
 import {
   type PluginWarehouse,
@@ -103,8 +104,9 @@ export interface OpenWarehouses {
  * @param options The settings, the store, the key, the roles and the log.
  * @returns The access and its closer.
  */
-export function openWarehouses(options: WarehouseOptions): OpenWarehouses {
+export async function openWarehouses(options: WarehouseOptions): Promise<OpenWarehouses> {
   const { config, log } = options;
+  const { postgres: connect } = await import("./postgres_client.ts");
   const roles = new Map(options.roles.map((role) => [role.plugin, role]));
   const pools = new Map<string, Promise<postgres.Sql>>();
   const builder = builderRole(config);
@@ -112,9 +114,9 @@ export function openWarehouses(options: WarehouseOptions): OpenWarehouses {
   // environment before plugin code runs: the admin pool and the settings of plugins' pools are
   // made now (neither connects before it is used).
   const admin = config.adminUrl
-    ? postgres(config.adminUrl.href, { max: 1, onnotice: () => {}, connect_timeout: 10 })
+    ? connect(config.adminUrl.href, { max: 1, onnotice: () => {}, connect_timeout: 10 })
     : undefined;
-  const template = postgres(config.url.href, {
+  const template = connect(config.url.href, {
     max: 2,
     idle_timeout: 60,
     connect_timeout: 10,
@@ -152,7 +154,7 @@ export function openWarehouses(options: WarehouseOptions): OpenWarehouses {
     }
     if (admin) await provision(admin, role, provisioningStatements(role, password, builder), log);
     // The template's settings, read while the environment was readable, with the plugin's login.
-    return postgres({
+    return connect({
       ...template,
       user: role.role,
       pass: password,

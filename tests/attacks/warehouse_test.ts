@@ -65,7 +65,13 @@ Deno.test(
       timeoutMs: TIMEOUT_MS,
       maxRows: MAX_ROWS,
     };
-    const opened = openWarehouses({ config, store, key: importSecretsKey(KEY), roles: ROLES, log });
+    const opened = await openWarehouses({
+      config,
+      store,
+      key: importSecretsKey(KEY),
+      roles: ROLES,
+      log,
+    });
     const app = createApp(
       registryOf({ crm: reader, finance: reader, plain: reader }),
       { warehouses: opened.warehouses, log, secretsKey: KEY },
@@ -299,7 +305,7 @@ Deno.test(
 Deno.test("an unreachable warehouse is `unavailable`, naming no host or port", async () => {
   const port = freePort();
   const lines: string[] = [];
-  const opened = openWarehouses({
+  const opened = await openWarehouses({
     config: {
       url: new URL(`postgres://dbt:secret-pw@127.0.0.1:${port}/warehouse`),
       timeoutMs: 500,
@@ -322,7 +328,7 @@ Deno.test("an unreachable warehouse is `unavailable`, naming no host or port", a
 });
 
 Deno.test("without the secrets key, plugins' calls say what to set", async () => {
-  const opened = openWarehouses({
+  const opened = await openWarehouses({
     config: { url: new URL("postgres://dbt@127.0.0.1:1/warehouse"), timeoutMs: 500, maxRows: 10 },
     store: new MemoryStore(),
     roles: ROLES,

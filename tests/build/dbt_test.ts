@@ -377,6 +377,9 @@ Deno.test("a plugin's schema is its name; custom schemas derive from it; pg_ and
     "plugins/crm-plus/dbt/models/churn.py":
       'def model(dbt, session):\n    dbt.config(schema="ml")\n',
     "plugins/crm-plus/dbt/models/plain.sql": "{{ config(materialized='view') }}\nselect 1",
+    // A model dbt does not build makes no schema.
+    "plugins/crm-plus/dbt/models/retired.sql":
+      "{{ config(enabled=false, schema='retired') }}\nselect 1",
     "plugins/crm-plus/dbt/dbt_project.yml": [
       "name: crm",
       "models:",

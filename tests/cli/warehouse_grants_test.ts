@@ -86,7 +86,7 @@ Deno.test(
       await dbt.unsafe("CREATE TABLE crm_marts.totals AS SELECT 42 AS n");
       await dbt.end();
       const store = await openStore(chooseStore({ DATA_DIR: dataDir }, "sqlite"));
-      const opened = openWarehouses({
+      const opened = await openWarehouses({
         config: { url: warehouseUrl, timeoutMs: 2000, maxRows: 10 },
         store,
         key: importSecretsKey(KEY),

@@ -1,6 +1,6 @@
 /**
- * The Deno and Node bundles keep the PostgreSQL and SQLite drivers beside them and import them only
- * when their store is chosen: a bundle has no `node:` import of its own, and both bundles still
+ * The Deno and Node bundles keep the PostgreSQL and SQLite drivers (and the warehouse's PostgreSQL
+ * client) beside them and import them only when their store (or a warehouse) is chosen: a bundle has no `node:` import of its own, and both bundles still
  * reach a real PostgreSQL with file reads denied (Deno) and share its state.
  */
 import assert from "node:assert/strict";
@@ -24,12 +24,13 @@ Deno.test(
       const node = join(dir, "server.mjs");
       bundle({ entry: resolve("main.ts"), output: deno });
       bundle({ entry: resolve("main_node.ts"), output: node });
-      for (const driver of ["postgres_driver.js", "sqlite_driver.js"]) {
+      for (const driver of ["postgres_driver.js", "sqlite_driver.js", "postgres_client.js"]) {
         assert.ok(existsSync(join(dir, driver)), driver);
       }
       const text = readFileSync(deno, "utf8");
       assert.doesNotMatch(text, /from\s*"node:/, "the Deno bundle imports no node: built-in");
       assert.match(text, /import\("\.\/postgres_driver\.js"\)/);
+      assert.match(text, /import\("\.\/postgres_client\.js"\)/, "the warehouse's client too");
 
       await using postgres = await startPostgres();
       const env = {
