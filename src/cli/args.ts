@@ -172,17 +172,8 @@ const OPTION_HELP: readonly { flag: string; text: string; verbs?: readonly Verb[
   {
     flag: "--import-timeout <ms>",
     text: `time limit for importing one router (default: ${DEFAULT_IMPORT_TIMEOUT_MS})`,
-    verbs: [
-      "build",
-      "verify",
-      "list",
-      "install",
-      "uninstall",
-      "dbt",
-      "config",
-      "secrets",
-      "warehouse",
-    ],
+    // Every verb that builds: all but `new`.
+    verbs: VERBS.filter((verb) => verb !== "new"),
   },
   {
     flag: "--no-cache",

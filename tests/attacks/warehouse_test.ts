@@ -18,7 +18,7 @@ import { answerContext, remoteContext } from "../../src/runtime/plugins/context_
 import { createLogger } from "../../src/log/mod.ts";
 import { MemoryStore } from "../../src/state/mod.ts";
 import { openWarehouses, type WarehouseConfig } from "../../src/warehouse/mod.ts";
-import { startPostgres } from "../helpers/postgres.ts";
+import { createLogin, startPostgres } from "../helpers/postgres.ts";
 import { registryOf } from "../helpers/registry.ts";
 import { freePort } from "../helpers/ports.ts";
 import { needs } from "../helpers/system_tools.ts";
@@ -51,10 +51,7 @@ Deno.test(
     await using pg = await startPostgres({ passwords: true });
     const adminUrl = await pg.createDatabase();
     const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
-    await admin.unsafe("CREATE ROLE dbt_builder LOGIN PASSWORD 'dbt-password'");
-    const dbtUrl = new URL(adminUrl);
-    dbtUrl.username = "dbt_builder";
-    dbtUrl.password = "dbt-password";
+    const dbtUrl = await createLogin(adminUrl, "dbt_builder", "dbt-password");
     const dbt = postgres(dbtUrl.href, { max: 1, onnotice: () => {} });
     const store = new MemoryStore();
     const lines: string[] = [];

@@ -12,7 +12,7 @@ import { createLogger } from "../../src/log/mod.ts";
 import { importSecretsKey, WarehouseError } from "../../src/runtime/mod.ts";
 import { chooseStore, openStore } from "../../src/state/mod.ts";
 import { openWarehouses } from "../../src/warehouse/mod.ts";
-import { startPostgres } from "../helpers/postgres.ts";
+import { createLogin, startPostgres } from "../helpers/postgres.ts";
 import { needs, postgresBinaries } from "../helpers/system_tools.ts";
 import { makeTree, manifest } from "../helpers/tree.ts";
 
@@ -33,11 +33,7 @@ Deno.test(
   async () => {
     await using pg = await startPostgres({ passwords: true });
     const superuser = await pg.createDatabase();
-    const admin = postgres(superuser, { max: 1, onnotice: () => {} });
-    await admin.unsafe("CREATE ROLE dbt_builder LOGIN PASSWORD 'dbt-builder-password'");
-    const warehouseUrl = new URL(superuser);
-    warehouseUrl.username = "dbt_builder";
-    warehouseUrl.password = "dbt-builder-password";
+    const warehouseUrl = await createLogin(superuser, "dbt_builder", "dbt-builder-password");
     using tree = makeTree({ ...dbtPlugin("crm"), ...dbtPlugin("finance") });
     const dataDir = join(tree.root, "data");
     const grants = async (env: Record<string, string>) => {
@@ -54,61 +50,57 @@ Deno.test(
       );
       return { code, out: out.join("\n"), err: err.join("\n") };
     };
+    const refused = await grants({});
+    assert.equal(refused.code, 1);
+    assert.match(refused.out + refused.err, /set HONEYFRAME_SECRETS_KEY as the server has it/);
+
+    const first = await grants({ HONEYFRAME_SECRETS_KEY: KEY });
+    assert.equal(first.code, 0, first.err);
+    assert.match(first.out, /^BEGIN;$/m);
+    assert.match(first.out, /CREATE SCHEMA IF NOT EXISTS "crm_marts";/);
+    assert.match(first.out, /GRANT USAGE, CREATE ON SCHEMA "finance" TO "dbt_builder";/);
+    assert.match(first.out, /ALTER DEFAULT PRIVILEGES FOR ROLE "dbt_builder" IN SCHEMA "crm"/);
+    const again = await grants({ HONEYFRAME_SECRETS_KEY: KEY });
+    assert.equal(again.out, first.out, "the same passwords, the same SQL");
+
+    // The DBA runs it with psql, as the docs say.
+    const psql = new Deno.Command(join(postgresBinaries()!, "psql"), {
+      args: [superuser, "-v", "ON_ERROR_STOP=1", "-q", "-f", "-"],
+      stdin: "piped",
+      stdout: "piped",
+      stderr: "piped",
+    }).spawn();
+    const writer = psql.stdin.getWriter();
+    await writer.write(new TextEncoder().encode(first.out));
+    await writer.close();
+    const ran = await psql.output();
+    assert.equal(ran.code, 0, new TextDecoder().decode(ran.stderr));
+
+    // dbt builds as its own login; the host (no admin URL) reads as the plugin's role.
+    const dbt = postgres(warehouseUrl.href, { max: 1, onnotice: () => {} });
+    await dbt.unsafe("CREATE TABLE crm_marts.totals AS SELECT 42 AS n");
+    await dbt.end();
+    const store = await openStore(chooseStore({ DATA_DIR: dataDir }, "sqlite"));
+    const opened = await openWarehouses({
+      config: { url: warehouseUrl, timeoutMs: 2000, maxRows: 10 },
+      store,
+      key: importSecretsKey(KEY),
+      roles: [
+        { plugin: "crm", role: "hf_crm", schemas: ["crm", "crm_marts"] },
+        { plugin: "ghost", role: "hf_ghost", schemas: ["ghost"] },
+      ],
+      log: createLogger({ write: () => {} }),
+    });
     try {
-      const refused = await grants({});
-      assert.equal(refused.code, 1);
-      assert.match(refused.out + refused.err, /set HONEYFRAME_SECRETS_KEY as the server has it/);
-
-      const first = await grants({ HONEYFRAME_SECRETS_KEY: KEY });
-      assert.equal(first.code, 0, first.err);
-      assert.match(first.out, /^BEGIN;$/m);
-      assert.match(first.out, /CREATE SCHEMA IF NOT EXISTS "crm_marts";/);
-      assert.match(first.out, /GRANT USAGE, CREATE ON SCHEMA "finance" TO "dbt_builder";/);
-      assert.match(first.out, /ALTER DEFAULT PRIVILEGES FOR ROLE "dbt_builder" IN SCHEMA "crm"/);
-      const again = await grants({ HONEYFRAME_SECRETS_KEY: KEY });
-      assert.equal(again.out, first.out, "the same passwords, the same SQL");
-
-      // The DBA runs it with psql, as the docs say.
-      const psql = new Deno.Command(join(postgresBinaries()!, "psql"), {
-        args: [superuser, "-v", "ON_ERROR_STOP=1", "-q", "-f", "-"],
-        stdin: "piped",
-        stdout: "piped",
-        stderr: "piped",
-      }).spawn();
-      const writer = psql.stdin.getWriter();
-      await writer.write(new TextEncoder().encode(first.out));
-      await writer.close();
-      const ran = await psql.output();
-      assert.equal(ran.code, 0, new TextDecoder().decode(ran.stderr));
-
-      // dbt builds as its own login; the host (no admin URL) reads as the plugin's role.
-      const dbt = postgres(warehouseUrl.href, { max: 1, onnotice: () => {} });
-      await dbt.unsafe("CREATE TABLE crm_marts.totals AS SELECT 42 AS n");
-      await dbt.end();
-      const store = await openStore(chooseStore({ DATA_DIR: dataDir }, "sqlite"));
-      const opened = await openWarehouses({
-        config: { url: warehouseUrl, timeoutMs: 2000, maxRows: 10 },
-        store,
-        key: importSecretsKey(KEY),
-        roles: [
-          { plugin: "crm", role: "hf_crm", schemas: ["crm", "crm_marts"] },
-          { plugin: "ghost", role: "hf_ghost", schemas: ["ghost"] },
-        ],
-        log: createLogger({ write: () => {} }),
-      });
-      try {
-        const { rows } = await opened.warehouses("crm").query("SELECT n FROM crm_marts.totals");
-        assert.deepEqual(rows, [{ n: 42 }]);
-        const ghost = await opened.warehouses("ghost").query("SELECT 1").catch((error) => error);
-        assert.ok(ghost instanceof WarehouseError);
-        assert.equal(ghost.code, "not_provisioned");
-        assert.match(ghost.message, /have a DBA run the SQL of `plugins warehouse grants`/);
-      } finally {
-        await opened.close();
-        await store.close();
-      }
+      const { rows } = await opened.warehouses("crm").query("SELECT n FROM crm_marts.totals");
+      assert.deepEqual(rows, [{ n: 42 }]);
+      const ghost = await opened.warehouses("ghost").query("SELECT 1").catch((error) => error);
+      assert.ok(ghost instanceof WarehouseError);
+      assert.equal(ghost.code, "not_provisioned");
+      assert.match(ghost.message, /have a DBA run the SQL of `plugins warehouse grants`/);
     } finally {
-      await admin.end();
+      await opened.close();
+      await store.close();
     }
   },
 );

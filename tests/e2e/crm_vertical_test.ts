@@ -15,7 +15,7 @@ import { runCli } from "../../src/cli/mod.ts";
 import { buildServerEntry } from "../helpers/build.ts";
 import { makeBuildingDbt } from "../helpers/dbt_build_standin.ts";
 import { JWT_SECRET, tokenFor } from "../helpers/jwt.ts";
-import { startPostgres } from "../helpers/postgres.ts";
+import { createLogin, startPostgres } from "../helpers/postgres.ts";
 import { isolatingDenoServer, startServer } from "../helpers/process.ts";
 import { needs } from "../helpers/system_tools.ts";
 import { makeTree, manifest } from "../helpers/tree.ts";
@@ -79,10 +79,7 @@ Deno.test(
     const adminUrl = await pg.createDatabase();
     const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
     // dbt's own login: it may not create schemas; the host makes them and lets it build there.
-    await admin.unsafe("CREATE ROLE dbt_builder LOGIN PASSWORD 'dbt-builder-password'");
-    const warehouseUrl = new URL(adminUrl);
-    warehouseUrl.username = "dbt_builder";
-    warehouseUrl.password = "dbt-builder-password";
+    const warehouseUrl = await createLogin(adminUrl, "dbt_builder", "dbt-builder-password");
     using tree = makeTree({ ...exampleFiles(), ...LEDGER });
     using dbt = makeBuildingDbt();
     const entry = await buildServerEntry(tree.root, { installDir: tree.root });

@@ -44,6 +44,27 @@ async function run(command: string, args: string[]): Promise<void> {
   }
 }
 
+/**
+ * Creates a login role with a password of its own (dbt's login, in the warehouse tests).
+ *
+ * @param url A superuser's URL of the database.
+ * @param name The role.
+ * @param password Its password.
+ * @returns The database's URL, logged in as that role.
+ */
+export async function createLogin(url: string, name: string, password: string): Promise<URL> {
+  const superuser = postgres(url, { max: 1, onnotice: () => {} });
+  try {
+    await superuser.unsafe(`CREATE ROLE ${name} LOGIN PASSWORD '${password}'`);
+  } finally {
+    await superuser.end();
+  }
+  const login = new URL(url);
+  login.username = name;
+  login.password = password;
+  return login;
+}
+
 /** The superuser's password of a cluster started with `passwords: true`. */
 export const SUPERUSER_PASSWORD = "honeyframe-test";
 
