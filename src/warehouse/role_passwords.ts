@@ -6,20 +6,27 @@
  *
  * @module
  */
-import { base64url, openSecret, sealSecret, type SecretsKey } from "../runtime/mod.ts";
+import {
+  base64url,
+  openSecret,
+  sealSecret,
+  type SecretsKey,
+  SecretUnreadable,
+} from "../runtime/mod.ts";
 import type { StateStore } from "../state/mod.ts";
 
 /** The record, in the plugin's `keys` space, that holds its sealed role password. */
 const PASSWORD_RECORD = "warehouse_password";
 
 /**
- * A plugin role's password: read from the store, or made and kept there.
+ * A plugin role's password: read from the store, or made and kept there. One sealed under another
+ * key (after `plugins secrets rotate`, which reseals settings only) is replaced by a new one: the
+ * host's provisioning (or the DBA's grants) gives the role that one.
  *
  * @param store The state store.
  * @param key The operator's secrets key.
  * @param plugin The plugin.
  * @returns The password (base64url).
- * @throws {SecretUnreadable} When the kept one was sealed under another key.
  */
 export async function rolePassword(
   store: StateStore,
@@ -29,7 +36,13 @@ export async function rolePassword(
   const owner = `${plugin}/warehouse`;
   for (;;) {
     const kept = await store.getRecord(plugin, "keys", PASSWORD_RECORD);
-    if (kept) return await openSecret(key, JSON.parse(kept.value) as string, owner);
+    if (kept) {
+      try {
+        return await openSecret(key, JSON.parse(kept.value) as string, owner);
+      } catch (error) {
+        if (!(error instanceof SecretUnreadable)) throw error;
+      }
+    }
     const made = base64url(crypto.getRandomValues(new Uint8Array(32)));
     const sealed = await sealSecret(key, made, owner);
     const written = await store.putRecord(
@@ -37,9 +50,9 @@ export async function rolePassword(
       "keys",
       PASSWORD_RECORD,
       JSON.stringify(sealed),
-      null,
+      kept ? kept.version : null,
     );
     if (written !== undefined) return made;
-    // Another instance made one first: read it.
+    // Another instance made or replaced it first: read that one.
   }
 }

@@ -1,11 +1,18 @@
 /**
- * The warehouse's settings and role names: URLs checked without repeating them (they hold
- * passwords), bounds enforced, and one role per plugin even where names are too long for
- * PostgreSQL.
+ * The warehouse's settings, role names and passwords: URLs checked without repeating them (they
+ * hold passwords), bounds enforced, one role per plugin even where names are too long for
+ * PostgreSQL, and each role's password kept sealed (remade after a change of key).
  */
 import assert from "node:assert/strict";
 import { ConfigError } from "../../src/env/mod.ts";
-import { pluginRoleName, pluginRoles, readWarehouseConfig } from "../../src/warehouse/mod.ts";
+import { importSecretsKey } from "../../src/runtime/mod.ts";
+import { MemoryStore } from "../../src/state/mod.ts";
+import {
+  pluginRoleName,
+  pluginRoles,
+  readWarehouseConfig,
+  rolePassword,
+} from "../../src/warehouse/mod.ts";
 
 Deno.test("the warehouse's settings: defaults, bounds, and URLs never repeated", () => {
   assert.equal(readWarehouseConfig({}), undefined);
@@ -59,4 +66,19 @@ Deno.test("one role per plugin, within PostgreSQL's 63 bytes", () => {
     ]),
     [{ plugin: "crm", role: "hf_crm", schemas: ["crm", "crm_marts"] }],
   );
+});
+
+Deno.test("a role's password is made once, kept sealed, and remade when the key changed", async () => {
+  const store = new MemoryStore();
+  const first = await importSecretsKey(btoa(String.fromCharCode(...new Uint8Array(32).fill(1))));
+  const second = await importSecretsKey(btoa(String.fromCharCode(...new Uint8Array(32).fill(2))));
+  const made = await rolePassword(store, first, "crm");
+  assert.match(made, /^[\w-]{43}$/);
+  assert.equal(await rolePassword(store, first, "crm"), made, "kept, not remade");
+  const record = await store.getRecord("crm", "keys", "warehouse_password");
+  assert.ok(record && !record.value.includes(made), "sealed, never in the clear");
+  // After `secrets rotate` the old sealed value does not open: a new password replaces it.
+  const remade = await rolePassword(store, second, "crm");
+  assert.notEqual(remade, made);
+  assert.equal(await rolePassword(store, second, "crm"), remade);
 });
