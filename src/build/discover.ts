@@ -17,7 +17,7 @@ import {
 } from "../manifest/mod.ts";
 import type { PluginSource } from "../runtime/registry.ts";
 import type { BuildCache } from "./build_cache.ts";
-import { RESERVED_PLUGIN_NAMES } from "../runtime/reserved_names.ts";
+import { nameRefusal } from "../runtime/reserved_names.ts";
 import {
   type PackageEntry,
   packageProblems,
@@ -138,21 +138,9 @@ function readPlugin(
     return { ...base, errors: [record], warnings: [] };
   }
   const { manifest, errors, warnings } = parseManifest(manifestBytes, MANIFEST_FILE);
-  if (manifest && RESERVED_PLUGIN_NAMES.includes(manifest.name)) {
-    errors.push(problem(
-      "plugin.reserved_name",
-      `\`${manifest.name}\` is reserved for the host's own /api/${manifest.name} routes; ` +
-        `reserved: ${RESERVED_PLUGIN_NAMES.join(", ")}`,
-      { file: MANIFEST_FILE, path: "name" },
-    ));
-  }
-  if (manifest && source === "data" && manifest.name.startsWith("_")) {
-    errors.push(problem(
-      "plugin.reserved_name",
-      `\`${manifest.name}\`: names starting with \`_\` are for bundled plugins; ` +
-        "a customer plugin needs a name without it",
-      { file: MANIFEST_FILE, path: "name" },
-    ));
+  const refusal = manifest && nameRefusal(manifest.name, source === "data");
+  if (refusal) {
+    errors.push(problem("plugin.reserved_name", refusal, { file: MANIFEST_FILE, path: "name" }));
   }
   if (folderNamed && manifest && manifest.name !== name) {
     errors.push(problem(

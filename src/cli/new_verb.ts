@@ -17,6 +17,7 @@ import {
 import { dirname, join, relative, resolve, sep } from "node:path";
 import { MANIFEST_JSON_SCHEMA_FILE } from "../build/manifest_json_schema.ts";
 import { MAX_NAME_LENGTH, PLUGIN_NAME } from "../manifest/schema.ts";
+import { nameRefusal } from "../runtime/reserved_names.ts";
 import type { CliArgs } from "./args.ts";
 import { displayPath } from "./format.ts";
 import { type CliIo, report } from "./io.ts";
@@ -73,6 +74,9 @@ export function newVerb(args: CliArgs, io: CliIo): number {
       data: { plugin: slug },
     });
   }
+  // The build would refuse it: say so before writing anything.
+  const refusal = nameRefusal(slug, args.data);
+  if (refusal) return report(io, args.json, { ok: false, message: refusal, data: { plugin: slug } });
   const target = resolve(args.data ? args.dataDir : args.installDir, "plugins", slug);
   if (existsSync(target)) {
     return report(io, args.json, {

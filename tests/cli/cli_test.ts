@@ -176,7 +176,7 @@ Deno.test("new scaffolds a plugin that builds and mounts with no warnings, with 
   assert.match(again.err.join("\n"), /already exists/);
 });
 
-Deno.test("new --data scaffolds into the data directory and refuses invalid names", async () => {
+Deno.test("new --data scaffolds into the data directory and refuses invalid or reserved names", async () => {
   using tree = makeTree();
   assert.equal((await cli(["new", "sales-eu", "--data", ...at(tree.root)])).code, 0);
   assert.ok(existsSync(join(tree.root, "data/plugins/sales-eu/plugin.yaml")));
@@ -185,6 +185,24 @@ Deno.test("new --data scaffolds into the data directory and refuses invalid name
     assert.equal(run.code, 1, slug);
     assert.match(run.err.join("\n"), /is not a plugin name/);
   }
+  // Names the build would refuse are refused here, before anything is written.
+  for (
+    const [slug, flags, reason] of [
+      ["plugins", [], /`plugins` is reserved for the host's own \/api\/plugins routes/],
+      ["admin", ["--data"], /`admin` is reserved/],
+      ["_mine", ["--data"], /names starting with `_` are for bundled plugins/],
+    ] as const
+  ) {
+    const run = await cli(["new", slug, ...flags, ...at(tree.root)]);
+    assert.equal(run.code, 1, slug);
+    assert.match(run.err.join("\n"), reason);
+    assert.ok(!existsSync(join(tree.root, "plugins", slug)), `${slug}: nothing written`);
+  }
+  assert.equal(
+    (await cli(["new", "_tools", ...at(tree.root)])).code,
+    0,
+    "`_` is fine when bundled",
+  );
   assert.deepEqual(
     readdirSync(join(tree.root, "data/plugins")),
     ["sales-eu"],
