@@ -115,7 +115,7 @@ async function revokeDenoPermissions(env: EnvSource, deno: typeof Deno): Promise
   ) {
     throw new ConfigError(
       "HONEYFRAME_PLUGIN_NET is set, but this process may connect to any host: start it with " +
-        '--allow-net=<the value `deno task start` computes> (see docs/operations.md, "Security")',
+        '--allow-net=<the value `npm start` computes> (see docs/operations.md, "Security")',
     );
   }
   const dbt = readEnv(env, "HONEYFRAME_DBT_RUNNER") === "command"
@@ -127,7 +127,7 @@ async function revokeDenoPermissions(env: EnvSource, deno: typeof Deno): Promise
   ) {
     throw new ConfigError(
       "HONEYFRAME_DBT_RUNNER=command, but this process may start any program: start it with " +
-        `--allow-run=${dbt} (deno task start does)`,
+        `--allow-run=${dbt} (npm start does)`,
     );
   }
   // The host's variables leave the process environment too: a program a plugin starts (the dbt

@@ -205,7 +205,7 @@ export function usage(verb?: Verb): string {
   if (verb) {
     const { argument, summary } = VERB_HELP[verb];
     return [
-      `Usage: deno task plugins ${verb}${argument ? ` ${argument}` : ""} [options]`,
+      `Usage: npx deno task plugins ${verb}${argument ? ` ${argument}` : ""} [options]`,
       "",
       `${summary[0]!.toUpperCase()}${summary.slice(1)}.`,
       "",
@@ -216,7 +216,7 @@ export function usage(verb?: Verb): string {
     ].join("\n");
   }
   return [
-    "Usage: deno task plugins <verb> [options]",
+    "Usage: npx deno task plugins <verb> [options]",
     "",
     "Verbs:",
     ...VERBS.map((name) => {

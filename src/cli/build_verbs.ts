@@ -71,10 +71,10 @@ export async function verifyVerb(args: CliArgs, io: CliIo): Promise<number> {
   for (const line of formatProblems(result.plugins)) io.out(line);
   const where = displayPath(args.outFile);
   if (state === "stale") {
-    io.out(`error   ${where} is stale: run \`deno task build\` [registry.stale]`);
+    io.out(`error   ${where} is stale: run \`npx deno task build\` [registry.stale]`);
   }
   if (state === "missing") {
-    io.out(`note    ${where} does not exist yet: \`deno task build\` writes it`);
+    io.out(`note    ${where} does not exist yet: \`npx deno task build\` writes it`);
   }
   io.out(`${ok ? "ok" : "FAILED"}: ${summary(result)}`);
   return ok ? 0 : 1;

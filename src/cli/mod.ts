@@ -43,7 +43,9 @@ export async function runCli(
     if (!(error instanceof UsageError)) throw error;
     io.err(`error: ${error.message}`);
     io.err(
-      error.verb ? usage(error.verb) : "run `deno task plugins --help` for the verbs and options",
+      error.verb
+        ? usage(error.verb)
+        : "run `npx deno task plugins --help` for the verbs and options",
     );
     return 2;
   }

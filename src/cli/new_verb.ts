@@ -76,7 +76,9 @@ export function newVerb(args: CliArgs, io: CliIo): number {
   }
   // The build would refuse it: say so before writing anything.
   const refusal = nameRefusal(slug, args.data);
-  if (refusal) return report(io, args.json, { ok: false, message: refusal, data: { plugin: slug } });
+  if (refusal) {
+    return report(io, args.json, { ok: false, message: refusal, data: { plugin: slug } });
+  }
   const target = resolve(args.data ? args.dataDir : args.installDir, "plugins", slug);
   if (existsSync(target)) {
     return report(io, args.json, {
@@ -100,8 +102,8 @@ export function newVerb(args: CliArgs, io: CliIo): number {
   return report(io, args.json, {
     ok: true,
     message: `created ${displayPath(target)}\n` +
-      `next: \`deno task dev\`, then open /plugins/${slug}/ and GET /api/${slug}/ping; ` +
-      `\`deno test -A ${displayPath(join(target, "tests"))}\` runs its tests`,
+      `next: \`npm run dev\`, then open /plugins/${slug}/ and GET /api/${slug}/ping; ` +
+      `\`npx deno test -A ${displayPath(join(target, "tests"))}\` runs its tests`,
     data: { plugin: slug, path: target, files: Object.keys(scaffoldFiles(slug)) },
   });
 }

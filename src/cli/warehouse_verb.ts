@@ -53,7 +53,7 @@ export async function warehouseVerb(args: CliArgs, io: CliIo): Promise<number> {
   const lines = [
     `-- Honeyframe Edge: plugin roles for the warehouse (passwords kept sealed in ${label}).`,
     "-- Run as a login that may create roles and schemas in the warehouse's database, e.g.",
-    '--   deno task plugins warehouse grants | psql "$DBA_URL" -v ON_ERROR_STOP=1',
+    '--   npx deno task plugins warehouse grants | psql "$DBA_URL" -v ON_ERROR_STOP=1',
     ...(builder === undefined
       ? [
         "-- dbt's login is unknown (HONEYFRAME_WAREHOUSE_URL unset): grant it USAGE, CREATE on the",

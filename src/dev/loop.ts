@@ -51,7 +51,7 @@ try {
   ) {
     console.error(`dev: ${(error as Error).message}`);
     console.error(
-      `Usage: deno task dev [--out <registry file>] (default: ${DEFAULT_REGISTRY_FILE})`,
+      `Usage: npx deno task dev [--out <registry file>] (default: ${DEFAULT_REGISTRY_FILE})`,
     );
   } else {
     throw error;

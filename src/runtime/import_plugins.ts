@@ -100,7 +100,7 @@ export async function importPlugins(
   if (unchecked) {
     throw new UncheckedRegistry(
       `the registry was not built with the module policy (version ${MODULE_POLICY_VERSION}), so ` +
-        "its plugins' imports were never checked; rebuild it with this host (`deno task build`)",
+        "its plugins' imports were never checked; rebuild it with this host (`npx deno task build`)",
     );
   }
   const timeoutMs = options.timeoutMs ?? DEFAULT_START_TIMEOUT_MS;

@@ -89,7 +89,7 @@ Deno.test("verify fails when the registry on disk is stale", async () => {
   assert.equal(run.code, 1);
   assert.match(
     run.out.join("\n"),
-    /registry\.ts is stale: run `deno task build` \[registry\.stale\]/,
+    /registry\.ts is stale: run `npx deno task build` \[registry\.stale\]/,
   );
   const json = JSON.parse((await cli(["verify", "--json", ...at(tree.root)])).out.join("\n"));
   assert.deepEqual([json.ok, json.registry_state], [false, "stale"]);
@@ -223,12 +223,15 @@ Deno.test("usage errors exit 2 with the verb's usage, or a pointer to --help", a
     const run = await cli([...argv]);
     assert.equal(run.code, 2, argv.join(" "));
     assert.match(run.err.join("\n"), /^error: /);
-    assert.match(run.err.join("\n"), new RegExp(`Usage: deno task plugins ${verb} \\[options\\]`));
+    assert.match(
+      run.err.join("\n"),
+      new RegExp(`Usage: npx deno task plugins ${verb} \\[options\\]`),
+    );
   }
   for (const argv of [[], ["deploy"], ["build", "--import-timeout", "soon"]]) {
     const run = await cli(argv);
     assert.equal(run.code, 2, argv.join(" "));
-    assert.match(run.err.join("\n"), /^error: .*\n(run `deno task plugins --help`|Usage: )/);
+    assert.match(run.err.join("\n"), /^error: .*\n(run `npx deno task plugins --help`|Usage: )/);
   }
   const help = await cli(["--help"]);
   assert.equal(help.code, 0);
@@ -239,7 +242,7 @@ Deno.test("each verb has its own --help; --version names the host and Deno", asy
   const help = await cli(["new", "--help"]);
   assert.equal(help.code, 0);
   const text = help.out.join("\n");
-  assert.match(text, /^Usage: deno task plugins new <slug> \[options\]\n\nScaffold a plugin/);
+  assert.match(text, /^Usage: npx deno task plugins new <slug> \[options\]\n\nScaffold a plugin/);
   assert.match(text, /--data +create the plugin in the data directory/);
   assert.doesNotMatch(text, /--strict|--force|Verbs:/, "only the options of `new`");
   const version = await cli(["--version"]);

@@ -166,7 +166,7 @@ Deno.test("dbt takes list, run <plugin> or export, with a suggestion for a typo"
     const run = await cli([...argv]);
     assert.equal(run.code, 2, argv.join(" "));
     assert.match(run.err[0]!, message);
-    assert.match(run.err[1]!, /^Usage: deno task plugins dbt list \| run <plugin> \| export/);
+    assert.match(run.err[1]!, /^Usage: npx deno task plugins dbt list \| run <plugin> \| export/);
   }
 });
 

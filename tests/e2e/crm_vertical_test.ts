@@ -116,7 +116,7 @@ Deno.test(
         assert.equal(before.status, 503);
         assert.match(
           (await before.json()).message,
-          /not built yet: run `deno task plugins dbt run crm`/,
+          /not built yet: run `npx deno task plugins dbt run crm`/,
         );
       });
 

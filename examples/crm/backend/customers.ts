@@ -78,7 +78,7 @@ async function read<T>(query: () => Promise<T>): Promise<T> {
   } catch (error) {
     if (error instanceof WarehouseError && error.code === UNDEFINED_TABLE) {
       throw new MartNotBuilt(
-        `${MART} is not built yet: run \`deno task plugins dbt run crm\` (or wait for its schedule)`,
+        `${MART} is not built yet: run \`npx deno task plugins dbt run crm\` (or wait for its schedule)`,
       );
     }
     throw error;

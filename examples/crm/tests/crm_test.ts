@@ -50,6 +50,6 @@ Deno.test("crm: before dbt built the mart, the page says how to build it", async
   const html = await render(missing);
   assert.match(
     html,
-    /crm_marts\.customers is not built yet: run `deno task plugins dbt run crm`/,
+    /crm_marts\.customers is not built yet: run `npx deno task plugins dbt run crm`/,
   );
 });

@@ -103,7 +103,7 @@ export class ServiceBoundPlugins {
         new IsolationUnavailable(
           `it is to run isolated (HONEYFRAME_ISOLATION), and on Workers that is a Worker of its own, ` +
             `but this Worker has no service binding ${bindingName}: deploy dist/workers/${name}.js ` +
-            "with the bindings of dist/wrangler.json (deno task bundle writes both)",
+            "with the bindings of dist/wrangler.json (npx deno task bundle writes both)",
         ),
       );
     }
