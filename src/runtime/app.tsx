@@ -42,6 +42,7 @@ import { HOST_VERSION } from "./version.ts";
 import type { HostContext } from "./permissions.ts";
 import { DEFAULT_JWT_MAX_TTL_S, tokenVerifier } from "./token_verifier.ts";
 import { dashboardApp } from "./dashboard.tsx";
+import { homeApp } from "./home.tsx";
 import { allowFrameCalls, onlyFramesAt, pluginFrames, PluginTokens } from "./plugin_ui/mod.ts";
 import { pluginAssetsApp } from "./plugin_assets.ts";
 import type { Registry } from "./registry.ts";
@@ -186,7 +187,6 @@ export function createApp(registry: Registry, given: AppOptions = {}): Hono {
       await next();
     });
   }
-  app.get("/", (c) => c.redirect("/admin/plugins", 303));
   const configs = new PluginConfigs(
     lifecycle.store,
     registry,
@@ -275,6 +275,7 @@ export function createApp(registry: Registry, given: AppOptions = {}): Hono {
     "/plugins",
     pluginPagesApp(registry, lifecycle, shell, { timeoutMs, log, contexts, frames }),
   );
+  app.route("/", homeApp(shell));
   app.route(
     "/dashboard",
     dashboardApp(registry, lifecycle, shell, { log, timeoutMs, contexts, frames }),
