@@ -164,7 +164,7 @@ Deno.test("new scaffolds a plugin that builds and mounts with no warnings, with 
     }).output();
     const text = new TextDecoder().decode(output.stdout) + new TextDecoder().decode(output.stderr);
     assert.equal(output.code, 0, `deno ${args.join(" ")}:\n${text}`);
-    if (args[0] === "test") assert.match(text, /ok \| 3 passed \| 0 failed/);
+    if (args[0] === "test") assert.match(text, /ok \| 4 passed \| 0 failed/);
   }
   assert.equal(parseManifest(manifestBytes).manifest?.display_name, "Crm");
   assert.equal((await cli(["new", "sales-eu", ...at(tree.root)])).code, 0);

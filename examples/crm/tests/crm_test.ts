@@ -1,12 +1,15 @@
 /**
- * The crm plugin's own tests, without a server or a warehouse: its route and page over a warehouse
- * that answers what the test chooses. (tests/e2e/crm_vertical_test.ts runs the whole vertical on
+ * The crm plugin's own tests, without a server or a warehouse: its route (through
+ * `pluginTestKit`, as people with and without `crm.read`) and page over a warehouse that answers
+ * what the test chooses. (tests/e2e/crm_vertical_test.ts runs the whole vertical on
  * a real PostgreSQL.)
  *
  * @module
  */
 import assert from "node:assert/strict";
 import { type PluginWarehouse, testPluginContext, WarehouseError } from "@honeyframe/edge";
+import { pluginTestKit } from "@honeyframe/edge/testing";
+import { router } from "../backend/routers/customers.ts";
 import { pages } from "../frontend/pages.tsx";
 
 const ROWS = [
@@ -52,4 +55,18 @@ Deno.test("crm: before dbt built the mart, the page says how to build it", async
     html,
     /crm_marts\.customers is not built yet: run `npx deno task plugins dbt run crm`/,
   );
+});
+
+Deno.test("crm: GET /customers serves the mart to crm_viewer only", async () => {
+  const kit = pluginTestKit({
+    name: "crm",
+    router,
+    seedGroups: [{ name: "crm_viewer", permissions: ["crm.read"] }],
+    warehouse: warehouseAnswering(() => Promise.resolve(ROWS)),
+  });
+  assert.equal((await kit.request("/customers")).status, 401);
+  assert.equal((await kit.request("/customers", { as: { groups: ["sales"] } })).status, 403);
+  const viewer = await kit.request("/customers", { as: { groups: ["crm_viewer"] } });
+  assert.equal(viewer.status, 200);
+  assert.deepEqual(await viewer.json(), { customers: ROWS });
 });
