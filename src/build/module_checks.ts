@@ -10,6 +10,7 @@ import { MANIFEST_FILE, type Problem, problem, type RouterSpec } from "../manife
 import { BLOCK_MAP, type ExportInfo, HONO_APP, PAGE_MAP } from "./export_kind.ts";
 import { resolveInsidePlugin } from "./inside_plugin.ts";
 import type { ModuleInspector } from "./module_inspector.ts";
+import { codeLocation, failureSummary } from "./code_location.ts";
 import { redactPaths } from "./redact_paths.ts";
 import { hasDotSegment } from "../runtime/dot_segments.ts";
 import type { VerifiedFrontend, VerifiedRouter } from "./verify.ts";
@@ -79,7 +80,22 @@ async function checkModuleExport(
   const file = join(dir, module);
   const report = await context.inspector.inspect(realpathSync(file));
   if (!report.ok) {
-    const reason = redactPaths(report.message, [dir, realpathSync(dir)], context.hostDir);
+    const dirs = [dir, realpathSync(dir)];
+    // Where Deno names the place (a syntax error, a missing import), the problem is there.
+    const place = codeLocation(report.message, dirs);
+    if (place) {
+      const summary = redactPaths(failureSummary(report.message), dirs, context.hostDir);
+      const { frame, ...location } = place;
+      return {
+        ...problem(
+          `${field}.import_failed`,
+          `importing \`${module}\` failed: ${summary}`,
+          location,
+        ),
+        ...(frame ? { frame } : {}),
+      };
+    }
+    const reason = redactPaths(report.message, dirs, context.hostDir);
     return problem(`${field}.import_failed`, `importing \`${module}\` failed: ${reason}`, at);
   }
   const found = report.exports[exportName];

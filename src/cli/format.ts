@@ -34,7 +34,11 @@ export function formatProblem(
   const position = item.line === undefined ? "" : `:${item.line}:${item.column ?? 1}`;
   const field = item.path ? ` ${item.path}:` : "";
   const name = plugin.name ? `${plugin.name} ` : "";
-  return `${level.padEnd(7)} ${name}${file}${position}:${field} ${item.message} [${item.code}]`;
+  const line = `${
+    level.padEnd(7)
+  } ${name}${file}${position}:${field} ${item.message} [${item.code}]`;
+  // A problem in code shows its source line under it, indented past the level.
+  return item.frame ? `${line}\n${item.frame.replace(/^/gm, " ".repeat(8))}` : line;
 }
 
 /**

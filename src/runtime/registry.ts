@@ -31,6 +31,8 @@ export interface Problem {
   readonly line?: number;
   /** The column in that line, from 1. */
   readonly column?: number;
+  /** For a problem in code: the source line, numbered, and a caret under the column. */
+  readonly frame?: string;
 }
 
 /** How much of a broken plugin's `plugin.yaml` the registry keeps, in bytes. */

@@ -200,7 +200,9 @@ Deno.test("verify lists every corpus problem with plugin, file and field, and ex
       const line =
         `error   ${plugin.name} tests/fixtures/corpus/plugins/${plugin.name}/${error.file ?? ""}`
           .replace(/\/$/, "") +
-        `${position}:${field} ${error.message} [${error.code}]`;
+        `${position}:${field} ${error.message} [${error.code}]` +
+        // A problem in code has its source line under it.
+        (error.frame ? `\n${error.frame.replace(/^/gm, " ".repeat(8))}` : "");
       assert.ok(run.out.includes(line), `missing: ${line}`);
     }
   }

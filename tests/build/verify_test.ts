@@ -115,6 +115,37 @@ Deno.test("verify() turns an import that throws into an error without server pat
   }
 });
 
+Deno.test("a syntax error or a missing import is reported where it is in the code, with its line", async () => {
+  using fixture = await verifyOne(
+    routers("backend/routers/crm.ts:router", "backend/broken.ts:router"),
+    {
+      "backend/routers/crm.ts":
+        'import { Hono } from "hono";\n\nexport const router = new Hono()\n' +
+        '  .get("/ping", (c) => c.json({ ok: true ))\n;\n',
+      "backend/broken.ts": `export const x = 1;\nimport "./nope.ts";\nexport const router = 1;\n`,
+    },
+  );
+  const { plugin, root } = fixture;
+  const [syntax, missing] = plugin.errors;
+  assert.deepEqual(
+    [syntax?.code, syntax?.file, syntax?.line, syntax?.column, syntax?.path],
+    ["router.import_failed", "backend/routers/crm.ts", 4, 42, undefined],
+  );
+  assert.equal(
+    syntax?.message,
+    "importing `backend/routers/crm.ts` failed: SyntaxError: Expected ',', got ')'",
+  );
+  assert.equal(
+    syntax?.frame,
+    '4 |   .get("/ping", (c) => c.json({ ok: true ))\n  |                                          ^',
+  );
+  assert.deepEqual([missing?.file, missing?.line], ["backend/broken.ts", 2]);
+  assert.match(missing!.message, /nope\.ts/);
+  for (const error of plugin.errors) {
+    assert.ok(!JSON.stringify(error).includes(root), `leaks the server path: ${error.message}`);
+  }
+});
+
 Deno.test("verify() bounds an import whose top-level await never settles", async () => {
   const started = performance.now();
   using fixture = await verifyOne(

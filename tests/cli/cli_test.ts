@@ -69,6 +69,25 @@ Deno.test("verify names the plugin, file and field of each problem and exits 1",
   assert.match(run.out.at(-1) ?? "", /^FAILED/);
 });
 
+Deno.test("a syntax error is shown at its line in the router, with the line under it", async () => {
+  using tree = makeTree({
+    "plugins/crm/plugin.yaml": manifest("crm", "routers:", "  - r.ts:router"),
+    "plugins/crm/r.ts":
+      'import { Hono } from "hono";\nexport const router = new Hono().get("/", (c) => c.json({ a: 1 ));\n',
+  });
+  const run = await cli(["verify", ...at(tree.root)]);
+  assert.equal(run.code, 1);
+  const text = run.out.join("\n");
+  assert.match(
+    text,
+    /^error +crm \S*plugins\/crm\/r\.ts:2:\d+: importing `r\.ts` failed: SyntaxError: [^\n]+ \[router\.import_failed\]\n {8}2 \| export const router = new Hono\(\)\.get\("\/", \(c\) => c\.json\(\{ a: 1 \)\);\n {8} {2}\| +\^$/m,
+  );
+  const json = JSON.parse((await cli(["verify", "--json", ...at(tree.root)])).out.join("\n"));
+  const [error] = json.plugins[0].errors;
+  assert.deepEqual([error.file, error.line], ["r.ts", 2]);
+  assert.match(error.frame, /^2 \| export const router/);
+});
+
 Deno.test("verify exits 0 for clean plugins and a fresh registry, and writes nothing", async () => {
   using tree = makeTree(healthyPlugin("crm"));
   const missing = await cli(["verify", ...at(tree.root)]);

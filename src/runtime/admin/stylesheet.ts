@@ -74,6 +74,7 @@ ol.source code { background: none; padding: 0; overflow-wrap: normal; }
 .problems { margin: .35rem 0 0; padding-left: 1.1rem; font-size: .85rem; }
 .problems .error { color: var(--bad); }
 .problems .warning { color: var(--warn); }
+.problems pre.frame { white-space: pre; overflow-x: auto; }
 code { overflow-wrap: anywhere; font-size: .85em; background: var(--wash); padding: .05rem .3rem; border-radius: .25rem; }
 .filters { display: flex; flex-wrap: wrap; gap: .5rem; margin: 0 0 1rem; padding: 0; list-style: none; }
 .filters a { display: inline-block; padding: .3rem .8rem; border: 1px solid var(--line); border-radius: 999px; background: var(--paper); text-decoration: none; }

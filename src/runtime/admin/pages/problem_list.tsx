@@ -41,6 +41,7 @@ function ProblemText(props: { problem: Problem; level: "error" | "warning" }) {
     <>
       <strong>{props.level === "error" ? "Error" : "Warning"}:</strong> {where && `${where}: `}
       {problem.message} <code>{problem.code}</code>
+      {problem.frame && <pre class="frame">{problem.frame}</pre>}
     </>
   );
 }
