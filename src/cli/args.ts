@@ -156,7 +156,7 @@ const OPTION_HELP: readonly { flag: string; text: string; verbs?: readonly Verb[
   { flag: "--data", text: "create the plugin in the data directory", verbs: ["new"] },
   {
     flag: "--force",
-    text: "replace an installed data plugin with a newer version",
+    text: "replace an installed data plugin with a newer version, or re-install the same package",
     verbs: ["install"],
   },
   {

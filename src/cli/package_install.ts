@@ -100,9 +100,22 @@ async function install(args: CliArgs, io: CliIo, spec: string): Promise<number |
   }
   const after = dependencies(dataDir);
   const added = Object.keys(after).filter((name) => before[name] !== after[name]);
+  // npm changed nothing: the package was there already, at this version.
+  const again = added.length === 0 ? packageOfSpec(spec, after, dataDir) : undefined;
+  if (again !== undefined && !args.force) {
+    report(io, args.json, {
+      ok: false,
+      message: `${again}@${
+        installedVersion(dataDir, again) ?? after[again]
+      } is already installed; use --force to re-install it. Nothing was changed`,
+      data: { package: again },
+    });
+    return "restore";
+  }
   const result = await runBuild(args, undefined);
   const installed = result.plugins.find((plugin) =>
-    plugin.source === "data" && plugin.package !== undefined && added.includes(plugin.package.name)
+    plugin.source === "data" && plugin.package !== undefined &&
+    [...added, again].includes(plugin.package.name)
   );
   const broken = result.plugins.filter((plugin) =>
     plugin.status === "error" && plugin.source === "data" && plugin.package &&
@@ -130,12 +143,13 @@ async function install(args: CliArgs, io: CliIo, spec: string): Promise<number |
   return report(io, args.json, {
     ok: true,
     message:
-      `installed ${installed.name} ${installed.manifest?.version} from ${pkg.name}@${pkg.version}` +
+      `${again ? "re-installed" : "installed"} ${installed.name} ${installed.manifest?.version} ` +
+      `from ${pkg.name}@${pkg.version}` +
       ` into ${displayPath(dataDir)}\nrebuilt ${
         displayPath(args.outFile)
       }; restart the server to serve it`,
     data: {
-      action: "installed",
+      action: again ? "reinstalled" : "installed",
       plugin: installed.name,
       version: installed.manifest?.version,
       package: { name: pkg.name, version: pkg.version },
@@ -174,6 +188,36 @@ async function withRestore(
       for (const name of present) renameSync(join(kept, name), join(dataDir, name));
     }
     rmSync(kept, { recursive: true, force: true });
+  }
+}
+
+/**
+ * The package a spec names among `$DATA_DIR`'s dependencies: the one whose `file:` value is the
+ * tarball, or the name of an npm spec (`@scope/name@^1.2.0` → `@scope/name`).
+ */
+function packageOfSpec(
+  spec: string,
+  installed: Readonly<Record<string, string>>,
+  dataDir: string,
+): string | undefined {
+  if (existsSync(spec)) {
+    return Object.keys(installed).find((name) =>
+      installed[name]!.startsWith("file:") && resolve(dataDir, installed[name]!.slice(5)) === spec
+    );
+  }
+  // The name ends at the version's `@` (a scope's `@` comes first).
+  const at = spec.indexOf("@", 1);
+  const name = at === -1 ? spec : spec.slice(0, at);
+  return Object.hasOwn(installed, name) ? name : undefined;
+}
+
+/** The version of an installed package, from its `package.json` in `node_modules`. */
+function installedVersion(dataDir: string, name: string): string | undefined {
+  try {
+    return JSON.parse(readFileSync(join(dataDir, "node_modules", name, "package.json"), "utf8"))
+      .version;
+  } catch {
+    return undefined;
   }
 }
 

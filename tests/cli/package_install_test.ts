@@ -114,6 +114,16 @@ Deno.test("a packed plugin installs from its tarball and serves from the Deno an
   );
   const data = JSON.parse(readFileSync(join(tree.root, "data/package.json"), "utf8"));
   assert.ok(data.dependencies["@acme/crm-plugin"], "the package is a dependency of $DATA_DIR");
+  // The same package again: said so (not "not a plugin package"); --force re-installs it.
+  const again = await cli(["install", tarball, ...flags]);
+  assert.equal(again.code, 1);
+  assert.match(
+    [...again.out, ...again.err].join("\n"),
+    /@acme\/crm-plugin@1\.2\.0 is already installed; use --force to re-install it/,
+  );
+  const forced = await cli(["install", tarball, "--force", ...flags]);
+  assert.equal(forced.code, 0, [...forced.out, ...forced.err].join("\n"));
+  assert.match(forced.out[0]!, /^re-installed acme-crm 1\.2\.0 from @acme\/crm-plugin@1\.2\.0 /);
   const table = (await cli(["list", ...flags])).out;
   assert.match(
     table[1]!,
