@@ -47,20 +47,32 @@ export function codeLocation(
     if (dir === undefined) continue;
     const line = Number(match[2]);
     const column = Number(match[3]);
-    let source: string | undefined;
-    try {
-      source = readFileSync(path, "utf8").split(/\r?\n/)[line - 1];
-    } catch {
-      source = undefined;
-    }
-    const gutter = String(line);
-    const frame = source === undefined ? "" : [
-      `${gutter} | ${source}`,
-      `${" ".repeat(gutter.length)} | ${" ".repeat(Math.max(column - 1, 0))}^`,
-    ].join("\n");
-    return { file: relative(dir, path), line, column, frame };
+    return { file: relative(dir, path), line, column, frame: sourceFrame(path, line, column) };
   }
   return undefined;
+}
+
+/**
+ * A source line, numbered, and a caret under a column.
+ *
+ * @param path The file.
+ * @param line The line, from 1.
+ * @param column The column, from 1.
+ * @returns The two lines, or `""` when the file or line cannot be read.
+ */
+export function sourceFrame(path: string, line: number, column: number): string {
+  let source: string | undefined;
+  try {
+    source = readFileSync(path, "utf8").split(/\r?\n/)[line - 1];
+  } catch {
+    source = undefined;
+  }
+  if (source === undefined) return "";
+  const gutter = String(line);
+  return [
+    `${gutter} | ${source}`,
+    `${" ".repeat(gutter.length)} | ${" ".repeat(Math.max(column - 1, 0))}^`,
+  ].join("\n");
 }
 
 /**

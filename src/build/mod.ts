@@ -33,6 +33,7 @@ export type { CacheStats } from "./build_cache.ts";
 export type { WorkerBundles } from "./worker_bundle.ts";
 export { serverEntrySource, type ServerRuntime } from "./server_entry.ts";
 export { writeFileAtomically } from "./write_atomically.ts";
+export { typeCheck } from "./type_check.ts";
 export { BuildCache, cacheFileFor, discover, fingerprintInputs, generateRegistry, verify };
 
 /** The default location of the generated registry, relative to the working directory. */

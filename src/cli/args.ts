@@ -73,6 +73,8 @@ export interface CliArgs {
   readonly json: boolean;
   /** `build` exits 1 when any plugin has errors. */
   readonly strict: boolean;
+  /** `verify` also type-checks the mounted plugins' code (`--check`). */
+  readonly check: boolean;
   /** `new` scaffolds into the data directory instead of the install directory. */
   readonly data: boolean;
   /** `install` may replace an installed data plugin with a newer version. */
@@ -153,6 +155,11 @@ const OPTION_HELP: readonly { flag: string; text: string; verbs?: readonly Verb[
   },
   { flag: "--json", text: "machine-readable output (one JSON object)" },
   { flag: "--strict", text: "exit 1 when any plugin has errors", verbs: ["build"] },
+  {
+    flag: "--check",
+    text: "also type-check the mounted plugins' code (errors: code.type_error)",
+    verbs: ["verify"],
+  },
   { flag: "--data", text: "create the plugin in the data directory", verbs: ["new"] },
   {
     flag: "--force",
@@ -264,6 +271,7 @@ export function parseCliArgs(
         out: { type: "string" },
         json: { type: "boolean", default: false },
         strict: { type: "boolean", default: false },
+        check: { type: "boolean", default: false },
         data: { type: "boolean", default: false },
         force: { type: "boolean", default: false },
         "import-timeout": { type: "string" },
@@ -310,6 +318,7 @@ export function parseCliArgs(
     outFile: values.out ?? DEFAULT_REGISTRY_FILE,
     json: values.json,
     strict: values.strict,
+    check: values.check,
     data: values.data,
     force: values.force,
     useCache: !values["no-cache"],

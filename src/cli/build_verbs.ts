@@ -9,6 +9,7 @@ import {
   type BuildResult,
   cacheFileFor,
   registryState,
+  typeCheck,
   writeRegistry,
 } from "../build/mod.ts";
 import type { CliArgs } from "./args.ts";
@@ -55,7 +56,8 @@ export async function buildVerb(args: CliArgs, io: CliIo): Promise<number> {
  * @returns The exit code.
  */
 export async function verifyVerb(args: CliArgs, io: CliIo): Promise<number> {
-  const result = await runBuild(args, openCache(args, io));
+  const built = await runBuild(args, openCache(args, io));
+  const result = args.check ? withTypeErrors(built) : built;
   const state = registryState(args.outFile, result.source);
   const ok = !hasErrors(result) && state !== "stale";
   if (args.json) {
@@ -128,6 +130,19 @@ export function openCache(args: CliArgs, io: CliIo): BuildCache | undefined {
     io.err(`note: ignored ${displayPath(file)} (${cache.ignored}); checking every plugin`);
   }
   return cache;
+}
+
+/** The build's plugins with their type errors added (`verify --check`). */
+function withTypeErrors(result: BuildResult): BuildResult {
+  const found = typeCheck(result.plugins, Deno.cwd());
+  return {
+    ...result,
+    plugins: result.plugins.map((plugin) =>
+      found.has(plugin.name)
+        ? { ...plugin, errors: [...plugin.errors, ...found.get(plugin.name)!] }
+        : plugin
+    ),
+  };
 }
 
 function hasErrors(result: BuildResult): boolean {

@@ -81,6 +81,7 @@ export const PROBLEM_CODES = {
   "module.remote": "plugin code imports a URL that is not a file of the plugin",
   "module.undeclared_dependency": "plugin code imports a package it does not declare",
   "module.dynamic_specifier": "plugin code calls `import()` with a computed specifier",
+  "code.type_error": "plugin code does not type-check (`plugins verify --check`)",
   "dbt_workspace.not_found": "the dbt workspace folder does not exist",
   "dbt_workspace.outside_plugin": "the dbt workspace resolves outside the plugin folder",
   "dbt_workspace.no_project": "the dbt workspace has no dbt_project.yml",

@@ -88,6 +88,32 @@ Deno.test("a syntax error is shown at its line in the router, with the line unde
   assert.match(error.frame, /^2 \| export const router/);
 });
 
+Deno.test("verify --check type-checks plugin code and reports at the line, with the line under it", async () => {
+  using tree = makeTree({
+    ...healthyPlugin("clean"),
+    "plugins/crm/plugin.yaml": manifest("crm", "routers:", "  - r.ts:router"),
+    "plugins/crm/r.ts": 'import { Hono } from "hono";\n' +
+      'export const router = new Hono().get("/", (c) => {\n' +
+      '  const count: number = "many";\n' +
+      "  return c.text(String(count));\n});\n",
+  });
+  const plain = await cli(["verify", ...at(tree.root)]);
+  assert.equal(plain.code, 0, "it imports and runs: only a type check sees it");
+  const checked = await cli(["verify", "--check", ...at(tree.root)]);
+  assert.equal(checked.code, 1);
+  const text = checked.out.join("\n");
+  assert.match(
+    text,
+    /^error +crm \S*plugins\/crm\/r\.ts:3:9: TS2322: Type 'string' is not assignable to type 'number'\. \[code\.type_error\]\n {8}3 \| {3}const count: number = "many";\n {8} {2}\| {9}\^$/m,
+  );
+  assert.doesNotMatch(text, /error +clean/, "a clean plugin has nothing");
+  const json = JSON.parse(
+    (await cli(["verify", "--check", "--json", ...at(tree.root)])).out.join("\n"),
+  );
+  const crm = json.plugins.find((plugin: { name: string }) => plugin.name === "crm");
+  assert.deepEqual(crm.errors.map((error: { code: string }) => error.code), ["code.type_error"]);
+});
+
 Deno.test("verify exits 0 for clean plugins and a fresh registry, and writes nothing", async () => {
   using tree = makeTree(healthyPlugin("crm"));
   const missing = await cli(["verify", ...at(tree.root)]);
