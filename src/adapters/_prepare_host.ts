@@ -116,7 +116,7 @@ export async function prepareHost(
   try {
     limits = readServerLimits(env);
     runner = configuredRunner(config.dbt, spawn);
-    warehouseConfig = readWarehouseConfig(env);
+    warehouseConfig = readWarehouseConfig(env, config.dbt.warehouseUrl);
   } catch (error) {
     log.error(`Honeyframe Edge cannot start: ${(error as Error).message}`);
     return exit(1);

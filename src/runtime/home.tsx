@@ -6,7 +6,7 @@
  * @module
  */
 import { Hono } from "hono";
-import { ADMIN_MENU, DASHBOARD_LINK } from "./admin/layout.tsx";
+import { ADMIN_MENU, DASHBOARD_LINK, visibleLinks } from "./admin/layout.tsx";
 import { pageSecurityHeaders, type PageShell, renderPage } from "./admin/render.tsx";
 import { signInUrl } from "./admin/safe_next.ts";
 
@@ -21,10 +21,9 @@ export function homeApp(shell: PageShell): Hono {
   app.get("/", pageSecurityHeaders, async (c) => {
     const viewer = await shell.viewerOf(c);
     const links = shell.links();
-    const pages = links.filter((link) =>
-      link.href !== undefined && (!link.permission || viewer.can(link.permission))
-    );
-    const admin = ADMIN_MENU.filter((link) => viewer.can(link.permission));
+    // Entries without a page are shown in the sidebar, but lead nowhere from here.
+    const pages = visibleLinks(links, viewer.can).filter((link) => link.href !== undefined);
+    const admin = visibleLinks(ADMIN_MENU, viewer.can);
     return renderPage(
       c,
       { title: "Honeyframe Edge", pluginLinks: links, ...viewer },

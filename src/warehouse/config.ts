@@ -23,17 +23,21 @@ export interface WarehouseConfig {
  * Reads the warehouse settings.
  *
  * @param env The environment.
- * @returns The settings, or `undefined` without `HONEYFRAME_WAREHOUSE_URL`.
- * @throws {ConfigError} When a URL is not PostgreSQL's (its value is not repeated: it may hold a
- * password), an admin URL comes without the warehouse's, or a bound is out of range.
+ * @param url The warehouse, as the dbt settings read and checked it (`HONEYFRAME_WAREHOUSE_URL`,
+ * `readDbtConfig(env).warehouseUrl`): one rule for the URL dbt builds in and plugins read.
+ * @returns The settings, or `undefined` without a warehouse.
+ * @throws {ConfigError} When the admin URL is not PostgreSQL's (its value is not repeated: it may
+ * hold a password) or comes without the warehouse's, or a bound is out of range.
  * @example
  * ```ts
- * readWarehouseConfig({ HONEYFRAME_WAREHOUSE_URL: "postgres://dbt@127.0.0.1/warehouse" })?.maxRows; // 10000
+ * readWarehouseConfig({}, new URL("postgres://dbt@127.0.0.1/warehouse"))?.maxRows; // 10000
  * ```
  */
-export function readWarehouseConfig(env: EnvSource): WarehouseConfig | undefined {
-  const url = postgresUrl(env, "HONEYFRAME_WAREHOUSE_URL");
-  const adminUrl = postgresUrl(env, "HONEYFRAME_WAREHOUSE_ADMIN_URL");
+export function readWarehouseConfig(
+  env: EnvSource,
+  url: URL | undefined,
+): WarehouseConfig | undefined {
+  const adminUrl = adminUrlOf(env);
   if (adminUrl && !url) {
     throw new ConfigError(
       "HONEYFRAME_WAREHOUSE_ADMIN_URL needs HONEYFRAME_WAREHOUSE_URL (the warehouse plugins read)",
@@ -48,15 +52,14 @@ export function readWarehouseConfig(env: EnvSource): WarehouseConfig | undefined
   };
 }
 
-function postgresUrl(
-  env: EnvSource,
-  name: "HONEYFRAME_WAREHOUSE_URL" | "HONEYFRAME_WAREHOUSE_ADMIN_URL",
-): URL | undefined {
-  const text = readEnv(env, name);
+function adminUrlOf(env: EnvSource): URL | undefined {
+  const text = readEnv(env, "HONEYFRAME_WAREHOUSE_ADMIN_URL");
   if (text === undefined) return undefined;
   const url = URL.canParse(text) ? new URL(text) : undefined;
   if (!url || !/^postgres(ql)?:$/.test(url.protocol)) {
-    throw new ConfigError(`${name} must be a postgres:// or postgresql:// URL (PostgreSQL)`);
+    throw new ConfigError(
+      "HONEYFRAME_WAREHOUSE_ADMIN_URL must be a postgres:// or postgresql:// URL (PostgreSQL)",
+    );
   }
   return url;
 }

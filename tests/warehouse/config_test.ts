@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { ConfigError } from "../../src/env/mod.ts";
-import { importSecretsKey } from "../../src/runtime/mod.ts";
+import { importSecretsKey, readDbtConfig } from "../../src/runtime/mod.ts";
 import { MemoryStore } from "../../src/state/mod.ts";
 import {
   pluginRoleName,
@@ -14,9 +14,13 @@ import {
   rolePassword,
 } from "../../src/warehouse/mod.ts";
 
+/** The settings as the server reads them: the warehouse URL through the dbt settings' rule. */
+const read = (env: Readonly<Record<string, string>>) =>
+  readWarehouseConfig(env, readDbtConfig(env).warehouseUrl);
+
 Deno.test("the warehouse's settings: defaults, bounds, and URLs never repeated", () => {
-  assert.equal(readWarehouseConfig({}), undefined);
-  const config = readWarehouseConfig({
+  assert.equal(read({}), undefined);
+  const config = read({
     HONEYFRAME_WAREHOUSE_URL: "postgres://dbt:pw@db/warehouse",
   });
   assert.deepEqual([config?.timeoutMs, config?.maxRows, config?.adminUrl], [
@@ -44,7 +48,7 @@ Deno.test("the warehouse's settings: defaults, bounds, and URLs never repeated",
       ],
     ] as const
   ) {
-    assert.throws(() => readWarehouseConfig(env), (error: Error) => {
+    assert.throws(() => read(env), (error: Error) => {
       assert.ok(error instanceof ConfigError);
       assert.match(error.message, message);
       assert.ok(!error.message.includes("hunter2"), "the value is not repeated");

@@ -109,6 +109,21 @@ export interface LayoutProps {
 }
 
 /**
+ * The links a viewer may follow: those that need no permission, or one they have (the sidebar and
+ * the landing page show the same).
+ *
+ * @param links The links.
+ * @param can What the viewer may open.
+ * @returns The links they see.
+ */
+export function visibleLinks<Link extends NavLink>(
+  links: readonly Link[],
+  can: Grants,
+): Link[] {
+  return links.filter((link) => !link.permission || can(link.permission));
+}
+
+/**
  * The page shell.
  *
  * @param props Title, current path, links, session and content.
@@ -116,8 +131,8 @@ export interface LayoutProps {
  */
 export function Layout(props: LayoutProps) {
   const can = props.can ?? NONE_GRANTED;
-  const adminMenu = ADMIN_MENU.filter((link) => can(link.permission));
-  const pluginLinks = props.pluginLinks.filter((link) => !link.permission || can(link.permission));
+  const adminMenu = visibleLinks(ADMIN_MENU, can);
+  const pluginLinks = visibleLinks(props.pluginLinks, can);
   return (
     <html lang="en">
       <DocumentHead title={props.title} script={props.script} framed={props.framed} />
