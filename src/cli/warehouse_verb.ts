@@ -10,6 +10,7 @@
 import { readEnv } from "../env/mod.ts";
 import { importSecretsKey } from "../runtime/mod.ts";
 import {
+  loginOf,
   pluginRoles,
   provisioningStatements,
   quoteIdentifier,
@@ -48,7 +49,10 @@ export async function warehouseVerb(args: CliArgs, io: CliIo): Promise<number> {
   if (roles.length === 0) {
     return report(io, args.json, { ok: true, message: "no plugin has a dbt workspace" });
   }
-  const builder = dbtLogin(readEnv(args.env, "HONEYFRAME_WAREHOUSE_URL"));
+  const warehouse = readEnv(args.env, "HONEYFRAME_WAREHOUSE_URL");
+  const builder = loginOf(
+    warehouse !== undefined && URL.canParse(warehouse) ? new URL(warehouse) : undefined,
+  );
   const { store, label } = await openStateStore(args);
   const lines = [
     `-- Honeyframe Edge: plugin roles for the warehouse (passwords kept sealed in ${label}).`,
@@ -80,11 +84,4 @@ export async function warehouseVerb(args: CliArgs, io: CliIo): Promise<number> {
     for (const line of lines) io.out(line);
   }
   return 0;
-}
-
-/** The user dbt logs in as, from the warehouse URL. */
-function dbtLogin(url: string | undefined): string | undefined {
-  if (url === undefined || !URL.canParse(url)) return undefined;
-  const user = decodeURIComponent(new URL(url).username);
-  return user === "" ? undefined : user;
 }

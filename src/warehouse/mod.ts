@@ -16,6 +16,7 @@ export {
   type WarehouseOptions,
 } from "./postgres_warehouses.ts";
 export {
+  loginOf,
   type PluginRole,
   pluginRoleName,
   provisioningStatements,

@@ -89,6 +89,21 @@ function schemaGrants(schema: string, role: string, builder: string | undefined)
 }
 
 /**
+ * The login a PostgreSQL URL names, decoded.
+ *
+ * @param url The URL, if any.
+ * @returns Its user, or `undefined` when it names none.
+ * @example
+ * ```ts
+ * loginOf(new URL("postgres://dbt%40corp:pw@db/w")); // "dbt@corp"
+ * ```
+ */
+export function loginOf(url: URL | undefined): string | undefined {
+  const user = url === undefined ? "" : decodeURIComponent(url.username);
+  return user === "" ? undefined : user;
+}
+
+/**
  * Quotes an identifier for PostgreSQL.
  *
  * @param name The identifier.

@@ -23,7 +23,7 @@ import {
 } from "../runtime/mod.ts";
 import type { StateStore } from "../state/mod.ts";
 import type { WarehouseConfig } from "./config.ts";
-import { type PluginRole, provisioningStatements } from "./plugin_roles.ts";
+import { loginOf, type PluginRole, provisioningStatements } from "./plugin_roles.ts";
 import { rolePassword } from "./role_passwords.ts";
 
 /** The longest statement a plugin may send, in characters. */
@@ -290,8 +290,8 @@ const TABLES_SQL = "SELECT n.nspname AS schema, c.relname AS name, c.relkind AS 
 /** dbt's login, when it is not the admin's: it needs to create tables in the plugins' schemas. */
 function builderRole(config: WarehouseConfig): string | undefined {
   if (!config.adminUrl) return undefined;
-  const dbt = decodeURIComponent(config.url.username);
-  return dbt !== "" && dbt !== decodeURIComponent(config.adminUrl.username) ? dbt : undefined;
+  const dbt = loginOf(config.url);
+  return dbt !== loginOf(config.adminUrl) ? dbt : undefined;
 }
 
 /** A plugin's statement and parameters, checked: they come from plugin code. */
