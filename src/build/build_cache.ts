@@ -20,12 +20,13 @@ import type { Problem } from "../manifest/mod.ts";
 import type { PluginSource } from "../runtime/registry.ts";
 import type { ClientAsset } from "./client_bundle.ts";
 import type { DiscoveredPlugin } from "./discover.ts";
+import type { PolicyFindings } from "./module_policy.ts";
 import { folderDigest, treeDigest } from "./folder_digest.ts";
 import type { PluginChecks } from "./verify.ts";
 import { writeFileAtomically } from "./write_atomically.ts";
 
 /** The format of the cache file; a file of another format is ignored. */
-export const BUILD_CACHE_FORMAT = "honeyframe-build-cache/5";
+export const BUILD_CACHE_FORMAT = "honeyframe-build-cache/6";
 
 /** The cache file beside a registry file. */
 export function cacheFileFor(registryFile: string): string {
@@ -37,7 +38,7 @@ interface CachedPlugin {
   readonly discovered: Omit<DiscoveredPlugin, "manifestBytes"> & { manifestBytes?: string };
   checks?: PluginChecks;
   client?: ClientAsset;
-  policy?: readonly Problem[];
+  policy?: PolicyFindings;
 }
 
 interface CacheBody {
@@ -199,9 +200,9 @@ export class BuildCache {
    * What the module policy found in an earlier build of the same folder, if it ran.
    *
    * @param plugin The plugin.
-   * @returns Its problems (empty when it kept to the policy).
+   * @returns What it found.
    */
-  policy(plugin: DiscoveredPlugin): readonly Problem[] | undefined {
+  policy(plugin: DiscoveredPlugin): PolicyFindings | undefined {
     const key = this.#keyOf(plugin.dir, plugin.source);
     return key === undefined ? undefined : this.#plugins.get(key)?.policy;
   }
@@ -210,12 +211,12 @@ export class BuildCache {
    * Keeps what the module policy found for the next build of the same folder.
    *
    * @param plugin The plugin.
-   * @param problems Its problems.
+   * @param findings What it found.
    */
-  rememberPolicy(plugin: DiscoveredPlugin, problems: readonly Problem[]): void {
+  rememberPolicy(plugin: DiscoveredPlugin, findings: PolicyFindings): void {
     const key = this.#keyOf(plugin.dir, plugin.source);
     const entry = key === undefined ? undefined : this.#plugins.get(key);
-    if (entry) entry.policy = problems;
+    if (entry) entry.policy = findings;
   }
 
   /**

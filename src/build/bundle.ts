@@ -6,9 +6,12 @@
  * @module
  */
 import { spawnSync } from "node:child_process";
-import { readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import process from "node:process";
+import { pathToFileURL } from "node:url";
+import type { RuntimeName } from "../runtime/plugins/runtimes.ts";
 import { toolEnvironment } from "./tool_environment.ts";
 
 /**
@@ -30,13 +33,16 @@ export interface BundleTarget {
   readonly entry: string;
   /** The output file, e.g. `dist/server.mjs`. */
   readonly output: string;
+  /** The runtime whose unloadable plugins it leaves out, when it must (a Worker's). */
+  readonly leavesOutFor?: RuntimeName;
 }
 
 /** The three bundles of `deno task bundle`. */
 export const BUNDLE_TARGETS: readonly BundleTarget[] = [
   { entry: "main.ts", output: "dist/server.js" },
   { entry: "main_node.ts", output: "dist/server.mjs" },
-  { entry: "main_worker.ts", output: "dist/worker.js" },
+  // A `node:` import anywhere in a Worker's bundle stops the whole Worker from loading.
+  { entry: "main_worker.ts", output: "dist/worker.js", leavesOutFor: "workerd" },
 ];
 
 /**
@@ -45,15 +51,26 @@ export const BUNDLE_TARGETS: readonly BundleTarget[] = [
  *
  * @param target The entry and output file.
  * @param cwd The project folder whose `deno.json` resolves the imports.
+ * @param leaveOut Plugin modules to leave out: each is replaced by a module that throws when
+ * imported (the registry marks their plugins `error` on the runtime the bundle is for).
  * @throws {Error} With `deno bundle`'s output when bundling fails.
  * @example
  * ```ts
  * bundle({ entry: "main_node.ts", output: "dist/server.mjs" });
  * ```
  */
-export function bundle(target: BundleTarget, cwd: string = process.cwd()): void {
+export function bundle(
+  target: BundleTarget,
+  cwd: string = process.cwd(),
+  leaveOut: readonly string[] = [],
+): void {
   const externals = LAZY_DRIVERS.flatMap((driver) => ["--external", driver.specifier]);
-  run(["--minify", ...externals, "--output", target.output, target.entry], target.entry, cwd);
+  using leftOut = leavingOut(leaveOut, cwd, target.output);
+  run(
+    ["--minify", ...externals, ...leftOut.args, "--output", target.output, target.entry],
+    target.entry,
+    cwd,
+  );
   const output = resolve(cwd, target.output);
   let text = readFileSync(output, "utf8");
   for (const driver of LAZY_DRIVERS) {
@@ -64,6 +81,47 @@ export function bundle(target: BundleTarget, cwd: string = process.cwd()): void 
     text = text.replaceAll(imported, `"${file}"`);
   }
   writeFileSync(output, text);
+}
+
+/**
+ * The bundler's arguments that replace modules by one that throws: an import map (the project's
+ * imports, and each module mapped to the stand-in) in a folder removed on dispose.
+ */
+function leavingOut(
+  modules: readonly string[],
+  cwd: string,
+  output: string,
+): { args: string[] } & Disposable {
+  if (modules.length === 0) return { args: [], [Symbol.dispose]: () => {} };
+  const folder = mkdtempSync(join(tmpdir(), "honeyframe-left-out-"));
+  const standIn = join(folder, "left_out.ts");
+  writeFileSync(
+    standIn,
+    `throw new Error(${
+      JSON.stringify(
+        `this plugin's code is not in ${output}: it cannot load on the runtime that bundle is for`,
+      )
+    });
+export {};
+`,
+  );
+  // The project's own imports, made absolute (the map is read from the temporary folder).
+  const config = JSON.parse(readFileSync(join(cwd, "deno.json"), "utf8")) as {
+    imports?: Record<string, string>;
+  };
+  const base = pathToFileURL(join(resolve(cwd), "/")).href;
+  const imports = Object.fromEntries(
+    Object.entries(config.imports ?? {}).map((
+      [key, value],
+    ) => [key, value.startsWith(".") ? new URL(value, base).href : value]),
+  );
+  for (const module of modules) imports[pathToFileURL(module).href] = pathToFileURL(standIn).href;
+  const map = join(folder, "import_map.json");
+  writeFileSync(map, JSON.stringify({ imports }));
+  return {
+    args: ["--import-map", map],
+    [Symbol.dispose]: () => rmSync(folder, { recursive: true, force: true }),
+  };
 }
 
 function run(args: readonly string[], entry: string, cwd: string): void {

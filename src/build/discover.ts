@@ -5,6 +5,7 @@
  *
  * @module
  */
+import type { RuntimeUse } from "./runtime_targets.ts";
 import { lstatSync, readdirSync, readFileSync, realpathSync, statSync } from "node:fs";
 import { linksOutside } from "./plugin_links.ts";
 import { basename, join, relative, resolve } from "node:path";
@@ -61,6 +62,8 @@ export interface DiscoveredPlugin {
   readonly errors: Problem[];
   /** Problems that do not. */
   readonly warnings: Problem[];
+  /** What its server code needs of its runtime, once the module policy has read it. */
+  readonly runtimeUses?: readonly RuntimeUse[];
 }
 
 /**

@@ -14,6 +14,13 @@ import { generateRegistry } from "./generate.ts";
 import { type VerifiedPlugin, verify, type VerifyOptions } from "./verify.ts";
 import { writeFileAtomically } from "./write_atomically.ts";
 import { withWorkerBundles } from "./worker_bundle.ts";
+import { readTargets, withRuntimeTargets } from "./runtime_targets.ts";
+import {
+  type UnloadableModules,
+  unloadableModules,
+  writeUnloadableModules,
+} from "./unloadable_modules.ts";
+import type { RuntimeName } from "../runtime/plugins/runtimes.ts";
 import { type IsolationPolicy, readIsolationPolicy } from "../runtime/plugins/isolation.ts";
 import { warehouseProfiles } from "../runtime/dbt/invocation.ts";
 import process from "node:process";
@@ -31,6 +38,13 @@ export type { AppRoute, BlockInfo } from "./export_kind.ts";
 export type { ClientAsset } from "./client_bundle.ts";
 export type { CacheStats } from "./build_cache.ts";
 export type { WorkerBundles } from "./worker_bundle.ts";
+export type { PolicyFindings } from "./module_policy.ts";
+export { readTargets, type RuntimeUse } from "./runtime_targets.ts";
+export {
+  readUnloadableModules,
+  type UnloadableModules,
+  unloadableModulesFile,
+} from "./unloadable_modules.ts";
 export { serverEntrySource, type ServerRuntime } from "./server_entry.ts";
 export { writeFileAtomically } from "./write_atomically.ts";
 export { typeCheck } from "./type_check.ts";
@@ -50,6 +64,8 @@ export interface BuildOptions extends PluginRoots, VerifyOptions {
    * `env`, else `customer`).
    */
   readonly isolation?: IsolationPolicy;
+  /** The runtimes the deployment targets (default: `HONEYFRAME_TARGETS` of `env`, else all). */
+  readonly targets?: readonly RuntimeName[];
 }
 
 /** What a build produced. */
@@ -70,6 +86,8 @@ export interface BuildResult {
    * workspace (written into {@link dbtProfilesFolder}).
    */
   readonly dbtProfiles?: string;
+  /** The modules each runtime's bundle leaves out (written beside the registry). */
+  readonly unloadable: UnloadableModules;
 }
 
 /**
@@ -131,12 +149,14 @@ export async function buildRegistry(options: BuildOptions): Promise<BuildResult>
   using staged = stagePackageModules(discover(options, options.cache), HOST_ROOT);
   const served = packageModulesFolder(outFile);
   // Checked from the staging folder, imported by the registry from beside it.
-  const policy = options.isolation ?? readIsolationPolicy(options.env ?? process.env);
+  const env = options.env ?? process.env;
+  const policy = options.isolation ?? readIsolationPolicy(env);
+  const targets = options.targets ?? readTargets(env);
   const { plugins: isolated, bundles } = withWorkerBundles(
     await verify(staged.plugins, options),
     policy,
   );
-  const plugins = isolated.map((plugin) =>
+  const plugins = withRuntimeTargets(isolated, targets, policy).map((plugin) =>
     plugin.modules ? servedFrom(plugin, plugin.modules, join(served, plugin.name)) : plugin
   );
   const fingerprint = fingerprintInputs(
@@ -151,6 +171,7 @@ export async function buildRegistry(options: BuildOptions): Promise<BuildResult>
     fingerprint,
     source,
     packageModules: staged.files,
+    unloadable: unloadableModules(plugins),
     ...(profiles.length > 0 ? { dbtProfiles: warehouseProfiles(profiles) } : {}),
   };
 }
@@ -182,9 +203,10 @@ function servedFrom(plugin: VerifiedPlugin, from: string, to: string): VerifiedP
  */
 export function writeRegistry(
   outFile: string,
-  result: Pick<BuildResult, "source" | "packageModules" | "dbtProfiles">,
+  result: Pick<BuildResult, "source" | "packageModules" | "dbtProfiles" | "unloadable">,
 ): void {
   writeDbtProfiles(outFile, result.dbtProfiles);
+  writeUnloadableModules(outFile, result.unloadable);
   const folder = packageModulesFolder(outFile);
   const next = `${folder}.next`;
   rmSync(next, { recursive: true, force: true });

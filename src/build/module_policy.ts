@@ -37,19 +37,30 @@ import { type Problem, problem, type ProblemCode } from "../manifest/mod.ts";
 import { folderAndRealPath } from "./inside_plugin.ts";
 import { FILE_READ, MODULE_REFERENCE_RULE } from "./module_policy_rule.ts";
 import { toolEnvironment } from "./tool_environment.ts";
+import { isRuntimeUse, type RuntimeUse } from "./runtime_targets.ts";
 
 /** One plugin's code, as the policy sees it. */
 export interface PolicyScope {
   /** The plugin folder (problems name files relative to it). */
   readonly dir: string;
-  /** The modules its manifest names, absolute. */
+  /** The server modules its manifest names (routers, frontend entry), absolute. */
   readonly entries: readonly string[];
+  /** The browser modules it names (its client entry), absolute: checked, but no runtime's to load. */
+  readonly clientEntries?: readonly string[];
   /** The folders its code may reach (the plugin folder, a package plugin's dependencies). */
   readonly roots: readonly string[];
   /** The npm packages it declares, by name. */
   readonly packages: ReadonlySet<string>;
   /** Further files to check whatever imports them (a package plugin's dependencies' code). */
   readonly alsoCheck?: readonly string[];
+}
+
+/** What the policy found in one plugin's code. */
+export interface PolicyFindings {
+  /** Where it breaks the policy (empty when it keeps to it). */
+  readonly problems: readonly Problem[];
+  /** What its server code needs of its runtime, in the order it was read. */
+  readonly uses: readonly RuntimeUse[];
 }
 
 /** The extensions of the files the policy parses (other files in the plugin are data). */
@@ -71,11 +82,11 @@ const RULE_URL = new URL("./module_policy_rule.ts", import.meta.url).href;
  * Checks each plugin's module graph against the policy.
  *
  * @param scopes The plugins' code.
- * @returns Each scope's problems, in order (empty when it keeps to the policy).
+ * @returns What was found in each scope, in order.
  * @throws {Error} When `deno lint` cannot run (not a plugin's fault).
  * @example
  * ```ts ignore
- * const [problems] = checkModulePolicy([{
+ * const [{ problems, uses }] = checkModulePolicy([{
  *   dir: "/srv/plugins/crm",
  *   entries: ["/srv/plugins/crm/backend/routers/customers.ts"],
  *   roots: ["/srv/plugins/crm"],
@@ -83,10 +94,13 @@ const RULE_URL = new URL("./module_policy_rule.ts", import.meta.url).href;
  * }]);
  * ```
  */
-export function checkModulePolicy(scopes: readonly PolicyScope[]): Problem[][] {
+export function checkModulePolicy(scopes: readonly PolicyScope[]): PolicyFindings[] {
   const problems = scopes.map((): Problem[] => []);
+  const uses = scopes.map((): RuntimeUse[] => []);
   const realRoots = scopes.map((scope) => scope.roots.flatMap(folderAndRealPath));
   const seen = scopes.map(() => new Set<string>());
+  // The files reached from server code: what they need of the runtime counts.
+  const seenByServer = scopes.map(() => new Set<string>());
   // One deno lint run for every code file of every plugin folder (each run costs about 0.3 s
   // before it reads a file); a file reached that is not among them is read in a later run.
   const references = new Map<string, FileReference[] | undefined>();
@@ -109,18 +123,29 @@ export function checkModulePolicy(scopes: readonly PolicyScope[]): Problem[][] {
       )
     ),
   );
-  let frontier = scopes.flatMap((scope, index) =>
-    [...scope.entries, ...(scope.alsoCheck ?? [])].map((file) => ({ index, file }))
-  );
+  let frontier = scopes.flatMap((scope, index) => [
+    ...scope.entries.map((file) => ({ index, file, server: true })),
+    // A package plugin's dependencies are checked whole, what their code needs of the runtime not
+    // (many packages carry code for several runtimes and pick one when they run).
+    ...[...(scope.clientEntries ?? []), ...(scope.alsoCheck ?? [])].map((file) => ({
+      index,
+      file,
+      server: false,
+    })),
+  ]);
   while (frontier.length > 0) {
-    // Only code files, once each, and never one whose real location is outside (an entry that is
-    // a link out is the manifest check's to report).
-    const wanted = frontier.filter(({ index, file }) =>
-      !seen[index]!.has(file) && seen[index]!.add(file) && readable(index, file)
-    );
+    // Only code files, once each (again when server code reaches a file browser code reached
+    // first), and never one whose real location is outside (an entry that is a link out is the
+    // manifest check's to report).
+    const wanted = frontier.map((item) => ({
+      ...item,
+      first: !seen[item.index]!.has(item.file) && !!seen[item.index]!.add(item.file),
+      server: item.server && !seenByServer[item.index]!.has(item.file) &&
+        !!seenByServer[item.index]!.add(item.file),
+    })).filter((item) => (item.first || item.server) && readable(item.index, item.file));
     read(wanted.map(({ file }) => file));
     const next: typeof frontier = [];
-    for (const { index, file } of wanted) {
+    for (const { index, file, first, server } of wanted) {
       const scope = scopes[index]!;
       const named = references.get(file);
       // A file the linter passed over (no syntax error either) would be a file nobody checked.
@@ -128,9 +153,15 @@ export function checkModulePolicy(scopes: readonly PolicyScope[]): Problem[][] {
         throw new Error(`the module policy could not read ${file} (deno lint skipped it)`);
       }
       for (const reference of named) {
+        const name = reference.global ?? reference.specifier;
+        if (server && name !== undefined && isRuntimeUse(name)) {
+          const { line, column } = reference;
+          uses[index]!.push({ name, file: displayFile(scope.dir, file), line, column });
+        }
+        if (reference.global !== undefined) continue;
         const verdict = judge(reference.specifier, file, scope, realRoots[index]!);
-        if (verdict.follow !== undefined) next.push({ index, file: verdict.follow });
-        if (verdict.refused) {
+        if (verdict.follow !== undefined) next.push({ index, file: verdict.follow, server });
+        if (verdict.refused && first) {
           problems[index]!.push(
             problem(verdict.refused.code, verdict.refused.message, {
               file: displayFile(scope.dir, file),
@@ -143,7 +174,7 @@ export function checkModulePolicy(scopes: readonly PolicyScope[]): Problem[][] {
     }
     frontier = next;
   }
-  return problems;
+  return problems.map((found, index) => ({ problems: found, uses: uses[index]! }));
 }
 
 /**
@@ -277,8 +308,10 @@ function displayFile(dir: string, file: string): string {
 
 /** One specifier a file names, where it names it. */
 interface FileReference {
-  /** The specifier, or `undefined` for a computed `import()`. */
+  /** The specifier, or `undefined` for a computed `import()` (or a global). */
   readonly specifier: string | undefined;
+  /** The runtime global used (`Deno`, `Bun`), for a use of one rather than an import. */
+  readonly global?: string;
   /** From 1. */
   readonly line: number;
   /** From 1. */
@@ -368,10 +401,11 @@ function lintBatch(files: readonly string[]): ReadFiles {
     const references = ours.filter((item) => item.message !== FILE_READ).map(
       (item) => {
         const name = fileURLToPath(item.filename).slice(folder.length + 1);
-        const found = JSON.parse(item.message) as { specifier?: string };
+        const found = JSON.parse(item.message) as { specifier?: string; global?: string };
         return {
           fileIndex: Number.parseInt(name, 10),
           specifier: found.specifier,
+          ...(found.global === undefined ? {} : { global: found.global }),
           line: item.range.start.line,
           column: item.range.start.col + 1,
         };

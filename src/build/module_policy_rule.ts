@@ -2,7 +2,8 @@
  * The `deno lint` plugin the module policy parses plugin code with: it reports every module
  * specifier a file names — static imports and re-exports, `import()`, `import x = require()`,
  * `require()`, and type imports — as a diagnostic whose message is JSON: `{"specifier": "…"}`, or
- * `{"dynamic": true}` for an `import()` whose specifier is not a literal — and once per file
+ * `{"dynamic": true}` for an `import()` whose specifier is not a literal; every use of a
+ * runtime's own global (`Deno.…`, `Bun.…`) as `{"global": "Deno"}` — and once per file
  * {@link FILE_READ}, so that a file the linter passed over is noticed. Deno's own parser reads the
  * code, so what the policy sees is what Deno and its bundler will load.
  *
@@ -48,6 +49,14 @@ const plugin: Deno.lint.Plugin = {
           ImportExpression(node) {
             if (literal(node.source) !== undefined) named(node.source);
             else context.report({ node: node.source, message: JSON.stringify({ dynamic: true }) });
+          },
+          // `Deno.env`, `Bun.file(…)`: a runtime's own API (`globalThis.Deno?.…` is a guarded use
+          // that loads everywhere, and is not reported).
+          'MemberExpression[object.type="Identifier"][object.name=/^(Deno|Bun)$/]': (
+            node: Deno.lint.MemberExpression,
+          ) => {
+            const name = (node.object as Deno.lint.Identifier).name;
+            context.report({ node, message: JSON.stringify({ global: name }) });
           },
           // A selector, so that the rule's code runs for `require(…)` calls only.
           'CallExpression[callee.type="Identifier"][callee.name="require"]': (

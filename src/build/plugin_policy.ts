@@ -8,12 +8,12 @@
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import type { BuildCache } from "./build_cache.ts";
-import type { Problem } from "../manifest/mod.ts";
 import type { DiscoveredPlugin } from "./discover.ts";
 import {
   checkModulePolicy,
   codeFilesIn,
   HOST_PACKAGES,
+  type PolicyFindings,
   type PolicyScope,
 } from "./module_policy.ts";
 
@@ -24,7 +24,8 @@ import {
  * @param cache Earlier results, reused for folder plugins whose folder did not change.
  * @param which The plugins to check (all by default; package plugins are checked before their
  * modules are bundled, and the bundles are not checked again).
- * @returns The plugins; those that break the policy without their manifest and with its problems.
+ * @returns The plugins with what their server code needs of its runtime; those that break the
+ * policy without their manifest and with its problems.
  * @example
  * ```ts ignore
  * const checked = withModulePolicy(discover({ installDir: ".", dataDir: "./data" }));
@@ -36,22 +37,25 @@ export function withModulePolicy(
   which: (plugin: DiscoveredPlugin) => boolean = () => true,
 ): DiscoveredPlugin[] {
   const checked = plugins.filter((plugin) => plugin.manifest && !plugin.shadowed && which(plugin));
-  const found = new Map<DiscoveredPlugin, readonly Problem[]>();
+  const found = new Map<DiscoveredPlugin, PolicyFindings>();
   const unknown = checked.filter((plugin) => {
     const cached = plugin.package ? undefined : cache?.policy(plugin);
     if (cached) found.set(plugin, cached);
     return !cached;
   });
-  checkModulePolicy(unknown.map(policyScope)).forEach((problems, index) => {
+  checkModulePolicy(unknown.map(policyScope)).forEach((findings, index) => {
     const plugin = unknown[index]!;
-    if (!plugin.package) cache?.rememberPolicy(plugin, problems);
-    found.set(plugin, problems);
+    if (!plugin.package) cache?.rememberPolicy(plugin, findings);
+    found.set(plugin, findings);
   });
   return plugins.map((plugin) => {
-    const problems = found.get(plugin) ?? [];
-    if (problems.length === 0) return plugin;
+    const findings = found.get(plugin);
+    if (findings === undefined) return plugin;
+    if (findings.problems.length === 0) {
+      return findings.uses.length === 0 ? plugin : { ...plugin, runtimeUses: findings.uses };
+    }
     const { manifest: _manifest, ...rest } = plugin;
-    return { ...rest, errors: [...plugin.errors, ...problems] };
+    return { ...rest, errors: [...plugin.errors, ...findings.problems] };
   });
 }
 
@@ -61,15 +65,18 @@ function policyScope(plugin: DiscoveredPlugin): PolicyScope {
   const entries = [
     ...manifest.routers.map((router) => router.module),
     ...(manifest.frontend_entry === undefined ? [] : [manifest.frontend_entry]),
-    ...(manifest.client_entry === undefined ? [] : [manifest.client_entry]),
   ].map((module) => join(plugin.dir, module));
+  const clientEntries = manifest.client_entry === undefined
+    ? []
+    : [join(plugin.dir, manifest.client_entry)];
   if (!plugin.package) {
-    return { dir: plugin.dir, entries, roots: [plugin.dir], packages: new Set() };
+    return { dir: plugin.dir, entries, clientEntries, roots: [plugin.dir], packages: new Set() };
   }
   const dependencies = packageDependencies(plugin.package.dir);
   return {
     dir: plugin.dir,
     entries,
+    clientEntries,
     roots: [plugin.package.dir, ...dependencies.values()],
     packages: new Set(dependencies.keys()),
     alsoCheck: [...dependencies.values()].flatMap(codeFilesIn),

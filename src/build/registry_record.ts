@@ -45,6 +45,7 @@ export function registryRecord(plugin: VerifiedPlugin): RegistryRecord {
       }
       : {}),
     ...(plugin.dependents ? { dependents: plugin.dependents } : {}),
+    ...(plugin.unsupported ? { unsupported: plugin.unsupported } : {}),
     ...(plugin.package
       ? { package: { name: plugin.package.name, version: plugin.package.version } }
       : {}),

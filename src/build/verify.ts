@@ -6,6 +6,7 @@
  *
  * @module
  */
+import type { UnsupportedRuntimes } from "../runtime/plugins/runtimes.ts";
 import { join } from "node:path";
 import process from "node:process";
 import { fileURLToPath } from "node:url";
@@ -81,6 +82,8 @@ export interface VerifiedPlugin extends DiscoveredPlugin {
   readonly dbt?: DbtWorkspaceInfo;
   /** The plugins that require it, by name; absent when none does. */
   readonly dependents?: readonly string[];
+  /** The runtimes its code cannot load on, with why; absent when it loads everywhere. */
+  readonly unsupported?: UnsupportedRuntimes;
 }
 
 /** What checking a plugin's modules found: a function of the plugin folder's contents. */

@@ -12,6 +12,7 @@
 import { mkdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import type { WorkerCode } from "../runtime/registry.ts";
+import type { UnsupportedRuntimes } from "../runtime/plugins/runtimes.ts";
 import { serviceBindingName } from "../runtime/plugins/service_binding.ts";
 import { WORKER_BOOTSTRAP, workerMainSource } from "../runtime/plugins/worker_modules.ts";
 import { writeFileAtomically } from "./write_atomically.ts";
@@ -30,6 +31,8 @@ export interface DeployedPlugin {
   readonly status: string;
   /** Its dbt workspace, when it has one (a schedule needs the cron trigger). */
   readonly dbt?: { readonly schedule: string | null };
+  /** The runtimes it cannot load on (a plugin that cannot load on workerd gets no Worker). */
+  readonly unsupported?: UnsupportedRuntimes;
 }
 
 /** A service binding of the host Worker's configuration. */
@@ -77,7 +80,9 @@ export async function writeWorkerDeployment(
   const code = await registry.workerCode?.();
   for (const plugin of plugins) {
     const worker = code?.entries[plugin.name];
-    if (plugin.status !== "mounted" || worker === undefined) continue;
+    if (plugin.status !== "mounted" || worker === undefined || plugin.unsupported?.workerd) {
+      continue;
+    }
     if (services.length === 0) {
       mkdirSync(folder, { recursive: true });
       for (const [file, module] of Object.entries(code!.modules)) {

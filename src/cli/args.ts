@@ -154,7 +154,11 @@ const OPTION_HELP: readonly { flag: string; text: string; verbs?: readonly Verb[
     verbs: ["build", "verify", "install", "uninstall"],
   },
   { flag: "--json", text: "machine-readable output (one JSON object)" },
-  { flag: "--strict", text: "exit 1 when any plugin has errors", verbs: ["build"] },
+  {
+    flag: "--strict",
+    text: "exit 1 when any plugin has errors or cannot load on a target (HONEYFRAME_TARGETS)",
+    verbs: ["build"],
+  },
   {
     flag: "--check",
     text: "also type-check the mounted plugins' code (errors: code.type_error)",

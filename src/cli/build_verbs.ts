@@ -17,7 +17,8 @@ import { displayPath, formatProblems, formatTable, pluginListing } from "./forma
 import type { CliIo } from "./io.ts";
 
 /**
- * `build`: writes the registry; exits 1 under `--strict` when any plugin has errors.
+ * `build`: writes the registry; exits 1 under `--strict` when any plugin has errors or cannot load
+ * on a runtime the deployment targets.
  *
  * @param args The parsed command line.
  * @param io Where to write.
@@ -49,7 +50,8 @@ export async function buildVerb(args: CliArgs, io: CliIo): Promise<number> {
 }
 
 /**
- * `verify`: the build's checks without writing; exits 1 on any error or a stale registry.
+ * `verify`: the build's checks without writing; exits 1 on any error, a plugin that cannot load on a
+ * runtime the deployment targets, or a stale registry.
  *
  * @param args The parsed command line.
  * @param io Where to write.
@@ -145,15 +147,23 @@ function withTypeErrors(result: BuildResult): BuildResult {
   };
 }
 
+/** Whether any plugin has errors, or cannot load on a runtime the deployment targets. */
 function hasErrors(result: BuildResult): boolean {
-  return result.plugins.some((plugin) => plugin.errors.length > 0);
+  return result.plugins.some((plugin) => plugin.errors.length > 0 || cannotLoadOnATarget(plugin));
+}
+
+function cannotLoadOnATarget(plugin: BuildResult["plugins"][number]): boolean {
+  return plugin.warnings.some((warning) => warning.code === "runtime.unsupported");
 }
 
 function summary(result: BuildResult): string {
   const count = (status: string) =>
     result.plugins.filter((plugin) => plugin.status === status).length;
+  const unloadable = result.plugins.filter(cannotLoadOnATarget).length;
   return `${result.plugins.length} plugins, ${count("mounted")} mounted, ${
     count("error")
   } with errors, ` +
-    `${count("shadowed")} shadowed`;
+    `${count("shadowed")} shadowed${
+      unloadable > 0 ? `, ${unloadable} that cannot load on every target (HONEYFRAME_TARGETS)` : ""
+    }`;
 }

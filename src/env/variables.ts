@@ -242,6 +242,14 @@ export const ENV_VARIABLES = [
       "milliseconds a plugin handler may take (then 504), and its code's import when a server starts (then not served)",
   },
   {
+    name: "HONEYFRAME_TARGETS",
+    default: "deno,node,bun,workerd",
+    defaultText: "`deno,node,bun,workerd`",
+    readBy: "build",
+    meaning:
+      "the runtimes the deployment serves plugins on, comma-separated: the build reports each plugin import or global one of them lacks (`runtime.unsupported`) and `verify` fails on it",
+  },
+  {
     name: "HONEYFRAME_ISOLATION",
     default: "customer",
     defaultText: "`customer`",

@@ -81,6 +81,8 @@ export const PROBLEM_CODES = {
   "module.remote": "plugin code imports a URL that is not a file of the plugin",
   "module.undeclared_dependency": "plugin code imports a package it does not declare",
   "module.dynamic_specifier": "plugin code calls `import()` with a computed specifier",
+  "runtime.unsupported":
+    "plugin server code imports a `node:` built-in or a runtime's own Hono adapter, or uses `Deno.*` or `Bun.*`, which a runtime of `HONEYFRAME_TARGETS` lacks (a warning; servers there do not load the plugin and `verify` fails)",
   "code.type_error": "plugin code does not type-check (`plugins verify --check`)",
   "dbt_workspace.not_found": "the dbt workspace folder does not exist",
   "dbt_workspace.outside_plugin": "the dbt workspace resolves outside the plugin folder",

@@ -21,6 +21,7 @@ import { after, type Timer } from "./timer.ts";
 import { isolationOf, type IsolationPolicy, workerNetwork } from "./plugins/isolation.ts";
 import type { IsolatedPluginCode } from "./plugins/isolated_plugins.ts";
 import { workerCodeOf } from "./plugins/worker_code.ts";
+import { currentRuntime, type RuntimeName } from "./plugins/runtimes.ts";
 
 /** How long one plugin's modules may take to import at start-up, in milliseconds. */
 export const DEFAULT_START_TIMEOUT_MS = 10_000;
@@ -33,6 +34,8 @@ export interface ImportOptions {
   readonly log?: Logger;
   /** Which plugins run isolated, and the plugin process they run in (absent: none on this runtime). */
   readonly isolation?: ImportIsolation;
+  /** The runtime serving (default: the one this code runs on); plugins that cannot load here are not imported. */
+  readonly runtime?: RuntimeName;
 }
 
 /** How {@link importPlugins} starts isolated plugins. */
@@ -115,7 +118,11 @@ export async function importPlugins(
   try {
     const plugins = await Promise.all(
       generated.plugins.map((plugin) =>
-        importPlugin(plugin, { deadline, timeoutMs, log, workerEntry }, options.isolation)
+        importPlugin(
+          plugin,
+          { deadline, timeoutMs, log, workerEntry, runtime: options.runtime ?? currentRuntime() },
+          options.isolation,
+        )
       ),
     );
     return defineRegistry({ ...generated, plugins });
@@ -132,15 +139,20 @@ interface ImportContext {
   readonly log: Logger;
   /** A plugin's worker entry, if the build made one. */
   readonly workerEntry: (name: string) => Promise<string | undefined>;
+  /** The runtime serving. */
+  readonly runtime: RuntimeName;
 }
 
 async function importPlugin(
   plugin: GeneratedPlugin,
-  { deadline, timeoutMs, log, workerEntry }: ImportContext,
+  { deadline, timeoutMs, log, workerEntry, runtime }: ImportContext,
   isolation: ImportIsolation = { policy: "none" },
 ): Promise<RegistryPlugin> {
   const { load, outline, ...data } = plugin;
   if (plugin.status !== "mounted" || !load) return { ...data, ...NOTHING };
+  // The build found code this runtime lacks (on Workers, the bundle left it out).
+  const unsupported = plugin.unsupported?.[runtime];
+  if (unsupported) return notStarted(plugin, log, unsupported);
   if (isolationOf(plugin.source, isolation.policy) === "worker") {
     const worker = outline && await workerEntry(plugin.name);
     if (worker === undefined || outline === undefined || !isolation.plugins) {

@@ -8,6 +8,7 @@
 import type { Hono } from "hono";
 import type { FC } from "hono/jsx";
 import type { PluginOutline } from "./plugins/plugin_proxies.ts";
+import type { UnsupportedRuntimes } from "./plugins/runtimes.ts";
 import type { SettingDeclaration } from "./context/settings.ts";
 import type { PluginContext } from "./context/plugin_context.ts";
 
@@ -169,6 +170,12 @@ export interface RegistryPlugin {
   readonly network?: readonly string[];
   /** Its declared settings (`config:`), when it declares any. */
   readonly config?: Readonly<Record<string, SettingDeclaration>>;
+  /**
+   * The runtimes its code cannot load on, each with the first reason the build found (an import or
+   * a global only another runtime has); absent when it loads everywhere. A server on one of them
+   * marks it `error` without importing it.
+   */
+  readonly unsupported?: UnsupportedRuntimes;
   /** How it runs, once the server has started it: in a worker of the plugin process or in process. */
   readonly isolation?: "worker" | "in_process";
   /** The imported routers; empty unless `status` is `mounted`. */

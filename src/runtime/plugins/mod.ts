@@ -50,3 +50,11 @@ export {
   type ModuleExports,
   pluginFromModules,
 } from "./loaded_plugin.ts";
+export {
+  currentRuntime,
+  isRuntimeName,
+  RUNTIME_LABELS,
+  type RuntimeName,
+  RUNTIMES,
+  type UnsupportedRuntimes,
+} from "./runtimes.ts";
