@@ -92,3 +92,42 @@ Deno.test("deno task start keeps state in SQLite under DATA_DIR: a disable survi
     await rebuildProjectRegistry();
   }
 });
+
+Deno.test("deno task start serves when node_modules/deno is a link (the launcher's --allow-run holds)", async () => {
+  // The project, linked file by file, with node_modules/deno/deno a link to the Deno binary.
+  using project = makeTree();
+  const root = Deno.cwd();
+  for (const entry of Deno.readDirSync(root)) {
+    if ([".gen", "dist", "node_modules", ".git"].includes(entry.name)) continue;
+    Deno.symlinkSync(join(root, entry.name), join(project.root, entry.name));
+  }
+  Deno.mkdirSync(join(project.root, "node_modules/deno"), { recursive: true });
+  for (const entry of Deno.readDirSync(join(root, "node_modules"))) {
+    if (entry.name === "deno") continue;
+    Deno.symlinkSync(
+      join(root, "node_modules", entry.name),
+      join(project.root, "node_modules", entry.name),
+    );
+  }
+  for (const entry of Deno.readDirSync(join(root, "node_modules/deno"))) {
+    Deno.symlinkSync(
+      join(root, "node_modules/deno", entry.name),
+      join(project.root, "node_modules/deno", entry.name),
+    );
+  }
+  using data = makeTree();
+  const parent = { ...Deno.env.toObject() };
+  await using server = await startServer(
+    new Deno.Command(join(project.root, "node_modules/deno/deno"), {
+      args: ["task", "start"],
+      cwd: project.root,
+      env: { ...parent, DATA_DIR: data.root, PORT: "0", HOST: "127.0.0.1" },
+      clearEnv: true,
+      stdout: "piped",
+      stderr: "piped",
+    }),
+    60_000,
+  );
+  assert.equal((await fetch(`${server.url}/api/_demo/ping`)).status, 200);
+  assert.ok(existsSync(join(project.root, ".gen/registry.ts")), "its own registry");
+});
