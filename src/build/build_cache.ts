@@ -19,6 +19,7 @@ import { fileURLToPath } from "node:url";
 import type { Problem } from "../manifest/mod.ts";
 import type { PluginSource } from "../runtime/registry.ts";
 import type { ClientAsset } from "./client_bundle.ts";
+import type { StylesheetAsset } from "./stylesheet_bundle.ts";
 import type { DiscoveredPlugin } from "./discover.ts";
 import type { PolicyFindings } from "./module_policy.ts";
 import { folderDigest, treeDigest } from "./folder_digest.ts";
@@ -26,18 +27,29 @@ import type { PluginChecks } from "./verify.ts";
 import { writeFileAtomically } from "./write_atomically.ts";
 
 /** The format of the cache file; a file of another format is ignored. */
-export const BUILD_CACHE_FORMAT = "honeyframe-build-cache/6";
+export const BUILD_CACHE_FORMAT = "honeyframe-build-cache/7";
 
 /** The cache file beside a registry file. */
 export function cacheFileFor(registryFile: string): string {
   return registryFile.replace(/[^/\\]*$/, ".build-cache.json");
 }
 
+/** The bundles the build makes of a plugin's files, by kind. */
+export interface CachedBundles {
+  /** Its client module. */
+  client: ClientAsset;
+  /** Its stylesheet. */
+  stylesheet: StylesheetAsset;
+}
+
+/** A kind of bundle the cache keeps. */
+export type BundleKind = keyof CachedBundles;
+
 /** One plugin folder's cached results. */
 interface CachedPlugin {
   readonly discovered: Omit<DiscoveredPlugin, "manifestBytes"> & { manifestBytes?: string };
   checks?: PluginChecks;
-  client?: ClientAsset;
+  bundles?: Partial<CachedBundles>;
   policy?: PolicyFindings;
 }
 
@@ -220,26 +232,36 @@ export class BuildCache {
   }
 
   /**
-   * A plugin's client bundle from an earlier build of the same folder, if any.
+   * A plugin's bundle of one kind (client module, stylesheet) from an earlier build of the same
+   * folder, if any.
    *
+   * @param kind Which bundle.
    * @param plugin The plugin.
    * @returns The bundle.
    */
-  client(plugin: DiscoveredPlugin): ClientAsset | undefined {
+  bundle<Kind extends BundleKind>(
+    kind: Kind,
+    plugin: DiscoveredPlugin,
+  ): CachedBundles[Kind] | undefined {
     const key = this.#keyOf(plugin.dir, plugin.source);
-    return key === undefined ? undefined : this.#plugins.get(key)?.client;
+    return key === undefined ? undefined : this.#plugins.get(key)?.bundles?.[kind];
   }
 
   /**
-   * Keeps a plugin's client bundle for the next build of the same folder.
+   * Keeps a plugin's bundle of one kind for the next build of the same folder.
    *
+   * @param kind Which bundle.
    * @param plugin The plugin.
-   * @param asset Its bundle.
+   * @param asset The bundle.
    */
-  rememberClient(plugin: DiscoveredPlugin, asset: ClientAsset): void {
+  rememberBundle<Kind extends BundleKind>(
+    kind: Kind,
+    plugin: DiscoveredPlugin,
+    asset: CachedBundles[Kind],
+  ): void {
     const key = this.#keyOf(plugin.dir, plugin.source);
     const entry = key === undefined ? undefined : this.#plugins.get(key);
-    if (entry) entry.client = asset;
+    if (entry) entry.bundles = { ...entry.bundles, [kind]: asset };
   }
 
   /**

@@ -191,8 +191,13 @@ function conditionTarget(target: unknown): string | undefined {
   return conditionTarget(conditions.import ?? conditions.default);
 }
 
-/** The deepest folder containing all of `folders` (esbuild's `outbase`). */
-function commonFolder(folders: readonly string[]): string {
+/**
+ * The deepest folder containing all of `folders` (esbuild's `outbase`).
+ *
+ * @param folders Absolute folders.
+ * @returns Their common folder.
+ */
+export function commonFolder(folders: readonly string[]): string {
   const split = folders.map((folder) => resolve(folder).split(sep));
   const first = split[0]!;
   let length = first.length;

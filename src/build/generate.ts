@@ -78,6 +78,7 @@ export function generateRegistry(
     permissions,
     plugins: data,
     assets: clientAssets(plugins),
+    stylesheets: stylesheets(plugins),
     workerCode,
   });
   return [
@@ -169,6 +170,13 @@ function clientAssets(
   return Object.fromEntries(
     bundled.map((plugin) => [plugin.name, { js: plugin.client!.js, map: plugin.client!.map }]),
   );
+}
+
+/** The scoped stylesheets of mounted plugins, by name; `undefined` (left out) when there are none. */
+function stylesheets(plugins: readonly VerifiedPlugin[]): Record<string, string> | undefined {
+  const styled = plugins.filter((plugin) => plugin.status === "mounted" && plugin.stylesheet);
+  if (styled.length === 0) return undefined;
+  return Object.fromEntries(styled.map((plugin) => [plugin.name, plugin.stylesheet!.css]));
 }
 
 function specifier(fromDir: string, file: string): string {

@@ -43,7 +43,7 @@ type ModuleField = keyof typeof MODULE_REFERENCES;
 export function checkModuleFile(
   dir: string,
   module: string,
-  field: ModuleField | "client_entry",
+  field: ModuleField | "client_entry" | "stylesheet",
   path: string,
 ): Problem[] {
   const at = { file: MANIFEST_FILE, path };

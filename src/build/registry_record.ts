@@ -70,6 +70,14 @@ export function registryRecord(plugin: VerifiedPlugin): RegistryRecord {
         },
       }
       : {}),
+    ...(plugin.stylesheet
+      ? {
+        stylesheet: {
+          hash: plugin.stylesheet.hash,
+          bytes: new TextEncoder().encode(plugin.stylesheet.css).length,
+        },
+      }
+      : {}),
     ...(plugin.frontend?.blocks.length ? { blocks: plugin.frontend.blocks } : {}),
     ...(plugin.frontend && Object.keys(plugin.frontend.pagePermissions).length
       ? { page_permissions: plugin.frontend.pagePermissions }

@@ -6,6 +6,11 @@
  *
  * @module
  */
+import {
+  bundleStylesheets,
+  type StylesheetAsset,
+  type StylesheetFailure,
+} from "./stylesheet_bundle.ts";
 import type { UnsupportedRuntimes } from "../runtime/plugins/runtimes.ts";
 import { join } from "node:path";
 import process from "node:process";
@@ -78,6 +83,8 @@ export interface VerifiedPlugin extends DiscoveredPlugin {
   readonly frontend?: VerifiedFrontend;
   /** The bundled client entry; only on mounted plugins that declare one. */
   readonly client?: ClientAsset;
+  /** The bundled stylesheet; only on mounted plugins that declare one. */
+  readonly stylesheet?: StylesheetAsset;
   /** Its dbt workspace's inventory, when its `dbt_project.yml` was read. */
   readonly dbt?: DbtWorkspaceInfo;
   /** The plugins that require it, by name; absent when none does. */
@@ -159,7 +166,7 @@ export async function verify(
       verified[index] = await verifyPlugin(plugins[index]!, context, options.cache);
     }
   }));
-  const bundled = withClientBundles(verified, options.cache);
+  const bundled = withStylesheets(withClientBundles(verified, options.cache), options.cache);
   const secrets = secretValues(options.env ?? process.env);
   // Problems found after parsing (imports, conflicts) get their place in plugin.yaml too.
   const locate = (plugin: VerifiedPlugin, problems: readonly Problem[]) =>
@@ -225,6 +232,9 @@ async function checkPlugin(
   if (manifest.client_entry !== undefined) {
     errors.push(...checkModuleFile(dir, manifest.client_entry, "client_entry", "client_entry"));
   }
+  if (manifest.stylesheet !== undefined) {
+    errors.push(...checkModuleFile(dir, manifest.stylesheet, "stylesheet", "stylesheet"));
+  }
   const warnings = [...dbtCheck.warnings, ...navWarnings(manifest.nav, frontend?.pages ?? [])];
   const routers: VerifiedRouter[] = [];
   for (const [index, spec] of manifest.routers.entries()) {
@@ -256,7 +266,7 @@ function withClientBundles(
   );
   const results = new Map<VerifiedPlugin, ClientAsset | { failure: string }>();
   const missing = wanted.filter((plugin) => {
-    const cached = cache?.client(plugin);
+    const cached = cache?.bundle("client", plugin);
     if (cached) results.set(plugin, cached);
     return !cached;
   });
@@ -266,7 +276,7 @@ function withClientBundles(
   }));
   bundleClients(entries, HOST_ROOT).forEach((result, index) => {
     const plugin = missing[index]!;
-    if (!("failure" in result)) cache?.rememberClient(plugin, result);
+    if (!("failure" in result)) cache?.rememberBundle("client", plugin, result);
     results.set(plugin, result);
   });
   return plugins.map((plugin) => {
@@ -301,6 +311,54 @@ function withClientBundles(
       ]
       : plugin.warnings;
     return { ...plugin, warnings, client: result };
+  });
+}
+
+/**
+ * Bundles the stylesheets of the mounted plugins that declare one (from the cache when their folder
+ * is unchanged, the rest in one run): one that is refused stops its plugin.
+ */
+function withStylesheets(
+  plugins: readonly VerifiedPlugin[],
+  cache: BuildCache | undefined,
+): VerifiedPlugin[] {
+  const wanted = plugins.filter((plugin) =>
+    plugin.status === "mounted" && plugin.manifest?.stylesheet !== undefined
+  );
+  const results = new Map<VerifiedPlugin, StylesheetAsset | StylesheetFailure>();
+  const missing = wanted.filter((plugin) => {
+    const cached = cache?.bundle("stylesheet", plugin);
+    if (cached) results.set(plugin, cached);
+    return !cached;
+  });
+  const entries = missing.map((plugin) => ({
+    plugin: plugin.name,
+    file: join(plugin.dir, plugin.manifest!.stylesheet!),
+  }));
+  bundleStylesheets(entries, HOST_ROOT).forEach((result, index) => {
+    const plugin = missing[index]!;
+    if (!("failure" in result)) cache?.rememberBundle("stylesheet", plugin, result);
+    results.set(plugin, result);
+  });
+  return plugins.map((plugin) => {
+    const result = results.get(plugin);
+    if (!result) return plugin;
+    if (!("failure" in result)) return { ...plugin, stylesheet: result };
+    const file = plugin.manifest!.stylesheet!;
+    const { frontend: _, client: _client, ...rest } = plugin;
+    const reason = redactPaths(result.failure, [plugin.dir, HOST_ROOT], HOST_ROOT);
+    const at = result.line === undefined
+      ? { file: MANIFEST_FILE, path: "stylesheet" }
+      : { file, line: result.line, column: result.column };
+    return {
+      ...rest,
+      status: "error",
+      routers: [],
+      errors: [
+        ...plugin.errors,
+        problem("stylesheet.bundle_failed", `bundling \`${file}\` failed: ${reason}`, at),
+      ],
+    };
   });
 }
 

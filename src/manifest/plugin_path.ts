@@ -54,3 +54,17 @@ export function modulePathProblem(path: string): string | undefined {
   }
   return undefined;
 }
+
+/**
+ * The rule of a stylesheet path: a path inside the plugin ending in `.css`.
+ *
+ * @param path The path as written in the manifest.
+ * @returns A reason phrase, or `undefined` when the path is acceptable.
+ * @example
+ * ```ts
+ * stylesheetPathProblem("frontend/styles.scss"); // "must end in .css"
+ * ```
+ */
+export function stylesheetPathProblem(path: string): string | undefined {
+  return pathProblem(path) ?? (path.endsWith(".css") ? undefined : "must end in .css");
+}

@@ -116,6 +116,10 @@ export const PROBLEM_CODES = {
   "client_entry.bundle_failed":
     "bundling the client entry for the browser failed (the bundler's message says where)",
   "client_entry.large": "the client bundle is over 256 KiB minified (a warning)",
+  "stylesheet.not_found": "the stylesheet does not exist",
+  "stylesheet.outside_plugin": "the stylesheet resolves outside the plugin folder",
+  "stylesheet.bundle_failed":
+    "bundling the stylesheet failed, it imports a URL, or its braces do not balance (a `}` that would reach outside the plugin's part of the page)",
   "nav.no_page": "a nav entry points at a path the plugin has no page for (a warning)",
   "nav.unknown_icon": "a nav entry names an icon the host does not have (a warning)",
   "requires.host_mismatch": "the plugin needs a host version this host is not (`requires.host`)",

@@ -7,7 +7,7 @@
  */
 import * as v from "valibot";
 import semver from "semver";
-import { modulePathProblem, pathProblem } from "./plugin_path.ts";
+import { modulePathProblem, pathProblem, stylesheetPathProblem } from "./plugin_path.ts";
 import { codedMessage } from "./coded_message.ts";
 import { parseRouterSpec, type RouterSpec } from "./router_reference.ts";
 import { ConfigSchema } from "./config_schema.ts";
@@ -263,6 +263,7 @@ export const MANIFEST_FIELDS = {
   requires: v.optional(RequiresSchema),
   frontend_entry: v.optional(v.pipe(text(), pathRule(modulePathProblem))),
   client_entry: v.optional(v.pipe(text(), pathRule(modulePathProblem))),
+  stylesheet: v.optional(v.pipe(text(), pathRule(stylesheetPathProblem))),
   nav: v.optional(
     v.pipe(
       list(NavEntrySchema),
@@ -388,6 +389,8 @@ export interface Manifest {
   frontend_entry?: string | undefined;
   /** A browser module bundled at build time and loaded by every page of the plugin. */
   client_entry?: string | undefined;
+  /** A CSS file inside the plugin, bundled at build time and applied to its pages and blocks only. */
+  stylesheet?: string | undefined;
   /** Sidebar entries. */
   nav: ManifestNavEntry[];
   /** The hosts the plugin reaches when it runs isolated (none when empty). */

@@ -6,8 +6,7 @@
  *
  * @module
  */
-import { Hono } from "hono";
-import { raw } from "hono/html";
+import { type Context, Hono } from "hono";
 import type { Child } from "hono/jsx";
 import type { Logger } from "../log/mod.ts";
 import { pageHeaders, type PageShell, renderPage } from "./admin/render.tsx";
@@ -16,6 +15,8 @@ import type { BlockEntry, Registry, RegistryPlugin } from "./registry.ts";
 import type { PluginContexts } from "./context/plugin_contexts.ts";
 import { PluginNeedsSettings, renderPluginBlock } from "./plugin_parts.tsx";
 import type { PluginFrames } from "./plugin_ui/plugin_frames.tsx";
+import { pluginAssets, pluginContent } from "./plugin_ui/plugin_content.tsx";
+import { allowingStyles } from "./plugin_ui/plugin_styles.ts";
 
 /** A block of an enabled plugin, as the dashboard and `GET /api/blocks` list it. */
 export interface DashboardBlock extends BlockEntry {
@@ -63,16 +64,25 @@ export function dashboardApp(
   },
 ): Hono {
   const app = new Hono();
-  app.use("*", pageHeaders(options.frames?.frameSources));
+  app.use("*", allowingStyles, pageHeaders(options.frames?.frameSources));
   app.get("/", async (c) => {
     const blocks = dashboardBlocks(registry, (name) => lifecycle.isEnabled(name));
     const cards = await Promise.all(
-      blocks.map((block) => renderBlock(block, c.req.raw, options)),
+      blocks.map((block) => renderBlock(c, block, options)),
     );
     const framed = blocks.some((block) => options.frames?.isFramed(block.plugin));
+    // The stylesheets and client modules of the plugins whose blocks are in this page (not framed).
+    const inPage = [...new Set(blocks.map((block) => block.plugin))]
+      .filter((plugin) => !options.frames?.isFramed(plugin));
     return renderPage(
       c,
-      { title: "Dashboard", pluginLinks: shell.links(), ...await shell.viewerOf(c), framed },
+      {
+        title: "Dashboard",
+        pluginLinks: shell.links(),
+        ...await shell.viewerOf(c),
+        framed,
+        ...pluginAssets(inPage),
+      },
       <>
         <h1>Dashboard</h1>
         {cards.length === 0
@@ -91,8 +101,8 @@ export function dashboardApp(
 }
 
 async function renderBlock(
+  c: Context,
   block: DashboardBlock,
-  request: Request,
   options: {
     log: Logger;
     timeoutMs?: number | undefined;
@@ -110,8 +120,8 @@ async function renderBlock(
     body = options.frames.blockFrame(block);
   } else {
     const component = plugin.blockComponents?.[block.id];
-    const outcome = await renderPluginBlock(plugin, block.id, component, request, options);
-    body = "failed" in outcome ? undefined : raw(outcome.html);
+    const outcome = await renderPluginBlock(plugin, block.id, component, c.req.raw, options);
+    body = "failed" in outcome ? undefined : await pluginContent(c, plugin.name, outcome.html);
     failure = "failed" in outcome ? outcome.failed : undefined;
   }
   return (

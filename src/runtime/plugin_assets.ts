@@ -1,6 +1,6 @@
 /**
- * Plugins' client bundles, served from the registry (no file is read): `/assets/plugins/<name>/
- * <hash>.js` and its `.map`, immutable for a year, with an `ETag` and `304` on `If-None-Match`, to
+ * Plugins' client bundles and stylesheets, served from the registry (no file is read):
+ * `/assets/plugins/<name>/<hash>.js` and its `.map`, `/assets/plugins/<name>/<hash>.css`, immutable for a year, with an `ETag` and `304` on `If-None-Match`, to
  * any origin (`Access-Control-Allow-Origin: *`: plugin frames are opaque origins). A disabled
  * plugin's assets answer 404 like its pages.
  *
@@ -26,6 +26,21 @@ export function assetUrl(plugin: string, hash: string): string {
 }
 
 /**
+ * Where a plugin's stylesheet is served.
+ *
+ * @param plugin The plugin.
+ * @param hash The stylesheet's hash.
+ * @returns The URL path.
+ * @example
+ * ```ts
+ * stylesheetUrl("crm", "0123456789abcdef"); // "/assets/plugins/crm/0123456789abcdef.css"
+ * ```
+ */
+export function stylesheetUrl(plugin: string, hash: string): string {
+  return `/assets/plugins/${plugin}/${hash}.css`;
+}
+
+/**
  * The app that serves client bundles, to be mounted at `/assets/plugins`.
  *
  * @param registry The registry (its `assets`).
@@ -44,6 +59,14 @@ export function assetUrl(plugin: string, hash: string): string {
 export function pluginAssetsApp(registry: Registry, lifecycle: PluginLifecycle): Hono {
   const files = new Map<string, { body: string; type: string; plugin: string }>();
   for (const plugin of registry.plugins) {
+    const css = registry.stylesheets?.[plugin.name];
+    if (plugin.status === "mounted" && plugin.stylesheet && css !== undefined) {
+      files.set(`/${plugin.name}/${plugin.stylesheet.hash}.css`, {
+        body: css,
+        type: "text/css; charset=utf-8",
+        plugin: plugin.name,
+      });
+    }
     const asset = registry.assets?.[plugin.name];
     if (plugin.status !== "mounted" || !plugin.client || !asset) continue;
     const base = `/${plugin.name}/${plugin.client.hash}`;

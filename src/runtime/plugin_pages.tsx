@@ -7,18 +7,18 @@
 import { type Context, Hono } from "hono";
 import { pageHeaders, type PageShell, renderPage } from "./admin/render.tsx";
 import type { PluginLifecycle } from "./lifecycle.ts";
-import { assetUrl } from "./plugin_assets.ts";
 import type { Registry } from "./registry.ts";
 import { NotFoundPage } from "./admin/pages/not_found_page.tsx";
 import { ForbiddenPage } from "./admin/pages/forbidden_page.tsx";
 import { pagePermission } from "./admin/layout.tsx";
 import { signInUrl } from "./admin/safe_next.ts";
-import { raw } from "hono/html";
 import { createLogger, type Logger } from "../log/mod.ts";
 import { requestIdOf } from "./observe.ts";
 import type { PluginContexts } from "./context/plugin_contexts.ts";
 import { PluginNeedsSettings, PluginPageFailed, renderPluginPage } from "./plugin_parts.tsx";
 import type { PluginFrames } from "./plugin_ui/plugin_frames.tsx";
+import { pluginAssets, pluginContent } from "./plugin_ui/plugin_content.tsx";
+import { allowingStyles } from "./plugin_ui/plugin_styles.ts";
 
 /**
  * Creates the app of plugin pages, to be mounted at `/plugins`. A page is rendered before the
@@ -69,7 +69,7 @@ export function pluginPagesApp(
   const log = options.log ?? createLogger();
   const { contexts, frames } = options;
   const app = new Hono();
-  app.use("*", pageHeaders(frames?.frameSources));
+  app.use("*", allowingStyles, pageHeaders(frames?.frameSources));
   for (const plugin of registry.plugins) {
     if (plugin.status !== "mounted") continue;
     for (const [path, Page] of Object.entries(plugin.pages)) {
@@ -125,11 +125,8 @@ export function pluginPagesApp(
         }
         return renderPage(
           c,
-          {
-            ...page,
-            ...(plugin.client ? { script: assetUrl(plugin.name, plugin.client.hash) } : {}),
-          },
-          raw(outcome.html),
+          { ...page, ...pluginAssets([plugin]) },
+          await pluginContent(c, plugin.name, outcome.html),
         );
       });
     }

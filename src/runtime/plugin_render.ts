@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { HtmlEscapedCallbackPhase, resolveCallback } from "hono/utils/html";
 import { PluginTimeout } from "./plugin_mount.ts";
 import { withinTime } from "./time_limit.ts";
 import type { Logger } from "../log/mod.ts";
@@ -32,7 +33,10 @@ export function renderPluginElement(
   plugin: string,
   timeoutMs: number = DEFAULT_RENDER_TIMEOUT_MS,
 ): Promise<string> {
-  const rendered = Promise.resolve().then(() => element.toString()).then(String);
+  // Rendered whole: what `hono/css` writes into `<Style />` is filled in by the callbacks.
+  const rendered = Promise.resolve().then(() => element.toString()).then((html) =>
+    resolveCallback(html, HtmlEscapedCallbackPhase.Stringify, false, {})
+  ).then(String);
   return withinTime(rendered, timeoutMs, () => new PluginTimeout(plugin, timeoutMs));
 }
 

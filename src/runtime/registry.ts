@@ -162,6 +162,8 @@ export interface RegistryPlugin {
   readonly manifest_text?: string;
   /** Every route of the plugin's routers (middleware excluded), sorted by path then method. */
   readonly routes: readonly RouteEntry[];
+  /** Its stylesheet (`/assets/plugins/<name>/<hash>.css`), when it has one. */
+  readonly stylesheet?: ClientBundleInfo;
   /** Its client bundle (`/assets/plugins/<name>/<hash>.js`), when it has a client entry. */
   readonly client?: ClientBundleInfo;
   /** Its dashboard blocks (from `frontend_entry`'s `blocks` export), in declaration order. */
@@ -238,7 +240,10 @@ export interface DbtWorkspaceInfo {
   readonly vars: Readonly<Record<string, unknown>>;
 }
 
-/** A client bundle as the registry lists it (its bytes are in {@link Registry.assets}). */
+/**
+ * A client bundle or stylesheet as the registry lists it (its bytes are in {@link Registry.assets}
+ * or {@link Registry.stylesheets}).
+ */
 export interface ClientBundleInfo {
   /** The hash that names the file. */
   readonly hash: string;
@@ -374,6 +379,8 @@ export interface Registry {
   readonly plugins: readonly RegistryPlugin[];
   /** The client bundles of mounted plugins, by plugin name. */
   readonly assets?: Readonly<Record<string, ClientAssetFiles>>;
+  /** The mounted plugins' scoped stylesheets, by plugin name; absent when none has one. */
+  readonly stylesheets?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -408,6 +415,7 @@ export function defineRegistry<T extends Registry | GeneratedRegistry>(registry:
   Object.freeze(registry.plugins);
   deepFreeze(registry.permissions);
   deepFreeze(registry.assets);
+  deepFreeze(registry.stylesheets);
   return Object.freeze(registry);
 }
 

@@ -158,8 +158,10 @@ Deno.test("the app serves the client module immutably with 304s, loads it on the
   const html = await dashboard.text();
   assert.match(
     html,
-    /<h2 id="block-crm-pipeline">Pipeline<\/h2><p class="block-plugin">crm<\/p><p>3 deals<\/p>/,
+    /<h2 id="block-crm-pipeline">Pipeline<\/h2><p class="block-plugin">crm<\/p><div class="plugin-content" data-honeyframe-plugin="crm"><p>3 deals<\/p><\/div>/,
   );
+  // Its blocks are in the page, so the page loads its client module (to hydrate them).
+  assert.match(html, new RegExp(`<script type="module" src="${url}"></script>`));
   assert.match(html, /class="card block block-medium block-error"/);
   assert.match(html, /The block <code>broken<\/code> of the plugin <code>crm<\/code>/);
   assert.doesNotMatch(html, /secret detail/, "nothing of the error reaches the page");

@@ -247,7 +247,7 @@ Deno.test("an unknown field close to a known one says which one was meant", () =
     [
       "flavour",
       "is not a manifest field and is ignored (known: name, version, display_name, routers, " +
-      "dbt_workspace, dbt_schedule, requires, frontend_entry, client_entry, nav, network, permissions, " +
+      "dbt_workspace, dbt_schedule, requires, frontend_entry, client_entry, stylesheet, nav, network, permissions, " +
       "seed_groups, config)",
     ],
     ["router", "is not a manifest field and is ignored: did you mean `routers`?"],

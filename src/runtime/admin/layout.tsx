@@ -100,8 +100,10 @@ export interface LayoutProps {
   readonly session?: Session;
   /** What the session may open: the Administration menu shows only that. */
   readonly can?: Grants;
-  /** A plugin's client module the page loads (`/assets/plugins/<name>/<hash>.js`). */
-  readonly script?: string;
+  /** The plugins' client modules the page loads (`/assets/plugins/<name>/<hash>.js`). */
+  readonly scripts?: readonly string[] | undefined;
+  /** The plugins' stylesheets the page loads (`/assets/plugins/<name>/<hash>.css`). */
+  readonly stylesheets?: readonly string[] | undefined;
   /** Whether the page has plugin frames (it loads the host's end of their messages). */
   readonly framed?: boolean | undefined;
   /** The page content. */
@@ -135,7 +137,12 @@ export function Layout(props: LayoutProps) {
   const pluginLinks = visibleLinks(props.pluginLinks, can);
   return (
     <html lang="en">
-      <DocumentHead title={props.title} script={props.script} framed={props.framed} />
+      <DocumentHead
+        title={props.title}
+        scripts={props.scripts}
+        stylesheets={props.stylesheets}
+        framed={props.framed}
+      />
       <body>
         <a class="skip" href="#main">Skip to content</a>
         <div class="shell">
@@ -199,17 +206,19 @@ export function Layout(props: LayoutProps) {
 }
 
 /**
- * The `<head>` of every page: character set, viewport, title, the host's stylesheet and, on a
- * plugin's pages, its client module.
+ * The `<head>` of every page: character set, viewport, title, the host's stylesheet and, on
+ * plugins' pages, their stylesheets and client modules.
  *
- * @param props `title`: the page title; `script`: a module to load; `framed`: whether the page has
+ * @param props `title`: the page title; `scripts`, `stylesheets`: plugins' modules and stylesheets
+ * to load; `framed`: whether the page has
  * plugin frames (it loads the host's end of their messages); `refresh`: a page to move on to.
  * @returns The head element.
  */
 export function DocumentHead(
   props: {
     title: string;
-    script?: string | undefined;
+    scripts?: readonly string[] | undefined;
+    stylesheets?: readonly string[] | undefined;
     framed?: boolean | undefined;
     refresh?: string;
   },
@@ -221,7 +230,8 @@ export function DocumentHead(
       <meta name="viewport" content="width=device-width, initial-scale=1" />
       <title>{props.title} · Honeyframe Edge</title>
       <link rel="stylesheet" href={STYLESHEET_PATH} />
-      {props.script && <script type="module" src={props.script}></script>}
+      {props.stylesheets?.map((href) => <link rel="stylesheet" href={href} />)}
+      {props.scripts?.map((src) => <script type="module" src={src}></script>)}
       {props.framed && <script src={HOST_SCRIPT_PATH} defer></script>}
     </head>
   );

@@ -78,8 +78,10 @@ export interface PageContext {
   readonly session?: Session;
   /** What the session may open (the menu shows only that); nothing when absent. */
   readonly can?: Grants;
-  /** A plugin's client module the page loads. */
-  readonly script?: string;
+  /** The plugins' client modules the page loads. */
+  readonly scripts?: readonly string[];
+  /** The plugins' stylesheets the page loads. */
+  readonly stylesheets?: readonly string[];
   /** Whether the page has plugin frames (it loads the host's end of their messages). */
   readonly framed?: boolean;
 }
@@ -107,7 +109,8 @@ export function renderPage(
       pluginLinks={page.pluginLinks}
       session={page.session}
       can={page.can}
-      script={page.script}
+      scripts={page.scripts}
+      stylesheets={page.stylesheets}
       framed={page.framed}
     >
       {content}

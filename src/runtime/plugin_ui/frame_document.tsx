@@ -50,8 +50,10 @@ export interface FrameDocumentProps {
   readonly page: string;
   /** The host's origin when the frame is served from another one; empty on the host's own. */
   readonly hostBase: string;
-  /** The plugin's client module, if it has one (a path on the host). */
-  readonly script?: string | undefined;
+  /** The plugin's client modules (paths on the host). */
+  readonly scripts?: readonly string[] | undefined;
+  /** The plugin's stylesheets (paths on the host). */
+  readonly stylesheets?: readonly string[] | undefined;
   /** The rendered content. */
   readonly children?: Child;
 }
@@ -74,8 +76,9 @@ export function FrameDocument(props: FrameDocumentProps) {
         <meta name="honeyframe-page" content={props.page} />
         <meta name="honeyframe-plugin" content={props.plugin} />
         <link rel="stylesheet" href={props.hostBase + STYLESHEET_PATH} />
+        {props.stylesheets?.map((href) => <link rel="stylesheet" href={props.hostBase + href} />)}
         <script src={props.hostBase + BRIDGE_SCRIPT_PATH}></script>
-        {props.script && <script type="module" src={props.hostBase + props.script}></script>}
+        {props.scripts?.map((src) => <script type="module" src={props.hostBase + src}></script>)}
       </head>
       <body>
         <main>{props.children}</main>

@@ -11,14 +11,12 @@
  */
 import { type Context, Hono } from "hono";
 import type { Child } from "hono/jsx";
-import { raw } from "hono/html";
 import type { StateStore } from "../../state/mod.ts";
 import { groupPermissions } from "../admin/access.ts";
 import { pagePermission } from "../admin/layout.tsx";
 import { htmlDocument } from "../admin/render.tsx";
 import { DEFAULT_ORG, type PluginLifecycle } from "../lifecycle.ts";
 import { requestIdOf } from "../observe.ts";
-import { assetUrl } from "../plugin_assets.ts";
 import type { PluginContexts } from "../context/mod.ts";
 import type { Logger } from "../../log/mod.ts";
 import {
@@ -37,6 +35,8 @@ import {
   HOST_SCRIPT_PATH,
 } from "./frame_scripts.ts";
 import type { PluginTokens, TokenHolder } from "./plugin_tokens.ts";
+import { pluginAssets, pluginContent } from "./plugin_content.tsx";
+import { allowingStyles } from "./plugin_styles.ts";
 
 /** The query parameter that carries a page frame's ticket. */
 export const TICKET_PARAMETER = "hf_ticket";
@@ -107,6 +107,7 @@ export function pluginFrames(options: PluginFramesOptions): PluginFrames {
   const frameBase = options.pluginOrigin?.origin ?? "";
   const hostBase = options.pluginOrigin && options.publicUrl ? options.publicUrl.origin : "";
   const app = new Hono();
+  app.use("*", allowingStyles);
   app.get(BRIDGE_SCRIPT_PATH.slice("/frames".length), (c) => script(c, BRIDGE_SCRIPT));
   app.get(HOST_SCRIPT_PATH.slice("/frames".length), (c) => script(c, HOST_SCRIPT));
 
@@ -189,7 +190,7 @@ export function pluginFrames(options: PluginFramesOptions): PluginFrames {
     return missing.length > 0 ? { missing } : await render();
   }
 
-  function frameDocument(
+  async function frameDocument(
     c: Context,
     plugin: RegistryPlugin,
     shown: URL,
@@ -214,8 +215,8 @@ export function pluginFrames(options: PluginFramesOptions): PluginFrames {
         shown,
       );
     }
-    const client = plugin.client ? assetUrl(plugin.name, plugin.client.hash) : undefined;
-    return document(c, plugin, shown, raw(outcome.html), 200, client);
+    const content = await pluginContent(c, plugin.name, outcome.html);
+    return document(c, plugin, shown, content, 200, pluginAssets([plugin]));
   }
 
   function notice(
@@ -237,7 +238,7 @@ export function pluginFrames(options: PluginFramesOptions): PluginFrames {
     shown: URL,
     content: Child,
     status: 200 | 401 | 403 | 404 | 500 | 503 | 504,
-    client?: string,
+    assets?: { scripts: readonly string[]; stylesheets: readonly string[] },
   ) {
     for (const [header, value] of Object.entries(frameHeaders(hostBase))) c.header(header, value);
     return htmlDocument(
@@ -247,7 +248,8 @@ export function pluginFrames(options: PluginFramesOptions): PluginFrames {
         plugin={plugin.name}
         page={shown.href}
         hostBase={hostBase}
-        script={client}
+        scripts={assets?.scripts}
+        stylesheets={assets?.stylesheets}
       >
         {content}
       </FrameDocument>,
