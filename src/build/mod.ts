@@ -36,7 +36,8 @@ export type {
 } from "./verify.ts";
 export type { AppRoute, BlockInfo } from "./export_kind.ts";
 export type { ClientAsset } from "./client_bundle.ts";
-export type { CacheStats } from "./build_cache.ts";
+export type { BundleKind, CachedBundles, CacheStats } from "./build_cache.ts";
+export type { StylesheetAsset } from "./stylesheet_bundle.ts";
 export type { WorkerBundles } from "./worker_bundle.ts";
 export type { PolicyFindings } from "./module_policy.ts";
 export { readTargets, type RuntimeUse } from "./runtime_targets.ts";

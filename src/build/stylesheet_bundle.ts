@@ -52,6 +52,17 @@ export function bundleStylesheets(
   entries: readonly StylesheetEntry[],
   hostDir: string,
 ): (StylesheetAsset | StylesheetFailure)[] {
+  const refused = entries.map(remoteImport);
+  const rest = entries.filter((_, index) => refused[index] === undefined);
+  const bundled = bundleAll(rest, hostDir);
+  return refused.map((failure) => failure ?? bundled.shift()!);
+}
+
+/** The stylesheets bundled in one run, or (when it fails) each alone. */
+function bundleAll(
+  entries: readonly StylesheetEntry[],
+  hostDir: string,
+): (StylesheetAsset | StylesheetFailure)[] {
   if (entries.length === 0) return [];
   const batch = bundleBatch(entries, hostDir);
   if (!("failure" in batch) || entries.length === 1) {
@@ -61,6 +72,19 @@ export function bundleStylesheets(
     const alone = bundleBatch([entry], hostDir);
     return "failure" in alone ? alone : alone.results[0]!;
   });
+}
+
+/** An `@import` of a URL (`https:`, `data:`, …), refused before the bundler could try to fetch it. */
+const REMOTE_IMPORT = /@import\s+(?:url\(\s*)?["']?([a-z][a-z0-9+.-]*:[^"')\s;]*)/i;
+
+function remoteImport(entry: StylesheetEntry): StylesheetFailure | undefined {
+  const found = REMOTE_IMPORT.exec(readFileSync(entry.file, "utf8"));
+  if (!found) return undefined;
+  return {
+    failure: `it imports \`${found[1]}\`, which is not a file of the plugin; a plugin's styles ` +
+      "are served from the host, never fetched from elsewhere",
+    ...sourcePlace(entry.file, (source) => source.search(REMOTE_IMPORT)),
+  };
 }
 
 function bundleBatch(
@@ -75,6 +99,7 @@ function bundleBatch(
         "bundle",
         "--quiet",
         "--no-config",
+        "--no-remote",
         "--platform",
         "browser",
         "--minify",
@@ -102,14 +127,6 @@ function bundleBatch(
 /** A bundled stylesheet checked, scoped and named. */
 function stylesheet(entry: StylesheetEntry, bundled: string): StylesheetAsset | StylesheetFailure {
   const css = bundled.trim();
-  const remote = /@import\s+(?:url\()?\s*["']?([^"')\s;]+)/i.exec(css);
-  if (remote) {
-    return {
-      failure: `it imports \`${remote[1]}\`, which is not a file of the plugin; a plugin's styles ` +
-        "are served from the host, never fetched from elsewhere",
-      ...sourcePlace(entry.file, (source) => source.search(/@import\s+(?:url\()?\s*["']?[a-z]+:/i)),
-    };
-  }
   const scoped = scopedCss(entry.plugin, css);
   if (scoped === undefined) {
     return {

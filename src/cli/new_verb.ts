@@ -31,7 +31,8 @@ import { type CliIo, report } from "./io.ts";
  * @example
  * ```ts
  * Object.keys(scaffoldFiles("crm"));
- * // ["plugin.yaml", "backend/routers/crm.ts", "frontend/pages.tsx", "frontend/client.tsx", "tests/crm_test.ts"]
+ * // ["plugin.yaml", "backend/routers/crm.ts", "frontend/pages.tsx", "frontend/client.tsx",
+ * //  "frontend/styles.css", "tests/crm_test.ts"]
  * ```
  */
 export function scaffoldFiles(
@@ -52,6 +53,7 @@ export function scaffoldFiles(
     [`backend/routers/${slug}.ts`]: fill("router.ts"),
     "frontend/pages.tsx": fill("pages.tsx"),
     "frontend/client.tsx": fill("client.tsx"),
+    "frontend/styles.css": fill("styles.css"),
     [`tests/${slug}_test.ts`]: fill("plugin_test.ts"),
   };
 }

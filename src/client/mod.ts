@@ -13,6 +13,8 @@
  * @module
  */
 
+export { hydrateIslands, type IslandElement, type IslandMount } from "./islands.ts";
+
 /** A plugin token, as the host's page gives it. */
 export interface PluginToken {
   /** The JWT (`Authorization: Bearer …`). */

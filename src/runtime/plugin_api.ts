@@ -14,6 +14,7 @@
  * @module
  */
 export { type Principal, principalOf, requirePermission } from "./permissions.ts";
+export { Island, type IslandProps, type IslandValue } from "./plugin_ui/island.tsx";
 export {
   InvalidStorageInput,
   type LogFields,

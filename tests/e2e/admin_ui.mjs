@@ -216,7 +216,7 @@ try {
   await page.screenshot({ path: join(screenshots, "demo-page.png"), fullPage: true });
 
   // Its client module (bundled at build time, served by the host) makes the counter count.
-  const counter = page.locator("[data-counter] button");
+  const counter = page.locator('[data-honeyframe-island="counter"] button');
   await counter.waitFor();
   assert.equal(await counter.innerText(), "Clicked 0 times");
   for (let click = 0; click < 3; click++) await counter.click();

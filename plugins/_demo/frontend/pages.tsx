@@ -3,7 +3,7 @@
  *
  * @module
  */
-import type { BlockProps, PluginPageProps } from "@honeyframe/edge";
+import { type BlockProps, Island, type PluginPageProps } from "@honeyframe/edge";
 
 /** `/plugins/_demo/`: a page that shows what the host passes to a plugin page. */
 function DemoHome(props: PluginPageProps) {
@@ -18,11 +18,12 @@ function DemoHome(props: PluginPageProps) {
         <h2 id="demo-client">Its client module</h2>
         <p>
           <code>frontend/client.tsx</code>{" "}
-          is bundled at build time and makes this button count in the browser:
+          is bundled at build time and mounts a counter on this island, starting where the server
+          said:
         </p>
-        <div data-counter>
+        <Island name="counter" props={{ start: 0 }}>
           <button type="button" disabled>Clicked 0 times</button>
-        </div>
+        </Island>
       </section>
       <section class="card" aria-labelledby="demo-api">
         <h2 id="demo-api">Its API</h2>

@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { html } from "hono/html";
 import type { Child } from "hono/jsx";
 import type { Registry, RegistryPlugin } from "../registry.ts";
 import { Icon } from "./icons.tsx";
@@ -230,11 +231,33 @@ export function DocumentHead(
       <meta name="viewport" content="width=device-width, initial-scale=1" />
       <title>{props.title} · Honeyframe Edge</title>
       <link rel="stylesheet" href={STYLESHEET_PATH} />
-      {props.stylesheets?.map((href) => <link rel="stylesheet" href={href} />)}
-      {props.scripts?.map((src) => <script type="module" src={src}></script>)}
+      <PluginAssetTags stylesheets={props.stylesheets} scripts={props.scripts} />
       {props.framed && <script src={HOST_SCRIPT_PATH} defer></script>}
     </head>
   );
+}
+
+/**
+ * The `<link>` and `<script>` elements of plugins' stylesheets and client modules.
+ *
+ * @param props Their URLs, each prefixed with `base` (the host's origin in a frame served from
+ * another).
+ * @returns The elements.
+ */
+export function PluginAssetTags(
+  props: {
+    stylesheets?: readonly string[] | undefined;
+    scripts?: readonly string[] | undefined;
+    base?: string;
+  },
+) {
+  const base = props.base ?? "";
+  // Templates, not JSX lists: each URL is escaped as an attribute value all the same.
+  return html`${
+    (props.stylesheets ?? []).map((href) => html`<link rel="stylesheet" href="${base + href}">`)
+  }${
+    (props.scripts ?? []).map((src) => html`<script type="module" src="${base + src}"></script>`)
+  }`;
 }
 
 function Links(props: { links: readonly NavLink[]; current: string }) {

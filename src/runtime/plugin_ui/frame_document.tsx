@@ -7,6 +7,7 @@
  */
 import type { Child } from "hono/jsx";
 import { STYLESHEET_PATH } from "../admin/stylesheet.ts";
+import { PluginAssetTags } from "../admin/layout.tsx";
 import { BRIDGE_SCRIPT_PATH } from "./frame_scripts.ts";
 
 /**
@@ -76,9 +77,12 @@ export function FrameDocument(props: FrameDocumentProps) {
         <meta name="honeyframe-page" content={props.page} />
         <meta name="honeyframe-plugin" content={props.plugin} />
         <link rel="stylesheet" href={props.hostBase + STYLESHEET_PATH} />
-        {props.stylesheets?.map((href) => <link rel="stylesheet" href={props.hostBase + href} />)}
         <script src={props.hostBase + BRIDGE_SCRIPT_PATH}></script>
-        {props.scripts?.map((src) => <script type="module" src={props.hostBase + src}></script>)}
+        <PluginAssetTags
+          stylesheets={props.stylesheets}
+          scripts={props.scripts}
+          base={props.hostBase}
+        />
       </head>
       <body>
         <main>{props.children}</main>

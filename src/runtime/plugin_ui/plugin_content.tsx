@@ -17,20 +17,18 @@ import { allowStyles, inlineStyles, PLUGIN_SCOPE_ATTRIBUTE } from "./plugin_styl
  * @param c The request's context (its Content-Security-Policy allows the inline styles).
  * @param plugin The plugin's name.
  * @param html What its page or block rendered.
- * @param tag The element that holds it.
  * @returns The element.
  */
-export async function pluginContent(
-  c: Context,
-  plugin: string,
-  html: string,
-  tag: "div" | "main" = "div",
-) {
+export async function pluginContent(c: Context, plugin: string, html: string) {
   const styles = await inlineStyles(plugin, html);
   allowStyles(c, [styles.hash]);
   const attributes = { class: "plugin-content", [PLUGIN_SCOPE_ATTRIBUTE]: plugin };
-  const children = [styles.css && <style>{raw(styles.css)}</style>, raw(styles.html)];
-  return tag === "main" ? <main {...attributes}>{children}</main> : <div {...attributes}>{children}</div>;
+  return (
+    <div {...attributes}>
+      {styles.css && <style>{raw(styles.css)}</style>}
+      {raw(styles.html)}
+    </div>
+  );
 }
 
 /**

@@ -150,7 +150,9 @@ export const allowingStyles: MiddlewareHandler = async (c, next) => {
   if (!hashes?.length || !policy) return;
   c.res.headers.set(
     "Content-Security-Policy",
-    policy.replace(/(^|;\s*)style-src ([^;]*)/, (_, start, sources) =>
-      `${start}style-src ${sources} ${hashes.join(" ")}`),
+    policy.replace(
+      /(^|;\s*)style-src ([^;]*)/,
+      (_, start, sources) => `${start}style-src ${sources} ${hashes.join(" ")}`,
+    ),
   );
 };
