@@ -48,7 +48,7 @@ export {
 } from "./unloadable_modules.ts";
 export { serverEntrySource, type ServerRuntime } from "./server_entry.ts";
 export { writeFileAtomically } from "./write_atomically.ts";
-export { typeCheck } from "./type_check.ts";
+export { typeCheck, withTypeErrors } from "./type_check.ts";
 export { BuildCache, cacheFileFor, discover, fingerprintInputs, generateRegistry, verify };
 
 /** The default location of the generated registry, relative to the working directory. */

@@ -32,3 +32,9 @@ export function toolEnvironment(
   }
   return kept;
 }
+
+/**
+ * npm's own settings (registry, proxy, cache): what npm may keep of an environment besides
+ * {@link TOOL_VARIABLES}, so that no host secret reaches a package's code.
+ */
+export const NPM_VARIABLES: RegExp = /^(npm_config_|NPM_CONFIG_)|^(https?_proxy|no_proxy)$/i;

@@ -65,3 +65,23 @@ export function typeCheck(
   }
   return found;
 }
+
+/**
+ * The plugins with their type errors added (`verify --check`, `dev --check`). A plugin that does
+ * not type-check keeps its status: the check reports, the build decides what is mounted.
+ *
+ * @param plugins The verified plugins.
+ * @param hostDir The project folder.
+ * @returns The same plugins, those with type errors carrying them.
+ */
+export function withTypeErrors(
+  plugins: readonly VerifiedPlugin[],
+  hostDir: string,
+): VerifiedPlugin[] {
+  const found = typeCheck(plugins, hostDir);
+  return plugins.map((plugin) =>
+    found.has(plugin.name)
+      ? { ...plugin, errors: [...plugin.errors, ...found.get(plugin.name)!] }
+      : plugin
+  );
+}

@@ -9,7 +9,7 @@ import {
   type BuildResult,
   cacheFileFor,
   registryState,
-  typeCheck,
+  withTypeErrors,
   writeRegistry,
 } from "../build/mod.ts";
 import type { CliArgs } from "./args.ts";
@@ -59,7 +59,9 @@ export async function buildVerb(args: CliArgs, io: CliIo): Promise<number> {
  */
 export async function verifyVerb(args: CliArgs, io: CliIo): Promise<number> {
   const built = await runBuild(args, openCache(args, io));
-  const result = args.check ? withTypeErrors(built) : built;
+  const result = args.check
+    ? { ...built, plugins: withTypeErrors(built.plugins, Deno.cwd()) }
+    : built;
   const state = registryState(args.outFile, result.source);
   const ok = !hasErrors(result) && state !== "stale";
   if (args.json) {
@@ -132,19 +134,6 @@ export function openCache(args: CliArgs, io: CliIo): BuildCache | undefined {
     io.err(`note: ignored ${displayPath(file)} (${cache.ignored}); checking every plugin`);
   }
   return cache;
-}
-
-/** The build's plugins with their type errors added (`verify --check`). */
-function withTypeErrors(result: BuildResult): BuildResult {
-  const found = typeCheck(result.plugins, Deno.cwd());
-  return {
-    ...result,
-    plugins: result.plugins.map((plugin) =>
-      found.has(plugin.name)
-        ? { ...plugin, errors: [...plugin.errors, ...found.get(plugin.name)!] }
-        : plugin
-    ),
-  };
 }
 
 /** Whether any plugin has errors, or cannot load on a runtime the deployment targets. */

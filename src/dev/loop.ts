@@ -29,13 +29,17 @@ const { promise: ended, resolve } = Promise.withResolvers<number>();
 let session: DevSession;
 let port = Number.NaN;
 try {
-  const { values } = parseArgs({ args: Deno.args, options: { out: { type: "string" } } });
+  const { values } = parseArgs({
+    args: Deno.args,
+    options: { out: { type: "string" }, check: { type: "boolean", default: false } },
+  });
   port = envNumber(env, "PORT", { min: 0, max: 65535 });
   session = await startDev({
     installDir: envOrDefault(env, "INSTALL_DIR"),
     dataDir: envOrDefault(env, "DATA_DIR"),
     hostDir: process.cwd(),
     outFile: values.out ?? DEFAULT_REGISTRY_FILE,
+    typeCheck: values.check,
     // A dev server serves code as it is being written: this machine only, unless HOST says so.
     hostname: readEnv(env, "HOST") ?? DEV_HOST,
     port,
@@ -51,7 +55,8 @@ try {
   ) {
     console.error(`dev: ${(error as Error).message}`);
     console.error(
-      `Usage: npx deno task dev [--out <registry file>] (default: ${DEFAULT_REGISTRY_FILE})`,
+      `Usage: npx deno task dev [--out <registry file>] [--check] (default: ${DEFAULT_REGISTRY_FILE}; ` +
+        "--check type-checks each changed plugin's code)",
     );
   } else {
     throw error;

@@ -19,10 +19,12 @@ import {
   cacheFileFor,
   serverEntrySource,
   type VerifiedPlugin,
+  withTypeErrors,
   writeFileAtomically,
   writeRegistry,
 } from "../build/mod.ts";
-import { formatProblems } from "../cli/format.ts";
+import { displayPath, formatProblems } from "../cli/format.ts";
+import type { OverlayProblem } from "./live_reload.ts";
 import { type DevProxy, startProxy } from "./proxy.ts";
 import { type ServerProcess, startServer } from "./server_process.ts";
 import { watchChanges } from "./watch.ts";
@@ -47,6 +49,11 @@ export interface DevOptions {
   readonly print: (line: string) => void;
   /** Called once when a host source (`src/`, `main.ts`) changes; the loop stops rebuilding. */
   readonly onHostChange: () => void;
+  /**
+   * Type-check each changed plugin's code after it builds (`dev --check`): a type error counts as
+   * breaking it (the last good registry keeps serving).
+   */
+  readonly typeCheck?: boolean;
 }
 
 /** A running dev loop. */
@@ -131,10 +138,24 @@ class DevLoop {
       this.options.print(
         `dev: the build failed: ${String(error)}; still serving the last good registry`,
       );
+      this.proxy.live.broken([
+        { plugin: "(build)", code: "build.failed", where: "", message: String(error) },
+      ]);
       return;
     }
     const { reused, checked } = this.#cache.stats;
     this.#cache.save(cacheFileFor(this.outFile));
+    const touched = (plugin: VerifiedPlugin) => first || pluginDirs.has(plugin.dir);
+    if (this.options.typeCheck) {
+      const checkedTypes = withTypeErrors(result.plugins.filter(touched), this.options.hostDir);
+      result = {
+        ...result,
+        plugins: result.plugins.map((plugin) =>
+          checkedTypes.find((typed) => typed.name === plugin.name && typed.dir === plugin.dir) ??
+            plugin
+        ),
+      };
+    }
     const built = seconds(performance.now() - started);
     const changed = result.plugins.filter((plugin) => pluginDirs.has(plugin.dir));
     for (const line of formatProblems(first ? result.plugins : changed)) this.options.print(line);
@@ -142,8 +163,10 @@ class DevLoop {
       ? `built ${result.plugins.length} plugins`
       : `${describe(pluginDirs, changed)} changed`;
     const work = `${checked} of ${reused + checked} plugins checked in ${built}`;
-    const broken = changed.filter((plugin) => plugin.status === "error");
+    // A plugin with errors (a type error under --check included) breaks the save.
+    const broken = changed.filter((plugin) => plugin.errors.length > 0);
     if (!first && broken.length > 0) {
+      this.proxy.live.broken(broken.flatMap(overlayProblems));
       this.options.print(
         `dev: ${what} · ${work} · ${broken.map((plugin) => plugin.name).join(", ")} has errors: ` +
           "still serving the last good registry",
@@ -166,6 +189,12 @@ class DevLoop {
       output: this.options.print,
     });
     if (server === undefined) {
+      this.proxy.live.broken([{
+        plugin: "(server)",
+        code: "server.start_failed",
+        where: "",
+        message: "the server on the new registry did not start (its output is in the terminal)",
+      }]);
       this.options.print(
         `dev: ${what} · ${work} · the new server did not start${
           this.#server ? ": still serving the last good one" : ""
@@ -177,6 +206,7 @@ class DevLoop {
     this.#server = server;
     this.#served = result.source;
     this.proxy.target = server.port;
+    this.proxy.live.reload();
     await previous?.stop();
     this.options.print(
       `dev: ${what} · ${work} · serving the new registry (server up in ${
@@ -191,6 +221,19 @@ class DevLoop {
     await this.#server?.stop();
     this.#server = undefined;
   }
+}
+
+/** A broken plugin's errors, as the overlay shows them. */
+function overlayProblems(plugin: VerifiedPlugin): OverlayProblem[] {
+  return plugin.errors.map((problem) => ({
+    plugin: plugin.name,
+    code: problem.code,
+    where: `${displayPath(problem.file ? join(plugin.dir, problem.file) : plugin.dir)}${
+      problem.line === undefined ? "" : `:${problem.line}:${problem.column ?? 1}`
+    }`,
+    message: problem.message,
+    ...(problem.frame ? { frame: problem.frame } : {}),
+  }));
 }
 
 /** `crm`, `crm and billing`, or `3 plugins`; removed folders count by their name. */

@@ -3,10 +3,12 @@
  * current server child, so that a new server can start beside the old one and take over only once
  * it answers (and a server that fails to start never replaces the last good one). A form posted
  * from the proxy's own origin reaches the server as posted from the server's (so sign-in works in
- * dev); one from any other origin is still refused by the server.
+ * dev); one from any other origin is still refused by the server. Pages get the live-reload script
+ * (`live_reload.ts`).
  *
  * @module
  */
+import { LiveReload } from "./live_reload.ts";
 
 /** The proxy's listener; point it at a server with {@link DevProxy.target}. */
 export interface DevProxy extends AsyncDisposable {
@@ -14,6 +16,8 @@ export interface DevProxy extends AsyncDisposable {
   readonly addr: Deno.NetAddr;
   /** The 127.0.0.1 port requests go to; `undefined` answers 503 until a server is up. */
   target: number | undefined;
+  /** What the open pages are told: reload, or the problems of a broken save. */
+  readonly live: LiveReload;
 }
 
 /**
@@ -29,10 +33,14 @@ export interface DevProxy extends AsyncDisposable {
  * ```
  */
 export function startProxy(hostname: string, port: number): DevProxy {
+  const live = new LiveReload();
   const proxy = {
     target: undefined as number | undefined,
+    live,
   };
   const server = Deno.serve({ hostname, port, onListen: () => {} }, async (request) => {
+    const own = live.answer(new URL(request.url));
+    if (own) return own;
     const target = proxy.target;
     if (target === undefined) {
       return new Response("the dev server is building; try again in a moment\n", {
@@ -50,7 +58,7 @@ export function startProxy(hostname: string, port: number): DevProxy {
     // own. A same-origin Origin is passed on as the server's; any other stays as it was (refused).
     if (request.headers.get("Origin") === origin) forwarded.headers.set("Origin", url.origin);
     try {
-      return await fetch(forwarded, { redirect: "manual" });
+      return await live.withClient(request, await fetch(forwarded, { redirect: "manual" }));
     } catch (error) {
       return new Response(`the dev server's backend did not answer: ${String(error)}\n`, {
         status: 502,
@@ -59,6 +67,9 @@ export function startProxy(hostname: string, port: number): DevProxy {
   });
   return Object.assign(proxy, {
     addr: server.addr,
-    [Symbol.asyncDispose]: () => server.shutdown(),
+    [Symbol.asyncDispose]: () => {
+      live.close();
+      return server.shutdown();
+    },
   });
 }

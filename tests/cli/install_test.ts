@@ -156,6 +156,7 @@ Deno.test("install, uninstall and new answer one JSON object with --json", async
     "backend/routers/ledger.ts",
     "frontend/pages.tsx",
     "frontend/client.tsx",
+    "frontend/styles.css",
     "tests/ledger_test.ts",
   ]);
   const taken = await cli(["new", "ledger", "--data", "--json", ...t.flags]);
