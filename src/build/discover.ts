@@ -62,6 +62,11 @@ export interface DiscoveredPlugin {
   readonly errors: Problem[];
   /** Problems that do not. */
   readonly warnings: Problem[];
+  /**
+   * The folder of its own `package.json` and `node_modules`, when it is a folder plugin that
+   * declares npm dependencies (installed by the build; its modules are bundled with them).
+   */
+  readonly dependencyPackage?: string;
   /** What its server code needs of its runtime, once the module policy has read it. */
   readonly runtimeUses?: readonly RuntimeUse[];
 }

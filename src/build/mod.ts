@@ -7,6 +7,7 @@ import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { stagePackageModules } from "./package_modules.ts";
+import { withOwnDependencies } from "./own_dependencies.ts";
 import { BuildCache, cacheFileFor } from "./build_cache.ts";
 import { discover, type PluginRoots } from "./discover.ts";
 import { fingerprintInputs } from "./fingerprint.ts";
@@ -147,10 +148,13 @@ const HOST_ROOT = fileURLToPath(new URL("../../", import.meta.url));
  */
 export async function buildRegistry(options: BuildOptions): Promise<BuildResult> {
   const outFile = resolve(options.outFile);
-  using staged = stagePackageModules(discover(options, options.cache), HOST_ROOT);
+  const env = options.env ?? process.env;
+  using staged = stagePackageModules(
+    withOwnDependencies(discover(options, options.cache), env),
+    HOST_ROOT,
+  );
   const served = packageModulesFolder(outFile);
   // Checked from the staging folder, imported by the registry from beside it.
-  const env = options.env ?? process.env;
   const policy = options.isolation ?? readIsolationPolicy(env);
   const targets = options.targets ?? readTargets(env);
   const { plugins: isolated, bundles } = withWorkerBundles(

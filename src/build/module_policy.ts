@@ -240,7 +240,7 @@ function judge(
     );
   }
   if (scheme === undefined && !specifier.startsWith(".") && !isAbsolute(specifier)) {
-    return judgeBare(specifier, scope);
+    return judgeBare(specifier, scope, inDependency(from, scope));
   }
   let target: string;
   try {
@@ -261,7 +261,18 @@ function judge(
   return { follow: target };
 }
 
-function judgeBare(specifier: string, scope: PolicyScope): Verdict {
+/**
+ * Whether a file is a dependency's (under a `node_modules`, or outside the plugin's package): its
+ * bare imports are its own dependencies' business (npm installed what it needs; a test file of it
+ * that imports a package nobody installed is never bundled), not the plugin's declarations.
+ */
+function inDependency(file: string, scope: PolicyScope): boolean {
+  const inside = relative(scope.roots[0]!, file);
+  return inside.startsWith("..") || isAbsolute(inside) ||
+    inside.split(sep).includes("node_modules");
+}
+
+function judgeBare(specifier: string, scope: PolicyScope, fromDependency: boolean): Verdict {
   const parts = specifier.split("/");
   const name = specifier.startsWith("@") ? parts.slice(0, 2).join("/") : parts[0]!;
   const subpath = parts.slice(name.split("/").length);
@@ -271,7 +282,7 @@ function judgeBare(specifier: string, scope: PolicyScope): Verdict {
       `\`${specifier}\` leaves its package with a \`.\` or \`..\` segment`,
     );
   }
-  if (HOST_PACKAGES.has(name) || scope.packages.has(name)) return {};
+  if (HOST_PACKAGES.has(name) || scope.packages.has(name) || fromDependency) return {};
   return refuse(
     "module.undeclared_dependency",
     `\`${specifier}\` is not a dependency the plugin declares; plugins import hono, hono/*, ` +

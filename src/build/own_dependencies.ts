@@ -84,7 +84,10 @@ function declaredDependencies(file: string): { names: string[] } | { problem: Pr
 }
 
 /** Installs the plugin's dependencies unless what is installed is what it declares. */
-function install(dir: string, env: Readonly<Record<string, string | undefined>>): Problem | undefined {
+function install(
+  dir: string,
+  env: Readonly<Record<string, string | undefined>>,
+): Problem | undefined {
   const lockfile = join(dir, "package-lock.json");
   const locked = existsSync(lockfile);
   const stamp = createHash("sha256")

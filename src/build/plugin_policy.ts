@@ -39,13 +39,15 @@ export function withModulePolicy(
   const checked = plugins.filter((plugin) => plugin.manifest && !plugin.shadowed && which(plugin));
   const found = new Map<DiscoveredPlugin, PolicyFindings>();
   const unknown = checked.filter((plugin) => {
-    const cached = plugin.package ? undefined : cache?.policy(plugin);
+    // Dependencies change outside the folder's digest: their plugins are read again every build.
+    const bundled = plugin.package || plugin.dependencyPackage;
+    const cached = bundled ? undefined : cache?.policy(plugin);
     if (cached) found.set(plugin, cached);
     return !cached;
   });
   checkModulePolicy(unknown.map(policyScope)).forEach((findings, index) => {
     const plugin = unknown[index]!;
-    if (!plugin.package) cache?.rememberPolicy(plugin, findings);
+    if (!plugin.package && !plugin.dependencyPackage) cache?.rememberPolicy(plugin, findings);
     found.set(plugin, findings);
   });
   return plugins.map((plugin) => {
@@ -69,15 +71,16 @@ function policyScope(plugin: DiscoveredPlugin): PolicyScope {
   const clientEntries = manifest.client_entry === undefined
     ? []
     : [join(plugin.dir, manifest.client_entry)];
-  if (!plugin.package) {
+  const packageDir = plugin.package?.dir ?? plugin.dependencyPackage;
+  if (packageDir === undefined) {
     return { dir: plugin.dir, entries, clientEntries, roots: [plugin.dir], packages: new Set() };
   }
-  const dependencies = packageDependencies(plugin.package.dir);
+  const dependencies = packageDependencies(packageDir);
   return {
     dir: plugin.dir,
     entries,
     clientEntries,
-    roots: [plugin.package.dir, ...dependencies.values()],
+    roots: [packageDir, ...dependencies.values()],
     packages: new Set(dependencies.keys()),
     alsoCheck: [...dependencies.values()].flatMap(codeFilesIn),
   };

@@ -190,7 +190,7 @@ async function verifyPlugin(
 
   const check = () => checkPlugin(plugin.dir, plugin.modules ?? plugin.dir, manifest, context);
   // A package plugin's bundles depend on its dependencies too, which its folder's digest misses.
-  const cached = plugin.package ? undefined : cache;
+  const cached = plugin.package || plugin.dependencyPackage ? undefined : cache;
   const { routers, routes, frontend, dbt, ...found } = await (cached?.checks(plugin, check) ??
     check());
   const errors = [...plugin.errors, ...found.errors];

@@ -17,7 +17,7 @@ import {
 } from "node:fs";
 import { join, resolve } from "node:path";
 import { type VerifiedPlugin, writeRegistry } from "../build/mod.ts";
-import { toolEnvironment } from "../build/tool_environment.ts";
+import { NPM_VARIABLES, toolEnvironment } from "../build/tool_environment.ts";
 import { runBuild } from "./build_verbs.ts";
 import { purgeIfAsked } from "./config_verbs.ts";
 import type { CliArgs } from "./args.ts";
@@ -228,12 +228,6 @@ function dependencies(dataDir: string): Record<string, string> {
     return {};
   }
 }
-
-/**
- * npm's own settings (registry, proxy, cache) are the only variables it gets besides where
- * programs and home are: no host secret reaches a package's code.
- */
-const NPM_VARIABLES = /^(npm_config_|NPM_CONFIG_)|^(https?_proxy|no_proxy)$/i;
 
 /**
  * Runs npm in `$DATA_DIR` without lifecycle scripts (a package's `preinstall` never runs, even when

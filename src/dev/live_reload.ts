@@ -35,6 +35,7 @@ type DevEvent = { readonly type: "reload" } | {
 
 const SCRIPT = `// The dev loop's live reload and error overlay (${DEV_PATH}).
 const events = new EventSource("${DEV_PATH}/events");
+events.addEventListener("open", () => document.documentElement.setAttribute("data-honeyframe-dev", "live"));
 events.addEventListener("reload", () => location.reload());
 events.addEventListener("problems", (event) => show(JSON.parse(event.data)));
 function show(problems) {

@@ -10,6 +10,7 @@
  *
  * @module
  */
+import { createHash } from "node:crypto";
 import { mkdirSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import {
@@ -27,7 +28,7 @@ import { displayPath, formatProblems } from "../cli/format.ts";
 import type { OverlayProblem } from "./live_reload.ts";
 import { type DevProxy, startProxy } from "./proxy.ts";
 import { type ServerProcess, startServer } from "./server_process.ts";
-import { watchChanges } from "./watch.ts";
+import { type ChangeBatch, watchChanges } from "./watch.ts";
 
 /** Where the dev loop reads, writes and listens. */
 export interface DevOptions {
@@ -83,14 +84,23 @@ export async function startDev(options: DevOptions): Promise<DevSession> {
   const loop = new DevLoop(options, outFile, proxy);
   // Watching starts before the first build, so that a save made while it runs is not missed.
   const firstBuild = Promise.withResolvers<void>();
-  const watcher = watchChanges(
-    { pluginRoots, host: [resolve(options.hostDir, "src")] },
-    async (batch) => {
-      await firstBuild.promise;
-      if (batch.host) options.onHostChange();
-      else await loop.rebuild(batch.pluginDirs, false);
-    },
-  );
+  const onBatch = async (batch: ChangeBatch) => {
+    await firstBuild.promise;
+    if (batch.host) options.onHostChange();
+    else await loop.rebuild(batch.pluginDirs, false);
+  };
+  const watcher = watchChanges({ pluginRoots, host: [resolve(options.hostDir, "src")] }, onBatch);
+  // Package plugins live under node_modules, outside the roots: each is watched itself, from the
+  // build that found it (its dependencies are in its folder or beside it).
+  let packages: { dirs: string; watcher: Disposable } | undefined;
+  loop.onPackageDirs = (dirs) => {
+    if (packages?.dirs === dirs.join("\n")) return;
+    packages?.watcher[Symbol.dispose]();
+    packages = dirs.length === 0 ? undefined : {
+      dirs: dirs.join("\n"),
+      watcher: watchChanges({ pluginRoots: [], pluginDirs: dirs, host: [] }, onBatch),
+    };
+  };
   await loop.rebuild(new Set(), true);
   firstBuild.resolve();
   options.print(
@@ -100,6 +110,7 @@ export async function startDev(options: DevOptions): Promise<DevSession> {
     addr: proxy.addr,
     async [Symbol.asyncDispose]() {
       watcher[Symbol.dispose]();
+      packages?.watcher[Symbol.dispose]();
       await loop.stop();
       await proxy[Symbol.asyncDispose]();
     },
@@ -111,6 +122,9 @@ class DevLoop {
   #cache: BuildCache;
   #server: ServerProcess | undefined;
   #served: string | undefined;
+  #rebuilding: Promise<void> = Promise.resolve();
+  /** Told the package plugins' folders after each build. */
+  onPackageDirs: (dirs: string[]) => void = () => {};
 
   constructor(
     readonly options: DevOptions,
@@ -120,8 +134,13 @@ class DevLoop {
     this.#cache = BuildCache.load(cacheFileFor(outFile));
   }
 
-  /** Rebuilds after plugin folders changed and, when the result is good, serves it. */
-  async rebuild(pluginDirs: ReadonlySet<string>, first: boolean): Promise<void> {
+  /** Rebuilds after plugin folders changed and, when the result is good, serves it (one at a time). */
+  rebuild(pluginDirs: ReadonlySet<string>, first: boolean): Promise<void> {
+    this.#rebuilding = this.#rebuilding.then(() => this.#rebuild(pluginDirs, first));
+    return this.#rebuilding;
+  }
+
+  async #rebuild(pluginDirs: ReadonlySet<string>, first: boolean): Promise<void> {
     const started = performance.now();
     this.#cache.forget(pluginDirs);
     let result: BuildResult;
@@ -143,9 +162,12 @@ class DevLoop {
       ]);
       return;
     }
+    this.onPackageDirs(
+      result.plugins.flatMap((plugin) => plugin.package ? [plugin.package.dir] : []).sort(),
+    );
     const { reused, checked } = this.#cache.stats;
     this.#cache.save(cacheFileFor(this.outFile));
-    const touched = (plugin: VerifiedPlugin) => first || pluginDirs.has(plugin.dir);
+    const touched = (plugin: VerifiedPlugin) => first || watchedFolderChanged(plugin, pluginDirs);
     if (this.options.typeCheck) {
       const checkedTypes = withTypeErrors(result.plugins.filter(touched), this.options.hostDir);
       result = {
@@ -157,7 +179,7 @@ class DevLoop {
       };
     }
     const built = seconds(performance.now() - started);
-    const changed = result.plugins.filter((plugin) => pluginDirs.has(plugin.dir));
+    const changed = result.plugins.filter((plugin) => watchedFolderChanged(plugin, pluginDirs));
     for (const line of formatProblems(first ? result.plugins : changed)) this.options.print(line);
     const what = first
       ? `built ${result.plugins.length} plugins`
@@ -173,7 +195,10 @@ class DevLoop {
       );
       return;
     }
-    if (result.source === this.#served) {
+    // What a server would serve: the registry, and the bundles of plugins with npm dependencies
+    // (a package plugin's edit changes those, not the registry's text).
+    const serving = servedDigest(result);
+    if (serving === this.#served) {
       this.options.print(`dev: ${what} · ${work} · the registry is the same: nothing to restart`);
       return;
     }
@@ -204,7 +229,7 @@ class DevLoop {
     }
     const previous = this.#server;
     this.#server = server;
-    this.#served = result.source;
+    this.#served = serving;
     this.proxy.target = server.port;
     this.proxy.live.reload();
     await previous?.stop();
@@ -223,6 +248,20 @@ class DevLoop {
   }
 }
 
+/** A digest of the registry's source and the bundled modules written beside it. */
+function servedDigest(result: BuildResult): string {
+  const hash = createHash("sha256").update(result.source);
+  for (const [path, text] of [...result.packageModules].sort(([a], [b]) => a < b ? -1 : 1)) {
+    hash.update(`\0${path}\0`).update(text);
+  }
+  return hash.digest("hex");
+}
+
+/** Whether the folder watched for a plugin (its own, or its package's) is among those changed. */
+function watchedFolderChanged(plugin: VerifiedPlugin, dirs: ReadonlySet<string>): boolean {
+  return dirs.has(plugin.dir) || (plugin.package !== undefined && dirs.has(plugin.package.dir));
+}
+
 /** A broken plugin's errors, as the overlay shows them. */
 function overlayProblems(plugin: VerifiedPlugin): OverlayProblem[] {
   return plugin.errors.map((problem) => ({
@@ -239,7 +278,8 @@ function overlayProblems(plugin: VerifiedPlugin): OverlayProblem[] {
 /** `crm`, `crm and billing`, or `3 plugins`; removed folders count by their name. */
 function describe(dirs: ReadonlySet<string>, changed: readonly VerifiedPlugin[]): string {
   const names = [...dirs].map((dir) =>
-    changed.find((plugin) => plugin.dir === dir)?.name ?? `${dir.split(/[/\\]/).pop()} (removed)`
+    changed.find((plugin) => watchedFolderChanged(plugin, new Set([dir])))?.name ??
+      `${dir.split(/[/\\]/).pop()} (removed)`
   );
   if (names.length <= 2) return names.join(" and ");
   return `${names.length} plugins`;

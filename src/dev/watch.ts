@@ -18,6 +18,8 @@ export interface ChangeBatch {
 export interface WatchTargets {
   /** Folders whose sub-folders are plugins (`<install>/plugins`, `<data>/plugins`). */
   readonly pluginRoots: readonly string[];
+  /** Folders that are plugins themselves (package plugins, under `node_modules`). */
+  readonly pluginDirs?: readonly string[];
   /** The host's own files and folders (`src`, `main.ts`). */
   readonly host: readonly string[];
 }
@@ -43,7 +45,10 @@ export function watchChanges(
   targets: WatchTargets,
   onBatch: (batch: ChangeBatch) => Promise<void>,
 ): Disposable {
-  const watcher = Deno.watchFs([...targets.pluginRoots, ...targets.host], { recursive: true });
+  const watcher = Deno.watchFs(
+    [...targets.pluginRoots, ...targets.pluginDirs ?? [], ...targets.host],
+    { recursive: true },
+  );
   let host = false;
   let pluginDirs = new Set<string>();
   let timer: ReturnType<typeof setTimeout> | undefined;
@@ -86,6 +91,10 @@ export function watchChanges(
  * @returns `"host"`, the plugin folder, or `undefined`.
  */
 export function classify(path: string, targets: WatchTargets): "host" | string | undefined {
+  for (const dir of targets.pluginDirs ?? []) {
+    const inside = relative(dir, path);
+    if (!inside.startsWith("..") && !isAbsolute(inside)) return dir;
+  }
   for (const root of targets.pluginRoots) {
     const inside = relative(root, path);
     if (inside === "" || inside.startsWith("..") || isAbsolute(inside)) continue;

@@ -32,6 +32,8 @@ export const PROBLEM_CODES = {
     "the package asks for or brings a major version of hono other than the host's",
   "package.bundle_failed":
     "bundling a package plugin's module with its dependencies failed (the bundler's message says where)",
+  "plugin.dependencies_failed":
+    "the plugin folder's package.json cannot be read, or npm could not install its dependencies",
   "plugin.reserved_name":
     "the name is one of the host's own API segments (e.g. `plugins`), or a customer plugin's name starts with `_`",
   "manifest.unreadable": "plugin.yaml could not be read",

@@ -1,5 +1,5 @@
 /**
- * A real plugin package made with `npm pack`, whose router imports a small real npm dependency
+ * A real plugin package made with `npm pack`, whose TypeScript router imports a small real npm dependency
  * (`ms`, from the registry), installed with `plugins install ./<tarball>` into `$DATA_DIR`, then
  * served by the Deno bundle with reads denied and by the worker bundle in workerd. A refused
  * install leaves `$DATA_DIR` byte for byte as it was; uninstall removes the package.
@@ -49,17 +49,19 @@ async function packedPlugin(
       "name: acme-crm",
       `version: ${options.pluginVersion ?? options.version}`,
       "routers:",
-      "  - backend/router.js:router",
+      "  - backend/router.ts:router",
       "permissions:",
       "  - acme.read",
       "",
     ].join("\n"),
-    [`${folder}/plugin/backend/router.js`]: options.router ?? [
+    [`${folder}/plugin/backend/router.ts`]: options.router ?? [
       'import { Hono } from "hono";',
       'import ms from "ms";',
       'import { requirePermission } from "@honeyframe/edge";',
+      // TypeScript: the package ships its sources, the build strips the types.
+      'const day: number = ms("1d") as number;',
       "export const router = new Hono()",
-      '  .get("/ping", (c) => c.json({ ok: true, day: ms("1d") }))',
+      '  .get("/ping", (c) => c.json({ ok: true, day }))',
       '  .get("/secret", requirePermission("acme.read"), (c) => c.text("secret"));',
       "",
     ].join("\n"),

@@ -149,6 +149,43 @@ Deno.test("deno task dev restarts its loop when the host's sources change", asyn
   await until(`${dev.url}/api/crm/hi`, "one");
 });
 
+Deno.test("deno task dev watches a package plugin under node_modules and rebuilds it on save", async () => {
+  const pkg = "node_modules/@acme/shop";
+  using tree = makeTree({
+    "package.json": JSON.stringify({ private: true, dependencies: { "@acme/shop": "*" } }),
+    [`${pkg}/package.json`]: JSON.stringify({
+      name: "@acme/shop",
+      version: "1.0.0",
+      type: "module",
+      honeyframe: { plugin: "plugin/plugin.yaml" },
+    }),
+    [`${pkg}/plugin/plugin.yaml`]: manifest("shop", "routers:", "  - router.ts:router"),
+    [`${pkg}/plugin/router.ts`]: ROUTER("one"),
+  });
+  await using dev = await startServer(
+    new Deno.Command(Deno.execPath(), {
+      args: ["task", "dev", "--out", join(tree.root, "gen/registry.ts")],
+      env: {
+        INSTALL_DIR: tree.root,
+        DATA_DIR: join(tree.root, "data"),
+        PORT: "0",
+        HOST: "127.0.0.1",
+        NO_COLOR: "1",
+      },
+      stdout: "piped",
+      stderr: "piped",
+    }),
+    60_000,
+  );
+  const hi = `${dev.url}/api/shop/hi`;
+  await until(hi, "one");
+  tree.write({ [`${pkg}/plugin/router.ts`]: ROUTER("two") });
+  await until(hi, "two").catch((error) => {
+    throw new Error(`${error}\n${dev.output()}`);
+  });
+  await lines(dev.output, /^dev: shop changed · .* serving the new registry/, 1);
+});
+
 Deno.test("deno task dev refuses a taken port, a bad PORT and unknown options with one line, exit 2", async () => {
   using taken = Deno.listen({ hostname: "127.0.0.1", port: 0 });
   const cases: [Record<string, string>, string[], RegExp][] = [

@@ -16,18 +16,15 @@ try {
   await page.goto(`${baseUrl}/plugins/crm/`);
   assert.equal(await title.innerText(), "one");
   // Wait until the page listens (its script is a module, run after parsing).
-  await page.waitForFunction(() =>
-    performance.getEntriesByType("resource")
-      .some((entry) => entry.name.endsWith("/_honeyframe_dev/events"))
-  );
-  await page.evaluate(() => (window.marker = "before the save"));
+  await page.locator('html[data-honeyframe-dev="live"]').waitFor({ state: "attached" });
+  await page.evaluate(() => (globalThis.marker = "before the save"));
 
   // A save: the page reloads by itself and shows the new version.
   writeFileSync(pageFile, pageSource("two"));
   await page.waitForFunction(() => document.getElementById("title")?.textContent === "two", null, {
     timeout: 30_000,
   });
-  assert.equal(await page.evaluate(() => window.marker), undefined, "the page was reloaded");
+  assert.equal(await page.evaluate(() => globalThis.marker), undefined, "the page was reloaded");
 
   // A broken save: the overlay names the place; the last good version is still the page.
   writeFileSync(pageFile, `export const pages = {\n  "/": () => <h1 id="title">three</h1>,,\n};\n`);
