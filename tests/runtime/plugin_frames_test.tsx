@@ -18,6 +18,7 @@ import {
 } from "../../src/runtime/mod.ts";
 import { PluginTokens } from "../../src/runtime/plugin_ui/mod.ts";
 import { MemoryStore } from "../../src/state/mod.ts";
+import { SILENT_LOGGER } from "../../src/log/mod.ts";
 import { csrfOf, ORIGIN, signInWith } from "../helpers/admin_forms.ts";
 
 const TOKEN = "frames-unit-admin-token-0123456789";
@@ -50,6 +51,9 @@ function framedRegistry(): Registry {
     pages: {
       "/": () => <h1>{name} home</h1>,
       "/public": () => <h1>{name} public</h1>,
+      "/boom": () => {
+        throw new Error("secret detail of the failure");
+      },
     },
     health: [],
     blocks: [{ id: "summary", title: "Summary", size: "small" as const }],
@@ -69,7 +73,12 @@ function framedRegistry(): Registry {
 }
 
 async function framedApp(
-  options: { pluginOrigin?: URL; publicUrl?: URL; now?: () => number } = {},
+  options: {
+    pluginOrigin?: URL;
+    publicUrl?: URL;
+    now?: () => number;
+    log?: typeof SILENT_LOGGER;
+  } = {},
 ) {
   const registry = framedRegistry();
   const store = new MemoryStore();
@@ -132,6 +141,20 @@ Deno.test("an isolated plugin's page is a sandboxed frame; a bundled one renders
   );
   // A bundled plugin has no frames.
   assert.equal((await app.request(`${ORIGIN}/frames/inline/page/`)).status, 404);
+});
+
+Deno.test("an isolated plugin's page that throws is its own: an error page in its frame, a log line naming it", async () => {
+  const lines: string[] = [];
+  const app = await framedApp({
+    log: { ...SILENT_LOGGER, error: (message: string) => lines.push(message) },
+  });
+  const document = await app.request(`${ORIGIN}/frames/blk/page/boom`);
+  assert.equal(document.status, 500);
+  const body = await document.text();
+  assert.match(body, /<main>.*The page of the plugin <code>blk<\/code>/s);
+  assert.match(body, /request id/i);
+  assert.doesNotMatch(body, /secret detail/, "nothing of the error reaches the page");
+  assert.deepEqual(lines, ["page /boom of plugin blk failed to render"]);
 });
 
 Deno.test("the dashboard frames an isolated plugin's block, which gets no token", async () => {
