@@ -16,6 +16,7 @@ import { tmpdir } from "node:os";
 import { dirname, join, relative, resolve, sep } from "node:path";
 import process from "node:process";
 import { pathToFileURL } from "node:url";
+import { batchOrAlone } from "./batch_or_alone.ts";
 import { toolEnvironment } from "./tool_environment.ts";
 
 /** A client bundle, as the registry carries it. */
@@ -54,21 +55,13 @@ export function bundleClients(
   entries: readonly ClientEntry[],
   hostDir: string,
 ): (ClientAsset | { readonly failure: string })[] {
-  if (entries.length === 0) return [];
-  const batch = bundleBatch(entries, hostDir);
-  if (!("failure" in batch) || entries.length === 1) {
-    return "failure" in batch ? [batch] : batch.assets;
-  }
-  return entries.map((entry) => {
-    const alone = bundleBatch([entry], hostDir);
-    return "failure" in alone ? alone : alone.assets[0]!;
-  });
+  return batchOrAlone(entries, (batch) => bundleBatch(batch, hostDir));
 }
 
 function bundleBatch(
   entries: readonly ClientEntry[],
   hostDir: string,
-): { assets: ClientAsset[] } | { failure: string } {
+): ClientAsset[] | { failure: string } {
   const outDir = mkdtempSync(join(tmpdir(), "honeyframe-client-"));
   const config = join(outDir, "deno.json");
   writeFileSync(
@@ -101,12 +94,10 @@ function bundleBatch(
       return { failure: message.trim().split("\n").slice(0, 12).join("\n") };
     }
     const base = commonFolder(entries.map((entry) => dirname(entry.file)));
-    return {
-      assets: entries.map((entry) => {
-        const out = join(outDir, "out", relative(base, entry.file)).replace(/\.(tsx?|mjs)$/, ".js");
-        return asset(out, entry.dir, hostDir);
-      }),
-    };
+    return entries.map((entry) => {
+      const out = join(outDir, "out", relative(base, entry.file)).replace(/\.(tsx?|mjs)$/, ".js");
+      return asset(out, entry.dir, hostDir);
+    });
   } finally {
     rmSync(outDir, { recursive: true, force: true });
   }

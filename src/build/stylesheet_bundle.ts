@@ -15,6 +15,7 @@ import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import process from "node:process";
 import { scopedCss, unbalancedAt } from "../runtime/plugin_ui/plugin_styles.ts";
+import { batchOrAlone } from "./batch_or_alone.ts";
 import { commonFolder } from "./client_bundle.ts";
 import { toolEnvironment } from "./tool_environment.ts";
 
@@ -54,24 +55,8 @@ export function bundleStylesheets(
 ): (StylesheetAsset | StylesheetFailure)[] {
   const refused = entries.map(remoteImport);
   const rest = entries.filter((_, index) => refused[index] === undefined);
-  const bundled = bundleAll(rest, hostDir);
+  const bundled = batchOrAlone(rest, (batch) => bundleBatch(batch, hostDir));
   return refused.map((failure) => failure ?? bundled.shift()!);
-}
-
-/** The stylesheets bundled in one run, or (when it fails) each alone. */
-function bundleAll(
-  entries: readonly StylesheetEntry[],
-  hostDir: string,
-): (StylesheetAsset | StylesheetFailure)[] {
-  if (entries.length === 0) return [];
-  const batch = bundleBatch(entries, hostDir);
-  if (!("failure" in batch) || entries.length === 1) {
-    return "failure" in batch ? [batch] : batch.results;
-  }
-  return entries.map((entry) => {
-    const alone = bundleBatch([entry], hostDir);
-    return "failure" in alone ? alone : alone.results[0]!;
-  });
 }
 
 /** An `@import` of a URL (`https:`, `data:`, …), refused before the bundler could try to fetch it. */
@@ -90,7 +75,7 @@ function remoteImport(entry: StylesheetEntry): StylesheetFailure | undefined {
 function bundleBatch(
   entries: readonly StylesheetEntry[],
   hostDir: string,
-): { results: (StylesheetAsset | StylesheetFailure)[] } | StylesheetFailure {
+): (StylesheetAsset | StylesheetFailure)[] | StylesheetFailure {
   const outDir = mkdtempSync(join(tmpdir(), "honeyframe-styles-"));
   try {
     const result = spawnSync(
@@ -114,11 +99,9 @@ function bundleBatch(
       return { failure: message.trim().split("\n").slice(0, 12).join("\n") };
     }
     const base = commonFolder(entries.map((entry) => entry.file.replace(/[/\\][^/\\]*$/, "")));
-    return {
-      results: entries.map((entry) =>
-        stylesheet(entry, readFileSync(join(outDir, relative(base, entry.file)), "utf8"))
-      ),
-    };
+    return entries.map((entry) =>
+      stylesheet(entry, readFileSync(join(outDir, relative(base, entry.file)), "utf8"))
+    );
   } finally {
     rmSync(outDir, { recursive: true, force: true });
   }

@@ -25,7 +25,7 @@ import {
 } from "../manifest/mod.ts";
 import type { DbtWorkspaceInfo, PluginStatus, RouteEntry } from "../runtime/registry.ts";
 import { checkDbt } from "./dbt_project.ts";
-import type { BuildCache } from "./build_cache.ts";
+import type { BuildCache, BundleKind, CachedBundles } from "./build_cache.ts";
 import { bundleClients, type ClientAsset, LARGE_CLIENT_BYTES } from "./client_bundle.ts";
 import { redactPaths } from "./redact_paths.ts";
 import type { DiscoveredPlugin } from "./discover.ts";
@@ -264,21 +264,14 @@ function withClientBundles(
   const wanted = plugins.filter((plugin) =>
     plugin.status === "mounted" && plugin.manifest?.client_entry !== undefined
   );
-  const results = new Map<VerifiedPlugin, ClientAsset | { failure: string }>();
-  const missing = wanted.filter((plugin) => {
-    const cached = cache?.bundle("client", plugin);
-    if (cached) results.set(plugin, cached);
-    return !cached;
-  });
-  const entries = missing.map((plugin) => ({
-    dir: plugin.dir,
-    file: join(plugin.dir, plugin.manifest!.client_entry!),
-  }));
-  bundleClients(entries, HOST_ROOT).forEach((result, index) => {
-    const plugin = missing[index]!;
-    if (!("failure" in result)) cache?.rememberBundle("client", plugin, result);
-    results.set(plugin, result);
-  });
+  const results = bundlesOf("client", wanted, cache, (missing) =>
+    bundleClients(
+      missing.map((plugin) => ({
+        dir: plugin.dir,
+        file: join(plugin.dir, plugin.manifest!.client_entry!),
+      })),
+      HOST_ROOT,
+    ));
   return plugins.map((plugin) => {
     const result = results.get(plugin);
     if (!result) return plugin;
@@ -325,21 +318,19 @@ function withStylesheets(
   const wanted = plugins.filter((plugin) =>
     plugin.status === "mounted" && plugin.manifest?.stylesheet !== undefined
   );
-  const results = new Map<VerifiedPlugin, StylesheetAsset | StylesheetFailure>();
-  const missing = wanted.filter((plugin) => {
-    const cached = cache?.bundle("stylesheet", plugin);
-    if (cached) results.set(plugin, cached);
-    return !cached;
-  });
-  const entries = missing.map((plugin) => ({
-    plugin: plugin.name,
-    file: join(plugin.dir, plugin.manifest!.stylesheet!),
-  }));
-  bundleStylesheets(entries, HOST_ROOT).forEach((result, index) => {
-    const plugin = missing[index]!;
-    if (!("failure" in result)) cache?.rememberBundle("stylesheet", plugin, result);
-    results.set(plugin, result);
-  });
+  const results = bundlesOf<"stylesheet", StylesheetFailure>(
+    "stylesheet",
+    wanted,
+    cache,
+    (missing) =>
+      bundleStylesheets(
+        missing.map((plugin) => ({
+          plugin: plugin.name,
+          file: join(plugin.dir, plugin.manifest!.stylesheet!),
+        })),
+        HOST_ROOT,
+      ),
+  );
   return plugins.map((plugin) => {
     const result = results.get(plugin);
     if (!result) return plugin;
@@ -360,6 +351,30 @@ function withStylesheets(
       ],
     };
   });
+}
+
+/**
+ * Each plugin's bundle of one kind: from the cache when its folder is unchanged, the rest made in
+ * one call (and kept for the next build when they were made).
+ */
+function bundlesOf<Kind extends BundleKind, Failure extends { readonly failure: string }>(
+  kind: Kind,
+  plugins: readonly VerifiedPlugin[],
+  cache: BuildCache | undefined,
+  make: (missing: readonly VerifiedPlugin[]) => (CachedBundles[Kind] | Failure)[],
+): Map<VerifiedPlugin, CachedBundles[Kind] | Failure> {
+  const results = new Map<VerifiedPlugin, CachedBundles[Kind] | Failure>();
+  const missing = plugins.filter((plugin) => {
+    const cached = cache?.bundle(kind, plugin);
+    if (cached) results.set(plugin, cached);
+    return !cached;
+  });
+  make(missing).forEach((result, index) => {
+    const plugin = missing[index]!;
+    if (!("failure" in result)) cache?.rememberBundle(kind, plugin, result as CachedBundles[Kind]);
+    results.set(plugin, result);
+  });
+  return results;
 }
 
 /** The host project, whose dependencies client entries' bare imports resolve to. */

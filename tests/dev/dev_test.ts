@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import { existsSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import { descendants, exited, startServer } from "../helpers/process.ts";
+import { descendants, devTask, exited, startServer } from "../helpers/process.ts";
 import { makeTree, manifest } from "../helpers/tree.ts";
 
 const ROUTER = (text: string, extra = "") =>
@@ -48,22 +48,9 @@ Deno.test("deno task dev rebuilds on save, keeps the last good registry on a bro
     "plugins/billing/plugin.yaml": manifest("billing", "routers:", "  - backend/main.ts:router"),
     "plugins/billing/backend/main.ts": ROUTER("billing"),
   });
-  const outFile = join(tree.root, "gen/registry.ts");
   await using dev = await startServer(
-    new Deno.Command(Deno.execPath(), {
-      args: ["task", "dev", "--out", outFile],
-      env: {
-        INSTALL_DIR: tree.root,
-        DATA_DIR: join(tree.root, "data"),
-        PORT: "0",
-        HOST: "127.0.0.1",
-        NO_COLOR: "1",
-        // Narrowing the network reaches the dev servers too (they launch as `deno task start` does).
-        HONEYFRAME_PLUGIN_NET: "api.example.invalid",
-      },
-      stdout: "piped",
-      stderr: "piped",
-    }),
+    // Narrowing the network reaches the dev servers too (they launch as `deno task start` does).
+    devTask(tree.root, [], { HONEYFRAME_PLUGIN_NET: "api.example.invalid" }),
     60_000,
   );
   const hi = `${dev.url}/api/crm/hi`;
@@ -124,17 +111,7 @@ Deno.test("deno task dev restarts its loop when the host's sources change", asyn
     "plugins/crm/backend/main.ts": ROUTER("one"),
   });
   await using dev = await startServer(
-    new Deno.Command(Deno.execPath(), {
-      args: ["task", "dev", "--out", join(tree.root, "gen/registry.ts")],
-      env: {
-        INSTALL_DIR: tree.root,
-        DATA_DIR: join(tree.root, "data"),
-        PORT: String(port),
-        HOST: "127.0.0.1",
-      },
-      stdout: "piped",
-      stderr: "piped",
-    }),
+    devTask(tree.root, [], { PORT: String(port) }),
     60_000,
   );
   await until(`${dev.url}/api/crm/hi`, "one");
@@ -163,18 +140,7 @@ Deno.test("deno task dev watches a package plugin under node_modules and rebuild
     [`${pkg}/plugin/router.ts`]: ROUTER("one"),
   });
   await using dev = await startServer(
-    new Deno.Command(Deno.execPath(), {
-      args: ["task", "dev", "--out", join(tree.root, "gen/registry.ts")],
-      env: {
-        INSTALL_DIR: tree.root,
-        DATA_DIR: join(tree.root, "data"),
-        PORT: "0",
-        HOST: "127.0.0.1",
-        NO_COLOR: "1",
-      },
-      stdout: "piped",
-      stderr: "piped",
-    }),
+    devTask(tree.root),
     60_000,
   );
   const hi = `${dev.url}/api/shop/hi`;

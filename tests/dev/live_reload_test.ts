@@ -5,9 +5,10 @@
  * overlay is gone; under `--check` a type error breaks a save the same way. Loopback only, every
  * wait bounded.
  */
+import { runBrowserScript } from "../helpers/browser.ts";
 import assert from "node:assert/strict";
-import { join, resolve } from "node:path";
-import { startServer } from "../helpers/process.ts";
+import { join } from "node:path";
+import { devTask, startServer } from "../helpers/process.ts";
 import { makeTree, manifest } from "../helpers/tree.ts";
 import { needs } from "../helpers/system_tools.ts";
 
@@ -22,34 +23,15 @@ Deno.test(
       "plugins/crm/frontend/pages.tsx": page("one"),
     });
     await using dev = await startServer(
-      new Deno.Command(Deno.execPath(), {
-        args: ["task", "dev", "--out", join(tree.root, "gen/registry.ts"), "--check"],
-        env: {
-          INSTALL_DIR: tree.root,
-          DATA_DIR: join(tree.root, "data"),
-          PORT: "0",
-          HOST: "127.0.0.1",
-          NO_COLOR: "1",
-        },
-        stdout: "piped",
-        stderr: "piped",
-      }),
+      devTask(tree.root, ["--check"]),
       60_000,
     );
-    const browser = new Deno.Command("node", {
-      args: [
-        resolve("tests/dev/live_reload.mjs"),
-        dev.url,
-        join(tree.root, "plugins/crm/frontend/pages.tsx"),
-      ],
-      stdout: "piped",
-      stderr: "piped",
-    }).spawn();
-    const killer = setTimeout(() => browser.kill("SIGKILL"), 120_000);
-    const output = await browser.output();
-    clearTimeout(killer);
-    const text = new TextDecoder().decode(output.stdout) + new TextDecoder().decode(output.stderr);
-    assert.equal(output.code, 0, `${text}\n--- dev:\n${dev.output()}`);
+    const { code, text } = await runBrowserScript(
+      "tests/dev/live_reload.mjs",
+      [dev.url, join(tree.root, "plugins/crm/frontend/pages.tsx")],
+      120_000,
+    );
+    assert.equal(code, 0, `${text}\n--- dev:\n${dev.output()}`);
     assert.match(text, /live reload e2e: all steps passed/);
   },
 );

@@ -5,6 +5,7 @@
  * plugin's settings in its Settings form (a bad value refused at its field, the secret write-only),
  * sign out. Screenshots go to tests/.output/screenshots (gitignored).
  */
+import { runBrowserScript } from "../helpers/browser.ts";
 import assert from "node:assert/strict";
 import { mkdirSync } from "node:fs";
 import { resolve } from "node:path";
@@ -62,15 +63,11 @@ export const router = new Hono().get("/settings", (c) => c.json(pluginContext(c)
     }),
   );
   mkdirSync(SCREENSHOTS, { recursive: true });
-  const browser = new Deno.Command("node", {
-    args: [resolve("tests/e2e/admin_ui.mjs"), server.url, TOKEN, SCREENSHOTS, SECRET],
-    stdout: "piped",
-    stderr: "piped",
-  }).spawn();
-  const killer = setTimeout(() => browser.kill("SIGKILL"), 120_000);
-  const output = await browser.output();
-  clearTimeout(killer);
-  const text = new TextDecoder().decode(output.stdout) + new TextDecoder().decode(output.stderr);
-  assert.equal(output.code, 0, text);
+  const { code, text } = await runBrowserScript(
+    "tests/e2e/admin_ui.mjs",
+    [server.url, TOKEN, SCREENSHOTS, SECRET],
+    120_000,
+  );
+  assert.equal(code, 0, text);
   assert.match(text, /e2e: all steps passed/);
 });

@@ -7,6 +7,7 @@
  * `crm.read`, its page lists them with a filter that works in Chromium, its dashboard block counts
  * them, and the isolated plugin reads its own table through the host but not crm's.
  */
+import { runBrowserScript } from "../helpers/browser.ts";
 import assert from "node:assert/strict";
 import { readdirSync, readFileSync } from "node:fs";
 import { join, relative, resolve } from "node:path";
@@ -195,17 +196,12 @@ Deno.test(
       );
 
       await t.step("in Chromium: the page lists and filters, the dashboard counts", async () => {
-        const browser = new Deno.Command("node", {
-          args: [resolve("tests/e2e/crm_vertical.mjs"), server.url, TOKEN],
-          stdout: "piped",
-          stderr: "piped",
-        }).spawn();
-        const killer = setTimeout(() => browser.kill("SIGKILL"), 90_000);
-        const output = await browser.output();
-        clearTimeout(killer);
-        const text = new TextDecoder().decode(output.stdout) +
-          new TextDecoder().decode(output.stderr);
-        assert.equal(output.code, 0, text);
+        const { code, text } = await runBrowserScript(
+          "tests/e2e/crm_vertical.mjs",
+          [server.url, TOKEN],
+          90_000,
+        );
+        assert.equal(code, 0, text);
         assert.match(text, /crm vertical: all steps passed/);
       });
     } finally {

@@ -7,6 +7,7 @@
  * audit log names each person by email and subject. The state is in a real PostgreSQL, so sessions
  * (token and OpenID Connect) are made and checked there. Loopback only, bounded in time.
  */
+import { runBrowserScript } from "../helpers/browser.ts";
 import assert from "node:assert/strict";
 import { mkdirSync } from "node:fs";
 import { resolve } from "node:path";
@@ -70,23 +71,12 @@ Deno.test(
     });
 
     mkdirSync(SCREENSHOTS, { recursive: true });
-    const browser = new Deno.Command("node", {
-      args: [
-        resolve("tests/e2e/oidc.mjs"),
-        server.url,
-        TOKEN,
-        new URL(issuer).host,
-        SCREENSHOTS,
-      ],
-      stdout: "piped",
-      stderr: "piped",
-    }).spawn();
-    const browserKiller = setTimeout(() => browser.kill("SIGKILL"), 120_000);
-    const output = await browser.output();
-    clearTimeout(browserKiller);
-    const text = new TextDecoder().decode(output.stdout) +
-      new TextDecoder().decode(output.stderr);
-    assert.equal(output.code, 0, text);
+    const { code, text } = await runBrowserScript(
+      "tests/e2e/oidc.mjs",
+      [server.url, TOKEN, new URL(issuer).host, SCREENSHOTS],
+      120_000,
+    );
+    assert.equal(code, 0, text);
     assert.match(text, /oidc e2e: all steps passed/);
 
     // The audit log names each person by email, with their subject, and the refusal.

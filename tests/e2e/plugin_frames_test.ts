@@ -11,6 +11,7 @@
  * and nothing scrolls sideways from 390 to 1280 px. A second server serves the frames from a
  * second origin (`HONEYFRAME_PLUGIN_ORIGIN`), which answers nothing else. Loopback only.
  */
+import { runBrowserScript } from "../helpers/browser.ts";
 import assert from "node:assert/strict";
 import { mkdirSync } from "node:fs";
 import { resolve } from "node:path";
@@ -148,24 +149,12 @@ export const router = new Hono().get("/whoami", requirePermission("other.read"),
     });
 
     mkdirSync(SCREENSHOTS, { recursive: true });
-    const browser = new Deno.Command("node", {
-      args: [
-        resolve("tests/e2e/plugin_frames.mjs"),
-        server.url,
-        second.url,
-        `http://localhost:${port}`,
-        TOKEN,
-        SCREENSHOTS,
-      ],
-      stdout: "piped",
-      stderr: "piped",
-    }).spawn();
-    const killer = setTimeout(() => browser.kill("SIGKILL"), 150_000);
-    const output = await browser.output();
-    clearTimeout(killer);
-    const text = new TextDecoder().decode(output.stdout) +
-      new TextDecoder().decode(output.stderr);
-    assert.equal(output.code, 0, text);
+    const { code, text } = await runBrowserScript(
+      "tests/e2e/plugin_frames.mjs",
+      [server.url, second.url, `http://localhost:${port}`, TOKEN, SCREENSHOTS],
+      150_000,
+    );
+    assert.equal(code, 0, text);
     assert.match(text, /frames e2e: all steps passed/);
 
     // `_demo` is still enabled: no attempt acted in Alice's name.

@@ -7,8 +7,8 @@
  * clicks; a dashboard block's island counts clicks; a customer plugin's stylesheet applies inside
  * its frame. Loopback only.
  */
+import { runBrowserScript } from "../helpers/browser.ts";
 import assert from "node:assert/strict";
-import { resolve } from "node:path";
 import { buildServerEntry } from "../helpers/build.ts";
 import { isolatingDenoServer, startServer } from "../helpers/process.ts";
 import { makeTree, manifest } from "../helpers/tree.ts";
@@ -99,17 +99,8 @@ export const blocks = {
       HONEYFRAME_ADMIN_TOKEN: "plugin-ui-e2e-admin-token-0123456789",
     }));
 
-    const browser = new Deno.Command("node", {
-      args: [resolve("tests/e2e/plugin_ui.mjs"), server.url],
-      stdout: "piped",
-      stderr: "piped",
-    }).spawn();
-    const killer = setTimeout(() => browser.kill("SIGKILL"), 90_000);
-    const output = await browser.output();
-    clearTimeout(killer);
-    const text = new TextDecoder().decode(output.stdout) +
-      new TextDecoder().decode(output.stderr);
-    assert.equal(output.code, 0, text);
+    const { code, text } = await runBrowserScript("tests/e2e/plugin_ui.mjs", [server.url], 90_000);
+    assert.equal(code, 0, text);
     assert.match(text, /plugin ui e2e: all steps passed/);
   },
 );

@@ -288,3 +288,32 @@ export async function denoTaskOutput(...args: string[]): Promise<string> {
   }
   return text;
 }
+
+/**
+ * `deno task dev` on a test tree (its plugins, `data/`, the registry in `gen/`), on a free port of
+ * 127.0.0.1, without colours.
+ *
+ * @param root The tree.
+ * @param args More arguments for the task (`--check`).
+ * @param env Variables to add or override (`PORT`, `HONEYFRAME_PLUGIN_NET`…).
+ * @returns The command, for {@link startServer}.
+ */
+export function devTask(
+  root: string,
+  args: readonly string[] = [],
+  env: Record<string, string> = {},
+): Deno.Command {
+  return new Deno.Command(Deno.execPath(), {
+    args: ["task", "dev", "--out", `${root}/gen/registry.ts`, ...args],
+    env: {
+      INSTALL_DIR: root,
+      DATA_DIR: `${root}/data`,
+      PORT: "0",
+      HOST: "127.0.0.1",
+      NO_COLOR: "1",
+      ...env,
+    },
+    stdout: "piped",
+    stderr: "piped",
+  });
+}
