@@ -17,16 +17,18 @@ import {
   type GeneratedRegistry,
   type HostConfig,
   type ImportIsolation,
-  importPlugins,
   importSecretsKey,
   IsolatedPlugins,
   keepAuditFor,
   PluginLifecycle,
+  type PluginLoading,
   readConfigOrExit,
   readIsolationPolicy,
+  readPluginLoading,
   refuseExitToPlugins,
   type Registry,
   type Spawn,
+  startPlugins,
 } from "../runtime/mod.ts";
 import { openStoreOrExit, type StateStore, type StoreKind } from "../state/mod.ts";
 import {
@@ -65,6 +67,11 @@ export interface PreparedHost {
    * call it once the server listens (it loads `node:async_hooks`, which would slow the cold start).
    */
   readonly attributePluginConsole: () => Promise<void>;
+  /**
+   * Starts importing the in-process plugins' code in the background (`HONEYFRAME_PLUGIN_LOADING`
+   * `background`, the default); call it once the server listens. Does nothing in the other modes.
+   */
+  readonly importInBackground: () => void;
 }
 
 /** A runtime's way of starting the plugin process for the isolated plugins, if it has one. */
@@ -84,8 +91,9 @@ export interface StartedIsolation {
 }
 
 /**
- * Reads the configuration, opens the store, drops what plugins must not have, imports the plugins'
- * code (from then on only the host can end the process), loads the state (seeding first-time
+ * Reads the configuration, opens the store, drops what plugins must not have, starts the plugins
+ * (imports their code now under `HONEYFRAME_PLUGIN_LOADING=eager`, else on first use or in the
+ * background once listening; from then on only the host can end the process), loads the state (seeding first-time
  * plugins), starts the dbt scheduler (its timer never keeps the process alive) and creates the app.
  *
  * @param generated The generated registry (its plugins' code is imported here, bounded in time).
@@ -113,8 +121,10 @@ export async function prepareHost(
   let limits: ServerLimits;
   let runner;
   let warehouseConfig: WarehouseConfig | undefined;
+  let loading: PluginLoading;
   try {
     limits = readServerLimits(env);
+    loading = readPluginLoading(env, "background");
     runner = configuredRunner(config.dbt, spawn);
     warehouseConfig = readWarehouseConfig(env, config.dbt.warehouseUrl);
   } catch (error) {
@@ -146,17 +156,19 @@ export async function prepareHost(
     return exit(1);
   }
   refuseExitToPlugins();
-  let registry: Registry;
+  let started: Awaited<ReturnType<typeof startPlugins>>;
   try {
-    registry = await importPlugins(generated, {
+    started = await startPlugins(generated, {
       timeoutMs: config.pluginTimeoutMs,
       log,
       isolation,
+      loading,
     });
   } catch (error) {
     log.error(`Honeyframe Edge cannot start: ${(error as Error).message}`);
     return exit(1);
   }
+  const { registry, deferred } = started;
   const lifecycle = new PluginLifecycle(registry, store, { log });
   try {
     await lifecycle.ready();
@@ -191,6 +203,8 @@ export async function prepareHost(
       pluginScope: pluginOutput.scope,
       ...(warehouse ? { warehouses: warehouse.warehouses } : {}),
       ...(isolation.plugins instanceof IsolatedPlugins ? { isolated: isolation.plugins } : {}),
+      deferred,
+      loading,
     }),
     store,
     log,
@@ -198,6 +212,7 @@ export async function prepareHost(
       `State: ${label}.`,
       privileges,
       isolationNote(registry),
+      loadingNote(loading, deferred.size),
       dbtNote(dbt),
       warehouseNote(warehouseConfig, warehouse),
     ],
@@ -206,6 +221,9 @@ export async function prepareHost(
       await warehouse?.close();
     },
     attributePluginConsole: pluginOutput.start,
+    importInBackground: () => {
+      if (loading === "background") void deferred.loadAll();
+    },
   };
 }
 
@@ -218,6 +236,16 @@ function isolationNote(registry: Registry): string {
   return `Plugins: ${isolated.length} isolated in the plugin process, a worker each (${
     names.slice(0, 5).join(", ")
   }${names.length > 5 ? ", …" : ""}); ${mounted.length - isolated.length} in the host's process.`;
+}
+
+/** The start-up line about when the in-process plugins' code is imported. */
+function loadingNote(loading: PluginLoading, deferred: number): string {
+  if (loading === "eager" || deferred === 0) {
+    return "Plugin code: imported before listening (HONEYFRAME_PLUGIN_LOADING=eager or nothing to defer).";
+  }
+  return loading === "background"
+    ? `Plugin code: ${deferred} plugins imported on first use, the rest in the background now (\`/readyz\` says when).`
+    : `Plugin code: ${deferred} plugins imported on first use only (HONEYFRAME_PLUGIN_LOADING=lazy).`;
 }
 
 /** The start-up line about plugins' reads of the warehouse. */

@@ -65,9 +65,8 @@ export function generateRegistry(
     return {
       ...record as Record<string, LiteralValue>,
       load: new Code(loaderSource(plugin, modules, outDir)),
-      ...(bundles.workers.has(plugin.name)
-        ? { outline: sharingEmptyArrays(pluginOutline(plugin) as unknown as LiteralValue, empties) }
-        : {}),
+      // What it has, so that a server mounts it before (or without) importing its code.
+      outline: sharingEmptyArrays(pluginOutline(plugin) as unknown as LiteralValue, empties),
     };
   });
 

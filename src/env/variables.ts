@@ -239,7 +239,14 @@ export const ENV_VARIABLES = [
     defaultText: "`30000`",
     readBy: "server",
     meaning:
-      "milliseconds a plugin handler may take (then 504), and its code's import when a server starts (then not served)",
+      "milliseconds a plugin handler may take (then 504), and its code's import (then not served)",
+  },
+  {
+    name: "HONEYFRAME_PLUGIN_LOADING",
+    defaultText: "`background` (`lazy` on Workers)",
+    readBy: "server",
+    meaning:
+      "when in-process plugins' code is imported: on first use and the rest once listening (`background`), on first use only (`lazy`), or all before listening (`eager`)",
   },
   {
     name: "HONEYFRAME_TARGETS",

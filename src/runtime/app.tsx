@@ -51,6 +51,8 @@ import { type AuditEvent, MemoryStore, StateUnavailable } from "../state/mod.ts"
 import { type DbtConfig, readDbtConfig } from "./dbt/config.ts";
 import { configuredRunner } from "./dbt/configured_runner.ts";
 import { DbtService } from "./dbt/service.ts";
+import type { DeferredPlugins, PluginLoading } from "./plugins/deferred_plugins.ts";
+import type { Problem, RegistryPlugin } from "./registry.ts";
 
 /** Options of {@link createApp}. */
 export interface AppOptions extends Partial<HostConfig> {
@@ -84,6 +86,28 @@ export interface AppOptions extends Partial<HostConfig> {
    * says the host has no warehouse.
    */
   readonly warehouses?: Warehouses;
+  /**
+   * The in-process plugins whose code is imported on first use (`startPlugins`): their routes are
+   * mounted when it arrives, requests to them wait for it, and one that fails answers 500.
+   */
+  readonly deferred?: DeferredPlugins;
+  /**
+   * When the deferred plugins are imported: under `background`, `/readyz` answers 503 until every
+   * one has been.
+   */
+  readonly loading?: PluginLoading;
+}
+
+/** A plugin imported on first use failed to start; its routes answer 500. */
+export class PluginNotStarted extends Error {
+  /**
+   * @param plugin The plugin.
+   * @param problem Why (`plugin.start_failed`, `router.routes_changed`).
+   */
+  constructor(readonly plugin: string, readonly problem: Problem) {
+    super(`the plugin ${plugin} failed to start`);
+    this.name = "PluginNotStarted";
+  }
 }
 
 /**
@@ -166,7 +190,11 @@ export function createApp(registry: Registry, given: AppOptions = {}): Hono {
 
   const app = new Hono({ router: new PartitionedRouter() });
   if (options.pluginOrigin) app.use("*", onlyFramesAt(options.pluginOrigin));
-  app.route("/", probesApp(lifecycle, log));
+  const deferred = options.deferred;
+  app.route(
+    "/",
+    probesApp(lifecycle, log, options.loading === "background" ? deferred : undefined),
+  );
   app.get("/metrics", requireAdmin(options.adminToken, options.metricsToken), (c) => {
     const text = metrics.render({
       registry,
@@ -281,8 +309,7 @@ export function createApp(registry: Registry, given: AppOptions = {}): Hono {
     dashboardApp(registry, lifecycle, shell, { log, timeoutMs, contexts, frames }),
   );
   app.route("/assets/plugins", pluginAssetsApp(registry, lifecycle));
-  for (const plugin of registry.plugins) {
-    if (plugin.status !== "mounted") continue;
+  const mount = (plugin: RegistryPlugin) => {
     // An isolated plugin's time limit is kept by its plugin process, which also stops its worker:
     // the host waits a little longer, only in case the plugin process itself stalls.
     const limit = options.pluginTimeoutMs;
@@ -298,7 +325,26 @@ export function createApp(registry: Registry, given: AppOptions = {}): Hono {
       timeoutMs,
       contexts,
     });
+  };
+  for (const plugin of registry.plugins) {
+    if (plugin.status === "mounted" && !deferred?.has(plugin.name)) mount(plugin);
   }
+  deferred?.listen({
+    loaded: mount,
+    failed: (plugin, problem) => {
+      log.error(`plugin ${plugin} failed to start and is not served: ${problem.message}`, {
+        plugin,
+      });
+      lifecycle.fault(plugin, problem).catch((error) =>
+        log.error(`the failed start of plugin ${plugin} could not be audited`, { error })
+      );
+      const refuse = (c: Context) => {
+        if (!lifecycle.isEnabled(plugin)) return c.notFound();
+        throw new PluginNotStarted(plugin, problem);
+      };
+      app.all(`/api/${plugin}`, refuse).all(`/api/${plugin}/*`, refuse);
+    },
+  });
 
   app.notFound((c) =>
     c.json({ error: "not_found", message: `no route for ${c.req.method} ${c.req.path}` }, 404)
@@ -321,6 +367,15 @@ export function createApp(registry: Registry, given: AppOptions = {}): Hono {
           request_id,
           message: `the plugin ${error.plugin} did not answer within ${error.timeoutMs} ms`,
         }, 504);
+      }
+      if (error instanceof PluginNotStarted) {
+        return c.json({
+          error: "plugin_not_started",
+          plugin: error.plugin,
+          problem: error.problem.code,
+          request_id,
+          message: `the plugin ${error.plugin} failed to start; its error is in the server's log`,
+        }, 500);
       }
       if (error instanceof PluginUnavailable) {
         metrics.fail(error.plugin, "unavailable");
@@ -372,6 +427,7 @@ export function createApp(registry: Registry, given: AppOptions = {}): Hono {
   checkBeforeRouting(app, {
     plugins: new Set(registry.plugins.filter((p) => p.status === "mounted").map((p) => p.name)),
     pluginBodyMax,
+    ...(deferred ? { waitFor: (plugin: string) => deferred.pending(plugin) } : {}),
   });
   observeRequests(app, { metrics, log, accessLog: options.accessLog ?? false });
   return app;

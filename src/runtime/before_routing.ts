@@ -1,6 +1,7 @@
 /**
  * What is checked on every request before it is routed: a path with a `.` or `..` segment is
- * refused, and a plugin route's body is held to the plugin body limit. Done around the app's
+ * refused, a plugin route's body is held to the plugin body limit, and a request to a plugin whose
+ * code is being imported on first use waits for it (its routes are added then). Done around the app's
  * `fetch` rather than in middleware, so that a plugin route stays one handler (Hono's fast path,
  * with no compose in front of it, synchronous when the plugin's handler is): a request that spans
  * no `await` leaves nothing behind for the garbage collector to promote under load.
@@ -18,6 +19,11 @@ export interface BeforeRoutingOptions {
   readonly plugins: ReadonlySet<string>;
   /** The largest body a plugin route takes, in bytes. */
   readonly pluginBodyMax: number;
+  /**
+   * What a request to a plugin waits for before it is routed (its code being imported on first
+   * use), if anything.
+   */
+  readonly waitFor?: (plugin: string) => Promise<unknown> | undefined;
 }
 
 /**
@@ -44,12 +50,15 @@ export function checkBeforeRouting(app: Hono, options: BeforeRoutingOptions): vo
       }, { status: 400 });
     }
     const plugin = path.startsWith("/api/") ? path.split("/", 3)[2] : undefined;
-    if (request.body === null || plugin === undefined || !options.plugins.has(plugin)) {
-      return inner(request, env, context);
-    }
-    const limited = limitedBody(request, options.pluginBodyMax);
-    if (limited instanceof Response) return limited;
-    if (limited !== request) carryRequestId(request, limited);
-    return inner(limited, env, context);
+    if (plugin === undefined || !options.plugins.has(plugin)) return inner(request, env, context);
+    const route = () => {
+      if (request.body === null) return inner(request, env, context);
+      const limited = limitedBody(request, options.pluginBodyMax);
+      if (limited instanceof Response) return limited;
+      if (limited !== request) carryRequestId(request, limited);
+      return inner(limited, env, context);
+    };
+    const waiting = options.waitFor?.(plugin);
+    return waiting ? waiting.then(route) : route();
   };
 }

@@ -22,6 +22,13 @@ import { isolationOf, type IsolationPolicy, workerNetwork } from "./plugins/isol
 import type { IsolatedPluginCode } from "./plugins/isolated_plugins.ts";
 import { workerCodeOf } from "./plugins/worker_code.ts";
 import { currentRuntime, type RuntimeName } from "./plugins/runtimes.ts";
+import { DeferredPlugins, type PluginLoading } from "./plugins/deferred_plugins.ts";
+import {
+  blockComponentsOf,
+  describeFailure,
+  importInProcess,
+  StartTimeout,
+} from "./plugins/plugin_import.ts";
 
 /** How long one plugin's modules may take to import at start-up, in milliseconds. */
 export const DEFAULT_START_TIMEOUT_MS = 10_000;
@@ -36,6 +43,19 @@ export interface ImportOptions {
   readonly isolation?: ImportIsolation;
   /** The runtime serving (default: the one this code runs on); plugins that cannot load here are not imported. */
   readonly runtime?: RuntimeName;
+  /**
+   * When in-process plugins' code is imported (default `eager`: now). Otherwise they are left to
+   * the {@link StartedPlugins.deferred} importer, which imports each on its first use.
+   */
+  readonly loading?: PluginLoading;
+}
+
+/** The registry a server serves, and the plugins whose code it imports on first use. */
+export interface StartedPlugins {
+  /** The registry: deferred plugins are in it as stand-ins until their code arrives. */
+  readonly registry: Registry;
+  /** The in-process plugins whose code is still to be imported (none under `eager`). */
+  readonly deferred: DeferredPlugins;
 }
 
 /** How {@link importPlugins} starts isolated plugins. */
@@ -96,8 +116,25 @@ const NOTHING = { routers: [], pages: {}, health: [] } as const satisfies Loaded
  */
 export async function importPlugins(
   generated: GeneratedRegistry,
-  options: ImportOptions = {},
+  options: Omit<ImportOptions, "loading"> = {},
 ): Promise<Registry> {
+  return (await startPlugins(generated, options)).registry;
+}
+
+/**
+ * Starts every mounted plugin: imports the code of those it runs in process (now under `eager`, else
+ * leaves them to the returned importer, to be imported on first use) and sets up the isolated ones.
+ *
+ * @param generated The generated registry.
+ * @param options Time limit, log, isolation, runtime and when to import.
+ * @returns The registry to serve and the plugins still to import.
+ * @throws {UncheckedRegistry} When the registry has plugin code and was not built with this host's
+ * module policy: none of it is imported.
+ */
+export async function startPlugins(
+  generated: GeneratedRegistry,
+  options: ImportOptions = {},
+): Promise<StartedPlugins> {
   const unchecked = generated.modulePolicy !== MODULE_POLICY_VERSION &&
     generated.plugins.some((plugin) => plugin.load !== undefined);
   if (unchecked) {
@@ -108,6 +145,15 @@ export async function importPlugins(
   }
   const timeoutMs = options.timeoutMs ?? DEFAULT_START_TIMEOUT_MS;
   const log = options.log ?? createLogger();
+  const runtime = options.runtime ?? currentRuntime();
+  const isolation = options.isolation ?? { policy: "none" };
+  const deferring = (options.loading ?? "eager") !== "eager";
+  const later = generated.plugins.filter((plugin): plugin is Deferrable =>
+    deferring && plugin.status === "mounted" && plugin.load !== undefined &&
+    !plugin.unsupported?.[runtime] && isolationOf(plugin.source, isolation.policy) === "in_process"
+  );
+  const deferred = new DeferredPlugins(later, { timeoutMs });
+  const deferredNames = new Set(later.map((plugin) => plugin.name));
   let timer: Timer | undefined;
   const deadline = new Promise<never>((_, reject) => {
     timer = after(() => reject(new StartTimeout()), timeoutMs);
@@ -118,18 +164,19 @@ export async function importPlugins(
   try {
     const plugins = await Promise.all(
       generated.plugins.map((plugin) =>
-        importPlugin(
-          plugin,
-          { deadline, timeoutMs, log, workerEntry, runtime: options.runtime ?? currentRuntime() },
-          options.isolation,
-        )
+        deferredNames.has(plugin.name)
+          ? deferred.standIn(plugin)
+          : importPlugin(plugin, { deadline, timeoutMs, log, workerEntry, runtime }, isolation)
       ),
     );
-    return defineRegistry({ ...generated, plugins });
+    return { registry: defineRegistry({ ...generated, plugins }), deferred };
   } finally {
     timer!.cancel();
   }
 }
+
+/** A plugin the server may import on first use. */
+type Deferrable = GeneratedPlugin & { readonly load: () => Promise<LoadedPlugin> };
 
 /** What importing one plugin needs besides the plugin. */
 interface ImportContext {
@@ -187,42 +234,16 @@ async function importPlugin(
     if ("error" in started) {
       return notStarted(plugin, log, {
         code: "plugin.start_failed",
-        message: `starting the plugin's worker failed: ${describe(started.error, timeoutMs)}`,
+        message: `starting the plugin's worker failed: ${describeFailure(started.error, timeoutMs)}`,
       });
     }
     const { blocks, ...loaded } = started.loaded;
     return { ...data, ...loaded, ...blockComponentsOf(blocks), isolation: "worker" };
   }
-  const failure = await Promise.race([load(), deadline]).then(
-    (loaded) => ({ loaded }),
-    (error: unknown) => ({ error: describe(error, timeoutMs) }),
-  );
-  if ("loaded" in failure) {
-    const { blocks, ...loaded } = failure.loaded;
-    const unexpected = routesNotInTable(plugin, loaded.routers);
-    if (unexpected.length > 0) {
-      return notStarted(plugin, log, {
-        code: "router.routes_changed",
-        message: `its routers serve routes the build did not see (${
-          unexpected.slice(0, 3).join(", ")
-        }${unexpected.length > 3 ? ", …" : ""}); the build's route table is what is served`,
-      });
-    }
-    return { ...data, ...loaded, ...blockComponentsOf(blocks), isolation: "in_process" };
-  }
-  return notStarted(plugin, log, {
-    code: "plugin.start_failed",
-    message: `importing the plugin's code in the server failed: ${failure.error}`,
-  });
-}
-
-/** The block components of a plugin's `blocks` export, by id. */
-function blockComponentsOf(blocks: LoadedPlugin["blocks"]): Partial<RegistryPlugin> {
-  return blocks === undefined ? {} : {
-    blockComponents: Object.fromEntries(
-      Object.entries(blocks).map(([id, block]) => [id, block.component]),
-    ),
-  };
+  const imported = await importInProcess({ ...plugin, load }, deadline, timeoutMs);
+  return "problem" in imported
+    ? notStarted(plugin, log, imported.problem)
+    : { ...data, ...imported.code, isolation: "in_process" };
 }
 
 /** A plugin that is not served, with why (logged too). */
@@ -234,42 +255,4 @@ function notStarted(plugin: GeneratedPlugin, log: Logger, found: Problem): Regis
     plugin: plugin.name,
   });
   return { ...data, ...NOTHING, status: "error", errors: [...plugin.errors, problem] };
-}
-
-/**
- * The routes the imported routers list that the build's route table lacks (a router that adds
- * routes only when it runs in the server): `GET /api/crm/x`.
- */
-function routesNotInTable(
-  plugin: GeneratedPlugin,
-  routers: readonly {
-    spec: string;
-    app: { routes: readonly { method: string; path: string }[] };
-  }[],
-): string[] {
-  const table = new Set(
-    plugin.routes.map((route) => `${route.router} ${route.method} ${route.path}`),
-  );
-  const prefix = `/api/${plugin.name}`;
-  const unexpected = new Set<string>();
-  for (const router of routers) {
-    for (const { method, path } of router.app.routes) {
-      const full = path === "/" ? prefix : `${prefix}${path}`;
-      if (!table.has(`${router.spec} ${method} ${full}`)) unexpected.add(`${method} ${full}`);
-    }
-  }
-  return [...unexpected];
-}
-
-class StartTimeout extends Error {}
-
-function describe(error: unknown, timeoutMs: number): string {
-  if (error instanceof StartTimeout) {
-    return `it did not finish within ${timeoutMs} ms (a top-level await that never settles?)`;
-  }
-  try {
-    return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-  } catch {
-    return "a value that cannot be described was thrown";
-  }
 }

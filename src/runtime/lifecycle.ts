@@ -127,7 +127,8 @@ export class PluginLifecycle {
    * server restarts, and the audit log records it.
    *
    * @param name The plugin.
-   * @param problem What happened (`plugin.crashed`, `plugin.start_failed`).
+   * @param problem What happened (`plugin.crashed`; `plugin.start_failed` or
+   * `router.routes_changed` when its code was imported on first use).
    */
   async fault(name: string, problem: Problem): Promise<void> {
     if (!this.#mountable.has(name) || this.#faults.has(name)) return;
@@ -135,7 +136,7 @@ export class PluginLifecycle {
     await this.store.appendAudit({
       time: new Date(this.#now()).toISOString(),
       actor: "host",
-      action: problem.code === "plugin.start_failed" ? "plugin_start_failed" : "plugin_crashed",
+      action: problem.code === "plugin.crashed" ? "plugin_crashed" : "plugin_start_failed",
       target: name,
       outcome: "failure",
       detail: problem.message.slice(0, 256),

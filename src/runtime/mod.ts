@@ -4,7 +4,7 @@
  *
  * @module
  */
-export { type AppOptions, createApp } from "./app.tsx";
+export { type AppOptions, createApp, PluginNotStarted } from "./app.tsx";
 export {
   type HostConfig,
   MIN_ADMIN_TOKEN_LENGTH,
@@ -24,6 +24,8 @@ export {
   importPlugins,
   IsolationUnavailable,
   type PluginBox,
+  startPlugins,
+  type StartedPlugins,
   UncheckedRegistry,
 } from "./import_plugins.ts";
 export { exitProcess, ExitRefused, refuseExitToPlugins } from "./process_exit.ts";

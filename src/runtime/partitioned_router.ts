@@ -7,7 +7,8 @@
  * segments (`/api/<plugin>`, `/admin/plugins`, …): a request is matched only against the routes
  * that can match its own prefix, each set made into a router and compiled on its first request, so
  * neither the time of a request nor the start-up grows with the number of plugins, and a prefix no
- * request has reached keeps a list of its routes, not a router.
+ * request has reached keeps a list of its routes, not a router. Such a prefix may still be given
+ * routes once the app serves (a plugin's, when its code is imported on first use).
  *
  * The answers are Hono's: a route whose first two segments are literal goes to that prefix's
  * router; one with a literal first segment only (`/admin/*`) to every router under that segment;
@@ -60,12 +61,17 @@ export class PartitionedRouter<T> implements Router<T> {
    * @param handler The handler.
    */
   add(method: string, path: string, handler: T): void {
-    if (this.#matched) throw new Error("Can not add a route since the matcher is already built.");
-    const route: Route<T> = [method, path, handler, this.#added++];
     const scope = scopeOf(path);
+    const own = scope.kind === "prefix" ? this.#byPrefix.get(scope.prefix) : undefined;
+    // Once requests are matched, only a prefix no request has been matched under yet may get
+    // routes (a plugin's, when its code arrives on first use: its requests wait for it).
+    const settled = scope.kind !== "prefix" || (own !== undefined && !Array.isArray(own));
+    if (this.#matched && settled) {
+      throw new Error("Can not add a route since the matcher is already built.");
+    }
+    const route: Route<T> = [method, path, handler, this.#added++];
     if (scope.kind === "prefix") {
-      const own = this.#byPrefix.get(scope.prefix) as Route<T>[] | undefined;
-      if (own) own.push(route);
+      if (own) (own as Route<T>[]).push(route);
       else this.#byPrefix.set(scope.prefix, [route]);
       return;
     }

@@ -1,6 +1,7 @@
 /**
  * The probes a load balancer or orchestrator asks: `/livez` (the process answers), `/readyz` (the
- * plugin state is loaded and the state store answers) and `/healthz` (always ok; kept for
+ * plugin state is loaded, the plugins' code imported in the background has arrived and the state
+ * store answers) and `/healthz` (always ok; kept for
  * compatibility). They are public and say nothing secret: the reason a store failed goes to the
  * log, once per change.
  *
@@ -10,6 +11,7 @@ import { Hono } from "hono";
 import type { Logger } from "../log/mod.ts";
 import type { PluginLifecycle } from "./lifecycle.ts";
 import { withinTime } from "./time_limit.ts";
+import type { DeferredPlugins } from "./plugins/deferred_plugins.ts";
 
 /** How long `/readyz` waits for the state store. */
 export const READINESS_TIMEOUT_MS = 2000;
@@ -19,6 +21,7 @@ export const READINESS_TIMEOUT_MS = 2000;
  *
  * @param lifecycle The plugin state and its store.
  * @param log Where a change of readiness is reported.
+ * @param importing The plugins being imported in the background: not ready until they are.
  * @returns The app.
  * @example
  * ```ts
@@ -31,7 +34,11 @@ export const READINESS_TIMEOUT_MS = 2000;
  * (await probes.request("/livez")).status; // 200
  * ```
  */
-export function probesApp(lifecycle: PluginLifecycle, log: Logger): Hono {
+export function probesApp(
+  lifecycle: PluginLifecycle,
+  log: Logger,
+  importing?: DeferredPlugins,
+): Hono {
   const app = new Hono();
   let wasReady = true;
   app.get("/healthz", (c) => c.json({ status: "ok" }));
@@ -39,6 +46,12 @@ export function probesApp(lifecycle: PluginLifecycle, log: Logger): Hono {
   app.get("/readyz", async (c) => {
     if (!lifecycle.started) {
       return c.json({ status: "unavailable", reason: "the plugin state is not loaded yet" }, 503);
+    }
+    if (importing && !importing.settled) {
+      return c.json({
+        status: "unavailable",
+        reason: `the plugins' code is being imported (${importing.imported} of ${importing.size})`,
+      }, 503);
     }
     const store = lifecycle.store.kind;
     try {

@@ -314,9 +314,10 @@ export interface GeneratedPlugin
   /** Imports the plugin's routers and pages; absent when there is nothing to import. */
   readonly load?: () => Promise<LoadedPlugin>;
   /**
-   * What it has (pages, blocks, health checks), when the build prepared it to run isolated
-   * (`HONEYFRAME_ISOLATION`; its worker entry is in {@link GeneratedRegistry.workerCode}): it
-   * starts on first use.
+   * What it has (pages, blocks, health checks), as the build found it; present with `load`. A
+   * server mounts the plugin from it before its code is imported (on first use, or in the
+   * background), and an isolated plugin (its worker entry in {@link GeneratedRegistry.workerCode})
+   * from it alone.
    */
   readonly outline?: PluginOutline;
 }

@@ -74,6 +74,7 @@ export async function serveDeno(
     notes,
     stopPlugins,
     attributePluginConsole,
+    importInBackground,
   } = await prepareHost(
     generated,
     env,
@@ -98,6 +99,7 @@ export async function serveDeno(
       : app.fetch(request, info);
   for (const line of [...startupMessage(registry, config, front.where), ...notes]) log.info(line);
   void attributePluginConsole();
+  importInBackground();
   const shutdown = async () => {
     await front.closeAll();
     await stopPlugins();

@@ -69,6 +69,7 @@ export async function serveNode(
     ({ port }) => {
       [...startupMessage(registry, config, port), ...notes].forEach((line) => log.info(line));
       void prepared.attributePluginConsole();
+      prepared.importInBackground();
     },
   );
   server.on("error", (error: Error & { code?: string }) => {

@@ -24,13 +24,17 @@ import {
   configuredRunner,
   createApp,
   DbtService,
+  currentRuntime,
+  type DeferredPlugins,
   type GeneratedRegistry,
-  importPlugins,
   PluginLifecycle,
+  type PluginLoading,
   readConfig,
   readIsolationPolicy,
+  readPluginLoading,
   refuseExitToPlugins,
   ServiceBoundPlugins,
+  startPlugins,
   UncheckedRegistry,
 } from "../../runtime/mod.ts";
 import { D1_BINDING, openWorkerStore } from "../../state/mod.ts";
@@ -68,6 +72,10 @@ interface WorkerHost {
   readonly app: Hono;
   readonly dbt: DbtService;
   readonly lifecycle: PluginLifecycle;
+  /** The in-process plugins imported on first use. */
+  readonly deferred: DeferredPlugins;
+  /** When they are imported. */
+  readonly loading: PluginLoading;
 }
 
 /** Options of {@link workerHandler}. */
@@ -119,15 +127,25 @@ export function workerHandler(
         policy: readIsolationPolicy(vars),
         plugins: new ServiceBoundPlugins(bindingsOf(env)),
       };
-      host = Promise.all([store, note.then(() => importPlugins(generated, { isolation }))]).then(
-        ([store, registry]) => {
+      // On Workers each plugin's code is imported on its first use (an isolate may serve a few
+      // requests only); on Bun and `deno serve`, the rest in the background after the first request.
+      const loading = readPluginLoading(vars, currentRuntime() === "workerd" ? "lazy" : "background");
+      const started = note.then(() => startPlugins(generated, { isolation, loading }));
+      host = Promise.all([store, started]).then(
+        ([store, { registry, deferred }]) => {
           const lifecycle = new PluginLifecycle(registry, store, { poll: "on_request" });
           const dbt = new DbtService(registry, lifecycle, {
             config: config.dbt,
             ...(runner === undefined ? {} : { runner }),
           });
-          const app = createApp(registry, { ...config, lifecycle, dbtService: dbt });
-          return { app, dbt, lifecycle };
+          const app = createApp(registry, {
+            ...config,
+            lifecycle,
+            dbtService: dbt,
+            deferred,
+            loading,
+          });
+          return { app, dbt, lifecycle, deferred, loading };
         },
       );
       // A store that could not be opened is tried again on the next request.
@@ -144,7 +162,12 @@ export function workerHandler(
         return notStarted(error);
       }
       await served.lifecycle.refreshIfStale();
-      return await served.app.fetch(request, withoutHostBindings(env), context as never);
+      const response = await served.app.fetch(request, withoutHostBindings(env), context as never);
+      if (served.loading === "background" && !served.deferred.settled) {
+        const importing = served.deferred.loadAll();
+        (context as WorkerContext | undefined)?.waitUntil?.(importing);
+      }
+      return response;
     },
     async scheduled(event, env, context) {
       let dbt: DbtService;

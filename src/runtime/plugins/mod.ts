@@ -58,3 +58,11 @@ export {
   RUNTIMES,
   type UnsupportedRuntimes,
 } from "./runtimes.ts";
+export {
+  type DeferredListener,
+  type DeferredOptions,
+  DeferredPlugins,
+  type PluginLoading,
+  readPluginLoading,
+} from "./deferred_plugins.ts";
+export { type ImportResult, type PluginCode } from "./plugin_import.ts";
