@@ -244,8 +244,8 @@ function loadingNote(loading: PluginLoading, deferred: number): string {
     return "Plugin code: imported before listening (HONEYFRAME_PLUGIN_LOADING=eager or nothing to defer).";
   }
   return loading === "background"
-    ? `Plugin code: ${deferred} plugins imported on first use, the rest in the background now (\`/readyz\` says when).`
-    : `Plugin code: ${deferred} plugins imported on first use only (HONEYFRAME_PLUGIN_LOADING=lazy).`;
+    ? `Plugin code: ${deferred} plugins, each imported on its first use or in the background from now (\`/readyz\` says when all are).`
+    : `Plugin code: ${deferred} plugins, each imported on its first use only (HONEYFRAME_PLUGIN_LOADING=lazy).`;
 }
 
 /** The start-up line about plugins' reads of the warehouse. */

@@ -192,34 +192,42 @@ Deno.test("deno task start: a hostile customer plugin, isolated by default, gets
   }
 });
 
-Deno.test("the bundled Deno server, plugins in its process: the same plugin gets nothing but the listed host", async () => {
+Deno.test("the bundled Deno server, plugins in its process: the same plugin gets nothing but the listed host, whether its code is imported in the background or on first use", async () => {
   await using echo = echoServer();
   const { tree, dataDir, env: customer } = hostileTree(echo.addr.port);
-  const env = { ...customer, HONEYFRAME_ISOLATION: "none" };
   using _tree = tree;
   const entry = await buildServerEntry(tree.root);
   const output = join(tree.root, "server.js");
   bundle({ entry, output });
-  await using server = await startServer(
-    new Deno.Command(Deno.execPath(), {
-      args: [
-        "run",
-        "--no-prompt",
-        "--no-config",
-        "--unstable-no-legacy-abort",
-        `--allow-read=${dataDir}`,
-        `--allow-write=${dataDir}`,
-        `--allow-net=${serverNetAllowList(env)}`,
-        `--allow-env=${serverVariables().join(",")}`,
-        output,
-      ],
-      env,
-      clearEnv: true,
-      stdout: "piped",
-      stderr: "piped",
-    }),
-  );
-  await assertEverythingRefused(server, dataDir, "in_process");
+  for (const loading of ["background", "lazy"]) {
+    const env = { ...customer, HONEYFRAME_ISOLATION: "none", HONEYFRAME_PLUGIN_LOADING: loading };
+    await using server = await startServer(
+      new Deno.Command(Deno.execPath(), {
+        args: [
+          "run",
+          "--no-prompt",
+          "--no-config",
+          "--unstable-no-legacy-abort",
+          `--allow-read=${dataDir}`,
+          `--allow-write=${dataDir}`,
+          `--allow-net=${serverNetAllowList(env)}`,
+          `--allow-env=${serverVariables().join(",")}`,
+          output,
+        ],
+        env,
+        clearEnv: true,
+        stdout: "piped",
+        stderr: "piped",
+      }),
+    );
+    await assertEverythingRefused(server, dataDir, "in_process");
+    assert.match(
+      server.output(),
+      loading === "lazy"
+        ? /Plugin code: 3 plugins, each imported on its first use only/
+        : /Plugin code: 3 plugins, each imported on its first use or in the background/,
+    );
+  }
 });
 
 Deno.test("a server told to narrow the network but started with all of it refuses to start", async () => {

@@ -46,6 +46,8 @@ Deno.test("plugins that throw, hang or exit at import in the server only are mar
     HONEYFRAME_ADMIN_TOKEN: TOKEN,
     HONEYFRAME_PLUGIN_TIMEOUT_MS: "2000",
   }));
+  // Their code is imported in the background once the server listens: ready once it has been.
+  await server.ready();
   assert.equal(
     (await fetch(`${server.url}/api/_demo/ping`).then((r) => r.text())).length > 0,
     true,
@@ -59,6 +61,18 @@ Deno.test("plugins that throw, hang or exit at import in the server only are mar
     assert.deepEqual(statusOf(name)?.errors.map((e) => e.code), ["plugin.start_failed"], name);
   }
   assert.equal(statusOf("quitter")?.status, "mounted");
+  const thrown = await fetch(`${server.url}/api/thrower/x`);
+  assert.equal(thrown.status, 500);
+  assert.deepEqual(
+    { ...await thrown.json(), request_id: undefined, message: undefined },
+    {
+      error: "plugin_not_started",
+      plugin: "thrower",
+      problem: "plugin.start_failed",
+      request_id: undefined,
+      message: undefined,
+    },
+  );
 
   const polluted = await fetch(`${server.url}/api/plugins`, {
     headers: { Authorization: "Bearer polluted-admin-token" },

@@ -20,6 +20,12 @@ export interface RunningServer extends AsyncDisposable {
    * @returns The output then.
    */
   readonly printed: (pattern: RegExp, timeoutMs?: number) => Promise<string>;
+  /**
+   * Waits until `/readyz` answers 200: the plugins' code imported in the background has arrived.
+   *
+   * @param timeoutMs How long, before failing with the last answer.
+   */
+  readonly ready: (timeoutMs?: number) => Promise<void>;
   /** The process id. */
   readonly pid: number;
   /** How it ended, once it has. */
@@ -69,6 +75,18 @@ export async function startServer(
           }
           if (!pattern.test(output)) throw new Error(`never printed ${pattern}:\n${output}`);
           return output;
+        },
+        ready: async (timeoutMs = 15_000) => {
+          const url = `http://127.0.0.1:${port}/readyz`;
+          const until = Date.now() + timeoutMs;
+          let last = "";
+          while (Date.now() < until) {
+            const response = await fetch(url);
+            last = `${response.status} ${await response.text()}`;
+            if (response.status === 200) return;
+            await new Promise((resolve) => setTimeout(resolve, 25));
+          }
+          throw new Error(`never ready (last: ${last}):\n${output}`);
         },
         pid: child.pid,
         status: child.status,
