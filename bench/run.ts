@@ -26,6 +26,7 @@ import { median } from "./lib/median.ts";
 import {
   spawnServer,
   timeProcessColdStart,
+  timeProcessStart,
   timeWorkerdColdStart,
   type WorkerdColdStart,
 } from "./lib/cold_start.ts";
@@ -55,13 +56,15 @@ const DEV_ROUNDS = quick ? 2 : 5;
 const deno = Deno.execPath();
 const project = Deno.cwd();
 
-type Variant = "ours" | "hand-written" | "folder loader";
+type Variant = "ours" | "ours, eager" | "hand-written" | "folder loader";
 /** The bundles of the other runtimes: ours and the hand-written app, for Node and for workerd. */
 type OtherBundles = Record<"node" | "workerd", { ours: string; hand: string }>;
 interface SizeResult {
   plugins: number;
   buildSeconds: number;
   coldStart: Record<Variant, number>;
+  /** Ours (background imports): spawn to `/readyz` 200, every plugin's code imported. */
+  ready: number;
   bundleKiB?: number;
   node: { ours: number; hand: number };
   workerd: { ours: WorkerdColdStart; hand: WorkerdColdStart };
@@ -82,14 +85,28 @@ try {
     const others = prepareOtherRuntimes(dir, plugins);
     const coldStart = {
       "ours": [] as number[],
+      "ours, eager": [] as number[],
       "hand-written": [] as number[],
       "folder loader": [] as number[],
     };
+    const ready: number[] = [];
     const node = { ours: [] as number[], hand: [] as number[] };
     const workerd = { ours: [] as WorkerdColdStart[], hand: [] as WorkerdColdStart[] };
     for (let round = 0; round < COLD_ROUNDS; round++) {
       for (const variant of Object.keys(coldStart) as Variant[]) {
-        coldStart[variant].push(await timeColdStart(files[variant], join(dir, "data")));
+        const env: Record<string, string> = variant === "ours, eager"
+          ? { HONEYFRAME_PLUGIN_LOADING: "eager" }
+          : {};
+        const times = await timeProcessStart(
+          deno,
+          denoArgs(files[variant]),
+          join(dir, "data"),
+          project,
+          env,
+          variant === "ours",
+        );
+        coldStart[variant].push(times.first);
+        if (times.ready !== undefined) ready.push(times.ready);
       }
       for (const variant of ["ours", "hand"] as const) {
         node[variant].push(
@@ -107,9 +124,11 @@ try {
       buildSeconds,
       coldStart: {
         "ours": median(coldStart.ours),
+        "ours, eager": median(coldStart["ours, eager"]),
         "hand-written": median(coldStart["hand-written"]),
         "folder loader": median(coldStart["folder loader"]),
       },
+      ready: median(ready),
       bundleKiB: statSync(files.ours).size / 1024,
       node: { ours: median(node.ours), hand: median(node.hand) },
       workerd: { ours: medianWorkerd(workerd.ours), hand: medianWorkerd(workerd.hand) },
@@ -145,6 +164,7 @@ function prepareVariants(dir: string, plugins: number): Record<Variant, string> 
   bundle({ entry: hand, output: join(dir, "dist/hand.js") }, project);
   return {
     "ours": join(dir, "dist/ours.js"),
+    "ours, eager": join(dir, "dist/ours.js"),
     "hand-written": join(dir, "dist/hand.js"),
     "folder loader": loader,
   };
@@ -180,11 +200,6 @@ function timeBuild(dir: string): Promise<number> {
     outFile: join(dir, "gen/registry.ts"),
     noCache: true,
   });
-}
-
-/** Seconds until a Deno server's first 200 on a plugin route. */
-function timeColdStart(file: string, dataDir: string): Promise<number> {
-  return timeProcessColdStart(deno, denoArgs(file), dataDir, project);
 }
 
 /** How the benchmark runs a Deno server: same flags for every variant. */
@@ -226,6 +241,26 @@ async function measureLoad(files: Record<Variant, string>, plugins: number) {
       }
     }
   }
+  // Memory once one plugin has served, before any other is used: ours imports only that one
+  // (`lazy`); the hand-written app has every router at start.
+  const oneRequest = { ours: [] as number[], hand: [] as number[] };
+  for (let round = 0; round < ROUNDS; round++) {
+    for (
+      const [name, file, env] of [
+        ["ours", files.ours, { HONEYFRAME_PLUGIN_LOADING: "lazy" }],
+        ["hand", files["hand-written"], {}],
+      ] as const
+    ) {
+      const server = spawnServer(deno, denoArgs(file), "", project, env);
+      try {
+        const response = await fetch(`http://127.0.0.1:${await server.port}${path}`);
+        await response.body?.cancel();
+        oneRequest[name].push(peakRssKiB(server.pid) / 1024);
+      } finally {
+        await server.stop();
+      }
+    }
+  }
   const summary = (name: keyof typeof runs) => ({
     rps: median(runs[name].rps),
     p99: median(runs[name].p99),
@@ -236,6 +271,7 @@ async function measureLoad(files: Record<Variant, string>, plugins: number) {
     path,
     ours: summary("ours"),
     hand: summary("hand"),
+    oneRequestMiB: { ours: median(oneRequest.ours), hand: median(oneRequest.hand) },
   };
 }
 
@@ -294,15 +330,17 @@ function formatReport(
       ROUNDS > 1 ? "s" : ""
     }, ${COLD_ROUNDS} of cold starts, medians; ${navigator.userAgent}, ${navigator.hardwareConcurrency} cores)`,
     "",
-    "Deno (bundles, `deno run -A`, state in memory), build and cold start to the first 200:",
+    "Deno (bundles, `deno run -A`, state in memory), build, and from spawn to the first 200 on one plugin's route (ours: its code imported on first use, the rest in the background; eager: every plugin imported before listening) and to `/readyz` 200 (every plugin imported):",
     "",
-    "| plugins | build | cold start: ours | hand-written | folder loader | ours ÷ hand-written | loader ÷ ours | bundle (minified) |",
-    "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    "| plugins | build | first 200: ours | ours, eager | hand-written | folder loader | ours ÷ hand-written | eager ÷ hand-written | ready: ours | ready ÷ hand-written's first 200 | loader ÷ ours | bundle (minified) |",
+    "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ...results.map((r) =>
       `| ${r.plugins} | ${s(r.buildSeconds)} | ${s(r.coldStart.ours)} | ${
-        s(r.coldStart["hand-written"])
-      } | ${s(r.coldStart["folder loader"])} | ${
+        s(r.coldStart["ours, eager"])
+      } | ${s(r.coldStart["hand-written"])} | ${s(r.coldStart["folder loader"])} | ${
         x(r.coldStart.ours / r.coldStart["hand-written"])
+      } | ${x(r.coldStart["ours, eager"] / r.coldStart["hand-written"])} | ${s(r.ready)} | ${
+        x(r.ready / r.coldStart["hand-written"])
       } | ${x(r.coldStart["folder loader"] / r.coldStart.ours)} | ${r.bundleKiB!.toFixed(0)} KiB |`
     ),
     "",
@@ -344,6 +382,12 @@ function formatReport(
     `| ours ÷ hand-written | ${x(load.ours.rps / load.hand.rps)} | ${
       x(load.ours.p99 / load.hand.p99)
     } | ${x(load.ours.rssMiB / load.hand.rssMiB)} |`,
+    "",
+    `Peak RSS once one plugin has answered one request, before any other is used (ours \`lazy\`: only that plugin imported): ours ${
+      load.oneRequestMiB.ours.toFixed(1)
+    } MiB, hand-written ${load.oneRequestMiB.hand.toFixed(1)} MiB, ${
+      x(load.oneRequestMiB.ours / load.oneRequestMiB.hand)
+    }.`,
     "",
     "Node (bundles, `node dist/…mjs`, state in memory; the hand-written app on `@hono/node-server`), cold start to the first 200:",
     "",

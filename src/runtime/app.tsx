@@ -101,6 +101,8 @@ export interface AppOptions extends Partial<HostConfig> {
 /** A plugin imported on first use failed to start; its routes answer 500. */
 export class PluginNotStarted extends Error {
   /**
+   * Says which plugin did not start, and why.
+   *
    * @param plugin The plugin.
    * @param problem Why (`plugin.start_failed`, `router.routes_changed`).
    */

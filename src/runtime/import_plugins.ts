@@ -22,7 +22,11 @@ import { isolationOf, type IsolationPolicy, workerNetwork } from "./plugins/isol
 import type { IsolatedPluginCode } from "./plugins/isolated_plugins.ts";
 import { workerCodeOf } from "./plugins/worker_code.ts";
 import { currentRuntime, type RuntimeName } from "./plugins/runtimes.ts";
-import { DeferredPlugins, type PluginLoading } from "./plugins/deferred_plugins.ts";
+import {
+  type DeferrablePlugin,
+  DeferredPlugins,
+  type PluginLoading,
+} from "./plugins/deferred_plugins.ts";
 import {
   blockComponentsOf,
   describeFailure,
@@ -148,7 +152,7 @@ export async function startPlugins(
   const runtime = options.runtime ?? currentRuntime();
   const isolation = options.isolation ?? { policy: "none" };
   const deferring = (options.loading ?? "eager") !== "eager";
-  const later = generated.plugins.filter((plugin): plugin is Deferrable =>
+  const later = generated.plugins.filter((plugin): plugin is DeferrablePlugin =>
     deferring && plugin.status === "mounted" && plugin.load !== undefined &&
     !plugin.unsupported?.[runtime] && isolationOf(plugin.source, isolation.policy) === "in_process"
   );
@@ -174,9 +178,6 @@ export async function startPlugins(
     timer!.cancel();
   }
 }
-
-/** A plugin the server may import on first use. */
-type Deferrable = GeneratedPlugin & { readonly load: () => Promise<LoadedPlugin> };
 
 /** What importing one plugin needs besides the plugin. */
 interface ImportContext {
@@ -234,7 +235,9 @@ async function importPlugin(
     if ("error" in started) {
       return notStarted(plugin, log, {
         code: "plugin.start_failed",
-        message: `starting the plugin's worker failed: ${describeFailure(started.error, timeoutMs)}`,
+        message: `starting the plugin's worker failed: ${
+          describeFailure(started.error, timeoutMs)
+        }`,
       });
     }
     const { blocks, ...loaded } = started.loaded;

@@ -24,8 +24,8 @@ export {
   importPlugins,
   IsolationUnavailable,
   type PluginBox,
-  startPlugins,
   type StartedPlugins,
+  startPlugins,
   UncheckedRegistry,
 } from "./import_plugins.ts";
 export { exitProcess, ExitRefused, refuseExitToPlugins } from "./process_exit.ts";

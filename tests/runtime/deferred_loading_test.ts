@@ -28,7 +28,12 @@ const IN_SERVER = `typeof (globalThis as any).WorkerGlobalScope === "undefined"`
 type Imports = Record<string, string[]>;
 
 /** A plugin with one router whose module records its import (after `atImport`) under `key`. */
-function plugin(name: string, key: string, atImport = "", routes = `.get("/x", (c) => c.text("${name}"))`) {
+function plugin(
+  name: string,
+  key: string,
+  atImport = "",
+  routes = `.get("/x", (c) => c.text("${name}"))`,
+) {
   return {
     [`plugins/${name}/plugin.yaml`]: manifest(name, "routers:", "  - r.ts:router"),
     [`plugins/${name}/r.ts`]: `import { Hono } from "hono";

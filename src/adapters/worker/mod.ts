@@ -23,8 +23,8 @@ import { dropPrivileges, withoutHostBindings } from "../_drop_privileges.ts";
 import {
   configuredRunner,
   createApp,
-  DbtService,
   currentRuntime,
+  DbtService,
   type DeferredPlugins,
   type GeneratedRegistry,
   PluginLifecycle,
@@ -129,7 +129,10 @@ export function workerHandler(
       };
       // On Workers each plugin's code is imported on its first use (an isolate may serve a few
       // requests only); on Bun and `deno serve`, the rest in the background after the first request.
-      const loading = readPluginLoading(vars, currentRuntime() === "workerd" ? "lazy" : "background");
+      const loading = readPluginLoading(
+        vars,
+        currentRuntime() === "workerd" ? "lazy" : "background",
+      );
       const started = note.then(() => startPlugins(generated, { isolation, loading }));
       host = Promise.all([store, started]).then(
         ([store, { registry, deferred }]) => {

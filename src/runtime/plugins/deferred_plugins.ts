@@ -21,7 +21,12 @@ import type {
   RegistryPlugin,
 } from "../registry.ts";
 import { after } from "../timer.ts";
-import { importInProcess, type ImportResult, type PluginCode, StartTimeout } from "./plugin_import.ts";
+import {
+  importInProcess,
+  type ImportResult,
+  type PluginCode,
+  StartTimeout,
+} from "./plugin_import.ts";
 
 /**
  * When a server imports its in-process plugins' code: all before it listens (`eager`), each on its
@@ -50,8 +55,8 @@ export function readPluginLoading(env: EnvSource, fallback: PluginLoading): Plug
   return value as PluginLoading;
 }
 
-/** A plugin whose code is still to be imported. */
-type Waiting = GeneratedPlugin & { readonly load: () => Promise<LoadedPlugin> };
+/** A plugin whose code is still to be imported: a mounted plugin with its loader. */
+export type DeferrablePlugin = GeneratedPlugin & { readonly load: () => Promise<LoadedPlugin> };
 
 /** What the app does when a plugin's code arrives, or cannot. */
 export interface DeferredListener {
@@ -71,7 +76,7 @@ export interface DeferredOptions {
 
 /** The in-process plugins a server imports on first use. */
 export class DeferredPlugins {
-  readonly #waiting = new Map<string, Waiting>();
+  readonly #waiting = new Map<string, DeferrablePlugin>();
   readonly #loading = new Map<string, Promise<PluginCode | undefined>>();
   readonly #failed = new Map<string, Problem>();
   /** The plugins imported or failed. */
@@ -86,10 +91,12 @@ export class DeferredPlugins {
   #settle!: () => void;
 
   /**
+   * Holds the plugins to import on first use; nothing is imported until asked.
+   *
    * @param plugins The mounted in-process plugins to import on first use, each with its loader.
    * @param options Time limit.
    */
-  constructor(plugins: readonly Waiting[], options: DeferredOptions) {
+  constructor(plugins: readonly DeferrablePlugin[], options: DeferredOptions) {
     for (const plugin of plugins) this.#waiting.set(plugin.name, plugin);
     this.#options = options;
     this.#unsettled = plugins.length;
@@ -218,7 +225,7 @@ export class DeferredPlugins {
       cancel = () => timer.cancel();
     });
     deadline.catch(() => {});
-    const loading = this.#import(name, deadline).finally(cancel);
+    const loading = this.#importCode(name, deadline).finally(cancel);
     this.#loading.set(name, loading);
     return loading;
   }
@@ -243,7 +250,7 @@ export class DeferredPlugins {
     await this.#whenSettled;
   }
 
-  async #import(name: string, deadline: Promise<never>): Promise<PluginCode | undefined> {
+  async #importCode(name: string, deadline: Promise<never>): Promise<PluginCode | undefined> {
     const plugin = this.#waiting.get(name);
     if (!plugin) return undefined;
     const result: ImportResult = await importInProcess(plugin, deadline, this.#options.timeoutMs);

@@ -59,6 +59,7 @@ export {
   type UnsupportedRuntimes,
 } from "./runtimes.ts";
 export {
+  type DeferrablePlugin,
   type DeferredListener,
   type DeferredOptions,
   DeferredPlugins,
