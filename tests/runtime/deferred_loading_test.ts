@@ -12,6 +12,7 @@ import { makeTree, manifest } from "../helpers/tree.ts";
 import { createLogger } from "../../src/log/mod.ts";
 import {
   createApp,
+  DeferredPlugins,
   type GeneratedRegistry,
   PluginLifecycle,
   type PluginLoading,
@@ -187,4 +188,22 @@ export const blocks = { summary: { title: "Summary", component: Summary } };`,
     headers: { Authorization: `Bearer ${TOKEN}` },
   });
   assert.match(await health.text(), /stock counted/);
+});
+
+Deno.test("a plugin whose routes the app refuses is failed, not left pending: readiness still comes", async () => {
+  assert.equal(new DeferredPlugins([], { timeoutMs: 1_000 }).settled, true, "nothing to import");
+  using tree = makeTree(plugin("refused", "refused"));
+  const { outFile } = await buildTree(tree.root);
+  const generated = (await import(pathToFileURL(outFile).href)).registry as GeneratedRegistry;
+  const { deferred: some } = await startPlugins(generated, { loading: "lazy" });
+  const failures: string[] = [];
+  some.listen({
+    loaded: () => {
+      throw new Error("Can not add a route since the matcher is already built.");
+    },
+    failed: (name, problem) => failures.push(`${name} ${problem.code}`),
+  });
+  assert.equal(await some.load("refused"), undefined);
+  assert.deepEqual(failures, ["refused plugin.start_failed"]);
+  assert.equal(some.pending("refused"), undefined, "nothing left to wait for");
 });

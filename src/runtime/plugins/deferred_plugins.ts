@@ -253,16 +253,27 @@ export class DeferredPlugins {
   async #importCode(name: string, deadline: Promise<never>): Promise<PluginCode | undefined> {
     const plugin = this.#waiting.get(name);
     if (!plugin) return undefined;
-    const result: ImportResult = await importInProcess(plugin, deadline, this.#options.timeoutMs);
+    let result: ImportResult = await importInProcess(plugin, deadline, this.#options.timeoutMs);
     this.#done.add(name);
+    if ("code" in result) {
+      const { load: _load, outline: _outline, ...data } = plugin;
+      const mounted: RegistryPlugin = { ...data, ...result.code, isolation: "in_process" };
+      try {
+        if (this.#listener) this.#listener.loaded(mounted);
+        else this.#unheard.push(mounted);
+      } catch (error) {
+        // Its routes could not be added (the app refused them): it is not served.
+        result = {
+          problem: {
+            code: "plugin.start_failed",
+            message: `mounting the plugin's routes failed: ${(error as Error).message}`,
+          },
+        };
+      }
+    }
     if ("problem" in result) {
       this.#failed.set(name, result.problem);
       this.#listener?.failed(name, result.problem);
-    } else {
-      const { load: _load, outline: _outline, ...data } = plugin;
-      const mounted: RegistryPlugin = { ...data, ...result.code, isolation: "in_process" };
-      if (this.#listener) this.#listener.loaded(mounted);
-      else this.#unheard.push(mounted);
     }
     if (--this.#unsettled === 0) this.#settle();
     return "code" in result ? result.code : undefined;
